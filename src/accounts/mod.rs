@@ -1,0 +1,139 @@
+//! Accounts: sign-up with an e-mail address or a phone number, verification codes, login,
+//! password reset, sessions, roles and rate limits.
+
+pub mod rate_limit;
+pub mod roles;
+pub mod routes;
+pub mod sessions;
+pub mod users;
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// 32 random bytes, URL-safe base64: session tokens, CSRF tokens, public identifiers.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A shorter opaque identifier for URLs (96 bits).
+pub fn random_public_id() -> String {
+    let mut bytes = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex::encode(Sha256::digest(data))
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// argon2id with the crate's defaults (19 MiB, 2 passes): OWASP's recommended minimum.
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Hashing a password costs ~50 ms of CPU: keep it off the async executor.
+pub async fn hash_password_blocking(
+    password: String,
+) -> Result<String, crate::web::error::AppError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| crate::web::error::AppError::Internal(e.to_string()))?
+        .map_err(|e| crate::web::error::AppError::Internal(e.to_string()))
+}
+
+pub async fn verify_password_blocking(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PasswordError {
+    #[error("too short")]
+    TooShort,
+    #[error("too long")]
+    TooLong,
+}
+
+/// A password as chosen by a user: 8 to 128 characters.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub fn parse(raw: &str) -> Result<NewPassword, PasswordError> {
+        match raw.chars().count() {
+            0..=7 => Err(PasswordError::TooShort),
+            129.. => Err(PasswordError::TooLong),
+            _ => Ok(NewPassword(raw.to_owned())),
+        }
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+
+    pub fn error_key(error: &PasswordError) -> &'static str {
+        match error {
+            PasswordError::TooShort => "password-too-short",
+            PasswordError::TooLong => "password-too-long",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hashes_verify_and_differ() {
+        let a = hash_password("correct horse").expect("hash");
+        let b = hash_password("correct horse").expect("hash");
+        assert_ne!(a, b, "salts differ");
+        assert!(a.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &a));
+        assert!(!verify_password("wrong horse", &a));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn password_length_is_bounded() {
+        assert_eq!(
+            NewPassword::parse("short").err(),
+            Some(PasswordError::TooShort)
+        );
+        assert!(NewPassword::parse("long enough").is_ok());
+        assert_eq!(
+            NewPassword::parse(&"x".repeat(129)).err(),
+            Some(PasswordError::TooLong)
+        );
+    }
+
+    #[test]
+    fn constant_time_eq_compares_content_and_length() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+    }
+}

@@ -1,0 +1,166 @@
+//! Assembling and running the server: database, storage, notification worker, HTTP.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use object_store::local::LocalFileSystem;
+use object_store::ObjectStore;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::Clock;
+use crate::config::{Config, StorageConfig};
+use crate::db::Db;
+use crate::web::state::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+    #[error("storage: {0}")]
+    Storage(#[from] object_store::Error),
+    #[error("cannot create {0}: {1}")]
+    Dir(String, std::io::Error),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+}
+
+pub fn open_store(config: &Config) -> Result<Arc<dyn ObjectStore>, StartError> {
+    Ok(match &config.storage {
+        StorageConfig::Local { path } => {
+            let dir = path
+                .clone()
+                .unwrap_or_else(|| config.data_dir.join("files"));
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| StartError::Dir(dir.display().to_string(), e))?;
+            Arc::new(LocalFileSystem::new_with_prefix(&dir)?)
+        }
+        StorageConfig::S3 {
+            bucket,
+            endpoint,
+            region,
+            access_key_id,
+            secret_access_key,
+            allow_http,
+        } => {
+            let mut builder = object_store::aws::AmazonS3Builder::from_env()
+                .with_bucket_name(bucket)
+                .with_allow_http(*allow_http);
+            if let Some(endpoint) = endpoint {
+                builder = builder
+                    .with_endpoint(endpoint)
+                    .with_virtual_hosted_style_request(false);
+            }
+            if let Some(region) = region {
+                builder = builder.with_region(region);
+            }
+            if let Some(key) = access_key_id {
+                builder = builder.with_access_key_id(key);
+            }
+            if let Some(secret) = secret_access_key {
+                builder = builder.with_secret_access_key(secret);
+            }
+            Arc::new(builder.build()?)
+        }
+    })
+}
+
+/// Opens the database (running migrations) and storage, ready to serve.
+pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, StartError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| StartError::Dir(config.data_dir.display().to_string(), e))?;
+    let db = Db::connect(&config.database_url(), config.db_max_connections).await?;
+    let store = open_store(&config)?;
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+        clock,
+        store,
+        outbox_wake: Arc::new(Notify::new()),
+    })
+}
+
+/// A server running in the background (used by `kene serve`, `kene demo` and the tests).
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: CancellationToken,
+    server: JoinHandle<()>,
+    worker: JoinHandle<()>,
+}
+
+impl RunningServer {
+    pub async fn start(state: AppState, addr: SocketAddr) -> Result<RunningServer, StartError> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| StartError::Listen(addr, e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| StartError::Listen(addr, e))?;
+        let shutdown = CancellationToken::new();
+        let stop = shutdown.clone();
+        let worker = crate::notifications::worker::spawn_worker(
+            state.db.clone(),
+            state.clock.clone(),
+            state.config.notifications.clone(),
+            state.outbox_wake.clone(),
+            shutdown.clone(),
+        );
+        let router = crate::web::router(state.clone());
+        let server = tokio::spawn(async move {
+            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            let result = axum::serve(listener, service)
+                .with_graceful_shutdown(async move { stop.cancelled().await })
+                .await;
+            if let Err(error) = result {
+                tracing::error!(%error, "server stopped with an error");
+            }
+        });
+        tracing::info!(%addr, "listening");
+        Ok(RunningServer {
+            addr,
+            state,
+            shutdown,
+            server,
+            worker,
+        })
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, stops the worker.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        let _ = self.server.await;
+        let _ = self.worker.await;
+        self.state.db.close().await;
+    }
+
+    /// Runs until SIGTERM or Ctrl-C, then stops gracefully.
+    pub async fn run_until_signal(self) {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await;
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

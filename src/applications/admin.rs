@@ -1,0 +1,627 @@
+//! The organisers' back office: the list with filters and counts, the dossier page with the
+//! eligibility verdict, status changes, exports, the outbox and the audit log.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use super::queries::{self, ListFilter};
+use super::Status;
+use crate::accounts::roles::{self, Role};
+use crate::accounts::sessions::SessionUser;
+use crate::audit;
+use crate::calls::queries::{self as calls, EditionRow};
+use crate::domain::country::Country;
+use crate::domain::form::{self, FormDefinition};
+use crate::domain::types::Lang;
+use crate::i18n;
+use crate::notifications;
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::error::{AppError, AppResult};
+use crate::web::state::AppState;
+use crate::web::templates::{
+    render, AdminAuditTemplate, AdminDossierTemplate, AdminHomeTemplate, AdminListTemplate,
+    AdminOutboxTemplate,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(home))
+        .route("/admin/editions/{edition}/applications", get(list))
+        .route(
+            "/admin/editions/{edition}/applications.csv",
+            get(export_csv),
+        )
+        .route(
+            "/admin/editions/{edition}/applications.xlsx",
+            get(export_xlsx),
+        )
+        .route("/admin/applications/{id}", get(dossier))
+        .route("/admin/applications/{id}/status", post(change_status))
+        .route("/admin/outbox", get(outbox))
+        .route("/admin/outbox/{id}/retry", post(retry_message))
+        .route("/admin/audit", get(audit_log))
+}
+
+/// The edition if the user organises it; 404 otherwise (no hint that it exists).
+pub async fn organised_edition(
+    app: &AppState,
+    user: &SessionUser,
+    slug: &str,
+) -> AppResult<EditionRow> {
+    let edition = calls::edition_by_slug(&app.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if roles::has_role(&app.db, user.id, edition.id, Role::Organiser).await? {
+        Ok(edition)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+async fn require_any_organiser(app: &AppState, user: &SessionUser) -> AppResult<Vec<i64>> {
+    let editions = roles::organised_editions(&app.db, user.id).await?;
+    if editions.is_empty() && !user.is_admin {
+        return Err(AppError::NotFound);
+    }
+    Ok(editions)
+}
+
+pub struct EditionLink {
+    pub slug: String,
+    pub name: String,
+}
+
+async fn home(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+) -> AppResult<Response> {
+    let ids = require_any_organiser(&app, &user).await?;
+    let editions = calls::editions(&app.db)
+        .await?
+        .into_iter()
+        .filter(|e| ids.contains(&e.id))
+        .map(|e| EditionLink {
+            name: format!(
+                "{} {}",
+                if ctx.lang == Lang::En {
+                    &e.event_name_en
+                } else {
+                    &e.event_name_fr
+                },
+                e.year
+            ),
+            slug: e.slug,
+        })
+        .collect();
+    render(&AdminHomeTemplate { ctx, editions })
+}
+
+pub struct ListRow {
+    pub url: String,
+    pub reference: String,
+    pub title: String,
+    pub applicant: String,
+    pub track: String,
+    pub status: String,
+    pub country: String,
+    pub domain: String,
+    pub women_led: bool,
+}
+
+pub struct Select {
+    pub name: &'static str,
+    pub label: String,
+    pub options: Vec<(String, String, bool)>,
+}
+
+async fn list(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    Query(filter): Query<ListFilter>,
+) -> AppResult<Response> {
+    let edition = organised_edition(&app, &user, &slug).await?;
+    let tracks = calls::tracks_of_edition(&app.db, edition.id).await?;
+    let rows = queries::list_for_edition(&app.db, edition.id, &filter).await?;
+    let lang = ctx.lang;
+    let domains = crate::domain::seed_forms::domains();
+    let domain_label = |v: &str| {
+        domains
+            .iter()
+            .find(|d| d.value == v)
+            .map(|d| d.label.get(lang).to_owned())
+            .unwrap_or_else(|| v.to_owned())
+    };
+    let country_label = |v: &str| {
+        Country::parse(v)
+            .map(|c| c.name(lang).to_owned())
+            .unwrap_or_else(|_| v.to_owned())
+    };
+    let women_led = rows.iter().filter(|r| r.women_led).count();
+    let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
+    for row in &rows {
+        *by_status
+            .entry(Status::parse(&row.status).label(lang))
+            .or_default() += 1;
+    }
+    let list_rows = rows
+        .iter()
+        .map(|r| ListRow {
+            url: format!("/admin/applications/{}", r.public_id),
+            reference: r.reference.clone().unwrap_or_default(),
+            title: r.title.clone(),
+            applicant: r.applicant_name.clone(),
+            track: r.track_code.clone(),
+            status: Status::parse(&r.status).label(lang),
+            country: r.country.as_deref().map(country_label).unwrap_or_default(),
+            domain: r.domain.as_deref().map(domain_label).unwrap_or_default(),
+            women_led: r.women_led,
+        })
+        .collect();
+    let chosen = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
+    let mut countries: Vec<String> = rows.iter().filter_map(|r| r.country.clone()).collect();
+    countries.sort();
+    countries.dedup();
+    let filters = vec![
+        Select {
+            name: "track",
+            label: ctx.t("admin-filter-track"),
+            options: tracks
+                .iter()
+                .map(|t| {
+                    (
+                        t.slug.clone(),
+                        if lang == Lang::En {
+                            t.name_en.clone()
+                        } else {
+                            t.name_fr.clone()
+                        },
+                        chosen(&filter.track, &t.slug),
+                    )
+                })
+                .collect(),
+        },
+        Select {
+            name: "status",
+            label: ctx.t("admin-filter-status"),
+            options: Status::ALL
+                .iter()
+                .map(|s| {
+                    (
+                        s.as_str().to_owned(),
+                        s.label(lang),
+                        chosen(&filter.status, s.as_str()),
+                    )
+                })
+                .collect(),
+        },
+        Select {
+            name: "country",
+            label: ctx.t("admin-filter-country"),
+            options: countries
+                .iter()
+                .map(|c| (c.clone(), country_label(c), chosen(&filter.country, c)))
+                .collect(),
+        },
+        Select {
+            name: "domain",
+            label: ctx.t("admin-filter-domain"),
+            options: domains
+                .iter()
+                .map(|d| {
+                    (
+                        d.value.clone(),
+                        d.label.get(lang).to_owned(),
+                        chosen(&filter.domain, &d.value),
+                    )
+                })
+                .collect(),
+        },
+        Select {
+            name: "women_led",
+            label: ctx.t("admin-filter-women-led"),
+            options: vec![
+                ("yes".into(), ctx.t("yes"), chosen(&filter.women_led, "yes")),
+                ("no".into(), ctx.t("no"), chosen(&filter.women_led, "no")),
+            ],
+        },
+    ];
+    let query = serde_urlencoded::to_string(filter_pairs(&filter)).unwrap_or_default();
+    render(&AdminListTemplate {
+        edition_name: format!(
+            "{} {}",
+            if lang == Lang::En {
+                &edition.event_name_en
+            } else {
+                &edition.event_name_fr
+            },
+            edition.year
+        ),
+        csv_url: format!("/admin/editions/{}/applications.csv?{query}", edition.slug),
+        xlsx_url: format!("/admin/editions/{}/applications.xlsx?{query}", edition.slug),
+        action: format!("/admin/editions/{}/applications", edition.slug),
+        q: filter.q.clone().unwrap_or_default(),
+        total: rows.len(),
+        women_led,
+        by_status: by_status.into_iter().collect(),
+        rows: list_rows,
+        filters,
+        ctx,
+    })
+}
+
+fn filter_pairs(f: &ListFilter) -> Vec<(&'static str, String)> {
+    [
+        ("track", &f.track),
+        ("status", &f.status),
+        ("country", &f.country),
+        ("domain", &f.domain),
+        ("women_led", &f.women_led),
+        ("q", &f.q),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.clone().filter(|v| !v.is_empty()).map(|v| (k, v)))
+    .collect()
+}
+
+async fn build_table(
+    app: &AppState,
+    edition: &EditionRow,
+    filter: &ListFilter,
+    lang: Lang,
+) -> AppResult<super::export::Table> {
+    let rows = queries::list_for_edition(&app.db, edition.id, filter).await?;
+    let mut forms: BTreeMap<(i64, i64), FormDefinition> = BTreeMap::new();
+    for row in &rows {
+        if let std::collections::btree_map::Entry::Vacant(e) =
+            forms.entry((row.track_id, row.form_version))
+        {
+            e.insert(calls::form_definition(&app.db, row.track_id, row.form_version).await?);
+        }
+    }
+    let form_refs: Vec<&FormDefinition> = forms.values().collect();
+    let columns = super::export::columns(&form_refs, lang);
+    let mut headers: Vec<String> = [
+        "export-reference",
+        "export-track",
+        "export-status",
+        "export-applicant",
+        "export-submitted-at",
+        "export-women-led",
+    ]
+    .iter()
+    .map(|k| i18n::tr(lang, k))
+    .collect();
+    headers.extend(columns.iter().map(|(_, label)| label.clone()));
+    let tz = jiff::tz::TimeZone::get(&edition.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let mut table_rows = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let answers: form::Answers = serde_json::from_str(&row.answers_json).unwrap_or_default();
+        let mut cells = vec![
+            row.reference.clone().unwrap_or_default(),
+            row.track_code.clone(),
+            Status::parse(&row.status).label(lang),
+            row.applicant_name.clone(),
+            row.submitted_at
+                .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+                .map(|t| {
+                    t.to_zoned(tz.clone())
+                        .strftime("%Y-%m-%d %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default(),
+            i18n::tr(lang, if row.women_led { "yes" } else { "no" }),
+        ];
+        if let Some(form) = forms.get(&(row.track_id, row.form_version)) {
+            cells.extend(super::export::answer_cells(form, &answers, &columns, lang));
+        }
+        table_rows.push(cells);
+    }
+    Ok(super::export::Table {
+        headers,
+        rows: table_rows,
+    })
+}
+
+async fn export_csv(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    Query(filter): Query<ListFilter>,
+) -> AppResult<Response> {
+    let edition = organised_edition(&app, &user, &slug).await?;
+    let table = build_table(&app, &edition, &filter, ctx.lang).await?;
+    let bytes = super::export::to_csv(&table).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}-candidatures.csv\"", edition.slug),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn export_xlsx(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    Query(filter): Query<ListFilter>,
+) -> AppResult<Response> {
+    let edition = organised_edition(&app, &user, &slug).await?;
+    let table = build_table(&app, &edition, &filter, ctx.lang).await?;
+    let bytes = super::export::to_xlsx(&table, &ctx.t("export-sheet"))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}-candidatures.xlsx\"",
+                    edition.slug
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub struct FileLink {
+    pub label: String,
+    pub name: String,
+    pub url: String,
+    pub id_document: bool,
+}
+
+async fn dossier(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let application = queries::find(&app.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let track = calls::track_by_id(&app.db, application.track_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !roles::has_role(&app.db, user.id, track.edition_id, Role::Organiser).await? {
+        return Err(AppError::NotFound);
+    }
+    let form_def = calls::form_definition(&app.db, track.id, application.form_version).await?;
+    let answers = application.answers()?;
+    let rules = track.rules()?;
+    let reference_date = jiff::Timestamp::from_millisecond(track.closes_at)
+        .map(|t| t.to_zoned(track.time_zone()).date())
+        .unwrap_or_default();
+    let data = super::routes::review_data(
+        &form_def,
+        &answers,
+        &rules,
+        ctx.lang,
+        reference_date,
+        &application.public_id,
+    );
+    let files = form_def
+        .sections
+        .iter()
+        .flat_map(|s| s.fields.iter())
+        .filter_map(|f| match (answers.0.get(&f.key), &f.kind) {
+            (
+                Some(form::Answer::File { file_id, name }),
+                form::FieldKind::File { id_document, .. },
+            ) => Some(FileLink {
+                label: f.label.get(ctx.lang).to_owned(),
+                name: name.clone(),
+                url: format!("/files/{file_id}"),
+                id_document: *id_document,
+            }),
+            _ => None,
+        })
+        .collect();
+    let applicant = crate::accounts::users::find_by_id(&app.db, application.applicant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let status = application.status();
+    render(&AdminDossierTemplate {
+        reference: application.reference.clone().unwrap_or_default(),
+        title: application.title.clone(),
+        track: super::routes::track_name(&track, ctx.lang),
+        applicant: applicant.display_name,
+        contact: applicant.email.or(applicant.phone).unwrap_or_default(),
+        status_label: status.label(ctx.lang),
+        status_reason: application.status_reason.clone().unwrap_or_default(),
+        women_led: application.women_led,
+        public_id: application.public_id.clone(),
+        can_decide: matches!(
+            status,
+            Status::Submitted | Status::Eligible | Status::Ineligible
+        ),
+        list_url: format!("/admin/editions/{}/applications", track.edition_slug),
+        data,
+        files,
+        error: None,
+        ctx,
+    })
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn change_status(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    form: CsrfForm<StatusForm>,
+) -> AppResult<Response> {
+    let form = form.value;
+    let application = queries::find(&app.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let track = calls::track_by_id(&app.db, application.track_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !roles::has_role(&app.db, user.id, track.edition_id, Role::Organiser).await? {
+        return Err(AppError::NotFound);
+    }
+    let new_status = match form.status.as_str() {
+        "eligible" => Status::Eligible,
+        "ineligible" => Status::Ineligible,
+        "submitted" => Status::Submitted,
+        _ => return Err(AppError::BadRequest("error-bad-form")),
+    };
+    if !matches!(
+        application.status(),
+        Status::Submitted | Status::Eligible | Status::Ineligible
+    ) {
+        return Err(AppError::BadRequest("application-not-editable"));
+    }
+    let reason = form.reason.trim();
+    if new_status == Status::Ineligible && reason.is_empty() {
+        return Err(AppError::BadRequest("admin-reason-required"));
+    }
+    let reason: String = reason.chars().take(2000).collect();
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    queries::set_status(
+        &mut tx,
+        application.id,
+        new_status.as_str(),
+        (!reason.is_empty()).then_some(reason.as_str()),
+        now,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "application.status",
+            object: application.reference.as_deref().unwrap_or(&application.public_id),
+            details: serde_json::json!({ "from": application.status, "to": new_status.as_str(), "reason": reason }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/applications/{}", application.public_id)).into_response())
+}
+
+pub struct OutboxLine {
+    pub id: i64,
+    pub created: String,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: String,
+    pub failed: bool,
+}
+
+fn format_ms(ms: i64, lang: Lang) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| i18n::format_instant(lang, t, &jiff::tz::TimeZone::UTC))
+        .unwrap_or_default()
+}
+
+async fn outbox(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+) -> AppResult<Response> {
+    require_any_organiser(&app, &user).await?;
+    let lines = notifications::recent(&app.db, 200)
+        .await?
+        .into_iter()
+        .map(|m| OutboxLine {
+            id: m.id,
+            created: format_ms(m.created_at, ctx.lang),
+            failed: m.status == "failed",
+            channel: m.channel.to_string(),
+            recipient: m.recipient,
+            subject: m.subject,
+            body: m.body,
+            status: m.status.to_string(),
+            attempts: m.attempts,
+            last_error: m.last_error.unwrap_or_default(),
+        })
+        .collect();
+    render(&AdminOutboxTemplate { ctx, lines })
+}
+
+async fn retry_message(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    _form: CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Response> {
+    require_any_organiser(&app, &user).await?;
+    notifications::retry_failed(&app.db, id, app.now_ms()).await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to("/admin/outbox").into_response())
+}
+
+pub struct AuditLine {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub details: String,
+}
+
+async fn audit_log(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+) -> AppResult<Response> {
+    require_any_organiser(&app, &user).await?;
+    let lines = audit::recent(&app.db, 200)
+        .await?
+        .into_iter()
+        .map(|r| AuditLine {
+            at: format_ms(r.at, ctx.lang),
+            actor: r.actor_id.map(|a| a.to_string()).unwrap_or_default(),
+            action: r.action,
+            object: r.object,
+            details: r.details,
+        })
+        .collect();
+    let verdict = match audit::verify(&app.db).await? {
+        audit::ChainCheck::Intact { entries } => {
+            i18n::tr_args(ctx.lang, "audit-intact", &[("n", entries.to_string())])
+        }
+        audit::ChainCheck::Broken { id, reason } => i18n::tr_args(
+            ctx.lang,
+            "audit-broken",
+            &[("id", id.to_string()), ("reason", reason)],
+        ),
+    };
+    render(&AdminAuditTemplate {
+        ctx,
+        lines,
+        verdict,
+    })
+}

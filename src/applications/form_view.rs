@@ -1,0 +1,265 @@
+//! Turns a form definition, answers and errors into plain data for the section template.
+
+use std::collections::BTreeMap;
+
+use crate::domain::country::Country;
+use crate::domain::form::{Answer, Field, FieldError, FieldKind, FormDefinition};
+use crate::domain::types::Lang;
+
+#[derive(Debug, Clone)]
+pub struct OptionView {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FieldView {
+    /// The `name` of the input.
+    pub name: String,
+    /// The `id` of the input, referenced by its label and error message.
+    pub id: String,
+    pub label: String,
+    pub help: String,
+    pub required: bool,
+    /// Which control to draw: text, textarea, number, email, tel, url, date, select, radio,
+    /// checkboxes, yesno, consent, file, group.
+    pub input: &'static str,
+    pub value: String,
+    pub options: Vec<OptionView>,
+    pub max_len: Option<u32>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub error: Option<String>,
+    /// For files: the current file, the accepted kinds and size.
+    pub file_name: Option<String>,
+    pub accept: String,
+    pub max_mb: String,
+    /// For groups: one row of cells per item.
+    pub rows: Vec<Vec<FieldView>>,
+}
+
+impl FieldView {
+    pub fn has_error(&self) -> bool {
+        self.error.is_some() || self.rows.iter().flatten().any(|c| c.error.is_some())
+    }
+
+    pub fn is_checked(&self) -> bool {
+        self.value == "yes"
+    }
+}
+
+/// `team[0][name]` → `team-0-name`: a valid, predictable HTML id.
+pub fn dom_id(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .trim_matches('-')
+        .replace("--", "-")
+}
+
+/// The label of a field or group cell (for "missing" lists).
+pub fn label_of(form: &FormDefinition, key: &str, lang: Lang) -> String {
+    let top = key.split('[').next().unwrap_or(key);
+    let Some(field) = form
+        .sections
+        .iter()
+        .flat_map(|s| s.fields.iter())
+        .find(|f| f.key == top)
+    else {
+        return key.to_owned();
+    };
+    let mut label = field.label.get(lang).to_owned();
+    if let (FieldKind::Group { fields, .. }, Some(rest)) = (&field.kind, key.strip_prefix(top)) {
+        let parts: Vec<&str> = rest.split(['[', ']']).filter(|p| !p.is_empty()).collect();
+        if let [row, sub] = parts.as_slice() {
+            let row = row.parse::<usize>().map(|r| r + 1).unwrap_or(0);
+            if let Some(cell) = fields.iter().find(|f| f.key == *sub) {
+                label = format!("{label} {row} — {}", cell.label.get(lang));
+            }
+        }
+    }
+    label
+}
+
+/// The fields of one section, filled with the answers and errors.
+pub fn section(
+    form: &FormDefinition,
+    index: usize,
+    answers: &crate::domain::form::Answers,
+    errors: &BTreeMap<String, FieldError>,
+    lang: Lang,
+) -> Vec<FieldView> {
+    let Some(section) = form.sections.get(index) else {
+        return Vec::new();
+    };
+    section
+        .fields
+        .iter()
+        .map(|field| view(field, &field.key, answers.0.get(&field.key), errors, lang))
+        .collect()
+}
+
+fn view(
+    field: &Field,
+    name: &str,
+    answer: Option<&Answer>,
+    errors: &BTreeMap<String, FieldError>,
+    lang: Lang,
+) -> FieldView {
+    let mut v = FieldView {
+        name: name.to_owned(),
+        id: format!("f-{}", dom_id(name)),
+        label: field.label.get(lang).to_owned(),
+        help: field
+            .help
+            .as_ref()
+            .map(|h| h.get(lang).to_owned())
+            .unwrap_or_default(),
+        required: field.required,
+        error: errors.get(name).map(|e| e.message.get(lang).to_owned()),
+        value: match answer {
+            Some(Answer::Text(s)) => s.clone(),
+            Some(Answer::Number(n)) => n.to_string(),
+            Some(Answer::Bool(true)) => "yes".into(),
+            Some(Answer::Bool(false)) => "no".into(),
+            _ => String::new(),
+        },
+        ..FieldView::default()
+    };
+    let chosen: Vec<String> = match answer {
+        Some(Answer::Choices(c)) => c.clone(),
+        Some(Answer::Text(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    };
+    let options = |choices: &[crate::domain::form::Choice]| {
+        choices
+            .iter()
+            .map(|c| OptionView {
+                selected: chosen.contains(&c.value),
+                value: c.value.clone(),
+                label: c.label.get(lang).to_owned(),
+            })
+            .collect()
+    };
+    match &field.kind {
+        FieldKind::Text { max_len } => {
+            v.input = "text";
+            v.max_len = Some(*max_len);
+        }
+        FieldKind::LongText { max_len } => {
+            v.input = "textarea";
+            v.max_len = Some(*max_len);
+        }
+        FieldKind::Number { min, max } => {
+            v.input = "number";
+            v.min = *min;
+            v.max = *max;
+        }
+        FieldKind::Email => v.input = "email",
+        FieldKind::Phone => v.input = "tel",
+        FieldKind::Url => v.input = "url",
+        FieldKind::Date => v.input = "date",
+        FieldKind::SingleChoice { options: o } => {
+            v.input = if o.len() <= 4 { "radio" } else { "select" };
+            v.options = options(o);
+        }
+        FieldKind::MultipleChoice { options: o, .. } => {
+            v.input = "checkboxes";
+            v.options = options(o);
+        }
+        FieldKind::Country { allowed } => {
+            v.input = "select";
+            let countries: Vec<Country> = match allowed {
+                Some(list) => list.clone(),
+                None => Country::all(lang).collect(),
+            };
+            v.options = countries
+                .iter()
+                .map(|c| OptionView {
+                    selected: v.value == c.as_str(),
+                    value: c.as_str().to_owned(),
+                    label: c.name(lang).to_owned(),
+                })
+                .collect();
+        }
+        FieldKind::YesNo => v.input = "yesno",
+        FieldKind::Consent => v.input = "consent",
+        FieldKind::File {
+            kinds, max_bytes, ..
+        } => {
+            v.input = "file";
+            v.accept = kinds.iter().map(|k| k.mime()).collect::<Vec<_>>().join(",");
+            v.max_mb = format!("{}", max_bytes / (1024 * 1024));
+            v.file_name = match answer {
+                Some(Answer::File { name, .. }) => Some(name.clone()),
+                _ => None,
+            };
+            v.help = if v.help.is_empty() {
+                kinds
+                    .iter()
+                    .map(|k| k.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                v.help
+            };
+        }
+        FieldKind::Group {
+            fields,
+            min_items,
+            max_items,
+        } => {
+            v.input = "group";
+            let existing: &[BTreeMap<String, Answer>] = match answer {
+                Some(Answer::Group(rows)) => rows,
+                _ => &[],
+            };
+            // Without JavaScript there is no "add row" script: always offer blank rows up to
+            // the minimum, plus one spare while below the maximum.
+            let wanted = existing
+                .len()
+                .max(*min_items as usize)
+                .max(existing.len() + 1)
+                .min((*max_items as usize).max(existing.len()));
+            v.rows = (0..wanted)
+                .map(|i| {
+                    let row = existing.get(i);
+                    fields
+                        .iter()
+                        .map(|cell| {
+                            let cell_name = format!("{name}[{i}][{}]", cell.key);
+                            let mut c = view(
+                                cell,
+                                &cell_name,
+                                row.and_then(|r| r.get(&cell.key)),
+                                errors,
+                                lang,
+                            );
+                            c.required = false;
+                            c
+                        })
+                        .collect()
+                })
+                .collect();
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dom_ids_are_valid() {
+        assert_eq!(dom_id("team[0][name]"), "team-0-name");
+        assert_eq!(dom_id("email"), "email");
+    }
+}

@@ -1,0 +1,118 @@
+//! Applications: drafts, section-by-section saving, uploads, submission before an exact
+//! deadline, receipts, and the organisers' back office.
+
+pub mod admin;
+pub mod export;
+pub mod form_view;
+pub mod queries;
+pub mod routes;
+pub mod uploads;
+
+use crate::domain::form::{Answer, Answers, FormDefinition};
+use crate::domain::types::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Submitted,
+    Eligible,
+    Ineligible,
+    Withdrawn,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::Eligible,
+        Status::Ineligible,
+        Status::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Eligible => "eligible",
+            Status::Ineligible => "ineligible",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Unknown values read back as drafts would be wrong; they cannot occur since only this
+    /// module writes the column, so the fallback is the least privileged state.
+    pub fn parse(s: &str) -> Status {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .unwrap_or(Status::Withdrawn)
+    }
+
+    pub fn label(self, lang: Lang) -> String {
+        crate::i18n::tr(lang, &format!("status-{}", self.as_str()))
+    }
+
+    /// The applicant may still change the dossier (while the call is open).
+    pub fn editable(self) -> bool {
+        matches!(self, Status::Draft | Status::Submitted)
+    }
+}
+
+/// Which fields feed the list columns: the first present of each.
+const TITLE_FIELDS: [&str; 5] = [
+    "project_title",
+    "service_name",
+    "company_name",
+    "last_name",
+    "team_name",
+];
+const COUNTRY_FIELDS: [&str; 3] = ["country", "nationality", "registration_country"];
+
+pub fn summarise(
+    form: &FormDefinition,
+    answers: &Answers,
+    applicant_name: &str,
+) -> queries::Summary {
+    let text = |key: &str| match answers.0.get(key) {
+        Some(Answer::Text(s)) => Some(s.clone()),
+        Some(Answer::Choices(c)) => c.first().cloned(),
+        _ => None,
+    };
+    let title = TITLE_FIELDS
+        .iter()
+        .find_map(|k| text(k).filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| applicant_name.to_owned());
+    let country = COUNTRY_FIELDS.iter().find_map(|k| text(k));
+    let domain = text("domain");
+    let mut search = vec![applicant_name.to_lowercase()];
+    for answer in answers.0.values() {
+        if let Answer::Text(s) = answer {
+            search.push(s.to_lowercase());
+        }
+    }
+    queries::Summary {
+        title: title.chars().take(200).collect(),
+        country,
+        domain,
+        women_led: is_women_led(form, answers),
+        search_text: search.join(" "),
+    }
+}
+
+/// Women-led: the leader is a woman, or women are at least half of the team; for individual
+/// applications (no team), the applicant is a woman.
+pub fn is_women_led(form: &FormDefinition, answers: &Answers) -> bool {
+    let has_field = |key: &str| {
+        form.sections
+            .iter()
+            .flat_map(|s| s.fields.iter())
+            .any(|f| f.key == key)
+    };
+    if has_field("team") {
+        let leader = has_field("leader_gender").then_some("leader_gender");
+        crate::domain::form::women_led(answers, "team", "gender", leader)
+    } else {
+        matches!(answers.0.get("gender"), Some(Answer::Text(g)) if g == "f")
+            || matches!(answers.0.get("gender"), Some(Answer::Choices(g)) if g.first().is_some_and(|g| g == "f"))
+    }
+}

@@ -1,0 +1,408 @@
+//! Applications, their submitted versions and files.
+
+use crate::db::{Db, DbError, DbResult, Tx};
+use crate::domain::form::Answers;
+use crate::{run, run_tx};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub public_id: String,
+    pub track_id: i64,
+    pub applicant_id: i64,
+    pub reference: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub form_version: i64,
+    pub answers_json: String,
+    pub has_changes: bool,
+    pub title: String,
+    pub country: Option<String>,
+    pub domain: Option<String>,
+    pub women_led: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+    pub last_submitted_at: Option<i64>,
+}
+
+const APPLICATION_COLUMNS: &str =
+    "a.id, a.public_id, a.track_id, a.applicant_id, a.reference, a.status, \
+    a.status_reason, a.form_version, a.answers_json, a.has_changes, a.title, a.country, a.domain, \
+    a.women_led, a.created_at, a.updated_at, a.submitted_at, a.last_submitted_at";
+
+impl ApplicationRow {
+    pub fn answers(&self) -> DbResult<Answers> {
+        serde_json::from_str(&self.answers_json)
+            .map_err(|e| DbError::Corrupt(format!("answers of application {}: {e}", self.id)))
+    }
+
+    pub fn status(&self) -> super::Status {
+        super::Status::parse(&self.status)
+    }
+}
+
+/// The application only if it belongs to `applicant_id`: anyone else gets `None` (→ 404).
+pub async fn find_owned(
+    db: &Db,
+    public_id: &str,
+    applicant_id: i64,
+) -> DbResult<Option<ApplicationRow>> {
+    let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications a WHERE a.public_id = $1 AND a.applicant_id = $2");
+    Ok(run!(db, |pool| sqlx::query_as::<_, ApplicationRow>(&sql)
+        .bind(public_id)
+        .bind(applicant_id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+pub async fn find(db: &Db, public_id: &str) -> DbResult<Option<ApplicationRow>> {
+    let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications a WHERE a.public_id = $1");
+    Ok(run!(db, |pool| sqlx::query_as::<_, ApplicationRow>(&sql)
+        .bind(public_id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+pub async fn find_by_id(db: &Db, id: i64) -> DbResult<Option<ApplicationRow>> {
+    let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1");
+    Ok(run!(db, |pool| sqlx::query_as::<_, ApplicationRow>(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+pub async fn find_by_reference(db: &Db, reference: &str) -> DbResult<Option<ApplicationRow>> {
+    let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications a WHERE a.reference = $1");
+    Ok(run!(db, |pool| sqlx::query_as::<_, ApplicationRow>(&sql)
+        .bind(reference)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+pub async fn find_by_public_id_tx(tx: &mut Tx, public_id: &str) -> DbResult<ApplicationRow> {
+    let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications a WHERE a.public_id = $1");
+    Ok(run_tx!(tx, |conn| sqlx::query_as::<_, ApplicationRow>(
+        &sql
+    )
+    .bind(public_id)
+    .fetch_one(conn)
+    .await)?)
+}
+
+pub async fn find_for_update(tx: &mut Tx, id: i64) -> DbResult<ApplicationRow> {
+    let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications a WHERE a.id = $1");
+    // On PostgreSQL the row lock serialises two submits of one application (two tabs).
+    let sql = match tx {
+        Tx::Postgres(_) => format!("{sql} FOR UPDATE"),
+        Tx::Sqlite(_) => sql,
+    };
+    Ok(run_tx!(tx, |conn| sqlx::query_as::<_, ApplicationRow>(
+        &sql
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await)?)
+}
+
+pub async fn list_for_applicant(db: &Db, applicant_id: i64) -> DbResult<Vec<ApplicationRow>> {
+    let sql = format!(
+        "SELECT {APPLICATION_COLUMNS} FROM applications a WHERE a.applicant_id = $1 ORDER BY a.created_at DESC"
+    );
+    Ok(run!(db, |pool| sqlx::query_as::<_, ApplicationRow>(&sql)
+        .bind(applicant_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// Applications of this applicant in this track that still count against the maximum.
+pub async fn count_active(db: &Db, track_id: i64, applicant_id: i64) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM applications WHERE track_id = $1 AND applicant_id = $2 AND status <> 'withdrawn'";
+    Ok(run!(db, |pool| sqlx::query_scalar(sql)
+        .bind(track_id)
+        .bind(applicant_id)
+        .fetch_one(pool)
+        .await)?)
+}
+
+pub async fn insert_draft(
+    tx: &mut Tx,
+    track_id: i64,
+    applicant_id: i64,
+    form_version: i64,
+    now_ms: i64,
+) -> DbResult<String> {
+    let public_id = crate::accounts::random_public_id();
+    let sql = "INSERT INTO applications (public_id, track_id, applicant_id, status, form_version, answers_json, \
+               created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, '{}', $5, $5)";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(&public_id)
+        .bind(track_id)
+        .bind(applicant_id)
+        .bind(form_version)
+        .bind(now_ms)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(public_id)
+}
+
+/// Fields copied out of the answers so that lists, filters and statistics need no JSON.
+pub struct Summary {
+    pub title: String,
+    pub country: Option<String>,
+    pub domain: Option<String>,
+    pub women_led: bool,
+    pub search_text: String,
+}
+
+pub async fn save_answers(
+    tx: &mut Tx,
+    id: i64,
+    answers: &Answers,
+    form_version: i64,
+    summary: &Summary,
+    now_ms: i64,
+) -> DbResult<()> {
+    let json = serde_json::to_string(answers).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let sql =
+        "UPDATE applications SET answers_json = $2, form_version = $3, title = $4, country = $5, \
+               domain = $6, women_led = $7, search_text = $8, updated_at = $9, \
+               has_changes = (status <> 'draft') WHERE id = $1";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(&json)
+        .bind(form_version)
+        .bind(&summary.title)
+        .bind(&summary.country)
+        .bind(&summary.domain)
+        .bind(summary.women_led)
+        .bind(&summary.search_text)
+        .bind(now_ms)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Takes the next reference number of a track (e.g. `SDN26-STA-0042`).
+pub async fn next_reference(tx: &mut Tx, track_id: i64) -> DbResult<String> {
+    let sql = "UPDATE tracks SET ref_seq = ref_seq + 1 WHERE id = $1 RETURNING ref_seq, code, \
+               (SELECT ref_prefix FROM editions WHERE editions.id = tracks.edition_id)";
+    let (seq, code, prefix): (i64, String, String) = run_tx!(tx, |conn| sqlx::query_as(sql)
+        .bind(track_id)
+        .fetch_one(conn)
+        .await)?;
+    Ok(format!("{prefix}-{code}-{seq:04}"))
+}
+
+/// Records a submission: a new version, the reference on first submission.
+pub async fn record_submission(
+    tx: &mut Tx,
+    app: &ApplicationRow,
+    reference: &str,
+    now_ms: i64,
+) -> DbResult<i64> {
+    let version: i64 =
+        run_tx!(tx, |conn| {
+            sqlx::query_scalar(
+        "SELECT COALESCE(MAX(version), 0) + 1 FROM application_versions WHERE application_id = $1"
+    )
+    .bind(app.id)
+    .fetch_one(conn)
+    .await
+        })?;
+    let sql = "INSERT INTO application_versions (application_id, version, form_version, answers_json, submitted_at) \
+               VALUES ($1, $2, $3, $4, $5)";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(app.id)
+        .bind(version)
+        .bind(app.form_version)
+        .bind(&app.answers_json)
+        .bind(now_ms)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    let sql = "UPDATE applications SET status = 'submitted', reference = $2, has_changes = FALSE, \
+               submitted_at = COALESCE(submitted_at, $3), last_submitted_at = $3, updated_at = $3 WHERE id = $1";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(app.id)
+        .bind(reference)
+        .bind(now_ms)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(version)
+}
+
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    status: &str,
+    reason: Option<&str>,
+    now_ms: i64,
+) -> DbResult<()> {
+    let sql =
+        "UPDATE applications SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(status)
+        .bind(reason)
+        .bind(now_ms)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VersionRow {
+    pub version: i64,
+    pub form_version: i64,
+    pub submitted_at: i64,
+}
+
+pub async fn versions(db: &Db, application_id: i64) -> DbResult<Vec<VersionRow>> {
+    let sql = "SELECT version, form_version, submitted_at FROM application_versions WHERE application_id = $1 ORDER BY version DESC";
+    Ok(run!(db, |pool| sqlx::query_as(sql)
+        .bind(application_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FileRow {
+    pub id: i64,
+    pub public_id: String,
+    pub application_id: i64,
+    pub field_key: String,
+    pub owner_id: i64,
+    pub display_name: String,
+    pub mime: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub id_document: bool,
+}
+
+pub struct NewFile<'a> {
+    pub public_id: &'a str,
+    pub application_id: i64,
+    pub field_key: &'a str,
+    pub owner_id: i64,
+    pub display_name: &'a str,
+    pub mime: &'a str,
+    pub size_bytes: i64,
+    pub sha256: &'a str,
+    pub storage_key: &'a str,
+    pub id_document: bool,
+}
+
+pub async fn insert_file(tx: &mut Tx, f: &NewFile<'_>, now_ms: i64) -> DbResult<()> {
+    let sql = "INSERT INTO files (public_id, application_id, field_key, owner_id, display_name, mime, size_bytes, \
+               sha256, storage_key, id_document, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(f.public_id)
+        .bind(f.application_id)
+        .bind(f.field_key)
+        .bind(f.owner_id)
+        .bind(f.display_name)
+        .bind(f.mime)
+        .bind(f.size_bytes)
+        .bind(f.sha256)
+        .bind(f.storage_key)
+        .bind(f.id_document)
+        .bind(now_ms)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn find_file(db: &Db, public_id: &str) -> DbResult<Option<FileRow>> {
+    let sql = "SELECT id, public_id, application_id, field_key, owner_id, display_name, mime, size_bytes, sha256, \
+               storage_key, id_document FROM files WHERE public_id = $1";
+    Ok(run!(db, |pool| sqlx::query_as(sql)
+        .bind(public_id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// Filters of the organisers' list; every one is optional.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ListFilter {
+    #[serde(default)]
+    pub track: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub domain: Option<String>,
+    #[serde(default)]
+    pub women_led: Option<String>,
+    #[serde(default)]
+    pub q: Option<String>,
+}
+
+impl ListFilter {
+    fn non_empty(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListedApplication {
+    pub id: i64,
+    pub public_id: String,
+    pub reference: Option<String>,
+    pub status: String,
+    pub title: String,
+    pub country: Option<String>,
+    pub domain: Option<String>,
+    pub women_led: bool,
+    pub track_id: i64,
+    pub track_code: String,
+    pub form_version: i64,
+    pub answers_json: String,
+    pub applicant_name: String,
+    pub submitted_at: Option<i64>,
+}
+
+/// Applications of an edition matching the filter. Drafts are the applicants' own business
+/// and are listed only when asked for by status.
+pub async fn list_for_edition(
+    db: &Db,
+    edition_id: i64,
+    filter: &ListFilter,
+) -> DbResult<Vec<ListedApplication>> {
+    let sql = "SELECT a.id, a.public_id, a.reference, a.status, a.title, a.country, a.domain, a.women_led, \
+               a.track_id, t.code AS track_code, a.form_version, a.answers_json, u.display_name AS applicant_name, \
+               a.submitted_at \
+               FROM applications a JOIN tracks t ON t.id = a.track_id JOIN users u ON u.id = a.applicant_id \
+               WHERE t.edition_id = $1 \
+               AND ($2 IS NULL OR t.slug = $2) \
+               AND (($3 IS NULL AND a.status <> 'draft') OR a.status = $3) \
+               AND ($4 IS NULL OR a.country = $4) \
+               AND ($5 IS NULL OR a.domain = $5) \
+               AND ($6 IS NULL OR a.women_led = $6) \
+               AND ($7 IS NULL OR a.search_text LIKE $7 OR LOWER(COALESCE(a.reference, '')) LIKE $7) \
+               ORDER BY a.submitted_at, a.id";
+    let women_led = ListFilter::non_empty(&filter.women_led).map(|v| v == "yes");
+    let q = ListFilter::non_empty(&filter.q).map(|q| {
+        let escaped = q.to_lowercase().replace(['%', '_'], "");
+        format!("%{escaped}%")
+    });
+    Ok(run!(db, |pool| sqlx::query_as::<_, ListedApplication>(
+        sql
+    )
+    .bind(edition_id)
+    .bind(ListFilter::non_empty(&filter.track))
+    .bind(ListFilter::non_empty(&filter.status))
+    .bind(ListFilter::non_empty(&filter.country))
+    .bind(ListFilter::non_empty(&filter.domain))
+    .bind(women_led)
+    .bind(q.as_deref())
+    .fetch_all(pool)
+    .await)?)
+}

@@ -1,0 +1,715 @@
+//! The applicant's side: start, fill in section by section, upload, review, submit, receipt.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use super::form_view::{self, FieldView};
+use super::queries::{self, ApplicationRow};
+use super::{summarise, Status};
+use crate::accounts::sessions::SessionUser;
+use crate::audit;
+use crate::calls::queries::{self as calls, TrackRow};
+use crate::db::Tx;
+use crate::domain::eligibility;
+use crate::domain::form::{self, Answers, FormDefinition};
+use crate::domain::types::{Lang, Login};
+use crate::i18n::{self, tr, tr_args};
+use crate::notifications::{self, Channel, NewMessage};
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::error::{AppError, AppResult};
+use crate::web::state::AppState;
+use crate::web::templates::{
+    render, render_with_status, MyApplicationsTemplate, OverviewTemplate, ReceiptTemplate,
+    ReviewTemplate, SectionTemplate,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/calls/{edition}/{track}/apply", post(start))
+        .route("/applications", get(my_applications))
+        .route("/applications/{id}", get(overview))
+        .route(
+            "/applications/{id}/edit/{section}",
+            get(section_page).post(save_section),
+        )
+        .route(
+            "/applications/{id}/files/{field}",
+            post(super::uploads::upload),
+        )
+        .route("/applications/{id}/review", get(review_page))
+        .route("/applications/{id}/submit", post(submit))
+        .route("/applications/{id}/receipt", get(receipt))
+        .route("/applications/{id}/withdraw", post(withdraw))
+        .route("/files/{id}", get(super::uploads::download))
+}
+
+/// An application with its track and the form version it is answered against.
+pub struct Loaded {
+    pub app: ApplicationRow,
+    pub track: TrackRow,
+    pub form: FormDefinition,
+    pub answers: Answers,
+    /// The organisers changed the form since this draft was last saved.
+    pub form_changed: bool,
+}
+
+/// Loads an application of the signed-in applicant (404 for anyone else's) and, if the
+/// organisers changed the form while it is still editable, carries the answers over to the
+/// new version.
+pub async fn load_owned(app: &AppState, public_id: &str, user: &SessionUser) -> AppResult<Loaded> {
+    let row = queries::find_owned(&app.db, public_id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let track = calls::track_by_id(&app.db, row.track_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let answers = row.answers()?;
+    if row.form_version != track.form_version
+        && row.status().editable()
+        && track.is_open(app.now_ms())
+    {
+        let form = calls::form_definition(&app.db, track.id, track.form_version).await?;
+        let answers = form::migrate_answers(&form, &answers);
+        let summary = summarise(&form, &answers, &user.display_name);
+        let mut tx = app.db.begin().await?;
+        queries::save_answers(
+            &mut tx,
+            row.id,
+            &answers,
+            track.form_version,
+            &summary,
+            app.now_ms(),
+        )
+        .await?;
+        tx.commit().await?;
+        let row = queries::find_owned(&app.db, public_id, user.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return Ok(Loaded {
+            app: row,
+            track,
+            form,
+            answers,
+            form_changed: true,
+        });
+    }
+    let form = calls::form_definition(&app.db, track.id, row.form_version).await?;
+    Ok(Loaded {
+        app: row,
+        track,
+        form,
+        answers,
+        form_changed: false,
+    })
+}
+
+async fn start(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path((edition, track)): Path<(String, String)>,
+    _form: CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Response> {
+    let track = calls::track_by_slugs(&app.db, &edition, &track)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = app.now_ms();
+    if !track.is_open(now) {
+        return Err(AppError::BadRequest("apply-call-closed"));
+    }
+    if queries::count_active(&app.db, track.id, user.id).await? >= track.max_per_applicant {
+        // Bring the applicant back to what they already have rather than refusing bluntly.
+        let mine = queries::list_for_applicant(&app.db, user.id).await?;
+        if let Some(existing) = mine
+            .iter()
+            .find(|a| a.track_id == track.id && a.status != "withdrawn")
+        {
+            return Ok(
+                Redirect::to(&format!("/applications/{}", existing.public_id)).into_response(),
+            );
+        }
+        return Err(AppError::BadRequest("apply-limit-reached"));
+    }
+    let mut tx = app.db.begin().await?;
+    let public_id =
+        queries::insert_draft(&mut tx, track.id, user.id, track.form_version, now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/applications/{public_id}/edit/0")).into_response())
+}
+
+async fn my_applications(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+) -> AppResult<Response> {
+    let rows = queries::list_for_applicant(&app.db, user.id).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let track = calls::track_by_id(&app.db, row.track_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        items.push(MyApplicationItem {
+            url: format!("/applications/{}", row.public_id),
+            title: row.title.clone(),
+            track: match ctx.lang {
+                Lang::Fr => track.name_fr.clone(),
+                Lang::En => track.name_en.clone(),
+            },
+            reference: row.reference.clone().unwrap_or_default(),
+            status: row.status().label(ctx.lang),
+        });
+    }
+    render(&MyApplicationsTemplate { ctx, items })
+}
+
+pub struct MyApplicationItem {
+    pub url: String,
+    pub title: String,
+    pub track: String,
+    pub reference: String,
+    pub status: String,
+}
+
+/// What the overview and review pages say about the deadline.
+pub struct Deadline {
+    pub closes: String,
+    pub time_left: String,
+    pub is_open: bool,
+}
+
+fn deadline(track: &TrackRow, lang: Lang, now: i64) -> Deadline {
+    let card = crate::calls::routes::track_card(track, lang, now);
+    Deadline {
+        closes: card.closes,
+        time_left: card.time_left,
+        is_open: card.is_open,
+    }
+}
+
+pub fn track_name(track: &TrackRow, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => track.name_fr.clone(),
+        Lang::En => track.name_en.clone(),
+    }
+}
+
+async fn overview(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load_owned(&app, &id, &user).await?;
+    let now = app.now_ms();
+    let sections = loaded
+        .form
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                format!("/applications/{}/edit/{i}", loaded.app.public_id),
+                s.title.get(ctx.lang).to_owned(),
+            )
+        })
+        .collect();
+    let status = loaded.app.status();
+    render(&OverviewTemplate {
+        deadline: deadline(&loaded.track, ctx.lang, now),
+        track: track_name(&loaded.track, ctx.lang),
+        status_label: status.label(ctx.lang),
+        editable: status.editable() && loaded.track.is_open(now),
+        withdrawable: status.editable(),
+        has_changes: loaded.app.has_changes,
+        reference: loaded.app.reference.clone().unwrap_or_default(),
+        public_id: loaded.app.public_id.clone(),
+        form_changed: loaded.form_changed,
+        sections,
+        ctx,
+    })
+}
+
+async fn section_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((id, section)): Path<(String, usize)>,
+) -> AppResult<Response> {
+    let loaded = load_owned(&app, &id, &user).await?;
+    if section >= loaded.form.sections.len() {
+        return Err(AppError::NotFound);
+    }
+    let fields = form_view::section(
+        &loaded.form,
+        section,
+        &loaded.answers,
+        &Default::default(),
+        ctx.lang,
+    );
+    section_page_response(&app, ctx, &loaded, section, fields, StatusCode::OK)
+}
+
+pub fn section_page_response_full(
+    app: &AppState,
+    ctx: Ctx,
+    loaded: &Loaded,
+    section: usize,
+    fields: Vec<FieldView>,
+    page_error: Option<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let now = app.now_ms();
+    let count = loaded.form.sections.len();
+    let editable = loaded.app.status().editable() && loaded.track.is_open(now);
+    let has_errors = fields.iter().any(FieldView::has_error);
+    render_with_status(
+        status,
+        &SectionTemplate {
+            title: loaded.form.sections[section].title.get(ctx.lang).to_owned(),
+            step: tr_args(
+                ctx.lang,
+                "section-step",
+                &[
+                    ("n", (section + 1).to_string()),
+                    ("total", count.to_string()),
+                ],
+            ),
+            track: track_name(&loaded.track, ctx.lang),
+            public_id: loaded.app.public_id.clone(),
+            section,
+            previous: section.checked_sub(1),
+            is_last: section + 1 == count,
+            deadline: deadline(&loaded.track, ctx.lang, now),
+            form_changed: loaded.form_changed,
+            editable,
+            has_errors,
+            page_error,
+            fields,
+            ctx,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct SectionAction {
+    /// "next", "previous" or "save".
+    #[serde(default)]
+    action: String,
+}
+
+async fn save_section(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((id, section)): Path<(String, usize)>,
+    form: CsrfForm<SectionAction>,
+) -> AppResult<Response> {
+    let loaded = load_owned(&app, &id, &user).await?;
+    if section >= loaded.form.sections.len() {
+        return Err(AppError::NotFound);
+    }
+    let now = app.now_ms();
+    if !loaded.app.status().editable() {
+        return Err(AppError::BadRequest("application-not-editable"));
+    }
+    let raw: Vec<(String, String)> = form
+        .pairs
+        .into_iter()
+        .filter(|(k, _)| k != "csrf" && k != "action")
+        .collect();
+    let outcome = form::parse_section(&loaded.form, section, &raw, &loaded.answers);
+    if !loaded.track.is_open(now) {
+        // The deadline passed while the page was open: nothing is saved, what was typed is
+        // shown back so it is not lost from the screen.
+        let fields = form_view::section(
+            &loaded.form,
+            section,
+            &outcome.answers,
+            &outcome.errors,
+            ctx.lang,
+        );
+        let message = tr(ctx.lang, "apply-call-closed");
+        return section_page_response_full(
+            &app,
+            ctx,
+            &loaded,
+            section,
+            fields,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let summary = summarise(&loaded.form, &outcome.answers, &user.display_name);
+    let mut tx = app.db.begin().await?;
+    queries::save_answers(
+        &mut tx,
+        loaded.app.id,
+        &outcome.answers,
+        loaded.app.form_version,
+        &summary,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+
+    let action = form.value.action;
+    if !outcome.errors.is_empty() {
+        let fields = form_view::section(
+            &loaded.form,
+            section,
+            &outcome.answers,
+            &outcome.errors,
+            ctx.lang,
+        );
+        let message = tr(ctx.lang, "form-has-errors");
+        return section_page_response_full(
+            &app,
+            ctx,
+            &loaded,
+            section,
+            fields,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let base = format!("/applications/{}", loaded.app.public_id);
+    let target = match action.as_str() {
+        "previous" => format!("{base}/edit/{}", section.saturating_sub(1)),
+        "save" => format!("{base}/edit/{section}?saved=1"),
+        _ if section + 1 < loaded.form.sections.len() => format!("{base}/edit/{}", section + 1),
+        _ => format!("{base}/review"),
+    };
+    Ok(Redirect::to(&target).into_response())
+}
+
+/// The section page with per-field errors and no page-level message.
+pub fn section_page_response(
+    app: &AppState,
+    ctx: Ctx,
+    loaded: &Loaded,
+    section: usize,
+    fields: Vec<FieldView>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let message = fields
+        .iter()
+        .any(FieldView::has_error)
+        .then(|| tr(ctx.lang, "form-has-errors"));
+    section_page_response_full(app, ctx, loaded, section, fields, message, status)
+}
+
+/// Everything the review page shows.
+pub struct ReviewData {
+    pub sections: Vec<(String, Vec<(String, String)>)>,
+    pub missing: Vec<(String, String)>,
+    pub verdict: Vec<String>,
+}
+
+pub fn review_data(
+    form_def: &FormDefinition,
+    answers: &Answers,
+    rules: &[eligibility::Rule],
+    lang: Lang,
+    reference_date: jiff::civil::Date,
+    public_id: &str,
+) -> ReviewData {
+    let sections = form_def
+        .sections
+        .iter()
+        .map(|s| {
+            let rows = s
+                .fields
+                .iter()
+                .map(|f| {
+                    let value = answers
+                        .0
+                        .get(&f.key)
+                        .map(|a| form::answer_display(a, f, lang))
+                        .unwrap_or_default();
+                    (f.label.get(lang).to_owned(), value)
+                })
+                .collect();
+            (s.title.get(lang).to_owned(), rows)
+        })
+        .collect();
+    let missing = form::check_complete(form_def, answers)
+        .into_iter()
+        .map(|(key, error)| {
+            let section = form_def
+                .sections
+                .iter()
+                .position(|s| {
+                    s.fields
+                        .iter()
+                        .any(|f| key == f.key || key.starts_with(&format!("{}[", f.key)))
+                })
+                .unwrap_or(0);
+            let label = form_view::label_of(form_def, &key, lang);
+            (
+                format!(
+                    "/applications/{public_id}/edit/{section}#f-{}",
+                    form_view::dom_id(&key)
+                ),
+                format!("{label} : {}", error.message.get(lang)),
+            )
+        })
+        .collect();
+    let verdict = eligibility::evaluate(rules, form_def, answers, reference_date)
+        .failures
+        .iter()
+        .map(|f| f.reason.get(lang).to_owned())
+        .collect();
+    ReviewData {
+        sections,
+        missing,
+        verdict,
+    }
+}
+
+fn reference_date(track: &TrackRow) -> jiff::civil::Date {
+    jiff::Timestamp::from_millisecond(track.closes_at)
+        .map(|t| t.to_zoned(track.time_zone()).date())
+        .unwrap_or_default()
+}
+
+async fn review_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load_owned(&app, &id, &user).await?;
+    review_response(&app, ctx, &loaded, None, StatusCode::OK)
+}
+
+fn review_response(
+    app: &AppState,
+    ctx: Ctx,
+    loaded: &Loaded,
+    error: Option<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let now = app.now_ms();
+    let rules = loaded.track.rules()?;
+    let data = review_data(
+        &loaded.form,
+        &loaded.answers,
+        &rules,
+        ctx.lang,
+        reference_date(&loaded.track),
+        &loaded.app.public_id,
+    );
+    let app_status = loaded.app.status();
+    let can_submit = app_status.editable()
+        && loaded.track.is_open(now)
+        && data.missing.is_empty()
+        && (app_status == Status::Draft || loaded.app.has_changes);
+    render_with_status(
+        status,
+        &ReviewTemplate {
+            track: track_name(&loaded.track, ctx.lang),
+            public_id: loaded.app.public_id.clone(),
+            deadline: deadline(&loaded.track, ctx.lang, now),
+            last_section: loaded.form.sections.len().saturating_sub(1),
+            already_submitted: app_status == Status::Submitted && !loaded.app.has_changes,
+            form_changed: loaded.form_changed,
+            data,
+            can_submit,
+            error,
+            ctx,
+        },
+    )
+}
+
+async fn submit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    _form: CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Response> {
+    let loaded = load_owned(&app, &id, &user).await?;
+    let now = app.now_ms();
+    let status = loaded.app.status();
+    let receipt_url = format!("/applications/{}/receipt", loaded.app.public_id);
+    // A retried POST or a second tab: the first submit already went through.
+    if status == Status::Submitted && !loaded.app.has_changes {
+        return Ok(Redirect::to(&receipt_url).into_response());
+    }
+    if !status.editable() {
+        return Err(AppError::BadRequest("application-not-editable"));
+    }
+    if !loaded.track.is_open(now) {
+        let message = tr(ctx.lang, "submit-too-late");
+        return review_response(
+            &app,
+            ctx,
+            &loaded,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    if loaded.form_changed {
+        let message = tr(ctx.lang, "form-changed");
+        return review_response(&app, ctx, &loaded, Some(message), StatusCode::CONFLICT);
+    }
+    if !form::check_complete(&loaded.form, &loaded.answers).is_empty() {
+        let message = tr(ctx.lang, "submit-incomplete");
+        return review_response(
+            &app,
+            ctx,
+            &loaded,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+
+    let mut tx = app.db.begin().await?;
+    let current = queries::find_for_update(&mut tx, loaded.app.id).await?;
+    if current.status() == Status::Submitted && !current.has_changes {
+        tx.commit().await?;
+        return Ok(Redirect::to(&receipt_url).into_response());
+    }
+    if current.answers_json != loaded.app.answers_json {
+        // Saved from another tab since this page was loaded: show the newer answers.
+        tx.commit().await?;
+        return Ok(
+            Redirect::to(&format!("/applications/{}/review", loaded.app.public_id)).into_response(),
+        );
+    }
+    let reference = match &current.reference {
+        Some(r) => r.clone(),
+        None => queries::next_reference(&mut tx, current.track_id).await?,
+    };
+    let version = queries::record_submission(&mut tx, &current, &reference, now).await?;
+    send_receipt(&mut tx, &user, &loaded, &reference, version, now).await?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "application.submit",
+            object: &reference,
+            details: serde_json::json!({ "version": version, "form_version": current.form_version }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to(&receipt_url).into_response())
+}
+
+async fn send_receipt(
+    tx: &mut Tx,
+    user: &SessionUser,
+    loaded: &Loaded,
+    reference: &str,
+    version: i64,
+    now: i64,
+) -> AppResult<()> {
+    let lang = if user.locale == "en" {
+        Lang::En
+    } else {
+        Lang::Fr
+    };
+    let login = user
+        .email
+        .as_deref()
+        .or(user.phone.as_deref())
+        .and_then(|l| Login::parse(l).ok());
+    let Some(login) = login else {
+        return Ok(());
+    };
+    let (channel, recipient) = match &login {
+        Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
+        Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
+    };
+    let when = jiff::Timestamp::from_millisecond(now)
+        .map(|t| i18n::format_instant(lang, t, &loaded.track.time_zone()))
+        .unwrap_or_default();
+    let args = [
+        ("reference", reference.to_owned()),
+        ("track", track_name(&loaded.track, lang)),
+        ("when", when),
+    ];
+    notifications::enqueue(
+        tx,
+        &NewMessage {
+            idempotency_key: format!("receipt:{}:{version}", loaded.app.id),
+            channel,
+            recipient,
+            subject: tr_args(lang, "receipt-subject", &args),
+            body: tr_args(lang, "receipt-body", &args),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn receipt(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load_owned(&app, &id, &user).await?;
+    let reference = loaded.app.reference.clone().ok_or(AppError::NotFound)?;
+    let submitted = loaded
+        .app
+        .last_submitted_at
+        .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+        .map(|t| i18n::format_instant(ctx.lang, t, &loaded.track.time_zone()))
+        .unwrap_or_default();
+    let versions = queries::versions(&app.db, loaded.app.id).await?;
+    render(&ReceiptTemplate {
+        reference,
+        track: track_name(&loaded.track, ctx.lang),
+        submitted,
+        version: versions.first().map(|v| v.version).unwrap_or(1),
+        public_id: loaded.app.public_id.clone(),
+        ctx,
+    })
+}
+
+async fn withdraw(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    _form: CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Response> {
+    let loaded = load_owned(&app, &id, &user).await?;
+    if !loaded.app.status().editable() {
+        return Err(AppError::BadRequest("application-not-editable"));
+    }
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    queries::set_status(
+        &mut tx,
+        loaded.app.id,
+        Status::Withdrawn.as_str(),
+        None,
+        now,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "application.withdraw",
+            object: loaded
+                .app
+                .reference
+                .as_deref()
+                .unwrap_or(&loaded.app.public_id),
+            details: serde_json::json!({}),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/applications/{}", loaded.app.public_id)).into_response())
+}

@@ -1,0 +1,207 @@
+//! Organisers edit a track: names, window (in the edition's civil time), limits, the form
+//! definition and the eligibility rules (as JSON, checked before saving).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+use super::queries::{self, TrackRow};
+use super::{format_civil_input, parse_civil, TrackSettings};
+use crate::accounts::roles::{self, Role};
+use crate::audit;
+use crate::domain::eligibility::{self, Rule};
+use crate::domain::form::FormDefinition;
+use crate::domain::types::Localized;
+use crate::i18n::tr;
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FieldErrors;
+use crate::web::state::AppState;
+use crate::web::templates::{render_with_status, AdminTrackTemplate};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/admin/tracks/{id}", get(edit_page).post(save))
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct TrackForm {
+    #[serde(default)]
+    pub name_fr: String,
+    #[serde(default)]
+    pub name_en: String,
+    #[serde(default)]
+    pub description_fr: String,
+    #[serde(default)]
+    pub description_en: String,
+    #[serde(default)]
+    pub opens_at: String,
+    #[serde(default)]
+    pub closes_at: String,
+    #[serde(default)]
+    pub max_per_applicant: String,
+    #[serde(default)]
+    pub form_json: String,
+    #[serde(default)]
+    pub rules_json: String,
+}
+
+async fn organised_track(app: &AppState, user_id: i64, id: i64) -> AppResult<TrackRow> {
+    let track = queries::track_by_id(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if roles::has_role(&app.db, user_id, track.edition_id, Role::Organiser).await? {
+        Ok(track)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+async fn edit_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let track = organised_track(&app, user.id, id).await?;
+    let form = queries::form_definition(&app.db, track.id, track.form_version).await?;
+    let tz = track.time_zone();
+    let values = TrackForm {
+        name_fr: track.name_fr.clone(),
+        name_en: track.name_en.clone(),
+        description_fr: track.description_fr.clone(),
+        description_en: track.description_en.clone(),
+        opens_at: format_civil_input(track.opens_at, &tz),
+        closes_at: format_civil_input(track.closes_at, &tz),
+        max_per_applicant: track.max_per_applicant.to_string(),
+        form_json: serde_json::to_string_pretty(&form).unwrap_or_default(),
+        rules_json: serde_json::to_string_pretty(&track.rules()?).unwrap_or_default(),
+    };
+    render_with_status(
+        StatusCode::OK,
+        &AdminTrackTemplate {
+            ctx,
+            track_id: track.id,
+            timezone: track.timezone.clone(),
+            version: track.form_version,
+            values,
+            errors: FieldErrors::default(),
+        },
+    )
+}
+
+async fn save(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    form: CsrfForm<TrackForm>,
+) -> AppResult<Response> {
+    let track = organised_track(&app, user.id, id).await?;
+    let values = form.value;
+    let lang = ctx.lang;
+    let tz = track.time_zone();
+    let mut errors = FieldErrors::default();
+    for (key, value) in [("name_fr", &values.name_fr), ("name_en", &values.name_en)] {
+        if value.trim().is_empty() {
+            errors.add(key, tr(lang, "field-required"));
+        }
+    }
+    let opens_at = parse_civil(&values.opens_at, &tz);
+    let closes_at = parse_civil(&values.closes_at, &tz);
+    if opens_at.is_none() {
+        errors.add("opens_at", tr(lang, "admin-bad-datetime"));
+    }
+    if closes_at.is_none() {
+        errors.add("closes_at", tr(lang, "admin-bad-datetime"));
+    }
+    if let (Some(o), Some(c)) = (opens_at, closes_at) {
+        if c <= o {
+            errors.add("closes_at", tr(lang, "admin-close-before-open"));
+        }
+    }
+    let max_per_applicant = match values.max_per_applicant.trim().parse::<i64>() {
+        Ok(n) if (1..=20).contains(&n) => n,
+        _ => {
+            errors.add("max_per_applicant", tr(lang, "admin-bad-max"));
+            1
+        }
+    };
+    let form_def: Option<FormDefinition> =
+        match serde_json::from_str::<FormDefinition>(&values.form_json) {
+            Ok(def) => match def.check() {
+                Ok(()) => Some(def),
+                Err(problems) => {
+                    errors.add("form_json", problems.join(" · "));
+                    None
+                }
+            },
+            Err(e) => {
+                errors.add("form_json", format!("JSON: {e}"));
+                None
+            }
+        };
+    let rules: Option<Vec<Rule>> = match serde_json::from_str::<Vec<Rule>>(&values.rules_json) {
+        Ok(rules) => Some(rules),
+        Err(e) => {
+            errors.add("rules_json", format!("JSON: {e}"));
+            None
+        }
+    };
+    if let (Some(def), Some(rules)) = (&form_def, &rules) {
+        if let Err(problems) = eligibility::check_rules(rules, def) {
+            errors.add("rules_json", problems.join(" · "));
+        }
+    }
+    let (Some(def), Some(rules), Some(opens_at), Some(closes_at), true) =
+        (form_def, rules, opens_at, closes_at, errors.is_empty())
+    else {
+        return render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &AdminTrackTemplate {
+                ctx,
+                track_id: track.id,
+                timezone: track.timezone.clone(),
+                version: track.form_version,
+                values,
+                errors,
+            },
+        );
+    };
+    let current = queries::form_definition(&app.db, track.id, track.form_version).await?;
+    let changed_form = (current != def).then_some(&def);
+    let settings = TrackSettings {
+        slug: track.slug.clone(),
+        code: track.code.clone(),
+        position: track.position,
+        name: Localized::new(values.name_fr.trim(), values.name_en.trim()),
+        description: Localized::new(values.description_fr.trim(), values.description_en.trim()),
+        opens_at,
+        closes_at,
+        max_per_applicant,
+        rules,
+    };
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let version = queries::update_track(&mut tx, &track, &settings, changed_form, now).await?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "track.update",
+            object: &format!("{}/{}", track.edition_slug, track.slug),
+            details: serde_json::json!({
+                "form_version": version,
+                "opens_at": opens_at,
+                "closes_at": closes_at,
+                "max_per_applicant": max_per_applicant,
+            }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/tracks/{}?saved=1", track.id)).into_response())
+}

@@ -1,0 +1,76 @@
+//! Calls for applications: editions' tracks, their forms and eligibility rules.
+
+pub mod admin;
+pub mod queries;
+pub mod routes;
+
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+
+use crate::domain::eligibility::Rule;
+use crate::domain::types::Localized;
+
+/// What organisers set for a track.
+#[derive(Debug, Clone)]
+pub struct TrackSettings {
+    pub slug: String,
+    pub code: String,
+    pub position: i64,
+    pub name: Localized,
+    pub description: Localized,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub max_per_applicant: i64,
+    pub rules: Vec<Rule>,
+}
+
+/// Reads a civil date-time as typed in a `datetime-local` input ("2026-01-19T23:59") in the
+/// edition's time zone and returns the instant in milliseconds.
+pub fn parse_civil(input: &str, tz: &TimeZone) -> Option<i64> {
+    let civil: DateTime = input.trim().parse().ok()?;
+    let zoned = civil.to_zoned(tz.clone()).ok()?;
+    Some(zoned.timestamp().as_millisecond())
+}
+
+/// The inverse of [`parse_civil`], for pre-filling inputs.
+pub fn format_civil_input(at_ms: i64, tz: &TimeZone) -> String {
+    jiff::Timestamp::from_millisecond(at_ms)
+        .map(|t| {
+            t.to_zoned(tz.clone())
+                .datetime()
+                .strftime("%Y-%m-%dT%H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bamako_civil_time_round_trips() {
+        let tz = TimeZone::get("Africa/Bamako").expect("bundled tzdb");
+        let ms = parse_civil("2026-01-19T23:59", &tz).expect("valid");
+        assert_eq!(
+            jiff::Timestamp::from_millisecond(ms)
+                .expect("valid")
+                .to_string(),
+            "2026-01-19T23:59:00Z"
+        );
+        assert_eq!(format_civil_input(ms, &tz), "2026-01-19T23:59");
+        assert_eq!(parse_civil("19/01/2026", &tz), None);
+    }
+
+    #[test]
+    fn another_zone_shifts_the_instant() {
+        let tz = TimeZone::get("Africa/Lagos").expect("bundled tzdb");
+        let ms = parse_civil("2026-01-19T23:59", &tz).expect("valid");
+        assert_eq!(
+            jiff::Timestamp::from_millisecond(ms)
+                .expect("valid")
+                .to_string(),
+            "2026-01-19T22:59:00Z"
+        );
+    }
+}

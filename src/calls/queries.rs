@@ -1,0 +1,292 @@
+//! Editions, tracks and versioned form definitions.
+
+use crate::calls::TrackSettings;
+use crate::db::{Db, DbError, DbResult, Tx};
+use crate::domain::eligibility::Rule;
+use crate::domain::form::FormDefinition;
+use crate::{run, run_tx};
+
+/// A track with what pages need of its edition.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TrackRow {
+    pub id: i64,
+    pub edition_id: i64,
+    pub slug: String,
+    pub code: String,
+    pub position: i64,
+    pub name_fr: String,
+    pub name_en: String,
+    pub description_fr: String,
+    pub description_en: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub max_per_applicant: i64,
+    pub eligibility_json: String,
+    pub form_version: i64,
+    pub edition_slug: String,
+    pub edition_year: i64,
+    pub ref_prefix: String,
+    pub timezone: String,
+    pub event_name_fr: String,
+    pub event_name_en: String,
+}
+
+const TRACK_SELECT: &str =
+    "SELECT t.id, t.edition_id, t.slug, t.code, t.position, t.name_fr, t.name_en, \
+    t.description_fr, t.description_en, t.opens_at, t.closes_at, t.max_per_applicant, \
+    t.eligibility_json, t.form_version, e.slug AS edition_slug, e.year AS edition_year, \
+    e.ref_prefix, e.timezone, ev.name_fr AS event_name_fr, ev.name_en AS event_name_en \
+    FROM tracks t JOIN editions e ON e.id = t.edition_id JOIN events ev ON ev.id = e.event_id";
+
+impl TrackRow {
+    pub fn rules(&self) -> DbResult<Vec<Rule>> {
+        serde_json::from_str(&self.eligibility_json)
+            .map_err(|e| DbError::Corrupt(format!("eligibility rules of track {}: {e}", self.id)))
+    }
+
+    pub fn is_open(&self, now_ms: i64) -> bool {
+        self.opens_at <= now_ms && now_ms < self.closes_at
+    }
+
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+}
+
+pub async fn open_and_upcoming_tracks(db: &Db, now_ms: i64) -> DbResult<Vec<TrackRow>> {
+    let sql = format!("{TRACK_SELECT} WHERE t.closes_at > $1 ORDER BY t.opens_at, t.position");
+    Ok(run!(db, |pool| sqlx::query_as::<_, TrackRow>(&sql)
+        .bind(now_ms)
+        .fetch_all(pool)
+        .await)?)
+}
+
+pub async fn all_tracks(db: &Db) -> DbResult<Vec<TrackRow>> {
+    let sql = format!("{TRACK_SELECT} ORDER BY e.year DESC, t.position");
+    Ok(run!(db, |pool| sqlx::query_as::<_, TrackRow>(&sql)
+        .fetch_all(pool)
+        .await)?)
+}
+
+pub async fn tracks_of_edition(db: &Db, edition_id: i64) -> DbResult<Vec<TrackRow>> {
+    let sql = format!("{TRACK_SELECT} WHERE t.edition_id = $1 ORDER BY t.position");
+    Ok(run!(db, |pool| sqlx::query_as::<_, TrackRow>(&sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+pub async fn track_by_slugs(db: &Db, edition: &str, track: &str) -> DbResult<Option<TrackRow>> {
+    let sql = format!("{TRACK_SELECT} WHERE e.slug = $1 AND t.slug = $2");
+    Ok(run!(db, |pool| sqlx::query_as::<_, TrackRow>(&sql)
+        .bind(edition)
+        .bind(track)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+pub async fn track_by_id(db: &Db, id: i64) -> DbResult<Option<TrackRow>> {
+    let sql = format!("{TRACK_SELECT} WHERE t.id = $1");
+    Ok(run!(db, |pool| sqlx::query_as::<_, TrackRow>(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+pub async fn form_definition(db: &Db, track_id: i64, version: i64) -> DbResult<FormDefinition> {
+    let sql = "SELECT definition_json FROM form_versions WHERE track_id = $1 AND version = $2";
+    let json: String = run!(db, |pool| sqlx::query_scalar(sql)
+        .bind(track_id)
+        .bind(version)
+        .fetch_one(pool)
+        .await)?;
+    serde_json::from_str(&json)
+        .map_err(|e| DbError::Corrupt(format!("form {track_id} v{version}: {e}")))
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EditionRow {
+    pub id: i64,
+    pub slug: String,
+    pub year: i64,
+    pub ref_prefix: String,
+    pub theme_fr: String,
+    pub theme_en: String,
+    pub venue: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub timezone: String,
+    pub call_title_fr: String,
+    pub call_title_en: String,
+    pub event_name_fr: String,
+    pub event_name_en: String,
+}
+
+const EDITION_SELECT: &str =
+    "SELECT e.id, e.slug, e.year, e.ref_prefix, e.theme_fr, e.theme_en, e.venue, \
+    e.starts_on, e.ends_on, e.timezone, e.call_title_fr, e.call_title_en, \
+    ev.name_fr AS event_name_fr, ev.name_en AS event_name_en \
+    FROM editions e JOIN events ev ON ev.id = e.event_id";
+
+pub async fn editions(db: &Db) -> DbResult<Vec<EditionRow>> {
+    let sql = format!("{EDITION_SELECT} ORDER BY e.year DESC, e.id DESC");
+    Ok(run!(db, |pool| sqlx::query_as::<_, EditionRow>(&sql)
+        .fetch_all(pool)
+        .await)?)
+}
+
+pub async fn edition_by_slug(db: &Db, slug: &str) -> DbResult<Option<EditionRow>> {
+    let sql = format!("{EDITION_SELECT} WHERE e.slug = $1");
+    Ok(run!(db, |pool| sqlx::query_as::<_, EditionRow>(&sql)
+        .bind(slug)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+pub struct NewEvent<'a> {
+    pub slug: &'a str,
+    pub code: &'a str,
+    pub name_fr: &'a str,
+    pub name_en: &'a str,
+}
+
+pub async fn insert_event(tx: &mut Tx, event: &NewEvent<'_>) -> DbResult<i64> {
+    let sql =
+        "INSERT INTO events (slug, code, name_fr, name_en) VALUES ($1, $2, $3, $4) RETURNING id";
+    Ok(run_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(event.slug)
+        .bind(event.code)
+        .bind(event.name_fr)
+        .bind(event.name_en)
+        .fetch_one(conn)
+        .await)?)
+}
+
+pub struct NewEdition<'a> {
+    pub event_id: i64,
+    pub slug: &'a str,
+    pub year: i64,
+    pub ref_prefix: &'a str,
+    pub theme_fr: &'a str,
+    pub theme_en: &'a str,
+    pub venue: &'a str,
+    pub starts_on: &'a str,
+    pub ends_on: &'a str,
+    pub timezone: &'a str,
+    pub call_title_fr: &'a str,
+    pub call_title_en: &'a str,
+    pub criteria_json: &'a str,
+}
+
+pub async fn insert_edition(tx: &mut Tx, e: &NewEdition<'_>, now_ms: i64) -> DbResult<i64> {
+    let sql = "INSERT INTO editions (event_id, slug, year, ref_prefix, theme_fr, theme_en, venue, \
+               starts_on, ends_on, timezone, call_title_fr, call_title_en, criteria_json, created_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
+    Ok(run_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(e.event_id)
+        .bind(e.slug)
+        .bind(e.year)
+        .bind(e.ref_prefix)
+        .bind(e.theme_fr)
+        .bind(e.theme_en)
+        .bind(e.venue)
+        .bind(e.starts_on)
+        .bind(e.ends_on)
+        .bind(e.timezone)
+        .bind(e.call_title_fr)
+        .bind(e.call_title_en)
+        .bind(e.criteria_json)
+        .bind(now_ms)
+        .fetch_one(conn)
+        .await)?)
+}
+
+/// Creates a track with version 1 of its form.
+pub async fn insert_track(
+    tx: &mut Tx,
+    edition_id: i64,
+    settings: &TrackSettings,
+    form: &FormDefinition,
+    now_ms: i64,
+) -> DbResult<i64> {
+    let sql = "INSERT INTO tracks (edition_id, slug, code, position, name_fr, name_en, description_fr, \
+               description_en, opens_at, closes_at, max_per_applicant, eligibility_json, form_version) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1) RETURNING id";
+    let rules = to_json(&settings.rules)?;
+    let id: i64 = run_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(edition_id)
+        .bind(&settings.slug)
+        .bind(&settings.code)
+        .bind(settings.position)
+        .bind(&settings.name.fr)
+        .bind(&settings.name.en)
+        .bind(&settings.description.fr)
+        .bind(&settings.description.en)
+        .bind(settings.opens_at)
+        .bind(settings.closes_at)
+        .bind(settings.max_per_applicant)
+        .bind(&rules)
+        .fetch_one(conn)
+        .await)?;
+    insert_form_version(tx, id, 1, form, now_ms).await?;
+    Ok(id)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> DbResult<String> {
+    serde_json::to_string(value).map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+async fn insert_form_version(
+    tx: &mut Tx,
+    track_id: i64,
+    version: i64,
+    form: &FormDefinition,
+    now_ms: i64,
+) -> DbResult<()> {
+    let sql = "INSERT INTO form_versions (track_id, version, definition_json, created_at) VALUES ($1, $2, $3, $4)";
+    let json = to_json(form)?;
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(track_id)
+        .bind(version)
+        .bind(&json)
+        .bind(now_ms)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Saves the track's settings; a changed form becomes a new version (drafts answered against
+/// the old one are migrated when next opened, submitted versions keep theirs).
+pub async fn update_track(
+    tx: &mut Tx,
+    track: &TrackRow,
+    settings: &TrackSettings,
+    form: Option<&FormDefinition>,
+    now_ms: i64,
+) -> DbResult<i64> {
+    let mut version = track.form_version;
+    if let Some(form) = form {
+        version += 1;
+        insert_form_version(tx, track.id, version, form, now_ms).await?;
+    }
+    let sql = "UPDATE tracks SET name_fr = $2, name_en = $3, description_fr = $4, description_en = $5, \
+               opens_at = $6, closes_at = $7, max_per_applicant = $8, eligibility_json = $9, form_version = $10 \
+               WHERE id = $1";
+    let rules = to_json(&settings.rules)?;
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(track.id)
+        .bind(&settings.name.fr)
+        .bind(&settings.name.en)
+        .bind(&settings.description.fr)
+        .bind(&settings.description.en)
+        .bind(settings.opens_at)
+        .bind(settings.closes_at)
+        .bind(settings.max_per_applicant)
+        .bind(&rules)
+        .bind(version)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(version)
+}

@@ -1,0 +1,106 @@
+//! Public pages of the calls: the open tracks and each track's description.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+
+use super::queries::{self, TrackRow};
+use crate::domain::types::Lang;
+use crate::i18n;
+use crate::web::ctx::Ctx;
+use crate::web::error::{AppError, AppResult};
+use crate::web::state::AppState;
+use crate::web::templates::{render, CallsTemplate, TrackTemplate};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/calls", get(calls_page))
+        .route("/calls/{edition}/{track}", get(track_page))
+        .merge(super::admin::router())
+}
+
+/// What a page shows of a track.
+#[derive(Debug, Clone)]
+pub struct TrackCard {
+    pub url: String,
+    pub name: String,
+    pub description: String,
+    pub event: String,
+    pub year: i64,
+    pub opens: String,
+    pub closes: String,
+    pub is_open: bool,
+    pub not_yet_open: bool,
+    pub time_left: String,
+}
+
+pub fn track_card(track: &TrackRow, lang: Lang, now_ms: i64) -> TrackCard {
+    let tz = track.time_zone();
+    let instant = |ms| {
+        jiff::Timestamp::from_millisecond(ms)
+            .map(|t| i18n::format_instant(lang, t, &tz))
+            .unwrap_or_default()
+    };
+    let (name, description, event) = match lang {
+        Lang::Fr => (&track.name_fr, &track.description_fr, &track.event_name_fr),
+        Lang::En => (&track.name_en, &track.description_en, &track.event_name_en),
+    };
+    TrackCard {
+        url: format!("/calls/{}/{}", track.edition_slug, track.slug),
+        name: name.clone(),
+        description: description.clone(),
+        event: event.clone(),
+        year: track.edition_year,
+        opens: instant(track.opens_at),
+        closes: instant(track.closes_at),
+        is_open: track.is_open(now_ms),
+        not_yet_open: now_ms < track.opens_at,
+        time_left: i18n::format_time_left(lang, track.closes_at - now_ms),
+    }
+}
+
+pub async fn track_cards(
+    app: &AppState,
+    ctx: &Ctx,
+    tracks: Vec<TrackRow>,
+) -> AppResult<Vec<TrackCard>> {
+    let now = app.now_ms();
+    Ok(tracks
+        .iter()
+        .map(|t| track_card(t, ctx.lang, now))
+        .collect())
+}
+
+async fn calls_page(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let tracks = queries::all_tracks(&app.db).await?;
+    let tracks = track_cards(&app, &ctx, tracks).await?;
+    render(&CallsTemplate { ctx, tracks })
+}
+
+async fn track_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((edition, track)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let track = queries::track_by_slugs(&app.db, &edition, &track)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rules = track.rules()?;
+    let form = queries::form_definition(&app.db, track.id, track.form_version).await?;
+    let conditions = rules
+        .iter()
+        .map(|r| {
+            crate::domain::eligibility::describe(r, &form)
+                .get(ctx.lang)
+                .to_owned()
+        })
+        .collect();
+    let card = track_card(&track, ctx.lang, app.now_ms());
+    render(&TrackTemplate {
+        apply_url: format!("/calls/{}/{}/apply", track.edition_slug, track.slug),
+        card,
+        conditions,
+        ctx,
+    })
+}

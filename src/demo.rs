@@ -1,0 +1,452 @@
+//! Demo data for `kene demo`: the 2026 edition exactly as in the organisers' call (closed,
+//! with sample applications) and a 2027 edition whose call is open for 30 days from now.
+
+use jiff::civil::date;
+use jiff::tz::TimeZone;
+use object_store::path::Path as StorePath;
+use object_store::PutPayload;
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+
+use crate::accounts::roles::{self, Role};
+use crate::accounts::users::{self, NewUser};
+use crate::applications::{queries, summarise};
+use crate::calls::queries::{self as calls, NewEdition, NewEvent};
+use crate::calls::TrackSettings;
+use crate::domain::form::{self, Answer, Answers, Field, FieldKind, FormDefinition};
+use crate::domain::seed_forms;
+use crate::domain::types::{Localized, Login};
+use crate::web::state::AppState;
+
+pub struct DemoLogin {
+    pub email: String,
+    pub password: String,
+}
+
+pub fn generate_password() -> String {
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect()
+}
+
+/// Creates an administrator, or resets the password of an existing one.
+pub async fn create_admin(
+    app: &AppState,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> anyhow::Result<i64> {
+    let login = Login::parse(email)
+        .map_err(|e| anyhow::anyhow!("{}", e.message(crate::domain::types::Lang::En)))?;
+    let hash = crate::accounts::hash_password(password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let id = match users::find_by_login(&app.db, &login).await? {
+        Some(user) => {
+            users::set_password(&mut tx, user.id, &hash).await?;
+            user.id
+        }
+        None => {
+            users::insert(
+                &mut tx,
+                &NewUser {
+                    login: &login,
+                    display_name: name,
+                    password_hash: &hash,
+                    locale: "fr",
+                    verified: true,
+                    is_admin: true,
+                },
+                now,
+            )
+            .await?
+        }
+    };
+    tx.commit().await?;
+    Ok(id)
+}
+
+const DEMO_ADMIN: &str = "admin@kene.demo";
+
+/// The call's qualification criteria, kept as data for the selection rubrics.
+fn criteria_json() -> String {
+    serde_json::json!([
+        {"key": "innovation", "fr": "Projet innovant en lien avec les domaines de l'appel", "en": "Innovative project in the call's domains"},
+        {"key": "growth", "fr": "Facteurs démontrant le fort potentiel de croissance économique", "en": "Evidence of strong economic growth potential"},
+        {"key": "team", "fr": "Qualifications techniques de l'équipe", "en": "Technical qualifications of the team"},
+        {"key": "presentation", "fr": "Qualité de la présentation", "en": "Quality of the presentation"},
+        {"key": "timing", "fr": "Temps de présentation", "en": "Presentation time"},
+        {"key": "demo", "fr": "Démonstration du produit, du prototype ou de l'application", "en": "Demonstration of the product, prototype or application"},
+        {"key": "awards", "fr": "Distinctions, récompenses ou brevets (facultatif)", "en": "Distinctions, awards or patents (optional)", "optional": true}
+    ])
+    .to_string()
+}
+
+struct TrackSeed {
+    slug: &'static str,
+    code: &'static str,
+    name: Localized,
+    description: Localized,
+    form: FormDefinition,
+    rules: Vec<crate::domain::eligibility::Rule>,
+}
+
+fn track_seeds() -> Vec<TrackSeed> {
+    vec![
+        TrackSeed {
+            slug: "startups",
+            code: "STA",
+            name: Localized::new("Start-ups et PME de l'espace AES", "Start-ups and SMEs of the AES"),
+            description: Localized::new(
+                "Concours des meilleurs projets innovants de e-gouvernement, d'amélioration des services, d'intelligence artificielle et de promotion culturelle, ouvert aux start-ups et PME du Mali, du Burkina Faso et du Niger.",
+                "Competition for the best innovative e-government, service-improvement, artificial-intelligence and cultural-promotion projects, open to start-ups and SMEs of Mali, Burkina Faso and Niger.",
+            ),
+            form: seed_forms::startup_form(),
+            rules: seed_forms::startup_rules(),
+        },
+        TrackSeed {
+            slug: "administration",
+            code: "ADM",
+            name: Localized::new("Services de l'administration malienne", "Services of the Malian administration"),
+            description: Localized::new(
+                "Concours des meilleurs projets de transformation numérique des services de l'administration malienne : remplissez le questionnaire du concours.",
+                "Competition for the best digital-transformation projects of Malian public services: answer the competition questionnaire.",
+            ),
+            form: seed_forms::administration_form(),
+            rules: seed_forms::administration_rules(),
+        },
+        TrackSeed {
+            slug: "hackathon",
+            code: "CYB",
+            name: Localized::new("Hackathon de cybersécurité", "Cybersecurity hackathon"),
+            description: Localized::new(
+                "Hackathon réservé aux jeunes cyberdéfenseurs de nationalité malienne. Joignez une pièce d'identité : carte d'identité, carte NINA ou passeport.",
+                "Hackathon for young cyber-defenders of Malian nationality. Attach an identity document: national ID card, NINA card or passport.",
+            ),
+            form: seed_forms::hackathon_form(),
+            rules: seed_forms::hackathon_rules(),
+        },
+    ]
+}
+
+/// Seeds the demo once (a second run keeps the data) and returns a fresh admin login.
+pub async fn seed(app: &AppState) -> anyhow::Result<DemoLogin> {
+    let password = generate_password();
+    let admin_id = create_admin(app, DEMO_ADMIN, "Administrateur démo", &password).await?;
+    if calls::edition_by_slug(&app.db, "sdn-2026").await?.is_none() {
+        seed_editions(app, admin_id).await?;
+    }
+    Ok(DemoLogin {
+        email: DEMO_ADMIN.into(),
+        password,
+    })
+}
+
+async fn seed_editions(app: &AppState, admin_id: i64) -> anyhow::Result<()> {
+    let bamako = TimeZone::get("Africa/Bamako")?;
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let event = calls::insert_event(
+        &mut tx,
+        &NewEvent {
+            slug: "semaine-du-numerique",
+            code: "SDN",
+            name_fr: "Semaine du Numérique",
+            name_en: "Digital Week",
+        },
+    )
+    .await?;
+    let theme_fr = "Le E-Gouvernement à l'ère de l'Intelligence artificielle : Opportunité et défis pour la culture";
+    let theme_en = "E-Government in the age of Artificial Intelligence: opportunity and challenges for culture";
+    let call_fr = "Concours des meilleurs projets de e-gouvernement et hackathon de cybersécurité";
+    let call_en = "Best e-government projects competition and cybersecurity hackathon";
+    let criteria = criteria_json();
+    let e2026 = calls::insert_edition(
+        &mut tx,
+        &NewEdition {
+            event_id: event,
+            slug: "sdn-2026",
+            year: 2026,
+            ref_prefix: "SDN26",
+            theme_fr,
+            theme_en,
+            venue: "Centre International de Conférence de Bamako (CICB)",
+            starts_on: "2026-01-29",
+            ends_on: "2026-01-31",
+            timezone: "Africa/Bamako",
+            call_title_fr: call_fr,
+            call_title_en: call_en,
+            criteria_json: &criteria,
+        },
+        now,
+    )
+    .await?;
+    let opens_2026 = date(2026, 1, 9)
+        .at(0, 0, 0, 0)
+        .to_zoned(bamako.clone())?
+        .timestamp()
+        .as_millisecond();
+    let closes_2026 = date(2026, 1, 19)
+        .at(23, 59, 0, 0)
+        .to_zoned(bamako.clone())?
+        .timestamp()
+        .as_millisecond();
+    let e2027 = calls::insert_edition(
+        &mut tx,
+        &NewEdition {
+            event_id: event,
+            slug: "sdn-2027",
+            year: 2027,
+            ref_prefix: "SDN27",
+            theme_fr: "Édition de démonstration : appel ouvert",
+            theme_en: "Demo edition: open call",
+            venue: "Centre International de Conférence de Bamako (CICB)",
+            starts_on: "2027-01-28",
+            ends_on: "2027-01-30",
+            timezone: "Africa/Bamako",
+            call_title_fr: call_fr,
+            call_title_en: call_en,
+            criteria_json: &criteria,
+        },
+        now,
+    )
+    .await?;
+    let closes_2027 = now + 30 * 24 * 3600 * 1000;
+    let mut tracks_2026 = Vec::new();
+    for (position, seed) in track_seeds().into_iter().enumerate() {
+        for (edition, opens, closes) in
+            [(e2026, opens_2026, closes_2026), (e2027, now, closes_2027)]
+        {
+            let settings = TrackSettings {
+                slug: seed.slug.into(),
+                code: seed.code.into(),
+                position: position as i64,
+                name: seed.name.clone(),
+                description: seed.description.clone(),
+                opens_at: opens,
+                closes_at: closes,
+                max_per_applicant: 1,
+                rules: seed.rules.clone(),
+            };
+            let id = calls::insert_track(&mut tx, edition, &settings, &seed.form, now).await?;
+            if edition == e2026 {
+                tracks_2026.push((id, seed.form.clone()));
+            }
+        }
+    }
+    tx.commit().await?;
+    roles::grant(&app.db, admin_id, e2026, Role::Organiser).await?;
+    roles::grant(&app.db, admin_id, e2027, Role::Organiser).await?;
+    seed_applications(app, &tracks_2026, closes_2026 - 3 * 24 * 3600 * 1000).await
+}
+
+const FIRST_NAMES_F: [&str; 8] = [
+    "Aminata",
+    "Fatoumata",
+    "Mariam",
+    "Awa",
+    "Kadiatou",
+    "Oumou",
+    "Assétou",
+    "Salimata",
+];
+const FIRST_NAMES_M: [&str; 8] = [
+    "Moussa",
+    "Ibrahim",
+    "Seydou",
+    "Bakary",
+    "Oumar",
+    "Abdoulaye",
+    "Souleymane",
+    "Adama",
+];
+const LAST_NAMES: [&str; 10] = [
+    "Traoré",
+    "Coulibaly",
+    "Diarra",
+    "Keïta",
+    "Konaté",
+    "Sangaré",
+    "Maïga",
+    "Touré",
+    "Ouédraogo",
+    "Diallo",
+];
+const PROJECTS: [&str; 12] = [
+    "SahelSanté",
+    "FasoPay",
+    "Jigi Éducation",
+    "Kalanko",
+    "DonniTech",
+    "Baara Connect",
+    "Niger AgriData",
+    "e-Mairie Bamako",
+    "KeneCivic",
+    "Sira Transport",
+    "Bolomako Énergie",
+    "Sanu Archives",
+];
+
+/// Plausible answers for any form, made through the same parser as real input.
+fn sample_answers(form: &FormDefinition, n: usize, rng: &mut impl Rng) -> Answers {
+    let mut answers = Answers::default();
+    for (index, section) in form.sections.iter().enumerate() {
+        let mut raw = Vec::new();
+        for field in &section.fields {
+            sample_field(field, &field.key, n, rng, &mut raw);
+        }
+        answers = form::parse_section(form, index, &raw, &answers).answers;
+    }
+    answers
+}
+
+fn sample_field(
+    field: &Field,
+    name: &str,
+    n: usize,
+    rng: &mut impl Rng,
+    raw: &mut Vec<(String, String)>,
+) {
+    let woman = n.is_multiple_of(3);
+    let value: Option<String> = match &field.kind {
+        FieldKind::Text { .. } => Some(match field.key.as_str() {
+            "first_name" | "name" if woman => FIRST_NAMES_F[rng.gen_range(0..8)].into(),
+            "first_name" | "name" => FIRST_NAMES_M[rng.gen_range(0..8)].into(),
+            "last_name" => LAST_NAMES[rng.gen_range(0..10)].into(),
+            "project_title" | "company_name" | "team_name" => format!("{} {}", PROJECTS[n % PROJECTS.len()], n),
+            _ => "Bamako".into(),
+        }),
+        FieldKind::LongText { .. } => Some(
+            "Une solution numérique conçue au Mali, utilisable sur un téléphone simple, en français et en bambara.".into(),
+        ),
+        FieldKind::Number { min, max } => Some(((min.unwrap_or(0) + max.unwrap_or(10)) / 2).to_string()),
+        FieldKind::Email => Some(format!("contact{n}@exemple.ml")),
+        FieldKind::Phone => Some(format!("7{:07}", n)),
+        FieldKind::Url => Some(format!("https://projet{n}.exemple.ml")),
+        FieldKind::Date => Some(format!("{}-0{}-1{}", 1995 + n % 10, 1 + n % 9, n % 9)),
+        FieldKind::SingleChoice { options } => {
+            let pick = match field.key.as_str() {
+                "gender" | "leader_gender" => if woman { "f" } else { "m" }.to_owned(),
+                // The first option is the eligible one in the seeded forms.
+                "applicant_kind" => options.first().map(|o| o.value.clone()).unwrap_or_default(),
+                _ => options.get(n % options.len().max(1)).map(|o| o.value.clone()).unwrap_or_default(),
+            };
+            Some(pick)
+        }
+        FieldKind::MultipleChoice { options, .. } => options.first().map(|o| o.value.clone()),
+        FieldKind::Country { allowed } => Some(match allowed {
+            Some(list) if !list.is_empty() => list[n % list.len()].as_str().to_owned(),
+            _ if n % 17 == 5 => "SN".to_owned(),
+            _ => "ML".to_owned(),
+        }),
+        FieldKind::YesNo => Some("yes".into()),
+        FieldKind::Consent => Some("yes".into()),
+        FieldKind::File { .. } => None,
+        FieldKind::Group { fields, .. } => {
+            for row in 0..(1 + n % 4) {
+                for cell in fields {
+                    sample_field(cell, &format!("{name}[{row}][{}]", cell.key), n + row, rng, raw);
+                }
+            }
+            None
+        }
+    };
+    if let Some(value) = value {
+        raw.push((name.to_owned(), value));
+    }
+}
+
+/// A one-page PDF, enough for the demo's technical sheets and ID documents.
+const SAMPLE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+async fn seed_applications(
+    app: &AppState,
+    tracks: &[(i64, FormDefinition)],
+    submitted_at: i64,
+) -> anyhow::Result<()> {
+    let mut rng = rand::thread_rng();
+    let unusable_hash = "!demo-account-without-password";
+    for n in 0..60usize {
+        let (track_id, form) = &tracks[match n % 10 {
+            0..=5 => 0,
+            6..=7 => 1,
+            _ => 2,
+        }];
+        let woman = n.is_multiple_of(3);
+        let first = if woman {
+            FIRST_NAMES_F[n % 8]
+        } else {
+            FIRST_NAMES_M[n % 8]
+        };
+        let name = format!("{first} {}", LAST_NAMES[n % 10]);
+        let login = Login::parse(&format!("candidat{n}@exemple.ml"))
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let mut answers = sample_answers(form, n, &mut rng);
+        let at = submitted_at + (n as i64) * 3_600_000;
+        let mut tx = app.db.begin().await?;
+        let user_id = users::insert(
+            &mut tx,
+            &NewUser {
+                login: &login,
+                display_name: &name,
+                password_hash: unusable_hash,
+                locale: "fr",
+                verified: true,
+                is_admin: false,
+            },
+            at,
+        )
+        .await?;
+        let public_id = queries::insert_draft(&mut tx, *track_id, user_id, 1, at).await?;
+        let row = queries::find_by_public_id_tx(&mut tx, &public_id).await?;
+        for field in form.sections.iter().flat_map(|s| s.fields.iter()) {
+            if let FieldKind::File { id_document, .. } = field.kind {
+                // Hackathon applicants attach one of the three ID documents.
+                if id_document && field.key != "id_card" {
+                    continue;
+                }
+                let file_id = crate::accounts::random_public_id();
+                let key = format!("applications/{public_id}/{file_id}");
+                app.store
+                    .put(
+                        &StorePath::from(key.as_str()),
+                        PutPayload::from_static(SAMPLE_PDF),
+                    )
+                    .await?;
+                queries::insert_file(
+                    &mut tx,
+                    &queries::NewFile {
+                        public_id: &file_id,
+                        application_id: row.id,
+                        field_key: &field.key,
+                        owner_id: user_id,
+                        display_name: "document.pdf",
+                        mime: "application/pdf",
+                        size_bytes: SAMPLE_PDF.len() as i64,
+                        sha256: &crate::accounts::sha256_hex(SAMPLE_PDF),
+                        storage_key: &key,
+                        id_document,
+                    },
+                    at,
+                )
+                .await?;
+                answers.0.insert(
+                    field.key.clone(),
+                    Answer::File {
+                        file_id,
+                        name: "document.pdf".into(),
+                    },
+                );
+            }
+        }
+        let summary = summarise(form, &answers, &name);
+        queries::save_answers(&mut tx, row.id, &answers, 1, &summary, at).await?;
+        let row = queries::find_for_update(&mut tx, row.id).await?;
+        let reference = queries::next_reference(&mut tx, *track_id).await?;
+        queries::record_submission(&mut tx, &row, &reference, at).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}

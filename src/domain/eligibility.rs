@@ -1,0 +1,608 @@
+//! Declarative eligibility rules, stored as JSON with each call's track and
+//! evaluated by pure code against an application's answers.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::country::{self, Country};
+use super::form::{answer_date, Answer, Answers, Field, FieldKind, FormDefinition};
+use super::types::{Lang, Localized};
+
+/// One eligibility rule. JSON: `{"rule": "nationality_in", "field": "nationality", "countries": ["ML"]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Rule {
+    /// The country field's answer is one of `countries`.
+    NationalityIn {
+        field: String,
+        countries: Vec<Country>,
+    },
+    /// The single-choice field's answer is one of `kinds` (option values such
+    /// as "company", "administration", "individual").
+    ApplicantKindIn { field: String, kinds: Vec<String> },
+    /// At least one of these file fields has a file.
+    DocumentsAnyOf { fields: Vec<String> },
+    /// Every one of these file fields has a file.
+    DocumentsAllOf { fields: Vec<String> },
+    /// The age (completed years at the reference date) computed from the date
+    /// of birth field is between `min` and `max`, inclusive.
+    AgeBetween { field: String, min: u8, max: u8 },
+}
+
+/// A failed rule, with a reason for the applicant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// Index of the rule in the list given to [`evaluate`].
+    pub rule_index: usize,
+    pub reason: Localized,
+}
+
+/// The outcome of [`evaluate`]: every failed rule.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Verdict {
+    pub failures: Vec<Failure>,
+}
+
+impl Verdict {
+    pub fn is_eligible(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Age in completed years on `at`. Someone born on 29 February becomes one
+/// year older on 1 March in non-leap years. Negative if `birth` is after `at`.
+pub fn age_on(birth: Date, at: Date) -> i32 {
+    let mut years = i32::from(at.year()) - i32::from(birth.year());
+    if (at.month(), at.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years
+}
+
+fn label(def: &FormDefinition, key: &str) -> Localized {
+    def.field(key)
+        .map(|f| f.label.clone())
+        .unwrap_or_else(|| Localized::new(key, key))
+}
+
+fn labels(def: &FormDefinition, keys: &[String]) -> Localized {
+    let join = |lang: Lang| {
+        keys.iter()
+            .map(|k| label(def, k).get(lang).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Localized::new(join(Lang::Fr), join(Lang::En))
+}
+
+fn has_file(answers: &Answers, key: &str) -> bool {
+    matches!(answers.get(key), Some(Answer::File { file_id, .. }) if !file_id.is_empty())
+}
+
+fn format_date(d: Date, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
+        Lang::En => d.to_string(),
+    }
+}
+
+/// Evaluates every rule; the verdict lists each failed one. A missing or
+/// malformed answer fails its rule.
+pub fn evaluate(
+    rules: &[Rule],
+    def: &FormDefinition,
+    answers: &Answers,
+    reference_date: Date,
+) -> Verdict {
+    let failures = rules
+        .iter()
+        .enumerate()
+        .filter_map(|(rule_index, rule)| {
+            check_rule(rule, def, answers, reference_date)
+                .map(|reason| Failure { rule_index, reason })
+        })
+        .collect();
+    Verdict { failures }
+}
+
+/// `Some(reason)` when the rule fails.
+fn check_rule(
+    rule: &Rule,
+    def: &FormDefinition,
+    answers: &Answers,
+    reference_date: Date,
+) -> Option<Localized> {
+    match rule {
+        Rule::NationalityIn { field, countries } => {
+            let answer = answers
+                .get(field)
+                .and_then(Answer::as_text)
+                .and_then(|s| Country::parse(s).ok());
+            if answer.is_some_and(|c| countries.contains(&c)) {
+                return None;
+            }
+            let l = label(def, field);
+            Some(Localized::new(
+                format!(
+                    "La nationalité doit être : {} (champ « {} »).",
+                    country::names(countries, Lang::Fr),
+                    l.fr
+                ),
+                format!(
+                    "Nationality must be one of: {} (field “{}”).",
+                    country::names(countries, Lang::En),
+                    l.en
+                ),
+            ))
+        }
+        Rule::ApplicantKindIn { field, kinds } => {
+            let answer = answers.get(field).and_then(Answer::as_text);
+            if answer.is_some_and(|v| kinds.iter().any(|k| k == v)) {
+                return None;
+            }
+            let options = match def.field(field).map(|f| &f.kind) {
+                Some(FieldKind::SingleChoice { options }) => options.as_slice(),
+                _ => &[],
+            };
+            let names = |lang: Lang| {
+                kinds
+                    .iter()
+                    .map(|k| {
+                        options
+                            .iter()
+                            .find(|o| &o.value == k)
+                            .map(|o| o.label.get(lang).to_string())
+                            .unwrap_or_else(|| k.clone())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let l = label(def, field);
+            Some(Localized::new(
+                format!(
+                    "Le type de candidat doit être : {} (champ « {} »).",
+                    names(Lang::Fr),
+                    l.fr
+                ),
+                format!(
+                    "The applicant type must be one of: {} (field “{}”).",
+                    names(Lang::En),
+                    l.en
+                ),
+            ))
+        }
+        Rule::DocumentsAnyOf { fields } => {
+            if fields.iter().any(|f| has_file(answers, f)) {
+                return None;
+            }
+            let l = labels(def, fields);
+            Some(Localized::new(
+                format!("Au moins une de ces pièces est requise : {}.", l.fr),
+                format!("At least one of these documents is required: {}.", l.en),
+            ))
+        }
+        Rule::DocumentsAllOf { fields } => {
+            let missing: Vec<String> = fields
+                .iter()
+                .filter(|f| !has_file(answers, f))
+                .cloned()
+                .collect();
+            if missing.is_empty() {
+                return None;
+            }
+            let l = labels(def, &missing);
+            Some(Localized::new(
+                format!("Pièces manquantes : {}.", l.fr),
+                format!("Missing documents: {}.", l.en),
+            ))
+        }
+        Rule::AgeBetween { field, min, max } => {
+            let birth = answers.get(field).and_then(answer_date);
+            let age = birth.map(|b| age_on(b, reference_date));
+            if age.is_some_and(|a| a >= i32::from(*min) && a <= i32::from(*max)) {
+                return None;
+            }
+            let l = label(def, field);
+            Some(Localized::new(
+                format!(
+                    "L'âge doit être compris entre {min} et {max} ans au {} (champ « {} »).",
+                    format_date(reference_date, Lang::Fr),
+                    l.fr
+                ),
+                format!(
+                    "Age must be between {min} and {max} years on {} (field “{}”).",
+                    format_date(reference_date, Lang::En),
+                    l.en
+                ),
+            ))
+        }
+    }
+}
+
+/// Checks that each rule refers to existing top-level fields of the right
+/// kind, with sensible parameters. Errors are in English, for organisers.
+pub fn check_rules(rules: &[Rule], def: &FormDefinition) -> Result<(), Vec<String>> {
+    let mut errors = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let at = format!("rule {}", i + 1);
+        let field_of = |key: &str,
+                        expected: &str,
+                        ok: fn(&Field) -> bool,
+                        errors: &mut Vec<String>|
+         -> Option<Field> {
+            match def.field(key) {
+                None => {
+                    errors.push(format!("{at}: no field '{key}' in the form"));
+                    None
+                }
+                Some(f) if !ok(f) => {
+                    errors.push(format!("{at}: field '{key}' must be a {expected} field"));
+                    None
+                }
+                Some(f) => Some(f.clone()),
+            }
+        };
+        match rule {
+            Rule::NationalityIn { field, countries } => {
+                field_of(
+                    field,
+                    "country",
+                    |f| matches!(f.kind, FieldKind::Country { .. }),
+                    &mut errors,
+                );
+                if countries.is_empty() {
+                    errors.push(format!("{at}: the country list is empty"));
+                }
+            }
+            Rule::ApplicantKindIn { field, kinds } => {
+                let f = field_of(
+                    field,
+                    "single choice",
+                    |f| matches!(f.kind, FieldKind::SingleChoice { .. }),
+                    &mut errors,
+                );
+                if kinds.is_empty() {
+                    errors.push(format!("{at}: the list of applicant kinds is empty"));
+                }
+                if let Some(Field {
+                    kind: FieldKind::SingleChoice { options },
+                    ..
+                }) = f
+                {
+                    for k in kinds {
+                        if !options.iter().any(|o| &o.value == k) {
+                            errors.push(format!("{at}: '{k}' is not an option of field '{field}'"));
+                        }
+                    }
+                }
+            }
+            Rule::DocumentsAnyOf { fields } | Rule::DocumentsAllOf { fields } => {
+                if fields.is_empty() {
+                    errors.push(format!("{at}: the list of document fields is empty"));
+                }
+                for key in fields {
+                    field_of(
+                        key,
+                        "file",
+                        |f| matches!(f.kind, FieldKind::File { .. }),
+                        &mut errors,
+                    );
+                }
+            }
+            Rule::AgeBetween { field, min, max } => {
+                field_of(
+                    field,
+                    "date",
+                    |f| matches!(f.kind, FieldKind::Date),
+                    &mut errors,
+                );
+                if min > max {
+                    errors.push(format!(
+                        "{at}: min age ({min}) is greater than max age ({max})"
+                    ));
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The condition a rule states, in words, for the track's public page.
+pub fn describe(rule: &Rule, def: &FormDefinition) -> Localized {
+    // Every rule fails on empty answers, and its failure reason states the condition.
+    check_rule(rule, def, &Answers::default(), Date::constant(2000, 1, 1))
+        .unwrap_or_else(|| Localized::new("", ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::country::{AES, MALI};
+    use crate::domain::form::{Choice, FileKind, Section};
+    use jiff::civil::date;
+    use proptest::prelude::*;
+
+    fn f(key: &str, fr: &str, en: &str, kind: FieldKind) -> Field {
+        Field {
+            key: key.into(),
+            label: Localized::new(fr, en),
+            help: None,
+            required: false,
+            personal: false,
+            kind,
+        }
+    }
+
+    fn file_kind() -> FieldKind {
+        FieldKind::File {
+            kinds: vec![FileKind::Pdf],
+            max_bytes: 1000,
+            id_document: true,
+        }
+    }
+
+    fn def() -> FormDefinition {
+        FormDefinition {
+            sections: vec![Section {
+                key: "s".into(),
+                title: Localized::new("S", "S"),
+                fields: vec![
+                    f(
+                        "nationality",
+                        "Nationalité",
+                        "Nationality",
+                        FieldKind::Country { allowed: None },
+                    ),
+                    f(
+                        "kind",
+                        "Type de candidat",
+                        "Applicant type",
+                        FieldKind::SingleChoice {
+                            options: vec![
+                                Choice {
+                                    value: "company".into(),
+                                    label: Localized::new("Entreprise", "Company"),
+                                },
+                                Choice {
+                                    value: "administration".into(),
+                                    label: Localized::new("Administration", "Administration"),
+                                },
+                            ],
+                        },
+                    ),
+                    f("id_card", "Carte d'identité", "ID card", file_kind()),
+                    f("passport", "Passeport", "Passport", file_kind()),
+                    f(
+                        "birth",
+                        "Date de naissance",
+                        "Date of birth",
+                        FieldKind::Date,
+                    ),
+                ],
+            }],
+        }
+    }
+
+    fn answers(pairs: &[(&str, Answer)]) -> Answers {
+        Answers(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn text(s: &str) -> Answer {
+        Answer::Text(s.into())
+    }
+
+    fn file() -> Answer {
+        Answer::File {
+            file_id: "abc".into(),
+            name: "id.pdf".into(),
+        }
+    }
+
+    const REF: Date = date(2026, 3, 1);
+
+    fn eval(rule: Rule, a: &Answers) -> Verdict {
+        evaluate(&[rule], &def(), a, REF)
+    }
+
+    #[test]
+    fn nationality() {
+        let rule = Rule::NationalityIn {
+            field: "nationality".into(),
+            countries: AES.to_vec(),
+        };
+        assert!(eval(rule.clone(), &answers(&[("nationality", text("BF"))])).is_eligible());
+        let v = eval(rule.clone(), &answers(&[("nationality", text("SN"))]));
+        assert_eq!(v.failures.len(), 1);
+        assert_eq!(
+            v.failures[0].reason.fr,
+            "La nationalité doit être : Mali, Burkina Faso, Niger (champ « Nationalité »)."
+        );
+        assert_eq!(
+            v.failures[0].reason.en,
+            "Nationality must be one of: Mali, Burkina Faso, Niger (field “Nationality”)."
+        );
+        assert!(!eval(rule.clone(), &Answers::default()).is_eligible());
+        assert!(!eval(rule, &answers(&[("nationality", Answer::Number(1))])).is_eligible());
+    }
+
+    #[test]
+    fn applicant_kind() {
+        let rule = Rule::ApplicantKindIn {
+            field: "kind".into(),
+            kinds: vec!["company".into()],
+        };
+        assert!(eval(rule.clone(), &answers(&[("kind", text("company"))])).is_eligible());
+        let v = eval(rule.clone(), &answers(&[("kind", text("administration"))]));
+        assert_eq!(
+            v.failures[0].reason.fr,
+            "Le type de candidat doit être : Entreprise (champ « Type de candidat »)."
+        );
+        assert_eq!(
+            v.failures[0].reason.en,
+            "The applicant type must be one of: Company (field “Applicant type”)."
+        );
+        assert!(!eval(rule, &Answers::default()).is_eligible());
+    }
+
+    #[test]
+    fn documents() {
+        let any = Rule::DocumentsAnyOf {
+            fields: vec!["id_card".into(), "passport".into()],
+        };
+        let all = Rule::DocumentsAllOf {
+            fields: vec!["id_card".into(), "passport".into()],
+        };
+        let one = answers(&[("passport", file())]);
+        assert!(eval(any.clone(), &one).is_eligible());
+        let v = eval(all.clone(), &one);
+        assert_eq!(v.failures[0].reason.en, "Missing documents: ID card.");
+        assert!(eval(all, &answers(&[("passport", file()), ("id_card", file())])).is_eligible());
+        let v = eval(any.clone(), &Answers::default());
+        assert_eq!(
+            v.failures[0].reason.fr,
+            "Au moins une de ces pièces est requise : Carte d'identité, Passeport."
+        );
+        // A text answer is not a file.
+        assert!(!eval(any, &answers(&[("id_card", text("abc"))])).is_eligible());
+    }
+
+    #[test]
+    fn age() {
+        let rule = Rule::AgeBetween {
+            field: "birth".into(),
+            min: 15,
+            max: 35,
+        };
+        let ok = |b: &str, at: Date| {
+            evaluate(
+                std::slice::from_ref(&rule),
+                &def(),
+                &answers(&[("birth", text(b))]),
+                at,
+            )
+            .is_eligible()
+        };
+        // Turns 15 exactly on the reference date.
+        assert!(ok("2011-03-01", REF));
+        assert!(!ok("2011-03-02", REF));
+        // Still 35 the day before turning 36.
+        assert!(ok("1990-03-02", REF));
+        assert!(!ok("1990-03-01", REF));
+        // Leap-day birthdays: one year older on 1 March in non-leap years.
+        assert_eq!(age_on(date(2008, 2, 29), date(2026, 2, 28)), 17);
+        assert_eq!(age_on(date(2008, 2, 29), date(2026, 3, 1)), 18);
+        assert_eq!(age_on(date(2008, 2, 29), date(2028, 2, 28)), 19);
+        assert_eq!(age_on(date(2008, 2, 29), date(2028, 2, 29)), 20);
+        assert!(!ok("2012-02-29", date(2027, 2, 28)));
+        assert!(ok("2012-02-29", date(2027, 3, 1)));
+        assert!(ok("1990-03-01", date(2026, 2, 28)));
+        let v = evaluate(
+            std::slice::from_ref(&rule),
+            &def(),
+            &answers(&[("birth", text("2020-01-01"))]),
+            REF,
+        );
+        assert_eq!(v.failures[0].reason.fr, "L'âge doit être compris entre 15 et 35 ans au 01/03/2026 (champ « Date de naissance »).");
+        assert_eq!(
+            v.failures[0].reason.en,
+            "Age must be between 15 and 35 years on 2026-03-01 (field “Date of birth”)."
+        );
+        assert!(!ok("not a date", REF));
+        assert!(!ok("2030-01-01", REF));
+        assert!(!evaluate(&[rule], &def(), &Answers::default(), REF).is_eligible());
+    }
+
+    #[test]
+    fn every_failure_is_listed() {
+        let rules = vec![
+            Rule::NationalityIn {
+                field: "nationality".into(),
+                countries: vec![MALI],
+            },
+            Rule::ApplicantKindIn {
+                field: "kind".into(),
+                kinds: vec!["company".into()],
+            },
+            Rule::DocumentsAnyOf {
+                fields: vec!["id_card".into()],
+            },
+            Rule::AgeBetween {
+                field: "birth".into(),
+                min: 15,
+                max: 35,
+            },
+        ];
+        let v = evaluate(&rules, &def(), &answers(&[("kind", text("company"))]), REF);
+        assert_eq!(
+            v.failures.iter().map(|f| f.rule_index).collect::<Vec<_>>(),
+            vec![0, 2, 3]
+        );
+        let json = serde_json::to_string(&rules).unwrap();
+        assert!(json.contains(r#""rule":"nationality_in""#));
+        assert_eq!(serde_json::from_str::<Vec<Rule>>(&json).unwrap(), rules);
+        assert_eq!(check_rules(&rules, &def()), Ok(()));
+    }
+
+    #[test]
+    fn rule_checks() {
+        let rules = vec![
+            Rule::NationalityIn {
+                field: "kind".into(),
+                countries: vec![],
+            },
+            Rule::ApplicantKindIn {
+                field: "kind".into(),
+                kinds: vec!["alien".into()],
+            },
+            Rule::DocumentsAnyOf {
+                fields: vec!["birth".into(), "nope".into()],
+            },
+            Rule::DocumentsAllOf { fields: vec![] },
+            Rule::AgeBetween {
+                field: "nationality".into(),
+                min: 40,
+                max: 20,
+            },
+        ];
+        let errors = check_rules(&rules, &def()).unwrap_err().join("\n");
+        for needle in [
+            "rule 1: field 'kind' must be a country field",
+            "rule 1: the country list is empty",
+            "rule 2: 'alien' is not an option of field 'kind'",
+            "rule 3: field 'birth' must be a file field",
+            "rule 3: no field 'nope' in the form",
+            "rule 4: the list of document fields is empty",
+            "rule 5: field 'nationality' must be a date field",
+            "rule 5: min age (40) is greater than max age (20)",
+        ] {
+            assert!(errors.contains(needle), "missing {needle:?} in:\n{errors}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn age_is_consistent(by in 1900i16..2030, bm in 1i8..=12, bd in 1i8..=28, ay in 1900i16..2100, am in 1i8..=12, ad in 1i8..=28) {
+            let birth = date(by, bm, bd);
+            let at = date(ay, am, ad);
+            let age = age_on(birth, at);
+            // The age-th birthday is on or before `at`, the next one after it.
+            if age >= 0 {
+                let bday = birth.checked_add(jiff::Span::new().years(age)).unwrap();
+                prop_assert!(bday <= at);
+                let next = birth.checked_add(jiff::Span::new().years(age + 1)).unwrap();
+                prop_assert!(next > at);
+            } else {
+                prop_assert!(birth > at);
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Pure domain logic: value types, countries, form definitions and answers,
+//! eligibility rules. No I/O here.
+
+pub mod country;
+pub mod eligibility;
+pub mod form;
+pub mod seed_forms;
+pub mod types;

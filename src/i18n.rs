@@ -1,0 +1,195 @@
+//! Translations (Fluent, French by default) and locale-aware formatting of civil times.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+pub use crate::domain::types::Lang;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "fr",
+        // Isolation marks around arguments confuse screen readers and CSV exports.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+fn langid(lang: Lang) -> LanguageIdentifier {
+    match lang {
+        Lang::Fr => fluent_templates::langid!("fr"),
+        Lang::En => fluent_templates::langid!("en"),
+    }
+}
+
+/// The translation of `key`; a missing key shows itself so it is noticed, never panics.
+pub fn tr(lang: Lang, key: &str) -> String {
+    LOCALES.lookup(&langid(lang), key)
+}
+
+/// The translation of `key` with named arguments.
+pub fn tr_args(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.clone())))
+        .collect();
+    LOCALES.lookup_with_args(&langid(lang), key, &args)
+}
+
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "19 janvier 2026 à 23:59" / "19 January 2026 at 23:59" in the edition's time zone.
+pub fn format_instant(lang: Lang, at: Timestamp, tz: &TimeZone) -> String {
+    let civil = at.to_zoned(tz.clone()).datetime();
+    let month = usize::try_from(civil.month() - 1).unwrap_or(0);
+    match lang {
+        Lang::Fr => format!(
+            "{} {} {} à {:02}:{:02}",
+            civil.day(),
+            MONTHS_FR[month],
+            civil.year(),
+            civil.hour(),
+            civil.minute()
+        ),
+        Lang::En => format!(
+            "{} {} {} at {:02}:{:02}",
+            civil.day(),
+            MONTHS_EN[month],
+            civil.year(),
+            civil.hour(),
+            civil.minute()
+        ),
+    }
+}
+
+/// "29 janvier 2026" / "29 January 2026".
+pub fn format_date(lang: Lang, date: jiff::civil::Date) -> String {
+    let month = usize::try_from(date.month() - 1).unwrap_or(0);
+    match lang {
+        Lang::Fr => format!("{} {} {}", date.day(), MONTHS_FR[month], date.year()),
+        Lang::En => format!("{} {} {}", date.day(), MONTHS_EN[month], date.year()),
+    }
+}
+
+/// "3 jours 4 heures" / "3 days 4 hours": time left before a deadline, coarse on purpose.
+pub fn format_time_left(lang: Lang, millis: i64) -> String {
+    let minutes = (millis.max(0) / 60_000) as u64;
+    let (days, hours, mins) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    let unit = |n: u64, key: &str| tr_args(lang, key, &[("n", n.to_string())]);
+    if days > 0 {
+        format!("{} {}", unit(days, "unit-days"), unit(hours, "unit-hours"))
+    } else if hours > 0 {
+        format!(
+            "{} {}",
+            unit(hours, "unit-hours"),
+            unit(mins, "unit-minutes")
+        )
+    } else {
+        unit(mins, "unit-minutes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str) -> std::collections::BTreeSet<String> {
+        text.lines()
+            .filter(|l| !l.starts_with([' ', '#', '\t']) && l.contains(" ="))
+            .filter_map(|l| l.split(" =").next().map(|k| k.trim().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn french_and_english_have_the_same_keys() {
+        let fr = keys(include_str!("../locales/fr/main.ftl"));
+        let en = keys(include_str!("../locales/en/main.ftl"));
+        let only_fr: Vec<_> = fr.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&fr).collect();
+        assert!(only_fr.is_empty(), "missing in English: {only_fr:?}");
+        assert!(only_en.is_empty(), "missing in French: {only_en:?}");
+    }
+
+    #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let fr = keys(include_str!("../locales/fr/main.ftl"));
+        let mut missing = Vec::new();
+        for dir in ["templates", "src"] {
+            for path in walk(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)) {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for marker in [
+                    "t(\"",
+                    "tr(lang, \"",
+                    "tr(self.lang, \"",
+                    "tr_args(lang, \"",
+                ] {
+                    for piece in text.split(marker).skip(1) {
+                        if let Some(key) = piece.split('"').next() {
+                            if !key.is_empty() && !key.contains('{') && !fr.contains(key) {
+                                missing.push(format!("{}: {key}", path.display()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "untranslated keys: {missing:#?}");
+    }
+
+    fn walk(dir: std::path::PathBuf) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    out.extend(walk(path));
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn bamako_deadline_is_shown_in_civil_time() {
+        let tz = TimeZone::get("Africa/Bamako").expect("bundled tzdb");
+        let at: Timestamp = "2026-01-19T23:59:00Z".parse().expect("valid");
+        assert_eq!(format_instant(Lang::Fr, at, &tz), "19 janvier 2026 à 23:59");
+        assert_eq!(
+            format_instant(Lang::En, at, &tz),
+            "19 January 2026 at 23:59"
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! Kènè: calls for applications, selection, event and ecosystem platform for national digital
+//! weeks. See `README.md` and `../shared/DESIGN.md` for the architecture.
+
+pub mod accounts;
+pub mod app;
+pub mod applications;
+pub mod audit;
+pub mod calls;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod i18n;
+pub mod notifications;
+pub mod web;

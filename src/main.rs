@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    kene::cli::main()
+}

@@ -1,0 +1,350 @@
+//! Notifications: a transactional outbox delivered by a background worker.
+//!
+//! * [`enqueue`] writes an outbox row inside the caller's transaction, so the message exists
+//!   if and only if the change that causes it commits. Nothing is sent from a request.
+//! * The row's UNIQUE `idempotency_key` makes enqueueing idempotent: a second enqueue with the
+//!   same key is a no-op, so one event never produces two messages.
+//! * [`worker::spawn_worker`] claims due rows with a lease (`locked_until`), delivers them by
+//!   e-mail ([`email`]), SMS gateway ([`sms`]) or, when a channel has no transport configured,
+//!   the log, and retries temporary failures with exponential backoff.
+//!
+//! Delivery is at-least-once: a worker that dies after the transport accepted a message but
+//! before the row was marked sent will see it delivered again once the lease expires. The
+//! idempotency key travels with every attempt (`Message-ID`, `Idempotency-Key`) so receivers
+//! can drop such a duplicate.
+
+pub mod config;
+pub mod email;
+pub mod sms;
+pub mod worker;
+
+pub use worker::{deliver_due, spawn_worker, Transports};
+
+use std::fmt;
+
+use crate::db::{Db, DbError, Tx};
+
+/// Why one delivery attempt did not go through.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    /// Worth retrying later (network, timeout, 5xx, 429, SMTP 4xx).
+    #[error("{0}")]
+    Temporary(String),
+    /// Retrying cannot help (invalid address, 4xx from the gateway, SMTP 5xx).
+    #[error("{0}")]
+    Permanent(String),
+}
+
+/// A transport could not be built from its configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("invalid SMTP configuration: {0}")]
+    Smtp(String),
+    #[error("invalid SMS gateway configuration: {0}")]
+    Sms(String),
+}
+
+/// Outbox row statuses as stored.
+const STATUS_PENDING: &str = "pending";
+const STATUS_SENT: &str = "sent";
+const STATUS_FAILED: &str = "failed";
+
+/// How a message reaches its recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        match s {
+            "email" => Some(Channel::Email),
+            "sms" => Some(Channel::Sms),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an outbox row stands. A row being delivered stays `Pending` with a lease.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutboxStatus {
+    Pending,
+    Sent,
+    /// Gave up (permanent error or attempts exhausted); `last_error` says why.
+    Failed,
+}
+
+impl OutboxStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Pending => STATUS_PENDING,
+            OutboxStatus::Sent => STATUS_SENT,
+            OutboxStatus::Failed => STATUS_FAILED,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OutboxStatus> {
+        match s {
+            STATUS_PENDING => Some(OutboxStatus::Pending),
+            STATUS_SENT => Some(OutboxStatus::Sent),
+            STATUS_FAILED => Some(OutboxStatus::Failed),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for OutboxStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A message to queue. `idempotency_key` names the event that causes it, e.g.
+/// `application-submitted:APP-2025-0042:email`; enqueueing the same key twice queues once.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub idempotency_key: String,
+    pub channel: Channel,
+    /// An e-mail address, or a phone number in E.164 form (`+223…`).
+    pub recipient: String,
+    /// E-mail subject; ignored by the SMS transport.
+    pub subject: String,
+    /// Plain-text UTF-8 body.
+    pub body: String,
+}
+
+/// Queues `msg` inside `tx`; it is delivered after the transaction commits.
+///
+/// A no-op when a message with the same idempotency key already exists (whatever its status).
+/// Call `wake.notify_one()` on the worker's `Notify` after committing for prompt delivery;
+/// otherwise the worker's poll picks it up within a second.
+pub async fn enqueue(tx: &mut Tx, msg: &NewMessage, now_ms: i64) -> Result<(), DbError> {
+    crate::run_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO outbox (idempotency_key, channel, recipient, subject, body, status, \
+                             attempts, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) \
+         ON CONFLICT (idempotency_key) DO NOTHING"
+    )
+    .bind(&msg.idempotency_key)
+    .bind(msg.channel.as_str())
+    .bind(&msg.recipient)
+    .bind(&msg.subject)
+    .bind(&msg.body)
+    .bind(now_ms)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// One outbox row, for the organisers' page. Columns as stored; [`OutboxEntry::channel_kind`]
+/// and [`OutboxEntry::status_kind`] give the typed values.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub idempotency_key: String,
+    /// `email` or `sms`.
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    /// `pending`, `sent` or `failed`.
+    pub status: String,
+    /// Delivery attempts started so far (incremented when a worker claims the row).
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    /// Lease of the worker delivering it right now, if any.
+    pub locked_until: Option<i64>,
+    /// Error of the latest failed attempt (kept after a later success, for the record).
+    pub last_error: Option<String>,
+    /// `smtp`, `sms_http` or `log`: the transport of the latest attempt.
+    pub transport: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+impl OutboxEntry {
+    pub fn channel_kind(&self) -> Option<Channel> {
+        Channel::parse(&self.channel)
+    }
+
+    pub fn status_kind(&self) -> Option<OutboxStatus> {
+        OutboxStatus::parse(&self.status)
+    }
+
+    /// Given up; an organiser may [`retry_failed`] it.
+    pub fn is_failed(&self) -> bool {
+        self.status == STATUS_FAILED
+    }
+}
+
+const ENTRY_COLUMNS: &str = "id, idempotency_key, channel, recipient, subject, body, status, \
+     attempts, next_attempt_at, locked_until, last_error, transport, created_at, sent_at";
+
+/// The `limit` most recent messages, newest first.
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<OutboxEntry>, DbError> {
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1");
+    let rows: Vec<OutboxEntry> = crate::run!(db, |pool| sqlx::query_as(&sql)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows)
+}
+
+/// The message with this id, if any.
+pub async fn get(db: &Db, id: i64) -> Result<Option<OutboxEntry>, DbError> {
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM outbox WHERE id = $1");
+    let row: Option<OutboxEntry> = crate::run!(db, |pool| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row)
+}
+
+/// The message queued under this idempotency key, if any.
+pub async fn find_by_key(db: &Db, idempotency_key: &str) -> Result<Option<OutboxEntry>, DbError> {
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM outbox WHERE idempotency_key = $1");
+    let row: Option<OutboxEntry> = crate::run!(db, |pool| sqlx::query_as(&sql)
+        .bind(idempotency_key)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row)
+}
+
+/// Number of messages not yet delivered nor given up (for metrics).
+pub async fn backlog(db: &Db) -> Result<i64, DbError> {
+    let n: i64 = crate::run!(db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"
+    )
+    .fetch_one(pool)
+    .await)?;
+    Ok(n)
+}
+
+/// Puts a failed message back in the queue, due now, with a fresh set of attempts
+/// (an organiser clicked "retry"). `last_error` is kept until the next attempt.
+/// Returns false when no failed message has this id.
+pub async fn retry_failed(db: &Db, id: i64, now_ms: i64) -> Result<bool, DbError> {
+    let done = crate::run!(db, |pool| sqlx::query(
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, \
+                locked_until = NULL \
+         WHERE id = $2 AND status = 'failed'"
+    )
+    .bind(now_ms)
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done > 0)
+}
+
+#[cfg(test)]
+pub(crate) mod testdb;
+
+#[cfg(test)]
+#[path = "../../tests/support/sinks.rs"]
+pub(crate) mod sinks;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notifications::testdb::both_engines;
+
+    fn msg(key: &str) -> NewMessage {
+        NewMessage {
+            idempotency_key: key.to_owned(),
+            channel: Channel::Email,
+            recipient: "awa@example.ml".to_owned(),
+            subject: "Candidature reçue".to_owned(),
+            body: "Bonjour Awa, votre dossier est bien arrivé.".to_owned(),
+        }
+    }
+
+    async fn enqueue_is_idempotent(db: Db) {
+        let mut tx = db.begin().await.expect("begin");
+        enqueue(&mut tx, &msg("k1"), 1_000).await.expect("enqueue");
+        enqueue(&mut tx, &msg("k1"), 1_001)
+            .await
+            .expect("enqueue again, same tx");
+        tx.commit().await.expect("commit");
+        let mut tx = db.begin().await.expect("begin");
+        let mut other = msg("k1");
+        other.body = "changed".into();
+        enqueue(&mut tx, &other, 2_000)
+            .await
+            .expect("enqueue again, other tx");
+        tx.commit().await.expect("commit");
+
+        let rows = recent(&db, 10).await.expect("recent");
+        assert_eq!(rows.len(), 1);
+        let e = &rows[0];
+        assert_eq!(e.idempotency_key, "k1");
+        assert_eq!(e.channel, "email");
+        assert_eq!(e.channel_kind(), Some(Channel::Email));
+        assert_eq!(e.status_kind(), Some(OutboxStatus::Pending));
+        assert!(!e.is_failed());
+        assert_eq!(e.body, "Bonjour Awa, votre dossier est bien arrivé.");
+        assert_eq!(
+            (e.attempts, e.next_attempt_at, e.created_at),
+            (0, 1_000, 1_000)
+        );
+        assert_eq!(backlog(&db).await.expect("backlog"), 1);
+        assert_eq!(get(&db, e.id).await.expect("get").as_ref(), Some(e));
+    }
+    both_engines!(enqueue_is_idempotent);
+
+    async fn rolled_back_enqueue_leaves_nothing(db: Db) {
+        let mut tx = db.begin().await.expect("begin");
+        enqueue(&mut tx, &msg("k-rollback"), 1_000)
+            .await
+            .expect("enqueue");
+        drop(tx); // rolled back, as when the causing change fails
+        assert!(recent(&db, 10).await.expect("recent").is_empty());
+        assert_eq!(backlog(&db).await.expect("backlog"), 0);
+    }
+    both_engines!(rolled_back_enqueue_leaves_nothing);
+
+    async fn retry_failed_only_touches_failed(db: Db) {
+        let mut tx = db.begin().await.expect("begin");
+        enqueue(&mut tx, &msg("k-retry"), 1_000)
+            .await
+            .expect("enqueue");
+        tx.commit().await.expect("commit");
+        let e = find_by_key(&db, "k-retry")
+            .await
+            .expect("find")
+            .expect("row");
+        assert!(!retry_failed(&db, e.id, 5_000).await.expect("retry pending"));
+        crate::run!(&db, |pool| sqlx::query(
+            "UPDATE outbox SET status = 'failed', attempts = 8, last_error = 'boom' WHERE id = $1"
+        )
+        .bind(e.id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+        .expect("fail it");
+        assert_eq!(backlog(&db).await.expect("backlog"), 0);
+        assert!(get(&db, e.id).await.expect("get").expect("row").is_failed());
+        assert!(retry_failed(&db, e.id, 5_000).await.expect("retry failed"));
+        let e = get(&db, e.id).await.expect("get").expect("row");
+        assert_eq!(e.status_kind(), Some(OutboxStatus::Pending));
+        assert_eq!((e.attempts, e.next_attempt_at), (0, 5_000));
+        assert_eq!(e.last_error.as_deref(), Some("boom"));
+        assert_eq!(backlog(&db).await.expect("backlog"), 1);
+    }
+    both_engines!(retry_failed_only_touches_failed);
+}

@@ -1,0 +1,67 @@
+//! Static assets embedded in the binary, served under content-hashed names with a long cache
+//! lifetime.
+
+use std::sync::LazyLock;
+
+use axum::extract::Path;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+
+use crate::web::error::AppError;
+
+struct Asset {
+    url: String,
+    body: &'static str,
+    content_type: &'static str,
+}
+
+fn asset(stem: &str, ext: &str, body: &'static str, content_type: &'static str) -> Asset {
+    let hash = &crate::accounts::sha256_hex(body.as_bytes())[..12];
+    Asset {
+        url: format!("/static/{stem}.{hash}.{ext}"),
+        body,
+        content_type,
+    }
+}
+
+static CSS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "app",
+        "css",
+        include_str!("../../static/app.css"),
+        "text/css; charset=utf-8",
+    )
+});
+static JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "app",
+        "js",
+        include_str!("../../static/app.js"),
+        "text/javascript; charset=utf-8",
+    )
+});
+
+pub fn css_url() -> &'static str {
+    &CSS.url
+}
+
+pub fn js_url() -> &'static str {
+    &JS.url
+}
+
+pub async fn serve(Path(file): Path<String>) -> Result<Response, AppError> {
+    let path = format!("/static/{file}");
+    for asset in [&*CSS, &*JS] {
+        if asset.url == path {
+            return Ok((
+                [
+                    (CONTENT_TYPE, asset.content_type),
+                    (CACHE_CONTROL, "public, max-age=31536000, immutable"),
+                ],
+                asset.body,
+            )
+                .into_response());
+        }
+    }
+    Err(AppError::NotFound)
+}

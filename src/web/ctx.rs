@@ -1,0 +1,259 @@
+//! Per-request context: language, signed-in user, CSRF token; and the extractors built on it.
+
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::header::{COOKIE, HOST, ORIGIN, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::de::DeserializeOwned;
+
+use crate::accounts::sessions::{self, SessionUser};
+use crate::i18n::{self, Lang};
+use crate::web::error::{AppError, ErrorPage};
+use crate::web::state::AppState;
+use crate::web::templates::ErrorTemplate;
+
+pub const SESSION_COOKIE: &str = "kene_session";
+pub const CSRF_COOKIE: &str = "kene_csrf";
+pub const LANG_COOKIE: &str = "kene_lang";
+/// Url-encoded forms carry text only; files go through multipart uploads.
+const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+/// What every page knows about the request.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub user: Option<SessionUser>,
+    pub csrf: String,
+    /// Path and query of the current page, for the language switch and login redirects.
+    pub path: String,
+}
+
+impl Ctx {
+    pub fn t(&self, key: &str) -> String {
+        i18n::tr(self.lang, key)
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        match self.lang {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other_lang_code(&self) -> &'static str {
+        match self.lang {
+            Lang::Fr => "en",
+            Lang::En => "fr",
+        }
+    }
+
+    pub fn css_url(&self) -> &'static str {
+        crate::web::assets::css_url()
+    }
+
+    pub fn js_url(&self) -> &'static str {
+        crate::web::assets::js_url()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_admin)
+    }
+
+    /// `path` made safe to put in a `next=` query parameter.
+    pub fn path_encoded(&self) -> String {
+        url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect()
+    }
+}
+
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let text =
+        format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Builds the [`Ctx`], enforces the `Origin` check, and renders error pages in the visitor's
+/// language.
+pub async fn context_middleware(
+    State(app): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers();
+    let lang = match cookie_value(headers, LANG_COOKIE) {
+        Some("en") => Lang::En,
+        _ => Lang::Fr,
+    };
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
+    let existing_csrf = cookie_value(headers, CSRF_COOKIE)
+        .filter(|v| v.len() >= 32)
+        .map(str::to_owned);
+    let new_csrf = existing_csrf.is_none();
+    let csrf = existing_csrf.unwrap_or_else(crate::accounts::random_token);
+    let session_token = cookie_value(headers, SESSION_COOKIE).map(str::to_owned);
+    let origin_ok = origin_matches(&app, request.method(), headers);
+
+    let user = match session_token {
+        Some(token) => match sessions::load(&app.db, &token, app.now_ms()).await {
+            Ok(user) => user,
+            Err(error) => {
+                tracing::error!(%error, "session lookup failed");
+                None
+            }
+        },
+        None => None,
+    };
+    let ctx = Ctx {
+        lang,
+        user,
+        csrf: csrf.clone(),
+        path,
+    };
+    request.extensions_mut().insert(ctx.clone());
+
+    let mut response = if origin_ok {
+        next.run(request).await
+    } else {
+        AppError::Csrf.into_response()
+    };
+    if let Some(page) = response.extensions().get::<ErrorPage>().copied() {
+        response = render_error(&ctx, response.status(), page);
+    }
+    if new_csrf {
+        let cookie = set_cookie(
+            CSRF_COOKIE,
+            &csrf,
+            60 * 60 * 24 * 30,
+            app.config.secure_cookies,
+        );
+        response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn render_error(ctx: &Ctx, status: axum::http::StatusCode, page: ErrorPage) -> Response {
+    let template = ErrorTemplate {
+        ctx: ctx.clone(),
+        title: ctx.t(page.title_key),
+        message: ctx.t(page.message_key),
+    };
+    match askama::Template::render(&template) {
+        Ok(html) => (status, axum::response::Html(html)).into_response(),
+        Err(_) => status.into_response(),
+    }
+}
+
+/// A state-changing request whose `Origin` names another site is refused. Requests without
+/// `Origin` (old browsers, scripts) still need the CSRF token.
+fn origin_matches(app: &AppState, method: &Method, headers: &HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return true;
+    }
+    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    if let Some(public) = &app.config.public_url {
+        if origin.trim_end_matches('/') == public.trim_end_matches('/') {
+            return true;
+        }
+    }
+    let host = headers
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin_host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .unwrap_or("");
+    !host.is_empty() && origin_host == host
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("context middleware missing".into()))
+    }
+}
+
+/// A signed-in user; anonymous visitors are sent to the login page and brought back.
+pub struct SignedIn(pub SessionUser);
+
+pub struct LoginRedirect(String);
+
+impl IntoResponse for LoginRedirect {
+    fn into_response(self) -> Response {
+        Redirect::to(&format!("/login?next={}", self.0)).into_response()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match ctx.user {
+            Some(user) => Ok(SignedIn(user)),
+            None => Err(LoginRedirect(ctx.path_encoded()).into_response()),
+        }
+    }
+}
+
+/// An url-encoded form whose `csrf` field matched the visitor's token. The raw pairs are kept
+/// so that forms with dynamic fields can be parsed by domain code.
+pub struct CsrfForm<T> {
+    pub value: T,
+    pub pairs: Vec<(String, String)>,
+}
+
+impl<S, T> FromRequest<S> for CsrfForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| AppError::BadRequest("error-bad-form"))?;
+        let token = pairs
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        if !crate::accounts::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
+            return Err(AppError::Csrf);
+        }
+        let value = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| AppError::BadRequest("error-bad-form"))?;
+        Ok(CsrfForm { value, pairs })
+    }
+}

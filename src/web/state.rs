@@ -1,0 +1,25 @@
+use std::sync::Arc;
+
+use object_store::ObjectStore;
+use tokio::sync::Notify;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::Db;
+
+/// Everything a handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub store: Arc<dyn ObjectStore>,
+    /// Wakes the notification worker after an outbox row is committed.
+    pub outbox_wake: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}

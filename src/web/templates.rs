@@ -1,0 +1,236 @@
+//! Page templates (askama, compiled into the binary). Each page carries the request's [`Ctx`]
+//! for the layout, the language and the CSRF token.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::applications::admin::{AuditLine, EditionLink, FileLink, ListRow, OutboxLine, Select};
+use crate::applications::form_view::FieldView;
+use crate::applications::routes::{Deadline, MyApplicationItem, ReviewData};
+use crate::calls::admin::TrackForm;
+use crate::calls::routes::TrackCard;
+use crate::web::ctx::Ctx;
+use crate::web::error::AppResult;
+use crate::web::forms::FieldErrors;
+
+pub fn render(template: &impl Template) -> AppResult<Response> {
+    render_with_status(StatusCode::OK, template)
+}
+
+pub fn render_with_status(status: StatusCode, template: &impl Template) -> AppResult<Response> {
+    Ok((status, Html(template.render()?)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorTemplate {
+    pub ctx: Ctx,
+    pub title: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomeTemplate {
+    pub ctx: Ctx,
+    pub tracks: Vec<TrackCard>,
+}
+
+#[derive(Template)]
+#[template(path = "calls.html")]
+pub struct CallsTemplate {
+    pub ctx: Ctx,
+    pub tracks: Vec<TrackCard>,
+}
+
+#[derive(Template)]
+#[template(path = "track.html")]
+pub struct TrackTemplate {
+    pub ctx: Ctx,
+    pub card: TrackCard,
+    pub conditions: Vec<String>,
+    pub apply_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/signup.html")]
+pub struct SignupTemplate {
+    pub ctx: Ctx,
+    pub display_name: String,
+    pub login: String,
+    pub next: String,
+    pub errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/verify.html")]
+pub struct VerifyTemplate {
+    pub ctx: Ctx,
+    pub user_public_id: String,
+    pub destination: String,
+    pub next: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/login.html")]
+pub struct LoginTemplate {
+    pub ctx: Ctx,
+    pub login: String,
+    pub next: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/forgot.html")]
+pub struct ForgotTemplate {
+    pub ctx: Ctx,
+    pub login: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/reset.html")]
+pub struct ResetTemplate {
+    pub ctx: Ctx,
+    pub login: String,
+    pub errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "applications/mine.html")]
+pub struct MyApplicationsTemplate {
+    pub ctx: Ctx,
+    pub items: Vec<MyApplicationItem>,
+}
+
+#[derive(Template)]
+#[template(path = "applications/overview.html")]
+pub struct OverviewTemplate {
+    pub ctx: Ctx,
+    pub deadline: Deadline,
+    pub track: String,
+    pub status_label: String,
+    pub editable: bool,
+    pub withdrawable: bool,
+    pub has_changes: bool,
+    pub reference: String,
+    pub public_id: String,
+    pub form_changed: bool,
+    pub sections: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "applications/section.html")]
+pub struct SectionTemplate {
+    pub ctx: Ctx,
+    pub title: String,
+    pub step: String,
+    pub track: String,
+    pub public_id: String,
+    pub section: usize,
+    pub previous: Option<usize>,
+    pub is_last: bool,
+    pub deadline: Deadline,
+    pub form_changed: bool,
+    pub editable: bool,
+    pub has_errors: bool,
+    pub page_error: Option<String>,
+    pub fields: Vec<FieldView>,
+}
+
+#[derive(Template)]
+#[template(path = "applications/review.html")]
+pub struct ReviewTemplate {
+    pub ctx: Ctx,
+    pub track: String,
+    pub public_id: String,
+    pub deadline: Deadline,
+    pub last_section: usize,
+    pub already_submitted: bool,
+    pub form_changed: bool,
+    pub data: ReviewData,
+    pub can_submit: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "applications/receipt.html")]
+pub struct ReceiptTemplate {
+    pub ctx: Ctx,
+    pub reference: String,
+    pub track: String,
+    pub submitted: String,
+    pub version: i64,
+    pub public_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/home.html")]
+pub struct AdminHomeTemplate {
+    pub ctx: Ctx,
+    pub editions: Vec<EditionLink>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/list.html")]
+pub struct AdminListTemplate {
+    pub ctx: Ctx,
+    pub edition_name: String,
+    pub csv_url: String,
+    pub xlsx_url: String,
+    pub action: String,
+    pub q: String,
+    pub total: usize,
+    pub women_led: usize,
+    pub by_status: Vec<(String, usize)>,
+    pub rows: Vec<ListRow>,
+    pub filters: Vec<Select>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/dossier.html")]
+pub struct AdminDossierTemplate {
+    pub ctx: Ctx,
+    pub reference: String,
+    pub title: String,
+    pub track: String,
+    pub applicant: String,
+    pub contact: String,
+    pub status_label: String,
+    pub status_reason: String,
+    pub women_led: bool,
+    pub public_id: String,
+    pub can_decide: bool,
+    pub list_url: String,
+    pub data: ReviewData,
+    pub files: Vec<FileLink>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/outbox.html")]
+pub struct AdminOutboxTemplate {
+    pub ctx: Ctx,
+    pub lines: Vec<OutboxLine>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+pub struct AdminAuditTemplate {
+    pub ctx: Ctx,
+    pub lines: Vec<AuditLine>,
+    pub verdict: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/track.html")]
+pub struct AdminTrackTemplate {
+    pub ctx: Ctx,
+    pub track_id: i64,
+    pub timezone: String,
+    pub version: i64,
+    pub values: TrackForm,
+    pub errors: FieldErrors,
+}
