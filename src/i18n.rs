@@ -148,15 +148,21 @@ mod tests {
         for dir in ["templates", "src"] {
             for path in walk(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)) {
                 let text = std::fs::read_to_string(&path).unwrap_or_default();
-                for marker in [
-                    "t(\"",
+                let markers = [
+                    ".t(\"",
                     "tr(lang, \"",
-                    "tr(self.lang, \"",
+                    "tr(ctx.lang, \"",
                     "tr_args(lang, \"",
-                ] {
+                    "tr_args(ctx.lang, \"",
+                    "BadRequest(\"",
+                ];
+                for marker in markers {
                     for piece in text.split(marker).skip(1) {
                         if let Some(key) = piece.split('"').next() {
-                            if !key.is_empty() && !key.contains('{') && !fr.contains(key) {
+                            let is_key = key
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                            if is_key && !key.is_empty() && !fr.contains(key) {
                                 missing.push(format!("{}: {key}", path.display()));
                             }
                         }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod editions;
 pub mod i18n;
 pub mod notifications;
 pub mod web;

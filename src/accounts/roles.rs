@@ -1,7 +1,7 @@
 //! Roles are granted per edition; `admin` is global (a flag on the user).
 
-use crate::db::{Db, DbResult};
-use crate::run;
+use crate::db::{Db, DbResult, Tx};
+use crate::{run, run_tx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -39,9 +39,22 @@ impl Role {
     }
 }
 
+const GRANT: &str = "INSERT INTO role_grants (user_id, edition_id, role) VALUES ($1, $2, $3) \
+                     ON CONFLICT DO NOTHING";
+
+pub async fn grant_tx(tx: &mut Tx, user_id: i64, edition_id: i64, role: Role) -> DbResult<()> {
+    run_tx!(tx, |conn| sqlx::query(GRANT)
+        .bind(user_id)
+        .bind(edition_id)
+        .bind(role.as_str())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 pub async fn grant(db: &Db, user_id: i64, edition_id: i64, role: Role) -> DbResult<()> {
-    let sql = "INSERT INTO role_grants (user_id, edition_id, role) VALUES ($1, $2, $3) \
-               ON CONFLICT DO NOTHING";
+    let sql = GRANT;
     run!(db, |pool| sqlx::query(sql)
         .bind(user_id)
         .bind(edition_id)
@@ -72,6 +85,24 @@ pub async fn organised_editions(db: &Db, user_id: i64) -> DbResult<Vec<i64>> {
                ORDER BY e.year DESC";
     Ok(run!(db, |pool| sqlx::query_scalar(sql)
         .bind(user_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRow {
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: String,
+}
+
+/// Everyone holding a role in the edition, by role then name.
+pub async fn members(db: &Db, edition_id: i64) -> DbResult<Vec<MemberRow>> {
+    let sql = "SELECT u.display_name, u.email, u.phone, g.role FROM role_grants g JOIN users u ON u.id = g.user_id \
+               WHERE g.edition_id = $1 ORDER BY g.role, u.display_name";
+    Ok(run!(db, |pool| sqlx::query_as(sql)
+        .bind(edition_id)
         .fetch_all(pool)
         .await)?)
 }

@@ -75,6 +75,8 @@ async fn require_any_organiser(app: &AppState, user: &SessionUser) -> AppResult<
 pub struct EditionLink {
     pub slug: String,
     pub name: String,
+    /// Track id and name, for the edit links.
+    pub tracks: Vec<(i64, String)>,
 }
 
 async fn home(
@@ -83,11 +85,27 @@ async fn home(
     SignedIn(user): SignedIn,
 ) -> AppResult<Response> {
     let ids = require_any_organiser(&app, &user).await?;
-    let editions = calls::editions(&app.db)
+    let mut editions = Vec::new();
+    for e in calls::editions(&app.db)
         .await?
         .into_iter()
         .filter(|e| ids.contains(&e.id))
-        .map(|e| EditionLink {
+    {
+        let tracks = calls::tracks_of_edition(&app.db, e.id)
+            .await?
+            .into_iter()
+            .map(|t| {
+                (
+                    t.id,
+                    if ctx.lang == Lang::En {
+                        t.name_en
+                    } else {
+                        t.name_fr
+                    },
+                )
+            })
+            .collect();
+        editions.push(EditionLink {
             name: format!(
                 "{} {}",
                 if ctx.lang == Lang::En {
@@ -98,8 +116,9 @@ async fn home(
                 e.year
             ),
             slug: e.slug,
-        })
-        .collect();
+            tracks,
+        });
+    }
     render(&AdminHomeTemplate { ctx, editions })
 }
 

@@ -203,15 +203,14 @@ pub async fn record_submission(
     reference: &str,
     now_ms: i64,
 ) -> DbResult<i64> {
-    let version: i64 =
-        run_tx!(tx, |conn| {
-            sqlx::query_scalar(
+    let version: i64 = run_tx!(tx, |conn| {
+        sqlx::query_scalar(
         "SELECT COALESCE(MAX(version), 0) + 1 FROM application_versions WHERE application_id = $1"
     )
     .bind(app.id)
     .fetch_one(conn)
     .await
-        })?;
+    })?;
     let sql = "INSERT INTO application_versions (application_id, version, form_version, answers_json, submitted_at) \
                VALUES ($1, $2, $3, $4, $5)";
     run_tx!(tx, |conn| sqlx::query(sql)

@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::calls::routes::router())
         .merge(crate::applications::routes::router())
         .merge(crate::applications::admin::router())
+        .merge(crate::editions::router())
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

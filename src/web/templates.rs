@@ -234,3 +234,24 @@ pub struct AdminTrackTemplate {
     pub values: TrackForm,
     pub errors: FieldErrors,
 }
+
+#[derive(Template)]
+#[template(path = "editions/new.html")]
+pub struct NewEditionTemplate {
+    pub ctx: Ctx,
+    pub sources: Vec<(String, i64)>,
+    pub values: crate::editions::EditionForm,
+    pub errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "editions/team.html")]
+pub struct TeamTemplate {
+    pub ctx: Ctx,
+    pub edition_slug: String,
+    pub edition_year: i64,
+    pub members: Vec<crate::editions::Member>,
+    pub roles: Vec<(String, String)>,
+    pub login: String,
+    pub error: Option<String>,
+}

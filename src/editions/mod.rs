@@ -1,0 +1,369 @@
+//! Events and their editions: creating a new edition from the previous one (no code change
+//! for next year), and naming each edition's team (organisers, reviewers, jury, coaches,
+//! check-in staff).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+use crate::accounts::roles::{self, Role};
+use crate::accounts::users;
+use crate::audit;
+use crate::calls::queries::{self as calls, NewEdition};
+use crate::calls::TrackSettings;
+use crate::domain::types::{Localized, Login};
+use crate::i18n::tr;
+use crate::run;
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FieldErrors;
+use crate::web::state::AppState;
+use crate::web::templates::{render_with_status, NewEditionTemplate, TeamTemplate};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/admin/editions/new",
+            get(new_edition_page).post(create_edition),
+        )
+        .route(
+            "/admin/editions/{edition}/team",
+            get(team_page).post(grant_role),
+        )
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct EditionForm {
+    #[serde(default)]
+    pub copy_from: String,
+    #[serde(default)]
+    pub year: String,
+    #[serde(default)]
+    pub slug: String,
+    #[serde(default)]
+    pub ref_prefix: String,
+    #[serde(default)]
+    pub theme_fr: String,
+    #[serde(default)]
+    pub theme_en: String,
+    #[serde(default)]
+    pub venue: String,
+    #[serde(default)]
+    pub starts_on: String,
+    #[serde(default)]
+    pub ends_on: String,
+}
+
+async fn new_edition_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+) -> AppResult<Response> {
+    if !user.is_admin {
+        return Err(AppError::NotFound);
+    }
+    let sources = calls::editions(&app.db).await?;
+    let values = EditionForm {
+        copy_from: sources.first().map(|e| e.slug.clone()).unwrap_or_default(),
+        ..EditionForm::default()
+    };
+    let sources = sources.into_iter().map(|e| (e.slug, e.year)).collect();
+    render_with_status(
+        StatusCode::OK,
+        &NewEditionTemplate {
+            ctx,
+            sources,
+            values,
+            errors: FieldErrors::default(),
+        },
+    )
+}
+
+async fn create_edition(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    form: CsrfForm<EditionForm>,
+) -> AppResult<Response> {
+    if !user.is_admin {
+        return Err(AppError::NotFound);
+    }
+    let values = form.value;
+    let lang = ctx.lang;
+    let mut errors = FieldErrors::default();
+    let source = calls::edition_by_slug(&app.db, &values.copy_from).await?;
+    if source.is_none() {
+        errors.add("copy_from", tr(lang, "field-required"));
+    }
+    let year = values
+        .year
+        .trim()
+        .parse::<i16>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y));
+    if year.is_none() {
+        errors.add("year", tr(lang, "edition-bad-year"));
+    }
+    let slug = values.slug.trim().to_lowercase();
+    if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        errors.add("slug", tr(lang, "edition-bad-slug"));
+    } else if calls::edition_by_slug(&app.db, &slug).await?.is_some() {
+        errors.add("slug", tr(lang, "edition-slug-taken"));
+    }
+    let prefix = values.ref_prefix.trim().to_uppercase();
+    if prefix.is_empty() || prefix.len() > 8 || !prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
+        errors.add("ref_prefix", tr(lang, "edition-bad-prefix"));
+    }
+    for (key, value) in [
+        ("theme_fr", &values.theme_fr),
+        ("theme_en", &values.theme_en),
+        ("venue", &values.venue),
+    ] {
+        if value.trim().is_empty() {
+            errors.add(key, tr(lang, "field-required"));
+        }
+    }
+    let starts: Option<jiff::civil::Date> = values.starts_on.trim().parse().ok();
+    let ends: Option<jiff::civil::Date> = values.ends_on.trim().parse().ok();
+    match (starts, ends) {
+        (Some(s), Some(e)) if e < s => errors.add("ends_on", tr(lang, "admin-close-before-open")),
+        (None, _) => errors.add("starts_on", tr(lang, "edition-bad-date")),
+        (_, None) => errors.add("ends_on", tr(lang, "edition-bad-date")),
+        _ => {}
+    }
+    let (Some(source), Some(year), Some(starts), Some(ends), true) =
+        (source, year, starts, ends, errors.is_empty())
+    else {
+        let sources = calls::editions(&app.db)
+            .await?
+            .into_iter()
+            .map(|e| (e.slug, e.year))
+            .collect();
+        return render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &NewEditionTemplate {
+                ctx,
+                sources,
+                values,
+                errors,
+            },
+        );
+    };
+    let event_id: i64 = {
+        let sql = "SELECT event_id FROM editions WHERE id = $1";
+        run!(&app.db, |pool| sqlx::query_scalar(sql)
+            .bind(source.id)
+            .fetch_one(pool)
+            .await)?
+    };
+    let criteria: String = {
+        let sql = "SELECT criteria_json FROM editions WHERE id = $1";
+        run!(&app.db, |pool| sqlx::query_scalar(sql)
+            .bind(source.id)
+            .fetch_one(pool)
+            .await)?
+    };
+    let tz = jiff::tz::TimeZone::get(&source.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let shift = jiff::Span::new().years(i64::from(year) - source.year);
+    let now = app.now_ms();
+    let tracks = calls::tracks_of_edition(&app.db, source.id).await?;
+    let mut forms = Vec::with_capacity(tracks.len());
+    for track in &tracks {
+        forms.push(calls::form_definition(&app.db, track.id, track.form_version).await?);
+    }
+    let starts_on = starts.to_string();
+    let ends_on = ends.to_string();
+    let mut tx = app.db.begin().await?;
+    let edition_id = calls::insert_edition(
+        &mut tx,
+        &NewEdition {
+            event_id,
+            slug: &slug,
+            year: i64::from(year),
+            ref_prefix: &prefix,
+            theme_fr: values.theme_fr.trim(),
+            theme_en: values.theme_en.trim(),
+            venue: values.venue.trim(),
+            starts_on: &starts_on,
+            ends_on: &ends_on,
+            timezone: &source.timezone,
+            call_title_fr: &source.call_title_fr,
+            call_title_en: &source.call_title_en,
+            criteria_json: &criteria,
+        },
+        now,
+    )
+    .await?;
+    for (track, form) in tracks.iter().zip(&forms) {
+        // Same civil dates and times, `year - source.year` years later.
+        let shifted = |ms: i64| -> i64 {
+            jiff::Timestamp::from_millisecond(ms)
+                .ok()
+                .and_then(|t| t.to_zoned(tz.clone()).checked_add(shift).ok())
+                .map(|z| z.timestamp().as_millisecond())
+                .unwrap_or(ms)
+        };
+        let settings = TrackSettings {
+            slug: track.slug.clone(),
+            code: track.code.clone(),
+            position: track.position,
+            name: Localized::new(&track.name_fr, &track.name_en),
+            description: Localized::new(&track.description_fr, &track.description_en),
+            opens_at: shifted(track.opens_at),
+            closes_at: shifted(track.closes_at),
+            max_per_applicant: track.max_per_applicant,
+            rules: track.rules()?,
+        };
+        calls::insert_track(&mut tx, edition_id, &settings, form, now).await?;
+    }
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "edition.create",
+            object: &slug,
+            details: serde_json::json!({ "copied_from": source.slug, "tracks": tracks.len() }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    roles::grant(&app.db, user.id, edition_id, Role::Organiser).await?;
+    Ok(Redirect::to("/admin").into_response())
+}
+
+pub struct Member {
+    pub name: String,
+    pub login: String,
+    pub role: String,
+}
+
+async fn organised(app: &AppState, user_id: i64, slug: &str) -> AppResult<calls::EditionRow> {
+    let edition = calls::edition_by_slug(&app.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if roles::has_role(&app.db, user_id, edition.id, Role::Organiser).await? {
+        Ok(edition)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+async fn team_response(
+    app: &AppState,
+    ctx: Ctx,
+    edition: &calls::EditionRow,
+    login: String,
+    error: Option<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let members = roles::members(&app.db, edition.id)
+        .await?
+        .into_iter()
+        .map(|m| Member {
+            role: tr(ctx.lang, &format!("role-{}", m.role.replace('_', "-"))),
+            name: m.display_name,
+            login: m.email.or(m.phone).unwrap_or_default(),
+        })
+        .collect();
+    let roles = Role::ALL
+        .iter()
+        .filter(|r| **r != Role::Applicant)
+        .map(|r| {
+            (
+                r.as_str().to_owned(),
+                tr(ctx.lang, &format!("role-{}", r.as_str().replace('_', "-"))),
+            )
+        })
+        .collect();
+    render_with_status(
+        status,
+        &TeamTemplate {
+            ctx,
+            edition_slug: edition.slug.clone(),
+            edition_year: edition.year,
+            members,
+            roles,
+            login,
+            error,
+        },
+    )
+}
+
+async fn team_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let edition = organised(&app, user.id, &slug).await?;
+    team_response(&app, ctx, &edition, String::new(), None, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+struct GrantForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    role: String,
+}
+
+async fn grant_role(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    form: CsrfForm<GrantForm>,
+) -> AppResult<Response> {
+    let edition = organised(&app, user.id, &slug).await?;
+    let form = form.value;
+    let role = Role::parse(&form.role)
+        .filter(|r| *r != Role::Applicant)
+        .ok_or(AppError::BadRequest("error-bad-form"))?;
+    let member = match Login::parse(&form.login) {
+        Ok(login) => users::find_by_login(&app.db, &login).await?,
+        Err(e) => {
+            let message = e.message(ctx.lang).to_owned();
+            return team_response(
+                &app,
+                ctx,
+                &edition,
+                form.login,
+                Some(message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let Some(member) = member else {
+        let message = tr(ctx.lang, "team-no-account");
+        return team_response(
+            &app,
+            ctx,
+            &edition,
+            form.login,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    roles::grant_tx(&mut tx, member.id, edition.id, role).await?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "role.grant",
+            object: &format!("{}/{}", edition.slug, member.public_id),
+            details: serde_json::json!({ "role": role.as_str() }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/editions/{}/team", edition.slug)).into_response())
+}
