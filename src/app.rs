@@ -79,6 +79,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         clock,
         store,
         outbox_wake: Arc::new(Notify::new()),
+        metrics: Arc::default(),
     })
 }
 

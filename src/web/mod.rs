@@ -4,6 +4,7 @@ pub mod assets;
 pub mod ctx;
 pub mod error;
 pub mod forms;
+pub mod metrics;
 pub mod state;
 pub mod templates;
 
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::serve))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(assets::serve))
         .merge(crate::accounts::routes::router())
@@ -49,6 +51,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             ctx::context_middleware,
         ))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(CompressionLayer::new())

@@ -16,6 +16,7 @@ pub struct AppState {
     pub store: Arc<dyn ObjectStore>,
     /// Wakes the notification worker after an outbox row is committed.
     pub outbox_wake: Arc<Notify>,
+    pub metrics: crate::web::metrics::SharedMetrics,
 }
 
 impl AppState {
