@@ -194,3 +194,48 @@ impl Config {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_file_parses() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("kene.example.toml");
+        let config = Config::load(Some(&path)).expect("example configuration is valid");
+        assert!(config.secure_cookies);
+        assert!(config.notifications.smtp.is_some());
+        assert!(matches!(config.storage, StorageConfig::Local { .. }));
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut config = Config::default();
+        let vars = |name: &str| match name {
+            "KENE_DATABASE_URL" => Some("postgres://x@127.0.0.1/kene".to_owned()),
+            "KENE_SMTP_HOST" => Some("mail.local".to_owned()),
+            "KENE_SMTP_TLS" => Some("starttls".to_owned()),
+            _ => None,
+        };
+        config.apply_env(vars).expect("valid variables");
+        assert_eq!(config.database_url(), "postgres://x@127.0.0.1/kene");
+        let smtp = config.notifications.smtp.expect("smtp configured");
+        assert_eq!(smtp.host, "mail.local");
+        assert_eq!(smtp.port, 25);
+    }
+
+    #[test]
+    fn a_bad_variable_is_reported() {
+        let mut config = Config::default();
+        let error = config
+            .apply_env(|name| (name == "KENE_ADDR").then(|| "not an address".to_owned()))
+            .expect_err("invalid address");
+        assert!(error.to_string().contains("KENE_ADDR"));
+    }
+
+    #[test]
+    fn default_database_is_sqlite_in_the_data_dir() {
+        let config = Config::default();
+        assert_eq!(config.database_url(), "sqlite://kene-data/kene.db");
+    }
+}
