@@ -428,9 +428,7 @@ async fn dossier(
     let form_def = calls::form_definition(&app.db, track.id, application.form_version).await?;
     let answers = application.answers()?;
     let rules = track.rules()?;
-    let reference_date = jiff::Timestamp::from_millisecond(track.closes_at)
-        .map(|t| t.to_zoned(track.time_zone()).date())
-        .unwrap_or_default();
+    let reference_date = track.closing_date();
     let data = super::routes::review_data(
         &form_def,
         &answers,

@@ -469,12 +469,6 @@ pub fn review_data(
     }
 }
 
-fn reference_date(track: &TrackRow) -> jiff::civil::Date {
-    jiff::Timestamp::from_millisecond(track.closes_at)
-        .map(|t| t.to_zoned(track.time_zone()).date())
-        .unwrap_or_default()
-}
-
 async fn review_page(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -499,7 +493,7 @@ fn review_response(
         &loaded.answers,
         &rules,
         ctx.lang,
-        reference_date(&loaded.track),
+        loaded.track.closing_date(),
         &loaded.app.public_id,
     );
     let app_status = loaded.app.status();

@@ -48,6 +48,13 @@ impl TrackRow {
         self.opens_at <= now_ms && now_ms < self.closes_at
     }
 
+    /// The civil date of the close, the reference date for age rules.
+    pub fn closing_date(&self) -> jiff::civil::Date {
+        jiff::Timestamp::from_millisecond(self.closes_at)
+            .map(|t| t.to_zoned(self.time_zone()).date())
+            .unwrap_or_default()
+    }
+
     pub fn time_zone(&self) -> jiff::tz::TimeZone {
         jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
     }

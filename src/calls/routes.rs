@@ -88,10 +88,11 @@ async fn track_page(
         .ok_or(AppError::NotFound)?;
     let rules = track.rules()?;
     let form = queries::form_definition(&app.db, track.id, track.form_version).await?;
+    let closing_date = track.closing_date();
     let conditions = rules
         .iter()
         .map(|r| {
-            crate::domain::eligibility::describe(r, &form)
+            crate::domain::eligibility::describe(r, &form, closing_date)
                 .get(ctx.lang)
                 .to_owned()
         })

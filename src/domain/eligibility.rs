@@ -312,9 +312,9 @@ pub fn check_rules(rules: &[Rule], def: &FormDefinition) -> Result<(), Vec<Strin
 }
 
 /// The condition a rule states, in words, for the track's public page.
-pub fn describe(rule: &Rule, def: &FormDefinition) -> Localized {
+pub fn describe(rule: &Rule, def: &FormDefinition, reference_date: Date) -> Localized {
     // Every rule fails on empty answers, and its failure reason states the condition.
-    check_rule(rule, def, &Answers::default(), Date::constant(2000, 1, 1))
+    check_rule(rule, def, &Answers::default(), reference_date)
         .unwrap_or_else(|| Localized::new("", ""))
 }
 
