@@ -115,13 +115,24 @@ pub async fn list_for_applicant(db: &Db, applicant_id: i64) -> DbResult<Vec<Appl
         .await)?)
 }
 
+/// Namespace of the per-applicant advisory locks (the audit chain uses small keys).
+const APPLICANT_LOCK_NAMESPACE: i64 = 0x4b45_4e45 << 32;
+
+/// Serialises one applicant's draft creation, so two tabs (or a retried POST) cannot both
+/// pass the per-track maximum on PostgreSQL; SQLite's single writer already does.
+pub async fn lock_applicant(tx: &mut Tx, applicant_id: i64) -> DbResult<()> {
+    tx.lock(APPLICANT_LOCK_NAMESPACE | (applicant_id & 0xffff_ffff))
+        .await
+}
+
 /// Applications of this applicant in this track that still count against the maximum.
-pub async fn count_active(db: &Db, track_id: i64, applicant_id: i64) -> DbResult<i64> {
+/// Read inside the transaction that inserts, after `lock_applicant`.
+pub async fn count_active(tx: &mut Tx, track_id: i64, applicant_id: i64) -> DbResult<i64> {
     let sql = "SELECT COUNT(*) FROM applications WHERE track_id = $1 AND applicant_id = $2 AND status <> 'withdrawn'";
-    Ok(run!(db, |pool| sqlx::query_scalar(sql)
+    Ok(run_tx!(tx, |conn| sqlx::query_scalar(sql)
         .bind(track_id)
         .bind(applicant_id)
-        .fetch_one(pool)
+        .fetch_one(conn)
         .await)?)
 }
 
@@ -380,12 +391,12 @@ pub async fn list_for_edition(
                a.submitted_at \
                FROM applications a JOIN tracks t ON t.id = a.track_id JOIN users u ON u.id = a.applicant_id \
                WHERE t.edition_id = $1 \
-               AND ($2 IS NULL OR t.slug = $2) \
-               AND (($3 IS NULL AND a.status <> 'draft') OR a.status = $3) \
-               AND ($4 IS NULL OR a.country = $4) \
-               AND ($5 IS NULL OR a.domain = $5) \
-               AND ($6 IS NULL OR a.women_led = $6) \
-               AND ($7 IS NULL OR a.search_text LIKE $7 OR LOWER(COALESCE(a.reference, '')) LIKE $7) \
+               AND (t.slug = $2 OR $2 IS NULL) \
+               AND (a.status = $3 OR ($3 IS NULL AND a.status <> 'draft')) \
+               AND (a.country = $4 OR $4 IS NULL) \
+               AND (a.domain = $5 OR $5 IS NULL) \
+               AND (a.women_led = $6 OR $6 IS NULL) \
+               AND (a.search_text LIKE $7 OR LOWER(COALESCE(a.reference, '')) LIKE $7 OR $7 IS NULL) \
                ORDER BY a.submitted_at, a.id";
     let women_led = ListFilter::non_empty(&filter.women_led).map(|v| v == "yes");
     let q = ListFilter::non_empty(&filter.q).map(|q| {

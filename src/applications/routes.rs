@@ -120,8 +120,11 @@ async fn start(
     if !track.is_open(now) {
         return Err(AppError::BadRequest("apply-call-closed"));
     }
-    if queries::count_active(&app.db, track.id, user.id).await? >= track.max_per_applicant {
-        // Bring the applicant back to what they already have rather than refusing bluntly.
+    let mut tx = app.db.begin().await?;
+    queries::lock_applicant(&mut tx, user.id).await?;
+    if queries::count_active(&mut tx, track.id, user.id).await? >= track.max_per_applicant {
+        drop(tx); // rolls back: nothing was written
+                  // Bring the applicant back to what they already have rather than refusing bluntly.
         let mine = queries::list_for_applicant(&app.db, user.id).await?;
         if let Some(existing) = mine
             .iter()
@@ -133,7 +136,6 @@ async fn start(
         }
         return Err(AppError::BadRequest("apply-limit-reached"));
     }
-    let mut tx = app.db.begin().await?;
     let public_id =
         queries::insert_draft(&mut tx, track.id, user.id, track.form_version, now).await?;
     tx.commit().await?;

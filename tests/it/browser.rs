@@ -1,0 +1,285 @@
+//! Headless Chromium (Debian's `chromium` + `chromium-driver`) driven through WebDriver, on a
+//! phone-sized window: a new user signs up, verifies the code, applies to the open track and
+//! gets the receipt; once with JavaScript on, once with it off. SQLite only.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use tokio::process::{Child, Command};
+
+use crate::support::{small_pdf, Backend, TestApp};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// One browser at a time: two Chromium instances on a 2-core machine slow everything down.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+struct Browser {
+    client: Client,
+    _driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn launch(javascript: bool) -> Browser {
+    assert!(
+        std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
+        "browser tests need Debian's Chromium: apt-get install -y chromium chromium-driver (.ci/run does it)"
+    );
+    let port = free_port();
+    let driver = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start chromedriver");
+    let profile = tempfile::tempdir().expect("browser profile directory");
+    let mut args = vec![
+        "--headless".to_owned(),
+        "--no-sandbox".to_owned(),
+        "--disable-gpu".to_owned(),
+        "--disable-quic".to_owned(),
+        "--no-first-run".to_owned(),
+        "--disable-background-networking".to_owned(),
+        "--disable-component-update".to_owned(),
+        "--disable-sync".to_owned(),
+        "--disable-dev-shm-usage".to_owned(),
+        "--window-size=390,844".to_owned(),
+        "--lang=en-US".to_owned(),
+        format!("--user-data-dir={}", profile.path().display()),
+    ];
+    if !javascript {
+        args.push("--blink-settings=scriptEnabled=false".to_owned());
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".to_owned(),
+        json!({ "binary": CHROMIUM, "args": args }),
+    );
+    // Both rustls back ends are compiled in (through different crates): pick one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let client = loop {
+        match ClientBuilder::rustls()
+            .expect("TLS roots for the WebDriver client")
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => break client,
+            Err(e) if tokio::time::Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("cannot start a Chromium session through chromedriver: {e}"),
+        }
+    };
+    Browser {
+        client,
+        _driver: driver,
+        _profile: profile,
+    }
+}
+
+async fn find(client: &Client, css: &str) -> Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+}
+
+async fn type_into(client: &Client, name: &str, value: &str) {
+    let element = find(client, &format!("[name='{name}']")).await;
+    element
+        .clear()
+        .await
+        .unwrap_or_else(|e| panic!("clear {name}: {e}"));
+    element
+        .send_keys(value)
+        .await
+        .unwrap_or_else(|e| panic!("type into {name}: {e}"));
+}
+
+async fn choose(client: &Client, name: &str, value: &str) {
+    find(client, &format!("input[name='{name}'][value='{value}']"))
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("choose {name}={value}: {e}"));
+}
+
+async fn select(client: &Client, name: &str, value: &str) {
+    find(client, &format!("select[name='{name}']"))
+        .await
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("select {name}={value}: {e}"));
+}
+
+async fn click(client: &Client, css: &str) {
+    find(client, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn wait_path(client: &Client, what: &str, accept: impl Fn(&str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let url = client.current_url().await.expect("current URL");
+        let path = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        };
+        if accept(&path) {
+            return path;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            let source = client.source().await.unwrap_or_default();
+            panic!("expected {what}, still at {path}:\n{source}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn wait_source(client: &Client, what: &str, needle: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let source = client.source().await.unwrap_or_default();
+        if source.contains(needle) {
+            return;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            panic!("expected {what} ({needle:?}):\n{source}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn new_user_applies(javascript: bool) {
+    let _one = ONE_BROWSER.lock().await;
+    let app = TestApp::start(Backend::Sqlite).await;
+    app.seed_demo().await;
+    let browser = launch(javascript).await;
+    let c = &browser.client;
+    let email = if javascript {
+        "js@exemple.ml"
+    } else {
+        "nojs@exemple.ml"
+    };
+
+    // From the call to the sign-up form.
+    c.goto(&app.url("/calls/sdn-2027/startups"))
+        .await
+        .expect("open the track page");
+    click(c, "a.button[href^='/signup']").await;
+    wait_path(c, "the sign-up page", |p| p.starts_with("/signup")).await;
+    type_into(c, "display_name", "Oumou Sangaré").await;
+    type_into(c, "login", email).await;
+    type_into(c, "password", "mot-de-passe-solide").await;
+    click(c, "form[action='/signup'] button").await;
+    wait_path(c, "the verification page", |p| p.starts_with("/verify")).await;
+
+    // The code arrives by e-mail.
+    let code = app.wait_code(email, 0).await;
+    type_into(c, "code", &code).await;
+    click(c, "form[action='/verify'] button").await;
+    wait_path(c, "back on the track page", |p| {
+        p.starts_with("/calls/sdn-2027/startups")
+    })
+    .await;
+
+    click(c, "form[action='/calls/sdn-2027/startups/apply'] button").await;
+    let first = wait_path(c, "the first section", |p| p.ends_with("/edit/0")).await;
+    let base = first.trim_end_matches("/edit/0").to_owned();
+
+    // Section 1: the company.
+    choose(c, "applicant_kind", "company").await;
+    type_into(c, "company_name", "Sanu Archives SARL").await;
+    select(c, "country", "ML").await;
+    // Chromium's date input takes the digits in the locale's order (en-US: month, day, year).
+    type_into(c, "founded_on", "03152021").await;
+    type_into(c, "contact_email", email).await;
+    type_into(c, "contact_phone", "70 11 22 33").await;
+    click(c, "button[value='next']").await;
+    wait_path(c, "the project section", |p| p.ends_with("/edit/1")).await;
+
+    // Section 2: the project.
+    type_into(c, "project_title", "Sanu Archives").await;
+    type_into(c, "summary", "Numériser les archives des mairies.").await;
+    select(c, "domain", "e_culture").await;
+    type_into(
+        c,
+        "innovation",
+        "Un scanner à bas coût et une recherche en bambara.",
+    )
+    .await;
+    type_into(c, "growth_potential", "703 communes au Mali.").await;
+    click(c, "button[value='next']").await;
+    wait_path(c, "the team section", |p| p.ends_with("/edit/2")).await;
+
+    // Section 3: the team (one member without JavaScript: the form offers one blank row).
+    type_into(c, "team[0][name]", "Oumou Sangaré").await;
+    type_into(c, "team[0][role]", "Fondatrice").await;
+    choose(c, "team[0][gender]", "f").await;
+    choose(c, "leader_gender", "f").await;
+    click(c, "button[value='next']").await;
+    wait_path(c, "the documents section", |p| p.ends_with("/edit/3")).await;
+
+    // Section 4: upload the technical sheet, then consent.
+    let dir = tempfile::tempdir().expect("upload directory");
+    let pdf = dir.path().join("fiche-technique.pdf");
+    std::fs::write(&pdf, small_pdf("Sanu Archives")).expect("write the PDF");
+    find(c, "form.upload input[type='file']")
+        .await
+        .send_keys(&pdf.display().to_string())
+        .await
+        .expect("choose the file");
+    click(c, "form.upload button").await;
+    wait_source(
+        c,
+        "the uploaded file shown on the documents section",
+        "fiche-technique.pdf",
+    )
+    .await;
+    click(c, "input[name='consent']").await;
+    click(c, "button[value='next']").await;
+    wait_path(c, "the review page", |p| p.ends_with("/review")).await;
+
+    click(c, &format!("form[action='{base}/submit'] button")).await;
+    wait_path(c, "the receipt", |p| p.ends_with("/receipt")).await;
+    let source = c.source().await.expect("receipt source");
+    assert!(
+        source.contains("SDN27-STA-0001"),
+        "the receipt shows the reference:\n{source}"
+    );
+    app.wait_mail(email, "SDN27-STA-0001").await;
+
+    let _ = browser.client.close().await;
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_user_signs_up_applies_and_gets_a_receipt_with_javascript() {
+    new_user_applies(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_user_signs_up_applies_and_gets_a_receipt_without_javascript() {
+    new_user_applies(false).await;
+}

@@ -1,0 +1,15 @@
+//! All integration tests in one binary (one link step on small machines). Each test starts a
+//! real server on a random loopback port; `both_dbs!` runs it on SQLite and PostgreSQL.
+
+#[path = "../support/mod.rs"]
+#[macro_use]
+mod support;
+
+mod accounts;
+mod admin;
+mod applications;
+mod browser;
+mod cli;
+mod migrations;
+mod sql;
+mod uploads;
