@@ -42,8 +42,9 @@ pub async fn create_admin(
         .map_err(|e| anyhow::anyhow!("{}", e.message(crate::domain::types::Lang::En)))?;
     let hash = crate::accounts::hash_password(password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = app.now_ms();
+    let existing = users::find_by_login(&app.db, &login).await?;
     let mut tx = app.db.begin().await?;
-    let id = match users::find_by_login(&app.db, &login).await? {
+    let id = match existing {
         Some(user) => {
             users::set_password(&mut tx, user.id, &hash).await?;
             user.id

@@ -54,18 +54,39 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// At most one argon2 computation per core at a time. Each one takes 19 MiB and ~50 ms of
+/// CPU: a burst of sign-ups then queues here instead of growing the heap by 19 MiB per
+/// request (memory the allocator keeps afterwards) and starving every other request.
+static HASHING_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    });
+
+/// Runs an argon2 computation on the blocking pool, within `HASHING_SLOTS`.
+async fn with_hashing_slot<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, crate::web::error::AppError> {
+    let _slot = HASHING_SLOTS
+        .acquire()
+        .await
+        .map_err(|e| crate::web::error::AppError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| crate::web::error::AppError::Internal(e.to_string()))
+}
+
 /// Hashing a password costs ~50 ms of CPU: keep it off the async executor.
 pub async fn hash_password_blocking(
     password: String,
 ) -> Result<String, crate::web::error::AppError> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| crate::web::error::AppError::Internal(e.to_string()))?
+    with_hashing_slot(move || hash_password(&password))
+        .await?
         .map_err(|e| crate::web::error::AppError::Internal(e.to_string()))
 }
 
 pub async fn verify_password_blocking(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+    with_hashing_slot(move || verify_password(&password, &hash))
         .await
         .unwrap_or(false)
 }

@@ -78,6 +78,7 @@ impl Db {
                 .pragma("cache_size", "-8000");
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(10))
                 .min_connections(1)
                 .connect_with(options)
                 .await?;

@@ -188,7 +188,12 @@ impl TestApp {
         let mut config = Config {
             data_dir: data_dir.clone(),
             database_url: Some(database_url),
-            db_max_connections: 4,
+            // KENE_TEST_DB_MAX_CONNECTIONS=1 finds any path that holds a connection (an open
+            // transaction) while asking the pool for another: it then times out.
+            db_max_connections: std::env::var("KENE_TEST_DB_MAX_CONNECTIONS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(4),
             ..Config::default()
         };
         config.notifications.smtp = Some(SmtpConfig {
