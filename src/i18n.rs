@@ -131,10 +131,26 @@ mod tests {
             .collect()
     }
 
+    /// Every key of every Fluent file of one language; a key defined twice is an error.
+    fn language_keys(lang: &str) -> std::collections::BTreeSet<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
+        let mut all = std::collections::BTreeSet::new();
+        for path in walk(dir) {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for key in keys(&text) {
+                assert!(all.insert(key.clone()), "{key} is defined twice ({lang})");
+            }
+        }
+        assert!(all.len() > 100, "the Fluent files of {lang} were not found");
+        all
+    }
+
     #[test]
     fn french_and_english_have_the_same_keys() {
-        let fr = keys(include_str!("../locales/fr/main.ftl"));
-        let en = keys(include_str!("../locales/en/main.ftl"));
+        let fr = language_keys("fr");
+        let en = language_keys("en");
         let only_fr: Vec<_> = fr.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&fr).collect();
         assert!(only_fr.is_empty(), "missing in English: {only_fr:?}");
@@ -143,7 +159,7 @@ mod tests {
 
     #[test]
     fn every_key_used_in_templates_and_code_exists() {
-        let fr = keys(include_str!("../locales/fr/main.ftl"));
+        let fr = language_keys("fr");
         let mut missing = Vec::new();
         for dir in ["templates", "src"] {
             for path in walk(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)) {

@@ -15,4 +15,5 @@ pub mod domain;
 pub mod editions;
 pub mod i18n;
 pub mod notifications;
+pub mod review;
 pub mod web;

@@ -16,11 +16,14 @@ pub struct SessionUser {
     pub phone: Option<String>,
     pub locale: String,
     pub is_admin: bool,
+    /// Has dossiers to review or to judge (the navigation shows the queue).
+    pub is_reviewer: bool,
 }
 
 pub async fn load(db: &Db, token: &str, now_ms: i64) -> DbResult<Option<SessionUser>> {
     let hash = super::sha256_hex(token.as_bytes());
-    let sql = "SELECT u.id, u.public_id, u.display_name, u.email, u.phone, u.locale, u.is_admin \
+    let sql = "SELECT u.id, u.public_id, u.display_name, u.email, u.phone, u.locale, u.is_admin, \
+               EXISTS (SELECT 1 FROM assignments x WHERE x.reviewer_id = u.id) AS is_reviewer \
                FROM sessions s JOIN users u ON u.id = s.user_id \
                WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.verified_at IS NOT NULL";
     Ok(run!(db, |pool| sqlx::query_as::<_, SessionUser>(sql)

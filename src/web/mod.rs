@@ -46,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::applications::routes::router())
         .merge(crate::applications::admin::router())
         .merge(crate::editions::router())
+        .merge(crate::review::routes::router())
+        .merge(crate::review::admin::router())
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -11,5 +11,7 @@ mod applications;
 mod browser;
 mod cli;
 mod migrations;
+mod review;
+mod s3;
 mod sql;
 mod uploads;

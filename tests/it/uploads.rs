@@ -15,7 +15,7 @@ both_dbs!(
 );
 
 /// Signs up, starts an application and goes to the documents section; returns its id.
-async fn at_documents_section(app: &TestApp, email: &str) -> (TestClient, String) {
+pub async fn at_documents_section(app: &TestApp, email: &str) -> (TestClient, String) {
     app.seed_demo().await;
     let client = app
         .signup_and_verify("Fatoumata", email, email, PASSWORD)

@@ -1,0 +1,572 @@
+//! The reviewer's and juror's side: their queue, the score form (draft, then submit), and
+//! declaring a conflict of interest. Works without JavaScript on a phone.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use super::queries::{self, RoundRow, RoundStatus, SheetWrite};
+use super::rubric::{Points, Round, Rubric, ScoreSheet};
+use crate::accounts::sessions::SessionUser;
+use crate::applications::queries::{self as applications, ApplicationRow};
+use crate::audit;
+use crate::calls::queries as calls;
+use crate::domain::form;
+use crate::domain::types::Lang;
+use crate::i18n::tr;
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FieldErrors;
+use crate::web::state::AppState;
+use crate::web::templates::{render, render_with_status};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/review", get(queue))
+        .route(
+            "/review/{round}/{dossier}",
+            get(score_page).post(save_scores),
+        )
+        .route("/review/{round}/{dossier}/conflict", post(declare_conflict))
+}
+
+pub struct QueueItem {
+    pub url: String,
+    pub reference: String,
+    pub title: String,
+    pub track: String,
+    pub round: String,
+    pub done: bool,
+    pub draft: bool,
+}
+
+#[derive(Template)]
+#[template(path = "review/queue.html")]
+pub struct QueueTemplate {
+    pub ctx: Ctx,
+    pub items: Vec<QueueItem>,
+    pub done: usize,
+}
+
+fn round_label(lang: Lang, round: Round, year: i64) -> String {
+    format!("{} {year}", tr(lang, &format!("round-{}", round.as_str())))
+}
+
+async fn queue(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+) -> AppResult<Response> {
+    let rows = queries::queue(&app.db, user.id).await?;
+    let mut track_names: BTreeMap<i64, String> = BTreeMap::new();
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let std::collections::btree_map::Entry::Vacant(slot) = track_names.entry(row.track_id) {
+            let name = calls::track_by_id(&app.db, row.track_id)
+                .await?
+                .map(|t| {
+                    if ctx.lang == Lang::En {
+                        t.name_en
+                    } else {
+                        t.name_fr
+                    }
+                })
+                .unwrap_or_default();
+            slot.insert(name);
+        }
+        let round = Round::parse(&row.round_kind).unwrap_or(Round::Preselection);
+        items.push(QueueItem {
+            url: format!("/review/{}/{}", row.round_id, row.public_id),
+            reference: row.reference.unwrap_or_default(),
+            title: row.title,
+            track: track_names.get(&row.track_id).cloned().unwrap_or_default(),
+            round: round_label(ctx.lang, round, row.edition_year),
+            done: row.sheet_status.as_deref() == Some("submitted"),
+            draft: row.sheet_status.as_deref() == Some("draft"),
+        });
+    }
+    let done = items.iter().filter(|i| i.done).count();
+    render(&QueueTemplate { ctx, items, done })
+}
+
+/// One criterion on the score form, with what was typed and its error.
+pub struct CriterionView {
+    pub key: String,
+    pub label: String,
+    pub guidance: String,
+    pub max_points: u32,
+    pub weight: u32,
+    pub bonus: bool,
+    pub value: String,
+    pub comment: String,
+    pub error: Option<String>,
+}
+
+/// Another panel member's sheet, shown only once the round is closed.
+pub struct OtherSheet {
+    pub reviewer: String,
+    pub total: String,
+    pub points: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "review/score.html")]
+pub struct ScoreTemplate {
+    pub ctx: Ctx,
+    pub action: String,
+    pub reference: String,
+    pub title: String,
+    pub track: String,
+    pub round: String,
+    pub sections: Vec<(String, Vec<(String, String)>)>,
+    pub blind: bool,
+    pub criteria: Vec<CriterionView>,
+    pub submitted: bool,
+    pub editable: bool,
+    pub total: String,
+    pub errors: FieldErrors,
+    pub others: Vec<OtherSheet>,
+    pub saved: bool,
+}
+
+/// What a panel member may open: a dossier assigned to them in a round that is not in setup.
+struct Scoring {
+    round: RoundRow,
+    dossier: ApplicationRow,
+    rubric: Rubric,
+    track_name: crate::domain::types::Localized,
+    edition_year: i64,
+}
+
+async fn load(
+    app: &AppState,
+    user: &SessionUser,
+    round_id: &str,
+    public_id: &str,
+) -> AppResult<Scoring> {
+    let round_id: i64 = round_id.parse().map_err(|_| AppError::NotFound)?;
+    let round = queries::round_by_id(&app.db, round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let dossier = applications::find(&app.db, public_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = app.db.begin().await?;
+    let assigned = queries::is_assigned(&mut tx, round.id, dossier.id, user.id).await?;
+    drop(tx);
+    // Someone not assigned (or no longer, after a conflict) learns nothing about the dossier.
+    if !assigned || round.status() == RoundStatus::Setup {
+        return Err(AppError::NotFound);
+    }
+    let track = calls::track_by_id(&app.db, dossier.track_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rubric = queries::rubric(&app.db, round.id, track.id)
+        .await?
+        .map(|r| r.rubric())
+        .transpose()?
+        .unwrap_or_else(|| round.round().default_rubric());
+    let edition_year = calls::editions(&app.db)
+        .await?
+        .into_iter()
+        .find(|e| e.id == round.edition_id)
+        .map(|e| e.year)
+        .unwrap_or_default();
+    Ok(Scoring {
+        round,
+        dossier,
+        rubric,
+        track_name: crate::domain::types::Localized {
+            fr: track.name_fr.clone(),
+            en: track.name_en.clone(),
+        },
+        edition_year,
+    })
+}
+
+/// The dossier as a reviewer sees it: in blind mode, the fields the form marks personal
+/// (names, contacts, ID documents) are left out.
+async fn dossier_sections(
+    app: &AppState,
+    s: &Scoring,
+    lang: Lang,
+) -> AppResult<Vec<(String, Vec<(String, String)>)>> {
+    let definition =
+        calls::form_definition(&app.db, s.dossier.track_id, s.dossier.form_version).await?;
+    let answers = s.dossier.answers()?;
+    let blind = s.round.blind;
+    Ok(definition
+        .sections
+        .iter()
+        .map(|section| {
+            let rows = section
+                .fields
+                .iter()
+                .filter(|f| !(blind && f.personal))
+                .filter(|f| !matches!(f.kind, form::FieldKind::File { .. }) || !blind)
+                .map(|f| {
+                    let value = answers
+                        .0
+                        .get(&f.key)
+                        .map(|a| form::answer_display(a, f, lang))
+                        .unwrap_or_default();
+                    (f.label.get(lang).to_owned(), value)
+                })
+                .collect::<Vec<_>>();
+            (section.title.get(lang).to_owned(), rows)
+        })
+        .filter(|(_, rows)| !rows.is_empty())
+        .collect())
+}
+
+/// Stored points back into a sheet; values that no longer fit (cannot happen with a frozen
+/// rubric) are dropped rather than trusted.
+pub fn stored_sheet(rubric: &Rubric, points: &BTreeMap<String, u32>) -> ScoreSheet {
+    let mut sheet = ScoreSheet::new();
+    for c in rubric.criteria() {
+        if let Some(p) = points.get(&c.key).and_then(|v| Points::new(*v, c).ok()) {
+            sheet.insert(c.key.clone(), p);
+        }
+    }
+    sheet
+}
+
+pub fn format_score(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_score_page(
+    app: &AppState,
+    ctx: Ctx,
+    user: &SessionUser,
+    s: &Scoring,
+    typed: &BTreeMap<String, String>,
+    errors: FieldErrors,
+    status: StatusCode,
+    saved: bool,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let mut tx = app.db.begin().await?;
+    let stored = queries::sheet_tx(&mut tx, s.round.id, s.dossier.id, user.id).await?;
+    drop(tx);
+    let submitted = stored.as_ref().is_some_and(|sh| sh.is_submitted());
+    let stored_points = stored.as_ref().map(|sh| sh.points()).unwrap_or_default();
+    let stored_comments = stored.as_ref().map(|sh| sh.comments()).unwrap_or_default();
+    let criteria = s
+        .rubric
+        .criteria()
+        .iter()
+        .map(|c| CriterionView {
+            key: c.key.clone(),
+            label: c.label.get(lang).to_owned(),
+            guidance: c.guidance.get(lang).to_owned(),
+            max_points: c.max_points,
+            weight: c.weight,
+            bonus: c.bonus,
+            value: typed
+                .get(&c.key)
+                .cloned()
+                .or_else(|| stored_points.get(&c.key).map(|v| v.to_string()))
+                .unwrap_or_default(),
+            comment: typed
+                .get(&format!("comment_{}", c.key))
+                .cloned()
+                .or_else(|| stored_comments.get(&c.key).cloned())
+                .unwrap_or_default(),
+            error: errors.get(&c.key).map(str::to_owned),
+        })
+        .collect();
+    let total = if stored.is_some() {
+        format_score(
+            s.rubric
+                .weighted_total(&stored_sheet(&s.rubric, &stored_points))
+                .value(),
+        )
+    } else {
+        String::new()
+    };
+    // Nobody sees another panel member's scores before the round is closed.
+    let mut others = Vec::new();
+    if s.round.status() == RoundStatus::Closed {
+        for sheet in queries::sheets_of_dossier(&app.db, s.round.id, s.dossier.id).await? {
+            if sheet.reviewer_id == user.id {
+                continue;
+            }
+            let name = crate::accounts::users::find_by_id(&app.db, sheet.reviewer_id)
+                .await?
+                .map(|u| u.display_name)
+                .unwrap_or_default();
+            let points = sheet.points();
+            others.push(OtherSheet {
+                reviewer: name,
+                total: format_score(
+                    s.rubric
+                        .weighted_total(&stored_sheet(&s.rubric, &points))
+                        .value(),
+                ),
+                points: s
+                    .rubric
+                    .criteria()
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.label.get(lang).to_owned(),
+                            points
+                                .get(&c.key)
+                                .map(|v| v.to_string())
+                                .unwrap_or_else(|| "—".into()),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+    }
+    let sections = dossier_sections(app, s, lang).await?;
+    render_with_status(
+        status,
+        &ScoreTemplate {
+            action: format!("/review/{}/{}", s.round.id, s.dossier.public_id),
+            reference: s.dossier.reference.clone().unwrap_or_default(),
+            title: if s.round.blind {
+                String::new()
+            } else {
+                s.dossier.title.clone()
+            },
+            track: s.track_name.get(lang).to_owned(),
+            round: round_label(lang, s.round.round(), s.edition_year),
+            sections,
+            blind: s.round.blind,
+            criteria,
+            submitted,
+            editable: !submitted && s.round.status() == RoundStatus::Open,
+            total,
+            errors,
+            others,
+            saved,
+            ctx,
+        },
+    )
+}
+
+async fn score_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((round, dossier)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<SavedQuery>,
+) -> AppResult<Response> {
+    let s = load(&app, &user, &round, &dossier).await?;
+    render_score_page(
+        &app,
+        ctx,
+        &user,
+        &s,
+        &BTreeMap::new(),
+        FieldErrors::default(),
+        StatusCode::OK,
+        q.saved.is_some(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+async fn save_scores(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((round, dossier)): Path<(String, String)>,
+    form: CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Response> {
+    let s = load(&app, &user, &round, &dossier).await?;
+    let lang = ctx.lang;
+    let typed: BTreeMap<String, String> = form.pairs.into_iter().collect();
+    let submit = typed.get("action").map(String::as_str) == Some("submit");
+    let mut errors = FieldErrors::default();
+    if s.round.status() != RoundStatus::Open {
+        errors.add("form", tr(lang, "review-round-not-open"));
+        return render_score_page(
+            &app,
+            ctx,
+            &user,
+            &s,
+            &typed,
+            errors,
+            StatusCode::CONFLICT,
+            false,
+        )
+        .await;
+    }
+    // A draft may be partial, but every number typed must be valid; a submission needs all.
+    let mut points = BTreeMap::new();
+    for c in s.rubric.criteria() {
+        let input = typed.get(&c.key).map(|v| v.trim()).unwrap_or("");
+        if input.is_empty() {
+            if submit && !c.bonus {
+                errors.add(c.key.clone(), tr(lang, "review-score-required"));
+            }
+            continue;
+        }
+        match Points::parse(input, c) {
+            Ok(p) => {
+                points.insert(c.key.clone(), p.value());
+            }
+            Err(e) => errors.add(c.key.clone(), e.message(lang)),
+        }
+    }
+    let mut comments = BTreeMap::new();
+    for c in s.rubric.criteria() {
+        if let Some(text) = typed.get(&format!("comment_{}", c.key)) {
+            let text = text.trim();
+            if text.chars().count() > 2000 {
+                errors.add(c.key.clone(), tr(lang, "review-comment-too-long"));
+            } else if !text.is_empty() {
+                comments.insert(c.key.clone(), text.to_owned());
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return render_score_page(
+            &app,
+            ctx,
+            &user,
+            &s,
+            &typed,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            false,
+        )
+        .await;
+    }
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    // Re-checked inside the transaction: the round may have closed, or a conflict been
+    // declared, since the page was loaded.
+    let round = queries::round_tx(&mut tx, s.round.id).await?;
+    let still_assigned = queries::is_assigned(&mut tx, s.round.id, s.dossier.id, user.id).await?;
+    if round.status() != RoundStatus::Open || !still_assigned {
+        drop(tx);
+        let mut errors = FieldErrors::default();
+        errors.add("form", tr(lang, "review-round-not-open"));
+        return render_score_page(
+            &app,
+            ctx,
+            &user,
+            &s,
+            &typed,
+            errors,
+            StatusCode::CONFLICT,
+            false,
+        )
+        .await;
+    }
+    let written = queries::save_sheet(
+        &mut tx,
+        &SheetWrite {
+            round_id: s.round.id,
+            application_id: s.dossier.id,
+            reviewer_id: user.id,
+            points: &points,
+            comments: &comments,
+            submit,
+        },
+        now,
+    )
+    .await?;
+    if !written {
+        drop(tx);
+        let mut errors = FieldErrors::default();
+        errors.add("form", tr(lang, "review-sheet-locked"));
+        return render_score_page(
+            &app,
+            ctx,
+            &user,
+            &s,
+            &typed,
+            errors,
+            StatusCode::CONFLICT,
+            false,
+        )
+        .await;
+    }
+    if submit {
+        let total = s.rubric.weighted_total(&stored_sheet(&s.rubric, &points));
+        audit::append(
+            &mut tx,
+            &audit::Entry {
+                actor_id: Some(user.id),
+                action: "review.score_submitted",
+                object: &format!("application:{}", s.dossier.public_id),
+                details: serde_json::json!({
+                    "round": s.round.kind,
+                    "round_id": s.round.id,
+                    "points": points,
+                    "total": format_score(total.value()),
+                }),
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/review/{}/{}?saved=1",
+        s.round.id, s.dossier.public_id
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct ConflictForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn declare_conflict(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path((round, dossier)): Path<(String, String)>,
+    form: CsrfForm<ConflictForm>,
+) -> AppResult<Response> {
+    let s = load(&app, &user, &round, &dossier).await?;
+    let reason = form
+        .value
+        .reason
+        .trim()
+        .chars()
+        .take(2000)
+        .collect::<String>();
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    if queries::sheet_tx(&mut tx, s.round.id, s.dossier.id, user.id)
+        .await?
+        .is_some_and(|sh| sh.is_submitted())
+    {
+        // A submitted sheet stays: withdrawing after scoring would let a reviewer erase it.
+        return Err(AppError::BadRequest("review-conflict-after-submit"));
+    }
+    queries::declare_conflict(&mut tx, s.dossier.id, user.id, user.id, &reason, now).await?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "review.conflict_declared",
+            object: &format!("application:{}", s.dossier.public_id),
+            details: serde_json::json!({ "user_id": user.id, "reason": reason }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/review").into_response())
+}

@@ -1,0 +1,950 @@
+//! Evaluation rubrics (grilles d'évaluation): criteria, validated scores and
+//! weighted totals.
+//!
+//! A rubric is stored as JSON with each call and round:
+//! `{"criteria": [{"key": "innovation", "label": {"fr": "Innovation", "en": "Innovation"},
+//! "guidance": {"fr": "…", "en": "…"}, "weight": 3, "max_points": 10, "bonus": false}]}`.
+//! `guidance` and `bonus` may be left out.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::types::{Lang, Localized};
+
+/// One criterion of a rubric.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// Stable identifier: ASCII lowercase letters, digits and `_`, non-empty.
+    pub key: String,
+    pub label: Localized,
+    /// One line telling reviewers what to look at.
+    #[serde(default)]
+    pub guidance: Localized,
+    /// Relative importance, at least 1.
+    pub weight: u32,
+    /// Highest score a reviewer may give, 1 to 100.
+    pub max_points: u32,
+    /// A bonus criterion is optional (missing = 0) and adds on top of the
+    /// 0–100 total instead of being part of its scale.
+    #[serde(default)]
+    pub bonus: bool,
+}
+
+impl Criterion {
+    fn new(
+        key: &str,
+        label: (&str, &str),
+        guidance: (&str, &str),
+        weight: u32,
+        max_points: u32,
+        bonus: bool,
+    ) -> Self {
+        Criterion {
+            key: key.to_string(),
+            label: Localized::new(label.0, label.1),
+            guidance: Localized::new(guidance.0, guidance.1),
+            weight,
+            max_points,
+            bonus,
+        }
+    }
+}
+
+/// Why a rubric was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RubricError {
+    #[error("invalid rubric JSON: {0}")]
+    Json(String),
+    #[error("the rubric has no scored (non-bonus) criterion")]
+    NoScoredCriterion,
+    #[error("invalid criterion key {0:?}")]
+    InvalidKey(String),
+    #[error("duplicate criterion key {0:?}")]
+    DuplicateKey(String),
+    #[error("criterion {0:?}: the weight must be at least 1")]
+    ZeroWeight(String),
+    #[error("criterion {key:?}: maximum points {max} not in 1..=100")]
+    MaxPoints { key: String, max: u32 },
+    #[error("criterion {0:?}: label missing in French or English")]
+    EmptyLabel(String),
+}
+
+impl RubricError {
+    /// A message for the organiser editing the rubric, in the requested language.
+    pub fn message(&self, lang: Lang) -> String {
+        let (fr, en) = match self {
+            RubricError::Json(detail) => (
+                format!("La grille n'est pas un JSON valide ({detail})."),
+                format!("The rubric is not valid JSON ({detail})."),
+            ),
+            RubricError::NoScoredCriterion => (
+                "La grille doit contenir au moins un critère noté qui n'est pas un bonus."
+                    .to_string(),
+                "The rubric needs at least one scored criterion that is not a bonus.".to_string(),
+            ),
+            RubricError::InvalidKey(key) => (
+                format!(
+                    "Identifiant de critère invalide « {key} » : lettres minuscules sans accent, \
+                     chiffres et « _ » uniquement."
+                ),
+                format!(
+                    "Invalid criterion key \"{key}\": use lowercase letters without accents, \
+                     digits and \"_\" only."
+                ),
+            ),
+            RubricError::DuplicateKey(key) => (
+                format!("Le critère « {key} » apparaît plusieurs fois."),
+                format!("Criterion \"{key}\" appears more than once."),
+            ),
+            RubricError::ZeroWeight(key) => (
+                format!("Critère « {key} » : le coefficient doit être au moins 1."),
+                format!("Criterion \"{key}\": the weight must be at least 1."),
+            ),
+            RubricError::MaxPoints { key, max } => (
+                format!(
+                    "Critère « {key} » : la note maximale doit être comprise entre 1 et 100 \
+                     (valeur reçue : {max})."
+                ),
+                format!(
+                    "Criterion \"{key}\": the maximum score must be between 1 and 100 \
+                     (got {max})."
+                ),
+            ),
+            RubricError::EmptyLabel(key) => (
+                format!(
+                    "Critère « {key} » : l'intitulé doit être renseigné en français et en anglais."
+                ),
+                format!("Criterion \"{key}\": the label must be given in both French and English."),
+            ),
+        };
+        match lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+}
+
+/// A validated rubric: at least one non-bonus criterion, unique well-formed
+/// keys, weights ≥ 1, maximum points in 1..=100, labels in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawRubric")]
+pub struct Rubric {
+    criteria: Vec<Criterion>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRubric {
+    criteria: Vec<Criterion>,
+}
+
+impl TryFrom<RawRubric> for Rubric {
+    type Error = RubricError;
+    fn try_from(raw: RawRubric) -> Result<Self, Self::Error> {
+        Rubric::new(raw.criteria)
+    }
+}
+
+fn valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+impl Rubric {
+    /// Validates the criteria; the first problem found (in criteria order) is reported.
+    pub fn new(criteria: Vec<Criterion>) -> Result<Rubric, RubricError> {
+        let mut seen = BTreeSet::new();
+        for c in &criteria {
+            if !valid_key(&c.key) {
+                return Err(RubricError::InvalidKey(c.key.clone()));
+            }
+            if !seen.insert(c.key.as_str()) {
+                return Err(RubricError::DuplicateKey(c.key.clone()));
+            }
+            if c.weight == 0 {
+                return Err(RubricError::ZeroWeight(c.key.clone()));
+            }
+            if !(1..=Points::MAX).contains(&c.max_points) {
+                return Err(RubricError::MaxPoints {
+                    key: c.key.clone(),
+                    max: c.max_points,
+                });
+            }
+            if c.label.fr.trim().is_empty() || c.label.en.trim().is_empty() {
+                return Err(RubricError::EmptyLabel(c.key.clone()));
+            }
+        }
+        if !criteria.iter().any(|c| !c.bonus) {
+            return Err(RubricError::NoScoredCriterion);
+        }
+        Ok(Rubric { criteria })
+    }
+
+    pub fn parse_json(json: &str) -> Result<Rubric, RubricError> {
+        let raw: RawRubric =
+            serde_json::from_str(json).map_err(|e| RubricError::Json(e.to_string()))?;
+        Rubric::new(raw.criteria)
+    }
+
+    pub fn to_json(&self) -> String {
+        // Serializing plain strings and integers cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn criteria(&self) -> &[Criterion] {
+        &self.criteria
+    }
+
+    pub fn criterion(&self, key: &str) -> Option<&Criterion> {
+        self.criteria.iter().find(|c| c.key == key)
+    }
+
+    /// Parses a reviewer's form (criterion key → typed text), collecting one
+    /// error per field. A blank bonus field means "no bonus"; other input
+    /// keys (CSRF token, comments…) are ignored.
+    pub fn parse_sheet(
+        &self,
+        inputs: &BTreeMap<String, String>,
+    ) -> Result<ScoreSheet, Vec<(String, ScoreError)>> {
+        let mut sheet = ScoreSheet::new();
+        let mut errors = Vec::new();
+        for c in &self.criteria {
+            let input = inputs.get(&c.key).map(|s| s.trim()).unwrap_or("");
+            if input.is_empty() && c.bonus {
+                continue;
+            }
+            match Points::parse(input, c) {
+                Ok(p) => {
+                    sheet.insert(c.key.clone(), p);
+                }
+                Err(e) => errors.push((c.key.clone(), e)),
+            }
+        }
+        if errors.is_empty() {
+            Ok(sheet)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Every non-bonus criterion is scored, no score is above its criterion's
+    /// maximum, and the sheet holds no criterion foreign to this rubric.
+    /// Bonus criteria are optional (missing = 0).
+    pub fn check_complete(&self, sheet: &ScoreSheet) -> Result<(), Vec<(String, ScoreError)>> {
+        let mut errors = Vec::new();
+        for c in &self.criteria {
+            match sheet.get(&c.key) {
+                None if !c.bonus => {
+                    errors.push((c.key.clone(), ScoreError::Missing { max: c.max_points }))
+                }
+                Some(p) if p.value() > c.max_points => {
+                    errors.push((c.key.clone(), ScoreError::OutOfRange { max: c.max_points }))
+                }
+                _ => {}
+            }
+        }
+        for (key, _) in sheet.iter() {
+            if self.criterion(key).is_none() {
+                errors.push((key.to_string(), ScoreError::UnknownCriterion));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// `100 × Σ weight·points / Σ(non-bonus) weight·max_points`, kept exact.
+    ///
+    /// Missing criteria count 0 (call [`Rubric::check_complete`] first);
+    /// points above a criterion's maximum (a rubric edited after scoring) are
+    /// capped so that only bonus criteria can lift a total above 100.
+    pub fn weighted_total(&self, sheet: &ScoreSheet) -> Total {
+        let mut weighted = 0u64;
+        let mut scale = 0u64;
+        for c in &self.criteria {
+            let w = u64::from(c.weight);
+            if !c.bonus {
+                scale += w * u64::from(c.max_points);
+            }
+            if let Some(p) = sheet.get(&c.key) {
+                weighted += w * u64::from(p.value().min(c.max_points));
+            }
+        }
+        Total { weighted, scale }
+    }
+
+    /// Points for "respect of the presentation time", from the organiser's
+    /// timer: full points up to the allowed time, then one point off for each
+    /// started 30 seconds over it (1 s over costs 1 point, 30 s over costs 1,
+    /// 31 s over costs 2), never below 0.
+    pub fn timing_points(measured_secs: u32, allowed_secs: u32, max_points: u32) -> u32 {
+        let over = measured_secs.saturating_sub(allowed_secs);
+        max_points.saturating_sub(over.div_ceil(30))
+    }
+}
+
+/// A sheet's weighted total as an exact fraction; [`Total::value`] gives the
+/// number on the 0–100 scale (above 100 only through bonus criteria).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Total {
+    /// Σ weight·points over all criteria, bonus included.
+    pub weighted: u64,
+    /// Σ weight·max_points over the non-bonus criteria.
+    pub scale: u64,
+}
+
+impl Total {
+    pub fn value(self) -> f64 {
+        if self.scale == 0 {
+            return 0.0;
+        }
+        100.0 * self.weighted as f64 / self.scale as f64
+    }
+}
+
+/// Selection round a rubric applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Round {
+    /// Written dossiers scored by the preselection committee.
+    Preselection,
+    /// Pitches scored by the jury.
+    Final,
+}
+
+impl Round {
+    pub const ALL: [Round; 2] = [Round::Preselection, Round::Final];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Round::Preselection => "preselection",
+            Round::Final => "final",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Round> {
+        Round::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    /// The 2026 default rubric of this round.
+    pub fn default_rubric(&self) -> Rubric {
+        match self {
+            Round::Preselection => default_preselection(),
+            Round::Final => default_final(),
+        }
+    }
+}
+
+fn innovation() -> Criterion {
+    Criterion::new(
+        "innovation",
+        ("Innovation", "Innovation"),
+        (
+            "Nouveauté de la solution et de l'approche par rapport à l'existant, au Mali et ailleurs.",
+            "How new the solution and its approach are compared with what exists, in Mali and elsewhere.",
+        ),
+        3,
+        10,
+        false,
+    )
+}
+
+fn growth() -> Criterion {
+    Criterion::new(
+        "growth",
+        ("Potentiel de croissance", "Growth potential"),
+        (
+            "Marché visé, modèle économique réaliste, capacité à grandir et à créer des emplois.",
+            "Target market, a realistic business model, capacity to grow and create jobs.",
+        ),
+        3,
+        10,
+        false,
+    )
+}
+
+fn team() -> Criterion {
+    Criterion::new(
+        "team",
+        (
+            "Qualifications techniques de l'équipe",
+            "Technical qualifications of the team",
+        ),
+        (
+            "Compétences techniques de l'équipe pour construire et faire fonctionner la solution.",
+            "The team's technical skills to build and run the solution.",
+        ),
+        2,
+        10,
+        false,
+    )
+}
+
+fn distinctions() -> Criterion {
+    Criterion::new(
+        "distinctions",
+        (
+            "Distinctions, prix ou brevets (bonus)",
+            "Distinctions, awards or patents (bonus)",
+        ),
+        (
+            "Prix, distinctions ou brevets déjà obtenus ; facultatif, s'ajoute au total.",
+            "Prizes, awards or patents already obtained; optional, added on top of the total.",
+        ),
+        1,
+        5,
+        true,
+    )
+}
+
+/// The 2026 preselection rubric, for written dossiers. It leaves out
+/// "respect of the presentation time" (there is no pitch to time); the
+/// presentation criterion judges the written dossier, and the demonstration
+/// criterion the evidence of a working product it contains (link, video,
+/// screenshots).
+pub fn default_preselection() -> Rubric {
+    let criteria = vec![
+        innovation(),
+        growth(),
+        team(),
+        Criterion::new(
+            "presentation",
+            ("Qualité de la présentation", "Quality of the presentation"),
+            (
+                "Clarté, structure et complétude du dossier écrit.",
+                "Clarity, structure and completeness of the written dossier.",
+            ),
+            2,
+            10,
+            false,
+        ),
+        Criterion::new(
+            "demo",
+            (
+                "Démonstration du produit ou prototype",
+                "Demonstration of the product or prototype",
+            ),
+            (
+                "Preuves d'un produit ou prototype qui fonctionne (lien, vidéo, captures d'écran).",
+                "Evidence of a working product or prototype (link, video, screenshots).",
+            ),
+            2,
+            10,
+            false,
+        ),
+        distinctions(),
+    ];
+    // Built directly: the values are constants covered by a test through `Rubric::new`.
+    Rubric { criteria }
+}
+
+/// The 2026 final (pitch) rubric: all seven criteria of the organisers'
+/// qualification criteria.
+pub fn default_final() -> Rubric {
+    let criteria = vec![
+        innovation(),
+        growth(),
+        team(),
+        Criterion::new(
+            "presentation",
+            ("Qualité de la présentation", "Quality of the presentation"),
+            (
+                "Clarté, structure et force de conviction du pitch.",
+                "Clarity, structure and persuasiveness of the pitch.",
+            ),
+            2,
+            10,
+            false,
+        ),
+        Criterion::new(
+            "timing",
+            (
+                "Respect du temps de présentation",
+                "Keeping to the presentation time",
+            ),
+            (
+                "Pitch tenu dans le temps imparti ; un point de moins par tranche de 30 s entamée au-delà.",
+                "Pitch kept within the allotted time; one point off per started 30 s beyond it.",
+            ),
+            1,
+            10,
+            false,
+        ),
+        Criterion::new(
+            "demo",
+            (
+                "Démonstration du produit ou prototype",
+                "Demonstration of the product or prototype",
+            ),
+            (
+                "Démonstration en direct d'un produit ou prototype qui fonctionne.",
+                "Live demonstration of a working product or prototype.",
+            ),
+            2,
+            10,
+            false,
+        ),
+        distinctions(),
+    ];
+    Rubric { criteria }
+}
+
+/// Why a score was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ScoreError {
+    #[error("empty score (0 to {max})")]
+    Empty { max: u32 },
+    #[error("not a whole number (0 to {max})")]
+    NotWholeNumber { max: u32 },
+    #[error("score out of range (0 to {max})")]
+    OutOfRange { max: u32 },
+    #[error("criterion not scored (0 to {max})")]
+    Missing { max: u32 },
+    #[error("criterion not in the rubric")]
+    UnknownCriterion,
+}
+
+impl ScoreError {
+    /// A message for the reviewer, in the requested language.
+    pub fn message(&self, lang: Lang) -> String {
+        let (fr, en) = match *self {
+            ScoreError::Empty { max }
+            | ScoreError::NotWholeNumber { max }
+            | ScoreError::OutOfRange { max } => (
+                format!("La note doit être un nombre entier entre 0 et {max}."),
+                format!("The score must be a whole number between 0 and {max}."),
+            ),
+            ScoreError::Missing { max } => (
+                format!("Ce critère n'est pas noté : indiquez un nombre entier entre 0 et {max}."),
+                format!("This criterion is not scored: enter a whole number between 0 and {max}."),
+            ),
+            ScoreError::UnknownCriterion => (
+                "Ce critère ne fait pas partie de la grille.".to_string(),
+                "This criterion is not part of the rubric.".to_string(),
+            ),
+        };
+        match lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+}
+
+/// A whole number of points between 0 and the maximum of the criterion it
+/// was checked against (never above [`Points::MAX`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct Points(u32);
+
+impl Points {
+    /// Highest `max_points` a criterion may have.
+    pub const MAX: u32 = 100;
+
+    /// Accepts ASCII digits only, surrounding spaces trimmed: no sign, no
+    /// decimal part (neither `7.5` nor `7,5`), nothing above the maximum.
+    pub fn parse(input: &str, criterion: &Criterion) -> Result<Points, ScoreError> {
+        let max = criterion.max_points.min(Self::MAX);
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(ScoreError::Empty { max });
+        }
+        let (negative, digits) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ScoreError::NotWholeNumber { max });
+        }
+        if negative {
+            return Err(ScoreError::OutOfRange { max });
+        }
+        // Only overflow can fail here, and an overflowing number is above any maximum.
+        let value = digits.parse::<u32>().unwrap_or(u32::MAX);
+        Points::new(value, criterion)
+    }
+
+    /// For values already stored as integers (database, timer).
+    pub fn new(value: u32, criterion: &Criterion) -> Result<Points, ScoreError> {
+        let max = criterion.max_points.min(Self::MAX);
+        if value > max {
+            return Err(ScoreError::OutOfRange { max });
+        }
+        Ok(Points(value))
+    }
+
+    pub fn value(self) -> u32 {
+        self.0
+    }
+}
+
+impl TryFrom<u32> for Points {
+    type Error = ScoreError;
+    fn try_from(value: u32) -> Result<Self, Self::Error> {
+        if value > Self::MAX {
+            return Err(ScoreError::OutOfRange { max: Self::MAX });
+        }
+        Ok(Points(value))
+    }
+}
+
+impl From<Points> for u32 {
+    fn from(p: Points) -> u32 {
+        p.0
+    }
+}
+
+/// One reviewer's points for one dossier: criterion key → points.
+/// Serialized as a JSON object `{"innovation": 7, …}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ScoreSheet(BTreeMap<String, Points>);
+
+impl ScoreSheet {
+    pub fn new() -> Self {
+        ScoreSheet::default()
+    }
+
+    /// Returns the previous points of that criterion, if any.
+    pub fn insert(&mut self, key: impl Into<String>, points: Points) -> Option<Points> {
+        self.0.insert(key.into(), points)
+    }
+
+    pub fn get(&self, key: &str) -> Option<Points> {
+        self.0.get(key).copied()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Points)> {
+        self.0.iter().map(|(k, p)| (k.as_str(), *p))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn crit(key: &str, weight: u32, max: u32, bonus: bool) -> Criterion {
+        Criterion::new(key, (key, key), ("", ""), weight, max, bonus)
+    }
+
+    fn sheet(rubric: &Rubric, points: &[(&str, u32)]) -> ScoreSheet {
+        let mut s = ScoreSheet::new();
+        for (k, v) in points {
+            let c = rubric.criterion(k).unwrap();
+            s.insert(*k, Points::new(*v, c).unwrap());
+        }
+        s
+    }
+
+    #[test]
+    fn defaults_are_valid_and_round_trip() {
+        for round in Round::ALL {
+            let r = round.default_rubric();
+            assert_eq!(Rubric::new(r.criteria().to_vec()), Ok(r.clone()));
+            assert_eq!(Rubric::parse_json(&r.to_json()), Ok(r.clone()));
+            for c in r.criteria() {
+                assert!(!c.guidance.fr.is_empty() && !c.guidance.en.is_empty());
+            }
+            assert_eq!(Round::parse(round.as_str()), Some(round));
+            assert_eq!(
+                serde_json::to_string(&round).unwrap(),
+                format!("\"{}\"", round.as_str())
+            );
+        }
+        assert_eq!(Round::parse("jury"), None);
+        fn keys(r: &Rubric) -> Vec<&str> {
+            r.criteria().iter().map(|c| c.key.as_str()).collect()
+        }
+        assert_eq!(
+            keys(&default_final()),
+            [
+                "innovation",
+                "growth",
+                "team",
+                "presentation",
+                "timing",
+                "demo",
+                "distinctions"
+            ]
+        );
+        assert!(!keys(&default_preselection()).contains(&"timing"));
+        let d = default_final();
+        let bonus = d.criterion("distinctions").unwrap();
+        assert!(bonus.bonus);
+        assert_eq!(bonus.label.fr, "Distinctions, prix ou brevets (bonus)");
+        assert_eq!(
+            d.criterion("timing").unwrap().label.fr,
+            "Respect du temps de présentation"
+        );
+    }
+
+    #[test]
+    fn parse_json_minimal_and_defaults() {
+        let r = Rubric::parse_json(
+            r#"{"criteria":[{"key":"a1","label":{"fr":"A","en":"A"},"weight":1,"max_points":5}]}"#,
+        )
+        .unwrap();
+        let c = &r.criteria()[0];
+        assert!(!c.bonus);
+        assert_eq!(c.guidance, Localized::default());
+    }
+
+    #[test]
+    fn rubric_validation_errors() {
+        let ok = crit("a", 1, 10, false);
+        let cases: Vec<(Vec<Criterion>, RubricError)> = vec![
+            (vec![], RubricError::NoScoredCriterion),
+            (vec![crit("b", 1, 5, true)], RubricError::NoScoredCriterion),
+            (
+                vec![ok.clone(), crit("a", 1, 10, false)],
+                RubricError::DuplicateKey("a".into()),
+            ),
+            (
+                vec![crit("Inno", 1, 10, false)],
+                RubricError::InvalidKey("Inno".into()),
+            ),
+            (
+                vec![crit("", 1, 10, false)],
+                RubricError::InvalidKey("".into()),
+            ),
+            (
+                vec![crit("é", 1, 10, false)],
+                RubricError::InvalidKey("é".into()),
+            ),
+            (
+                vec![crit("a", 0, 10, false)],
+                RubricError::ZeroWeight("a".into()),
+            ),
+            (
+                vec![crit("a", 1, 0, false)],
+                RubricError::MaxPoints {
+                    key: "a".into(),
+                    max: 0,
+                },
+            ),
+            (
+                vec![crit("a", 1, 101, false)],
+                RubricError::MaxPoints {
+                    key: "a".into(),
+                    max: 101,
+                },
+            ),
+            (
+                vec![Criterion {
+                    label: Localized::new("A", " "),
+                    ..ok.clone()
+                }],
+                RubricError::EmptyLabel("a".into()),
+            ),
+        ];
+        for (criteria, expected) in cases {
+            assert_eq!(Rubric::new(criteria), Err(expected.clone()));
+            assert!(!expected.message(Lang::Fr).is_empty());
+            assert_ne!(expected.message(Lang::Fr), expected.message(Lang::En));
+        }
+        assert!(matches!(Rubric::parse_json("{"), Err(RubricError::Json(_))));
+        assert!(matches!(
+            Rubric::parse_json(r#"{"criteria":[],"x":1}"#),
+            Err(RubricError::Json(_))
+        ));
+        // Validation also runs when a rubric is deserialized directly.
+        assert!(serde_json::from_str::<Rubric>(r#"{"criteria":[]}"#).is_err());
+        assert_eq!(
+            RubricError::DuplicateKey("team".into()).message(Lang::Fr),
+            "Le critère « team » apparaît plusieurs fois."
+        );
+    }
+
+    #[test]
+    fn points_parse() {
+        let c = crit("a", 1, 10, false);
+        assert_eq!(Points::parse(" 7 ", &c).map(Points::value), Ok(7));
+        assert_eq!(Points::parse("0", &c).map(Points::value), Ok(0));
+        assert_eq!(Points::parse("10", &c).map(Points::value), Ok(10));
+        assert_eq!(Points::parse("010", &c).map(Points::value), Ok(10));
+        let range = Err(ScoreError::OutOfRange { max: 10 });
+        let whole = Err(ScoreError::NotWholeNumber { max: 10 });
+        assert_eq!(Points::parse("11", &c), range);
+        assert_eq!(Points::parse("-1", &c), range);
+        assert_eq!(Points::parse("99999999999999999999", &c), range);
+        for bad in ["7.5", "7,5", "abc", "+5", "5 5", "-", "1e1", "٣"] {
+            assert_eq!(Points::parse(bad, &c), whole, "{bad:?}");
+        }
+        assert_eq!(Points::parse("  ", &c), Err(ScoreError::Empty { max: 10 }));
+        let e = ScoreError::OutOfRange { max: 10 };
+        assert_eq!(
+            e.message(Lang::Fr),
+            "La note doit être un nombre entier entre 0 et 10."
+        );
+        assert_eq!(
+            e.message(Lang::En),
+            "The score must be a whole number between 0 and 10."
+        );
+        assert_eq!(
+            ScoreError::Empty { max: 5 }.message(Lang::En),
+            "The score must be a whole number between 0 and 5."
+        );
+        assert_eq!(serde_json::from_str::<Points>("101").ok(), None);
+        assert_eq!(serde_json::from_str::<Points>("7").unwrap().value(), 7);
+    }
+
+    #[test]
+    fn parse_sheet_collects_errors() {
+        let r = default_final();
+        let mut input: BTreeMap<String, String> = [
+            ("innovation", "8"),
+            ("growth", "7"),
+            ("team", "11"),
+            ("presentation", ""),
+            ("timing", "10"),
+            ("demo", "6"),
+            ("distinctions", ""),
+            ("csrf", "x"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let errors = r.parse_sheet(&input).unwrap_err();
+        assert_eq!(
+            errors,
+            vec![
+                ("team".to_string(), ScoreError::OutOfRange { max: 10 }),
+                ("presentation".to_string(), ScoreError::Empty { max: 10 }),
+            ]
+        );
+        input.insert("team".into(), "9".into());
+        input.insert("presentation".into(), "5".into());
+        let s = r.parse_sheet(&input).unwrap();
+        assert_eq!(s.get("distinctions"), None);
+        assert_eq!(s.len(), 6);
+        assert_eq!(r.check_complete(&s), Ok(()));
+    }
+
+    #[test]
+    fn check_complete_reports_missing_and_foreign() {
+        let r = default_final();
+        let mut s = sheet(&r, &[("innovation", 5), ("growth", 5)]);
+        s.insert("bogus", Points::try_from(3).unwrap());
+        s.insert("distinctions", Points::try_from(9).unwrap()); // above its max of 5
+        let errors = r.check_complete(&s).unwrap_err();
+        let keys: Vec<&str> = errors.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "team",
+                "presentation",
+                "timing",
+                "demo",
+                "distinctions",
+                "bogus"
+            ]
+        );
+        assert_eq!(errors[0].1, ScoreError::Missing { max: 10 });
+        assert_eq!(errors[4].1, ScoreError::OutOfRange { max: 5 });
+        assert_eq!(errors[5].1, ScoreError::UnknownCriterion);
+    }
+
+    #[test]
+    fn weighted_total_by_hand() {
+        let r = default_final();
+        // Non-bonus scale: 3·10 + 3·10 + 2·10 + 2·10 + 1·10 + 2·10 = 130.
+        // Points: 3·8 + 3·6 + 2·7 + 2·5 + 1·10 + 2·4 = 24+18+14+10+10+8 = 84.
+        let s = sheet(
+            &r,
+            &[
+                ("innovation", 8),
+                ("growth", 6),
+                ("team", 7),
+                ("presentation", 5),
+                ("timing", 10),
+                ("demo", 4),
+            ],
+        );
+        let t = r.weighted_total(&s);
+        assert_eq!(
+            t,
+            Total {
+                weighted: 84,
+                scale: 130
+            }
+        );
+        assert!((t.value() - 8400.0 / 130.0).abs() < 1e-12);
+        // A full sheet is exactly 100; the bonus lifts it above (1·5 more → 135/130).
+        let full: Vec<(&str, u32)> = r
+            .criteria()
+            .iter()
+            .filter(|c| !c.bonus)
+            .map(|c| (c.key.as_str(), c.max_points))
+            .collect();
+        let mut s = sheet(&r, &full);
+        assert_eq!(r.weighted_total(&s).value(), 100.0);
+        s.insert("distinctions", Points::try_from(5).unwrap());
+        assert_eq!(
+            r.weighted_total(&s),
+            Total {
+                weighted: 135,
+                scale: 130
+            }
+        );
+        assert_eq!(r.weighted_total(&ScoreSheet::new()).value(), 0.0);
+    }
+
+    #[test]
+    fn timing_points_rule() {
+        assert_eq!(Rubric::timing_points(0, 300, 10), 10);
+        assert_eq!(Rubric::timing_points(300, 300, 10), 10);
+        assert_eq!(Rubric::timing_points(301, 300, 10), 9);
+        assert_eq!(Rubric::timing_points(330, 300, 10), 9);
+        assert_eq!(Rubric::timing_points(331, 300, 10), 8);
+        assert_eq!(Rubric::timing_points(600, 300, 10), 0);
+        assert_eq!(Rubric::timing_points(u32::MAX, 0, 10), 0);
+    }
+
+    proptest! {
+        #[test]
+        fn points_parse_never_panics_and_respects_max(s in "\\PC{0,12}", max in 1u32..=100) {
+            let c = crit("a", 1, max, false);
+            if let Ok(p) = Points::parse(&s, &c) {
+                prop_assert!(p.value() <= max);
+                prop_assert!(s.trim().bytes().all(|b| b.is_ascii_digit()));
+            }
+        }
+
+        #[test]
+        fn points_accept_every_whole_number_in_range(max in 1u32..=100, v in 0u32..=120) {
+            let c = crit("a", 1, max, false);
+            let r = Points::parse(&format!(" {v} "), &c);
+            prop_assert_eq!(r.is_ok(), v <= max);
+        }
+
+        #[test]
+        fn total_is_at_most_100_without_bonus(points in proptest::collection::vec(0u32..=10, 6)) {
+            let r = default_final();
+            let keys = ["innovation", "growth", "team", "presentation", "timing", "demo"];
+            let pairs: Vec<(&str, u32)> = keys.iter().copied().zip(points).collect();
+            let v = r.weighted_total(&sheet(&r, &pairs)).value();
+            prop_assert!((0.0..=100.0).contains(&v));
+        }
+
+        #[test]
+        fn timing_points_never_exceed_max(m in 0u32..2000, a in 0u32..1000, max in 0u32..=100) {
+            let p = Rubric::timing_points(m, a, max);
+            prop_assert!(p <= max);
+            if m <= a { prop_assert_eq!(p, max); }
+        }
+    }
+}
