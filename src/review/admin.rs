@@ -63,13 +63,13 @@ fn parse_round(s: &str) -> AppResult<Round> {
     }
 }
 
-struct RoundContext {
-    edition: EditionRow,
-    round: RoundRow,
-    tracks: Vec<TrackRow>,
+pub struct RoundContext {
+    pub edition: EditionRow,
+    pub round: RoundRow,
+    pub tracks: Vec<TrackRow>,
 }
 
-async fn round_context(
+pub async fn round_context(
     app: &AppState,
     user: &crate::accounts::sessions::SessionUser,
     edition: &str,
@@ -916,7 +916,19 @@ pub struct MatrixLine {
     pub normalised: String,
 }
 
-async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppResult<RankingData> {
+/// A round's scores turned into rankings by the pure code: per track, the ranked dossiers.
+pub struct RoundRanking {
+    pub dossiers: Vec<ListedApplication>,
+    pub normalised: ranking::Normalised,
+    pub stored: Vec<queries::SheetRow>,
+    /// Track id → its dossiers in ranking order (tracks in their display order).
+    pub ranked: Vec<(i64, Vec<ranking::Ranked>)>,
+    /// Dossier → (sum of raw totals, number of sheets).
+    pub raw_sum: BTreeMap<i64, (f64, usize)>,
+    pub criteria_keys: Vec<String>,
+}
+
+pub async fn round_ranking(app: &AppState, c: &RoundContext) -> AppResult<RoundRanking> {
     let dossiers = round_dossiers(app, c).await?;
     let by_id: BTreeMap<i64, &ListedApplication> = dossiers.iter().map(|d| (d.id, d)).collect();
     let mut rubrics = BTreeMap::new();
@@ -964,7 +976,7 @@ async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppRes
         e.0 += t.total;
         e.1 += 1;
     }
-    let mut tracks = Vec::new();
+    let mut ranked = Vec::new();
     for t in &c.tracks {
         let tie_break = rubrics
             .get(&t.id)
@@ -975,7 +987,40 @@ async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppRes
             .filter(|s| by_id.get(&s.dossier).is_some_and(|d| d.track_id == t.id))
             .cloned()
             .collect();
-        let lines = ranking::rank(&of_track, &tie_break)
+        ranked.push((t.id, ranking::rank(&of_track, &tie_break)));
+    }
+    let mut criteria_keys: Vec<String> = Vec::new();
+    for (rubric, _) in rubrics.values() {
+        for cr in rubric.criteria() {
+            if !criteria_keys.contains(&cr.key) {
+                criteria_keys.push(cr.key.clone());
+            }
+        }
+    }
+    drop(by_id);
+    Ok(RoundRanking {
+        dossiers,
+        normalised,
+        stored,
+        ranked,
+        raw_sum,
+        criteria_keys,
+    })
+}
+
+async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppResult<RankingData> {
+    let RoundRanking {
+        dossiers,
+        normalised,
+        stored,
+        ranked,
+        raw_sum,
+        criteria_keys,
+    } = round_ranking(app, c).await?;
+    let by_id: BTreeMap<i64, &ListedApplication> = dossiers.iter().map(|d| (d.id, d)).collect();
+    let mut tracks = Vec::new();
+    for (t, (_, ranked)) in c.tracks.iter().zip(ranked) {
+        let lines = ranked
             .into_iter()
             .filter_map(|r| {
                 let d = by_id.get(&r.dossier)?;
@@ -1005,12 +1050,17 @@ async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppRes
         .iter()
         .map(|t| (t.id, track_name(t, lang)))
         .collect();
+    // Normalised sheets follow the stored ones but skip any whose dossier left the round.
+    let stored_by_pair: BTreeMap<(i64, i64), &queries::SheetRow> = stored
+        .iter()
+        .map(|s| ((s.reviewer_id, s.application_id), s))
+        .collect();
     let matrix = normalised
         .sheets
         .iter()
-        .zip(&stored)
-        .filter_map(|(n, s)| {
+        .filter_map(|n| {
             let d = by_id.get(&n.dossier)?;
+            let s = stored_by_pair.get(&(n.reviewer, n.dossier))?;
             Some(MatrixLine {
                 reference: d.reference.clone().unwrap_or_default(),
                 track: track_names.get(&d.track_id).cloned().unwrap_or_default(),
@@ -1024,14 +1074,6 @@ async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppRes
             })
         })
         .collect();
-    let mut criteria_keys: Vec<String> = Vec::new();
-    for (rubric, _) in rubrics.values() {
-        for cr in rubric.criteria() {
-            if !criteria_keys.contains(&cr.key) {
-                criteria_keys.push(cr.key.clone());
-            }
-        }
-    }
     Ok(RankingData {
         normalised,
         tracks,

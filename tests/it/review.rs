@@ -14,6 +14,7 @@ use crate::support::{fr, Backend, TestApp, TestClient};
 both_dbs!(
     preselection_from_committee_to_ranking,
     a_round_cannot_be_scored_before_it_opens_nor_after_it_closes,
+    shortlist_is_proposed_justified_locked_and_published_to_every_applicant,
 );
 
 const PASSWORD: &str = "mot de passe du comité";
@@ -475,5 +476,186 @@ async fn a_round_cannot_be_scored_before_it_opens_nor_after_it_closes(backend: B
     page.assert_contains(&fr("review-round-not-open"));
     assert_eq!(page.input_value("innovation").as_deref(), Some("5"));
     assert_eq!(app.count("score_sheets").await, 0);
+    app.finish().await;
+}
+
+/// A preselection scored by five reviewers and closed; returns the number of eligible dossiers.
+pub async fn closed_preselection(app: &TestApp, admin: &TestClient) -> usize {
+    let eligible = declare_2026_eligibility(app, admin).await;
+    let members = committee(app, admin).await;
+    admin.post_form(&format!("{BASE}/assign"), &[]).await;
+    admin
+        .post_form(&format!("{BASE}/status"), &[("status", "open")])
+        .await;
+    for (r, (_, client)) in members.iter().enumerate() {
+        for (d, link) in queue_links(client).await.iter().enumerate() {
+            let mut fields = scores_for(r + 1, d);
+            fields.push(("comment_innovation".into(), format!("Avis {r}-{d}")));
+            fields.push(("action".into(), "submit".into()));
+            let page = client.post_form_owned(link, &fields).await;
+            assert!(page.status.is_redirection(), "submit: {}", page.text());
+        }
+    }
+    admin
+        .post_form(&format!("{BASE}/status"), &[("status", "closed")])
+        .await;
+    eligible
+}
+
+const SHORTLIST: &str = "/admin/editions/sdn-2026/shortlist";
+
+async fn shortlist_is_proposed_justified_locked_and_published_to_every_applicant(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    // Nothing to propose while the preselection is not closed.
+    let page = admin.post_form(&format!("{SHORTLIST}/propose"), &[]).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    page.assert_contains(&fr("shortlist-preselection-open"));
+    assert_eq!(app.count("shortlist_entries").await, 0);
+
+    closed_preselection(&app, &admin).await;
+    let page = admin
+        .post_form(
+            &format!("{SHORTLIST}/settings"),
+            &[("size", "12"), ("with_feedback", "on")],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    let page = admin.post_form(&format!("{SHORTLIST}/propose"), &[]).await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    assert_eq!(app.count("shortlist_entries").await, 12);
+
+    // Swapping without a written justification is refused, the typed data kept.
+    let outsider = app
+        .strings(
+            "SELECT a.reference FROM applications a JOIN tracks t ON t.id = a.track_id \
+             JOIN editions e ON e.id = t.edition_id WHERE e.slug = 'sdn-2026' AND a.status = 'eligible' \
+             AND a.id NOT IN (SELECT application_id FROM shortlist_entries) ORDER BY a.id LIMIT 1",
+        )
+        .await
+        .remove(0);
+    let page = admin
+        .post_form(
+            &format!("{SHORTLIST}/change"),
+            &[
+                ("reference", outsider.as_str()),
+                ("action", "in"),
+                ("justification", "car"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.element_text("justification-error").is_some());
+    assert_eq!(
+        page.input_value("reference").as_deref(),
+        Some(outsider.as_str())
+    );
+    assert_eq!(app.count("shortlist_entries").await, 12);
+    assert_eq!(app.count("shortlist_changes").await, 0);
+    let page = admin
+        .post_form(
+            &format!("{SHORTLIST}/change"),
+            &[
+                ("reference", outsider.as_str()),
+                ("action", "in"),
+                (
+                    "justification",
+                    "Seule candidature du secteur agricole au Niger",
+                ),
+            ],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    assert_eq!(app.count("shortlist_entries").await, 13);
+
+    // Not public before publication.
+    assert_eq!(
+        app.client().get("/finalists/sdn-2026").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = admin.post_form(&format!("{SHORTLIST}/publish"), &[]).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    page.assert_contains(&fr("shortlist-lock-first"));
+    let page = admin.post_form(&format!("{SHORTLIST}/lock"), &[]).await;
+    assert!(page.status.is_redirection());
+    // Locked is frozen.
+    let page = admin
+        .post_form(
+            &format!("{SHORTLIST}/change"),
+            &[
+                ("reference", outsider.as_str()),
+                ("action", "out"),
+                ("justification", "Finalement non, après vérification"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("shortlist_entries").await, 13);
+
+    let page = admin.post_form(&format!("{SHORTLIST}/publish"), &[]).await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    let applicants = app
+        .scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM applications a JOIN tracks t ON t.id = a.track_id \
+             JOIN editions e ON e.id = t.edition_id WHERE e.slug = 'sdn-2026'",
+        )
+        .await;
+    let notified = app
+        .scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE idempotency_key LIKE 'shortlist:%'",
+        )
+        .await;
+    assert_eq!(
+        notified, applicants,
+        "every applicant is told, selected or not"
+    );
+    let selected = app
+        .scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE idempotency_key LIKE 'shortlist:%' \
+             AND body LIKE 'Félicitations%'",
+        )
+        .await;
+    assert_eq!(selected, 13);
+    let with_feedback = app
+        .scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE idempotency_key LIKE 'shortlist:%' \
+             AND body LIKE '%Avis %'",
+        )
+        .await;
+    assert!(
+        with_feedback > 0,
+        "the committee's comments go with the e-mails"
+    );
+    // Publishing twice notifies nobody twice.
+    let page = admin.post_form(&format!("{SHORTLIST}/publish"), &[]).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    page.assert_contains(&fr("shortlist-already-published"));
+    let again = app
+        .scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE idempotency_key LIKE 'shortlist:%'",
+        )
+        .await;
+    assert_eq!(again, notified);
+
+    let public = app.client().get("/finalists/sdn-2026").await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(
+        !public.text().contains("@exemple.ml"),
+        "no contact on the public page"
+    );
+    let audited = app
+        .strings("SELECT action FROM audit_log WHERE action LIKE 'shortlist.%' ORDER BY id")
+        .await;
+    for action in [
+        "shortlist.proposed",
+        "shortlist.override_in",
+        "shortlist.locked",
+        "shortlist.published",
+    ] {
+        assert!(
+            audited.iter().any(|a| a == action),
+            "{action} audited: {audited:?}"
+        );
+    }
     app.finish().await;
 }

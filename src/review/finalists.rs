@@ -1,0 +1,861 @@
+//! The shortlist of finalists: proposed from the closed preselection's ranking (top N, with
+//! optional places reserved per track), changed by organisers only with a written
+//! justification, locked, then published: a public page lists the finalists and every
+//! applicant of the call is told the outcome in their language.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use super::admin::{round_context, round_ranking, RoundContext};
+use super::queries::RoundStatus;
+use super::routes::format_score;
+use super::shortlist::{self, Candidate, Justification};
+use crate::accounts::sessions::SessionUser;
+use crate::applications::queries::ListedApplication;
+use crate::audit;
+use crate::calls::queries as calls;
+use crate::db::{Db, DbResult, Tx};
+use crate::domain::types::{Lang, Login};
+use crate::i18n::{tr, tr_args};
+use crate::notifications::{self, Channel, NewMessage};
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FieldErrors;
+use crate::web::state::AppState;
+use crate::web::templates::{render, render_with_status};
+use crate::{run, run_tx};
+
+pub fn router() -> Router<AppState> {
+    const BASE: &str = "/admin/editions/{edition}/shortlist";
+    Router::new()
+        .route(BASE, get(page))
+        .route(&format!("{BASE}/settings"), post(save_settings))
+        .route(&format!("{BASE}/propose"), post(propose))
+        .route(&format!("{BASE}/change"), post(change))
+        .route(&format!("{BASE}/lock"), post(lock))
+        .route(&format!("{BASE}/publish"), post(publish))
+        .route("/finalists/{edition}", get(public_page))
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ShortlistRow {
+    pub size: i64,
+    pub quotas_json: String,
+    pub status: String,
+    pub with_feedback: bool,
+    pub published_at: Option<i64>,
+}
+
+impl ShortlistRow {
+    fn quotas(&self) -> BTreeMap<i64, usize> {
+        serde_json::from_str(&self.quotas_json).unwrap_or_default()
+    }
+}
+
+async fn ensure_shortlist(db: &Db, edition_id: i64) -> DbResult<ShortlistRow> {
+    let insert = "INSERT INTO shortlists (edition_id) VALUES ($1) ON CONFLICT DO NOTHING";
+    run!(db, |pool| sqlx::query(insert)
+        .bind(edition_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    let sql = "SELECT size, quotas_json, status, with_feedback, published_at FROM shortlists WHERE edition_id = $1";
+    Ok(run!(db, |pool| sqlx::query_as::<_, ShortlistRow>(sql)
+        .bind(edition_id)
+        .fetch_one(pool)
+        .await)?)
+}
+
+/// The status re-read inside the transaction that changes the shortlist.
+async fn status_tx(tx: &mut Tx, edition_id: i64) -> DbResult<String> {
+    let sql = "SELECT status FROM shortlists WHERE edition_id = $1";
+    Ok(run_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(edition_id)
+        .fetch_one(conn)
+        .await)?)
+}
+
+async fn set_status(tx: &mut Tx, edition_id: i64, status: &str, now_ms: i64) -> DbResult<()> {
+    let sql = "UPDATE shortlists SET status = $1, \
+               locked_at = CASE WHEN $1 = 'locked' THEN $2 ELSE locked_at END, \
+               published_at = CASE WHEN $1 = 'published' THEN $2 ELSE published_at END \
+               WHERE edition_id = $3";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(status)
+        .bind(now_ms)
+        .bind(edition_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct EntryRow {
+    application_id: i64,
+    source: String,
+}
+
+async fn entries(db: &Db, edition_id: i64) -> DbResult<Vec<EntryRow>> {
+    let sql = "SELECT application_id, source FROM shortlist_entries WHERE edition_id = $1 ORDER BY position";
+    Ok(run!(db, |pool| sqlx::query_as::<_, EntryRow>(sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+async fn insert_entry(
+    tx: &mut Tx,
+    edition_id: i64,
+    application_id: i64,
+    position: i64,
+    source: &str,
+) -> DbResult<()> {
+    let sql = "INSERT INTO shortlist_entries (edition_id, application_id, position, source) \
+               VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(edition_id)
+        .bind(application_id)
+        .bind(position)
+        .bind(source)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+async fn delete_entries(
+    tx: &mut Tx,
+    edition_id: i64,
+    application_id: Option<i64>,
+) -> DbResult<u64> {
+    let sql = "DELETE FROM shortlist_entries WHERE edition_id = $1 AND (application_id = $2 OR $2 IS NULL)";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(edition_id)
+        .bind(application_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(Into::into)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct ChangeRow {
+    application_id: i64,
+    action: String,
+    justification: String,
+    actor_name: String,
+}
+
+async fn changes(db: &Db, edition_id: i64) -> DbResult<Vec<ChangeRow>> {
+    let sql = "SELECT c.application_id, c.action, c.justification, u.display_name AS actor_name \
+               FROM shortlist_changes c JOIN users u ON u.id = c.actor_id \
+               WHERE c.edition_id = $1 ORDER BY c.id";
+    Ok(run!(db, |pool| sqlx::query_as::<_, ChangeRow>(sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+pub struct EntryLine {
+    pub position: usize,
+    pub reference: String,
+    pub title: String,
+    pub track: String,
+    pub score: String,
+    pub women_led: bool,
+    pub added: bool,
+}
+
+#[derive(Template)]
+#[template(path = "review/shortlist.html")]
+pub struct ShortlistTemplate {
+    pub ctx: Ctx,
+    pub base: String,
+    pub public_url: String,
+    pub year: i64,
+    pub status: String,
+    pub is_draft: bool,
+    pub is_locked: bool,
+    pub is_published: bool,
+    pub preselection_closed: bool,
+    pub size: String,
+    pub quotas: Vec<(i64, String, String)>,
+    pub with_feedback: bool,
+    pub entries: Vec<EntryLine>,
+    pub changes: Vec<String>,
+    pub errors: FieldErrors,
+    pub change_form: ChangeForm,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ChangeForm {
+    #[serde(default)]
+    pub reference: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub justification: String,
+}
+
+struct Loaded {
+    c: RoundContext,
+    shortlist: ShortlistRow,
+}
+
+async fn load(app: &AppState, user: &SessionUser, edition: &str) -> AppResult<Loaded> {
+    let c = round_context(app, user, edition, "preselection").await?;
+    let shortlist = ensure_shortlist(&app.db, c.edition.id).await?;
+    Ok(Loaded { c, shortlist })
+}
+
+fn track_name(c: &RoundContext, track_id: i64, lang: Lang) -> String {
+    c.tracks
+        .iter()
+        .find(|t| t.id == track_id)
+        .map(|t| {
+            if lang == Lang::En {
+                t.name_en.clone()
+            } else {
+                t.name_fr.clone()
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// Dossier id → its preselection score and the dossier, for display.
+async fn scored_dossiers(
+    app: &AppState,
+    c: &RoundContext,
+) -> AppResult<(Vec<Candidate>, BTreeMap<i64, ListedApplication>)> {
+    let ranking = round_ranking(app, c).await?;
+    let candidates = ranking
+        .ranked
+        .into_iter()
+        .flat_map(|(track, ranked)| {
+            ranked
+                .into_iter()
+                .map(move |r| Candidate { track, ranked: r })
+        })
+        .collect();
+    let by_id = ranking.dossiers.into_iter().map(|d| (d.id, d)).collect();
+    Ok((candidates, by_id))
+}
+
+async fn render_page(
+    app: &AppState,
+    ctx: Ctx,
+    l: &Loaded,
+    errors: FieldErrors,
+    change_form: ChangeForm,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let (candidates, by_id) = scored_dossiers(app, &l.c).await?;
+    let scores: BTreeMap<i64, f64> = candidates
+        .iter()
+        .map(|c| (c.ranked.dossier, c.ranked.score))
+        .collect();
+    let entries = entries(&app.db, l.c.edition.id)
+        .await?
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let d = by_id.get(&e.application_id)?;
+            Some(EntryLine {
+                position: i + 1,
+                reference: d.reference.clone().unwrap_or_default(),
+                title: d.title.clone(),
+                track: track_name(&l.c, d.track_id, lang),
+                score: scores
+                    .get(&d.id)
+                    .map(|s| format_score(*s))
+                    .unwrap_or_default(),
+                women_led: d.women_led,
+                added: e.source == "added",
+            })
+        })
+        .collect();
+    let changes = changes(&app.db, l.c.edition.id)
+        .await?
+        .into_iter()
+        .map(|ch| {
+            let reference = by_id
+                .get(&ch.application_id)
+                .and_then(|d| d.reference.clone())
+                .unwrap_or_default();
+            let action = tr(
+                lang,
+                if ch.action == "in" {
+                    "shortlist-added"
+                } else {
+                    "shortlist-removed"
+                },
+            );
+            format!(
+                "{reference} · {action} · {} — {}",
+                ch.actor_name, ch.justification
+            )
+        })
+        .collect();
+    let quotas_set = l.shortlist.quotas();
+    let quotas =
+        l.c.tracks
+            .iter()
+            .map(|t| {
+                (
+                    t.id,
+                    track_name(&l.c, t.id, lang),
+                    quotas_set
+                        .get(&t.id)
+                        .map(|q| q.to_string())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+    render_with_status(
+        status,
+        &ShortlistTemplate {
+            base: format!("/admin/editions/{}/shortlist", l.c.edition.slug),
+            public_url: format!("/finalists/{}", l.c.edition.slug),
+            year: l.c.edition.year,
+            status: tr(lang, &format!("shortlist-status-{}", l.shortlist.status)),
+            is_draft: l.shortlist.status == "draft",
+            is_locked: l.shortlist.status == "locked",
+            is_published: l.shortlist.status == "published",
+            preselection_closed: l.c.round.status() == RoundStatus::Closed,
+            size: l.shortlist.size.to_string(),
+            quotas,
+            with_feedback: l.shortlist.with_feedback,
+            entries,
+            changes,
+            errors,
+            change_form,
+            ctx,
+        },
+    )
+}
+
+async fn page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(edition): Path<String>,
+) -> AppResult<Response> {
+    let l = load(&app, &user, &edition).await?;
+    render_page(
+        &app,
+        ctx,
+        &l,
+        FieldErrors::default(),
+        ChangeForm::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn refuse(
+    app: &AppState,
+    ctx: Ctx,
+    l: &Loaded,
+    field: &str,
+    key: &str,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::default();
+    errors.add(field, tr(ctx.lang, key));
+    render_page(
+        app,
+        ctx,
+        l,
+        errors,
+        ChangeForm::default(),
+        StatusCode::CONFLICT,
+    )
+    .await
+}
+
+async fn save_settings(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(edition): Path<String>,
+    form: CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Response> {
+    let l = load(&app, &user, &edition).await?;
+    if l.shortlist.status != "draft" {
+        return refuse(&app, ctx, &l, "settings", "shortlist-not-draft").await;
+    }
+    let fields: BTreeMap<String, String> = form.pairs.into_iter().collect();
+    let mut errors = FieldErrors::default();
+    let size = fields
+        .get("size")
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .filter(|n| (1..=500).contains(n));
+    if size.is_none() {
+        errors.add("size", tr(ctx.lang, "shortlist-bad-size"));
+    }
+    let mut quotas = BTreeMap::new();
+    for t in &l.c.tracks {
+        let input = fields
+            .get(&format!("quota_{}", t.id))
+            .map(|s| s.trim())
+            .unwrap_or("");
+        if input.is_empty() {
+            continue;
+        }
+        match input.parse::<usize>() {
+            Ok(q) if q <= 500 => {
+                quotas.insert(t.id, q);
+            }
+            _ => errors.add(
+                format!("quota_{}", t.id),
+                tr(ctx.lang, "shortlist-bad-size"),
+            ),
+        }
+    }
+    let Some(size) = size.filter(|_| errors.is_empty()) else {
+        return render_page(
+            &app,
+            ctx,
+            &l,
+            errors,
+            ChangeForm::default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let with_feedback = fields.contains_key("with_feedback");
+    let quotas_json =
+        serde_json::to_string(&quotas).map_err(|e| AppError::Internal(e.to_string()))?;
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let sql = "UPDATE shortlists SET size = $1, quotas_json = $2, with_feedback = $3 WHERE edition_id = $4 AND status = 'draft'";
+    run_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(size)
+        .bind(&quotas_json)
+        .bind(with_feedback)
+        .bind(l.c.edition.id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "shortlist.settings_changed",
+            object: &format!("edition:{}", l.c.edition.slug),
+            details: serde_json::json!({ "size": size, "quotas": quotas, "with_feedback": with_feedback }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())
+}
+
+async fn propose(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(edition): Path<String>,
+    _form: CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Response> {
+    let l = load(&app, &user, &edition).await?;
+    if l.c.round.status() != RoundStatus::Closed {
+        return refuse(&app, ctx, &l, "propose", "shortlist-preselection-open").await;
+    }
+    let (candidates, _) = scored_dossiers(&app, &l.c).await?;
+    let size = usize::try_from(l.shortlist.size).unwrap_or(30);
+    let chosen = shortlist::propose(&candidates, size, &l.shortlist.quotas());
+    // Shown in ranking order, whichever pass chose them.
+    let order: BTreeMap<i64, usize> = {
+        let mut sorted: Vec<&Candidate> = candidates.iter().collect();
+        sorted.sort_by(|a, b| a.ranked.cmp_rank(&b.ranked));
+        sorted
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.ranked.dossier, i))
+            .collect()
+    };
+    let mut chosen_sorted = chosen.clone();
+    chosen_sorted.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    if status_tx(&mut tx, l.c.edition.id).await? != "draft" {
+        drop(tx);
+        return refuse(&app, ctx, &l, "propose", "shortlist-not-draft").await;
+    }
+    delete_entries(&mut tx, l.c.edition.id, None).await?;
+    for (i, id) in chosen_sorted.iter().enumerate() {
+        insert_entry(&mut tx, l.c.edition.id, *id, i as i64 + 1, "proposed").await?;
+    }
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "shortlist.proposed",
+            object: &format!("edition:{}", l.c.edition.slug),
+            details: serde_json::json!({ "size": size, "dossiers": chosen_sorted }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())
+}
+
+async fn change(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(edition): Path<String>,
+    form: CsrfForm<ChangeForm>,
+) -> AppResult<Response> {
+    let l = load(&app, &user, &edition).await?;
+    let lang = ctx.lang;
+    let values = form.value;
+    let mut errors = FieldErrors::default();
+    let (_, by_id) = scored_dossiers(&app, &l.c).await?;
+    let reference = values.reference.trim().to_uppercase();
+    let dossier = by_id
+        .values()
+        .find(|d| d.reference.as_deref() == Some(reference.as_str()))
+        .cloned();
+    if dossier.is_none() {
+        errors.add("reference", tr(lang, "review-unknown-reference"));
+    }
+    let adding = match values.action.as_str() {
+        "in" => Some(true),
+        "out" => Some(false),
+        _ => {
+            errors.add("action", tr(lang, "field-required"));
+            None
+        }
+    };
+    let justification = match Justification::parse(&values.justification) {
+        Ok(j) => Some(j),
+        Err(e) => {
+            errors.add("justification", e.message(lang));
+            None
+        }
+    };
+    let current: BTreeSet<i64> = entries(&app.db, l.c.edition.id)
+        .await?
+        .into_iter()
+        .map(|e| e.application_id)
+        .collect();
+    if let (Some(d), Some(adding)) = (&dossier, adding) {
+        if adding && current.contains(&d.id) {
+            errors.add("reference", tr(lang, "shortlist-already-in"));
+        } else if !adding && !current.contains(&d.id) {
+            errors.add("reference", tr(lang, "shortlist-not-in"));
+        }
+    }
+    if l.shortlist.status != "draft" {
+        errors.add("reference", tr(lang, "shortlist-not-draft"));
+    }
+    let (Some(dossier), Some(adding), Some(justification), true) =
+        (dossier, adding, justification, errors.is_empty())
+    else {
+        return render_page(
+            &app,
+            ctx,
+            &l,
+            errors,
+            values,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    if status_tx(&mut tx, l.c.edition.id).await? != "draft" {
+        drop(tx);
+        return refuse(&app, ctx, &l, "reference", "shortlist-not-draft").await;
+    }
+    if adding {
+        insert_entry(
+            &mut tx,
+            l.c.edition.id,
+            dossier.id,
+            current.len() as i64 + 1,
+            "added",
+        )
+        .await?;
+    } else {
+        delete_entries(&mut tx, l.c.edition.id, Some(dossier.id)).await?;
+    }
+    let sql = "INSERT INTO shortlist_changes (edition_id, application_id, action, justification, actor_id, at) \
+               VALUES ($1, $2, $3, $4, $5, $6)";
+    run_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(l.c.edition.id)
+        .bind(dossier.id)
+        .bind(if adding { "in" } else { "out" })
+        .bind(justification.as_str())
+        .bind(user.id)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: if adding {
+                "shortlist.override_in"
+            } else {
+                "shortlist.override_out"
+            },
+            object: &format!("application:{}", dossier.public_id),
+            details: serde_json::json!({ "justification": justification.as_str() }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())
+}
+
+async fn lock(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(edition): Path<String>,
+    _form: CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Response> {
+    let l = load(&app, &user, &edition).await?;
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    if status_tx(&mut tx, l.c.edition.id).await? != "draft" {
+        drop(tx);
+        return refuse(&app, ctx, &l, "lock", "shortlist-not-draft").await;
+    }
+    let finalists: Vec<i64> = entries(&app.db, l.c.edition.id)
+        .await?
+        .into_iter()
+        .map(|e| e.application_id)
+        .collect();
+    if finalists.is_empty() {
+        drop(tx);
+        return refuse(&app, ctx, &l, "lock", "shortlist-empty").await;
+    }
+    set_status(&mut tx, l.c.edition.id, "locked", now).await?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "shortlist.locked",
+            object: &format!("edition:{}", l.c.edition.slug),
+            details: serde_json::json!({ "finalists": finalists }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Applicant {
+    application_id: i64,
+    reference: Option<String>,
+    title: String,
+    email: Option<String>,
+    phone: Option<String>,
+    locale: String,
+}
+
+/// Everyone who applied to the edition's call (drafts and withdrawals aside).
+async fn applicants(db: &Db, edition_id: i64) -> DbResult<Vec<Applicant>> {
+    let sql = "SELECT a.id AS application_id, a.reference, a.title, u.email, u.phone, u.locale \
+               FROM applications a JOIN tracks t ON t.id = a.track_id JOIN users u ON u.id = a.applicant_id \
+               WHERE t.edition_id = $1 AND a.status IN ('submitted', 'eligible', 'ineligible') ORDER BY a.id";
+    Ok(run!(db, |pool| sqlx::query_as::<_, Applicant>(sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// The committee's comments on a dossier, without the reviewers' names.
+fn feedback(stored: &[super::queries::SheetRow], application_id: i64) -> Vec<String> {
+    stored
+        .iter()
+        .filter(|s| s.application_id == application_id)
+        .flat_map(|s| s.comments().into_values())
+        .collect()
+}
+
+async fn publish(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(edition): Path<String>,
+    _form: CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Response> {
+    let l = load(&app, &user, &edition).await?;
+    let finalists: BTreeSet<i64> = entries(&app.db, l.c.edition.id)
+        .await?
+        .into_iter()
+        .map(|e| e.application_id)
+        .collect();
+    let everyone = applicants(&app.db, l.c.edition.id).await?;
+    let ranking = round_ranking(&app, &l.c).await?;
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    match status_tx(&mut tx, l.c.edition.id).await?.as_str() {
+        "locked" => {}
+        "published" => {
+            drop(tx);
+            return refuse(&app, ctx, &l, "publish", "shortlist-already-published").await;
+        }
+        _ => {
+            drop(tx);
+            return refuse(&app, ctx, &l, "publish", "shortlist-lock-first").await;
+        }
+    }
+    set_status(&mut tx, l.c.edition.id, "published", now).await?;
+    let public_url = format!("/finalists/{}", l.c.edition.slug);
+    for a in &everyone {
+        let lang = if a.locale == "en" { Lang::En } else { Lang::Fr };
+        let login = a
+            .email
+            .as_deref()
+            .or(a.phone.as_deref())
+            .and_then(|x| Login::parse(x).ok());
+        let Some(login) = login else { continue };
+        let (channel, recipient) = match &login {
+            Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
+            Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
+        };
+        let selected = finalists.contains(&a.application_id);
+        let args = [
+            ("reference", a.reference.clone().unwrap_or_default()),
+            ("title", a.title.clone()),
+            ("year", l.c.edition.year.to_string()),
+            ("url", public_url.clone()),
+        ];
+        let mut body = tr_args(
+            lang,
+            if selected {
+                "shortlist-mail-selected"
+            } else {
+                "shortlist-mail-not-selected"
+            },
+            &args,
+        );
+        // Feedback goes by e-mail only: an SMS must stay short and cheap.
+        if l.shortlist.with_feedback && channel == Channel::Email {
+            let comments = feedback(&ranking.stored, a.application_id);
+            if !comments.is_empty() {
+                body.push_str("\n\n");
+                body.push_str(&tr(lang, "shortlist-mail-feedback"));
+                for comment in comments {
+                    body.push_str("\n- ");
+                    body.push_str(&comment);
+                }
+            }
+        }
+        notifications::enqueue(
+            &mut tx,
+            &NewMessage {
+                idempotency_key: format!("shortlist:{}:{}", l.c.edition.id, a.application_id),
+                channel,
+                recipient,
+                subject: tr_args(lang, "shortlist-mail-subject", &args),
+                body,
+            },
+            now,
+        )
+        .await?;
+    }
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "shortlist.published",
+            object: &format!("edition:{}", l.c.edition.slug),
+            details: serde_json::json!({
+                "finalists": finalists,
+                "notified": everyone.len(),
+            }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())
+}
+
+pub struct FinalistLine {
+    pub title: String,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "review/finalists.html")]
+pub struct FinalistsTemplate {
+    pub ctx: Ctx,
+    pub year: i64,
+    pub published: String,
+    pub tracks: Vec<(String, Vec<FinalistLine>)>,
+}
+
+/// The public list: names and projects of the finalists only, once published.
+async fn public_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(edition): Path<String>,
+) -> AppResult<Response> {
+    let edition = calls::edition_by_slug(&app.db, &edition)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let shortlist = ensure_shortlist(&app.db, edition.id).await?;
+    let Some(published_at) = shortlist
+        .published_at
+        .filter(|_| shortlist.status == "published")
+    else {
+        return Err(AppError::NotFound);
+    };
+    let lang = ctx.lang;
+    let finalists = super::queries::finalists(&app.db, edition.id).await?;
+    let tracks = calls::tracks_of_edition(&app.db, edition.id)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let lines = finalists
+                .iter()
+                .filter(|f| f.track_id == t.id)
+                .map(|f| FinalistLine {
+                    title: f.title.clone(),
+                    name: f.applicant_name.clone(),
+                })
+                .collect();
+            (
+                if lang == Lang::En {
+                    t.name_en
+                } else {
+                    t.name_fr
+                },
+                lines,
+            )
+        })
+        .collect();
+    let tz = jiff::tz::TimeZone::get(&edition.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let published = jiff::Timestamp::from_millisecond(published_at)
+        .map(|t| crate::i18n::format_instant(lang, t, &tz))
+        .unwrap_or_default();
+    render(&FinalistsTemplate {
+        year: edition.year,
+        published,
+        tracks,
+        ctx,
+    })
+}
