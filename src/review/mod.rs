@@ -14,5 +14,6 @@ pub mod rubric;
 pub mod shortlist;
 
 pub mod admin;
+pub mod finalists;
 pub mod queries;
 pub mod routes;
