@@ -132,12 +132,29 @@ fn track_seeds() -> Vec<TrackSeed> {
     ]
 }
 
-/// Seeds the demo once (a second run keeps the data) and returns a fresh admin login.
+/// How much of the story the demo tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The calls and their applications, the 2026 call closed and not yet reviewed: where
+    /// the tests of the selection start.
+    Calls,
+    /// Everything: the 2026 selection done as well (`kene demo`).
+    Full,
+}
+
+/// Seeds the whole demo once (a second run keeps the data) and returns a fresh admin login.
 pub async fn seed(app: &AppState) -> anyhow::Result<DemoLogin> {
+    seed_with(app, Scope::Full).await
+}
+
+pub async fn seed_with(app: &AppState, scope: Scope) -> anyhow::Result<DemoLogin> {
     let password = generate_password();
     let admin_id = create_admin(app, DEMO_ADMIN, "Administrateur démo", &password).await?;
     if calls::edition_by_slug(&app.db, "sdn-2026").await?.is_none() {
-        seed_editions(app, admin_id).await?;
+        let e2026 = seed_editions(app, admin_id).await?;
+        if scope == Scope::Full {
+            crate::review::demo::seed(app, e2026, admin_id).await?;
+        }
     }
     Ok(DemoLogin {
         email: DEMO_ADMIN.into(),
@@ -145,7 +162,8 @@ pub async fn seed(app: &AppState) -> anyhow::Result<DemoLogin> {
     })
 }
 
-async fn seed_editions(app: &AppState, admin_id: i64) -> anyhow::Result<()> {
+/// Returns the 2026 edition's id.
+async fn seed_editions(app: &AppState, admin_id: i64) -> anyhow::Result<i64> {
     let bamako = TimeZone::get("Africa/Bamako")?;
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
@@ -240,7 +258,8 @@ async fn seed_editions(app: &AppState, admin_id: i64) -> anyhow::Result<()> {
     tx.commit().await?;
     roles::grant(&app.db, admin_id, e2026, Role::Organiser).await?;
     roles::grant(&app.db, admin_id, e2027, Role::Organiser).await?;
-    seed_applications(app, &tracks_2026, closes_2026 - 3 * 24 * 3600 * 1000).await
+    seed_applications(app, &tracks_2026, closes_2026 - 3 * 24 * 3600 * 1000).await?;
+    Ok(e2026)
 }
 
 const FIRST_NAMES_F: [&str; 8] = [

@@ -15,6 +15,7 @@ both_dbs!(
     preselection_from_committee_to_ranking,
     a_round_cannot_be_scored_before_it_opens_nor_after_it_closes,
     shortlist_is_proposed_justified_locked_and_published_to_every_applicant,
+    the_demo_shows_the_2026_selection,
 );
 
 const PASSWORD: &str = "mot de passe du comité";
@@ -657,5 +658,31 @@ async fn shortlist_is_proposed_justified_locked_and_published_to_every_applicant
             "{action} audited: {audited:?}"
         );
     }
+    app.finish().await;
+}
+
+/// `kene demo` tells the whole 2026 story: eligibility decided, a preselection scored by five
+/// reviewers and closed, a published shortlist of 30; the audit chain holds.
+async fn the_demo_shows_the_2026_selection(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let login = kene::demo::seed(&app.state).await.expect("full demo");
+    let admin = app.client();
+    admin.login(&login.email, &login.password).await;
+    let page = admin.get(&format!("{BASE}/ranking")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text().contains(&fr("review-ranking-provisional")));
+    page.assert_contains("SDN26-STA-");
+    let public = app.client().get("/finalists/sdn-2026").await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert_eq!(app.count("shortlist_entries").await, 30);
+    let ineligible = app
+        .scalar_i64("SELECT CAST(COUNT(*) AS BIGINT) FROM applications WHERE status = 'ineligible'")
+        .await;
+    assert!(
+        ineligible > 0,
+        "the demo's dossiers from outside the AES are ineligible"
+    );
+    let report = kene::audit::verify(app.db()).await.expect("verify");
+    assert!(matches!(report, kene::audit::ChainCheck::Intact { .. }));
     app.finish().await;
 }

@@ -243,10 +243,12 @@ impl TestApp {
         self.base.join(path).expect("valid path").to_string()
     }
 
-    /// Seeds the demo data (2026 closed, 2027 open for 30 days from the clock's now) and
-    /// returns the admin's login and password.
+    /// Seeds the demo's calls (2026 closed and not yet reviewed, 2027 open for 30 days from
+    /// the clock's now) and returns the admin's login and password.
     pub async fn seed_demo(&self) -> (String, String) {
-        let login = kene::demo::seed(&self.state).await.expect("seed demo data");
+        let login = kene::demo::seed_with(&self.state, kene::demo::Scope::Calls)
+            .await
+            .expect("seed demo data");
         (login.email, login.password)
     }
 

@@ -1,0 +1,237 @@
+//! Demo data of the selection, for `kene demo`: the 2026 dossiers checked against the
+//! eligibility rules, a preselection committee of five that has scored every eligible dossier
+//! (closed round), and the published shortlist of finalists proposed from its ranking.
+
+use std::collections::BTreeSet;
+
+use super::admin::{round_ranking, RoundContext};
+use super::queries::{self, RoundStatus, SheetWrite};
+use super::rubric::Round;
+use super::shortlist::{self, Candidate};
+use crate::accounts::roles::{self, Role};
+use crate::accounts::users::{self, NewUser};
+use crate::applications::queries::{self as applications, ListFilter};
+use crate::audit;
+use crate::calls::queries as calls;
+use crate::domain::eligibility;
+use crate::domain::types::{Lang, Login};
+use crate::run_tx;
+use crate::web::state::AppState;
+
+const REVIEWERS: [(&str, &str); 5] = [
+    ("evaluatrice1@kene.demo", "Kadiatou Traoré"),
+    ("evaluateur2@kene.demo", "Ousmane Diarra"),
+    ("evaluatrice3@kene.demo", "Rokia Coulibaly"),
+    ("evaluateur4@kene.demo", "Boubacar Keïta"),
+    ("evaluateur5@kene.demo", "Issa Sangaré"),
+];
+
+/// Reviewers' points: a deterministic spread around each dossier's merit, with one harsh and
+/// one generous reviewer so that the normalisation has something to correct.
+fn points(reviewer: usize, dossier: i64, criterion: usize, max: u32) -> u32 {
+    let merit = (dossier * 37 + criterion as i64 * 11) % 7;
+    let bias = [-2i64, 0, 1, 0, 2][reviewer % 5];
+    let value = 3 + merit + bias + ((dossier + reviewer as i64) % 2);
+    u32::try_from(value.clamp(0, i64::from(max))).unwrap_or(0)
+}
+
+pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Result<()> {
+    let now = app.now_ms();
+    let edition = calls::editions(&app.db)
+        .await?
+        .into_iter()
+        .find(|e| e.id == edition_id)
+        .ok_or_else(|| anyhow::anyhow!("edition {edition_id} not found"))?;
+    let tracks = calls::tracks_of_edition(&app.db, edition_id).await?;
+
+    // Eligibility, as organisers decide it from the verdict of the rules.
+    let submitted = applications::list_for_edition(
+        &app.db,
+        edition_id,
+        &ListFilter {
+            status: Some("submitted".into()),
+            ..ListFilter::default()
+        },
+    )
+    .await?;
+    let mut tx = app.db.begin().await?;
+    for d in &submitted {
+        let Some(track) = tracks.iter().find(|t| t.id == d.track_id) else {
+            continue;
+        };
+        let form = calls::form_definition(&app.db, track.id, d.form_version).await?;
+        let answers = serde_json::from_str(&d.answers_json)?;
+        let verdict = eligibility::evaluate(&track.rules()?, &form, &answers, track.closing_date());
+        let reasons: Vec<String> = verdict
+            .failures
+            .iter()
+            .map(|f| f.reason.get(Lang::Fr).to_owned())
+            .collect();
+        let (status, reason) = if reasons.is_empty() {
+            ("eligible", None)
+        } else {
+            ("ineligible", Some(reasons.join(" ; ")))
+        };
+        applications::set_status(&mut tx, d.id, status, reason.as_deref(), now).await?;
+    }
+    tx.commit().await?;
+
+    // The committee: every reviewer sits on every track's panel.
+    let round = queries::ensure_round(&app.db, edition_id, Round::Preselection).await?;
+    let mut reviewer_ids = Vec::new();
+    for (email, name) in REVIEWERS {
+        let login = Login::parse(email).map_err(|e| anyhow::anyhow!("{}", e.message(Lang::En)))?;
+        let existing = users::find_by_login(&app.db, &login).await?;
+        let mut tx = app.db.begin().await?;
+        let id = match existing {
+            Some(u) => u.id,
+            None => {
+                users::insert(
+                    &mut tx,
+                    &NewUser {
+                        login: &login,
+                        display_name: name,
+                        password_hash: "!demo-account-without-password",
+                        locale: "fr",
+                        verified: true,
+                        is_admin: false,
+                    },
+                    now,
+                )
+                .await?
+            }
+        };
+        roles::grant_tx(&mut tx, id, edition_id, Role::Reviewer).await?;
+        for t in &tracks {
+            queries::add_panel_member(&mut tx, round.id, t.id, id).await?;
+        }
+        tx.commit().await?;
+        reviewer_ids.push(id);
+    }
+
+    let eligible = applications::list_for_edition(
+        &app.db,
+        edition_id,
+        &ListFilter {
+            status: Some("eligible".into()),
+            ..ListFilter::default()
+        },
+    )
+    .await?;
+    let rubric = round.round().default_rubric();
+    let mut tx = app.db.begin().await?;
+    queries::set_round_status(&mut tx, round.id, RoundStatus::Open, now).await?;
+    for t in &tracks {
+        let ids: Vec<i64> = eligible
+            .iter()
+            .filter(|d| d.track_id == t.id)
+            .map(|d| d.id)
+            .collect();
+        let assignment = super::assignment::assign(&ids, &reviewer_ids, 3, &BTreeSet::new(), &[]);
+        for (reviewer, dossier) in assignment.pairs {
+            queries::assign(&mut tx, round.id, dossier, reviewer, now).await?;
+            let index = reviewer_ids
+                .iter()
+                .position(|r| *r == reviewer)
+                .unwrap_or(0);
+            let points = rubric
+                .criteria()
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.bonus)
+                .map(|(i, c)| (c.key.clone(), points(index, dossier, i, c.max_points)))
+                .collect();
+            queries::save_sheet(
+                &mut tx,
+                &SheetWrite {
+                    round_id: round.id,
+                    application_id: dossier,
+                    reviewer_id: reviewer,
+                    points: &points,
+                    comments: &Default::default(),
+                    submit: true,
+                },
+                now,
+            )
+            .await?;
+            audit::append(
+                &mut tx,
+                &audit::Entry {
+                    actor_id: Some(reviewer),
+                    action: "review.score_submitted",
+                    object: &format!("application:{dossier}"),
+                    details: serde_json::json!({ "round_id": round.id, "points": points }),
+                },
+                now,
+            )
+            .await?;
+        }
+    }
+    queries::set_round_status(&mut tx, round.id, RoundStatus::Closed, now).await?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(admin_id),
+            action: "review.round_locked",
+            object: &format!("round:{}", round.id),
+            details: serde_json::json!({ "kind": round.kind }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+
+    // The shortlist, proposed from the ranking, locked and published.
+    let round = queries::round_by_id(&app.db, round.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("round vanished"))?;
+    let context = RoundContext {
+        edition,
+        round,
+        tracks,
+    };
+    let ranking = round_ranking(app, &context).await?;
+    let candidates: Vec<Candidate> = ranking
+        .ranked
+        .into_iter()
+        .flat_map(|(track, ranked)| {
+            ranked
+                .into_iter()
+                .map(move |r| Candidate { track, ranked: r })
+        })
+        .collect();
+    let chosen = shortlist::propose(&candidates, 30, &Default::default());
+    let mut tx = app.db.begin().await?;
+    let insert = "INSERT INTO shortlists (edition_id, size, status, locked_at, published_at) \
+                  VALUES ($1, 30, 'published', $2, $2) ON CONFLICT DO NOTHING";
+    run_tx!(&mut tx, |conn| sqlx::query(insert)
+        .bind(edition_id)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    let entry = "INSERT INTO shortlist_entries (edition_id, application_id, position, source) \
+                 VALUES ($1, $2, $3, 'proposed') ON CONFLICT DO NOTHING";
+    for (i, id) in chosen.iter().enumerate() {
+        run_tx!(&mut tx, |conn| sqlx::query(entry)
+            .bind(edition_id)
+            .bind(id)
+            .bind(i as i64 + 1)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(admin_id),
+            action: "shortlist.published",
+            object: &format!("edition:{}", context.edition.slug),
+            details: serde_json::json!({ "finalists": chosen }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
