@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calls;
 pub mod cli;
 pub mod clock;
+pub mod coaching;
 pub mod config;
 pub mod db;
 pub mod demo;

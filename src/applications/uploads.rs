@@ -306,7 +306,19 @@ pub async fn download(
         .ok_or(AppError::NotFound)?;
     let organiser = roles::has_role(&app.db, user.id, track.edition_id, Role::Organiser).await?;
     let owner = file.owner_id == user.id;
-    if !(organiser || (owner && !file.id_document)) {
+    let panel_member = match crate::review::access::panel_access(&app.db, user.id, application.id).await? {
+        Some(blind) => {
+            let form = crate::calls::queries::form_definition(&app.db, track.id, application.form_version).await?;
+            let personal = form
+                .sections
+                .iter()
+                .flat_map(|s| s.fields.iter())
+                .any(|f| f.key == file.field_key && f.personal);
+            crate::review::access::may_open_file(blind, file.id_document, personal)
+        }
+        None => false,
+    };
+    if !(organiser || (owner && !file.id_document) || panel_member) {
         return Err(AppError::NotFound);
     }
     if file.id_document {

@@ -1,0 +1,1050 @@
+//! Coaching pages: the organisers' sessions and invitations, the coach's sessions with
+//! attendance and notes, and the applicant's list of sessions. See the module docs for who
+//! sees what.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+
+use super::queries::{self, InviteeRow, SessionRow};
+use super::{Attendance, SessionForm};
+use crate::accounts::roles::{self, Role};
+use crate::accounts::sessions::SessionUser;
+use crate::accounts::users;
+use crate::applications::admin::organised_edition;
+use crate::audit;
+use crate::calls::queries::{self as calls, EditionRow};
+use crate::db::Tx;
+use crate::domain::types::Lang;
+use crate::i18n::{self, tr, tr_args};
+use crate::notifications::{self, Channel, NewMessage};
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FieldErrors;
+use crate::web::state::AppState;
+use crate::web::templates::{render, render_with_status};
+
+pub fn router() -> Router<AppState> {
+    const ADMIN: &str = "/admin/editions/{edition}/coaching";
+    Router::new()
+        .route(ADMIN, get(admin_sessions).post(create_session))
+        .route(&format!("{ADMIN}/{{session}}"), get(admin_session))
+        .route(&format!("{ADMIN}/{{session}}/invite"), post(invite))
+        .route(
+            &format!("{ADMIN}/{{session}}/attendance"),
+            post(admin_attendance),
+        )
+        .route("/coaching", get(coach_home))
+        .route("/coaching/{session}", get(coach_session))
+        .route("/coaching/{session}/attendance", post(coach_attendance))
+        .route("/coaching/{session}/note", post(coach_note))
+        .route("/applications/{id}/coaching", get(applicant_sessions))
+}
+
+fn lang_of(locale: &str) -> Lang {
+    Lang::parse(locale).unwrap_or_default()
+}
+
+fn edition_zone(edition: &EditionRow) -> TimeZone {
+    TimeZone::get(&edition.timezone).unwrap_or(TimeZone::UTC)
+}
+
+/// "27 janvier 2026 à 10:00" in the edition's zone.
+fn when(lang: Lang, at_ms: i64, tz: &TimeZone) -> String {
+    jiff::Timestamp::from_millisecond(at_ms)
+        .map(|t| i18n::format_instant(lang, t, tz))
+        .unwrap_or_default()
+}
+
+fn minutes(lang: Lang, n: i64) -> String {
+    tr_args(lang, "coaching-minutes", &[("n", n.to_string())])
+}
+
+fn edition_name(edition: &EditionRow, lang: Lang) -> String {
+    let event = if lang == Lang::En {
+        &edition.event_name_en
+    } else {
+        &edition.event_name_fr
+    };
+    format!("{event} {}", edition.year)
+}
+
+fn track_name(row: &InviteeRow, lang: Lang) -> String {
+    if lang == Lang::En {
+        row.track_name_en.clone()
+    } else {
+        row.track_name_fr.clone()
+    }
+}
+
+/// The e-mail address, else the phone number, of an account, with the channel to use.
+fn channel_of(email: Option<&str>, phone: Option<&str>) -> Option<(Channel, String)> {
+    match (email, phone) {
+        (Some(e), _) if !e.is_empty() => Some((Channel::Email, e.to_owned())),
+        (_, Some(p)) if !p.is_empty() => Some((Channel::Sms, p.to_owned())),
+        _ => None,
+    }
+}
+
+fn contact_line(email: Option<&str>, phone: Option<&str>) -> String {
+    [email, phone]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// A path of this site as a link for a message: absolute when the public URL is known.
+fn link(app: &AppState, path: &str) -> String {
+    match &app.config.public_url {
+        Some(base) => format!("{}{path}", base.trim_end_matches('/')),
+        None => path.to_owned(),
+    }
+}
+
+fn admin_base(edition: &EditionRow) -> String {
+    format!("/admin/editions/{}/coaching", edition.slug)
+}
+
+fn session_object(session_public_id: &str) -> String {
+    format!("coaching_session:{session_public_id}")
+}
+
+// ---------------------------------------------------------------------------------------
+// Organisers: sessions of an edition
+
+pub struct SessionLine {
+    pub url: String,
+    pub title: String,
+    pub when: String,
+    pub duration: String,
+    pub place: String,
+    pub coach: String,
+    pub invited: i64,
+    pub present: i64,
+    pub absent: i64,
+    pub excused: i64,
+    pub notes: i64,
+}
+
+#[derive(Template)]
+#[template(path = "coaching/admin_sessions.html")]
+pub struct AdminSessionsTemplate {
+    pub ctx: Ctx,
+    pub edition: String,
+    pub action: String,
+    pub shortlist: String,
+    pub shortlist_locked: bool,
+    pub zone_help: String,
+    pub sessions: Vec<SessionLine>,
+    pub form: SessionForm,
+    pub errors: FieldErrors,
+}
+
+async fn render_admin_sessions(
+    app: &AppState,
+    ctx: Ctx,
+    edition: &EditionRow,
+    form: SessionForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let tz = edition_zone(edition);
+    let base = admin_base(edition);
+    let locked = queries::shortlist_is_locked(
+        queries::shortlist_status(&app.db, edition.id)
+            .await?
+            .as_deref(),
+    );
+    let shortlist = if locked {
+        let n = crate::review::queries::finalists(&app.db, edition.id)
+            .await?
+            .len();
+        tr_args(lang, "coaching-shortlist-locked", &[("n", n.to_string())])
+    } else {
+        tr(lang, "coaching-shortlist-not-locked")
+    };
+    let sessions = queries::sessions_of_edition(&app.db, edition.id)
+        .await?
+        .into_iter()
+        .map(|s| SessionLine {
+            url: format!("{base}/{}", s.public_id),
+            when: when(lang, s.starts_at, &tz),
+            duration: minutes(lang, s.duration_minutes),
+            title: s.title,
+            place: s.place,
+            coach: s.coach_name,
+            invited: s.invited,
+            present: s.present,
+            absent: s.absent,
+            excused: s.excused,
+            notes: s.notes,
+        })
+        .collect();
+    render_with_status(
+        status,
+        &AdminSessionsTemplate {
+            edition: edition_name(edition, lang),
+            action: base,
+            shortlist,
+            shortlist_locked: locked,
+            zone_help: tr_args(
+                lang,
+                "coaching-zone-help",
+                &[("zone", edition.timezone.clone())],
+            ),
+            sessions,
+            form,
+            errors,
+            ctx,
+        },
+    )
+}
+
+async fn admin_sessions(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(edition): Path<String>,
+) -> AppResult<Response> {
+    let edition = organised_edition(&app, &user, &edition).await?;
+    render_admin_sessions(
+        &app,
+        ctx,
+        &edition,
+        SessionForm::blank(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn create_session(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(edition): Path<String>,
+    form: CsrfForm<SessionForm>,
+) -> AppResult<Response> {
+    let edition = organised_edition(&app, &user, &edition).await?;
+    let lang = ctx.lang;
+    let typed = form.value;
+    let tz = edition_zone(&edition);
+    let now = app.now_ms();
+    let parsed = super::parse_session(&typed, &tz, now, lang);
+    // The coach's account is looked up even when another field is wrong, so every message
+    // shows at once.
+    let login = crate::domain::types::Login::parse(typed.coach.trim()).ok();
+    let coach = match &login {
+        Some(login) => users::find_by_login(&app.db, login)
+            .await?
+            .filter(|u| u.verified_at.is_some()),
+        None => None,
+    };
+    let mut errors = match &parsed {
+        Ok(_) => FieldErrors::default(),
+        Err(errors) => errors.clone(),
+    };
+    if login.is_some() && coach.is_none() {
+        errors.add("coach", tr(lang, "coaching-unknown-coach"));
+    }
+    let (Ok(session), Some(coach), true) = (parsed, coach, errors.is_empty()) else {
+        return render_admin_sessions(
+            &app,
+            ctx,
+            &edition,
+            typed,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let mut tx = app.db.begin().await?;
+    let (session_id, public_id) = queries::insert_session(
+        &mut tx,
+        &queries::NewSession {
+            edition_id: edition.id,
+            title: &session.title,
+            starts_at: session.starts_at,
+            duration_minutes: session.duration_minutes,
+            place: &session.place,
+            coach_id: coach.id,
+            created_by: user.id,
+        },
+        now,
+    )
+    .await?;
+    roles::grant_tx(&mut tx, coach.id, edition.id, Role::Coach).await?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "coaching.session_created",
+            object: &session_object(&public_id),
+            details: serde_json::json!({
+                "edition": edition.slug, "title": session.title,
+                "starts_at": session.starts_at, "duration_minutes": session.duration_minutes,
+                "place": session.place, "coach_id": coach.id,
+            }),
+        },
+        now,
+    )
+    .await?;
+    // The coach learns of the session (and where to find it) by e-mail or SMS.
+    if let Some((channel, recipient)) = channel_of(coach.email.as_deref(), coach.phone.as_deref()) {
+        let coach_lang = lang_of(&coach.locale);
+        let args = [
+            ("title", session.title.clone()),
+            ("when", when(coach_lang, session.starts_at, &tz)),
+            ("zone", edition.timezone.clone()),
+            ("place", session.place.clone()),
+            ("link", link(&app, &format!("/coaching/{public_id}"))),
+        ];
+        notifications::enqueue(
+            &mut tx,
+            &NewMessage {
+                idempotency_key: format!("coaching-coach:{session_id}:{}", coach.id),
+                channel,
+                recipient,
+                subject: tr_args(coach_lang, "coaching-coach-subject", &args),
+                body: tr_args(coach_lang, "coaching-coach-body", &args),
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to(&format!("{}/{public_id}", admin_base(&edition))).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Organisers: one session, invitations, attendance
+
+pub struct AttendanceOption {
+    pub value: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn attendance_options(current: Option<Attendance>, lang: Lang) -> Vec<AttendanceOption> {
+    Attendance::ALL
+        .into_iter()
+        .map(|a| AttendanceOption {
+            value: a.as_str(),
+            label: Attendance::label(Some(a), lang),
+            selected: current == Some(a),
+        })
+        .collect()
+}
+
+/// An invited finalist as organisers and the coach see them.
+pub struct InviteeView {
+    pub public_id: String,
+    pub reference: String,
+    pub title: String,
+    pub track: String,
+    pub applicant: String,
+    pub contact: String,
+    pub attendance: String,
+    pub options: Vec<AttendanceOption>,
+    /// Organisers: every author's note. The coach: empty (their own note is in `note`).
+    pub notes: Vec<(String, String)>,
+    /// The coach's own note, or what they just typed.
+    pub note: String,
+    /// Form field id of the note (errors are shown next to it).
+    pub note_field: String,
+}
+
+fn invitee_view(row: &InviteeRow, lang: Lang) -> InviteeView {
+    InviteeView {
+        public_id: row.public_id.clone(),
+        reference: row.reference.clone().unwrap_or_default(),
+        title: row.title.clone(),
+        track: track_name(row, lang),
+        applicant: row.applicant_name.clone(),
+        contact: contact_line(
+            row.applicant_email.as_deref(),
+            row.applicant_phone.as_deref(),
+        ),
+        attendance: Attendance::label(row.attendance(), lang),
+        options: attendance_options(row.attendance(), lang),
+        notes: Vec::new(),
+        note: String::new(),
+        note_field: format!("note-{}", row.public_id),
+    }
+}
+
+pub struct FinalistChoice {
+    pub public_id: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+pub struct TrackChoice {
+    pub id: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "coaching/admin_session.html")]
+pub struct AdminSessionTemplate {
+    pub ctx: Ctx,
+    pub back: String,
+    pub base: String,
+    pub edition: String,
+    pub title: String,
+    pub when: String,
+    pub duration: String,
+    pub place: String,
+    pub coach: String,
+    pub shortlist_locked: bool,
+    pub invitees: Vec<InviteeView>,
+    pub choices: Vec<FinalistChoice>,
+    pub tracks: Vec<TrackChoice>,
+    pub errors: FieldErrors,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct InviteForm {
+    #[serde(default)]
+    pub track: String,
+}
+
+async fn organised_session(
+    app: &AppState,
+    user: &SessionUser,
+    edition: &str,
+    session: &str,
+) -> AppResult<(EditionRow, SessionRow)> {
+    let edition = organised_edition(app, user, edition).await?;
+    let session = queries::session_of_edition(&app.db, edition.id, session)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((edition, session))
+}
+
+async fn render_admin_session(
+    app: &AppState,
+    ctx: Ctx,
+    edition: &EditionRow,
+    session: &SessionRow,
+    typed: (InviteForm, BTreeSet<String>),
+    errors: FieldErrors,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let tz = session.time_zone();
+    let rows = queries::invitees(&app.db, session.id).await?;
+    let mut notes: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
+    for n in queries::notes_of_session(&app.db, session.id).await? {
+        notes
+            .entry(n.application_id)
+            .or_default()
+            .push((n.author_name, n.body));
+    }
+    let invited: BTreeSet<i64> = rows.iter().map(|r| r.application_id).collect();
+    let invitees = rows
+        .iter()
+        .map(|r| InviteeView {
+            notes: notes.remove(&r.application_id).unwrap_or_default(),
+            ..invitee_view(r, lang)
+        })
+        .collect();
+    let locked = queries::shortlist_is_locked(
+        queries::shortlist_status(&app.db, edition.id)
+            .await?
+            .as_deref(),
+    );
+    let finalists = if locked {
+        crate::review::queries::finalists(&app.db, edition.id).await?
+    } else {
+        Vec::new()
+    };
+    let tracks_of_edition = calls::tracks_of_edition(&app.db, edition.id).await?;
+    let track_names: BTreeMap<i64, String> = tracks_of_edition
+        .iter()
+        .map(|t| {
+            (
+                t.id,
+                if lang == Lang::En {
+                    t.name_en.clone()
+                } else {
+                    t.name_fr.clone()
+                },
+            )
+        })
+        .collect();
+    let (form, checked) = typed;
+    let choices = finalists
+        .iter()
+        .filter(|f| !invited.contains(&f.id))
+        .map(|f| FinalistChoice {
+            label: format!(
+                "{} — {} ({})",
+                f.reference.clone().unwrap_or_default(),
+                f.title,
+                track_names.get(&f.track_id).cloned().unwrap_or_default()
+            ),
+            checked: checked.contains(&f.public_id),
+            public_id: f.public_id.clone(),
+        })
+        .collect();
+    let tracks = tracks_of_edition
+        .iter()
+        .filter(|t| finalists.iter().any(|f| f.track_id == t.id))
+        .map(|t| TrackChoice {
+            id: t.id.to_string(),
+            name: track_names.get(&t.id).cloned().unwrap_or_default(),
+            selected: form.track == t.id.to_string(),
+        })
+        .collect();
+    render_with_status(
+        status,
+        &AdminSessionTemplate {
+            back: admin_base(edition),
+            base: format!("{}/{}", admin_base(edition), session.public_id),
+            edition: edition_name(edition, lang),
+            title: session.title.clone(),
+            when: when(lang, session.starts_at, &tz),
+            duration: minutes(lang, session.duration_minutes),
+            place: session.place.clone(),
+            coach: format!("{} ({})", session.coach_name, session.coach_login()),
+            shortlist_locked: locked,
+            invitees,
+            choices,
+            tracks,
+            errors,
+            ctx,
+        },
+    )
+}
+
+async fn admin_session(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((edition, session)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
+    render_admin_session(
+        &app,
+        ctx,
+        &edition,
+        &session,
+        (InviteForm::default(), BTreeSet::new()),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn invite(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((edition, session)): Path<(String, String)>,
+    form: CsrfForm<InviteForm>,
+) -> AppResult<Response> {
+    let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
+    let lang = ctx.lang;
+    let chosen: BTreeSet<String> = form
+        .pairs
+        .iter()
+        .filter(|(k, v)| k == "application" && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_owned())
+        .collect();
+    let typed = form.value;
+    let status = queries::shortlist_status(&app.db, edition.id).await?;
+    if !queries::shortlist_is_locked(status.as_deref()) {
+        let mut errors = FieldErrors::default();
+        errors.add("invite", tr(lang, "coaching-shortlist-not-locked"));
+        let typed = (typed, chosen);
+        return render_admin_session(
+            &app,
+            ctx,
+            &edition,
+            &session,
+            typed,
+            errors,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    let finalists = crate::review::queries::finalists(&app.db, edition.id).await?;
+    let mut selected: Vec<&crate::applications::queries::ListedApplication> = Vec::new();
+    let mut errors = FieldErrors::default();
+    if !typed.track.trim().is_empty() {
+        match typed.track.trim().parse::<i64>() {
+            Ok(track) if finalists.iter().any(|f| f.track_id == track) => {
+                selected.extend(finalists.iter().filter(|f| f.track_id == track));
+            }
+            _ => errors.add("invite_track", tr(lang, "coaching-no-finalist-in-track")),
+        }
+    }
+    for public_id in &chosen {
+        match finalists.iter().find(|f| &f.public_id == public_id) {
+            Some(f) => selected.push(f),
+            None => errors.add("invite", tr(lang, "coaching-not-a-finalist")),
+        }
+    }
+    if errors.is_empty() && selected.is_empty() {
+        errors.add("invite", tr(lang, "coaching-choose-finalists"));
+    }
+    if !errors.is_empty() {
+        let typed = (typed, chosen);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return render_admin_session(&app, ctx, &edition, &session, typed, errors, status).await;
+    }
+    let contacts: BTreeMap<i64, queries::ApplicantContact> =
+        queries::applicant_contacts(&app.db, edition.id)
+            .await?
+            .into_iter()
+            .map(|c| (c.application_id, c))
+            .collect();
+    let tz = session.time_zone();
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let mut invited = Vec::new();
+    let mut seen = BTreeSet::new();
+    for f in selected {
+        if !seen.insert(f.id) {
+            continue;
+        }
+        if !queries::invite(&mut tx, session.id, f.id, user.id, now).await? {
+            continue; // already invited: no second message
+        }
+        invited.push(f.reference.clone().unwrap_or_default());
+        if let Some(contact) = contacts.get(&f.id) {
+            notify_invitation(&app, &mut tx, &edition, &session, contact, &tz, now).await?;
+        }
+    }
+    if !invited.is_empty() {
+        audit::append(
+            &mut tx,
+            &audit::Entry {
+                actor_id: Some(user.id),
+                action: "coaching.invited",
+                object: &session_object(&session.public_id),
+                details: serde_json::json!({ "references": invited }),
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to(&format!("{}/{}", admin_base(&edition), session.public_id)).into_response())
+}
+
+/// Queues the invitation for the applicant, in their language, by e-mail or SMS depending on
+/// the login of their account. One message per session and dossier (idempotency key).
+async fn notify_invitation(
+    app: &AppState,
+    tx: &mut Tx,
+    edition: &EditionRow,
+    session: &SessionRow,
+    contact: &queries::ApplicantContact,
+    tz: &TimeZone,
+    now: i64,
+) -> AppResult<()> {
+    let Some((channel, recipient)) = channel_of(contact.email.as_deref(), contact.phone.as_deref())
+    else {
+        return Ok(());
+    };
+    let lang = lang_of(&contact.locale);
+    let args = [
+        ("reference", contact.reference.clone().unwrap_or_default()),
+        ("title", session.title.clone()),
+        ("when", when(lang, session.starts_at, tz)),
+        ("zone", edition.timezone.clone()),
+        ("minutes", session.duration_minutes.to_string()),
+        ("place", session.place.clone()),
+        ("coach", session.coach_name.clone()),
+        (
+            "link",
+            link(
+                app,
+                &format!("/applications/{}/coaching", contact.public_id),
+            ),
+        ),
+    ];
+    notifications::enqueue(
+        tx,
+        &NewMessage {
+            idempotency_key: format!(
+                "coaching-invitation:{}:{}",
+                session.id, contact.application_id
+            ),
+            channel,
+            recipient,
+            subject: tr_args(lang, "coaching-invite-subject", &args),
+            body: tr_args(lang, "coaching-invite-body", &args),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct AttendanceForm {
+    #[serde(default)]
+    pub application: String,
+    #[serde(default)]
+    pub attendance: String,
+}
+
+/// Records attendance (coach or organiser): 404 for a dossier not invited to the session.
+async fn record_attendance(
+    app: &AppState,
+    user: &SessionUser,
+    session: &SessionRow,
+    form: &AttendanceForm,
+) -> AppResult<String> {
+    let value = Attendance::parse(&form.attendance)
+        .ok_or(AppError::BadRequest("coaching-bad-attendance"))?;
+    let invitee = queries::invitees(&app.db, session.id)
+        .await?
+        .into_iter()
+        .find(|r| r.public_id == form.application.trim())
+        .ok_or(AppError::NotFound)?;
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let Some(previous) = queries::set_attendance(
+        &mut tx,
+        session.id,
+        invitee.application_id,
+        value,
+        user.id,
+        now,
+    )
+    .await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    if previous.as_deref() != Some(value.as_str()) {
+        audit::append(
+            &mut tx,
+            &audit::Entry {
+                actor_id: Some(user.id),
+                action: "coaching.attendance_recorded",
+                object: &session_object(&session.public_id),
+                details: serde_json::json!({
+                    "reference": invitee.reference, "attendance": value.as_str(),
+                    "previous": previous,
+                }),
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(invitee.public_id)
+}
+
+async fn admin_attendance(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path((edition, session)): Path<(String, String)>,
+    form: CsrfForm<AttendanceForm>,
+) -> AppResult<Response> {
+    let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
+    let anchor = record_attendance(&app, &user, &session, &form.value).await?;
+    Ok(Redirect::to(&format!(
+        "{}/{}#f-{anchor}",
+        admin_base(&edition),
+        session.public_id
+    ))
+    .into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Coaches
+
+pub struct CoachSessionLine {
+    pub url: String,
+    pub title: String,
+    pub when: String,
+    pub duration: String,
+    pub place: String,
+    pub edition: i64,
+}
+
+#[derive(Template)]
+#[template(path = "coaching/coach_sessions.html")]
+pub struct CoachSessionsTemplate {
+    pub ctx: Ctx,
+    pub sessions: Vec<CoachSessionLine>,
+}
+
+async fn coach_home(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+) -> AppResult<Response> {
+    let rows = queries::sessions_of_coach(&app.db, user.id).await?;
+    if rows.is_empty() && !queries::is_coach_anywhere(&app.db, user.id).await? {
+        return Err(AppError::NotFound);
+    }
+    let lang = ctx.lang;
+    let sessions = rows
+        .into_iter()
+        .map(|s| CoachSessionLine {
+            url: format!("/coaching/{}", s.public_id),
+            when: when(lang, s.starts_at, &s.time_zone()),
+            duration: minutes(lang, s.duration_minutes),
+            edition: s.edition_year,
+            title: s.title,
+            place: s.place,
+        })
+        .collect();
+    render(&CoachSessionsTemplate { ctx, sessions })
+}
+
+#[derive(Template)]
+#[template(path = "coaching/coach_session.html")]
+pub struct CoachSessionTemplate {
+    pub ctx: Ctx,
+    pub base: String,
+    pub title: String,
+    pub when: String,
+    pub duration: String,
+    pub place: String,
+    pub invitees: Vec<InviteeView>,
+    pub errors: FieldErrors,
+}
+
+async fn coached_session(
+    app: &AppState,
+    user: &SessionUser,
+    session: &str,
+) -> AppResult<SessionRow> {
+    queries::session_of_coach(&app.db, user.id, session)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn render_coach_session(
+    app: &AppState,
+    ctx: Ctx,
+    user: &SessionUser,
+    session: &SessionRow,
+    typed: Option<(String, String)>,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let mine: BTreeMap<i64, String> = queries::notes_by_author(&app.db, session.id, user.id)
+        .await?
+        .into_iter()
+        .map(|n| (n.application_id, n.body))
+        .collect();
+    let invitees = queries::invitees(&app.db, session.id)
+        .await?
+        .iter()
+        .map(|r| {
+            let note = match &typed {
+                Some((public_id, text)) if *public_id == r.public_id => text.clone(),
+                _ => mine.get(&r.application_id).cloned().unwrap_or_default(),
+            };
+            InviteeView {
+                note,
+                ..invitee_view(r, lang)
+            }
+        })
+        .collect();
+    render_with_status(
+        status,
+        &CoachSessionTemplate {
+            base: format!("/coaching/{}", session.public_id),
+            title: session.title.clone(),
+            when: when(lang, session.starts_at, &session.time_zone()),
+            duration: minutes(lang, session.duration_minutes),
+            place: session.place.clone(),
+            invitees,
+            errors,
+            ctx,
+        },
+    )
+}
+
+async fn coach_session(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(session): Path<String>,
+) -> AppResult<Response> {
+    let session = coached_session(&app, &user, &session).await?;
+    render_coach_session(
+        &app,
+        ctx,
+        &user,
+        &session,
+        None,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn coach_attendance(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(session): Path<String>,
+    form: CsrfForm<AttendanceForm>,
+) -> AppResult<Response> {
+    let session = coached_session(&app, &user, &session).await?;
+    let anchor = record_attendance(&app, &user, &session, &form.value).await?;
+    Ok(Redirect::to(&format!("/coaching/{}#f-{anchor}", session.public_id)).into_response())
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct NoteForm {
+    #[serde(default)]
+    pub application: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+async fn coach_note(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(session): Path<String>,
+    form: CsrfForm<NoteForm>,
+) -> AppResult<Response> {
+    let session = coached_session(&app, &user, &session).await?;
+    let typed = form.value;
+    let invitee = queries::invitees(&app.db, session.id)
+        .await?
+        .into_iter()
+        .find(|r| r.public_id == typed.application.trim())
+        .ok_or(AppError::NotFound)?;
+    let note = match super::parse_note(&typed.note, ctx.lang) {
+        Ok(note) => note,
+        Err(message) => {
+            let mut errors = FieldErrors::default();
+            errors.add(format!("note-{}", invitee.public_id), message);
+            return render_coach_session(
+                &app,
+                ctx,
+                &user,
+                &session,
+                Some((invitee.public_id, typed.note)),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    if !queries::save_note(
+        &mut tx,
+        session.id,
+        invitee.application_id,
+        user.id,
+        &note,
+        now,
+    )
+    .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    // The note's text stays out of the audit log, which other organisers' tools may show.
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "coaching.note_saved",
+            object: &session_object(&session.public_id),
+            details: serde_json::json!({
+                "reference": invitee.reference, "chars": note.chars().count(),
+            }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/coaching/{}#f-{}",
+        session.public_id, invitee.public_id
+    ))
+    .into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Applicants
+
+pub struct ApplicantSession {
+    pub title: String,
+    pub when: String,
+    pub duration: String,
+    pub place: String,
+    /// The place as a link, for an online session.
+    pub place_url: Option<String>,
+    pub coach: String,
+}
+
+fn as_link(place: &str) -> Option<String> {
+    let place = place.trim();
+    let is_link = (place.starts_with("https://") || place.starts_with("http://"))
+        && !place.contains(char::is_whitespace);
+    is_link.then(|| place.to_owned())
+}
+
+#[derive(Template)]
+#[template(path = "coaching/applicant.html")]
+pub struct ApplicantTemplate {
+    pub ctx: Ctx,
+    pub back: String,
+    pub project: String,
+    pub reference: String,
+    pub sessions: Vec<ApplicantSession>,
+}
+
+/// The sessions the applicant's own dossier is invited to; someone else's dossier is 404.
+async fn applicant_sessions(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let row = crate::applications::queries::find_owned(&app.db, &id, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let lang = ctx.lang;
+    let sessions = queries::invitations_of_application(&app.db, row.id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let tz = TimeZone::get(&s.timezone).unwrap_or(TimeZone::UTC);
+            ApplicantSession {
+                when: when(lang, s.starts_at, &tz),
+                duration: minutes(lang, s.duration_minutes),
+                title: s.title,
+                place_url: as_link(&s.place),
+                place: s.place,
+                coach: s.coach_name,
+            }
+        })
+        .collect();
+    render(&ApplicantTemplate {
+        back: format!("/applications/{}", row.public_id),
+        project: row.title.clone(),
+        reference: row.reference.clone().unwrap_or_default(),
+        sessions,
+        ctx,
+    })
+}
