@@ -24,3 +24,33 @@
   });
   form.addEventListener("submit", function () { localStorage.removeItem(key); });
 })();
+
+// Jury: running pitch timers count the seconds from the server's start instant; the
+// progress page reloads itself; certificates get a print button.
+(function () {
+  "use strict";
+  var timers = document.querySelectorAll("[data-timer-since]");
+  if (timers.length) {
+    var loaded = Date.now();
+    var tick = function () {
+      Array.prototype.forEach.call(timers, function (el) {
+        var since = Number(el.getAttribute("data-timer-since"));
+        var now = Number(el.getAttribute("data-now")) + (Date.now() - loaded);
+        var s = Math.max(0, Math.floor((now - since) / 1000));
+        el.textContent = Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
+      });
+    };
+    tick();
+    setInterval(tick, 1000);
+  }
+  var refresh = document.querySelector("[data-refresh]");
+  if (refresh) {
+    var secs = Number(refresh.getAttribute("data-refresh"));
+    if (secs > 0) setTimeout(function () { location.reload(); }, secs * 1000);
+  }
+  var print = document.querySelector("[data-print]");
+  if (print && window.print) {
+    print.hidden = false;
+    print.addEventListener("click", function () { window.print(); });
+  }
+})();

@@ -306,9 +306,13 @@ pub async fn download(
         .ok_or(AppError::NotFound)?;
     let organiser = roles::has_role(&app.db, user.id, track.edition_id, Role::Organiser).await?;
     let owner = file.owner_id == user.id;
-    let panel_member = match crate::review::access::panel_access(&app.db, user.id, application.id).await? {
+    let panel_member = match crate::review::access::panel_access(&app.db, user.id, application.id)
+        .await?
+    {
         Some(blind) => {
-            let form = crate::calls::queries::form_definition(&app.db, track.id, application.form_version).await?;
+            let form =
+                crate::calls::queries::form_definition(&app.db, track.id, application.form_version)
+                    .await?;
             let personal = form
                 .sections
                 .iter()

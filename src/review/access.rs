@@ -3,6 +3,8 @@
 //! the form marks personal.
 
 use crate::db::{Db, DbResult};
+use crate::domain::form::{Answer, Answers, FieldKind, FormDefinition};
+use crate::domain::types::Lang;
 use crate::run;
 
 /// Whether `user_id` reviews or judges `application_id` in a round that has started, and
@@ -25,6 +27,39 @@ pub async fn panel_access(db: &Db, user_id: i64, application_id: i64) -> DbResul
 /// A file a panel member may open: not an ID document, and not personal in a blind round.
 pub fn may_open_file(blind: bool, id_document: bool, personal_field: bool) -> bool {
     !id_document && (!blind || !personal_field)
+}
+
+/// A file of the dossier a panel member may open: its field's label, its URL, its name.
+pub struct OpenableFile {
+    pub label: String,
+    pub url: String,
+    pub name: String,
+}
+
+/// The dossier's files a panel member may open (see [`may_open_file`]).
+pub fn openable_files(
+    form: &FormDefinition,
+    answers: &Answers,
+    blind: bool,
+    lang: Lang,
+) -> Vec<OpenableFile> {
+    form.sections
+        .iter()
+        .flat_map(|s| s.fields.iter())
+        .filter_map(|f| {
+            let FieldKind::File { id_document, .. } = f.kind else {
+                return None;
+            };
+            let Some(Answer::File { file_id, name }) = answers.0.get(&f.key) else {
+                return None;
+            };
+            may_open_file(blind, id_document, f.personal).then(|| OpenableFile {
+                label: f.label.get(lang).to_owned(),
+                url: format!("/files/{file_id}"),
+                name: name.clone(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -54,13 +54,10 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{BASE}/scores.xlsx"), get(scores_xlsx))
 }
 
-/// The preselection is scored by the committee on the eligible dossiers. The final round
-/// needs the shortlist, which is not built yet: its URLs answer 404 until then.
+/// The preselection is scored by the committee on the eligible dossiers; the final by the
+/// jury on the finalists of the locked shortlist.
 fn parse_round(s: &str) -> AppResult<Round> {
-    match Round::parse(s) {
-        Some(Round::Preselection) => Ok(Round::Preselection),
-        _ => Err(AppError::NotFound),
-    }
+    Round::parse(s).ok_or(AppError::NotFound)
 }
 
 pub struct RoundContext {
@@ -98,8 +95,12 @@ fn track_name(t: &TrackRow, lang: Lang) -> String {
     }
 }
 
-/// The dossiers a round scores: for the preselection, those declared eligible.
+/// The dossiers a round scores: for the preselection, those declared eligible; for the
+/// final, the finalists (none until the shortlist is locked).
 async fn round_dossiers(app: &AppState, c: &RoundContext) -> AppResult<Vec<ListedApplication>> {
+    if c.round.round() == Round::Final {
+        return Ok(queries::finalists(&app.db, c.edition.id).await?);
+    }
     let filter = ListFilter {
         status: Some("eligible".into()),
         ..ListFilter::default()
@@ -145,6 +146,8 @@ pub struct RoundTemplate {
     pub is_setup: bool,
     pub is_open: bool,
     pub is_closed: bool,
+    /// "eligible dossiers" in the preselection, "finalists" in the final.
+    pub dossiers_label: &'static str,
     pub settings: SettingsForm,
     pub tracks: Vec<TrackPanel>,
     pub assigned: i64,
@@ -258,13 +261,19 @@ async fn render_round(
             reviewers: by_dossier.get(&d.id).cloned().unwrap_or_default(),
         })
         .collect();
+    // In the final, a finalist expects every juror of its track.
+    let expected = |track_id: i64| match c.round.round() {
+        Round::Final => panel.iter().filter(|m| m.track_id == track_id).count(),
+        Round::Preselection => k,
+    };
     let short = if pairs.is_empty() {
         Vec::new()
     } else {
         lines
             .iter()
-            .filter(|l| l.reviewers.len() < k)
-            .map(|l| l.reference.clone())
+            .zip(&dossiers)
+            .filter(|(l, d)| l.reviewers.len() < expected(d.track_id))
+            .map(|(l, _)| l.reference.clone())
             .collect()
     };
     let references: BTreeMap<i64, String> = dossiers
@@ -308,6 +317,10 @@ async fn render_round(
             is_setup: c.round.status() == RoundStatus::Setup,
             is_open: c.round.status() == RoundStatus::Open,
             is_closed: c.round.status() == RoundStatus::Closed,
+            dossiers_label: match c.round.round() {
+                Round::Preselection => "review-eligible-dossiers",
+                Round::Final => "review-finalist-dossiers",
+            },
             settings,
             tracks,
             assigned,
@@ -632,6 +645,16 @@ async fn auto_assign(
         };
         return render_round(&app, ctx, &c, state, StatusCode::CONFLICT).await;
     }
+    let is_final = c.round.round() == Round::Final;
+    if is_final && !super::jury::shortlist_locked(&app.db, c.edition.id).await? {
+        let mut errors = FieldErrors::default();
+        errors.add("assign", tr(ctx.lang, "jury-shortlist-not-locked"));
+        let state = PageState {
+            errors,
+            ..PageState::default()
+        };
+        return render_round(&app, ctx, &c, state, StatusCode::CONFLICT).await;
+    }
     let dossiers = round_dossiers(&app, &c).await?;
     let panel = queries::panel(&app.db, c.round.id).await?;
     let conflicts: BTreeSet<(i64, i64)> = queries::conflicts_of_edition(&app.db, c.edition.id)
@@ -657,6 +680,8 @@ async fn auto_assign(
             .filter(|m| m.track_id == track.id)
             .map(|m| m.user_id)
             .collect();
+        // In the final every juror of the track scores every finalist of the track.
+        let k = if is_final { reviewers.len() } else { k };
         let result = assignment::assign(&ids, &reviewers, k, &conflicts, &existing);
         for (reviewer, dossier) in &result.pairs {
             if queries::assign(&mut tx, c.round.id, *dossier, *reviewer, now).await? {
@@ -847,6 +872,19 @@ async fn change_status(
         "closed" => RoundStatus::Closed,
         _ => return Err(AppError::BadRequest("review-bad-status")),
     };
+    // The jury scores the finalists: no final before the shortlist is locked.
+    if c.round.round() == Round::Final
+        && target == RoundStatus::Open
+        && !super::jury::shortlist_locked(&app.db, c.edition.id).await?
+    {
+        let mut errors = FieldErrors::default();
+        errors.add("status", tr(ctx.lang, "jury-shortlist-not-locked"));
+        let state = PageState {
+            errors,
+            ..PageState::default()
+        };
+        return render_round(&app, ctx, &c, state, StatusCode::CONFLICT).await;
+    }
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
     let current = queries::round_tx(&mut tx, c.round.id).await?.status();
@@ -957,7 +995,12 @@ pub async fn round_ranking(app: &AppState, c: &RoundContext) -> AppResult<RoundR
             points,
         });
     }
-    let min_sheets = usize::try_from(c.round.min_sheets).unwrap_or(5);
+    // The final is a plain weighted mean: every juror scores every finalist, nobody is
+    // rescaled.
+    let min_sheets = match c.round.round() {
+        Round::Final => usize::MAX,
+        Round::Preselection => usize::try_from(c.round.min_sheets).unwrap_or(5),
+    };
     let normalised = ranking::normalise(&totals, min_sheets);
     let submitted_at: BTreeMap<i64, i64> = dossiers
         .iter()
@@ -1098,6 +1141,7 @@ pub struct RankingTemplate {
     pub base: String,
     pub title: String,
     pub closed: bool,
+    pub is_final: bool,
     pub round_mean: String,
     pub round_sd: String,
     pub min_sheets: usize,
@@ -1140,6 +1184,7 @@ async fn ranking_page(
             c.edition.year
         ),
         closed: c.round.status() == RoundStatus::Closed,
+        is_final: c.round.round() == Round::Final,
         round_mean: format_score(data.normalised.round.mean),
         round_sd: format_score(data.normalised.round.sd),
         min_sheets: data.normalised.min_sheets,

@@ -80,27 +80,8 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
     let round = queries::ensure_round(&app.db, edition_id, Round::Preselection).await?;
     let mut reviewer_ids = Vec::new();
     for (email, name) in REVIEWERS {
-        let login = Login::parse(email).map_err(|e| anyhow::anyhow!("{}", e.message(Lang::En)))?;
-        let existing = users::find_by_login(&app.db, &login).await?;
+        let id = demo_account(app, email, name, now).await?;
         let mut tx = app.db.begin().await?;
-        let id = match existing {
-            Some(u) => u.id,
-            None => {
-                users::insert(
-                    &mut tx,
-                    &NewUser {
-                        login: &login,
-                        display_name: name,
-                        password_hash: "!demo-account-without-password",
-                        locale: "fr",
-                        verified: true,
-                        is_admin: false,
-                    },
-                    now,
-                )
-                .await?
-            }
-        };
         roles::grant_tx(&mut tx, id, edition_id, Role::Reviewer).await?;
         for t in &tracks {
             queries::add_panel_member(&mut tx, round.id, t.id, id).await?;
@@ -230,6 +211,179 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
             details: serde_json::json!({ "finalists": chosen }),
         },
         now,
+    )
+    .await?;
+    tx.commit().await?;
+    seed_final(app, &context, admin_id).await
+}
+
+const JURORS: [(&str, &str); 3] = [
+    ("jure1@kene.demo", "Aïssata Maïga"),
+    ("jure2@kene.demo", "Moussa Cissé"),
+    ("jure3@kene.demo", "Salimata Touré"),
+];
+
+/// Creates (or finds) a demo account without a usable password.
+async fn demo_account(app: &AppState, email: &str, name: &str, now: i64) -> anyhow::Result<i64> {
+    let login = Login::parse(email).map_err(|e| anyhow::anyhow!("{}", e.message(Lang::En)))?;
+    if let Some(user) = users::find_by_login(&app.db, &login).await? {
+        return Ok(user.id);
+    }
+    let mut tx = app.db.begin().await?;
+    let id = users::insert(
+        &mut tx,
+        &NewUser {
+            login: &login,
+            display_name: name,
+            password_hash: "!demo-account-without-password",
+            locale: "fr",
+            verified: true,
+            is_admin: false,
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The final on 30 January 2026 at the CICB: every finalist pitches (the organisers' timer
+/// measured each presentation), three jurors score every finalist of every category, the round
+/// is closed, and the results are published with the audit chain head.
+async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> anyhow::Result<()> {
+    let now = app.now_ms();
+    let edition = &context.edition;
+    let round = queries::ensure_round(&app.db, edition.id, Round::Final).await?;
+    let mut jurors = Vec::new();
+    for (email, name) in JURORS {
+        jurors.push(demo_account(app, email, name, now).await?);
+    }
+    let finalists = queries::finalists(&app.db, edition.id).await?;
+    let rubric = Round::Final.default_rubric();
+    let allowed_secs = super::jury::DEFAULT_ALLOWED_SECS;
+    let bamako = jiff::tz::TimeZone::get("Africa/Bamako")?;
+    let first_slot = jiff::civil::date(2026, 1, 30)
+        .at(9, 0, 0, 0)
+        .to_zoned(bamako)?
+        .timestamp()
+        .as_millisecond();
+    let mut tx = app.db.begin().await?;
+    for juror in &jurors {
+        roles::grant_tx(&mut tx, *juror, edition.id, Role::Juror).await?;
+        for t in &context.tracks {
+            queries::add_panel_member(&mut tx, round.id, t.id, *juror).await?;
+        }
+    }
+    queries::set_round_status(&mut tx, round.id, RoundStatus::Open, now).await?;
+    let slot =
+        "INSERT INTO pitch_slots (edition_id, track_id, application_id, position, starts_at, \
+                minutes, room, timer_started_at, timer_stopped_at, measured_secs) \
+                VALUES ($1, $2, $3, $4, $5, 10, 'CICB, salle 1', $5, $6, $7)";
+    for (i, d) in finalists.iter().enumerate() {
+        let starts_at = first_slot + i as i64 * 600_000;
+        let measured = 240 + (d.id * 53) % 150;
+        run_tx!(&mut tx, |conn| sqlx::query(slot)
+            .bind(edition.id)
+            .bind(d.track_id)
+            .bind(d.id)
+            .bind(i as i64 + 1)
+            .bind(starts_at)
+            .bind(starts_at + measured * 1000)
+            .bind(measured)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+        for (j, juror) in jurors.iter().enumerate() {
+            queries::assign(&mut tx, round.id, d.id, *juror, now).await?;
+            let points = rubric
+                .criteria()
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.bonus)
+                .map(|(k, c)| {
+                    let value = if c.key == super::jury::TIMING_CRITERION {
+                        super::rubric::Rubric::timing_points(
+                            u32::try_from(measured).unwrap_or(0),
+                            u32::try_from(allowed_secs).unwrap_or(300),
+                            c.max_points,
+                        )
+                    } else {
+                        points(j + 1, d.id, k, c.max_points)
+                    };
+                    (c.key.clone(), value)
+                })
+                .collect();
+            queries::save_sheet(
+                &mut tx,
+                &SheetWrite {
+                    round_id: round.id,
+                    application_id: d.id,
+                    reviewer_id: *juror,
+                    points: &points,
+                    comments: &Default::default(),
+                    submit: true,
+                },
+                now,
+            )
+            .await?;
+            audit::append(
+                &mut tx,
+                &audit::Entry {
+                    actor_id: Some(*juror),
+                    action: "review.score_submitted",
+                    object: &format!("application:{}", d.public_id),
+                    details: serde_json::json!({ "round_id": round.id, "points": points }),
+                },
+                now,
+            )
+            .await?;
+        }
+    }
+    queries::set_round_status(&mut tx, round.id, RoundStatus::Closed, now).await?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(admin_id),
+            action: "review.round_locked",
+            object: &format!("round:{}", round.id),
+            details: serde_json::json!({ "kind": round.kind }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+
+    let deliberation = super::jury::deliberate(app, edition, Lang::Fr)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let json = serde_json::to_string(&deliberation.snapshot)?;
+    let mut tx = app.db.begin().await?;
+    let head = audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(admin_id),
+            action: "results.published",
+            object: &format!("edition:{}", edition.slug),
+            details: serde_json::json!({
+                "version": 1,
+                "laureates": deliberation.snapshot.laureates,
+                "snapshot_sha256": crate::accounts::sha256_hex(json.as_bytes()),
+            }),
+        },
+        now,
+    )
+    .await?;
+    super::results::insert_publication(
+        &mut tx,
+        &super::results::NewPublication {
+            edition_id: edition.id,
+            version: 1,
+            json: &json,
+            reason: "",
+            chain_head: &head,
+            at: now,
+            actor_id: admin_id,
+        },
     )
     .await?;
     tx.commit().await?;

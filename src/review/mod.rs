@@ -13,7 +13,11 @@ pub mod ranking;
 pub mod rubric;
 pub mod shortlist;
 
+pub mod access;
 pub mod admin;
+pub mod demo;
 pub mod finalists;
+pub mod jury;
 pub mod queries;
+pub mod results;
 pub mod routes;

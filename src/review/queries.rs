@@ -60,11 +60,13 @@ const ROUND_COLUMNS: &str = "id, edition_id, kind, status, reviewers_per_dossier
 
 /// The edition's round of this kind, created in `setup` the first time it is asked for.
 pub async fn ensure_round(db: &Db, edition_id: i64, round: Round) -> DbResult<RoundRow> {
-    let insert =
-        "INSERT INTO review_rounds (edition_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+    // A written dossier is judged blind; a pitch cannot be: the jury sees who presents.
+    let insert = "INSERT INTO review_rounds (edition_id, kind, blind) VALUES ($1, $2, $3) \
+                  ON CONFLICT DO NOTHING";
     run!(db, |pool| sqlx::query(insert)
         .bind(edition_id)
         .bind(round.as_str())
+        .bind(round == Round::Preselection)
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;

@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
+use super::access::{openable_files, OpenableFile};
 use super::queries::{self, RoundRow, RoundStatus, SheetWrite};
 use super::rubric::{Points, Round, Rubric, ScoreSheet};
 use crate::accounts::sessions::SessionUser;
@@ -106,6 +107,8 @@ pub struct CriterionView {
     pub value: String,
     pub comment: String,
     pub error: Option<String>,
+    /// What the organisers' timer measured (final round, timing criterion).
+    pub hint: Option<String>,
 }
 
 /// Another panel member's sheet, shown only once the round is closed.
@@ -125,6 +128,7 @@ pub struct ScoreTemplate {
     pub track: String,
     pub round: String,
     pub sections: Vec<(String, Vec<(String, String)>)>,
+    pub files: Vec<OpenableFile>,
     pub blind: bool,
     pub criteria: Vec<CriterionView>,
     pub submitted: bool,
@@ -192,16 +196,18 @@ async fn load(
 
 /// The dossier as a reviewer sees it: in blind mode, the fields the form marks personal
 /// (names, contacts, ID documents) are left out.
+/// Files are listed apart, as links, and only those a panel member may open.
 async fn dossier_sections(
     app: &AppState,
     s: &Scoring,
     lang: Lang,
-) -> AppResult<Vec<(String, Vec<(String, String)>)>> {
+) -> AppResult<(Vec<(String, Vec<(String, String)>)>, Vec<OpenableFile>)> {
     let definition =
         calls::form_definition(&app.db, s.dossier.track_id, s.dossier.form_version).await?;
     let answers = s.dossier.answers()?;
     let blind = s.round.blind;
-    Ok(definition
+    let files = openable_files(&definition, &answers, blind, lang);
+    let sections = definition
         .sections
         .iter()
         .map(|section| {
@@ -209,7 +215,7 @@ async fn dossier_sections(
                 .fields
                 .iter()
                 .filter(|f| !(blind && f.personal))
-                .filter(|f| !matches!(f.kind, form::FieldKind::File { .. }) || !blind)
+                .filter(|f| !matches!(f.kind, form::FieldKind::File { .. }))
                 .map(|f| {
                     let value = answers
                         .0
@@ -222,7 +228,8 @@ async fn dossier_sections(
             (section.title.get(lang).to_owned(), rows)
         })
         .filter(|(_, rows)| !rows.is_empty())
-        .collect())
+        .collect();
+    Ok((sections, files))
 }
 
 /// Stored points back into a sheet; values that no longer fit (cannot happen with a frozen
@@ -259,6 +266,13 @@ async fn render_score_page(
     let submitted = stored.as_ref().is_some_and(|sh| sh.is_submitted());
     let stored_points = stored.as_ref().map(|sh| sh.points()).unwrap_or_default();
     let stored_comments = stored.as_ref().map(|sh| sh.comments()).unwrap_or_default();
+    // In the final, the measured pitch time pre-fills the timing criterion.
+    let timing = super::jury::timing_hint(app, &s.round, s.dossier.id, &s.rubric, lang).await?;
+    let timing_of = |key: &str| {
+        timing
+            .as_ref()
+            .filter(|_| key == super::jury::TIMING_CRITERION)
+    };
     let criteria = s
         .rubric
         .criteria()
@@ -274,6 +288,7 @@ async fn render_score_page(
                 .get(&c.key)
                 .cloned()
                 .or_else(|| stored_points.get(&c.key).map(|v| v.to_string()))
+                .or_else(|| timing_of(&c.key).map(|t| t.points.to_string()))
                 .unwrap_or_default(),
             comment: typed
                 .get(&format!("comment_{}", c.key))
@@ -281,6 +296,7 @@ async fn render_score_page(
                 .or_else(|| stored_comments.get(&c.key).cloned())
                 .unwrap_or_default(),
             error: errors.get(&c.key).map(str::to_owned),
+            hint: timing_of(&c.key).map(|t| t.text.clone()),
         })
         .collect();
     let total = if stored.is_some() {
@@ -328,7 +344,7 @@ async fn render_score_page(
             });
         }
     }
-    let sections = dossier_sections(app, s, lang).await?;
+    let (sections, files) = dossier_sections(app, s, lang).await?;
     render_with_status(
         status,
         &ScoreTemplate {
@@ -342,6 +358,7 @@ async fn render_score_page(
             track: s.track_name.get(lang).to_owned(),
             round: round_label(lang, s.round.round(), s.edition_year),
             sections,
+            files,
             blind: s.round.blind,
             criteria,
             submitted,

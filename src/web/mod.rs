@@ -48,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::editions::router())
         .merge(crate::review::routes::router())
         .merge(crate::review::admin::router())
+        .merge(crate::review::jury::router())
+        .merge(crate::review::results::router())
         .merge(crate::coaching::router())
         .merge(crate::review::finalists::router())
         .fallback(|| async { AppError::NotFound })

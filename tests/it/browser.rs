@@ -283,3 +283,101 @@ async fn new_user_signs_up_applies_and_gets_a_receipt_with_javascript() {
 async fn new_user_signs_up_applies_and_gets_a_receipt_without_javascript() {
     new_user_applies(false).await;
 }
+
+/// A juror signs in on a phone-sized screen, opens their queue and scores a pitch whose
+/// timing criterion the organisers' timer pre-filled, then submits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn juror_scores_a_pitch_on_a_phone() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = TestApp::start(Backend::Sqlite).await;
+    let admin = app.admin_client().await;
+    let setup = crate::jury::prepare_final(&app, &admin, 1).await;
+    let first = &setup.startups[0];
+    let sta = app
+        .strings(
+            "SELECT CAST(t.id AS TEXT) FROM tracks t JOIN editions e ON e.id = t.edition_id \
+             WHERE e.slug = 'sdn-2026' AND t.code = 'STA'",
+        )
+        .await
+        .remove(0);
+    for (path, fields) in [
+        (format!("{}/assign", crate::jury::FINAL), vec![]),
+        (
+            format!("{}/schedule", crate::jury::JURY),
+            vec![
+                ("track", sta.as_str()),
+                ("start", "2026-01-29T09:00"),
+                ("minutes", "10"),
+                ("room", "Salle 1"),
+            ],
+        ),
+        (
+            format!("{}/status", crate::jury::FINAL),
+            vec![("status", "open")],
+        ),
+        (
+            format!("{}/pitches/{}/start", crate::jury::JURY, first.reference),
+            vec![],
+        ),
+    ] {
+        let page = admin.post_form(&path, &fields).await;
+        assert!(page.status.is_redirection(), "{path}: {}", page.text());
+    }
+    app.clock.advance(jiff::SignedDuration::from_secs(335));
+    let page = admin
+        .post_form(
+            &format!("{}/pitches/{}/stop", crate::jury::JURY, first.reference),
+            &[],
+        )
+        .await;
+    assert!(page.status.is_redirection());
+
+    let browser = launch(true).await;
+    let c = &browser.client;
+    c.set_window_size(360, 740)
+        .await
+        .expect("phone-sized window");
+    c.goto(&app.url("/login"))
+        .await
+        .expect("open the login page");
+    type_into(c, "login", "jure1@jury.ml").await;
+    type_into(c, "password", crate::jury::PASSWORD).await;
+    click(c, "form[action='/login'] button").await;
+    wait_path(c, "signed in", |p| !p.starts_with("/login")).await;
+    click(c, "nav a[href='/review']").await;
+    wait_path(c, "the queue", |p| p == "/review").await;
+    click(c, &format!("a[href$='/{}']", first.public_id)).await;
+    wait_path(c, "the score form", |p| p.ends_with(&first.public_id)).await;
+    // 35 s over the allowed 5 minutes: 2 points off.
+    let timing = find(c, "[name='timing']")
+        .await
+        .prop("value")
+        .await
+        .expect("timing value");
+    assert_eq!(timing.as_deref(), Some("8"), "pre-filled from the timer");
+    for (name, value) in [
+        ("innovation", "8"),
+        ("growth", "7"),
+        ("team", "9"),
+        ("presentation", "8"),
+        ("demo", "7"),
+    ] {
+        type_into(c, name, value).await;
+    }
+    click(c, "button[value='submit']").await;
+    wait_path(c, "the saved sheet", |p| p.ends_with("?saved=1")).await;
+    wait_source(
+        c,
+        "the submitted badge",
+        &crate::support::fr("review-sheet-submitted"),
+    )
+    .await;
+    let stored = app
+        .strings("SELECT points_json FROM score_sheets WHERE status = 'submitted' AND reviewer_id = (SELECT id FROM users WHERE email = 'jure1@jury.ml')")
+        .await;
+    assert_eq!(stored.len(), 1);
+    assert!(stored[0].contains("\"timing\":8"), "{}", stored[0]);
+
+    let _ = browser.client.close().await;
+    app.finish().await;
+}

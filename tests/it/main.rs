@@ -10,6 +10,8 @@ mod admin;
 mod applications;
 mod browser;
 mod cli;
+mod coaching;
+mod jury;
 mod migrations;
 mod review;
 mod s3;

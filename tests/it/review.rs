@@ -278,6 +278,37 @@ async fn preselection_from_committee_to_ranking(backend: Backend) {
         .post_form(&other_links[0], &[("innovation", "5"), ("action", "save")])
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
+    // Files: a reviewer opens those of the dossiers assigned to them, never an ID document,
+    // never a file of someone else's dossier.
+    let reviewer_files = |id_document: bool, assigned: bool| {
+        let app = &app;
+        async move {
+            app.strings(&format!(
+                "SELECT f.public_id FROM files f JOIN applications a ON a.id = f.application_id \
+                 WHERE f.id_document = {} AND a.status = 'eligible' AND {} EXISTS (SELECT 1 FROM assignments x \
+                 JOIN users u ON u.id = x.reviewer_id WHERE x.application_id = a.id \
+                 AND u.email = 'evaluateur1@comite.ml') ORDER BY f.id LIMIT 1",
+                if id_document { "TRUE" } else { "FALSE" },
+                if assigned { "" } else { "NOT" },
+            ))
+            .await
+        }
+    };
+    let own = reviewer_files(false, true).await;
+    assert!(!own.is_empty(), "the demo dossiers carry files");
+    let download = first.get(&format!("/files/{}", own[0])).await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert!(download.bytes.starts_with(b"%PDF"));
+    for id in reviewer_files(true, true)
+        .await
+        .into_iter()
+        .chain(reviewer_files(false, false).await)
+    {
+        assert_eq!(
+            first.get(&format!("/files/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
     // Reviewers do not see the organisers' ranking.
     assert_eq!(
         first.get(&format!("{BASE}/ranking")).await.status,
@@ -662,7 +693,8 @@ async fn shortlist_is_proposed_justified_locked_and_published_to_every_applicant
 }
 
 /// `kene demo` tells the whole 2026 story: eligibility decided, a preselection scored by five
-/// reviewers and closed, a published shortlist of 30; the audit chain holds.
+/// reviewers and closed, a published shortlist of 30, the jury's scores and the published
+/// results; the audit chain holds.
 async fn the_demo_shows_the_2026_selection(backend: Backend) {
     let app = TestApp::start(backend).await;
     let login = kene::demo::seed(&app.state).await.expect("full demo");
@@ -682,6 +714,21 @@ async fn the_demo_shows_the_2026_selection(backend: Backend) {
         ineligible > 0,
         "the demo's dossiers from outside the AES are ineligible"
     );
+    // The final: jury scores for every finalist, results published with the chain head.
+    let sheets = app
+        .scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM score_sheets s JOIN review_rounds r ON r.id = s.round_id \
+             WHERE r.kind = 'final' AND s.status = 'submitted'",
+        )
+        .await;
+    assert_eq!(sheets, 30 * 3, "three jurors scored the thirty finalists");
+    let results = app.client().get("/results/sdn-2026").await;
+    assert_eq!(results.status, StatusCode::OK);
+    let head = app
+        .strings("SELECT chain_head FROM results_publications")
+        .await
+        .remove(0);
+    results.assert_contains(&head);
     let report = kene::audit::verify(app.db()).await.expect("verify");
     assert!(matches!(report, kene::audit::ChainCheck::Intact { .. }));
     app.finish().await;

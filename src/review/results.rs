@@ -1,0 +1,743 @@
+//! Publication of the results and the public pages: the laureates per category and the
+//! special prize, the history of corrections, and a printable certificate per laureate.
+//!
+//! Results are never edited in place: each publication is a new version holding a
+//! self-contained snapshot, appended to the audit log in the same transaction; the hash of
+//! that audit entry (the chain head) is stored with it and shown on the public page, so
+//! anyone can later check with `kene audit verify` that nothing was rewritten. A correction
+//! is a new version with a mandatory reason; the page shows what changed and why.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::{Deserialize, Serialize};
+
+use super::jury::{self, edition_tz, format_at};
+use super::prizes::{self, Change, Laureates};
+use super::queries::RoundStatus;
+use crate::applications::admin::organised_edition;
+use crate::audit;
+use crate::calls::queries::{self as calls, EditionRow};
+use crate::db::{Db, DbError, DbResult, Tx};
+use crate::domain::types::Lang;
+use crate::i18n::{tr, tr_args};
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FieldErrors;
+use crate::web::state::AppState;
+use crate::web::templates::render;
+use crate::{run, run_tx};
+
+/// Advisory lock key that serialises publications on PostgreSQL.
+const RESULTS_LOCK: i64 = 0x4b45_4e45_0004;
+/// A correction must say what was wrong: a few words at least.
+const MIN_REASON_CHARS: usize = 10;
+const MAX_REASON_CHARS: usize = 2000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/editions/{edition}/results/publish", post(publish))
+        .route("/results/{edition}", get(public_results))
+        .route(
+            "/results/{edition}/certificates/{reference}",
+            get(certificate),
+        )
+        .route("/pitches/{edition}", get(public_pitches))
+}
+
+/// A category as published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicTrack {
+    pub id: i64,
+    pub name_fr: String,
+    pub name_en: String,
+}
+
+impl PublicTrack {
+    fn name(&self, lang: Lang) -> &str {
+        if lang == Lang::En {
+            &self.name_en
+        } else {
+            &self.name_fr
+        }
+    }
+}
+
+/// What the public may know of a laureate: the project and the team or organisation,
+/// never a personal contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicDossier {
+    pub reference: String,
+    pub title: String,
+    pub team: String,
+    pub track_id: i64,
+}
+
+/// Everything one publication shows, frozen at publication time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub laureates: Laureates,
+    /// The categories with finalists, in display order.
+    pub tracks: Vec<PublicTrack>,
+    /// Every dossier named in `laureates`.
+    pub dossiers: BTreeMap<i64, PublicDossier>,
+    pub cumulate: bool,
+}
+
+impl Snapshot {
+    fn is_empty(&self) -> bool {
+        self.laureates.special_prize.is_none()
+            && self.laureates.categories.values().all(Vec::is_empty)
+    }
+
+    fn project(&self, dossier: i64, lang: Lang) -> String {
+        self.dossiers
+            .get(&dossier)
+            .map(|d| {
+                tr_args(
+                    lang,
+                    "results-project",
+                    &[
+                        ("title", d.title.clone()),
+                        ("reference", d.reference.clone()),
+                    ],
+                )
+            })
+            .unwrap_or_else(|| dossier.to_string())
+    }
+
+    fn track_name(&self, track: i64, lang: Lang) -> String {
+        self.tracks
+            .iter()
+            .find(|t| t.id == track)
+            .map(|t| t.name(lang).to_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// "1er prix" / "1st prize", …
+pub fn place_label(lang: Lang, place: usize) -> String {
+    match place {
+        1..=3 => tr(lang, &format!("results-place-{place}")),
+        n => tr_args(lang, "results-place-n", &[("n", n.to_string())]),
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PublicationRow {
+    pub version: i64,
+    pub laureates_json: String,
+    pub reason: String,
+    pub chain_head: String,
+    pub published_at: i64,
+}
+
+impl PublicationRow {
+    pub fn snapshot(&self) -> DbResult<Snapshot> {
+        serde_json::from_str(&self.laureates_json)
+            .map_err(|e| DbError::Corrupt(format!("results v{}: {e}", self.version)))
+    }
+}
+
+const PUBLICATION_COLUMNS: &str = "version, laureates_json, reason, chain_head, published_at";
+
+/// Every publication of the edition, newest first.
+pub async fn publications(db: &Db, edition_id: i64) -> DbResult<Vec<PublicationRow>> {
+    let sql = format!(
+        "SELECT {PUBLICATION_COLUMNS} FROM results_publications WHERE edition_id = $1 \
+         ORDER BY version DESC"
+    );
+    Ok(run!(db, |pool| sqlx::query_as::<_, PublicationRow>(&sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+async fn latest_tx(tx: &mut Tx, edition_id: i64) -> DbResult<Option<PublicationRow>> {
+    let sql = format!(
+        "SELECT {PUBLICATION_COLUMNS} FROM results_publications WHERE edition_id = $1 \
+         ORDER BY version DESC LIMIT 1"
+    );
+    Ok(run_tx!(tx, |conn| sqlx::query_as::<_, PublicationRow>(
+        &sql
+    )
+    .bind(edition_id)
+    .fetch_optional(conn)
+    .await)?)
+}
+
+pub(crate) struct NewPublication<'a> {
+    pub edition_id: i64,
+    pub version: i64,
+    pub json: &'a str,
+    pub reason: &'a str,
+    pub chain_head: &'a str,
+    pub at: i64,
+    pub actor_id: i64,
+}
+
+pub(crate) async fn insert_publication(tx: &mut Tx, p: &NewPublication<'_>) -> DbResult<()> {
+    let sql = "INSERT INTO results_publications (edition_id, version, laureates_json, reason, \
+               chain_head, published_at, actor_id) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(p.edition_id)
+        .bind(p.version)
+        .bind(p.json)
+        .bind(p.reason)
+        .bind(p.chain_head)
+        .bind(p.at)
+        .bind(p.actor_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Deserialize, Default)]
+pub struct PublishForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn publish(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(edition): Path<String>,
+    form: CsrfForm<PublishForm>,
+) -> AppResult<Response> {
+    let edition = organised_edition(&app, &user, &edition).await?;
+    let lang = ctx.lang;
+    let typed = form.value.reason;
+    let reason = typed.trim().to_owned();
+    let d = jury::deliberate(&app, &edition, lang).await?;
+    let refuse = |key: &str, status: StatusCode, ctx: Ctx, typed: String| {
+        let mut errors = FieldErrors::default();
+        errors.add("reason", tr(lang, key));
+        let app = app.clone();
+        let edition = edition.clone();
+        async move { jury::render_deliberation(&app, ctx, &edition, typed, errors, status).await }
+    };
+    if d.round.status() != RoundStatus::Closed {
+        return refuse("results-round-not-closed", StatusCode::CONFLICT, ctx, typed).await;
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return refuse(
+            "review-comment-too-long",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx,
+            typed,
+        )
+        .await;
+    }
+    let json = serde_json::to_string(&d.snapshot).map_err(|e| AppError::Internal(e.to_string()))?;
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    tx.lock(RESULTS_LOCK).await?;
+    // Checked inside the transaction that writes: two organisers publishing at once get one
+    // publication, and the other a refusal.
+    let previous = latest_tx(&mut tx, edition.id).await?;
+    let previous_snapshot = previous.as_ref().map(|p| p.snapshot()).transpose()?;
+    let refused = match &previous_snapshot {
+        None if d.snapshot.is_empty() => Some(("results-nothing-to-publish", StatusCode::CONFLICT)),
+        None => None,
+        Some(prev) if *prev == d.snapshot && reason.is_empty() => {
+            Some(("results-already-published", StatusCode::CONFLICT))
+        }
+        Some(prev) if *prev == d.snapshot => {
+            Some(("results-nothing-changed", StatusCode::CONFLICT))
+        }
+        Some(_) if reason.is_empty() => {
+            Some(("results-reason-required", StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Some(_) if reason.chars().count() < MIN_REASON_CHARS => {
+            Some(("results-reason-too-short", StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Some(_) => None,
+    };
+    if let Some((key, status)) = refused {
+        drop(tx);
+        return refuse(key, status, ctx, typed).await;
+    }
+    let version = previous.as_ref().map_or(1, |p| p.version + 1);
+    let changes: Vec<Change> = previous_snapshot
+        .as_ref()
+        .map(|prev| prizes::diff(&prev.laureates, &d.snapshot.laureates))
+        .unwrap_or_default();
+    let head = audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: if version == 1 {
+                "results.published"
+            } else {
+                "results.corrected"
+            },
+            object: &format!("edition:{}", edition.slug),
+            details: serde_json::json!({
+                "version": version,
+                "reason": reason,
+                "laureates": d.snapshot.laureates,
+                "snapshot_sha256": crate::accounts::sha256_hex(json.as_bytes()),
+                "changes": changes,
+            }),
+        },
+        now,
+    )
+    .await?;
+    insert_publication(
+        &mut tx,
+        &NewPublication {
+            edition_id: edition.id,
+            version,
+            json: &json,
+            reason: &reason,
+            chain_head: &head,
+            at: now,
+            actor_id: user.id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/results/{}", edition.slug)).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Public pages
+// ---------------------------------------------------------------------------------------
+
+pub struct LaureateView {
+    pub place: String,
+    pub reference: String,
+    pub title: String,
+    pub team: String,
+    pub certificate: String,
+}
+
+pub struct CategoryView {
+    pub name: String,
+    pub laureates: Vec<LaureateView>,
+}
+
+pub struct HistoryEntry {
+    pub version: i64,
+    pub published: String,
+    pub head: String,
+    pub reason: String,
+    pub changes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "results/public.html")]
+pub struct PublicResultsTemplate {
+    pub ctx: Ctx,
+    pub edition: String,
+    pub version: i64,
+    pub published: String,
+    pub head: String,
+    pub categories: Vec<CategoryView>,
+    pub special: Option<LaureateView>,
+    pub cumulate: bool,
+    pub history: Vec<HistoryEntry>,
+}
+
+fn edition_name(edition: &EditionRow, lang: Lang) -> String {
+    let event = if lang == Lang::En {
+        &edition.event_name_en
+    } else {
+        &edition.event_name_fr
+    };
+    format!("{event} {}", edition.year)
+}
+
+/// The edition and its publications (newest first); 404 until something is published.
+async fn published(app: &AppState, slug: &str) -> AppResult<(EditionRow, Vec<PublicationRow>)> {
+    let edition = calls::edition_by_slug(&app.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let list = publications(&app.db, edition.id).await?;
+    if list.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok((edition, list))
+}
+
+fn laureate_view(
+    snapshot: &Snapshot,
+    slug: &str,
+    place: String,
+    dossier: i64,
+) -> Option<LaureateView> {
+    let d = snapshot.dossiers.get(&dossier)?;
+    Some(LaureateView {
+        place,
+        reference: d.reference.clone(),
+        title: d.title.clone(),
+        team: d.team.clone(),
+        certificate: format!("/results/{slug}/certificates/{}", d.reference),
+    })
+}
+
+fn describe(change: &Change, before: &Snapshot, after: &Snapshot, lang: Lang) -> String {
+    let name = |d: i64| {
+        if after.dossiers.contains_key(&d) {
+            after.project(d, lang)
+        } else {
+            before.project(d, lang)
+        }
+    };
+    let category = |t: i64| {
+        let n = after.track_name(t, lang);
+        if n.is_empty() {
+            before.track_name(t, lang)
+        } else {
+            n
+        }
+    };
+    match change {
+        Change::Entered {
+            track,
+            dossier,
+            position,
+        } => tr_args(
+            lang,
+            "results-change-entered",
+            &[
+                ("category", category(*track)),
+                ("project", name(*dossier)),
+                ("place", place_label(lang, *position)),
+            ],
+        ),
+        Change::Left {
+            track,
+            dossier,
+            position,
+        } => tr_args(
+            lang,
+            "results-change-left",
+            &[
+                ("category", category(*track)),
+                ("project", name(*dossier)),
+                ("place", place_label(lang, *position)),
+            ],
+        ),
+        Change::Moved {
+            track,
+            dossier,
+            from,
+            to,
+        } => tr_args(
+            lang,
+            "results-change-moved",
+            &[
+                ("category", category(*track)),
+                ("project", name(*dossier)),
+                ("from", place_label(lang, *from)),
+                ("to", place_label(lang, *to)),
+            ],
+        ),
+        Change::SpecialPrize { from, to } => {
+            let who = |d: &Option<i64>| match d {
+                Some(d) => name(*d),
+                None => tr(lang, "results-not-awarded"),
+            };
+            tr_args(
+                lang,
+                "results-change-special",
+                &[("from", who(from)), ("to", who(to))],
+            )
+        }
+    }
+}
+
+async fn public_results(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let (edition, list) = published(&app, &slug).await?;
+    let tz = edition_tz(&edition);
+    let snapshots: Vec<Snapshot> = list
+        .iter()
+        .map(PublicationRow::snapshot)
+        .collect::<DbResult<_>>()?;
+    let (current, snapshot) = (&list[0], &snapshots[0]);
+    let categories = snapshot
+        .tracks
+        .iter()
+        .map(|t| CategoryView {
+            name: t.name(lang).to_owned(),
+            laureates: snapshot
+                .laureates
+                .categories
+                .get(&t.id)
+                .map(|places| {
+                    places
+                        .iter()
+                        .filter_map(|(p, d)| {
+                            laureate_view(snapshot, &edition.slug, place_label(lang, *p), *d)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect();
+    let special = snapshot.laureates.special_prize.and_then(|d| {
+        laureate_view(
+            snapshot,
+            &edition.slug,
+            tr(lang, "results-special-prize"),
+            d,
+        )
+    });
+    // Newest first; each correction compared with the version before it.
+    let history = list
+        .iter()
+        .enumerate()
+        .map(|(i, p)| HistoryEntry {
+            version: p.version,
+            published: format_at(lang, p.published_at, &tz),
+            head: p.chain_head.clone(),
+            reason: p.reason.clone(),
+            changes: match snapshots.get(i + 1) {
+                Some(before) => {
+                    let after = &snapshots[i];
+                    prizes::diff(&before.laureates, &after.laureates)
+                        .iter()
+                        .map(|c| describe(c, before, after, lang))
+                        .collect()
+                }
+                None => Vec::new(),
+            },
+        })
+        .collect();
+    render(&PublicResultsTemplate {
+        edition: edition_name(&edition, lang),
+        version: current.version,
+        published: format_at(lang, current.published_at, &tz),
+        head: current.chain_head.clone(),
+        categories,
+        special,
+        cumulate: snapshot.cumulate,
+        history: if list.len() > 1 { history } else { Vec::new() },
+        ctx,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "results/certificate.html")]
+pub struct CertificateTemplate {
+    pub ctx: Ctx,
+    pub edition: String,
+    pub venue: String,
+    pub title: String,
+    pub team: String,
+    pub reference: String,
+    pub prizes: Vec<String>,
+    pub published: String,
+    pub head: String,
+    pub version: i64,
+    pub results_url: String,
+}
+
+async fn certificate(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((slug, reference)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let (edition, list) = published(&app, &slug).await?;
+    let current = &list[0];
+    let snapshot = current.snapshot()?;
+    let reference = reference.trim().to_uppercase();
+    // Only a laureate of the current publication has a certificate.
+    let (id, dossier) = snapshot
+        .dossiers
+        .iter()
+        .find(|(_, d)| d.reference == reference)
+        .ok_or(AppError::NotFound)?;
+    let mut prizes = Vec::new();
+    for t in &snapshot.tracks {
+        if let Some((place, _)) = snapshot
+            .laureates
+            .categories
+            .get(&t.id)
+            .and_then(|v| v.iter().find(|(_, d)| d == id))
+        {
+            prizes.push(tr_args(
+                lang,
+                "results-certificate-prize",
+                &[
+                    ("place", place_label(lang, *place)),
+                    ("category", t.name(lang).to_owned()),
+                ],
+            ));
+        }
+    }
+    if snapshot.laureates.special_prize == Some(*id) {
+        prizes.push(tr(lang, "results-special-prize"));
+    }
+    if prizes.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let tz = edition_tz(&edition);
+    render(&CertificateTemplate {
+        edition: edition_name(&edition, lang),
+        venue: edition.venue.clone(),
+        title: dossier.title.clone(),
+        team: dossier.team.clone(),
+        reference: dossier.reference.clone(),
+        prizes,
+        published: format_at(lang, current.published_at, &tz),
+        head: current.chain_head.clone(),
+        version: current.version,
+        results_url: format!("/results/{}", edition.slug),
+        ctx,
+    })
+}
+
+pub struct PublicPitch {
+    pub starts: String,
+    pub room: String,
+    pub title: String,
+    pub team: String,
+}
+
+#[derive(Template)]
+#[template(path = "results/pitches.html")]
+pub struct PublicPitchesTemplate {
+    pub ctx: Ctx,
+    pub edition: String,
+    pub timezone: String,
+    pub categories: Vec<(String, Vec<PublicPitch>)>,
+}
+
+/// Whether the finalists are public: the shortlist has been published.
+async fn shortlist_published(db: &Db, edition_id: i64) -> DbResult<bool> {
+    let sql = "SELECT COUNT(*) FROM shortlists WHERE edition_id = $1 AND status = 'published'";
+    let n: i64 = run!(db, |pool| sqlx::query_scalar(sql)
+        .bind(edition_id)
+        .fetch_one(pool)
+        .await)?;
+    Ok(n > 0)
+}
+
+/// The public programme of the pitches, once the finalists are public (404 before).
+async fn public_pitches(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let edition = calls::edition_by_slug(&app.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !shortlist_published(&app.db, edition.id).await? {
+        return Err(AppError::NotFound);
+    }
+    let tz = edition_tz(&edition);
+    let finalists = super::queries::finalists(&app.db, edition.id).await?;
+    let slots = jury::slots(&app.db, edition.id).await?;
+    let mut categories = Vec::new();
+    for t in calls::tracks_of_edition(&app.db, edition.id).await? {
+        let mut pitches: Vec<(i64, i64, PublicPitch)> = slots
+            .iter()
+            .filter(|s| s.track_id == t.id)
+            .filter_map(|s| {
+                let d = finalists.iter().find(|d| d.id == s.application_id)?;
+                let team = jury::team_name(&d.answers_json);
+                Some((
+                    s.starts_at,
+                    s.position,
+                    PublicPitch {
+                        starts: format_at(lang, s.starts_at, &tz),
+                        room: s.room.clone(),
+                        team: if team == d.title { String::new() } else { team },
+                        title: d.title.clone(),
+                    },
+                ))
+            })
+            .collect();
+        if pitches.is_empty() {
+            continue;
+        }
+        pitches.sort_by_key(|(at, position, _)| (*at, *position));
+        categories.push((
+            jury::track_name(&t, lang),
+            pitches.into_iter().map(|(_, _, p)| p).collect(),
+        ));
+    }
+    render(&PublicPitchesTemplate {
+        edition: edition_name(&edition, lang),
+        timezone: edition.timezone.clone(),
+        categories,
+        ctx,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot(special: Option<i64>) -> Snapshot {
+        Snapshot {
+            laureates: Laureates {
+                categories: BTreeMap::from([(7, vec![(1, 70), (2, 71)])]),
+                special_prize: special,
+            },
+            tracks: vec![PublicTrack {
+                id: 7,
+                name_fr: "Start-ups".into(),
+                name_en: "Start-ups".into(),
+            }],
+            dossiers: [70, 71, 72]
+                .into_iter()
+                .map(|id| {
+                    (
+                        id,
+                        PublicDossier {
+                            reference: format!("SDN26-STA-00{id}"),
+                            title: format!("Projet {id}"),
+                            team: String::new(),
+                            track_id: 7,
+                        },
+                    )
+                })
+                .collect(),
+            cumulate: false,
+        }
+    }
+
+    #[test]
+    fn snapshot_round_trips_through_json() {
+        let s = snapshot(Some(72));
+        let json = serde_json::to_string(&s).unwrap();
+        let back: Snapshot = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
+        assert!(!s.is_empty());
+        let mut empty = snapshot(None);
+        empty.laureates.categories.insert(7, Vec::new());
+        assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn changes_are_described_in_both_languages() {
+        let before = snapshot(Some(72));
+        let after = snapshot(None);
+        let changes = prizes::diff(&before.laureates, &after.laureates);
+        assert_eq!(changes.len(), 1);
+        let fr = describe(&changes[0], &before, &after, Lang::Fr);
+        let en = describe(&changes[0], &before, &after, Lang::En);
+        assert!(fr.contains("SDN26-STA-0072"), "{fr}");
+        assert!(en.contains("SDN26-STA-0072"), "{en}");
+        assert_ne!(fr, en);
+        assert_eq!(place_label(Lang::Fr, 1), "1er prix");
+        assert_eq!(place_label(Lang::En, 2), "2nd prize");
+    }
+}
