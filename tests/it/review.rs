@@ -16,6 +16,7 @@ both_dbs!(
     a_round_cannot_be_scored_before_it_opens_nor_after_it_closes,
     shortlist_is_proposed_justified_locked_and_published_to_every_applicant,
     the_demo_shows_the_2026_selection,
+    whole_selection_from_committee_to_published_results,
 );
 
 const PASSWORD: &str = "mot de passe du comité";
@@ -722,6 +723,117 @@ async fn the_demo_shows_the_2026_selection(backend: Backend) {
         )
         .await;
     assert_eq!(sheets, 30 * 3, "three jurors scored the thirty finalists");
+    results_published_and_chain_intact(&app).await;
+    app.finish().await;
+}
+
+/// The whole selection in one go over HTTP, as the organisers live it: ~60 dossiers, a
+/// committee of five, the shortlist published to every applicant, a jury of two scoring the
+/// finalists, the results published; the audit chain holds, then a tampered score is found.
+async fn whole_selection_from_committee_to_published_results(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    let eligible = closed_preselection(&app, &admin).await;
+    assert!(eligible >= 50);
+    admin
+        .post_form(&format!("{SHORTLIST}/settings"), &[("size", "9")])
+        .await;
+    for step in ["propose", "lock", "publish"] {
+        let page = admin.post_form(&format!("{SHORTLIST}/{step}"), &[]).await;
+        assert!(page.status.is_redirection(), "{step}: {}", page.text());
+    }
+    let notified = app
+        .scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE idempotency_key LIKE 'shortlist:%'",
+        )
+        .await;
+    assert!(notified >= 60, "every applicant is notified: {notified}");
+
+    const FINAL: &str = "/admin/editions/sdn-2026/review/final";
+    let mut jurors = Vec::new();
+    for n in 1..=2 {
+        let login = format!("jure{n}@jury.ml");
+        jurors.push(
+            app.signup_and_verify(&format!("Juré {n}"), &login, &login, PASSWORD)
+                .await,
+        );
+        let tracks = app
+            .strings(
+                "SELECT CAST(t.id AS TEXT) FROM tracks t JOIN editions e ON e.id = t.edition_id \
+                 WHERE e.slug = 'sdn-2026'",
+            )
+            .await;
+        for track in tracks {
+            let page = admin
+                .post_form(
+                    &format!("{FINAL}/panel"),
+                    &[("track", track.as_str()), ("login", login.as_str())],
+                )
+                .await;
+            assert!(page.status.is_redirection(), "jury panel: {}", page.text());
+        }
+    }
+    for (path, fields) in [("assign", vec![]), ("status", vec![("status", "open")])] {
+        let page = admin.post_form(&format!("{FINAL}/{path}"), &fields).await;
+        assert!(page.status.is_redirection(), "{path}: {}", page.text());
+    }
+    let mut sheets = 0;
+    for (j, juror) in jurors.iter().enumerate() {
+        let links = queue_links(juror).await;
+        assert_eq!(links.len(), 9, "every juror scores every finalist");
+        for (d, link) in links.iter().enumerate() {
+            let points = ((d * 3 + j) % 7 + 3).to_string();
+            let mut fields: Vec<(String, String)> = [
+                "innovation",
+                "growth",
+                "team",
+                "presentation",
+                "timing",
+                "demo",
+            ]
+            .iter()
+            .map(|k| (k.to_string(), points.clone()))
+            .collect();
+            fields.push(("action".into(), "submit".into()));
+            let page = juror.post_form_owned(link, &fields).await;
+            assert!(page.status.is_redirection(), "jury sheet: {}", page.text());
+            sheets += 1;
+        }
+    }
+    assert_eq!(sheets, 18);
+    let page = admin
+        .post_form(&format!("{FINAL}/status"), &[("status", "closed")])
+        .await;
+    assert!(page.status.is_redirection());
+    let page = admin
+        .post_form(
+            "/admin/editions/sdn-2026/results/publish",
+            &[("reason", "")],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "publish: {}", page.text());
+    results_published_and_chain_intact(&app).await;
+    let victim = app
+        .scalar_i64("SELECT MIN(id) FROM audit_log WHERE action = 'review.score_submitted'")
+        .await;
+    kene::run!(&app.state.db, |pool| sqlx::query(
+        "UPDATE audit_log SET details = REPLACE(details, '\"innovation\"', '\"innovation \"') WHERE id = $1"
+    )
+    .bind(victim)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("tamper");
+    match kene::audit::verify(app.db()).await.expect("verify") {
+        kene::audit::ChainCheck::Broken { id, .. } => assert_eq!(id, victim),
+        other => panic!("a rewritten score must break the chain: {other:?}"),
+    }
+    app.finish().await;
+}
+
+/// The public results page shows the audit chain head recorded at publication, and the
+/// chain verifies.
+async fn results_published_and_chain_intact(app: &TestApp) {
     let results = app.client().get("/results/sdn-2026").await;
     assert_eq!(results.status, StatusCode::OK);
     let head = app
@@ -731,5 +843,4 @@ async fn the_demo_shows_the_2026_selection(backend: Backend) {
     results.assert_contains(&head);
     let report = kene::audit::verify(app.db()).await.expect("verify");
     assert!(matches!(report, kene::audit::ChainCheck::Intact { .. }));
-    app.finish().await;
 }
