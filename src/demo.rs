@@ -251,7 +251,18 @@ async fn seed_editions(app: &AppState, admin_id: i64) -> anyhow::Result<i64> {
             };
             let id = calls::insert_track(&mut tx, edition, &settings, &seed.form, now).await?;
             if edition == e2026 {
-                tracks_2026.push((id, seed.form.clone()));
+                // Sample applicants are of the kind the track admits (the rules' first).
+                let kind = seed
+                    .rules
+                    .iter()
+                    .find_map(|r| match r {
+                        crate::domain::eligibility::Rule::ApplicantKindIn { kinds, .. } => {
+                            kinds.first().cloned()
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                tracks_2026.push((id, seed.form.clone(), kind));
             }
         }
     }
@@ -310,12 +321,17 @@ const PROJECTS: [&str; 12] = [
 ];
 
 /// Plausible answers for any form, made through the same parser as real input.
-fn sample_answers(form: &FormDefinition, n: usize, rng: &mut impl Rng) -> Answers {
+fn sample_answers(form: &FormDefinition, kind: &str, n: usize, rng: &mut impl Rng) -> Answers {
     let mut answers = Answers::default();
     for (index, section) in form.sections.iter().enumerate() {
         let mut raw = Vec::new();
         for field in &section.fields {
             sample_field(field, &field.key, n, rng, &mut raw);
+        }
+        for (key, value) in raw.iter_mut() {
+            if key == "applicant_kind" && !kind.is_empty() {
+                *value = kind.to_owned();
+            }
         }
         answers = form::parse_section(form, index, &raw, &answers).answers;
     }
@@ -349,7 +365,7 @@ fn sample_field(
         FieldKind::SingleChoice { options } => {
             let pick = match field.key.as_str() {
                 "gender" | "leader_gender" => if woman { "f" } else { "m" }.to_owned(),
-                // The first option is the eligible one in the seeded forms.
+                // Replaced by the kind the track admits, in `sample_answers`.
                 "applicant_kind" => options.first().map(|o| o.value.clone()).unwrap_or_default(),
                 _ => options.get(n % options.len().max(1)).map(|o| o.value.clone()).unwrap_or_default(),
             };
@@ -383,13 +399,13 @@ const SAMPLE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj
 
 async fn seed_applications(
     app: &AppState,
-    tracks: &[(i64, FormDefinition)],
+    tracks: &[(i64, FormDefinition, String)],
     submitted_at: i64,
 ) -> anyhow::Result<()> {
     let mut rng = rand::thread_rng();
     let unusable_hash = "!demo-account-without-password";
     for n in 0..60usize {
-        let (track_id, form) = &tracks[match n % 10 {
+        let (track_id, form, kind) = &tracks[match n % 10 {
             0..=5 => 0,
             6..=7 => 1,
             _ => 2,
@@ -403,7 +419,7 @@ async fn seed_applications(
         let name = format!("{first} {}", LAST_NAMES[n % 10]);
         let login = Login::parse(&format!("candidat{n}@exemple.ml"))
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let mut answers = sample_answers(form, n, &mut rng);
+        let mut answers = sample_answers(form, kind, n, &mut rng);
         let at = submitted_at + (n as i64) * 3_600_000;
         let mut tx = app.db.begin().await?;
         let user_id = users::insert(

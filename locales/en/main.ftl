@@ -3,6 +3,7 @@ skip-to-content = Skip to content
 nav-calls = Calls for applications
 nav-my-applications = My applications
 nav-admin = Back office
+nav-coaching = Coaching
 nav-review = Reviewing
 nav-login = Log in
 nav-logout = Log out

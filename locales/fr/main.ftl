@@ -3,6 +3,7 @@ skip-to-content = Aller au contenu
 nav-calls = Appels à candidatures
 nav-my-applications = Mes candidatures
 nav-admin = Administration
+nav-coaching = Coaching
 nav-review = Évaluation
 nav-login = Se connecter
 nav-logout = Se déconnecter

@@ -26,6 +26,16 @@ const REVIEWERS: [(&str, &str); 5] = [
     ("evaluateur5@kene.demo", "Issa Sangaré"),
 ];
 
+/// An instant of the 2026 edition in Bamako's civil time, which is GMT all year (the demo's
+/// story happens then, whenever the demo is started).
+fn bamako(year: i16, month: i8, day: i8, hour: i8) -> i64 {
+    jiff::civil::date(year, month, day)
+        .at(hour, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(0)))
+        .map(|z| z.timestamp().as_millisecond())
+        .unwrap_or_default()
+}
+
 /// Reviewers' points: a deterministic spread around each dossier's merit, with one harsh and
 /// one generous reviewer so that the normalisation has something to correct.
 fn points(reviewer: usize, dossier: i64, criterion: usize, max: u32) -> u32 {
@@ -36,7 +46,7 @@ fn points(reviewer: usize, dossier: i64, criterion: usize, max: u32) -> u32 {
 }
 
 pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Result<()> {
-    let now = app.now_ms();
+    let at = |day, hour| bamako(2026, 1, day, hour);
     let edition = calls::editions(&app.db)
         .await?
         .into_iter()
@@ -72,7 +82,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
         } else {
             ("ineligible", Some(reasons.join(" ; ")))
         };
-        applications::set_status(&mut tx, d.id, status, reason.as_deref(), now).await?;
+        applications::set_status(&mut tx, d.id, status, reason.as_deref(), at(21, 10)).await?;
     }
     tx.commit().await?;
 
@@ -80,7 +90,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
     let round = queries::ensure_round(&app.db, edition_id, Round::Preselection).await?;
     let mut reviewer_ids = Vec::new();
     for (email, name) in REVIEWERS {
-        let id = demo_account(app, email, name, now).await?;
+        let id = demo_account(app, email, name, at(21, 11)).await?;
         let mut tx = app.db.begin().await?;
         roles::grant_tx(&mut tx, id, edition_id, Role::Reviewer).await?;
         for t in &tracks {
@@ -101,7 +111,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
     .await?;
     let rubric = round.round().default_rubric();
     let mut tx = app.db.begin().await?;
-    queries::set_round_status(&mut tx, round.id, RoundStatus::Open, now).await?;
+    queries::set_round_status(&mut tx, round.id, RoundStatus::Open, at(21, 12)).await?;
     for t in &tracks {
         let ids: Vec<i64> = eligible
             .iter()
@@ -110,7 +120,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
             .collect();
         let assignment = super::assignment::assign(&ids, &reviewer_ids, 3, &BTreeSet::new(), &[]);
         for (reviewer, dossier) in assignment.pairs {
-            queries::assign(&mut tx, round.id, dossier, reviewer, now).await?;
+            queries::assign(&mut tx, round.id, dossier, reviewer, at(21, 12)).await?;
             let index = reviewer_ids
                 .iter()
                 .position(|r| *r == reviewer)
@@ -132,7 +142,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
                     comments: &Default::default(),
                     submit: true,
                 },
-                now,
+                at(22 + (dossier % 3) as i8, 15),
             )
             .await?;
             audit::append(
@@ -143,12 +153,12 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
                     object: &format!("application:{dossier}"),
                     details: serde_json::json!({ "round_id": round.id, "points": points }),
                 },
-                now,
+                at(22 + (dossier % 3) as i8, 15),
             )
             .await?;
         }
     }
-    queries::set_round_status(&mut tx, round.id, RoundStatus::Closed, now).await?;
+    queries::set_round_status(&mut tx, round.id, RoundStatus::Closed, at(25, 18)).await?;
     audit::append(
         &mut tx,
         &audit::Entry {
@@ -157,7 +167,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
             object: &format!("round:{}", round.id),
             details: serde_json::json!({ "kind": round.kind }),
         },
-        now,
+        at(25, 18),
     )
     .await?;
     tx.commit().await?;
@@ -181,13 +191,25 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
                 .map(move |r| Candidate { track, ranked: r })
         })
         .collect();
-    let chosen = shortlist::propose(&candidates, 30, &Default::default());
+    // Places reserved so that every category has a podium to award.
+    let quotas: std::collections::BTreeMap<i64, usize> = context
+        .tracks
+        .iter()
+        .filter_map(|t| match t.code.as_str() {
+            "ADM" => Some((t.id, 6)),
+            "CYB" => Some((t.id, 8)),
+            _ => None,
+        })
+        .collect();
+    let chosen = shortlist::propose(&candidates, 30, &quotas);
     let mut tx = app.db.begin().await?;
-    let insert = "INSERT INTO shortlists (edition_id, size, status, locked_at, published_at) \
-                  VALUES ($1, 30, 'published', $2, $2) ON CONFLICT DO NOTHING";
+    let insert =
+        "INSERT INTO shortlists (edition_id, size, quotas_json, status, locked_at, published_at) \
+                  VALUES ($1, 30, $3, 'published', $2, $2) ON CONFLICT DO NOTHING";
     run_tx!(&mut tx, |conn| sqlx::query(insert)
         .bind(edition_id)
-        .bind(now)
+        .bind(at(26, 9))
+        .bind(serde_json::to_string(&quotas)?)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -210,7 +232,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
             object: &format!("edition:{}", context.edition.slug),
             details: serde_json::json!({ "finalists": chosen }),
         },
-        now,
+        at(26, 9),
     )
     .await?;
     tx.commit().await?;
@@ -251,12 +273,12 @@ async fn demo_account(app: &AppState, email: &str, name: &str, now: i64) -> anyh
 /// measured each presentation), three jurors score every finalist of every category, the round
 /// is closed, and the results are published with the audit chain head.
 async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> anyhow::Result<()> {
-    let now = app.now_ms();
+    let at = |day, hour| bamako(2026, 1, day, hour);
     let edition = &context.edition;
     let round = queries::ensure_round(&app.db, edition.id, Round::Final).await?;
     let mut jurors = Vec::new();
     for (email, name) in JURORS {
-        jurors.push(demo_account(app, email, name, now).await?);
+        jurors.push(demo_account(app, email, name, at(28, 10)).await?);
     }
     let finalists = queries::finalists(&app.db, edition.id).await?;
     let rubric = Round::Final.default_rubric();
@@ -274,7 +296,7 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
             queries::add_panel_member(&mut tx, round.id, t.id, *juror).await?;
         }
     }
-    queries::set_round_status(&mut tx, round.id, RoundStatus::Open, now).await?;
+    queries::set_round_status(&mut tx, round.id, RoundStatus::Open, at(30, 8)).await?;
     let slot =
         "INSERT INTO pitch_slots (edition_id, track_id, application_id, position, starts_at, \
                 minutes, room, timer_started_at, timer_stopped_at, measured_secs) \
@@ -294,7 +316,7 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
             .await
             .map(|r| r.rows_affected()))?;
         for (j, juror) in jurors.iter().enumerate() {
-            queries::assign(&mut tx, round.id, d.id, *juror, now).await?;
+            queries::assign(&mut tx, round.id, d.id, *juror, at(30, 8)).await?;
             let points = rubric
                 .criteria()
                 .iter()
@@ -323,7 +345,7 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
                     comments: &Default::default(),
                     submit: true,
                 },
-                now,
+                starts_at + measured * 1000,
             )
             .await?;
             audit::append(
@@ -334,12 +356,12 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
                     object: &format!("application:{}", d.public_id),
                     details: serde_json::json!({ "round_id": round.id, "points": points }),
                 },
-                now,
+                starts_at + measured * 1000,
             )
             .await?;
         }
     }
-    queries::set_round_status(&mut tx, round.id, RoundStatus::Closed, now).await?;
+    queries::set_round_status(&mut tx, round.id, RoundStatus::Closed, at(30, 18)).await?;
     audit::append(
         &mut tx,
         &audit::Entry {
@@ -348,7 +370,7 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
             object: &format!("round:{}", round.id),
             details: serde_json::json!({ "kind": round.kind }),
         },
-        now,
+        at(30, 18),
     )
     .await?;
     tx.commit().await?;
@@ -370,7 +392,7 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
                 "snapshot_sha256": crate::accounts::sha256_hex(json.as_bytes()),
             }),
         },
-        now,
+        at(31, 17),
     )
     .await?;
     super::results::insert_publication(
@@ -381,7 +403,7 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
             json: &json,
             reason: "",
             chain_head: &head,
-            at: now,
+            at: at(31, 17),
             actor_id: admin_id,
         },
     )

@@ -292,6 +292,8 @@ async fn finalists_are_invited_coached_and_noted(backend: Backend) {
     let page = coach.get("/coaching").await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("Atelier pitch");
+    // Coaches find their sessions in the navigation.
+    page.assert_contains("<a href=\"/coaching\">");
     assert!(!page.text().contains("Modèle économique"));
     let coach_url = format!("/coaching/{session}");
     let page = coach.get(&coach_url).await;

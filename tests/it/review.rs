@@ -723,6 +723,11 @@ async fn the_demo_shows_the_2026_selection(backend: Backend) {
         )
         .await;
     assert_eq!(sheets, 30 * 3, "three jurors scored the thirty finalists");
+    let results = app.client().get("/results/sdn-2026").await;
+    for code in ["STA", "ADM", "CYB"] {
+        results.assert_contains(&format!("SDN26-{code}-"));
+    }
+    results.assert_contains("31 janvier 2026");
     results_published_and_chain_intact(&app).await;
     app.finish().await;
 }
