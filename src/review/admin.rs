@@ -966,18 +966,17 @@ pub struct RoundRanking {
     pub criteria_keys: Vec<String>,
 }
 
-pub async fn round_ranking(app: &AppState, c: &RoundContext) -> AppResult<RoundRanking> {
-    let dossiers = round_dossiers(app, c).await?;
-    let by_id: BTreeMap<i64, &ListedApplication> = dossiers.iter().map(|d| (d.id, d)).collect();
-    let mut rubrics = BTreeMap::new();
-    for t in &c.tracks {
-        rubrics.insert(t.id, rubric_of(app, &c.round, t.id).await?);
-    }
-    let stored = queries::submitted_sheets(&app.db, c.round.id).await?;
-    let mut sheets = Vec::new();
+/// Each stored sheet of a dossier still in the round, scored with its track's rubric: the
+/// weighted totals and the points behind them, for the ranking code.
+pub fn totals_and_sheets(
+    stored: &[queries::SheetRow],
+    dossiers: &BTreeMap<i64, &ListedApplication>,
+    rubrics: &BTreeMap<i64, (Rubric, Vec<String>)>,
+) -> (Vec<SheetTotal>, Vec<ReviewSheet>) {
     let mut totals = Vec::new();
-    for s in &stored {
-        let Some(d) = by_id.get(&s.application_id) else {
+    let mut sheets = Vec::new();
+    for s in stored {
+        let Some(d) = dossiers.get(&s.application_id) else {
             continue;
         };
         let Some((rubric, _)) = rubrics.get(&d.track_id) else {
@@ -995,6 +994,18 @@ pub async fn round_ranking(app: &AppState, c: &RoundContext) -> AppResult<RoundR
             points,
         });
     }
+    (totals, sheets)
+}
+
+pub async fn round_ranking(app: &AppState, c: &RoundContext) -> AppResult<RoundRanking> {
+    let dossiers = round_dossiers(app, c).await?;
+    let by_id: BTreeMap<i64, &ListedApplication> = dossiers.iter().map(|d| (d.id, d)).collect();
+    let mut rubrics = BTreeMap::new();
+    for t in &c.tracks {
+        rubrics.insert(t.id, rubric_of(app, &c.round, t.id).await?);
+    }
+    let stored = queries::submitted_sheets(&app.db, c.round.id).await?;
+    let (totals, sheets) = totals_and_sheets(&stored, &by_id, &rubrics);
     // The final is a plain weighted mean: every juror scores every finalist, nobody is
     // rescaled.
     let min_sheets = match c.round.round() {
@@ -1296,70 +1307,85 @@ async fn closed_round(
     Ok(c)
 }
 
+/// What an export holds: the rankings, or the whole score matrix.
+#[derive(Clone, Copy)]
+enum Export {
+    Ranking,
+    Scores,
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+async fn export_file(
+    app: &AppState,
+    lang: Lang,
+    user: &crate::accounts::sessions::SessionUser,
+    (edition, round): (String, String),
+    what: Export,
+    format: Format,
+) -> AppResult<Response> {
+    let c = closed_round(app, user, &edition, &round).await?;
+    let data = compute_ranking(app, &c, lang).await?;
+    let (table, name) = match what {
+        Export::Ranking => (ranking_table(&data, lang), "ranking"),
+        Export::Scores => (matrix_table(&data, lang), "scores"),
+    };
+    let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
+    let (bytes, content_type, extension) = match format {
+        Format::Csv => (
+            export::to_csv(&table).map_err(|e| internal(&e))?,
+            CSV,
+            "csv",
+        ),
+        Format::Xlsx => (
+            export::to_xlsx(&table, name).map_err(|e| internal(&e))?,
+            XLSX,
+            "xlsx",
+        ),
+    };
+    Ok(download(
+        bytes,
+        content_type,
+        format!("{}-{}-{name}.{extension}", c.edition.slug, c.round.kind),
+    ))
+}
+
 async fn ranking_csv(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let c = closed_round(&app, &user, &edition, &round).await?;
-    let data = compute_ranking(&app, &c, ctx.lang).await?;
-    let bytes = export::to_csv(&ranking_table(&data, ctx.lang))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(
-        bytes,
-        CSV,
-        format!("{}-{}-ranking.csv", c.edition.slug, c.round.kind),
-    ))
+    export_file(&app, ctx.lang, &user, path, Export::Ranking, Format::Csv).await
 }
 
 async fn ranking_xlsx(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let c = closed_round(&app, &user, &edition, &round).await?;
-    let data = compute_ranking(&app, &c, ctx.lang).await?;
-    let bytes = export::to_xlsx(&ranking_table(&data, ctx.lang), "ranking")
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(
-        bytes,
-        XLSX,
-        format!("{}-{}-ranking.xlsx", c.edition.slug, c.round.kind),
-    ))
+    export_file(&app, ctx.lang, &user, path, Export::Ranking, Format::Xlsx).await
 }
 
 async fn scores_csv(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let c = closed_round(&app, &user, &edition, &round).await?;
-    let data = compute_ranking(&app, &c, ctx.lang).await?;
-    let bytes = export::to_csv(&matrix_table(&data, ctx.lang))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(
-        bytes,
-        CSV,
-        format!("{}-{}-scores.csv", c.edition.slug, c.round.kind),
-    ))
+    export_file(&app, ctx.lang, &user, path, Export::Scores, Format::Csv).await
 }
 
 async fn scores_xlsx(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let c = closed_round(&app, &user, &edition, &round).await?;
-    let data = compute_ranking(&app, &c, ctx.lang).await?;
-    let bytes = export::to_xlsx(&matrix_table(&data, ctx.lang), "scores")
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(
-        bytes,
-        XLSX,
-        format!("{}-{}-scores.xlsx", c.edition.slug, c.round.kind),
-    ))
+    export_file(&app, ctx.lang, &user, path, Export::Scores, Format::Xlsx).await
 }

@@ -132,44 +132,21 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
                 .filter(|(_, c)| !c.bonus)
                 .map(|(i, c)| (c.key.clone(), points(index, dossier, i, c.max_points)))
                 .collect();
-            queries::save_sheet(
-                &mut tx,
-                &SheetWrite {
-                    round_id: round.id,
-                    application_id: dossier,
-                    reviewer_id: reviewer,
-                    points: &points,
-                    comments: &Default::default(),
-                    submit: true,
-                },
-                at(22 + (dossier % 3) as i8, 15),
-            )
-            .await?;
-            audit::append(
-                &mut tx,
-                &audit::Entry {
-                    actor_id: Some(reviewer),
-                    action: "review.score_submitted",
-                    object: &format!("application:{dossier}"),
-                    details: serde_json::json!({ "round_id": round.id, "points": points }),
-                },
-                at(22 + (dossier % 3) as i8, 15),
-            )
-            .await?;
+            let public_id = eligible
+                .iter()
+                .find(|d| d.id == dossier)
+                .map(|d| d.public_id.as_str())
+                .unwrap_or_default();
+            let sheet = Sheet {
+                round_id: round.id,
+                dossier,
+                public_id,
+                reviewer,
+            };
+            submit_sheet(&mut tx, &sheet, &points, at(22 + (dossier % 3) as i8, 15)).await?;
         }
     }
-    queries::set_round_status(&mut tx, round.id, RoundStatus::Closed, at(25, 18)).await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(admin_id),
-            action: "review.round_locked",
-            object: &format!("round:{}", round.id),
-            details: serde_json::json!({ "kind": round.kind }),
-        },
-        at(25, 18),
-    )
-    .await?;
+    lock_round(&mut tx, &round, admin_id, at(25, 18)).await?;
     tx.commit().await?;
 
     // The shortlist, proposed from the ranking, locked and published.
@@ -335,44 +312,16 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
                     (c.key.clone(), value)
                 })
                 .collect();
-            queries::save_sheet(
-                &mut tx,
-                &SheetWrite {
-                    round_id: round.id,
-                    application_id: d.id,
-                    reviewer_id: *juror,
-                    points: &points,
-                    comments: &Default::default(),
-                    submit: true,
-                },
-                starts_at + measured * 1000,
-            )
-            .await?;
-            audit::append(
-                &mut tx,
-                &audit::Entry {
-                    actor_id: Some(*juror),
-                    action: "review.score_submitted",
-                    object: &format!("application:{}", d.public_id),
-                    details: serde_json::json!({ "round_id": round.id, "points": points }),
-                },
-                starts_at + measured * 1000,
-            )
-            .await?;
+            let sheet = Sheet {
+                round_id: round.id,
+                dossier: d.id,
+                public_id: &d.public_id,
+                reviewer: *juror,
+            };
+            submit_sheet(&mut tx, &sheet, &points, starts_at + measured * 1000).await?;
         }
     }
-    queries::set_round_status(&mut tx, round.id, RoundStatus::Closed, at(30, 18)).await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(admin_id),
-            action: "review.round_locked",
-            object: &format!("round:{}", round.id),
-            details: serde_json::json!({ "kind": round.kind }),
-        },
-        at(30, 18),
-    )
-    .await?;
+    lock_round(&mut tx, &round, admin_id, at(30, 18)).await?;
     tx.commit().await?;
 
     let deliberation = super::jury::deliberate(app, edition, Lang::Fr)
@@ -409,5 +358,69 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Which sheet: the round, the dossier (its id and public id) and the panel member.
+struct Sheet<'a> {
+    round_id: i64,
+    dossier: i64,
+    public_id: &'a str,
+    reviewer: i64,
+}
+
+/// A submitted sheet and its audit entry, as the score form records them.
+async fn submit_sheet(
+    tx: &mut crate::db::Tx,
+    sheet: &Sheet<'_>,
+    points: &std::collections::BTreeMap<String, u32>,
+    at: i64,
+) -> anyhow::Result<()> {
+    queries::save_sheet(
+        tx,
+        &SheetWrite {
+            round_id: sheet.round_id,
+            application_id: sheet.dossier,
+            reviewer_id: sheet.reviewer,
+            points,
+            comments: &Default::default(),
+            submit: true,
+        },
+        at,
+    )
+    .await?;
+    audit::append(
+        tx,
+        &audit::Entry {
+            actor_id: Some(sheet.reviewer),
+            action: "review.score_submitted",
+            object: &format!("application:{}", sheet.public_id),
+            details: serde_json::json!({ "round_id": sheet.round_id, "points": points }),
+        },
+        at,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Closes a round, as the organisers' "close and lock" does.
+async fn lock_round(
+    tx: &mut crate::db::Tx,
+    round: &super::queries::RoundRow,
+    admin_id: i64,
+    at: i64,
+) -> anyhow::Result<()> {
+    queries::set_round_status(tx, round.id, RoundStatus::Closed, at).await?;
+    audit::append(
+        tx,
+        &audit::Entry {
+            actor_id: Some(admin_id),
+            action: "review.round_locked",
+            object: &format!("round:{}", round.id),
+            details: serde_json::json!({ "kind": round.kind }),
+        },
+        at,
+    )
+    .await?;
     Ok(())
 }

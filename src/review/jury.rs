@@ -18,9 +18,9 @@ use serde::Deserialize;
 
 use super::prizes::{self, Laureates};
 use super::queries::{self, RoundRow, RoundStatus};
-use super::ranking::{self, DossierScore, ReviewSheet, SheetTotal};
+use super::ranking::{self, DossierScore};
 use super::results::{self, PublicDossier, PublicTrack, Snapshot};
-use super::routes::{format_score, stored_sheet};
+use super::routes::format_score;
 use super::rubric::{Round, Rubric};
 use crate::accounts::sessions::SessionUser;
 use crate::applications::admin::organised_edition;
@@ -1215,27 +1215,8 @@ pub async fn deliberate(
     for t in &tracks {
         rubrics.insert(t.id, final_rubric(app, &round, t.id).await?);
     }
-    let mut totals = Vec::new();
-    let mut sheets = Vec::new();
-    for s in queries::submitted_sheets(&app.db, round.id).await? {
-        let Some(d) = by_id.get(&s.application_id) else {
-            continue;
-        };
-        let Some((rubric, _)) = rubrics.get(&d.track_id) else {
-            continue;
-        };
-        let points = stored_sheet(rubric, &s.points());
-        totals.push(SheetTotal {
-            reviewer: s.reviewer_id,
-            dossier: s.application_id,
-            total: rubric.weighted_total(&points).value(),
-        });
-        sheets.push(ReviewSheet {
-            reviewer: s.reviewer_id,
-            dossier: s.application_id,
-            points,
-        });
-    }
+    let stored = queries::submitted_sheets(&app.db, round.id).await?;
+    let (totals, sheets) = super::admin::totals_and_sheets(&stored, &by_id, &rubrics);
     // The final uses raw totals: nobody is rescaled.
     let normalised = ranking::normalise(&totals, usize::MAX);
     let submitted_at: BTreeMap<i64, i64> = finalists
