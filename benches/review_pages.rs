@@ -146,7 +146,7 @@ async fn run() -> anyhow::Result<()> {
     let queue = fetch(&client, &format!("{base}/review"), false).await?;
     let first = attribute_values(&queue.body, "href=\"")
         .into_iter()
-        .find(|h| h.starts_with("/review/"))
+        .find(|h| h.starts_with("/review/") && !h.starts_with("/review/panel/"))
         .map(str::to_owned)
         .ok_or_else(|| anyhow::anyhow!("the queue lists no dossier"))?;
     println!("== reviewer pages, compressed, with their CSS and JS ==");

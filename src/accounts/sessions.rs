@@ -25,7 +25,8 @@ pub struct SessionUser {
 pub async fn load(db: &Db, token: &str, now_ms: i64) -> DbResult<Option<SessionUser>> {
     let hash = super::sha256_hex(token.as_bytes());
     let sql = "SELECT u.id, u.public_id, u.display_name, u.email, u.phone, u.locale, u.is_admin, \
-               EXISTS (SELECT 1 FROM assignments x WHERE x.reviewer_id = u.id) AS is_reviewer, \
+               (EXISTS (SELECT 1 FROM assignments x WHERE x.reviewer_id = u.id) \
+                OR EXISTS (SELECT 1 FROM panel_members p WHERE p.user_id = u.id)) AS is_reviewer, \
                EXISTS (SELECT 1 FROM coaching_sessions c WHERE c.coach_id = u.id) AS is_coach \
                FROM sessions s JOIN users u ON u.id = s.user_id \
                WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.verified_at IS NOT NULL";

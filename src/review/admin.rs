@@ -98,14 +98,23 @@ fn track_name(t: &TrackRow, lang: Lang) -> String {
 /// The dossiers a round scores: for the preselection, those declared eligible; for the
 /// final, the finalists (none until the shortlist is locked).
 async fn round_dossiers(app: &AppState, c: &RoundContext) -> AppResult<Vec<ListedApplication>> {
-    if c.round.round() == Round::Final {
-        return Ok(queries::finalists(&app.db, c.edition.id).await?);
+    dossiers_of_round(app, &c.round).await
+}
+
+/// The dossiers a round scores: the eligible ones in the preselection, the finalists of the
+/// locked shortlist in the final.
+pub async fn dossiers_of_round(
+    app: &AppState,
+    round: &RoundRow,
+) -> AppResult<Vec<ListedApplication>> {
+    if round.round() == Round::Final {
+        return Ok(queries::finalists(&app.db, round.edition_id).await?);
     }
     let filter = ListFilter {
         status: Some("eligible".into()),
         ..ListFilter::default()
     };
-    Ok(applications::list_for_edition(&app.db, c.edition.id, &filter).await?)
+    Ok(applications::list_for_edition(&app.db, round.edition_id, &filter).await?)
 }
 
 async fn rubric_of(

@@ -576,3 +576,23 @@ pub async fn finalists(
     .fetch_all(pool)
     .await)?)
 }
+
+/// The rounds not yet closed where this person sits on a panel, with their tracks.
+pub async fn panels_of(db: &Db, user_id: i64) -> DbResult<Vec<(i64, i64)>> {
+    let sql = "SELECT p.round_id, p.track_id FROM panel_members p \
+               JOIN review_rounds r ON r.id = p.round_id \
+               WHERE p.user_id = $1 AND r.status <> 'closed' ORDER BY p.round_id, p.track_id";
+    Ok(run!(db, |pool| sqlx::query_as::<_, (i64, i64)>(sql)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// The dossiers on which this person has declared or been given a conflict of interest.
+pub async fn conflicts_of(db: &Db, user_id: i64) -> DbResult<Vec<i64>> {
+    let sql = "SELECT application_id FROM conflicts WHERE user_id = $1";
+    Ok(run!(db, |pool| sqlx::query_scalar(sql)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)?)
+}

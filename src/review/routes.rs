@@ -31,6 +31,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/review", get(queue))
         .route(
+            "/review/panel/{round}",
+            get(panel_page).post(panel_conflict),
+        )
+        .route(
             "/review/{round}/{dossier}",
             get(score_page).post(save_scores),
         )
@@ -53,6 +57,8 @@ pub struct QueueTemplate {
     pub ctx: Ctx,
     pub items: Vec<QueueItem>,
     pub done: usize,
+    /// Links to the panel pages where conflicts of interest are declared.
+    pub panels: Vec<String>,
 }
 
 fn round_label(lang: Lang, round: Round, year: i64) -> String {
@@ -93,7 +99,18 @@ async fn queue(
         });
     }
     let done = items.iter().filter(|i| i.done).count();
-    render(&QueueTemplate { ctx, items, done })
+    let mut panels: Vec<String> = queries::panels_of(&app.db, user.id)
+        .await?
+        .into_iter()
+        .map(|(round, _)| format!("/review/panel/{round}"))
+        .collect();
+    panels.dedup();
+    render(&QueueTemplate {
+        ctx,
+        items,
+        done,
+        panels,
+    })
 }
 
 /// One criterion on the score form, with what was typed and its error.
@@ -586,4 +603,228 @@ async fn declare_conflict(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to("/review").into_response())
+}
+
+/// A dossier of the reviewer's panels, as the conflict page names it.
+pub struct PanelDossier {
+    pub reference: String,
+    pub name: String,
+    pub track: String,
+    pub conflict: bool,
+}
+
+#[derive(Template)]
+#[template(path = "review/panel.html")]
+pub struct PanelTemplate {
+    pub ctx: Ctx,
+    pub action: String,
+    pub round: String,
+    pub dossiers: Vec<PanelDossier>,
+    pub error: Option<String>,
+    pub reference: String,
+    pub reason: String,
+}
+
+/// What identifies a dossier to someone who may know its authors: its project, service,
+/// company or team name — never a field the form marks personal when the round is blind.
+fn identifying_name(form: &form::FormDefinition, answers: &form::Answers, blind: bool) -> String {
+    const NAME_FIELDS: [&str; 4] = ["project_title", "service_name", "company_name", "team_name"];
+    NAME_FIELDS
+        .iter()
+        .filter_map(|key| {
+            let field = form
+                .sections
+                .iter()
+                .flat_map(|s| s.fields.iter())
+                .find(|f| f.key == *key)?;
+            if blind && field.personal {
+                return None;
+            }
+            answers
+                .0
+                .get(*key)
+                .and_then(|a| a.as_text())
+                .map(str::to_owned)
+        })
+        .find(|name| !name.trim().is_empty())
+        .unwrap_or_default()
+}
+
+/// The round and the tracks whose panel this person sits on; 404 for anyone else, and once
+/// the round is closed.
+async fn my_panel(
+    app: &AppState,
+    user: &SessionUser,
+    round: &str,
+) -> AppResult<(RoundRow, Vec<i64>)> {
+    let round_id: i64 = round.parse().map_err(|_| AppError::NotFound)?;
+    let tracks: Vec<i64> = queries::panels_of(&app.db, user.id)
+        .await?
+        .into_iter()
+        .filter(|(r, _)| *r == round_id)
+        .map(|(_, t)| t)
+        .collect();
+    let round = queries::round_by_id(&app.db, round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if tracks.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok((round, tracks))
+}
+
+async fn render_panel(
+    app: &AppState,
+    ctx: Ctx,
+    user: &SessionUser,
+    round: &RoundRow,
+    tracks: &[i64],
+    refused: Option<(String, String, String)>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let conflicts = queries::conflicts_of(&app.db, user.id).await?;
+    let mut forms = BTreeMap::new();
+    let mut track_names = BTreeMap::new();
+    for t in tracks {
+        if let Some(track) = calls::track_by_id(&app.db, *t).await? {
+            track_names.insert(
+                *t,
+                if lang == Lang::En {
+                    track.name_en
+                } else {
+                    track.name_fr
+                },
+            );
+        }
+    }
+    let mut dossiers = Vec::new();
+    for d in super::admin::dossiers_of_round(app, round).await? {
+        if !tracks.contains(&d.track_id) {
+            continue;
+        }
+        let key = (d.track_id, d.form_version);
+        if let std::collections::btree_map::Entry::Vacant(slot) = forms.entry(key) {
+            slot.insert(calls::form_definition(&app.db, d.track_id, d.form_version).await?);
+        }
+        let answers: form::Answers = serde_json::from_str(&d.answers_json).unwrap_or_default();
+        let name = forms
+            .get(&key)
+            .map(|f| identifying_name(f, &answers, round.blind))
+            .unwrap_or_default();
+        dossiers.push(PanelDossier {
+            reference: d.reference.clone().unwrap_or_default(),
+            name,
+            track: track_names.get(&d.track_id).cloned().unwrap_or_default(),
+            conflict: conflicts.contains(&d.id),
+        });
+    }
+    let year = calls::editions(&app.db)
+        .await?
+        .into_iter()
+        .find(|e| e.id == round.edition_id)
+        .map(|e| e.year)
+        .unwrap_or_default();
+    let (error, reference, reason) = match refused {
+        Some((e, r, why)) => (Some(e), r, why),
+        None => (None, String::new(), String::new()),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_with_status(
+        status,
+        &PanelTemplate {
+            action: format!("/review/panel/{}", round.id),
+            round: round_label(lang, round.round(), year),
+            dossiers,
+            error,
+            reference,
+            reason,
+            ctx,
+        },
+    )
+}
+
+async fn panel_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(round): Path<String>,
+) -> AppResult<Response> {
+    let (round, tracks) = my_panel(&app, &user, &round).await?;
+    render_panel(&app, ctx, &user, &round, &tracks, None).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct PanelConflictForm {
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// A conflict declared from the panel page, before or after the assignment: the dossier will
+/// never be (or is no longer) assigned to this person.
+async fn panel_conflict(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(round): Path<String>,
+    form: CsrfForm<PanelConflictForm>,
+) -> AppResult<Response> {
+    let (round, tracks) = my_panel(&app, &user, &round).await?;
+    let values = form.value;
+    let reference = values.reference.trim().to_uppercase();
+    let reason = values.reason.trim().to_owned();
+    let dossier = super::admin::dossiers_of_round(&app, &round)
+        .await?
+        .into_iter()
+        .find(|d| {
+            tracks.contains(&d.track_id) && d.reference.as_deref() == Some(reference.as_str())
+        });
+    let refusal = if dossier.is_none() {
+        Some("review-unknown-reference")
+    } else if reason.is_empty() {
+        Some("field-required")
+    } else if reason.chars().count() > 2000 {
+        Some("review-comment-too-long")
+    } else {
+        None
+    };
+    let (Some(dossier), None) = (dossier, refusal) else {
+        let message = tr(ctx.lang, refusal.unwrap_or("review-unknown-reference"));
+        return render_panel(
+            &app,
+            ctx,
+            &user,
+            &round,
+            &tracks,
+            Some((message, values.reference, values.reason)),
+        )
+        .await;
+    };
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    if queries::sheet_tx(&mut tx, round.id, dossier.id, user.id)
+        .await?
+        .is_some_and(|sh| sh.is_submitted())
+    {
+        return Err(AppError::BadRequest("review-conflict-after-submit"));
+    }
+    queries::declare_conflict(&mut tx, dossier.id, user.id, user.id, &reason, now).await?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "review.conflict_declared",
+            object: &format!("application:{}", dossier.public_id),
+            details: serde_json::json!({ "user_id": user.id, "reason": reason }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/review/panel/{}", round.id)).into_response())
 }

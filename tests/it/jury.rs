@@ -128,6 +128,7 @@ pub async fn final_links(client: &TestClient) -> Vec<String> {
         .skip(1)
         .filter_map(|s| s.split('"').next())
         .filter(|href| href.starts_with(round) && href.matches('/').count() == 3)
+        .filter(|href| !href.starts_with("/review/panel/"))
         .map(str::to_owned)
         .collect()
 }

@@ -17,6 +17,7 @@ both_dbs!(
     shortlist_is_proposed_justified_locked_and_published_to_every_applicant,
     the_demo_shows_the_2026_selection,
     whole_selection_from_committee_to_published_results,
+    reviewers_declare_conflicts_before_the_assignment,
 );
 
 const PASSWORD: &str = "mot de passe du comité";
@@ -95,6 +96,7 @@ async fn queue_links(client: &TestClient) -> Vec<String> {
         .skip(1)
         .filter_map(|s| s.split('"').next())
         .filter(|href| href.starts_with("/review/") && !href.ends_with("/conflict"))
+        .filter(|href| !href.starts_with("/review/panel/"))
         .map(str::to_owned)
         .collect()
 }
@@ -848,4 +850,93 @@ async fn results_published_and_chain_intact(app: &TestApp) {
     results.assert_contains(&head);
     let report = kene::audit::verify(app.db()).await.expect("verify");
     assert!(matches!(report, kene::audit::ChainCheck::Intact { .. }));
+}
+
+/// Reviewers declare their conflicts of interest before the assignment, from the list of
+/// their panel's dossiers; the assignment then never gives them those dossiers.
+async fn reviewers_declare_conflicts_before_the_assignment(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    declare_2026_eligibility(&app, &admin).await;
+    let members = committee(&app, &admin).await;
+    let (_, second) = &members[1];
+    let queue = second.get("/review").await;
+    let panel = queue
+        .body
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|href| href.starts_with("/review/panel/"))
+        .expect("a link to the panel page")
+        .to_owned();
+    let page = second.get(&panel).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains("SDN26-STA-0002");
+    // Someone not on the panel learns nothing.
+    let outsider = app
+        .signup_and_verify(
+            "Curieux",
+            "curieux@exemple.ml",
+            "curieux@exemple.ml",
+            PASSWORD,
+        )
+        .await;
+    assert_eq!(outsider.get(&panel).await.status, StatusCode::NOT_FOUND);
+
+    // Bad input: an unknown reference, then no reason — message, typed data kept.
+    let page = second
+        .post_form(
+            &panel,
+            &[("reference", "SDN26-STA-9999"), ("reason", "Mon frère")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(&fr("review-unknown-reference"));
+    page.assert_contains("Mon frère");
+    let page = second
+        .post_form(&panel, &[("reference", "SDN26-STA-0002"), ("reason", " ")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(&fr("field-required"));
+    assert_eq!(
+        page.input_value("reference").as_deref(),
+        Some("SDN26-STA-0002")
+    );
+    assert_eq!(app.count("conflicts").await, 0);
+
+    let page = second
+        .post_form(
+            &panel,
+            &[
+                ("reference", "sdn26-sta-0002"),
+                ("reason", "Mon frère en est le fondateur"),
+            ],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    second
+        .get(&panel)
+        .await
+        .assert_contains(&fr("review-conflict-declared"));
+
+    let page = admin.post_form(&format!("{BASE}/assign"), &[]).await;
+    assert!(page.status.is_redirection());
+    let given = app
+        .scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM assignments x JOIN applications a ON a.id = x.application_id \
+             JOIN users u ON u.id = x.reviewer_id WHERE a.reference = 'SDN26-STA-0002' AND u.email = 'evaluateur2@comite.ml'",
+        )
+        .await;
+    assert_eq!(
+        given, 0,
+        "never assigned against a conflict the reviewer declared"
+    );
+    let others = app
+        .scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM assignments x JOIN applications a ON a.id = x.application_id \
+             WHERE a.reference = 'SDN26-STA-0002'",
+        )
+        .await;
+    assert_eq!(others, 3, "the dossier still gets its three reviewers");
+    app.finish().await;
 }
