@@ -48,7 +48,8 @@ pub enum StorageConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
-    /// Login attempts per account per 15 minutes.
+    /// Failed password logins on one account after which each attempt waits (5 s, doubling up
+    /// to 15 minutes). Successful logins never count.
     pub login_per_account: i64,
     /// Login attempts per client address per 15 minutes.
     pub login_per_ip: i64,
@@ -63,7 +64,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            login_per_account: 10,
+            login_per_account: 5,
             login_per_ip: 60,
             codes_per_account: 5,
             codes_per_ip: 30,

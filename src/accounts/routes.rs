@@ -1,4 +1,8 @@
-//! Sign-up, verification, login, logout, password reset.
+//! Sign-up, verification, login (with a password or a code), logout, password reset.
+//!
+//! No answer tells whether an account exists: sign-up, verification, codes, forgot and reset
+//! answer an unknown login exactly as a known one (the owner of an existing account is told
+//! by message instead), and rate limits apply before any lookup.
 
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
@@ -9,7 +13,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::rate_limit::{self, FIFTEEN_MINUTES, ONE_HOUR};
-use super::users::{self, CodeCheck, CodePurpose, NewUser};
+use super::users::{self, CodePurpose, NewUser};
 use super::{sessions, NewPassword};
 use crate::domain::types::{Lang, Login};
 use crate::i18n::{tr, tr_args};
@@ -19,7 +23,8 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{safe_next, FieldErrors};
 use crate::web::state::AppState;
 use crate::web::templates::{
-    render, ForgotTemplate, LoginTemplate, ResetTemplate, SignupTemplate, VerifyTemplate,
+    render, render_with_status, ForgotTemplate, LoginCodeTemplate, LoginTemplate, ResetTemplate,
+    SignupTemplate, VerifyTemplate,
 };
 use crate::web::ClientIp;
 
@@ -29,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/verify", get(verify_page).post(verify))
         .route("/verify/resend", post(resend_code))
         .route("/login", get(login_page).post(login))
+        .route("/login/code", get(login_code_page).post(send_login_code))
+        .route("/login/code/enter", get(enter_login_code_page).post(login_with_code))
         .route("/logout", post(logout))
         .route("/password/forgot", get(forgot_page).post(forgot))
         .route("/password/reset", get(reset_page).post(reset))
@@ -37,7 +44,6 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
     next: Option<String>,
-    u: Option<String>,
     login: Option<String>,
 }
 
@@ -94,11 +100,6 @@ async fn signup(
             None
         }
     };
-    if let Some(login) = &login {
-        if users::find_by_login(&app.db, login).await?.is_some() {
-            errors.add("login", tr(lang, "signup-account-exists"));
-        }
-    }
     let next = safe_next(form.next.as_deref());
     let (Some(login), Some(password), true) = (login, password, errors.is_empty()) else {
         return render(&SignupTemplate {
@@ -110,51 +111,99 @@ async fn signup(
         });
     };
     let now = app.now_ms();
-    if !rate_limit::hit(
-        &app.db,
-        &format!("code:ip:{ip}"),
-        app.config.limits.codes_per_ip,
-        ONE_HOUR,
-        now,
-    )
-    .await?
-    {
-        return Err(AppError::RateLimited);
-    }
+    check_code_limits(&app, &login, &ip, now).await?;
+    // Hashed whether or not the account exists, so that timing tells nothing either.
     let hash = super::hash_password_blocking(password.into_inner()).await?;
+    let existing = users::find_by_login(&app.db, &login).await?;
     let mut tx = app.db.begin().await?;
-    let user_id = users::insert(
-        &mut tx,
-        &NewUser {
-            login: &login,
-            display_name: &display_name,
-            password_hash: &hash,
-            locale: ctx.lang_code(),
-            verified: false,
-            is_admin: false,
-        },
-        now,
-    )
-    .await
-    .map_err(|e| match e {
-        // Two sign-ups racing for one address: the second one sees the first.
-        crate::db::DbError::Sqlx(sqlx::Error::Database(d)) if d.is_unique_violation() => {
-            AppError::BadRequest("signup-account-exists")
+    match existing {
+        Some(existing) => tell_owner_of_signup_attempt(&mut tx, &existing, &login, now).await?,
+        None => {
+            let inserted = users::insert(
+                &mut tx,
+                &NewUser {
+                    login: &login,
+                    display_name: &display_name,
+                    password_hash: &hash,
+                    locale: ctx.lang_code(),
+                    verified: false,
+                    is_admin: false,
+                },
+                now,
+            )
+            .await;
+            match inserted {
+                Ok(user_id) => {
+                    send_code(&mut tx, user_id, &login, CodePurpose::Verify, lang, now).await?;
+                }
+                // Two sign-ups racing for one address: the second is answered like the first.
+                Err(crate::db::DbError::Sqlx(sqlx::Error::Database(d)))
+                    if d.is_unique_violation() => {}
+                Err(other) => return Err(other.into()),
+            }
         }
-        other => other.into(),
-    })?;
-    send_code(&mut tx, user_id, &login, CodePurpose::Verify, lang, now).await?;
+    }
     tx.commit().await?;
     app.outbox_wake.notify_one();
-    let public_id = users::find_by_id(&app.db, user_id)
-        .await?
-        .map(|u| u.public_id)
-        .ok_or(AppError::NotFound)?;
-    Ok(Redirect::to(&format!("/verify?u={public_id}&next={}", encode(&next))).into_response())
+    Ok(redirect_to_verify(&login, &next))
 }
 
 fn encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn redirect_to_verify(login: &Login, next: &str) -> Response {
+    Redirect::to(&format!(
+        "/verify?login={}&next={}",
+        encode(login.as_str()),
+        encode(next)
+    ))
+    .into_response()
+}
+
+fn channel_of(login: &Login) -> (Channel, String) {
+    match login {
+        Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
+        Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
+    }
+}
+
+fn lang_of(user: &users::UserRow) -> Lang {
+    if user.locale == "en" {
+        Lang::En
+    } else {
+        Lang::Fr
+    }
+}
+
+/// Someone tried to create an account with an existing address: its owner hears of it (at
+/// most once an hour), the visitor sees what a new sign-up sees.
+async fn tell_owner_of_signup_attempt(
+    tx: &mut crate::db::Tx,
+    owner: &users::UserRow,
+    login: &Login,
+    now: i64,
+) -> AppResult<()> {
+    let lang = lang_of(owner);
+    let (channel, recipient) = channel_of(login);
+    let body_key = match channel {
+        Channel::Email => "signup-exists-body",
+        Channel::Sms => "signup-exists-sms",
+    };
+    notifications::enqueue(
+        tx,
+        &NewMessage {
+            idempotency_key: format!("signup-exists:{}:{}", owner.id, now / ONE_HOUR),
+            channel,
+            recipient,
+            subject: tr(lang, "signup-exists-subject"),
+            body: tr(lang, body_key),
+            edition_id: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 async fn send_code(
@@ -166,43 +215,45 @@ async fn send_code(
     now: i64,
 ) -> AppResult<()> {
     let (code_id, code) = users::issue_code(tx, user_id, purpose, now).await?;
-    let (channel, recipient) = match login {
-        Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
-        Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
+    let (channel, recipient) = channel_of(login);
+    let (subject_key, body_key, sms_key) = match purpose {
+        CodePurpose::Verify => ("code-verify-subject", "code-verify-body", "code-verify-sms"),
+        CodePurpose::Reset => ("code-reset-subject", "code-reset-body", "code-reset-sms"),
+        CodePurpose::Login => ("code-login-subject", "code-login-body", "code-login-sms"),
     };
-    let (subject_key, body_key) = match purpose {
-        CodePurpose::Verify => ("code-verify-subject", "code-verify-body"),
-        CodePurpose::Reset => ("code-reset-subject", "code-reset-body"),
+    let body_key = if channel == Channel::Sms {
+        sms_key
+    } else {
+        body_key
     };
-    notifications::enqueue(
+    notifications::enqueue_with_secret(
         tx,
         &NewMessage {
             idempotency_key: format!("code:{code_id}"),
             channel,
             recipient,
             subject: tr(lang, subject_key),
-            body: tr_args(lang, body_key, &[("code", code)]),
+            body: tr_args(lang, body_key, &[("code", code.clone())]),
+            edition_id: None,
         },
+        &code,
         now,
     )
     .await?;
     Ok(())
 }
 
-async fn verify_page(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<NextQuery>,
-) -> AppResult<Response> {
-    let user = match &q.u {
-        Some(u) => users::find_by_public_id(&app.db, u).await?,
-        None => None,
-    };
-    let user = user.ok_or(AppError::NotFound)?;
+/// The typed login of a query string, if it is one.
+fn typed_login(raw: Option<&str>) -> AppResult<Login> {
+    raw.and_then(|l| Login::parse(l).ok())
+        .ok_or(AppError::NotFound)
+}
+
+async fn verify_page(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
+    let login = typed_login(q.login.as_deref())?;
     render(&VerifyTemplate {
         ctx,
-        user_public_id: user.public_id,
-        destination: user.email.or(user.phone).unwrap_or_default(),
+        destination: login.as_str().to_owned(),
         next: safe_next(q.next.as_deref()),
         error: None,
     })
@@ -210,7 +261,8 @@ async fn verify_page(
 
 #[derive(Deserialize)]
 struct VerifyForm {
-    u: String,
+    #[serde(default)]
+    login: String,
     #[serde(default)]
     code: String,
     next: Option<String>,
@@ -222,37 +274,46 @@ async fn verify(
     form: CsrfForm<VerifyForm>,
 ) -> AppResult<Response> {
     let form = form.value;
-    let user = users::find_by_public_id(&app.db, &form.u)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let now = app.now_ms();
-    let mut tx = app.db.begin().await?;
-    let check = users::check_code(&mut tx, user.id, CodePurpose::Verify, &form.code, now).await?;
+    let login = typed_login(Some(&form.login))?;
     let next = safe_next(form.next.as_deref());
-    if check != CodeCheck::Valid {
-        tx.commit().await?;
-        let key = if check == CodeCheck::Wrong {
-            "code-wrong"
-        } else {
-            "code-expired"
-        };
-        return render(&VerifyTemplate {
-            error: Some(ctx.t(key)),
-            ctx,
-            user_public_id: user.public_id,
-            destination: user.email.or(user.phone).unwrap_or_default(),
-            next,
-        });
+    let now = app.now_ms();
+    let user = users::find_by_login(&app.db, &login).await?;
+    let mut tx = app.db.begin().await?;
+    if let Some(user) = &user {
+        if use_code(&mut tx, user.id, CodePurpose::Verify, &form.code, now).await? {
+            users::mark_verified(&mut tx, user.id, now).await?;
+            let token = sessions::create(&mut tx, user.id, now).await?;
+            tx.commit().await?;
+            return Ok(signed_in_redirect(&app, &next, &token));
+        }
     }
-    users::mark_verified(&mut tx, user.id, now).await?;
-    let token = sessions::create(&mut tx, user.id, now).await?;
     tx.commit().await?;
-    Ok(signed_in_redirect(&app, &next, &token))
+    render(&VerifyTemplate {
+        error: Some(ctx.t("code-invalid")),
+        ctx,
+        destination: login.as_str().to_owned(),
+        next,
+    })
+}
+
+/// Checks and uses up a code in `tx`; false for a wrong, expired, used or over-tried one.
+async fn use_code(
+    tx: &mut crate::db::Tx,
+    user_id: i64,
+    purpose: CodePurpose,
+    code: &str,
+    now: i64,
+) -> AppResult<bool> {
+    Ok(match users::check_code(tx, user_id, purpose, code, now).await? {
+        Some(code_id) => users::consume_code(tx, code_id, now).await?,
+        None => false,
+    })
 }
 
 #[derive(Deserialize)]
 struct ResendForm {
-    u: String,
+    #[serde(default)]
+    login: String,
     next: Option<String>,
 }
 
@@ -263,30 +324,27 @@ async fn resend_code(
     form: CsrfForm<ResendForm>,
 ) -> AppResult<Response> {
     let form = form.value;
-    let user = users::find_by_public_id(&app.db, &form.u)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let login = typed_login(Some(&form.login))?;
     let now = app.now_ms();
-    check_code_limits(&app, &user.public_id, &ip, now).await?;
-    let login = login_of(&user).ok_or(AppError::NotFound)?;
-    let mut tx = app.db.begin().await?;
-    send_code(&mut tx, user.id, &login, CodePurpose::Verify, ctx.lang, now).await?;
-    tx.commit().await?;
-    app.outbox_wake.notify_one();
-    let next = safe_next(form.next.as_deref());
-    Ok(Redirect::to(&format!(
-        "/verify?u={}&next={}",
-        user.public_id,
-        encode(&next)
-    ))
-    .into_response())
+    check_code_limits(&app, &login, &ip, now).await?;
+    if let Some(user) = users::find_by_login(&app.db, &login).await? {
+        if user.verified_at.is_none() {
+            let mut tx = app.db.begin().await?;
+            send_code(&mut tx, user.id, &login, CodePurpose::Verify, ctx.lang, now).await?;
+            tx.commit().await?;
+            app.outbox_wake.notify_one();
+        }
+    }
+    Ok(redirect_to_verify(&login, &safe_next(form.next.as_deref())))
 }
 
-async fn check_code_limits(app: &AppState, account: &str, ip: &str, now: i64) -> AppResult<()> {
+/// Limits on sending codes, per typed login and per client address; checked before looking
+/// the account up, so that they answer alike for existing and unknown accounts.
+async fn check_code_limits(app: &AppState, login: &Login, ip: &str, now: i64) -> AppResult<()> {
     let limits = &app.config.limits;
     let per_account = rate_limit::hit(
         &app.db,
-        &format!("code:acct:{account}"),
+        &format!("code:acct:{}", login.as_str()),
         limits.codes_per_account,
         ONE_HOUR,
         now,
@@ -305,13 +363,6 @@ async fn check_code_limits(app: &AppState, account: &str, ip: &str, now: i64) ->
     } else {
         Err(AppError::RateLimited)
     }
-}
-
-fn login_of(user: &users::UserRow) -> Option<Login> {
-    user.email
-        .as_deref()
-        .or(user.phone.as_deref())
-        .and_then(|l| Login::parse(l).ok())
 }
 
 fn signed_in_redirect(app: &AppState, next: &str, token: &str) -> Response {
@@ -377,38 +428,50 @@ async fn login(
     let Ok(login) = Login::parse(&form.login) else {
         return failed(ctx, form.login, next);
     };
-    let account_key = format!("login:acct:{}", login.as_str());
-    if !rate_limit::hit(
-        &app.db,
-        &account_key,
-        limits.login_per_account,
-        FIFTEEN_MINUTES,
-        now,
-    )
-    .await?
+    // Failures slow the account down; the password is not even checked while it waits, so
+    // waiting is no oracle. Successes never count.
+    let account = login.as_str();
+    if let Some(wait_ms) =
+        rate_limit::login_wait(&app.db, account, limits.login_per_account, now).await?
     {
-        return Err(AppError::RateLimited);
+        let seconds = (wait_ms + 999) / 1000;
+        return render_with_status(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            &LoginTemplate {
+                error: Some(tr_args(
+                    ctx.lang,
+                    "login-wait",
+                    &[("seconds", seconds.to_string())],
+                )),
+                ctx,
+                login: form.login,
+                next,
+            },
+        );
     }
-    let Some(user) = users::find_by_login(&app.db, &login).await? else {
-        // Same work as a real check, so timing does not reveal which accounts exist.
-        let _ = super::verify_password_blocking(form.password, DUMMY_HASH.clone()).await;
+    let user = users::find_by_login(&app.db, &login).await?;
+    let verified = match &user {
+        Some(user) => {
+            super::verify_password_blocking(form.password, user.password_hash.clone()).await
+        }
+        None => {
+            // Same work as a real check, so timing does not reveal which accounts exist.
+            let _ = super::verify_password_blocking(form.password, DUMMY_HASH.clone()).await;
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| verified) else {
+        rate_limit::record_login_failure(&app.db, account, now).await?;
         return failed(ctx, form.login, next);
     };
-    if !super::verify_password_blocking(form.password, user.password_hash.clone()).await {
-        return failed(ctx, form.login, next);
-    }
+    rate_limit::clear_login_failures(&app.db, account).await?;
     if user.verified_at.is_none() {
-        check_code_limits(&app, &user.public_id, &ip, now).await?;
+        check_code_limits(&app, &login, &ip, now).await?;
         let mut tx = app.db.begin().await?;
         send_code(&mut tx, user.id, &login, CodePurpose::Verify, ctx.lang, now).await?;
         tx.commit().await?;
         app.outbox_wake.notify_one();
-        return Ok(Redirect::to(&format!(
-            "/verify?u={}&next={}",
-            user.public_id,
-            encode(&next)
-        ))
-        .into_response());
+        return Ok(redirect_to_verify(&login, &next));
     }
     // Rotation: the pre-login session token (if any) is dropped, a new one issued.
     if let Some(old) = cookie_value(&headers, SESSION_COOKIE) {
@@ -423,6 +486,108 @@ async fn login(
 /// A real argon2id hash, verified against when the account does not exist.
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| super::hash_password("not a password").unwrap_or_default());
+
+async fn login_code_page(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
+    render(&LoginCodeTemplate {
+        ctx,
+        login: q.login.unwrap_or_default(),
+        next: safe_next(q.next.as_deref()),
+        sent: false,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginCodeForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    code: String,
+    next: Option<String>,
+}
+
+/// Sends a one-time sign-in code: the way in for an owner whose account waits after failed
+/// password attempts (or who prefers it).
+async fn send_login_code(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    ClientIp(ip): ClientIp,
+    form: CsrfForm<LoginCodeForm>,
+) -> AppResult<Response> {
+    let form = form.value;
+    let next = safe_next(form.next.as_deref());
+    let login = match Login::parse(&form.login) {
+        Ok(login) => login,
+        Err(e) => {
+            return render(&LoginCodeTemplate {
+                error: Some(e.message(ctx.lang).to_owned()),
+                ctx,
+                login: form.login,
+                next,
+                sent: false,
+            })
+        }
+    };
+    let now = app.now_ms();
+    check_code_limits(&app, &login, &ip, now).await?;
+    if let Some(user) = users::find_by_login(&app.db, &login).await? {
+        let mut tx = app.db.begin().await?;
+        send_code(&mut tx, user.id, &login, CodePurpose::Login, lang_of(&user), now).await?;
+        tx.commit().await?;
+        app.outbox_wake.notify_one();
+    }
+    Ok(Redirect::to(&format!(
+        "/login/code/enter?login={}&next={}",
+        encode(login.as_str()),
+        encode(&next)
+    ))
+    .into_response())
+}
+
+async fn enter_login_code_page(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
+    let login = typed_login(q.login.as_deref())?;
+    render(&LoginCodeTemplate {
+        ctx,
+        login: login.as_str().to_owned(),
+        next: safe_next(q.next.as_deref()),
+        sent: true,
+        error: None,
+    })
+}
+
+async fn login_with_code(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    form: CsrfForm<LoginCodeForm>,
+) -> AppResult<Response> {
+    let form = form.value;
+    let login = typed_login(Some(&form.login))?;
+    let next = safe_next(form.next.as_deref());
+    let now = app.now_ms();
+    let user = users::find_by_login(&app.db, &login).await?;
+    let mut tx = app.db.begin().await?;
+    if let Some(user) = &user {
+        if use_code(&mut tx, user.id, CodePurpose::Login, &form.code, now).await? {
+            // Receiving the code proves the address or number.
+            users::mark_verified(&mut tx, user.id, now).await?;
+            let token = sessions::create(&mut tx, user.id, now).await?;
+            tx.commit().await?;
+            if let Some(old) = cookie_value(&headers, SESSION_COOKIE) {
+                sessions::delete(&app.db, old).await?;
+            }
+            return Ok(signed_in_redirect(&app, &next, &token));
+        }
+    }
+    tx.commit().await?;
+    render(&LoginCodeTemplate {
+        error: Some(ctx.t("code-invalid")),
+        ctx,
+        login: login.as_str().to_owned(),
+        next,
+        sent: true,
+    })
+}
 
 async fn logout(
     State(app): State<AppState>,
@@ -472,8 +637,8 @@ async fn forgot(
         }
     };
     let now = app.now_ms();
+    check_code_limits(&app, &login, &ip, now).await?;
     if let Some(user) = users::find_by_login(&app.db, &login).await? {
-        check_code_limits(&app, &user.public_id, &ip, now).await?;
         let mut tx = app.db.begin().await?;
         send_code(&mut tx, user.id, &login, CodePurpose::Reset, ctx.lang, now).await?;
         tx.commit().await?;
@@ -503,35 +668,48 @@ struct ResetForm {
 async fn reset(
     State(app): State<AppState>,
     ctx: Ctx,
+    ClientIp(ip): ClientIp,
     form: CsrfForm<ResetForm>,
 ) -> AppResult<Response> {
     let form = form.value;
     let lang = ctx.lang;
+    let now = app.now_ms();
+    if !rate_limit::hit(
+        &app.db,
+        &format!("reset:ip:{ip}"),
+        app.config.limits.login_per_ip,
+        FIFTEEN_MINUTES,
+        now,
+    )
+    .await?
+    {
+        return Err(AppError::RateLimited);
+    }
     let mut errors = FieldErrors::default();
     let password = NewPassword::parse(&form.password)
         .map_err(|e| errors.add("password", tr(lang, NewPassword::error_key(&e))))
         .ok();
-    let user = match Login::parse(&form.login) {
-        Ok(login) => users::find_by_login(&app.db, &login).await?,
-        Err(e) => {
-            errors.add("login", e.message(lang));
-            None
-        }
+    let login = Login::parse(&form.login)
+        .map_err(|e| errors.add("login", e.message(lang)))
+        .ok();
+    let user = match &login {
+        Some(login) => users::find_by_login(&app.db, login).await?,
+        None => None,
     };
-    let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    let verdict = match &user {
+    // Checked (a wrong guess counts) but used up only if the password is accepted too.
+    let code_id = match &user {
         Some(user) => {
             users::check_code(&mut tx, user.id, CodePurpose::Reset, &form.code, now).await?
         }
-        None => CodeCheck::Wrong,
+        None => None,
     };
-    match verdict {
-        CodeCheck::Valid => {}
-        CodeCheck::Wrong => errors.add("code", tr(lang, "code-wrong")),
-        CodeCheck::Expired => errors.add("code", tr(lang, "code-expired")),
+    if code_id.is_none() && errors.get("login").is_none() {
+        errors.add("code", tr(lang, "code-invalid"));
     }
-    let (Some(user), Some(password), true) = (user, password, errors.is_empty()) else {
+    let (Some(login), Some(user), Some(password), Some(code_id), true) =
+        (login, user, password, code_id, errors.is_empty())
+    else {
         tx.commit().await?;
         return render(&ResetTemplate {
             ctx,
@@ -540,11 +718,22 @@ async fn reset(
         });
     };
     let hash = super::hash_password_blocking(password.into_inner()).await?;
+    if !users::consume_code(&mut tx, code_id, now).await? {
+        // A parallel request used the code first.
+        errors.add("code", tr(lang, "code-invalid"));
+        tx.commit().await?;
+        return render(&ResetTemplate {
+            ctx,
+            login: form.login,
+            errors,
+        });
+    }
     users::set_password(&mut tx, user.id, &hash).await?;
     // Receiving the code proves the address or number, so the account counts as verified.
     users::mark_verified(&mut tx, user.id, now).await?;
     sessions::delete_all_for_user(&mut tx, user.id).await?;
     let token = sessions::create(&mut tx, user.id, now).await?;
     tx.commit().await?;
+    rate_limit::clear_login_failures(&app.db, login.as_str()).await?;
     Ok(signed_in_redirect(&app, "/", &token))
 }

@@ -113,6 +113,8 @@ pub async fn set_password(tx: &mut Tx, user_id: i64, password_hash: &str) -> DbR
 pub enum CodePurpose {
     Verify,
     Reset,
+    /// Signing in without the password (an account slowed down by failed logins).
+    Login,
 }
 
 impl CodePurpose {
@@ -120,6 +122,7 @@ impl CodePurpose {
         match self {
             CodePurpose::Verify => "verify",
             CodePurpose::Reset => "reset",
+            CodePurpose::Login => "login",
         }
     }
 }
@@ -165,54 +168,48 @@ fn code_hash(user_id: i64, code: &str) -> String {
     super::sha256_hex(format!("{user_id}:{code}").as_bytes())
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum CodeCheck {
-    Valid,
-    Wrong,
-    /// Expired, used up, or too many wrong attempts: ask for a new code.
-    Expired,
-}
+/// Counts a wrong guess and checks the expiry and the try limit in one statement, so that
+/// parallel guesses cannot get more than `CODE_MAX_ATTEMPTS` tries on either engine (the row
+/// is locked by the UPDATE; PostgreSQL re-checks the conditions on the locked row).
+const CHECK_CODE_SQL: &str = "UPDATE verification_codes \
+     SET attempts = attempts + CASE WHEN code_hash = $3 THEN 0 ELSE 1 END \
+     WHERE id = (SELECT id FROM verification_codes \
+                 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL ORDER BY id DESC LIMIT 1) \
+       AND used_at IS NULL AND expires_at > $4 AND attempts < $5 \
+     RETURNING id, code_hash";
 
-/// Checks a code, counting the attempt; a valid code is consumed in `tx`.
+/// Checks a code, counting a wrong attempt. Returns the code's id when it is right, still
+/// valid and not tried too often; the code is not used up until [`consume_code`].
 pub async fn check_code(
     tx: &mut Tx,
     user_id: i64,
     purpose: CodePurpose,
     code: &str,
     now_ms: i64,
-) -> DbResult<CodeCheck> {
-    let sql = "SELECT id, code_hash, attempts, expires_at FROM verification_codes \
-               WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL ORDER BY id DESC LIMIT 1";
-    let row: Option<(i64, String, i64, i64)> = run_tx!(tx, |conn| sqlx::query_as(sql)
+) -> DbResult<Option<i64>> {
+    let typed_hash = code_hash(user_id, code.trim());
+    let row: Option<(i64, String)> = run_tx!(tx, |conn| sqlx::query_as(CHECK_CODE_SQL)
         .bind(user_id)
         .bind(purpose.as_str())
+        .bind(&typed_hash)
+        .bind(now_ms)
+        .bind(CODE_MAX_ATTEMPTS)
         .fetch_optional(conn)
         .await)?;
-    let Some((id, hash, attempts, expires_at)) = row else {
-        return Ok(CodeCheck::Expired);
-    };
-    if expires_at <= now_ms || attempts >= CODE_MAX_ATTEMPTS {
-        return Ok(CodeCheck::Expired);
-    }
-    let code = code.trim();
-    if super::constant_time_eq(code_hash(user_id, code).as_bytes(), hash.as_bytes()) {
-        run_tx!(tx, |conn| sqlx::query(
-            "UPDATE verification_codes SET used_at = $2 WHERE id = $1"
-        )
-        .bind(id)
-        .bind(now_ms)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(CodeCheck::Valid)
-    } else {
-        run_tx!(tx, |conn| sqlx::query(
-            "UPDATE verification_codes SET attempts = attempts + 1 WHERE id = $1"
-        )
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(CodeCheck::Wrong)
-    }
+    Ok(row
+        .filter(|(_, hash)| super::constant_time_eq(typed_hash.as_bytes(), hash.as_bytes()))
+        .map(|(id, _)| id))
+}
+
+/// Uses a checked code up; false when a parallel request used it first.
+pub async fn consume_code(tx: &mut Tx, code_id: i64, now_ms: i64) -> DbResult<bool> {
+    let done = run_tx!(tx, |conn| sqlx::query(
+        "UPDATE verification_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL"
+    )
+    .bind(code_id)
+    .bind(now_ms)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
 }

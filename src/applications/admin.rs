@@ -45,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/applications/{id}/status", post(change_status))
         .route("/admin/outbox", get(outbox))
         .route("/admin/outbox/{id}/retry", post(retry_message))
+        .route("/admin/editions/{edition}/sms", post(save_sms_setting))
         .route("/admin/audit", get(audit_log))
 }
 
@@ -551,11 +552,21 @@ pub struct OutboxLine {
     pub channel: String,
     pub recipient: String,
     pub subject: String,
+    /// Secrets (codes) masked.
     pub body: String,
     pub status: String,
     pub attempts: i64,
     pub last_error: String,
     pub failed: bool,
+    /// Parts of an SMS, 0 for an e-mail.
+    pub sms_parts: i64,
+}
+
+/// An organised edition and its SMS setting, on the outbox page.
+pub struct SmsSetting {
+    pub slug: String,
+    pub name: String,
+    pub strip_accents: bool,
 }
 
 fn format_ms(ms: i64, lang: Lang) -> String {
@@ -564,13 +575,22 @@ fn format_ms(ms: i64, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
+fn viewer(user: &SessionUser) -> notifications::Viewer {
+    notifications::Viewer {
+        user_id: user.id,
+        is_admin: user.is_admin,
+    }
+}
+
+/// The messages of the editions the user organises (every message for an administrator),
+/// codes masked.
 async fn outbox(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
 ) -> AppResult<Response> {
-    require_any_organiser(&app, &user).await?;
-    let lines = notifications::recent(&app.db, 200)
+    let organised = require_any_organiser(&app, &user).await?;
+    let lines = notifications::recent_visible(&app.db, viewer(&user), 200)
         .await?
         .into_iter()
         .map(|m| OutboxLine {
@@ -584,9 +604,33 @@ async fn outbox(
             status: m.status.to_string(),
             attempts: m.attempts,
             last_error: m.last_error.unwrap_or_default(),
+            sms_parts: m.sms_parts.unwrap_or(0),
         })
         .collect();
-    render(&AdminOutboxTemplate { ctx, lines })
+    let stripping = notifications::editions_stripping_accents(&app.db).await?;
+    let sms_settings = calls::editions(&app.db)
+        .await?
+        .into_iter()
+        .filter(|e| organised.contains(&e.id))
+        .map(|e| SmsSetting {
+            name: format!(
+                "{} {}",
+                if ctx.lang == Lang::En {
+                    &e.event_name_en
+                } else {
+                    &e.event_name_fr
+                },
+                e.year
+            ),
+            strip_accents: stripping.contains(&e.id),
+            slug: e.slug,
+        })
+        .collect();
+    render(&AdminOutboxTemplate {
+        ctx,
+        lines,
+        sms_settings,
+    })
 }
 
 async fn retry_message(
@@ -596,8 +640,42 @@ async fn retry_message(
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     require_any_organiser(&app, &user).await?;
-    notifications::retry_failed(&app.db, id, app.now_ms()).await?;
+    if !notifications::retry_failed(&app.db, id, viewer(&user), app.now_ms()).await? {
+        return Err(AppError::NotFound);
+    }
     app.outbox_wake.notify_one();
+    Ok(Redirect::to("/admin/outbox").into_response())
+}
+
+#[derive(Deserialize)]
+struct SmsSettingForm {
+    strip_accents: Option<String>,
+}
+
+/// Organisers choose whether their edition's SMS may lose the accents GSM-7 cannot carry.
+async fn save_sms_setting(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    form: CsrfForm<SmsSettingForm>,
+) -> AppResult<Response> {
+    let edition = organised_edition(&app, &user, &slug).await?;
+    let strip = form.value.strip_accents.is_some();
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    notifications::set_strip_accents_in_sms(&mut tx, edition.id, strip).await?;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "edition.sms_strip_accents",
+            object: &format!("edition:{}", edition.slug),
+            details: serde_json::json!({ "strip_accents": strip }),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
     Ok(Redirect::to("/admin/outbox").into_response())
 }
 

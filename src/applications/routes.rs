@@ -639,6 +639,7 @@ async fn send_receipt(
             recipient,
             subject: tr_args(lang, "receipt-subject", &args),
             body: tr_args(lang, "receipt-body", &args),
+            edition_id: Some(loaded.track.edition_id),
         },
         now,
     )

@@ -317,6 +317,7 @@ async fn create_session(
                 recipient,
                 subject: tr_args(coach_lang, "coaching-coach-subject", &args),
                 body: tr_args(coach_lang, "coaching-coach-body", &args),
+                edition_id: Some(edition.id),
             },
             now,
         )
@@ -690,6 +691,7 @@ async fn notify_invitation(
             recipient,
             subject: tr_args(lang, "coaching-invite-subject", &args),
             body: tr_args(lang, "coaching-invite-body", &args),
+            edition_id: Some(edition.id),
         },
         now,
     )

@@ -16,6 +16,7 @@
 pub mod config;
 pub mod email;
 pub mod sms;
+pub mod sms_text;
 pub mod worker;
 
 pub use worker::{deliver_due, spawn_worker, Transports};
@@ -125,26 +126,115 @@ pub struct NewMessage {
     pub subject: String,
     /// Plain-text UTF-8 body.
     pub body: String,
+    /// The edition the message is about: its organisers see it. `None` for account messages
+    /// (codes), which only administrators see.
+    pub edition_id: Option<i64>,
 }
+
+/// What pages show in place of a secret (a code) held in a message body.
+pub const SECRET_MASK: &str = "••••••";
 
 /// Queues `msg` inside `tx`; it is delivered after the transaction commits.
 ///
 /// A no-op when a message with the same idempotency key already exists (whatever its status).
 /// Call `wake.notify_one()` on the worker's `Notify` after committing for prompt delivery;
-/// otherwise the worker's poll picks it up within a second.
+/// otherwise the worker's poll picks it up within a second. An SMS body is prepared for the
+/// network here (see [`sms_text::prepare`]) and its part count recorded.
 pub async fn enqueue(tx: &mut Tx, msg: &NewMessage, now_ms: i64) -> Result<(), DbError> {
+    insert(tx, msg, None, now_ms).await
+}
+
+/// Queues a message that carries `secret` (a code): pages only ever show it masked.
+pub async fn enqueue_with_secret(
+    tx: &mut Tx,
+    msg: &NewMessage,
+    secret: &str,
+    now_ms: i64,
+) -> Result<(), DbError> {
+    insert(tx, msg, Some(secret), now_ms).await
+}
+
+async fn insert(
+    tx: &mut Tx,
+    msg: &NewMessage,
+    secret: Option<&str>,
+    now_ms: i64,
+) -> Result<(), DbError> {
+    let (body, sms_parts) = match msg.channel {
+        Channel::Email => (msg.body.clone(), None),
+        Channel::Sms => {
+            let strip = match msg.edition_id {
+                Some(edition_id) => strip_accents_in_sms(tx, edition_id).await?,
+                None => false,
+            };
+            let (text, length) = sms_text::prepare(&msg.body, strip);
+            if length.parts > 1 {
+                tracing::info!(
+                    idempotency_key = %msg.idempotency_key,
+                    parts = length.parts,
+                    encoding = ?length.encoding,
+                    "SMS longer than one part"
+                );
+            }
+            (text, i64::try_from(length.parts).ok())
+        }
+    };
+    let masked_body = secret
+        .filter(|s| !s.is_empty())
+        .map(|s| body.replace(s, SECRET_MASK));
     crate::run_tx!(tx, |conn| sqlx::query(
         "INSERT INTO outbox (idempotency_key, channel, recipient, subject, body, status, \
-                             attempts, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) \
+                             attempts, next_attempt_at, created_at, edition_id, masked_body, sms_parts) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6, $7, $8, $9) \
          ON CONFLICT (idempotency_key) DO NOTHING"
     )
     .bind(&msg.idempotency_key)
     .bind(msg.channel.as_str())
     .bind(&msg.recipient)
     .bind(&msg.subject)
-    .bind(&msg.body)
+    .bind(&body)
     .bind(now_ms)
+    .bind(msg.edition_id)
+    .bind(&masked_body)
+    .bind(sms_parts)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The organisers' setting: may SMS texts of this edition lose the accents GSM-7 cannot carry?
+pub async fn strip_accents_in_sms(tx: &mut Tx, edition_id: i64) -> Result<bool, DbError> {
+    let strip: Option<bool> = crate::run_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT sms_strip_accents FROM editions WHERE id = $1"
+    )
+    .bind(edition_id)
+    .fetch_optional(conn)
+    .await)?;
+    Ok(strip.unwrap_or(false))
+}
+
+/// The editions whose SMS may lose the accents GSM-7 cannot carry.
+pub async fn editions_stripping_accents(db: &Db) -> Result<Vec<i64>, DbError> {
+    let ids: Vec<i64> = crate::run!(db, |pool| sqlx::query_scalar(
+        "SELECT id FROM editions WHERE sms_strip_accents"
+    )
+    .fetch_all(pool)
+    .await)?;
+    Ok(ids)
+}
+
+/// Sets the organisers' SMS accent setting of an edition.
+pub async fn set_strip_accents_in_sms(
+    tx: &mut Tx,
+    edition_id: i64,
+    strip: bool,
+) -> Result<(), DbError> {
+    crate::run_tx!(tx, |conn| sqlx::query(
+        "UPDATE editions SET sms_strip_accents = $2 WHERE id = $1"
+    )
+    .bind(edition_id)
+    .bind(strip)
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
@@ -161,6 +251,7 @@ pub struct OutboxEntry {
     pub channel: String,
     pub recipient: String,
     pub subject: String,
+    /// The body as pages may show it: a secret it carries (a code) is masked.
     pub body: String,
     /// `pending`, `sent` or `failed`.
     pub status: String,
@@ -175,6 +266,10 @@ pub struct OutboxEntry {
     pub transport: Option<String>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    /// `None` for account messages.
+    pub edition_id: Option<i64>,
+    /// Parts of an SMS as counted before sending.
+    pub sms_parts: Option<i64>,
 }
 
 impl OutboxEntry {
@@ -192,14 +287,45 @@ impl OutboxEntry {
     }
 }
 
-const ENTRY_COLUMNS: &str = "id, idempotency_key, channel, recipient, subject, body, status, \
-     attempts, next_attempt_at, locked_until, last_error, transport, created_at, sent_at";
+// The stored body of a message with a secret never leaves the database for a page.
+const ENTRY_COLUMNS: &str = "id, idempotency_key, channel, recipient, subject, \
+     COALESCE(masked_body, body) AS body, status, attempts, next_attempt_at, locked_until, \
+     last_error, transport, created_at, sent_at, edition_id, sms_parts";
+
+/// Who looks at the outbox: administrators see every message; organisers see the messages
+/// of the editions they organise, never account messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub is_admin: bool,
+}
+
+const VISIBLE_TO: &str = "($2 OR edition_id IN (SELECT g.edition_id FROM role_grants g \
+     WHERE g.user_id = $3 AND g.role = 'organiser'))";
 
 /// The `limit` most recent messages, newest first.
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<OutboxEntry>, DbError> {
     let sql = format!("SELECT {ENTRY_COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1");
     let rows: Vec<OutboxEntry> = crate::run!(db, |pool| sqlx::query_as(&sql)
         .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows)
+}
+
+/// The `limit` most recent messages `viewer` may see, newest first.
+pub async fn recent_visible(
+    db: &Db,
+    viewer: Viewer,
+    limit: i64,
+) -> Result<Vec<OutboxEntry>, DbError> {
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM outbox WHERE {VISIBLE_TO} ORDER BY id DESC LIMIT $1"
+    );
+    let rows: Vec<OutboxEntry> = crate::run!(db, |pool| sqlx::query_as(&sql)
+        .bind(limit)
+        .bind(viewer.is_admin)
+        .bind(viewer.user_id)
         .fetch_all(pool)
         .await)?;
     Ok(rows)
@@ -235,20 +361,28 @@ pub async fn backlog(db: &Db) -> Result<i64, DbError> {
     Ok(n)
 }
 
-/// Puts a failed message back in the queue, due now, with a fresh set of attempts
-/// (an organiser clicked "retry"). `last_error` is kept until the next attempt.
-/// Returns false when no failed message has this id.
-pub async fn retry_failed(db: &Db, id: i64, now_ms: i64) -> Result<bool, DbError> {
-    let done = crate::run!(db, |pool| sqlx::query(
+/// Puts a failed message `viewer` may see back in the queue, due now, with a fresh set of
+/// attempts (an organiser clicked "retry"). `last_error` is kept until the next attempt.
+/// Returns false when no failed message with this id is visible to `viewer`.
+pub async fn retry_failed(
+    db: &Db,
+    id: i64,
+    viewer: Viewer,
+    now_ms: i64,
+) -> Result<bool, DbError> {
+    let sql = format!(
         "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, \
                 locked_until = NULL \
-         WHERE id = $2 AND status = 'failed'"
-    )
-    .bind(now_ms)
-    .bind(id)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+         WHERE id = $4 AND status = 'failed' AND {VISIBLE_TO}"
+    );
+    let done = crate::run!(db, |pool| sqlx::query(&sql)
+        .bind(now_ms)
+        .bind(viewer.is_admin)
+        .bind(viewer.user_id)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(done > 0)
 }
 
@@ -271,8 +405,14 @@ mod tests {
             recipient: "awa@example.ml".to_owned(),
             subject: "Candidature reçue".to_owned(),
             body: "Bonjour Awa, votre dossier est bien arrivé.".to_owned(),
+            edition_id: None,
         }
     }
+
+    const ADMIN: Viewer = Viewer {
+        user_id: 0,
+        is_admin: true,
+    };
 
     async fn enqueue_is_idempotent(db: Db) {
         let mut tx = db.begin().await.expect("begin");
@@ -328,7 +468,9 @@ mod tests {
             .await
             .expect("find")
             .expect("row");
-        assert!(!retry_failed(&db, e.id, 5_000).await.expect("retry pending"));
+        assert!(!retry_failed(&db, e.id, ADMIN, 5_000)
+            .await
+            .expect("retry pending"));
         crate::run!(&db, |pool| sqlx::query(
             "UPDATE outbox SET status = 'failed', attempts = 8, last_error = 'boom' WHERE id = $1"
         )
@@ -339,7 +481,19 @@ mod tests {
         .expect("fail it");
         assert_eq!(backlog(&db).await.expect("backlog"), 0);
         assert!(get(&db, e.id).await.expect("get").expect("row").is_failed());
-        assert!(retry_failed(&db, e.id, 5_000).await.expect("retry failed"));
+        let organiser = Viewer {
+            user_id: 1,
+            is_admin: false,
+        };
+        assert!(
+            !retry_failed(&db, e.id, organiser, 5_000)
+                .await
+                .expect("retry by an organiser"),
+            "an account message is not an organiser's to retry"
+        );
+        assert!(retry_failed(&db, e.id, ADMIN, 5_000)
+            .await
+            .expect("retry failed"));
         let e = get(&db, e.id).await.expect("get").expect("row");
         assert_eq!(e.status_kind(), Some(OutboxStatus::Pending));
         assert_eq!((e.attempts, e.next_attempt_at), (0, 5_000));
@@ -347,4 +501,27 @@ mod tests {
         assert_eq!(backlog(&db).await.expect("backlog"), 1);
     }
     both_engines!(retry_failed_only_touches_failed);
+
+    async fn a_secret_is_delivered_but_never_shown(db: Db) {
+        let mut m = msg("code:1");
+        m.channel = Channel::Sms;
+        m.recipient = "+22370000001".into();
+        m.body = "Kènè : votre code est 042917 (15 min).".into();
+        let mut tx = db.begin().await.expect("begin");
+        enqueue_with_secret(&mut tx, &m, "042917", 1_000)
+            .await
+            .expect("enqueue");
+        tx.commit().await.expect("commit");
+        let shown = find_by_key(&db, "code:1").await.expect("find").expect("row");
+        assert_eq!(shown.body, "Kènè : votre code est •••••• (15 min).");
+        assert_eq!(shown.sms_parts, Some(1));
+        let listed = recent_visible(&db, ADMIN, 10).await.expect("recent");
+        assert!(listed.iter().all(|e| !e.body.contains("042917")));
+        let claimed = worker::claim(&db, 1_000, 1_000)
+            .await
+            .expect("claim")
+            .expect("due");
+        assert_eq!(claimed.body, m.body, "the recipient gets the code");
+    }
+    both_engines!(a_secret_is_delivered_but_never_shown);
 }

@@ -4,8 +4,8 @@
 //! attempt; its WHERE clause re-checks status and lease, so two claimers (worker tasks or app
 //! instances) never hold the same row. On PostgreSQL the candidate is picked with
 //! `FOR UPDATE SKIP LOCKED`, so concurrent claimers take different rows instead of queueing
-//! on one. A worker that dies mid-delivery leaves the lease to expire; the row is then
-//! claimed again.
+//! on one. The lease is short and renewed while the delivery runs, so a worker that dies
+//! mid-delivery leaves a row that is claimed again within [`LEASE_MS`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,9 +23,12 @@ use crate::db::{Db, DbError};
 
 /// After this many attempts a temporary failure becomes final (status `failed`).
 pub const MAX_ATTEMPTS: i64 = 8;
-/// How long a claim is held. Longer than any transport can take (SMTP commands time out
-/// after 30 s, the SMS gateway after 10 s), so a live worker never loses its row.
-pub const LEASE_MS: i64 = 5 * 60 * 1000;
+/// How long a claim is held without renewal: a crashed worker's message is retried after
+/// this. A live worker renews it every [`LEASE_RENEWAL`] while the transport works (SMTP
+/// commands may take 30 s each), so it never loses its row.
+pub const LEASE_MS: i64 = 45 * 1000;
+/// How often a delivering worker renews its lease (a third of it: two renewals may be late).
+pub const LEASE_RENEWAL: Duration = Duration::from_secs(15);
 /// The worker looks for due messages at least this often (retries become due with time).
 pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
 /// Value of `outbox.transport` for messages written to the log.
@@ -148,6 +151,20 @@ pub(crate) async fn claim(db: &Db, now_ms: i64, lease_ms: i64) -> Result<Option<
     Ok(claimed)
 }
 
+/// Extends the lease of a row this worker still holds (fenced on `attempts`).
+async fn renew(db: &Db, m: &Claimed, locked_until: i64) -> Result<(), DbError> {
+    crate::run!(db, |pool| sqlx::query(
+        "UPDATE outbox SET locked_until = $1 WHERE id = $2 AND attempts = $3 AND status = 'pending'"
+    )
+    .bind(locked_until)
+    .bind(m.id)
+    .bind(m.attempts)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 async fn mark_sent(db: &Db, m: &Claimed, now_ms: i64, transport: &str) -> Result<(), DbError> {
     crate::run!(db, |pool| sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, transport = $2, locked_until = NULL \
@@ -203,10 +220,34 @@ pub async fn deliver_one(
     clock: &dyn Clock,
     transports: &Transports,
 ) -> Result<bool, DbError> {
+    deliver_one_renewing(db, clock, transports, LEASE_RENEWAL).await
+}
+
+async fn deliver_one_renewing(
+    db: &Db,
+    clock: &dyn Clock,
+    transports: &Transports,
+    renew_every: Duration,
+) -> Result<bool, DbError> {
     let Some(m) = claim(db, clock.now_ms(), LEASE_MS).await? else {
         return Ok(false);
     };
-    let (transport, result) = transports.deliver(&m).await;
+    let (transport, result) = {
+        let delivery = transports.deliver(&m);
+        tokio::pin!(delivery);
+        let mut renewals = tokio::time::interval(renew_every);
+        renewals.tick().await; // the first tick is immediate; the claim just set the lease
+        loop {
+            tokio::select! {
+                outcome = &mut delivery => break outcome,
+                _ = renewals.tick() => {
+                    if let Err(error) = renew(db, &m, clock.now_ms().saturating_add(LEASE_MS)).await {
+                        tracing::warn!(outbox_id = m.id, %error, "could not renew the delivery lease");
+                    }
+                }
+            }
+        }
+    };
     let now = clock.now_ms();
     match result {
         Ok(()) => {
@@ -340,6 +381,7 @@ mod tests {
             recipient: "+22370000001".to_owned(),
             subject: String::new(),
             body: "Kènè : votre code est 123456".to_owned(),
+            edition_id: None,
         }
     }
 
@@ -433,6 +475,7 @@ mod tests {
             recipient: "Aïssata Traoré <aissata@example.ml>".into(),
             subject: subject.into(),
             body: body.into(),
+            edition_id: None,
         };
         put(&db, &msg, clock.now_ms()).await;
         assert_eq!(
@@ -639,7 +682,11 @@ mod tests {
             0
         );
         recorder.set_status(200);
-        assert!(retry_failed(&db, e.id, clock.now_ms())
+        let admin = crate::notifications::Viewer {
+            user_id: 0,
+            is_admin: true,
+        };
+        assert!(retry_failed(&db, e.id, admin, clock.now_ms())
             .await
             .expect("retry"));
         assert_eq!(
@@ -723,6 +770,74 @@ mod tests {
         assert_eq!(recorder.requests().len(), 1);
     }
     both_engines!(expired_lease_is_claimed_again);
+
+    #[test]
+    fn a_crashed_workers_message_is_retried_within_a_minute() {
+        assert!(LEASE_MS <= 60_000);
+        assert!(LEASE_RENEWAL.as_millis() * 3 <= u128::try_from(LEASE_MS).unwrap_or(0));
+    }
+
+    /// An SMS gateway that answers 200 only when told to, and says when a request arrived.
+    async fn start_slow_gateway() -> (String, Arc<Notify>, Arc<Notify>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/send", listener.local_addr().expect("addr"));
+        let (arrived, release) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+        let (a, r) = (arrived.clone(), release.clone());
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let (mut socket, _) = listener.accept().await.expect("accept");
+            let mut buf = vec![0u8; 8192];
+            let _ = socket.read(&mut buf).await;
+            a.notify_one();
+            r.notified().await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .await;
+        });
+        (url, arrived, release)
+    }
+
+    async fn a_slow_delivery_keeps_its_lease(db: Db) {
+        let clock = Arc::new(clock());
+        let (url, arrived, release) = start_slow_gateway().await;
+        let transports = Transports::from_config(&NotifyConfig {
+            smtp: None,
+            sms: Some(SmsConfig {
+                url,
+                token: None,
+                sender: None,
+            }),
+        })
+        .expect("sms transport");
+        put(&db, &sms_msg("slow:1"), clock.now_ms()).await;
+        let delivering = {
+            let (db, clock) = (db.clone(), clock.clone());
+            tokio::spawn(async move {
+                deliver_one_renewing(&db, clock.as_ref(), &transports, Duration::from_millis(20))
+                    .await
+            })
+        };
+        tokio::time::timeout(WAIT, arrived.notified())
+            .await
+            .expect("the gateway got the request");
+        // Longer than a lease passes while the gateway thinks; the live worker renews it.
+        clock.advance(SignedDuration::from_millis(LEASE_MS + 1));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            claim(&db, clock.now_ms(), LEASE_MS)
+                .await
+                .expect("claim")
+                .is_none(),
+            "a renewed lease keeps other workers off"
+        );
+        release.notify_one();
+        assert!(delivering.await.expect("join").expect("deliver"));
+        let e = entry(&db, "slow:1").await;
+        assert_eq!((e.status.as_str(), e.attempts), ("sent", 1));
+    }
+    both_engines!(a_slow_delivery_keeps_its_lease);
 
     async fn concurrent_deliverers_send_once(db: Db) {
         let clock = Arc::new(clock());

@@ -770,6 +770,7 @@ async fn publish(
                 recipient,
                 subject: tr_args(lang, "shortlist-mail-subject", &args),
                 body,
+                edition_id: Some(l.c.edition.id),
             },
             now,
         )

@@ -57,6 +57,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             ctx::context_middleware,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache_and_transport_headers,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
@@ -91,6 +95,28 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(120)))
         .with_state(state)
+}
+
+/// Pages, exports and files may hold personal data: no browser or proxy keeps a response
+/// unless its handler chose a cache policy itself (content-hashed assets do). Behind TLS,
+/// browsers are told to come back over HTTPS only.
+async fn cache_and_transport_headers(
+    State(app): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if app.config.secure_cookies {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
 }
 
 async fn home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {

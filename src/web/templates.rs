@@ -67,7 +67,7 @@ pub struct SignupTemplate {
 #[template(path = "accounts/verify.html")]
 pub struct VerifyTemplate {
     pub ctx: Ctx,
-    pub user_public_id: String,
+    /// The login as typed and normalised (known to the visitor already).
     pub destination: String,
     pub next: String,
     pub error: Option<String>,
@@ -79,6 +79,17 @@ pub struct LoginTemplate {
     pub ctx: Ctx,
     pub login: String,
     pub next: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/login_code.html")]
+pub struct LoginCodeTemplate {
+    pub ctx: Ctx,
+    pub login: String,
+    pub next: String,
+    /// A code was asked for: show the form to enter it.
+    pub sent: bool,
     pub error: Option<String>,
 }
 
@@ -214,6 +225,7 @@ pub struct AdminDossierTemplate {
 pub struct AdminOutboxTemplate {
     pub ctx: Ctx,
     pub lines: Vec<OutboxLine>,
+    pub sms_settings: Vec<crate::applications::admin::SmsSetting>,
 }
 
 #[derive(Template)]

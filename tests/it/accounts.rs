@@ -332,7 +332,7 @@ async fn password_reset_with_a_code_replaces_the_password(backend: Backend) {
     assert!(!page.status.is_redirection());
     assert_eq!(
         page.element_text("code-error"),
-        Some(fr("code-wrong")),
+        Some(fr("code-invalid")),
         "{}",
         page.body
     );
@@ -417,12 +417,16 @@ async fn login_attempts_are_rate_limited(backend: Backend) {
     assert_eq!(
         page.status,
         StatusCode::TOO_MANY_REQUESTS,
-        "even the right password is refused now"
+        "even the right password waits now"
     );
-    page.assert_contains(&fr("error-rate-limited"));
+    page.assert_contains(&kene::i18n::tr_args(
+        Lang::Fr,
+        "login-wait",
+        &[("seconds", "5".into())],
+    ));
     assert!(client.session().is_none());
-    // After the window, the right password works again.
-    app.clock.advance(jiff::SignedDuration::from_mins(16));
+    // After the wait, the right password works again.
+    app.clock.advance(jiff::SignedDuration::from_secs(5));
     client.login("bakary@exemple.ml", PASSWORD).await;
     app.finish().await;
 }
@@ -442,19 +446,18 @@ async fn sending_codes_is_rate_limited(backend: Backend) {
         )
         .await;
     let verify = page.redirect_target().expect("redirect to /verify");
-    let user = crate::support::query_param(&verify, "u").expect("user id");
-    for attempt in 1..=2 {
-        let page = client
-            .post_form("/verify/resend", &[("u", user.as_str())])
-            .await;
-        assert!(
-            page.status.is_redirection(),
-            "resend {attempt} accepted: {}",
-            page.status
-        );
-    }
+    let login = crate::support::query_param(&verify, "login").expect("login");
+    // The sign-up's code counts: one resend is left.
     let page = client
-        .post_form("/verify/resend", &[("u", user.as_str())])
+        .post_form("/verify/resend", &[("login", login.as_str())])
+        .await;
+    assert!(
+        page.status.is_redirection(),
+        "resend accepted: {}",
+        page.status
+    );
+    let page = client
+        .post_form("/verify/resend", &[("login", login.as_str())])
         .await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
     page.assert_contains(&fr("error-rate-limited"));
@@ -463,7 +466,7 @@ async fn sending_codes_is_rate_limited(backend: Backend) {
             "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE recipient = 'adama@exemple.ml'",
         )
         .await;
-    assert_eq!(codes, 3, "the sign-up code and two resends, no more");
+    assert_eq!(codes, 2, "the sign-up code and one resend, no more");
     app.finish().await;
 }
 

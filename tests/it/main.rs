@@ -15,5 +15,6 @@ mod jury;
 mod migrations;
 mod review;
 mod s3;
+mod security;
 mod sql;
 mod uploads;

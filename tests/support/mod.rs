@@ -484,15 +484,19 @@ impl TestApp {
                 page.text()
             )
         });
-        assert!(verify_url.starts_with("/verify?u="), "{verify_url}");
+        assert!(verify_url.starts_with("/verify?login="), "{verify_url}");
         let page = client.get(&verify_url).await;
         assert_eq!(page.status, StatusCode::OK, "verify page");
-        let user = query_param(&verify_url, "u").expect("user id in the verify URL");
+        let login = query_param(&verify_url, "login").expect("login in the verify URL");
         let code = self.wait_code(canonical, seen).await;
         let page = client
             .post_form(
                 "/verify",
-                &[("u", user.as_str()), ("code", code.as_str()), ("next", "/")],
+                &[
+                    ("login", login.as_str()),
+                    ("code", code.as_str()),
+                    ("next", "/"),
+                ],
             )
             .await;
         assert!(
