@@ -79,11 +79,13 @@ pub async fn record_login_failure(db: &Db, account: &str, now_ms: i64) -> DbResu
 
 /// A successful sign-in forgets the account's failures.
 pub async fn clear_login_failures(db: &Db, account: &str) -> DbResult<()> {
-    run!(db, |pool| sqlx::query("DELETE FROM login_failures WHERE account = $1")
-        .bind(account)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+    run!(db, |pool| sqlx::query(
+        "DELETE FROM login_failures WHERE account = $1"
+    )
+    .bind(account)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -96,7 +98,10 @@ mod tests {
     #[test]
     fn waits_start_after_the_free_failures_and_double() {
         let waits: Vec<i64> = (1..=8).map(|f| login_wait_ms(f, 3)).collect();
-        assert_eq!(waits, [0, 0, 5_000, 10_000, 20_000, 40_000, 80_000, 160_000]);
+        assert_eq!(
+            waits,
+            [0, 0, 5_000, 10_000, 20_000, 40_000, 80_000, 160_000]
+        );
         assert_eq!(login_wait_ms(100, 3), MAX_LOGIN_WAIT_MS);
         assert_eq!(login_wait_ms(i64::MAX, 3), MAX_LOGIN_WAIT_MS);
     }

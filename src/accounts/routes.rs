@@ -35,7 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/verify/resend", post(resend_code))
         .route("/login", get(login_page).post(login))
         .route("/login/code", get(login_code_page).post(send_login_code))
-        .route("/login/code/enter", get(enter_login_code_page).post(login_with_code))
+        .route(
+            "/login/code/enter",
+            get(enter_login_code_page).post(login_with_code),
+        )
         .route("/logout", post(logout))
         .route("/password/forgot", get(forgot_page).post(forgot))
         .route("/password/reset", get(reset_page).post(reset))
@@ -304,10 +307,12 @@ async fn use_code(
     code: &str,
     now: i64,
 ) -> AppResult<bool> {
-    Ok(match users::check_code(tx, user_id, purpose, code, now).await? {
-        Some(code_id) => users::consume_code(tx, code_id, now).await?,
-        None => false,
-    })
+    Ok(
+        match users::check_code(tx, user_id, purpose, code, now).await? {
+            Some(code_id) => users::consume_code(tx, code_id, now).await?,
+            None => false,
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -532,7 +537,15 @@ async fn send_login_code(
     check_code_limits(&app, &login, &ip, now).await?;
     if let Some(user) = users::find_by_login(&app.db, &login).await? {
         let mut tx = app.db.begin().await?;
-        send_code(&mut tx, user.id, &login, CodePurpose::Login, lang_of(&user), now).await?;
+        send_code(
+            &mut tx,
+            user.id,
+            &login,
+            CodePurpose::Login,
+            lang_of(&user),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         app.outbox_wake.notify_one();
     }

@@ -182,7 +182,8 @@ async fn insert(
     let masked_body = secret
         .filter(|s| !s.is_empty())
         .map(|s| body.replace(s, SECRET_MASK));
-    crate::run_tx!(tx, |conn| sqlx::query(
+    crate::run_tx!(tx, |conn| {
+        sqlx::query(
         "INSERT INTO outbox (idempotency_key, channel, recipient, subject, body, status, \
                              attempts, next_attempt_at, created_at, edition_id, masked_body, sms_parts) \
          VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6, $7, $8, $9) \
@@ -199,7 +200,8 @@ async fn insert(
     .bind(sms_parts)
     .execute(conn)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -319,9 +321,8 @@ pub async fn recent_visible(
     viewer: Viewer,
     limit: i64,
 ) -> Result<Vec<OutboxEntry>, DbError> {
-    let sql = format!(
-        "SELECT {ENTRY_COLUMNS} FROM outbox WHERE {VISIBLE_TO} ORDER BY id DESC LIMIT $1"
-    );
+    let sql =
+        format!("SELECT {ENTRY_COLUMNS} FROM outbox WHERE {VISIBLE_TO} ORDER BY id DESC LIMIT $1");
     let rows: Vec<OutboxEntry> = crate::run!(db, |pool| sqlx::query_as(&sql)
         .bind(limit)
         .bind(viewer.is_admin)
@@ -364,12 +365,7 @@ pub async fn backlog(db: &Db) -> Result<i64, DbError> {
 /// Puts a failed message `viewer` may see back in the queue, due now, with a fresh set of
 /// attempts (an organiser clicked "retry"). `last_error` is kept until the next attempt.
 /// Returns false when no failed message with this id is visible to `viewer`.
-pub async fn retry_failed(
-    db: &Db,
-    id: i64,
-    viewer: Viewer,
-    now_ms: i64,
-) -> Result<bool, DbError> {
+pub async fn retry_failed(db: &Db, id: i64, viewer: Viewer, now_ms: i64) -> Result<bool, DbError> {
     let sql = format!(
         "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, \
                 locked_until = NULL \
@@ -512,7 +508,10 @@ mod tests {
             .await
             .expect("enqueue");
         tx.commit().await.expect("commit");
-        let shown = find_by_key(&db, "code:1").await.expect("find").expect("row");
+        let shown = find_by_key(&db, "code:1")
+            .await
+            .expect("find")
+            .expect("row");
         assert_eq!(shown.body, "Kènè : votre code est •••••• (15 min).");
         assert_eq!(shown.sms_parts, Some(1));
         let listed = recent_visible(&db, ADMIN, 10).await.expect("recent");

