@@ -305,8 +305,9 @@ pub struct Viewer {
 const VISIBLE_TO: &str = "($2 OR edition_id IN (SELECT g.edition_id FROM role_grants g \
      WHERE g.user_id = $3 AND g.role = 'organiser'))";
 
-/// The `limit` most recent messages, newest first.
-pub async fn recent(db: &Db, limit: i64) -> Result<Vec<OutboxEntry>, DbError> {
+/// The `limit` most recent messages, newest first, whoever they concern.
+#[cfg(test)]
+pub(crate) async fn recent(db: &Db, limit: i64) -> Result<Vec<OutboxEntry>, DbError> {
     let sql = format!("SELECT {ENTRY_COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1");
     let rows: Vec<OutboxEntry> = crate::run!(db, |pool| sqlx::query_as(&sql)
         .bind(limit)
