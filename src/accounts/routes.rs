@@ -535,7 +535,10 @@ async fn send_login_code(
     };
     let now = app.now_ms();
     check_code_limits(&app, &login, &ip, now).await?;
-    if let Some(user) = users::find_by_login(&app.db, &login).await? {
+    // Only verified accounts: someone may have signed up with another's address and chosen
+    // the password; its owner gets in by resetting it, which replaces that password.
+    let user = users::find_by_login(&app.db, &login).await?;
+    if let Some(user) = user.filter(|u| u.verified_at.is_some()) {
         let mut tx = app.db.begin().await?;
         send_code(
             &mut tx,
@@ -582,8 +585,6 @@ async fn login_with_code(
     let mut tx = app.db.begin().await?;
     if let Some(user) = &user {
         if use_code(&mut tx, user.id, CodePurpose::Login, &form.code, now).await? {
-            // Receiving the code proves the address or number.
-            users::mark_verified(&mut tx, user.id, now).await?;
             let token = sessions::create(&mut tx, user.id, now).await?;
             tx.commit().await?;
             if let Some(old) = cookie_value(&headers, SESSION_COOKIE) {

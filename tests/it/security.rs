@@ -321,6 +321,40 @@ async fn failed_logins_slow_an_account_down_and_a_code_gets_its_owner_in(backend
         )
         .await;
     assert!(!page.status.is_redirection());
+
+    // An address someone else signed up with (unverified, their password) gets no sign-in
+    // code: its owner would be let into an account whose password a stranger knows.
+    let squatter = app.client();
+    squatter.get("/signup").await;
+    squatter
+        .post_form(
+            "/signup",
+            &[
+                ("display_name", "Pirate"),
+                ("login", "victime@exemple.ml"),
+                ("password", "mot-de-passe-du-pirate"),
+            ],
+        )
+        .await;
+    let queued = || async {
+        app.scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE recipient = 'victime@exemple.ml'",
+        )
+        .await
+    };
+    let before = queued().await;
+    let page = squatter
+        .post_form(
+            "/login/code",
+            &[("login", "victime@exemple.ml"), ("next", "/")],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "answered as usual");
+    assert_eq!(
+        queued().await,
+        before,
+        "no sign-in code for an unverified account"
+    );
     app.finish().await;
 }
 
