@@ -7,6 +7,18 @@ ALTER TABLE outbox ADD COLUMN sms_parts BIGINT;
 CREATE INDEX outbox_edition ON outbox(edition_id, id);
 -- Codes already queued were stored in clear: pages show none of them.
 UPDATE outbox SET masked_body = '••••••' WHERE idempotency_key LIKE 'code:%';
+-- Messages already queued about an edition stay visible to its organisers.
+UPDATE outbox SET edition_id = (SELECT t.edition_id FROM applications a
+    JOIN tracks t ON t.id = a.track_id
+    WHERE outbox.idempotency_key LIKE 'receipt:' || a.id || ':%')
+WHERE idempotency_key LIKE 'receipt:%';
+UPDATE outbox SET edition_id = (SELECT e.id FROM editions e
+    WHERE outbox.idempotency_key LIKE 'shortlist:' || e.id || ':%')
+WHERE idempotency_key LIKE 'shortlist:%';
+UPDATE outbox SET edition_id = (SELECT s.edition_id FROM coaching_sessions s
+    WHERE outbox.idempotency_key LIKE 'coaching-coach:' || s.id || ':%'
+       OR outbox.idempotency_key LIKE 'coaching-invitation:' || s.id || ':%')
+WHERE idempotency_key LIKE 'coaching-%';
 
 -- Failed password logins per typed login (existing account or not): a growing delay.
 CREATE TABLE login_failures (
