@@ -24,17 +24,53 @@ pub struct ApplicationRow {
     pub updated_at: i64,
     pub submitted_at: Option<i64>,
     pub last_submitted_at: Option<i64>,
+    /// Edits saved after a submission and not re-submitted (never judged).
+    pub draft_answers_json: Option<String>,
+    pub draft_form_version: Option<i64>,
 }
 
 const APPLICATION_COLUMNS: &str =
     "a.id, a.public_id, a.track_id, a.applicant_id, a.reference, a.status, \
     a.status_reason, a.form_version, a.answers_json, a.has_changes, a.title, a.country, a.domain, \
-    a.women_led, a.created_at, a.updated_at, a.submitted_at, a.last_submitted_at";
+    a.women_led, a.created_at, a.updated_at, a.submitted_at, a.last_submitted_at, \
+    a.draft_answers_json, a.draft_form_version";
 
 impl ApplicationRow {
+    /// What is judged: the latest submitted version (before any submission, the draft, which
+    /// nobody judges since only submitted dossiers reach reviewers).
     pub fn answers(&self) -> DbResult<Answers> {
-        serde_json::from_str(&self.answers_json)
+        self.parse(&self.answers_json)
+    }
+
+    fn parse(&self, json: &str) -> DbResult<Answers> {
+        serde_json::from_str(json)
             .map_err(|e| DbError::Corrupt(format!("answers of application {}: {e}", self.id)))
+    }
+
+    /// The unsubmitted draft saved after a submission, with its form version.
+    pub fn pending_draft(&self) -> DbResult<Option<(Answers, i64)>> {
+        match (&self.draft_answers_json, self.draft_form_version) {
+            (Some(json), Some(version)) => Ok(Some((self.parse(json)?, version))),
+            _ => Ok(None),
+        }
+    }
+
+    /// What the applicant works on: the pending draft if any, else the answers.
+    pub fn working_answers_json(&self) -> &str {
+        self.draft_answers_json
+            .as_deref()
+            .unwrap_or(&self.answers_json)
+    }
+
+    pub fn working_answers(&self) -> DbResult<Answers> {
+        self.parse(self.working_answers_json())
+    }
+
+    pub fn working_form_version(&self) -> i64 {
+        match &self.draft_answers_json {
+            Some(_) => self.draft_form_version.unwrap_or(self.form_version),
+            None => self.form_version,
+        }
     }
 
     pub fn status(&self) -> super::Status {
@@ -167,6 +203,10 @@ pub struct Summary {
     pub search_text: String,
 }
 
+/// Saves the applicant's answers. Before the first submission they are the application's
+/// answers; after it, they go to the pending draft and the submitted version stays what is
+/// judged. The status is tested in SQL, so a submission from another tab that commits first
+/// turns this save into a pending draft rather than overwriting what was just submitted.
 pub async fn save_answers(
     tx: &mut Tx,
     id: i64,
@@ -178,8 +218,8 @@ pub async fn save_answers(
     let json = serde_json::to_string(answers).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let sql =
         "UPDATE applications SET answers_json = $2, form_version = $3, title = $4, country = $5, \
-               domain = $6, women_led = $7, search_text = $8, updated_at = $9, \
-               has_changes = (status <> 'draft') WHERE id = $1";
+               domain = $6, women_led = $7, search_text = $8, updated_at = $9 \
+               WHERE id = $1 AND status = 'draft'";
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(id)
         .bind(&json)
@@ -189,6 +229,16 @@ pub async fn save_answers(
         .bind(&summary.domain)
         .bind(summary.women_led)
         .bind(&summary.search_text)
+        .bind(now_ms)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    let sql = "UPDATE applications SET draft_answers_json = $2, draft_form_version = $3, \
+               has_changes = TRUE, updated_at = $4 WHERE id = $1 AND status <> 'draft'";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(&json)
+        .bind(form_version)
         .bind(now_ms)
         .execute(conn)
         .await
@@ -207,11 +257,14 @@ pub async fn next_reference(tx: &mut Tx, track_id: i64) -> DbResult<String> {
     Ok(format!("{prefix}-{code}-{seq:04}"))
 }
 
-/// Records a submission: a new version, the reference on first submission.
+/// Records a submission of what the applicant works on (`app`, read in this transaction):
+/// a new version, the reference on first submission; the submitted columns then hold it and
+/// the pending draft is gone. `summary` is computed from those same answers.
 pub async fn record_submission(
     tx: &mut Tx,
     app: &ApplicationRow,
     reference: &str,
+    summary: &Summary,
     now_ms: i64,
 ) -> DbResult<i64> {
     let version: i64 = run_tx!(tx, |conn| {
@@ -222,23 +275,35 @@ pub async fn record_submission(
     .fetch_one(conn)
     .await
     })?;
+    let answers_json = app.working_answers_json();
+    let form_version = app.working_form_version();
     let sql = "INSERT INTO application_versions (application_id, version, form_version, answers_json, submitted_at) \
                VALUES ($1, $2, $3, $4, $5)";
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(app.id)
         .bind(version)
-        .bind(app.form_version)
-        .bind(&app.answers_json)
+        .bind(form_version)
+        .bind(answers_json)
         .bind(now_ms)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
     let sql = "UPDATE applications SET status = 'submitted', reference = $2, has_changes = FALSE, \
-               submitted_at = COALESCE(submitted_at, $3), last_submitted_at = $3, updated_at = $3 WHERE id = $1";
+               submitted_at = COALESCE(submitted_at, $3), last_submitted_at = $3, updated_at = $3, \
+               answers_json = $4, form_version = $5, title = $6, country = $7, domain = $8, \
+               women_led = $9, search_text = $10, draft_answers_json = NULL, draft_form_version = NULL \
+               WHERE id = $1";
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(app.id)
         .bind(reference)
         .bind(now_ms)
+        .bind(answers_json)
+        .bind(form_version)
+        .bind(&summary.title)
+        .bind(&summary.country)
+        .bind(&summary.domain)
+        .bind(summary.women_led)
+        .bind(&summary.search_text)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

@@ -36,7 +36,8 @@ pub struct OpenableFile {
     pub name: String,
 }
 
-/// The dossier's files a panel member may open (see [`may_open_file`]).
+/// The dossier's files a panel member may open (see [`may_open_file`]). In a blind round a
+/// file is named after its field, never by the name it was uploaded with (often a person's).
 pub fn openable_files(
     form: &FormDefinition,
     answers: &Answers,
@@ -56,7 +57,16 @@ pub fn openable_files(
             may_open_file(blind, id_document, f.personal).then(|| OpenableFile {
                 label: f.label.get(lang).to_owned(),
                 url: format!("/files/{file_id}"),
-                name: name.clone(),
+                name: if blind {
+                    let ext = name
+                        .rsplit_once('.')
+                        .map(|(_, e)| e.to_ascii_lowercase())
+                        .filter(|e| matches!(e.as_str(), "pdf" | "jpg" | "png"))
+                        .unwrap_or_else(|| "pdf".to_owned());
+                    format!("{}.{ext}", f.key)
+                } else {
+                    name.clone()
+                },
             })
         })
         .collect()
