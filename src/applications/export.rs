@@ -143,7 +143,7 @@ mod tests {
     #[test]
     fn a_title_hiding_a_formula_after_a_semicolon_is_defused() {
         let table = Table {
-            headers: vec!["Titre".into()],
+            headers: vec!["Titre".into(), "Résumé".into()],
             rows: vec![vec![
                 "x;=HYPERLINK(\"http://evil.example\",\"clic\")".into(),
                 "a\n-2+3, @SUM(A1)".into(),
@@ -160,18 +160,18 @@ mod tests {
         }
         // Read with its own separator, the text is all there behind the apostrophes.
         let cells = cells_read_with(&bytes, b',');
-        assert_eq!(cells[1], "x;'=HYPERLINK(\"http://evil.example\",\"clic\")");
+        assert_eq!(cells[2], "x;'=HYPERLINK(\"http://evil.example\",\"clic\")");
     }
 
     proptest::proptest! {
         #[test]
         fn no_cell_starts_a_formula_whatever_the_separator(
             rows in proptest::collection::vec(
-                proptest::collection::vec("[a-c =+@;,\"\t\r\n-]{0,12}", 1..4),
+                proptest::collection::vec("[a-c =+@;,\"\t\r\n-]{0,12}", 3),
                 1..4,
             )
         ) {
-            let table = Table { headers: vec!["h".into()], rows };
+            let table = Table { headers: vec!["h".into(), "=i".into(), "j".into()], rows };
             let bytes = to_csv(&table).expect("csv");
             for separator in [b',', b';'] {
                 let cells = cells_read_with(&bytes, separator);
