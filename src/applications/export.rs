@@ -131,7 +131,12 @@ mod tests {
             .from_reader(bytes);
         reader
             .records()
-            .flat_map(|r| r.expect("readable CSV").iter().map(str::to_owned).collect::<Vec<_>>())
+            .flat_map(|r| {
+                r.expect("readable CSV")
+                    .iter()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
             .collect()
     }
 

@@ -319,9 +319,10 @@ pub async fn download(
                 .flat_map(|s| s.fields.iter())
                 .any(|f| f.key == file.field_key && f.personal);
             // Panels judge the submitted version: a file uploaded to a later draft is not theirs.
-            let submitted = application.answers()?.0.values().any(
-                |a| matches!(a, Answer::File { file_id, .. } if *file_id == file.public_id),
-            );
+            let submitted =
+                application.answers()?.0.values().any(
+                    |a| matches!(a, Answer::File { file_id, .. } if *file_id == file.public_id),
+                );
             submitted && crate::review::access::may_open_file(blind, file.id_document, personal)
         }
         None => false,

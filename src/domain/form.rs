@@ -514,7 +514,9 @@ impl SectionOutcome {
     /// Some value is beyond its field's limit (see [`size_error`]): a draft may be incomplete
     /// or mistyped, never oversize, so nothing of such a section is saved.
     pub fn oversize(&self) -> bool {
-        self.errors.values().any(|e| OVERSIZE_CODES.contains(&e.code))
+        self.errors
+            .values()
+            .any(|e| OVERSIZE_CODES.contains(&e.code))
     }
 }
 
@@ -1542,7 +1544,12 @@ mod tests {
         let tags: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert!(parse0(&tags).oversize());
         let cell = "x".repeat(51);
-        let out = parse_section(&def(), 1, &raw(&[("team[0][name]", &cell)]), &Answers::default());
+        let out = parse_section(
+            &def(),
+            1,
+            &raw(&[("team[0][name]", &cell)]),
+            &Answers::default(),
+        );
         assert_eq!(out.errors["team[0][name]"].code, "too_long");
         assert!(out.oversize());
     }

@@ -156,7 +156,10 @@ async fn the_submitted_version_is_the_judged_version(backend: Backend) {
     assert!(list.text().contains(SUBMITTED_TITLE) && !list.text().contains("Première version"));
     let dossier = admin.get(&format!("/admin/applications/{id}")).await;
     dossier.assert_contains(SUBMITTED_TITLE);
-    assert!(!dossier.text().contains("unsubmitted-draft"), "no pending draft");
+    assert!(
+        !dossier.text().contains("unsubmitted-draft"),
+        "no pending draft"
+    );
     let latest = app
         .strings_with(
             "SELECT v.answers_json FROM application_versions v JOIN applications a \
@@ -261,7 +264,10 @@ async fn the_submitted_version_is_the_judged_version(backend: Backend) {
     assert!(score.body.contains(&format!("/files/{submitted_file}")));
     assert!(!score.body.contains(&draft_file));
     assert_eq!(
-        reviewer.get(&format!("/files/{submitted_file}")).await.status,
+        reviewer
+            .get(&format!("/files/{submitted_file}"))
+            .await
+            .status,
         StatusCode::OK
     );
     assert_eq!(
@@ -342,7 +348,11 @@ async fn the_submitted_version_is_the_judged_version(backend: Backend) {
         .await;
     assert_eq!(certificate.status, StatusCode::OK);
     shows_the_submitted_version("the certificate", &certificate.text());
-    assert_eq!(versions_of(&app, &id).await, 2, "nothing else was submitted");
+    assert_eq!(
+        versions_of(&app, &id).await,
+        2,
+        "nothing else was submitted"
+    );
     app.finish().await;
 }
 
@@ -432,13 +442,19 @@ async fn drafts_are_held_to_the_fields_limits(backend: Backend) {
         .post_form_owned(&format!("{base}/edit/1"), &fields)
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(application_field(&app, &id, "draft_answers_json").await, None);
+    assert_eq!(
+        application_field(&app, &id, "draft_answers_json").await,
+        None
+    );
     app.finish().await;
 }
 
 /// The text answers of a dossier, split by whether the form marks them personal, at any
 /// depth: fields, each group row's sub-fields, and file names.
-fn answer_texts(form: &kene::domain::form::FormDefinition, json: &str) -> (Vec<String>, Vec<String>) {
+fn answer_texts(
+    form: &kene::domain::form::FormDefinition,
+    json: &str,
+) -> (Vec<String>, Vec<String>) {
     use kene::domain::form::{Answer, Answers, FieldKind};
     let answers: Answers = serde_json::from_str(json).expect("answers");
     let (mut personal, mut public) = (Vec::new(), Vec::new());
@@ -531,7 +547,10 @@ async fn a_blind_round_hides_every_personal_answer_of_the_demo_dossiers(backend:
         let text = page.text();
         let (personal, public) = answer_texts(&form, json);
         // The demo also writes some values ("Bamako") into fields that are not personal.
-        for value in personal.iter().filter(|v| !public.iter().any(|p| p.contains(*v))) {
+        for value in personal
+            .iter()
+            .filter(|v| !public.iter().any(|p| p.contains(*v)))
+        {
             assert!(
                 !text.contains(value.as_str()),
                 "{link}: the blind page shows the personal answer {value:?}"
