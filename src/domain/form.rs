@@ -17,7 +17,9 @@
 //! user typed: when a value cannot be parsed for its kind (e.g. `"douze"` for
 //! a number, a malformed e-mail), the cleaned raw string is stored as
 //! `Answer::Text`; an unknown choice value is stored as-is. [`check_complete`]
-//! re-checks formats, so such values can never be submitted.
+//! re-checks formats, so such values can never be submitted. A value beyond its
+//! field's limit (length, number of rows or choices) is never kept, not even in a
+//! draft: see [`SectionOutcome::oversize`].
 //!
 //! Blank inputs are removed from the answers (an unchecked consent box is
 //! simply absent).
