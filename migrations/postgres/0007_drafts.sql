@@ -4,3 +4,4 @@
 -- draft lives here until a re-submission promotes it. NULL: no pending draft.
 ALTER TABLE applications ADD COLUMN draft_answers_json TEXT;
 ALTER TABLE applications ADD COLUMN draft_form_version BIGINT;
+ALTER TABLE applications ADD COLUMN draft_saved_at BIGINT;

@@ -458,10 +458,10 @@ async fn dossier(
         .await?
         .ok_or(AppError::NotFound)?;
     let draft = match application.pending_draft()? {
-        Some((draft_answers, version)) => {
+        Some((draft_answers, version, saved_at)) => {
             let draft_form = calls::form_definition(&app.db, track.id, version).await?;
             Some(DraftView {
-                saved: jiff::Timestamp::from_millisecond(application.updated_at)
+                saved: jiff::Timestamp::from_millisecond(saved_at)
                     .map(|t| i18n::format_instant(ctx.lang, t, &track.time_zone()))
                     .unwrap_or_default(),
                 sections: super::routes::answer_sections(&draft_form, &draft_answers, ctx.lang),

@@ -27,13 +27,14 @@ pub struct ApplicationRow {
     /// Edits saved after a submission and not re-submitted (never judged).
     pub draft_answers_json: Option<String>,
     pub draft_form_version: Option<i64>,
+    pub draft_saved_at: Option<i64>,
 }
 
 const APPLICATION_COLUMNS: &str =
     "a.id, a.public_id, a.track_id, a.applicant_id, a.reference, a.status, \
     a.status_reason, a.form_version, a.answers_json, a.has_changes, a.title, a.country, a.domain, \
     a.women_led, a.created_at, a.updated_at, a.submitted_at, a.last_submitted_at, \
-    a.draft_answers_json, a.draft_form_version";
+    a.draft_answers_json, a.draft_form_version, a.draft_saved_at";
 
 impl ApplicationRow {
     /// What is judged: the latest submitted version (before any submission, the draft, which
@@ -47,10 +48,15 @@ impl ApplicationRow {
             .map_err(|e| DbError::Corrupt(format!("answers of application {}: {e}", self.id)))
     }
 
-    /// The unsubmitted draft saved after a submission, with its form version.
-    pub fn pending_draft(&self) -> DbResult<Option<(Answers, i64)>> {
+    /// The unsubmitted draft saved after a submission: its answers, form version and when
+    /// it was last saved.
+    pub fn pending_draft(&self) -> DbResult<Option<(Answers, i64, i64)>> {
         match (&self.draft_answers_json, self.draft_form_version) {
-            (Some(json), Some(version)) => Ok(Some((self.parse(json)?, version))),
+            (Some(json), Some(version)) => Ok(Some((
+                self.parse(json)?,
+                version,
+                self.draft_saved_at.unwrap_or(self.updated_at),
+            ))),
             _ => Ok(None),
         }
     }
@@ -234,7 +240,8 @@ pub async fn save_answers(
         .await
         .map(|r| r.rows_affected()))?;
     let sql = "UPDATE applications SET draft_answers_json = $2, draft_form_version = $3, \
-               has_changes = TRUE, updated_at = $4 WHERE id = $1 AND status <> 'draft'";
+               draft_saved_at = $4, has_changes = TRUE, updated_at = $4 \
+               WHERE id = $1 AND status <> 'draft'";
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(id)
         .bind(&json)
@@ -291,7 +298,8 @@ pub async fn record_submission(
     let sql = "UPDATE applications SET status = 'submitted', reference = $2, has_changes = FALSE, \
                submitted_at = COALESCE(submitted_at, $3), last_submitted_at = $3, updated_at = $3, \
                answers_json = $4, form_version = $5, title = $6, country = $7, domain = $8, \
-               women_led = $9, search_text = $10, draft_answers_json = NULL, draft_form_version = NULL \
+               women_led = $9, search_text = $10, draft_answers_json = NULL, draft_form_version = NULL, \
+               draft_saved_at = NULL \
                WHERE id = $1";
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(app.id)
