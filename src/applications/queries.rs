@@ -253,6 +253,59 @@ pub async fn save_answers(
     Ok(())
 }
 
+/// Applications whose answers were edited after their last submission by a version of Kènè
+/// that had no pending draft: `has_changes` set but no draft, so the edits sit where the
+/// submitted version belongs. The current code never leaves that state.
+pub async fn with_edits_in_place_of_submission(db: &Db) -> DbResult<Vec<ApplicationRow>> {
+    let sql = format!(
+        "SELECT {APPLICATION_COLUMNS} FROM applications a WHERE a.has_changes = TRUE \
+         AND a.draft_answers_json IS NULL AND a.status <> 'draft' ORDER BY a.id"
+    );
+    Ok(run!(db, |pool| sqlx::query_as::<_, ApplicationRow>(&sql)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// The latest submitted version: its number, form version and answers.
+pub async fn latest_version(db: &Db, application_id: i64) -> DbResult<Option<(i64, i64, String)>> {
+    let sql = "SELECT version, form_version, answers_json FROM application_versions \
+               WHERE application_id = $1 ORDER BY version DESC LIMIT 1";
+    Ok(run!(db, |pool| sqlx::query_as(sql)
+        .bind(application_id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// Moves the answers in place to the pending draft and puts the given submitted version
+/// back, if the application is still in the state [`with_edits_in_place_of_submission`]
+/// finds. Returns whether it was.
+pub async fn restore_submitted(
+    tx: &mut Tx,
+    id: i64,
+    answers_json: &str,
+    form_version: i64,
+    summary: &Summary,
+) -> DbResult<bool> {
+    let sql = "UPDATE applications SET draft_answers_json = answers_json, \
+               draft_form_version = form_version, draft_saved_at = updated_at, \
+               answers_json = $2, form_version = $3, title = $4, country = $5, domain = $6, \
+               women_led = $7, search_text = $8 \
+               WHERE id = $1 AND has_changes = TRUE AND draft_answers_json IS NULL AND status <> 'draft'";
+    let changed = run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(answers_json)
+        .bind(form_version)
+        .bind(&summary.title)
+        .bind(&summary.country)
+        .bind(&summary.domain)
+        .bind(summary.women_led)
+        .bind(&summary.search_text)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(changed == 1)
+}
+
 /// Takes the next reference number of a track (e.g. `SDN26-STA-0042`).
 pub async fn next_reference(tx: &mut Tx, track_id: i64) -> DbResult<String> {
     let sql = "UPDATE tracks SET ref_seq = ref_seq + 1 WHERE id = $1 RETURNING ref_seq, code, \

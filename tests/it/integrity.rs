@@ -16,6 +16,7 @@ use crate::support::{fr, small_pdf, Backend, TestApp, TestClient};
 
 both_dbs!(
     the_submitted_version_is_the_judged_version,
+    edits_written_over_a_submission_by_older_versions_are_repaired_at_start,
     drafts_are_held_to_the_fields_limits,
     a_blind_round_hides_every_personal_answer_of_the_demo_dossiers,
     csv_cells_never_start_a_formula_with_either_separator,
@@ -353,6 +354,54 @@ async fn the_submitted_version_is_the_judged_version(backend: Backend) {
         2,
         "nothing else was submitted"
     );
+    app.finish().await;
+}
+
+/// Before pending drafts existed, edits saved after a submission were written over it. At
+/// start-up they become the pending draft and the submitted version is judged again.
+async fn edits_written_over_a_submission_by_older_versions_are_repaired_at_start(backend: Backend) {
+    let mut app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    let applicant = app
+        .signup_and_verify("Nana", "nana@exemple.ml", "nana@exemple.ml", PASSWORD)
+        .await;
+    let id = start_application(&applicant).await;
+    fill_startup_application(&applicant, &id, SUBMITTED_TITLE).await;
+    let page = applicant
+        .post_form(&format!("/applications/{id}/submit"), &[])
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    // What the former `save_answers` left after a later edit.
+    exec(
+        &app,
+        &format!(
+            "UPDATE applications SET answers_json = REPLACE(answers_json, '{SUBMITTED_TITLE}', \
+             '{DRAFT_TITLE}'), title = '{DRAFT_TITLE}', has_changes = TRUE WHERE public_id = '{id}'"
+        ),
+    )
+    .await;
+    admin.get(LIST).await.assert_contains(DRAFT_TITLE);
+
+    let restored = "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log \
+                    WHERE action = 'application.restore_submitted'";
+    for _ in 0..2 {
+        app.restart().await;
+        assert_eq!(app.scalar_i64(restored).await, 1, "repaired once, audited");
+        shows_the_submitted_version("the list", &admin.get(LIST).await.text());
+        let dossier = admin.get(&format!("/admin/applications/{id}")).await;
+        let (judged, draft) = dossier
+            .text()
+            .split_once("id=\"unsubmitted-draft\"")
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .expect("the edits are the pending draft");
+        shows_the_submitted_version("the dossier page", &judged);
+        assert!(draft.contains(DRAFT_TITLE));
+        // The applicant still has their edits to submit.
+        applicant
+            .get(&format!("/applications/{id}/review"))
+            .await
+            .assert_contains(DRAFT_TITLE);
+    }
     app.finish().await;
 }
 
