@@ -72,6 +72,13 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| StartError::Dir(config.data_dir.display().to_string(), e))?;
     let db = Db::connect(&config.database_url(), config.db_max_connections).await?;
+    let repaired = crate::applications::restore_submitted_versions(&db, clock.now_ms()).await?;
+    if repaired > 0 {
+        tracing::warn!(
+            repaired,
+            "edits made after a submission moved to pending drafts"
+        );
+    }
     let store = open_store(&config)?;
     Ok(AppState {
         db,

@@ -481,7 +481,7 @@ async fn seed_applications(
         queries::save_answers(&mut tx, row.id, &answers, 1, &summary, at).await?;
         let row = queries::find_for_update(&mut tx, row.id).await?;
         let reference = queries::next_reference(&mut tx, *track_id).await?;
-        queries::record_submission(&mut tx, &row, &reference, at).await?;
+        queries::record_submission(&mut tx, &row, &reference, &summary, at).await?;
         tx.commit().await?;
     }
     Ok(())

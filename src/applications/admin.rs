@@ -458,6 +458,18 @@ async fn dossier(
     let applicant = crate::accounts::users::find_by_id(&app.db, application.applicant_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let draft = match application.pending_draft()? {
+        Some((draft_answers, version, saved_at)) => {
+            let draft_form = calls::form_definition(&app.db, track.id, version).await?;
+            Some(DraftView {
+                saved: jiff::Timestamp::from_millisecond(saved_at)
+                    .map(|t| i18n::format_instant(ctx.lang, t, &track.time_zone()))
+                    .unwrap_or_default(),
+                sections: super::routes::answer_sections(&draft_form, &draft_answers, ctx.lang),
+            })
+        }
+        None => None,
+    };
     let status = application.status();
     render(&AdminDossierTemplate {
         reference: application.reference.clone().unwrap_or_default(),
@@ -477,8 +489,16 @@ async fn dossier(
         data,
         files,
         error: None,
+        draft,
         ctx,
     })
+}
+
+/// Edits the applicant saved after submitting and has not re-submitted: shown to organisers,
+/// apart and marked, never judged.
+pub struct DraftView {
+    pub saved: String,
+    pub sections: Vec<(String, Vec<(String, String)>)>,
 }
 
 #[derive(Deserialize)]

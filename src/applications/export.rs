@@ -42,22 +42,40 @@ pub fn answer_cells(
         .collect()
 }
 
-/// Spreadsheet programs run cells that start with these as formulas (CSV injection): such
-/// cells get a leading apostrophe, as OWASP recommends.
-fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{cell}"))
-    } else {
-        std::borrow::Cow::Borrowed(cell)
+/// What makes a spreadsheet program read a cell as a formula when it starts it.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Defuses a cell against formula injection (OWASP: a leading apostrophe) wherever a cell
+/// could start when the file is read with either separator: at the start, and after every
+/// `,` `;` or line break, since French Excel splits a comma file on `;` and, having lost
+/// track of the quotes, on line breaks too. Spaces and quotes in between are skipped, as
+/// such readers skip them.
+fn defuse(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len() + 1);
+    let mut at_start = true;
+    for c in cell.chars() {
+        if at_start && FORMULA_STARTS.contains(&c) {
+            out.push('\'');
+        }
+        out.push(c);
+        at_start = match c {
+            ',' | ';' | '\n' | '\r' => true,
+            ' ' | '"' => at_start,
+            _ => false,
+        };
     }
+    out
 }
 
+/// Every cell quoted and defused, whatever separator the reader picks.
 pub fn to_csv(table: &Table) -> Result<Vec<u8>, csv::Error> {
     // A UTF-8 byte-order mark makes Excel read accents correctly.
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(table.headers.iter().map(|h| defuse(h).into_owned()))?;
+    let mut writer = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(table.headers.iter().map(|h| defuse(h)))?;
     for row in &table.rows {
-        writer.write_record(row.iter().map(|c| defuse(c).into_owned()))?;
+        writer.write_record(row.iter().map(|c| defuse(c)))?;
     }
     writer
         .into_inner()
@@ -102,6 +120,83 @@ mod tests {
         let text = String::from_utf8(bytes).expect("utf-8");
         assert!(text.contains("'=cmd|"), "{text}");
         assert!(text.contains("<script>alert(1)</script> é"));
+    }
+
+    /// Reads the file as a spreadsheet program would with this separator, every cell.
+    fn cells_read_with(bytes: &[u8], separator: u8) -> Vec<String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(separator)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        reader
+            .records()
+            .flat_map(|r| {
+                r.expect("readable CSV")
+                    .iter()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    fn starts_formula(cell: &str) -> bool {
+        cell.trim_start_matches([' ', '"', '\u{feff}'])
+            .starts_with(FORMULA_STARTS)
+    }
+
+    #[test]
+    fn a_title_hiding_a_formula_after_a_semicolon_is_defused() {
+        let table = Table {
+            headers: vec!["Titre".into(), "Résumé".into()],
+            rows: vec![vec![
+                "x;=HYPERLINK(\"http://evil.example\",\"clic\")".into(),
+                "a\n-2+3, @SUM(A1)".into(),
+            ]],
+        };
+        let bytes = to_csv(&table).expect("csv");
+        for separator in [b',', b';'] {
+            let cells = cells_read_with(&bytes, separator);
+            assert!(
+                !cells.iter().any(|c| starts_formula(c)),
+                "{:?}: {cells:?}",
+                separator as char
+            );
+        }
+        // Read with its own separator, the text is all there behind the apostrophes.
+        let cells = cells_read_with(&bytes, b',');
+        assert_eq!(cells[2], "x;'=HYPERLINK(\"http://evil.example\",\"clic\")");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_cell_starts_a_formula_whatever_the_separator(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[a-c =+@;,\"\t\r\n-]{0,12}", 3),
+                1..4,
+            )
+        ) {
+            let table = Table { headers: vec!["h".into(), "=i".into(), "j".into()], rows };
+            let bytes = to_csv(&table).expect("csv");
+            for separator in [b',', b';'] {
+                let cells = cells_read_with(&bytes, separator);
+                proptest::prop_assert!(
+                    !cells.iter().any(|c| starts_formula(c)),
+                    "{:?}: {:?}",
+                    separator as char,
+                    cells
+                );
+            }
+            // Every cell is quoted: the file reads back cell for cell with its own separator.
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .from_reader(&bytes[3..]);
+            for (record, row) in reader.records().zip(&table.rows) {
+                let record = record.expect("record");
+                let expected: Vec<String> = row.iter().map(|c| defuse(c)).collect();
+                proptest::prop_assert_eq!(record.iter().collect::<Vec<_>>(), expected);
+            }
+        }
     }
 
     #[test]

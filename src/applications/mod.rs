@@ -8,6 +8,7 @@ pub mod queries;
 pub mod routes;
 pub mod uploads;
 
+use crate::db::{Db, DbError, DbResult};
 use crate::domain::form::{Answer, Answers, FormDefinition};
 use crate::domain::types::Lang;
 
@@ -115,4 +116,42 @@ pub fn is_women_led(form: &FormDefinition, answers: &Answers) -> bool {
         matches!(answers.0.get("gender"), Some(Answer::Text(g)) if g == "f")
             || matches!(answers.0.get("gender"), Some(Answer::Choices(g)) if g.first().is_some_and(|g| g == "f"))
     }
+}
+
+/// Repairs dossiers left by versions of Kènè that wrote edits made after a submission over
+/// the submitted answers: the edits become the pending draft (organisers still see them,
+/// marked) and the latest submitted version is what is judged again. Run at start-up; does
+/// nothing once repaired. Returns how many dossiers were repaired.
+pub async fn restore_submitted_versions(db: &Db, now_ms: i64) -> DbResult<usize> {
+    let mut repaired = 0;
+    for row in queries::with_edits_in_place_of_submission(db).await? {
+        let Some((version, form_version, json)) = queries::latest_version(db, row.id).await? else {
+            continue;
+        };
+        let form = crate::calls::queries::form_definition(db, row.track_id, form_version).await?;
+        let answers: Answers = serde_json::from_str(&json)
+            .map_err(|e| DbError::Corrupt(format!("version {version} of {}: {e}", row.id)))?;
+        let name = crate::accounts::users::find_by_id(db, row.applicant_id)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        let summary = summarise(&form, &answers, &name);
+        let mut tx = db.begin().await?;
+        if queries::restore_submitted(&mut tx, row.id, &json, form_version, &summary).await? {
+            crate::audit::append(
+                &mut tx,
+                &crate::audit::Entry {
+                    actor_id: None,
+                    action: "application.restore_submitted",
+                    object: row.reference.as_deref().unwrap_or(&row.public_id),
+                    details: serde_json::json!({ "version": version }),
+                },
+                now_ms,
+            )
+            .await?;
+            repaired += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(repaired)
 }

@@ -24,17 +24,59 @@ pub struct ApplicationRow {
     pub updated_at: i64,
     pub submitted_at: Option<i64>,
     pub last_submitted_at: Option<i64>,
+    /// Edits saved after a submission and not re-submitted (never judged).
+    pub draft_answers_json: Option<String>,
+    pub draft_form_version: Option<i64>,
+    pub draft_saved_at: Option<i64>,
 }
 
 const APPLICATION_COLUMNS: &str =
     "a.id, a.public_id, a.track_id, a.applicant_id, a.reference, a.status, \
     a.status_reason, a.form_version, a.answers_json, a.has_changes, a.title, a.country, a.domain, \
-    a.women_led, a.created_at, a.updated_at, a.submitted_at, a.last_submitted_at";
+    a.women_led, a.created_at, a.updated_at, a.submitted_at, a.last_submitted_at, \
+    a.draft_answers_json, a.draft_form_version, a.draft_saved_at";
 
 impl ApplicationRow {
+    /// What is judged: the latest submitted version (before any submission, the draft, which
+    /// nobody judges since only submitted dossiers reach reviewers).
     pub fn answers(&self) -> DbResult<Answers> {
-        serde_json::from_str(&self.answers_json)
+        self.parse(&self.answers_json)
+    }
+
+    fn parse(&self, json: &str) -> DbResult<Answers> {
+        serde_json::from_str(json)
             .map_err(|e| DbError::Corrupt(format!("answers of application {}: {e}", self.id)))
+    }
+
+    /// The unsubmitted draft saved after a submission: its answers, form version and when
+    /// it was last saved.
+    pub fn pending_draft(&self) -> DbResult<Option<(Answers, i64, i64)>> {
+        match (&self.draft_answers_json, self.draft_form_version) {
+            (Some(json), Some(version)) => Ok(Some((
+                self.parse(json)?,
+                version,
+                self.draft_saved_at.unwrap_or(self.updated_at),
+            ))),
+            _ => Ok(None),
+        }
+    }
+
+    /// What the applicant works on: the pending draft if any, else the answers.
+    pub fn working_answers_json(&self) -> &str {
+        self.draft_answers_json
+            .as_deref()
+            .unwrap_or(&self.answers_json)
+    }
+
+    pub fn working_answers(&self) -> DbResult<Answers> {
+        self.parse(self.working_answers_json())
+    }
+
+    pub fn working_form_version(&self) -> i64 {
+        match &self.draft_answers_json {
+            Some(_) => self.draft_form_version.unwrap_or(self.form_version),
+            None => self.form_version,
+        }
     }
 
     pub fn status(&self) -> super::Status {
@@ -167,6 +209,10 @@ pub struct Summary {
     pub search_text: String,
 }
 
+/// Saves the applicant's answers. Before the first submission they are the application's
+/// answers; after it, they go to the pending draft and the submitted version stays what is
+/// judged. The status is tested in SQL, so a submission from another tab that commits first
+/// turns this save into a pending draft rather than overwriting what was just submitted.
 pub async fn save_answers(
     tx: &mut Tx,
     id: i64,
@@ -178,8 +224,8 @@ pub async fn save_answers(
     let json = serde_json::to_string(answers).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let sql =
         "UPDATE applications SET answers_json = $2, form_version = $3, title = $4, country = $5, \
-               domain = $6, women_led = $7, search_text = $8, updated_at = $9, \
-               has_changes = (status <> 'draft') WHERE id = $1";
+               domain = $6, women_led = $7, search_text = $8, updated_at = $9 \
+               WHERE id = $1 AND status = 'draft'";
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(id)
         .bind(&json)
@@ -193,7 +239,71 @@ pub async fn save_answers(
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
+    let sql = "UPDATE applications SET draft_answers_json = $2, draft_form_version = $3, \
+               draft_saved_at = $4, has_changes = TRUE, updated_at = $4 \
+               WHERE id = $1 AND status <> 'draft'";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(&json)
+        .bind(form_version)
+        .bind(now_ms)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Applications whose answers were edited after their last submission by a version of Kènè
+/// that had no pending draft: `has_changes` set but no draft, so the edits sit where the
+/// submitted version belongs. The current code never leaves that state.
+pub async fn with_edits_in_place_of_submission(db: &Db) -> DbResult<Vec<ApplicationRow>> {
+    let sql = format!(
+        "SELECT {APPLICATION_COLUMNS} FROM applications a WHERE a.has_changes = TRUE \
+         AND a.draft_answers_json IS NULL AND a.status <> 'draft' ORDER BY a.id"
+    );
+    Ok(run!(db, |pool| sqlx::query_as::<_, ApplicationRow>(&sql)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// The latest submitted version: its number, form version and answers.
+pub async fn latest_version(db: &Db, application_id: i64) -> DbResult<Option<(i64, i64, String)>> {
+    let sql = "SELECT version, form_version, answers_json FROM application_versions \
+               WHERE application_id = $1 ORDER BY version DESC LIMIT 1";
+    Ok(run!(db, |pool| sqlx::query_as(sql)
+        .bind(application_id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// Moves the answers in place to the pending draft and puts the given submitted version
+/// back, if the application is still in the state [`with_edits_in_place_of_submission`]
+/// finds. Returns whether it was.
+pub async fn restore_submitted(
+    tx: &mut Tx,
+    id: i64,
+    answers_json: &str,
+    form_version: i64,
+    summary: &Summary,
+) -> DbResult<bool> {
+    let sql = "UPDATE applications SET draft_answers_json = answers_json, \
+               draft_form_version = form_version, draft_saved_at = updated_at, \
+               answers_json = $2, form_version = $3, title = $4, country = $5, domain = $6, \
+               women_led = $7, search_text = $8 \
+               WHERE id = $1 AND has_changes = TRUE AND draft_answers_json IS NULL AND status <> 'draft'";
+    let changed = run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(answers_json)
+        .bind(form_version)
+        .bind(&summary.title)
+        .bind(&summary.country)
+        .bind(&summary.domain)
+        .bind(summary.women_led)
+        .bind(&summary.search_text)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(changed == 1)
 }
 
 /// Takes the next reference number of a track (e.g. `SDN26-STA-0042`).
@@ -207,11 +317,14 @@ pub async fn next_reference(tx: &mut Tx, track_id: i64) -> DbResult<String> {
     Ok(format!("{prefix}-{code}-{seq:04}"))
 }
 
-/// Records a submission: a new version, the reference on first submission.
+/// Records a submission of what the applicant works on (`app`, read in this transaction):
+/// a new version, the reference on first submission; the submitted columns then hold it and
+/// the pending draft is gone. `summary` is computed from those same answers.
 pub async fn record_submission(
     tx: &mut Tx,
     app: &ApplicationRow,
     reference: &str,
+    summary: &Summary,
     now_ms: i64,
 ) -> DbResult<i64> {
     let version: i64 = run_tx!(tx, |conn| {
@@ -222,23 +335,36 @@ pub async fn record_submission(
     .fetch_one(conn)
     .await
     })?;
+    let answers_json = app.working_answers_json();
+    let form_version = app.working_form_version();
     let sql = "INSERT INTO application_versions (application_id, version, form_version, answers_json, submitted_at) \
                VALUES ($1, $2, $3, $4, $5)";
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(app.id)
         .bind(version)
-        .bind(app.form_version)
-        .bind(&app.answers_json)
+        .bind(form_version)
+        .bind(answers_json)
         .bind(now_ms)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
     let sql = "UPDATE applications SET status = 'submitted', reference = $2, has_changes = FALSE, \
-               submitted_at = COALESCE(submitted_at, $3), last_submitted_at = $3, updated_at = $3 WHERE id = $1";
+               submitted_at = COALESCE(submitted_at, $3), last_submitted_at = $3, updated_at = $3, \
+               answers_json = $4, form_version = $5, title = $6, country = $7, domain = $8, \
+               women_led = $9, search_text = $10, draft_answers_json = NULL, draft_form_version = NULL, \
+               draft_saved_at = NULL \
+               WHERE id = $1";
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(app.id)
         .bind(reference)
         .bind(now_ms)
+        .bind(answers_json)
+        .bind(form_version)
+        .bind(&summary.title)
+        .bind(&summary.country)
+        .bind(&summary.domain)
+        .bind(summary.women_led)
+        .bind(&summary.search_text)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

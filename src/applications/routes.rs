@@ -57,9 +57,9 @@ pub struct Loaded {
     pub form_changed: bool,
 }
 
-/// Loads an application of the signed-in applicant (404 for anyone else's) and, if the
-/// organisers changed the form while it is still editable, carries the answers over to the
-/// new version.
+/// Loads an application of the signed-in applicant (404 for anyone else's) with what they
+/// work on (the pending draft after a submission) and, if the organisers changed the form
+/// while it is still editable, carries the answers over to the new version.
 pub async fn load_owned(app: &AppState, public_id: &str, user: &SessionUser) -> AppResult<Loaded> {
     let row = queries::find_owned(&app.db, public_id, user.id)
         .await?
@@ -67,8 +67,8 @@ pub async fn load_owned(app: &AppState, public_id: &str, user: &SessionUser) -> 
     let track = calls::track_by_id(&app.db, row.track_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let answers = row.answers()?;
-    if row.form_version != track.form_version
+    let answers = row.working_answers()?;
+    if row.working_form_version() != track.form_version
         && row.status().editable()
         && track.is_open(app.now_ms())
     {
@@ -97,7 +97,7 @@ pub async fn load_owned(app: &AppState, public_id: &str, user: &SessionUser) -> 
             form_changed: true,
         });
     }
-    let form = calls::form_definition(&app.db, track.id, row.form_version).await?;
+    let form = calls::form_definition(&app.db, track.id, row.working_form_version()).await?;
     Ok(Loaded {
         app: row,
         track,
@@ -344,13 +344,37 @@ async fn save_section(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
+    if outcome.oversize() {
+        // Drafts too are held to the fields' limits: nothing is saved, what was typed is shown.
+        let fields = form_view::section(
+            &loaded.form,
+            section,
+            &outcome.answers,
+            &outcome.errors,
+            ctx.lang,
+        );
+        let message = format!(
+            "{} {}",
+            tr(ctx.lang, "form-has-errors"),
+            tr(ctx.lang, "draft-too-long")
+        );
+        return section_page_response_full(
+            &app,
+            ctx,
+            &loaded,
+            section,
+            fields,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
     let summary = summarise(&loaded.form, &outcome.answers, &user.display_name);
     let mut tx = app.db.begin().await?;
     queries::save_answers(
         &mut tx,
         loaded.app.id,
         &outcome.answers,
-        loaded.app.form_version,
+        loaded.app.working_form_version(),
         &summary,
         now,
     )
@@ -410,15 +434,13 @@ pub struct ReviewData {
     pub verdict: Vec<String>,
 }
 
-pub fn review_data(
+/// Every section with each field's label and displayed answer.
+pub fn answer_sections(
     form_def: &FormDefinition,
     answers: &Answers,
-    rules: &[eligibility::Rule],
     lang: Lang,
-    reference_date: jiff::civil::Date,
-    public_id: &str,
-) -> ReviewData {
-    let sections = form_def
+) -> Vec<(String, Vec<(String, String)>)> {
+    form_def
         .sections
         .iter()
         .map(|s| {
@@ -436,7 +458,18 @@ pub fn review_data(
                 .collect();
             (s.title.get(lang).to_owned(), rows)
         })
-        .collect();
+        .collect()
+}
+
+pub fn review_data(
+    form_def: &FormDefinition,
+    answers: &Answers,
+    rules: &[eligibility::Rule],
+    lang: Lang,
+    reference_date: jiff::civil::Date,
+    public_id: &str,
+) -> ReviewData {
+    let sections = answer_sections(form_def, answers, lang);
     let missing = form::check_complete(form_def, answers)
         .into_iter()
         .map(|(key, error)| {
@@ -569,7 +602,7 @@ async fn submit(
         tx.commit().await?;
         return Ok(Redirect::to(&receipt_url).into_response());
     }
-    if current.answers_json != loaded.app.answers_json {
+    if current.working_answers_json() != loaded.app.working_answers_json() {
         // Saved from another tab since this page was loaded: show the newer answers.
         tx.commit().await?;
         return Ok(
@@ -580,7 +613,8 @@ async fn submit(
         Some(r) => r.clone(),
         None => queries::next_reference(&mut tx, current.track_id).await?,
     };
-    let version = queries::record_submission(&mut tx, &current, &reference, now).await?;
+    let summary = summarise(&loaded.form, &loaded.answers, &user.display_name);
+    let version = queries::record_submission(&mut tx, &current, &reference, &summary, now).await?;
     send_receipt(&mut tx, &user, &loaded, &reference, version, now).await?;
     audit::append(
         &mut tx,
@@ -588,7 +622,7 @@ async fn submit(
             actor_id: Some(user.id),
             action: "application.submit",
             object: &reference,
-            details: serde_json::json!({ "version": version, "form_version": current.form_version }),
+            details: serde_json::json!({ "version": version, "form_version": current.working_form_version() }),
         },
         now,
     )

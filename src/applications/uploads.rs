@@ -144,7 +144,7 @@ pub async fn upload(
         &mut tx,
         loaded.app.id,
         &answers,
-        loaded.app.form_version,
+        loaded.app.working_form_version(),
         &summary,
         now,
     )
@@ -318,7 +318,12 @@ pub async fn download(
                 .iter()
                 .flat_map(|s| s.fields.iter())
                 .any(|f| f.key == file.field_key && f.personal);
-            crate::review::access::may_open_file(blind, file.id_document, personal)
+            // Panels judge the submitted version: a file uploaded to a later draft is not theirs.
+            let submitted =
+                application.answers()?.0.values().any(
+                    |a| matches!(a, Answer::File { file_id, .. } if *file_id == file.public_id),
+                );
+            submitted && crate::review::access::may_open_file(blind, file.id_document, personal)
         }
         None => false,
     };

@@ -17,7 +17,9 @@
 //! user typed: when a value cannot be parsed for its kind (e.g. `"douze"` for
 //! a number, a malformed e-mail), the cleaned raw string is stored as
 //! `Answer::Text`; an unknown choice value is stored as-is. [`check_complete`]
-//! re-checks formats, so such values can never be submitted.
+//! re-checks formats, so such values can never be submitted. A value beyond its
+//! field's limit (length, number of rows or choices) is never kept, not even in a
+//! draft: see [`SectionOutcome::oversize`].
 //!
 //! Blank inputs are removed from the answers (an unchecked consent box is
 //! simply absent).
@@ -316,7 +318,7 @@ fn check_options(options: &[Choice], at: &str, errors: &mut Vec<String>) {
         if o.value.trim().is_empty()
             || o.value.trim() != o.value
             || o.value.chars().any(char::is_control)
-            || o.value.len() > 100
+            || o.value.len() > MAX_OPTION_LEN
         {
             errors.push(format!(
                 "{at}: option value '{}' must be non-empty, at most 100 characters, without surrounding spaces",
@@ -510,7 +512,67 @@ impl SectionOutcome {
     pub fn is_valid(&self) -> bool {
         self.errors.is_empty()
     }
+
+    /// Some value is beyond its field's limit (see [`size_error`]): a draft may be incomplete
+    /// or mistyped, never oversize, so nothing of such a section is saved.
+    pub fn oversize(&self) -> bool {
+        self.errors
+            .values()
+            .any(|e| OVERSIZE_CODES.contains(&e.code))
+    }
 }
+
+const OVERSIZE_CODES: [&str; 2] = ["too_long", "too_many_items"];
+
+/// The longest text kept as typed for a kind with no length of its own (an invalid e-mail,
+/// URL or date is kept so it can be corrected): as long as the longest valid URL.
+pub const MAX_RAW_LEN: usize = 2048;
+
+/// Whether an answer is beyond what its field can hold: a text longer than `max_len` (or
+/// than [`MAX_RAW_LEN`] for other kinds), more choices than the options or longer ones, more
+/// group rows than `max_items`.
+fn size_error(kind: &FieldKind, answer: &Answer) -> Option<FieldError> {
+    let too_long = |max: usize, typed: usize| {
+        FieldError::new(
+            "too_long",
+            format!("Maximum {max} caractères (vous en avez saisi {typed})."),
+            format!("At most {max} characters (you typed {typed})."),
+        )
+    };
+    match (kind, answer) {
+        (FieldKind::Text { max_len } | FieldKind::LongText { max_len }, Answer::Text(s)) => {
+            let typed = s.chars().count();
+            (typed > *max_len as usize).then(|| too_long(*max_len as usize, typed))
+        }
+        (_, Answer::Text(s)) => {
+            let typed = s.chars().count();
+            (typed > MAX_RAW_LEN).then(|| too_long(MAX_RAW_LEN, typed))
+        }
+        (FieldKind::MultipleChoice { options, .. }, Answer::Choices(values)) => (values.len()
+            > options.len()
+            || values.iter().any(|v| v.chars().count() > MAX_OPTION_LEN))
+        .then(|| {
+            FieldError::new(
+                "too_long",
+                "Trop de choix, ou des choix trop longs.",
+                "Too many choices, or choices too long.",
+            )
+        }),
+        (FieldKind::Group { max_items, .. }, Answer::Group(rows)) => {
+            (rows.len() > *max_items as usize).then(|| {
+                FieldError::new(
+                    "too_many_items",
+                    format!("Maximum {max_items} élément(s)."),
+                    format!("At most {max_items} item(s)."),
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Longest option value a form may define (see `check_options`).
+const MAX_OPTION_LEN: usize = 100;
 
 /// Trims and removes control characters (except `\n` and `\t`, kept in long
 /// texts; single-line kinds turn them into spaces). `\r\n` becomes `\n`.
@@ -707,16 +769,11 @@ fn check_format(
 }
 
 fn format_error(kind: &FieldKind, answer: &Answer) -> Option<FieldError> {
+    if let Some(e) = size_error(kind, answer) {
+        return Some(e);
+    }
     match (kind, answer) {
-        (FieldKind::Text { max_len } | FieldKind::LongText { max_len }, Answer::Text(s)) => {
-            (s.chars().count() > *max_len as usize).then(|| {
-                FieldError::new(
-                    "too_long",
-                    format!("Maximum {max_len} caractères."),
-                    format!("At most {max_len} characters."),
-                )
-            })
-        }
+        (FieldKind::Text { .. } | FieldKind::LongText { .. }, Answer::Text(_)) => None,
         (FieldKind::Number { min, max }, Answer::Number(n)) => {
             if let Some(min) = min.filter(|m| n < m) {
                 Some(FieldError::new(
@@ -811,15 +868,7 @@ fn format_error(kind: &FieldKind, answer: &Answer) -> Option<FieldError> {
             "Please answer yes or no.",
         )),
         (FieldKind::File { .. }, Answer::File { .. }) => None,
-        (FieldKind::Group { max_items, .. }, Answer::Group(rows)) => {
-            (rows.len() > *max_items as usize).then(|| {
-                FieldError::new(
-                    "too_many_items",
-                    format!("Maximum {max_items} élément(s)."),
-                    format!("At most {max_items} item(s)."),
-                )
-            })
-        }
+        (FieldKind::Group { .. }, Answer::Group(_)) => None,
         _ => Some(wrong_type()),
     }
 }
@@ -1062,6 +1111,37 @@ pub fn migrate_answers(new_def: &FormDefinition, answers: &Answers) -> Answers {
             .filter_map(|f| {
                 let a = answers.get(&f.key)?;
                 coerce(&f.kind, a).map(|a| (f.key.clone(), a))
+            })
+            .collect(),
+    )
+}
+
+/// The answers without anything the form marks personal, at any depth: personal fields,
+/// and the personal sub-fields of every group row (each team member's name…). Answers to
+/// fields the form does not know are left out too, since nothing says they are not personal.
+pub fn without_personal(def: &FormDefinition, answers: &Answers) -> Answers {
+    Answers(
+        answers
+            .0
+            .iter()
+            .filter_map(|(key, answer)| {
+                let field = def.field(key).filter(|f| !f.personal)?;
+                let kept = match (&field.kind, answer) {
+                    (FieldKind::Group { fields, .. }, Answer::Group(rows)) => Answer::Group(
+                        rows.iter()
+                            .map(|row| {
+                                row.iter()
+                                    .filter(|(sub_key, _)| {
+                                        fields.iter().any(|f| &f.key == *sub_key && !f.personal)
+                                    })
+                                    .map(|(k, a)| (k.clone(), a.clone()))
+                                    .collect()
+                            })
+                            .collect(),
+                    ),
+                    _ => answer.clone(),
+                };
+                Some((key.clone(), kept))
             })
             .collect(),
     )
@@ -1434,8 +1514,12 @@ mod tests {
         // Too long: kept as typed, with an error giving the limit.
         let e = &out.errors["summary"];
         assert_eq!(e.code, "too_long");
-        assert_eq!(e.message.fr, "Maximum 20 caractères.");
-        assert_eq!(e.message.en, "At most 20 characters.");
+        assert_eq!(
+            e.message.fr,
+            "Maximum 20 caractères (vous en avez saisi 37)."
+        );
+        assert_eq!(e.message.en, "At most 20 characters (you typed 37).");
+        assert!(out.oversize());
         // HTML is kept as-is (escaping is the template's job).
         let out = parse0(&[("name", "<b>x</b>")]);
         assert_eq!(out.answers.get("name"), Some(&text("<b>x</b>")));
@@ -1446,6 +1530,30 @@ mod tests {
         let out = parse0(&[("name", "ééééééééééé")]);
         assert_eq!(out.errors["name"].code, "too_long");
         assert_eq!(out.answers.get("name"), Some(&text("ééééééééééé")));
+    }
+
+    #[test]
+    fn only_values_beyond_a_limit_make_a_section_oversize() {
+        // Mistyped or missing values may wait in a draft.
+        assert!(!parse0(&[("email", "pas-une-adresse"), ("count", "douze")]).oversize());
+        assert!(!parse0(&[("name", &"é".repeat(10))]).oversize());
+        // Anything longer than its field can hold may not.
+        assert!(parse0(&[("name", &"é".repeat(11))]).oversize());
+        let out = parse0(&[("email", &"a".repeat(MAX_RAW_LEN + 1))]);
+        assert!(out.oversize());
+        assert_eq!(out.errors["email"].code, "too_long");
+        let tags: Vec<(&str, String)> = (0..4).map(|i| ("tags", format!("t{i}"))).collect();
+        let tags: Vec<(&str, &str)> = tags.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert!(parse0(&tags).oversize());
+        let cell = "x".repeat(51);
+        let out = parse_section(
+            &def(),
+            1,
+            &raw(&[("team[0][name]", &cell)]),
+            &Answers::default(),
+        );
+        assert_eq!(out.errors["team[0][name]"].code, "too_long");
+        assert!(out.oversize());
     }
 
     #[test]
@@ -1908,6 +2016,56 @@ mod tests {
         assert_eq!(MALI.as_str(), "ML");
     }
 
+    /// `def()` with the top-level `name`, the team members' `name` and the file marked personal.
+    fn def_with_personal() -> FormDefinition {
+        let mut d = def();
+        for section in &mut d.sections {
+            for f in &mut section.fields {
+                if f.key == "name" || f.key == "sheet" {
+                    f.personal = true;
+                }
+                if let FieldKind::Group { fields, .. } = &mut f.kind {
+                    for sub in fields.iter_mut().filter(|s| s.key == "name") {
+                        sub.personal = true;
+                    }
+                }
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn personal_answers_are_left_out_at_any_depth() {
+        let mut a = team(&["f", "m"]);
+        if let Some(Answer::Group(rows)) = a.0.get_mut("team") {
+            rows[0].insert("name".into(), text("Awa Traoré"));
+            rows[1].insert("name".into(), text("Moussa Keïta"));
+            rows[1].insert("role".into(), text("CTO"));
+        }
+        a.0.insert("name".into(), text("Fatou"));
+        a.0.insert("summary".into(), text("Un projet"));
+        a.0.insert(
+            "sheet".into(),
+            Answer::File {
+                file_id: "f1".into(),
+                name: "cv-fatou.pdf".into(),
+            },
+        );
+        a.0.insert("not_in_form".into(), text("?"));
+        let d = def_with_personal();
+        let kept = without_personal(&d, &a);
+        let json = serde_json::to_string(&kept).unwrap();
+        for hidden in ["Awa", "Moussa", "Fatou", "cv-fatou", "not_in_form"] {
+            assert!(!json.contains(hidden), "{hidden} in {json}");
+        }
+        assert_eq!(kept.get("summary"), Some(&text("Un projet")));
+        let team_field = d.field("team").unwrap();
+        assert_eq!(
+            answer_display(kept.get("team").unwrap(), team_field, Lang::En),
+            "F; CTO (M)"
+        );
+    }
+
     fn arb_answer() -> impl Strategy<Value = Answer> {
         let leaf = prop_oneof![
             "\\PC{0,12}".prop_map(Answer::Text),
@@ -1956,6 +2114,28 @@ mod tests {
                     let _ = answer_display(a, f, Lang::Fr);
                 }
             }
+        }
+
+        #[test]
+        fn no_personal_answer_survives(
+            pairs in prop::collection::vec(
+                (prop_oneof![
+                    "(name|summary|email)",
+                    "team\\[[0-9]\\]\\[(name|role|gender)\\]",
+                ], "[A-Za-z]{1,8}"),
+                0..12,
+            ),
+        ) {
+            let d = def_with_personal();
+            let answers = parse_section(&d, 0, &pairs, &Answers::default()).answers;
+            let answers = parse_section(&d, 1, &pairs, &answers).answers;
+            let kept = without_personal(&d, &answers);
+            prop_assert!(kept.get("name").is_none());
+            if let Some(Answer::Group(rows)) = kept.get("team") {
+                prop_assert!(rows.iter().all(|r| !r.contains_key("name")));
+            }
+            // Everything not personal stays as it was.
+            prop_assert_eq!(kept.get("summary"), answers.get("summary"));
         }
 
         #[test]

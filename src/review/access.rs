@@ -36,7 +36,8 @@ pub struct OpenableFile {
     pub name: String,
 }
 
-/// The dossier's files a panel member may open (see [`may_open_file`]).
+/// The dossier's files a panel member may open (see [`may_open_file`]). In a blind round a
+/// file is named after its field, never by the name it was uploaded with (often a person's).
 pub fn openable_files(
     form: &FormDefinition,
     answers: &Answers,
@@ -56,7 +57,16 @@ pub fn openable_files(
             may_open_file(blind, id_document, f.personal).then(|| OpenableFile {
                 label: f.label.get(lang).to_owned(),
                 url: format!("/files/{file_id}"),
-                name: name.clone(),
+                name: if blind {
+                    let ext = name
+                        .rsplit_once('.')
+                        .map(|(_, e)| e.to_ascii_lowercase())
+                        .filter(|e| matches!(e.as_str(), "pdf" | "jpg" | "png"))
+                        .unwrap_or_else(|| "pdf".to_owned());
+                    format!("{}.{ext}", f.key)
+                } else {
+                    name.clone()
+                },
             })
         })
         .collect()
@@ -64,7 +74,44 @@ pub fn openable_files(
 
 #[cfg(test)]
 mod tests {
-    use super::may_open_file;
+    use super::*;
+    use crate::domain::form::{Field, FileKind, Section};
+    use crate::domain::types::Localized;
+
+    #[test]
+    fn in_a_blind_round_a_file_is_named_after_its_field() {
+        let form = FormDefinition {
+            sections: vec![Section {
+                key: "docs".into(),
+                title: Localized::new("Documents", "Documents"),
+                fields: vec![Field {
+                    key: "pitch_deck".into(),
+                    label: Localized::new("Présentation", "Pitch deck"),
+                    help: None,
+                    required: false,
+                    personal: false,
+                    kind: FieldKind::File {
+                        kinds: vec![FileKind::Pdf],
+                        max_bytes: 1 << 20,
+                        id_document: false,
+                    },
+                }],
+            }],
+        };
+        let mut answers = Answers::default();
+        answers.0.insert(
+            "pitch_deck".into(),
+            Answer::File {
+                file_id: "abc".into(),
+                name: "Awa Traoré - pitch.PDF".into(),
+            },
+        );
+        let blind = openable_files(&form, &answers, true, Lang::Fr);
+        assert_eq!(blind[0].name, "pitch_deck.pdf");
+        assert_eq!(blind[0].url, "/files/abc");
+        let open = openable_files(&form, &answers, false, Lang::Fr);
+        assert_eq!(open[0].name, "Awa Traoré - pitch.PDF");
+    }
 
     #[test]
     fn id_documents_are_never_for_panels_and_personal_files_not_in_blind_rounds() {

@@ -211,8 +211,8 @@ async fn load(
     })
 }
 
-/// The dossier as a reviewer sees it: in blind mode, the fields the form marks personal
-/// (names, contacts, ID documents) are left out.
+/// The dossier as a reviewer sees it: in blind mode, what the form marks personal (names,
+/// contacts, ID documents) is left out at any depth, team members' names included.
 /// Files are listed apart, as links, and only those a panel member may open.
 async fn dossier_sections(
     app: &AppState,
@@ -221,8 +221,12 @@ async fn dossier_sections(
 ) -> AppResult<(Vec<(String, Vec<(String, String)>)>, Vec<OpenableFile>)> {
     let definition =
         calls::form_definition(&app.db, s.dossier.track_id, s.dossier.form_version).await?;
-    let answers = s.dossier.answers()?;
     let blind = s.round.blind;
+    let answers = if blind {
+        form::without_personal(&definition, &s.dossier.answers()?)
+    } else {
+        s.dossier.answers()?
+    };
     let files = openable_files(&definition, &answers, blind, lang);
     let sections = definition
         .sections

@@ -218,6 +218,7 @@ pub struct AdminDossierTemplate {
     pub data: ReviewData,
     pub files: Vec<FileLink>,
     pub error: Option<String>,
+    pub draft: Option<crate::applications::admin::DraftView>,
 }
 
 #[derive(Template)]
