@@ -712,7 +712,10 @@ async fn audit_log(
     ctx: Ctx,
     SignedIn(user): SignedIn,
 ) -> AppResult<Response> {
-    require_any_organiser(&app, &user).await?;
+    // The log spans every edition and its details name people: administrators only.
+    if !user.is_admin {
+        return Err(AppError::NotFound);
+    }
     let lines = audit::recent(&app.db, 200)
         .await?
         .into_iter()

@@ -1,5 +1,5 @@
 //! Issue 7, accounts and messages: the outbox shows no code and only an organiser's own
-//! editions; no account takeover through it; failed logins slow an account down instead of
+//! editions (and the platform-wide audit log only administrators); no account takeover through it; failed logins slow an account down instead of
 //! locking it, and a code gets its owner in; no answer reveals whether an account exists;
 //! codes are used up only by a successful use and tried at most five times, in parallel too;
 //! personal responses are not stored; HSTS behind TLS; SMS kept to one GSM-7 part.
@@ -219,6 +219,15 @@ async fn organisers_see_and_retry_only_their_editions_messages(backend: Backend)
         ["t:2026"],
         "only the own edition's message was retried"
     );
+
+    // The audit log spans every edition and names people: administrators only.
+    let page = organiser.get("/admin/audit").await;
+    assert_eq!(
+        page.status,
+        StatusCode::NOT_FOUND,
+        "organiser reads the audit log"
+    );
+    assert_eq!(admin.get("/admin/audit").await.status, StatusCode::OK);
     app.finish().await;
 }
 
