@@ -1,5 +1,5 @@
 //! Kènè: calls for applications, selection, event and ecosystem platform for national digital
-//! weeks. See `README.md` and `../shared/DESIGN.md` for the architecture.
+//! weeks. See `README.md` and `ARCHITECTURE.md` for the architecture.
 
 pub mod accounts;
 pub mod app;

@@ -34,7 +34,7 @@ fn free_port() -> u16 {
 async fn launch(javascript: bool) -> Browser {
     assert!(
         std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
-        "browser tests need Debian's Chromium: apt-get install -y chromium chromium-driver (.ci/run does it)"
+        "browser tests need Debian's Chromium: apt-get install -y chromium chromium-driver (scripts/test does it)"
     );
     let port = free_port();
     let driver = Command::new(CHROMEDRIVER)
