@@ -25,6 +25,45 @@ pub enum StartError {
     Dir(String, std::io::Error),
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
+    #[error(
+        "another kene process is already serving the data directory {0} (it holds {1}); \
+         stop it first, or give this one another --data-dir"
+    )]
+    DataDirInUse(String, String),
+    #[error("cannot lock {0}: {1}")]
+    Lock(String, std::io::Error),
+}
+
+/// Held while a server runs on a SQLite database: two servers on one SQLite file would each
+/// keep their own caches and fight for its single writer, so the second one is refused. The
+/// lock is the operating system's (released when the process dies, even by `kill -9`), on a
+/// file in the data directory; PostgreSQL needs none.
+pub struct DataDirLock(Option<std::fs::File>);
+
+impl DataDirLock {
+    pub fn acquire(config: &Config) -> Result<DataDirLock, StartError> {
+        if !config.database_url().starts_with("sqlite:") {
+            return Ok(DataDirLock(None));
+        }
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| StartError::Dir(config.data_dir.display().to_string(), e))?;
+        let path = config.data_dir.join("kene.lock");
+        let shown = path.display().to_string();
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StartError::Lock(shown.clone(), e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(DataDirLock(Some(file))),
+            Err(std::fs::TryLockError::WouldBlock) => Err(StartError::DataDirInUse(
+                config.data_dir.display().to_string(),
+                shown,
+            )),
+            Err(std::fs::TryLockError::Error(e)) => Err(StartError::Lock(shown, e)),
+        }
+    }
 }
 
 pub fn open_store(config: &Config) -> Result<Arc<dyn ObjectStore>, StartError> {
@@ -97,10 +136,23 @@ pub struct RunningServer {
     shutdown: CancellationToken,
     server: JoinHandle<()>,
     worker: JoinHandle<()>,
+    _data_lock: DataDirLock,
 }
 
 impl RunningServer {
+    /// Takes the data directory's lock, then starts.
     pub async fn start(state: AppState, addr: SocketAddr) -> Result<RunningServer, StartError> {
+        let data_lock = DataDirLock::acquire(&state.config)?;
+        RunningServer::start_holding(state, addr, data_lock).await
+    }
+
+    /// Starts with the lock the caller took before preparing the data (so that a second
+    /// process is refused before it migrates or seeds anything).
+    pub async fn start_holding(
+        state: AppState,
+        addr: SocketAddr,
+        data_lock: DataDirLock,
+    ) -> Result<RunningServer, StartError> {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|e| StartError::Listen(addr, e))?;
@@ -133,6 +185,7 @@ impl RunningServer {
             shutdown,
             server,
             worker,
+            _data_lock: data_lock,
         })
     }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use crate::app::{self, RunningServer};
+use crate::app::{self, DataDirLock, RunningServer};
 use crate::clock::SystemClock;
 use crate::config::Config;
 
@@ -115,8 +115,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 config.addr = addr;
             }
             let addr = config.addr;
+            let lock = DataDirLock::acquire(&config)?;
             let state = app::prepare(config, clock).await?;
-            RunningServer::start(state, addr)
+            RunningServer::start_holding(state, addr, lock)
                 .await?
                 .run_until_signal()
                 .await;
@@ -139,9 +140,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("administrator {email} created, password: {password}");
         }
         Command::Demo { addr } => {
+            let lock = DataDirLock::acquire(&config)?;
             let state = app::prepare(config, clock).await?;
             let login = crate::demo::seed(&state).await?;
-            let server = RunningServer::start(state, addr).await?;
+            let server = RunningServer::start_holding(state, addr, lock).await?;
             println!();
             println!("  Kènè demo: http://{}", server.addr);
             println!("  admin: {}  password: {}", login.email, login.password);

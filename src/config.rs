@@ -23,6 +23,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_proxy: bool,
+    /// Bearer token that `/metrics` requires; without one, `/metrics` is not served.
+    pub metrics_token: Option<String>,
     pub storage: StorageConfig,
     pub notifications: NotifyConfig,
     pub limits: Limits,
@@ -83,6 +85,7 @@ impl Default for Config {
             public_url: None,
             secure_cookies: false,
             trust_proxy: false,
+            metrics_token: None,
             storage: StorageConfig::Local { path: None },
             notifications: NotifyConfig::default(),
             limits: Limits::default(),
@@ -153,6 +156,9 @@ impl Config {
         }
         if let Some(v) = var("KENE_TRUST_PROXY") {
             self.trust_proxy = parsed("KENE_TRUST_PROXY", v)?;
+        }
+        if let Some(v) = var("KENE_METRICS_TOKEN") {
+            self.metrics_token = Some(v).filter(|t| !t.is_empty());
         }
         if let Some(v) = var("KENE_LOGIN_PER_IP") {
             self.limits.login_per_ip = parsed("KENE_LOGIN_PER_IP", v)?;

@@ -1,12 +1,13 @@
-//! Prometheus metrics at `/metrics`: request counts and latencies by route, and the
-//! notification backlog (read from the database at scrape time, so it is right across
-//! instances).
+//! Prometheus metrics at `/metrics`, behind a bearer token set in the configuration: request
+//! counts and latencies by route, and the notification backlog (read from the database at
+//! scrape time, so it is right across instances).
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -15,6 +16,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
+use sha2::{Digest, Sha256};
 
 use crate::web::state::AppState;
 
@@ -87,13 +89,27 @@ pub async fn record(State(app): State<AppState>, request: Request, next: Next) -
     response
 }
 
-pub async fn serve(State(app): State<AppState>) -> Response {
+/// The metrics, for a scraper that presents the configured token (`Authorization: Bearer …`).
+/// They tell outsiders what runs and how busy it is, so without a token they are not served.
+pub async fn serve(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(expected) = app.config.metrics_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let presented = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Digests of equal length: the comparison's time says nothing about the token.
+    if Sha256::digest(presented.as_bytes()) != Sha256::digest(expected.as_bytes()) {
+        return (StatusCode::UNAUTHORIZED, [(WWW_AUTHENTICATE, "Bearer")]).into_response();
+    }
     if let Ok(backlog) = crate::notifications::backlog(&app.db).await {
         app.metrics.outbox_backlog.set(backlog);
     }
     let mut text = String::new();
     if prometheus_client::encoding::text::encode(&mut text, &app.metrics.registry).is_err() {
-        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
     (
         [(

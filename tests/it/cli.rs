@@ -1,5 +1,5 @@
 //! The README's first command: `kene demo` serves the open 2027 call, prints the admin login,
-//! and stops gracefully on SIGTERM.
+//! refuses a second process on its data directory, and stops gracefully on SIGTERM.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -69,6 +69,34 @@ async fn kene_demo_serves_the_open_call_and_stops_on_sigterm() {
         dir.path().join("kene.db").exists(),
         "SQLite database in the data directory"
     );
+
+    // A second server on the same data directory is refused, saying why, and serves nothing.
+    let other_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let second = tokio::time::timeout(
+        Duration::from_secs(30),
+        Command::new(env!("CARGO_BIN_EXE_kene"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("serve")
+            .arg("--addr")
+            .arg(format!("127.0.0.1:{other_port}"))
+            .env("RUST_LOG", "warn")
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("the second process stops by itself")
+    .expect("run a second kene");
+    assert!(!second.status.success(), "a second server must be refused");
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        said.contains("another kene process is already serving the data directory"),
+        "the refusal says why: {said}"
+    );
+    assert_eq!(client.get("/readyz").await.status, StatusCode::OK);
 
     let pid = child.id().expect("pid");
     let status = std::process::Command::new("kill")

@@ -14,6 +14,7 @@ mod coaching;
 mod integrity;
 mod jury;
 mod migrations;
+mod operations;
 mod review;
 mod s3;
 mod security;
