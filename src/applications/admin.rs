@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,17 +16,18 @@ use super::Status;
 use crate::accounts::roles::{self, Role};
 use crate::accounts::sessions::SessionUser;
 use crate::audit;
-use crate::calls::queries::{self as calls, EditionRow};
+use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::domain::country::Country;
+use crate::domain::eligibility::{self, Rule, Verdict};
 use crate::domain::form::{self, FormDefinition};
-use crate::domain::types::Lang;
+use crate::domain::types::{Lang, Login};
 use crate::i18n;
-use crate::notifications;
+use crate::notifications::{self, Channel};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
 use crate::web::templates::{
-    render, AdminAuditTemplate, AdminDossierTemplate, AdminHomeTemplate, AdminListTemplate,
+    render, render_with_status, AdminAuditTemplate, AdminDossierTemplate, AdminHomeTemplate, AdminListTemplate,
     AdminOutboxTemplate,
 };
 
@@ -416,7 +418,17 @@ async fn dossier(
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let application = queries::find(&app.db, &id)
+    let (application, track) = organised_application(&app, &user, &id).await?;
+    dossier_page(&app, ctx, &application, &track, None, StatusCode::OK).await
+}
+
+/// The application and its track if the user organises its edition; 404 otherwise.
+async fn organised_application(
+    app: &AppState,
+    user: &SessionUser,
+    id: &str,
+) -> AppResult<(queries::ApplicationRow, TrackRow)> {
+    let application = queries::find(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let track = calls::track_by_id(&app.db, application.track_id)
@@ -425,9 +437,47 @@ async fn dossier(
     if !roles::has_role(&app.db, user.id, track.edition_id, Role::Organiser).await? {
         return Err(AppError::NotFound);
     }
+    Ok((application, track))
+}
+
+/// The automatic eligibility check of an application against its track's rules.
+async fn automatic_check(
+    app: &AppState,
+    application: &queries::ApplicationRow,
+    track: &TrackRow,
+) -> AppResult<(FormDefinition, form::Answers, Vec<Rule>, Verdict)> {
     let form_def = calls::form_definition(&app.db, track.id, application.form_version).await?;
     let answers = application.answers()?;
     let rules = track.rules()?;
+    let verdict = eligibility::evaluate(&rules, &form_def, &answers, track.closing_date());
+    Ok((form_def, answers, rules, verdict))
+}
+
+/// The decision the automatic check proposes.
+fn proposed(verdict: &Verdict) -> Status {
+    if verdict.is_eligible() {
+        Status::Eligible
+    } else {
+        Status::Ineligible
+    }
+}
+
+/// The decision form as typed, with the error that refused it.
+struct Refused {
+    decision: String,
+    reason: String,
+    error: String,
+}
+
+async fn dossier_page(
+    app: &AppState,
+    ctx: Ctx,
+    application: &queries::ApplicationRow,
+    track: &TrackRow,
+    refused: Option<Refused>,
+    status_code: StatusCode,
+) -> AppResult<Response> {
+    let (form_def, answers, rules, verdict) = automatic_check(app, application, track).await?;
     let reference_date = track.closing_date();
     let data = super::routes::review_data(
         &form_def,
@@ -437,6 +487,18 @@ async fn dossier(
         reference_date,
         &application.public_id,
     );
+    let conditions = rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            (
+                eligibility::describe(rule, &form_def, reference_date)
+                    .get(ctx.lang)
+                    .to_owned(),
+                !verdict.failures.iter().any(|f| f.rule_index == i),
+            )
+        })
+        .collect();
     let files = form_def
         .sections
         .iter()
@@ -458,26 +520,46 @@ async fn dossier(
         .await?
         .ok_or(AppError::NotFound)?;
     let status = application.status();
-    render(&AdminDossierTemplate {
-        reference: application.reference.clone().unwrap_or_default(),
-        title: application.title.clone(),
-        track: super::routes::track_name(&track, ctx.lang),
-        applicant: applicant.display_name,
-        contact: applicant.email.or(applicant.phone).unwrap_or_default(),
-        status_label: status.label(ctx.lang),
-        status_reason: application.status_reason.clone().unwrap_or_default(),
-        women_led: application.women_led,
-        public_id: application.public_id.clone(),
-        can_decide: matches!(
-            status,
-            Status::Submitted | Status::Eligible | Status::Ineligible
+    // The form starts from the automatic check's verdict (and its reasons when it fails).
+    let (decision, reason, error) = match refused {
+        Some(r) => (r.decision, r.reason, Some(r.error)),
+        None => (
+            proposed(&verdict).as_str().to_owned(),
+            verdict
+                .failures
+                .iter()
+                .map(|f| f.reason.get(ctx.lang))
+                .collect::<Vec<_>>()
+                .join(" "),
+            None,
         ),
-        list_url: format!("/admin/editions/{}/applications", track.edition_slug),
-        data,
-        files,
-        error: None,
-        ctx,
-    })
+    };
+    render_with_status(
+        status_code,
+        &AdminDossierTemplate {
+            reference: application.reference.clone().unwrap_or_default(),
+            title: application.title.clone(),
+            track: super::routes::track_name(track, ctx.lang),
+            applicant: applicant.display_name,
+            contact: applicant.email.or(applicant.phone).unwrap_or_default(),
+            status_label: status.label(ctx.lang),
+            status_reason: application.status_reason.clone().unwrap_or_default(),
+            women_led: application.women_led,
+            public_id: application.public_id.clone(),
+            can_decide: matches!(
+                status,
+                Status::Submitted | Status::Eligible | Status::Ineligible
+            ),
+            list_url: format!("/admin/editions/{}/applications", track.edition_slug),
+            data,
+            conditions,
+            decision,
+            reason,
+            files,
+            error,
+            ctx,
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -489,20 +571,13 @@ struct StatusForm {
 
 async fn change_status(
     State(app): State<AppState>,
+    ctx: Ctx,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
     form: CsrfForm<StatusForm>,
 ) -> AppResult<Response> {
     let form = form.value;
-    let application = queries::find(&app.db, &id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let track = calls::track_by_id(&app.db, application.track_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !roles::has_role(&app.db, user.id, track.edition_id, Role::Organiser).await? {
-        return Err(AppError::NotFound);
-    }
+    let (application, track) = organised_application(&app, &user, &id).await?;
     let new_status = match form.status.as_str() {
         "eligible" => Status::Eligible,
         "ineligible" => Status::Ineligible,
@@ -515,9 +590,32 @@ async fn change_status(
     ) {
         return Err(AppError::BadRequest("application-not-editable"));
     }
+    let (_, _, _, verdict) = automatic_check(&app, &application, &track).await?;
+    let automatic = proposed(&verdict);
+    let overrides = new_status != Status::Submitted && new_status != automatic;
     let reason = form.reason.trim();
-    if new_status == Status::Ineligible && reason.is_empty() {
-        return Err(AppError::BadRequest("admin-reason-required"));
+    let missing_reason = if reason.is_empty() && overrides {
+        Some("eligibility-override-reason-required")
+    } else if reason.is_empty() && new_status == Status::Ineligible {
+        Some("admin-reason-required")
+    } else {
+        None
+    };
+    if let Some(key) = missing_reason {
+        let refused = Refused {
+            decision: new_status.as_str().to_owned(),
+            reason: form.reason.clone(),
+            error: ctx.t(key),
+        };
+        return dossier_page(
+            &app,
+            ctx,
+            &application,
+            &track,
+            Some(refused),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let reason: String = reason.chars().take(2000).collect();
     let now = app.now_ms();
@@ -536,13 +634,111 @@ async fn change_status(
             actor_id: Some(user.id),
             action: "application.status",
             object: application.reference.as_deref().unwrap_or(&application.public_id),
-            details: serde_json::json!({ "from": application.status, "to": new_status.as_str(), "reason": reason }),
+            details: serde_json::json!({
+                "from": application.status,
+                "to": new_status.as_str(),
+                "automatic": automatic.as_str(),
+                "override": overrides,
+                "reason": reason,
+            }),
         },
         now,
     )
     .await?;
+    let decided = matches!(new_status, Status::Eligible | Status::Ineligible);
+    if decided && new_status != application.status() {
+        tell_applicant(&app, &mut tx, &application, &track, new_status, &reason, now).await?;
+    }
     tx.commit().await?;
+    app.outbox_wake.notify_one();
     Ok(Redirect::to(&format!("/admin/applications/{}", application.public_id)).into_response())
+}
+
+/// Queues the eligibility decision for the applicant, by e-mail or SMS (their login), in
+/// their language; the SMS is short and leaves the reason to the applicant's space.
+async fn tell_applicant(
+    app: &AppState,
+    tx: &mut crate::db::Tx,
+    application: &queries::ApplicationRow,
+    track: &TrackRow,
+    decision: Status,
+    reason: &str,
+    now: i64,
+) -> AppResult<()> {
+    let applicant = crate::accounts::users::find_by_id(&app.db, application.applicant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let login = applicant
+        .email
+        .as_deref()
+        .or(applicant.phone.as_deref())
+        .and_then(|x| Login::parse(x).ok());
+    let Some(login) = login else {
+        return Ok(());
+    };
+    let lang = if applicant.locale == "en" {
+        Lang::En
+    } else {
+        Lang::Fr
+    };
+    let reference = application.reference.clone().unwrap_or_default();
+    let title = if application.title.trim().is_empty() {
+        reference.clone()
+    } else {
+        application.title.clone()
+    };
+    let args = [
+        ("reference", reference),
+        ("title", title),
+        ("reason", reason.to_owned()),
+        (
+            "event",
+            if lang == Lang::En {
+                track.event_name_en.clone()
+            } else {
+                track.event_name_fr.clone()
+            },
+        ),
+        ("year", track.edition_year.to_string()),
+    ];
+    let eligible = decision == Status::Eligible;
+    let (channel, recipient, key) = match &login {
+        Login::Email(e) => (
+            Channel::Email,
+            e.as_str().to_owned(),
+            if eligible {
+                "eligibility-mail-eligible"
+            } else {
+                "eligibility-mail-ineligible"
+            },
+        ),
+        Login::Phone(p) => (
+            Channel::Sms,
+            p.as_str().to_owned(),
+            if eligible {
+                "eligibility-sms-eligible"
+            } else {
+                "eligibility-sms-ineligible"
+            },
+        ),
+    };
+    notifications::enqueue(
+        tx,
+        &notifications::NewMessage {
+            idempotency_key: format!(
+                "eligibility:{}:{}:{now}",
+                application.id,
+                decision.as_str()
+            ),
+            channel,
+            recipient,
+            subject: i18n::tr_args(lang, "eligibility-mail-subject", &args),
+            body: i18n::tr_args(lang, key, &args),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 pub struct OutboxLine {

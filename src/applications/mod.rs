@@ -58,14 +58,10 @@ impl Status {
     }
 }
 
-/// Which fields feed the list columns: the first present of each.
-const TITLE_FIELDS: [&str; 5] = [
-    "project_title",
-    "service_name",
-    "company_name",
-    "last_name",
-    "team_name",
-];
+/// Which fields feed the list columns: the first present of each. Titles are shown publicly
+/// (finalists, results, certificates), so they are names the applicant chose for the project,
+/// company, service or team, never a person's name field.
+const TITLE_FIELDS: [&str; 4] = ["project_title", "service_name", "company_name", "team_name"];
 const COUNTRY_FIELDS: [&str; 3] = ["country", "nationality", "registration_country"];
 
 pub fn summarise(
@@ -78,10 +74,11 @@ pub fn summarise(
         Some(Answer::Choices(c)) => c.first().cloned(),
         _ => None,
     };
+    // Without one, lists show the reference number instead (see `queries::titled`).
     let title = TITLE_FIELDS
         .iter()
-        .find_map(|k| text(k).filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| applicant_name.to_owned());
+        .find_map(|k| text(k).filter(|s| !s.trim().is_empty()))
+        .unwrap_or_default();
     let country = COUNTRY_FIELDS.iter().find_map(|k| text(k));
     let domain = text("domain");
     let mut search = vec![applicant_name.to_lowercase()];

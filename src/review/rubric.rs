@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::calls::TrackKind;
 use crate::domain::types::{Lang, Localized};
 
 /// One criterion of a rubric.
@@ -332,12 +333,24 @@ impl Round {
         Round::ALL.into_iter().find(|r| r.as_str() == s.trim())
     }
 
-    /// The 2026 default rubric of this round.
-    pub fn default_rubric(&self) -> Rubric {
-        match self {
-            Round::Preselection => default_preselection(),
-            Round::Final => default_final(),
+    /// The default rubric of this round for a kind of track: the call's criteria (stated for
+    /// start-ups) adapted to public services and to the hackathon.
+    pub fn default_rubric(&self, kind: TrackKind) -> Rubric {
+        match (self, kind) {
+            (Round::Preselection, TrackKind::Startup) => default_preselection(),
+            (Round::Final, TrackKind::Startup) => default_final(),
+            (Round::Preselection, TrackKind::Administration) => administration_preselection(),
+            (Round::Final, TrackKind::Administration) => administration_final(),
+            (Round::Preselection, TrackKind::Hackathon) => hackathon_preselection(),
+            (Round::Final, TrackKind::Hackathon) => hackathon_final(),
         }
+    }
+}
+
+impl Rubric {
+    /// The default tie-break: the rubric's first criterion, its main one.
+    pub fn default_tie_break(&self) -> Vec<String> {
+        self.criteria.iter().take(1).map(|c| c.key.clone()).collect()
     }
 }
 
@@ -462,20 +475,7 @@ pub fn default_final() -> Rubric {
             10,
             false,
         ),
-        Criterion::new(
-            "timing",
-            (
-                "Respect du temps de présentation",
-                "Keeping to the presentation time",
-            ),
-            (
-                "Pitch tenu dans le temps imparti ; un point de moins par tranche de 30 s entamée au-delà.",
-                "Pitch kept within the allotted time; one point off per started 30 s beyond it.",
-            ),
-            1,
-            10,
-            false,
-        ),
+        timing(),
         Criterion::new(
             "demo",
             (
@@ -491,6 +491,287 @@ pub fn default_final() -> Rubric {
             false,
         ),
         distinctions(),
+    ];
+    Rubric { criteria }
+}
+
+fn timing() -> Criterion {
+    Criterion::new(
+        "timing",
+        (
+            "Respect du temps de présentation",
+            "Keeping to the presentation time",
+        ),
+        (
+            "Pitch tenu dans le temps imparti ; un point de moins par tranche de 30 s entamée au-delà.",
+            "Pitch kept within the allotted time; one point off per started 30 s beyond it.",
+        ),
+        1,
+        10,
+        false,
+    )
+}
+
+fn modernisation() -> Criterion {
+    Criterion::new(
+        "modernisation",
+        (
+            "Innovation et modernisation de l'administration",
+            "Innovation and modernisation of the administration",
+        ),
+        (
+            "Nouveauté du service numérique et de la démarche pour l'administration malienne.",
+            "How new the digital service and its approach are for the Malian administration.",
+        ),
+        3,
+        10,
+        false,
+    )
+}
+
+fn public_impact() -> Criterion {
+    Criterion::new(
+        "impact",
+        (
+            "Impact pour les usagers et l'administration",
+            "Impact for users and the administration",
+        ),
+        (
+            "Gains mesurables : délais, coûts, transparence, accès des citoyens et des entreprises.",
+            "Measurable gains: time, cost, transparency, access for citizens and businesses.",
+        ),
+        3,
+        10,
+        false,
+    )
+}
+
+fn adoption() -> Criterion {
+    Criterion::new(
+        "adoption",
+        ("Usage et état d'avancement", "Use and progress"),
+        (
+            "Nombre d'usagers, mise en service, pilote ou développement en cours.",
+            "Number of users, in production, pilot or under development.",
+        ),
+        2,
+        10,
+        false,
+    )
+}
+
+fn sustainability() -> Criterion {
+    Criterion::new(
+        "sustainability",
+        (
+            "Capacités de l'équipe et pérennité",
+            "Team capacity and sustainability",
+        ),
+        (
+            "Compétences de l'équipe, financement et maintenance du service dans la durée.",
+            "The team's skills, funding and upkeep of the service over time.",
+        ),
+        2,
+        10,
+        false,
+    )
+}
+
+fn public_distinctions() -> Criterion {
+    Criterion::new(
+        "distinctions",
+        (
+            "Distinctions ou reconnaissances (bonus)",
+            "Distinctions or recognition (bonus)",
+        ),
+        (
+            "Prix, labels ou reconnaissances déjà obtenus ; facultatif, s'ajoute au total.",
+            "Prizes, labels or recognition already obtained; optional, added on top of the total.",
+        ),
+        1,
+        5,
+        true,
+    )
+}
+
+/// Public services, written dossiers (the competition questionnaire).
+pub fn administration_preselection() -> Rubric {
+    let criteria = vec![
+        modernisation(),
+        public_impact(),
+        adoption(),
+        sustainability(),
+        Criterion::new(
+            "presentation",
+            ("Qualité du questionnaire", "Quality of the questionnaire"),
+            (
+                "Clarté, précision et complétude des réponses au questionnaire.",
+                "Clarity, precision and completeness of the questionnaire's answers.",
+            ),
+            2,
+            10,
+            false,
+        ),
+        public_distinctions(),
+    ];
+    Rubric { criteria }
+}
+
+/// Public services, the pitch.
+pub fn administration_final() -> Rubric {
+    let criteria = vec![
+        modernisation(),
+        public_impact(),
+        adoption(),
+        sustainability(),
+        Criterion::new(
+            "presentation",
+            ("Qualité de la présentation", "Quality of the presentation"),
+            (
+                "Clarté, structure et force de conviction du pitch.",
+                "Clarity, structure and persuasiveness of the pitch.",
+            ),
+            2,
+            10,
+            false,
+        ),
+        timing(),
+        Criterion::new(
+            "demo",
+            ("Démonstration du service", "Demonstration of the service"),
+            (
+                "Démonstration en direct du service numérique en fonctionnement.",
+                "Live demonstration of the working digital service.",
+            ),
+            2,
+            10,
+            false,
+        ),
+        public_distinctions(),
+    ];
+    Rubric { criteria }
+}
+
+fn motivation() -> Criterion {
+    Criterion::new(
+        "motivation",
+        ("Motivation", "Motivation"),
+        (
+            "Intérêt pour la cybersécurité et la défense, projet personnel, engagement.",
+            "Interest in cybersecurity and defence, personal goals, commitment.",
+        ),
+        3,
+        10,
+        false,
+    )
+}
+
+fn skills() -> Criterion {
+    Criterion::new(
+        "skills",
+        ("Compétences en cybersécurité", "Cybersecurity skills"),
+        (
+            "Connaissances et pratique démontrées : formations, CTF joués, projets, outils maîtrisés.",
+            "Knowledge and practice shown: training, CTFs played, projects, tools mastered.",
+        ),
+        3,
+        10,
+        false,
+    )
+}
+
+fn ethics() -> Criterion {
+    Criterion::new(
+        "ethics",
+        ("Éthique et sens des responsabilités", "Ethics and responsibility"),
+        (
+            "Respect des règles, divulgation responsable, sens du service à la défense du pays.",
+            "Respect of rules, responsible disclosure, sense of serving the country's defence.",
+        ),
+        2,
+        10,
+        false,
+    )
+}
+
+fn hackathon_distinctions() -> Criterion {
+    Criterion::new(
+        "distinctions",
+        (
+            "Distinctions ou certifications (bonus)",
+            "Distinctions or certifications (bonus)",
+        ),
+        (
+            "Classements en compétition ou certifications obtenus ; facultatif, s'ajoute au total.",
+            "Competition rankings or certifications obtained; optional, added on top of the total.",
+        ),
+        1,
+        5,
+        true,
+    )
+}
+
+/// The hackathon, applications (the motivation letter and what it shows).
+pub fn hackathon_preselection() -> Rubric {
+    let criteria = vec![
+        skills(),
+        motivation(),
+        ethics(),
+        Criterion::new(
+            "presentation",
+            ("Clarté de la candidature", "Clarity of the application"),
+            (
+                "Lettre claire, structurée et adressée comme le demande l'appel.",
+                "A clear, structured letter addressed as the call asks.",
+            ),
+            1,
+            10,
+            false,
+        ),
+        hackathon_distinctions(),
+    ];
+    Rubric { criteria }
+}
+
+/// The hackathon, the final: the challenges and their debrief before the jury.
+pub fn hackathon_final() -> Rubric {
+    let criteria = vec![
+        Criterion::new(
+            "challenges",
+            ("Épreuves résolues", "Challenges solved"),
+            (
+                "Nombre et difficulté des épreuves résolues pendant le hackathon.",
+                "Number and difficulty of the challenges solved during the hackathon.",
+            ),
+            4,
+            10,
+            false,
+        ),
+        Criterion::new(
+            "method",
+            ("Démarche technique", "Technical approach"),
+            (
+                "Rigueur de la méthode, qualité des preuves et des recommandations de correction.",
+                "Rigour of the method, quality of the evidence and of the remediation advice.",
+            ),
+            3,
+            10,
+            false,
+        ),
+        ethics(),
+        Criterion::new(
+            "presentation",
+            ("Qualité de la restitution", "Quality of the debrief"),
+            (
+                "Clarté de l'exposé des résultats devant le jury.",
+                "Clarity of the results presented to the jury.",
+            ),
+            2,
+            10,
+            false,
+        ),
+        timing(),
+        hackathon_distinctions(),
     ];
     Rubric { criteria }
 }
@@ -652,13 +933,23 @@ mod tests {
 
     #[test]
     fn defaults_are_valid_and_round_trip() {
-        for round in Round::ALL {
-            let r = round.default_rubric();
+        for (round, kind) in Round::ALL
+            .into_iter()
+            .flat_map(|r| TrackKind::ALL.map(|k| (r, k)))
+        {
+            let r = round.default_rubric(kind);
             assert_eq!(Rubric::new(r.criteria().to_vec()), Ok(r.clone()));
             assert_eq!(Rubric::parse_json(&r.to_json()), Ok(r.clone()));
             for c in r.criteria() {
                 assert!(!c.guidance.fr.is_empty() && !c.guidance.en.is_empty());
             }
+            // The jury's timer scores this criterion in every final.
+            assert_eq!(
+                r.criterion("timing").is_some(),
+                round == Round::Final,
+                "{round:?} {kind:?}"
+            );
+            assert_eq!(r.default_tie_break().len(), 1);
             assert_eq!(Round::parse(round.as_str()), Some(round));
             assert_eq!(
                 serde_json::to_string(&round).unwrap(),
@@ -668,6 +959,13 @@ mod tests {
         assert_eq!(Round::parse("jury"), None);
         fn keys(r: &Rubric) -> Vec<&str> {
             r.criteria().iter().map(|c| c.key.as_str()).collect()
+        }
+        // Each kind of track has its own criteria in each round.
+        for round in Round::ALL {
+            let [s, a, h] = TrackKind::ALL.map(|k| round.default_rubric(k));
+            assert!(s != a && a != h && s != h, "{round:?}");
+            assert!(keys(&a).contains(&"impact") && !keys(&a).contains(&"growth"));
+            assert!(keys(&h).contains(&"ethics") && !keys(&h).contains(&"growth"));
         }
         assert_eq!(
             keys(&default_final()),

@@ -112,6 +112,7 @@ pub struct OverviewTemplate {
     pub deadline: Deadline,
     pub track: String,
     pub status_label: String,
+    pub decision_reason: String,
     pub editable: bool,
     pub withdrawable: bool,
     pub has_changes: bool,
@@ -205,6 +206,11 @@ pub struct AdminDossierTemplate {
     pub can_decide: bool,
     pub list_url: String,
     pub data: ReviewData,
+    /// Each eligibility condition of the track, in words, and whether the dossier meets it.
+    pub conditions: Vec<(String, bool)>,
+    /// The decision and reason the form starts from.
+    pub decision: String,
+    pub reason: String,
     pub files: Vec<FileLink>,
     pub error: Option<String>,
 }
