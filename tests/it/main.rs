@@ -14,6 +14,7 @@ mod coaching;
 mod jury;
 mod migrations;
 mod review;
+mod rules;
 mod s3;
 mod sql;
 mod uploads;
