@@ -253,8 +253,8 @@ async fn seed_editions(app: &AppState, admin_id: i64) -> anyhow::Result<i64> {
                 max_per_applicant: 1,
                 rules: seed.rules.clone(),
             };
-            let id =
-                calls::insert_track(&mut tx, edition, seed.kind, &settings, &seed.form, now).await?;
+            let id = calls::insert_track(&mut tx, edition, seed.kind, &settings, &seed.form, now)
+                .await?;
             if edition == e2026 {
                 // Sample applicants are of the kind the track admits (the rules' first).
                 let kind = seed

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -27,8 +27,8 @@ use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
 use crate::web::templates::{
-    render, render_with_status, AdminAuditTemplate, AdminDossierTemplate, AdminHomeTemplate, AdminListTemplate,
-    AdminOutboxTemplate,
+    render, render_with_status, AdminAuditTemplate, AdminDossierTemplate, AdminHomeTemplate,
+    AdminListTemplate, AdminOutboxTemplate,
 };
 
 pub fn router() -> Router<AppState> {
@@ -633,7 +633,10 @@ async fn change_status(
         &audit::Entry {
             actor_id: Some(user.id),
             action: "application.status",
-            object: application.reference.as_deref().unwrap_or(&application.public_id),
+            object: application
+                .reference
+                .as_deref()
+                .unwrap_or(&application.public_id),
             details: serde_json::json!({
                 "from": application.status,
                 "to": new_status.as_str(),
@@ -647,7 +650,16 @@ async fn change_status(
     .await?;
     let decided = matches!(new_status, Status::Eligible | Status::Ineligible);
     if decided && new_status != application.status() {
-        tell_applicant(&app, &mut tx, &application, &track, new_status, &reason, now).await?;
+        tell_applicant(
+            &app,
+            &mut tx,
+            &application,
+            &track,
+            new_status,
+            &reason,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     app.outbox_wake.notify_one();
@@ -725,11 +737,7 @@ async fn tell_applicant(
     notifications::enqueue(
         tx,
         &notifications::NewMessage {
-            idempotency_key: format!(
-                "eligibility:{}:{}:{now}",
-                application.id,
-                decision.as_str()
-            ),
+            idempotency_key: format!("eligibility:{}:{}:{now}", application.id, decision.as_str()),
             channel,
             recipient,
             subject: i18n::tr_args(lang, "eligibility-mail-subject", &args),

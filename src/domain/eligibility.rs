@@ -439,12 +439,11 @@ pub fn check_rules(rules: &[Rule], def: &FormDefinition) -> Result<(), Vec<Strin
                 }) = g
                 {
                     match fields.iter().find(|f| &f.key == field) {
-                        None => errors.push(format!(
-                            "{at}: no sub-field '{field}' in group '{group}'"
-                        )),
-                        Some(f) if !matches!(f.kind, FieldKind::Country { .. }) => errors.push(
-                            format!("{at}: sub-field '{field}' must be a country field"),
-                        ),
+                        None => {
+                            errors.push(format!("{at}: no sub-field '{field}' in group '{group}'"))
+                        }
+                        Some(f) if !matches!(f.kind, FieldKind::Country { .. }) => errors
+                            .push(format!("{at}: sub-field '{field}' must be a country field")),
                         Some(_) => {}
                     }
                 }
@@ -768,8 +767,15 @@ mod tests {
             field: "malian_admin".into(),
             expected: true,
         };
-        assert!(eval(rule.clone(), &answers(&[("malian_admin", Answer::Bool(true))])).is_eligible());
-        let v = eval(rule.clone(), &answers(&[("malian_admin", Answer::Bool(false))]));
+        assert!(eval(
+            rule.clone(),
+            &answers(&[("malian_admin", Answer::Bool(true))])
+        )
+        .is_eligible());
+        let v = eval(
+            rule.clone(),
+            &answers(&[("malian_admin", Answer::Bool(false))]),
+        );
         assert_eq!(
             v.failures[0].reason.fr,
             "La réponse à « Relève de l'administration malienne ? » doit être « Oui »."
@@ -890,7 +896,13 @@ mod tests {
         }
         assert_eq!(
             check_rules(
-                &[members(Members::All), Rule::YesNoIs { field: "malian_admin".into(), expected: false }],
+                &[
+                    members(Members::All),
+                    Rule::YesNoIs {
+                        field: "malian_admin".into(),
+                        expected: false
+                    }
+                ],
                 &def()
             ),
             Ok(())

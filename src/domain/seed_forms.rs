@@ -672,7 +672,12 @@ mod tests {
             vec![0, 1]
         );
         // Registered in Mali: the leader's nationality still fails.
-        let a = parse_section(&def, 0, &raw(&[("applicant_kind", "company"), ("country", "ML")]), &a.answers);
+        let a = parse_section(
+            &def,
+            0,
+            &raw(&[("applicant_kind", "company"), ("country", "ML")]),
+            &a.answers,
+        );
         let v = evaluate(&startup_rules(), &def, &a.answers, date(2026, 5, 1));
         assert_eq!(
             v.failures.iter().map(|f| f.rule_index).collect::<Vec<_>>(),

@@ -350,7 +350,11 @@ impl Round {
 impl Rubric {
     /// The default tie-break: the rubric's first criterion, its main one.
     pub fn default_tie_break(&self) -> Vec<String> {
-        self.criteria.iter().take(1).map(|c| c.key.clone()).collect()
+        self.criteria
+            .iter()
+            .take(1)
+            .map(|c| c.key.clone())
+            .collect()
     }
 }
 
@@ -512,74 +516,95 @@ fn timing() -> Criterion {
     )
 }
 
-fn modernisation() -> Criterion {
-    Criterion::new(
-        "modernisation",
-        (
-            "Innovation et modernisation de l'administration",
-            "Innovation and modernisation of the administration",
-        ),
-        (
-            "Nouveauté du service numérique et de la démarche pour l'administration malienne.",
-            "How new the digital service and its approach are for the Malian administration.",
-        ),
-        3,
-        10,
-        false,
-    )
+/// A criterion of the call adapted to a kind of track: same key, weight and scale as the
+/// start-ups' (so tie-breaks, the jury's timer and cross-track prizes keep working), its own
+/// wording.
+fn adapted(base: Criterion, label: (&str, &str), guidance: (&str, &str)) -> Criterion {
+    Criterion {
+        label: Localized::new(label.0, label.1),
+        guidance: Localized::new(guidance.0, guidance.1),
+        ..base
+    }
 }
 
-fn public_impact() -> Criterion {
-    Criterion::new(
-        "impact",
-        (
-            "Impact pour les usagers et l'administration",
-            "Impact for users and the administration",
+/// The call's criteria, in the call's order, for public services. `pitch`: the final.
+fn administration_criteria(pitch: bool) -> Vec<Criterion> {
+    let mut criteria = vec![
+        adapted(
+            innovation(),
+            (
+                "Innovation et modernisation de l'administration",
+                "Innovation and modernisation of the administration",
+            ),
+            (
+                "Nouveauté du service numérique et de la démarche pour l'administration malienne.",
+                "How new the digital service and its approach are for the Malian administration.",
+            ),
         ),
-        (
-            "Gains mesurables : délais, coûts, transparence, accès des citoyens et des entreprises.",
-            "Measurable gains: time, cost, transparency, access for citizens and businesses.",
+        adapted(
+            growth(),
+            (
+                "Impact pour les usagers et l'administration",
+                "Impact for users and the administration",
+            ),
+            (
+                "Gains mesurables (délais, coûts, transparence) et nombre d'usagers servis.",
+                "Measurable gains (time, cost, transparency) and number of users served.",
+            ),
         ),
-        3,
-        10,
-        false,
-    )
-}
-
-fn adoption() -> Criterion {
-    Criterion::new(
-        "adoption",
-        ("Usage et état d'avancement", "Use and progress"),
-        (
-            "Nombre d'usagers, mise en service, pilote ou développement en cours.",
-            "Number of users, in production, pilot or under development.",
+        adapted(
+            team(),
+            (
+                "Capacités de l'équipe et pérennité du service",
+                "Team capacity and sustainability of the service",
+            ),
+            (
+                "Compétences de l'équipe, financement et maintenance du service dans la durée.",
+                "The team's skills, funding and upkeep of the service over time.",
+            ),
         ),
-        2,
-        10,
-        false,
-    )
-}
-
-fn sustainability() -> Criterion {
-    Criterion::new(
-        "sustainability",
-        (
-            "Capacités de l'équipe et pérennité",
-            "Team capacity and sustainability",
-        ),
-        (
-            "Compétences de l'équipe, financement et maintenance du service dans la durée.",
-            "The team's skills, funding and upkeep of the service over time.",
-        ),
-        2,
-        10,
-        false,
-    )
-}
-
-fn public_distinctions() -> Criterion {
-    Criterion::new(
-        "distinctions",
+    ];
+    if pitch {
+        criteria.push(adapted(
+            default_final().criteria[3].clone(),
+            (
+                "Qualité de la présentation du service",
+                "Quality of the service's presentation",
+            ),
+            (
+                "Clarté, structure et force de conviction du pitch du service.",
+                "Clarity, structure and persuasiveness of the service's pitch.",
+            ),
+        ));
+        criteria.push(timing());
+        criteria.push(adapted(
+            default_final().criteria[5].clone(),
+            ("Démonstration du service", "Demonstration of the service"),
+            (
+                "Démonstration en direct du service numérique en fonctionnement.",
+                "Live demonstration of the working digital service.",
+            ),
+        ));
+    } else {
+        criteria.push(adapted(
+            default_preselection().criteria[3].clone(),
+            ("Qualité du questionnaire", "Quality of the questionnaire"),
+            (
+                "Clarté, précision et complétude des réponses au questionnaire du concours.",
+                "Clarity, precision and completeness of the competition questionnaire's answers.",
+            ),
+        ));
+        criteria.push(adapted(
+            default_preselection().criteria[4].clone(),
+            ("Service en fonctionnement", "Working service"),
+            (
+                "Preuves d'un service qui fonctionne : adresse en ligne, captures, état d'avancement.",
+                "Evidence of a working service: online address, screenshots, progress.",
+            ),
+        ));
+    }
+    criteria.push(adapted(
+        distinctions(),
         (
             "Distinctions ou reconnaissances (bonus)",
             "Distinctions or recognition (bonus)",
@@ -588,192 +613,114 @@ fn public_distinctions() -> Criterion {
             "Prix, labels ou reconnaissances déjà obtenus ; facultatif, s'ajoute au total.",
             "Prizes, labels or recognition already obtained; optional, added on top of the total.",
         ),
-        1,
-        5,
-        true,
-    )
+    ));
+    criteria
 }
 
-/// Public services, written dossiers (the competition questionnaire).
-pub fn administration_preselection() -> Rubric {
-    let criteria = vec![
-        modernisation(),
-        public_impact(),
-        adoption(),
-        sustainability(),
-        Criterion::new(
-            "presentation",
-            ("Qualité du questionnaire", "Quality of the questionnaire"),
+/// The call's criteria, in the call's order, for the cybersecurity hackathon's participants.
+fn hackathon_criteria(pitch: bool) -> Vec<Criterion> {
+    let mut criteria = vec![
+        adapted(
+            innovation(),
+            ("Créativité des approches", "Creativity of the approaches"),
             (
-                "Clarté, précision et complétude des réponses au questionnaire.",
-                "Clarity, precision and completeness of the questionnaire's answers.",
+                "Originalité des idées et des méthodes d'attaque ou de défense proposées.",
+                "Originality of the attack or defence ideas and methods put forward.",
             ),
-            2,
-            10,
-            false,
         ),
-        public_distinctions(),
+        adapted(
+            growth(),
+            ("Potentiel et motivation", "Potential and motivation"),
+            (
+                "Motivation pour la cybersécurité et la défense du pays, marge de progression.",
+                "Motivation for cybersecurity and the country's defence, room to grow.",
+            ),
+        ),
+        adapted(
+            team(),
+            ("Compétences techniques", "Technical skills"),
+            (
+                "Connaissances et pratique : réseaux, systèmes, web, cryptographie, outils maîtrisés.",
+                "Knowledge and practice: networks, systems, web, cryptography, tools mastered.",
+            ),
+        ),
     ];
-    Rubric { criteria }
-}
-
-/// Public services, the pitch.
-pub fn administration_final() -> Rubric {
-    let criteria = vec![
-        modernisation(),
-        public_impact(),
-        adoption(),
-        sustainability(),
-        Criterion::new(
-            "presentation",
-            ("Qualité de la présentation", "Quality of the presentation"),
+    if pitch {
+        criteria.push(adapted(
+            default_final().criteria[3].clone(),
+            ("Qualité de la restitution", "Quality of the debrief"),
             (
-                "Clarté, structure et force de conviction du pitch.",
-                "Clarity, structure and persuasiveness of the pitch.",
+                "Clarté de l'exposé des résultats et des corrections proposées devant le jury.",
+                "Clarity of the results and fixes presented to the jury.",
             ),
-            2,
-            10,
-            false,
-        ),
-        timing(),
-        Criterion::new(
-            "demo",
-            ("Démonstration du service", "Demonstration of the service"),
+        ));
+        criteria.push(timing());
+        criteria.push(adapted(
+            default_final().criteria[5].clone(),
+            ("Épreuves résolues", "Challenges solved"),
             (
-                "Démonstration en direct du service numérique en fonctionnement.",
-                "Live demonstration of the working digital service.",
+                "Nombre et difficulté des épreuves résolues pendant le hackathon, preuves à l'appui.",
+                "Number and difficulty of the challenges solved during the hackathon, with evidence.",
             ),
-            2,
-            10,
-            false,
-        ),
-        public_distinctions(),
-    ];
-    Rubric { criteria }
-}
-
-fn motivation() -> Criterion {
-    Criterion::new(
-        "motivation",
-        ("Motivation", "Motivation"),
+        ));
+    } else {
+        criteria.push(adapted(
+            default_preselection().criteria[3].clone(),
+            ("Clarté de la demande", "Clarity of the application"),
+            (
+                "Demande claire, structurée et adressée comme le demande l'appel.",
+                "A clear, structured application addressed as the call asks.",
+            ),
+        ));
+        criteria.push(adapted(
+            default_preselection().criteria[4].clone(),
+            ("Réalisations démontrées", "Achievements shown"),
+            (
+                "Preuves de pratique : CTF joués, write-ups, projets ou formations suivies.",
+                "Evidence of practice: CTFs played, write-ups, projects or training followed.",
+            ),
+        ));
+    }
+    criteria.push(adapted(
+        distinctions(),
         (
-            "Intérêt pour la cybersécurité et la défense, projet personnel, engagement.",
-            "Interest in cybersecurity and defence, personal goals, commitment.",
-        ),
-        3,
-        10,
-        false,
-    )
-}
-
-fn skills() -> Criterion {
-    Criterion::new(
-        "skills",
-        ("Compétences en cybersécurité", "Cybersecurity skills"),
-        (
-            "Connaissances et pratique démontrées : formations, CTF joués, projets, outils maîtrisés.",
-            "Knowledge and practice shown: training, CTFs played, projects, tools mastered.",
-        ),
-        3,
-        10,
-        false,
-    )
-}
-
-fn ethics() -> Criterion {
-    Criterion::new(
-        "ethics",
-        ("Éthique et sens des responsabilités", "Ethics and responsibility"),
-        (
-            "Respect des règles, divulgation responsable, sens du service à la défense du pays.",
-            "Respect of rules, responsible disclosure, sense of serving the country's defence.",
-        ),
-        2,
-        10,
-        false,
-    )
-}
-
-fn hackathon_distinctions() -> Criterion {
-    Criterion::new(
-        "distinctions",
-        (
-            "Distinctions ou certifications (bonus)",
-            "Distinctions or certifications (bonus)",
+            "Classements ou certifications (bonus)",
+            "Rankings or certifications (bonus)",
         ),
         (
             "Classements en compétition ou certifications obtenus ; facultatif, s'ajoute au total.",
             "Competition rankings or certifications obtained; optional, added on top of the total.",
         ),
-        1,
-        5,
-        true,
-    )
+    ));
+    criteria
 }
 
-/// The hackathon, applications (the motivation letter and what it shows).
+/// Public services, written dossiers (the competition questionnaire).
+pub fn administration_preselection() -> Rubric {
+    Rubric {
+        criteria: administration_criteria(false),
+    }
+}
+
+/// Public services, the pitch.
+pub fn administration_final() -> Rubric {
+    Rubric {
+        criteria: administration_criteria(true),
+    }
+}
+
+/// The hackathon, applications (the letter to the sub-commission's president).
 pub fn hackathon_preselection() -> Rubric {
-    let criteria = vec![
-        skills(),
-        motivation(),
-        ethics(),
-        Criterion::new(
-            "presentation",
-            ("Clarté de la candidature", "Clarity of the application"),
-            (
-                "Lettre claire, structurée et adressée comme le demande l'appel.",
-                "A clear, structured letter addressed as the call asks.",
-            ),
-            1,
-            10,
-            false,
-        ),
-        hackathon_distinctions(),
-    ];
-    Rubric { criteria }
+    Rubric {
+        criteria: hackathon_criteria(false),
+    }
 }
 
 /// The hackathon, the final: the challenges and their debrief before the jury.
 pub fn hackathon_final() -> Rubric {
-    let criteria = vec![
-        Criterion::new(
-            "challenges",
-            ("Épreuves résolues", "Challenges solved"),
-            (
-                "Nombre et difficulté des épreuves résolues pendant le hackathon.",
-                "Number and difficulty of the challenges solved during the hackathon.",
-            ),
-            4,
-            10,
-            false,
-        ),
-        Criterion::new(
-            "method",
-            ("Démarche technique", "Technical approach"),
-            (
-                "Rigueur de la méthode, qualité des preuves et des recommandations de correction.",
-                "Rigour of the method, quality of the evidence and of the remediation advice.",
-            ),
-            3,
-            10,
-            false,
-        ),
-        ethics(),
-        Criterion::new(
-            "presentation",
-            ("Qualité de la restitution", "Quality of the debrief"),
-            (
-                "Clarté de l'exposé des résultats devant le jury.",
-                "Clarity of the results presented to the jury.",
-            ),
-            2,
-            10,
-            false,
-        ),
-        timing(),
-        hackathon_distinctions(),
-    ];
-    Rubric { criteria }
+    Rubric {
+        criteria: hackathon_criteria(true),
+    }
 }
 
 /// Why a score was rejected.
@@ -960,12 +907,32 @@ mod tests {
         fn keys(r: &Rubric) -> Vec<&str> {
             r.criteria().iter().map(|c| c.key.as_str()).collect()
         }
-        // Each kind of track has its own criteria in each round.
+        // Each kind of track has its own wording of the call's criteria, on the same keys and
+        // scale (tie-breaks, the timer and cross-track prizes rely on them).
+        fn labels(r: &Rubric) -> Vec<&str> {
+            r.criteria().iter().map(|c| c.label.fr.as_str()).collect()
+        }
         for round in Round::ALL {
             let [s, a, h] = TrackKind::ALL.map(|k| round.default_rubric(k));
-            assert!(s != a && a != h && s != h, "{round:?}");
-            assert!(keys(&a).contains(&"impact") && !keys(&a).contains(&"growth"));
-            assert!(keys(&h).contains(&"ethics") && !keys(&h).contains(&"growth"));
+            assert_eq!(keys(&s), keys(&a), "{round:?}");
+            assert_eq!(keys(&s), keys(&h), "{round:?}");
+            for (x, y) in [(&s, &a), (&s, &h), (&a, &h)] {
+                let same = labels(x)
+                    .iter()
+                    .zip(labels(y))
+                    .filter(|(p, q)| **p == *q)
+                    .count();
+                // Only the timing criterion keeps its wording.
+                assert_eq!(same, usize::from(round == Round::Final), "{round:?}");
+                for (c, d) in x.criteria().iter().zip(y.criteria()) {
+                    assert_eq!(
+                        (c.weight, c.max_points, c.bonus),
+                        (d.weight, d.max_points, d.bonus)
+                    );
+                }
+            }
+            assert!(labels(&a).contains(&"Impact pour les usagers et l'administration"));
+            assert!(labels(&h).contains(&"Compétences techniques"));
         }
         assert_eq!(
             keys(&default_final()),

@@ -6,9 +6,7 @@
 
 use reqwest::StatusCode;
 
-use crate::applications::{
-    company_section, pairs, project_section, save_section, PASSWORD,
-};
+use crate::applications::{company_section, pairs, project_section, save_section, PASSWORD};
 use crate::support::{fr, small_pdf, Backend, Page, TestApp, TestClient};
 
 both_dbs!(
@@ -130,7 +128,11 @@ async fn hackathon(
     )
     .await;
     let page = client
-        .upload(&format!("{base}/files/id_card"), small_pdf("CNI"), "cni.pdf")
+        .upload(
+            &format!("{base}/files/id_card"),
+            small_pdf("CNI"),
+            "cni.pdf",
+        )
         .await;
     assert!(page.status.is_redirection(), "{}", page.text());
     save_section(
@@ -146,7 +148,10 @@ async fn hackathon(
         &id,
         2,
         &pairs(&[
-            ("motivation_letter", "Je veux défendre les systèmes du Mali."),
+            (
+                "motivation_letter",
+                "Je veux défendre les systèmes du Mali.",
+            ),
             ("team_name", "Les Pare-feu"),
             ("consent", "yes"),
         ]),
@@ -232,9 +237,7 @@ async fn an_administration_answering_no_is_ineligible_and_told_in_english(backen
     let app = TestApp::start(backend).await;
     let admin = app.admin_client().await;
     let email = "dnen@exemple.ml";
-    let client = app
-        .signup_and_verify("DNEN", email, email, PASSWORD)
-        .await;
+    let client = app.signup_and_verify("DNEN", email, email, PASSWORD).await;
     // The applicant reads in English (their account's language).
     kene::run!(&app.state.db, |pool| sqlx::query(
         "UPDATE users SET locale = 'en' WHERE email = $1"
@@ -269,7 +272,10 @@ async fn an_administration_answering_no_is_ineligible_and_told_in_english(backen
         1,
         &pairs(&[
             ("project_title", "e-Courrier"),
-            ("project_description", "Le courrier administratif dématérialisé."),
+            (
+                "project_description",
+                "Le courrier administratif dématérialisé.",
+            ),
             ("domain", "e_administration"),
             ("users", "Les agents."),
             ("status", "pilot"),
@@ -312,7 +318,9 @@ async fn an_administration_answering_no_is_ineligible_and_told_in_english(backen
     assert_eq!(status_of(&app, &id).await, "ineligible");
     let body = app.outbox_body(email).await.expect("a message");
     assert!(
-        body.contains("is not eligible") && body.contains(reason) && body.contains("SDN27-ADM-0001"),
+        body.contains("is not eligible")
+            && body.contains(reason)
+            && body.contains("SDN27-ADM-0001"),
         "the English decision with its reason: {body}"
     );
     // The applicant's space shows why.
@@ -348,13 +356,8 @@ async fn the_hackathon_age_limit_is_off_until_an_organiser_sets_it(backend: Back
     let app = TestApp::start(backend).await;
     let admin = app.admin_client().await;
     // 40 on the 2027 call's closing date (2 December 2026).
-    let (client, id) = hackathon(
-        &app,
-        "seydou@exemple.ml",
-        "seydou@exemple.ml",
-        "1986-06-01",
-    )
-    .await;
+    let (client, id) =
+        hackathon(&app, "seydou@exemple.ml", "seydou@exemple.ml", "1986-06-01").await;
     let public = app.client().get("/calls/sdn-2027/hackathon").await;
     assert_eq!(public.status, StatusCode::OK);
     let review = client.get(&format!("/applications/{id}/review")).await;
@@ -383,7 +386,9 @@ async fn the_hackathon_age_limit_is_off_until_an_organiser_sets_it(backend: Back
         serde_json::from_str(&editor.element_text("rules_json").expect("rules editor"))
             .expect("rules JSON");
     assert_eq!(rules.len(), 2, "nationality and ID document, no age");
-    rules.push(serde_json::json!({"rule": "age_between", "field": "birth_date", "min": 15, "max": 35}));
+    rules.push(
+        serde_json::json!({"rule": "age_between", "field": "birth_date", "min": 15, "max": 35}),
+    );
     let fields = track_form(&editor, &serde_json::to_string(&rules).expect("JSON"));
     let page = admin.post_form_owned(&path, &fields).await;
     assert!(page.status.is_redirection(), "saved: {}", page.text());
@@ -422,9 +427,7 @@ async fn overriding_the_automatic_check_needs_a_written_reason(backend: Backend)
     );
     assert_eq!(checked_decision(&page), "eligible");
     // In English too.
-    admin
-        .jar
-        .add_cookie_str("kene_lang=en", &admin.base);
+    admin.jar.add_cookie_str("kene_lang=en", &admin.base);
     let page = admin
         .post_form(&status_url, &[("status", "eligible"), ("reason", "")])
         .await;
@@ -499,19 +502,19 @@ async fn each_track_has_its_own_default_rubric(backend: Backend) {
             assert_eq!(page.status, StatusCode::OK, "{slug} {round}");
             let json = page.element_text("criteria_json").expect("rubric editor");
             let rubric: serde_json::Value = serde_json::from_str(&json).expect("rubric JSON");
-            let keys: Vec<String> = rubric["criteria"]
+            let labels: Vec<String> = rubric["criteria"]
                 .as_array()
                 .expect("criteria")
                 .iter()
-                .map(|c| c["key"].as_str().unwrap_or_default().to_owned())
+                .map(|c| c["label"]["fr"].as_str().unwrap_or_default().to_owned())
                 .collect();
             // Still editable: nothing is scored yet.
             assert!(!page.body.contains("readonly"), "{slug} {round}");
-            per_round.push(keys);
+            per_round.push(labels);
         }
         rubrics.push((slug, per_round));
     }
-    let keys = |slug: &str, round: usize| -> Vec<String> {
+    let labels = |slug: &str, round: usize| -> Vec<String> {
         rubrics
             .iter()
             .find(|(s, _)| *s == slug)
@@ -519,13 +522,17 @@ async fn each_track_has_its_own_default_rubric(backend: Backend) {
             .unwrap_or_default()
     };
     for round in [0, 1] {
-        assert_ne!(keys("startups", round), keys("administration", round));
-        assert_ne!(keys("startups", round), keys("hackathon", round));
-        assert_ne!(keys("administration", round), keys("hackathon", round));
-        assert!(keys("startups", round).contains(&"growth".to_owned()));
-        assert!(keys("administration", round).contains(&"impact".to_owned()));
-        assert!(keys("hackathon", round).contains(&"ethics".to_owned()));
+        assert_ne!(labels("startups", round), labels("administration", round));
+        assert_ne!(labels("startups", round), labels("hackathon", round));
+        assert_ne!(labels("administration", round), labels("hackathon", round));
     }
+    let has = |slug: &str, label: &str| labels(slug, 0).iter().any(|l| l == label);
+    assert!(has("startups", "Potentiel de croissance"));
+    assert!(has(
+        "administration",
+        "Impact pour les usagers et l'administration"
+    ));
+    assert!(has("hackathon", "Compétences techniques"));
     app.finish().await;
 }
 
@@ -552,7 +559,11 @@ async fn public_pages_never_title_a_hackathon_dossier_with_a_surname(backend: Ba
         let answers: serde_json::Value = serde_json::from_str(answers).expect("answers");
         let text = |k: &str| answers[k]["text"].as_str().unwrap_or_default().to_owned();
         assert!(!text("last_name").is_empty(), "{reference} has a surname");
-        assert_eq!(title, text("team_name"), "{reference} is titled by its team name");
+        assert_eq!(
+            title,
+            text("team_name"),
+            "{reference} is titled by its team name"
+        );
         finalists.push((reference, title, text("last_name")));
     }
     let public = app.client();
@@ -583,7 +594,10 @@ async fn public_pages_never_title_a_hackathon_dossier_with_a_surname(backend: Ba
             pages.push(page);
         }
     }
-    assert!(pages.len() > 2, "at least one hackathon laureate's certificate");
+    assert!(
+        pages.len() > 2,
+        "at least one hackathon laureate's certificate"
+    );
     for page in &pages {
         assert_eq!(page.status, StatusCode::OK);
     }
