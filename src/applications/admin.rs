@@ -520,19 +520,10 @@ async fn dossier_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let status = application.status();
-    // The form starts from the automatic check's verdict (and its reasons when it fails).
+    // The form starts from the automatic check's verdict.
     let (decision, reason, error) = match refused {
         Some(r) => (r.decision, r.reason, Some(r.error)),
-        None => (
-            proposed(&verdict).as_str().to_owned(),
-            verdict
-                .failures
-                .iter()
-                .map(|f| f.reason.get(ctx.lang))
-                .collect::<Vec<_>>()
-                .join(" "),
-            None,
-        ),
+        None => (proposed(&verdict).as_str().to_owned(), String::new(), None),
     };
     render_with_status(
         status_code,
@@ -593,19 +584,12 @@ async fn change_status(
     let (_, _, _, verdict) = automatic_check(&app, &application, &track).await?;
     let automatic = proposed(&verdict);
     let overrides = new_status != Status::Submitted && new_status != automatic;
-    let reason = form.reason.trim();
-    let missing_reason = if reason.is_empty() && overrides {
-        Some("eligibility-override-reason-required")
-    } else if reason.is_empty() && new_status == Status::Ineligible {
-        Some("admin-reason-required")
-    } else {
-        None
-    };
-    if let Some(key) = missing_reason {
+    let typed = form.reason.trim();
+    if typed.is_empty() && overrides {
         let refused = Refused {
             decision: new_status.as_str().to_owned(),
             reason: form.reason.clone(),
-            error: ctx.t(key),
+            error: ctx.t("eligibility-override-reason-required"),
         };
         return dossier_page(
             &app,
@@ -617,7 +601,25 @@ async fn change_status(
         )
         .await;
     }
-    let reason: String = reason.chars().take(2000).collect();
+    let applicant = crate::accounts::users::find_by_id(&app.db, application.applicant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let applicant_lang = if applicant.locale == "en" {
+        Lang::En
+    } else {
+        Lang::Fr
+    };
+    // Confirming a failed check without words of one's own gives the applicant its reasons.
+    let reason: String = if typed.is_empty() && new_status == Status::Ineligible {
+        verdict
+            .failures
+            .iter()
+            .map(|f| f.reason.get(applicant_lang))
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        typed.chars().take(2000).collect()
+    };
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
     queries::set_status(
@@ -650,36 +652,33 @@ async fn change_status(
     .await?;
     let decided = matches!(new_status, Status::Eligible | Status::Ineligible);
     if decided && new_status != application.status() {
-        tell_applicant(
-            &app,
-            &mut tx,
-            &application,
-            &track,
-            new_status,
-            &reason,
-            now,
-        )
-        .await?;
+        let decision = Decision {
+            status: new_status,
+            reason: &reason,
+        };
+        tell_applicant(&mut tx, &applicant, &application, &track, &decision, now).await?;
     }
     tx.commit().await?;
     app.outbox_wake.notify_one();
     Ok(Redirect::to(&format!("/admin/applications/{}", application.public_id)).into_response())
 }
 
+/// An eligibility decision, as the applicant is told it.
+struct Decision<'a> {
+    status: Status,
+    reason: &'a str,
+}
+
 /// Queues the eligibility decision for the applicant, by e-mail or SMS (their login), in
 /// their language; the SMS is short and leaves the reason to the applicant's space.
 async fn tell_applicant(
-    app: &AppState,
     tx: &mut crate::db::Tx,
+    applicant: &crate::accounts::users::UserRow,
     application: &queries::ApplicationRow,
     track: &TrackRow,
-    decision: Status,
-    reason: &str,
+    decision: &Decision<'_>,
     now: i64,
 ) -> AppResult<()> {
-    let applicant = crate::accounts::users::find_by_id(&app.db, application.applicant_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let login = applicant
         .email
         .as_deref()
@@ -702,7 +701,7 @@ async fn tell_applicant(
     let args = [
         ("reference", reference),
         ("title", title),
-        ("reason", reason.to_owned()),
+        ("reason", decision.reason.to_owned()),
         (
             "event",
             if lang == Lang::En {
@@ -713,7 +712,7 @@ async fn tell_applicant(
         ),
         ("year", track.edition_year.to_string()),
     ];
-    let eligible = decision == Status::Eligible;
+    let eligible = decision.status == Status::Eligible;
     let (channel, recipient, key) = match &login {
         Login::Email(e) => (
             Channel::Email,
@@ -737,7 +736,11 @@ async fn tell_applicant(
     notifications::enqueue(
         tx,
         &notifications::NewMessage {
-            idempotency_key: format!("eligibility:{}:{}:{now}", application.id, decision.as_str()),
+            idempotency_key: format!(
+                "eligibility:{}:{}:{now}",
+                application.id,
+                decision.status.as_str()
+            ),
             channel,
             recipient,
             subject: i18n::tr_args(lang, "eligibility-mail-subject", &args),

@@ -230,6 +230,29 @@ async fn a_startup_led_by_a_non_aes_national_is_ineligible_though_registered_in_
     // The public track page states the condition.
     let track = app.client().get("/calls/sdn-2027/startups").await;
     track.assert_contains("doit être de nationalité : Mali, Burkina Faso, Niger");
+
+    // Confirming the failed check without words of one's own: its reasons are the decision's,
+    // and the applicant is told them.
+    let page = admin
+        .post_form(
+            &format!("/admin/applications/{id}/status"),
+            &[("status", "ineligible"), ("reason", "")],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    assert_eq!(status_of(&app, &id).await, "ineligible");
+    let leader_rule = "Le ou la responsable (première ligne de « Membres de l'équipe ») doit être de nationalité : Mali, Burkina Faso, Niger.";
+    assert_eq!(
+        crate::applications::application_field(&app, &id, "status_reason")
+            .await
+            .as_deref(),
+        Some(leader_rule)
+    );
+    let body = app.outbox_body("jean@exemple.ml").await.expect("a message");
+    assert!(
+        body.contains("n'est pas éligible") && body.contains(leader_rule),
+        "{body}"
+    );
     app.finish().await;
 }
 
