@@ -274,8 +274,9 @@ pub fn startup_form() -> FormDefinition {
 }
 
 /// Start-ups: "être de nationalité d'un pays membre de l'AES", read as a company registered
-/// in the AES whose project leader (first team row) is a national of the AES; organisers may
-/// require a majority or every member instead.
+/// in the AES whose project leader (first team row) is a national of the AES (organisers may
+/// require a majority or every member instead), applying as a company with the project's
+/// technical sheet.
 pub fn startup_rules() -> Vec<Rule> {
     vec![
         Rule::NationalityIn {
@@ -291,6 +292,10 @@ pub fn startup_rules() -> Vec<Rule> {
         Rule::ApplicantKindIn {
             field: "applicant_kind".into(),
             kinds: vec!["company".into()],
+        },
+        // "mise à disposition de fiche technique de projet".
+        Rule::DocumentsAllOf {
+            fields: vec!["technical_sheet".into()],
         },
     ]
 }
@@ -665,11 +670,19 @@ mod tests {
             &a.answers,
         );
         assert_eq!(a.errors["country"].code, "country_not_allowed");
-        // Registered outside the AES (not kept) and led by a Senegalese national.
+        // Registered outside the AES (not kept), led by a Senegalese national, no sheet yet.
         let v = evaluate(&startup_rules(), &def, &a.answers, date(2026, 5, 1));
         assert_eq!(
             v.failures.iter().map(|f| f.rule_index).collect::<Vec<_>>(),
-            vec![0, 1]
+            vec![0, 1, 3]
+        );
+        let mut a = a;
+        a.answers.0.insert(
+            "technical_sheet".into(),
+            Answer::File {
+                file_id: "x".into(),
+                name: "fiche.pdf".into(),
+            },
         );
         // Registered in Mali: the leader's nationality still fails.
         let a = parse_section(
