@@ -113,3 +113,62 @@ pub fn is_women_led(form: &FormDefinition, answers: &Answers) -> bool {
             || matches!(answers.0.get("gender"), Some(Answer::Choices(g)) if g.first().is_some_and(|g| g == "f"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::seed_forms::hackathon_form;
+
+    fn answers(pairs: &[(&str, &str)]) -> Answers {
+        Answers(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), Answer::Text(v.to_string())))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_hackathon_dossier_is_titled_by_its_team_never_by_a_person() {
+        let form = hackathon_form();
+        let named = answers(&[
+            ("first_name", "Aminata"),
+            ("last_name", "Keïta"),
+            ("team_name", "Les Pare-feu"),
+        ]);
+        assert_eq!(
+            summarise(&form, &named, "Aminata Keïta").title,
+            "Les Pare-feu"
+        );
+        let unnamed = answers(&[
+            ("first_name", "Aminata"),
+            ("last_name", "Keïta"),
+            ("team_name", " "),
+        ]);
+        let summary = summarise(&form, &unnamed, "Aminata Keïta");
+        assert_eq!(summary.title, "");
+        // Still found by the applicant's name in the back office.
+        assert!(summary.search_text.contains("aminata keïta"));
+        let row = |title: &str| queries::ListedApplication {
+            id: 1,
+            public_id: "p".into(),
+            reference: Some("SDN27-CYB-0001".into()),
+            status: "submitted".into(),
+            title: title.into(),
+            country: None,
+            domain: None,
+            women_led: false,
+            track_id: 1,
+            track_code: "CYB".into(),
+            form_version: 1,
+            answers_json: "{}".into(),
+            applicant_name: "Aminata Keïta".into(),
+            submitted_at: None,
+        };
+        let titles: Vec<String> = queries::titled(vec![row(""), row("Les Pare-feu")])
+            .into_iter()
+            .map(|r| r.title)
+            .collect();
+        assert_eq!(titles, ["SDN27-CYB-0001", "Les Pare-feu"]);
+    }
+}
