@@ -604,11 +604,7 @@ async fn change_status(
     let applicant = crate::accounts::users::find_by_id(&app.db, application.applicant_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let applicant_lang = if applicant.locale == "en" {
-        Lang::En
-    } else {
-        Lang::Fr
-    };
+    let applicant_lang = Lang::parse(&applicant.locale).unwrap_or_default();
     // Confirming a failed check without words of one's own gives the applicant its reasons.
     let reason: String = if typed.is_empty() && new_status == Status::Ineligible {
         verdict
@@ -656,11 +652,21 @@ async fn change_status(
             status: new_status,
             reason: &reason,
         };
-        tell_applicant(&mut tx, &applicant, &application, &track, &decision, now).await?;
+        let to = Recipient {
+            user: &applicant,
+            lang: applicant_lang,
+        };
+        tell_applicant(&mut tx, &to, &application, &track, &decision, now).await?;
     }
     tx.commit().await?;
     app.outbox_wake.notify_one();
     Ok(Redirect::to(&format!("/admin/applications/{}", application.public_id)).into_response())
+}
+
+/// The applicant, in the language of their account.
+struct Recipient<'a> {
+    user: &'a crate::accounts::users::UserRow,
+    lang: Lang,
 }
 
 /// An eligibility decision, as the applicant is told it.
@@ -673,25 +679,22 @@ struct Decision<'a> {
 /// their language; the SMS is short and leaves the reason to the applicant's space.
 async fn tell_applicant(
     tx: &mut crate::db::Tx,
-    applicant: &crate::accounts::users::UserRow,
+    to: &Recipient<'_>,
     application: &queries::ApplicationRow,
     track: &TrackRow,
     decision: &Decision<'_>,
     now: i64,
 ) -> AppResult<()> {
-    let login = applicant
+    let login = to
+        .user
         .email
         .as_deref()
-        .or(applicant.phone.as_deref())
+        .or(to.user.phone.as_deref())
         .and_then(|x| Login::parse(x).ok());
     let Some(login) = login else {
         return Ok(());
     };
-    let lang = if applicant.locale == "en" {
-        Lang::En
-    } else {
-        Lang::Fr
-    };
+    let lang = to.lang;
     let reference = application.reference.clone().unwrap_or_default();
     let title = if application.title.trim().is_empty() {
         reference.clone()
