@@ -227,8 +227,8 @@ fn check_rule(
             }
             let l = labels(def, &missing);
             Some(Localized::new(
-                format!("Pièces manquantes : {}.", l.fr),
-                format!("Missing documents: {}.", l.en),
+                format!("Pièces requises : {}.", l.fr),
+                format!("Required documents: {}.", l.en),
             ))
         }
         Rule::AgeBetween { field, min, max } => {
@@ -637,7 +637,7 @@ mod tests {
         let one = answers(&[("passport", file())]);
         assert!(eval(any.clone(), &one).is_eligible());
         let v = eval(all.clone(), &one);
-        assert_eq!(v.failures[0].reason.en, "Missing documents: ID card.");
+        assert_eq!(v.failures[0].reason.en, "Required documents: ID card.");
         assert!(eval(all, &answers(&[("passport", file()), ("id_card", file())])).is_eligible());
         let v = eval(any.clone(), &Answers::default());
         assert_eq!(

@@ -230,6 +230,7 @@ async fn a_startup_led_by_a_non_aes_national_is_ineligible_though_registered_in_
     // The public track page states the condition.
     let track = app.client().get("/calls/sdn-2027/startups").await;
     track.assert_contains("doit être de nationalité : Mali, Burkina Faso, Niger");
+    track.assert_contains("Pièces requises : Fiche technique du projet.");
 
     // Confirming the failed check without words of one's own: its reasons are the decision's,
     // and the applicant is told them.
