@@ -38,12 +38,15 @@ pub enum StartError {
 /// keep their own caches and fight for its single writer, so the second one is refused. The
 /// lock is the operating system's (released when the process dies, even by `kill -9`), on a
 /// file in the data directory; PostgreSQL needs none.
-pub struct DataDirLock(Option<std::fs::File>);
+pub struct DataDirLock {
+    /// Kept open: closing it releases the lock.
+    _file: Option<std::fs::File>,
+}
 
 impl DataDirLock {
     pub fn acquire(config: &Config) -> Result<DataDirLock, StartError> {
         if !config.database_url().starts_with("sqlite:") {
-            return Ok(DataDirLock(None));
+            return Ok(DataDirLock { _file: None });
         }
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| StartError::Dir(config.data_dir.display().to_string(), e))?;
@@ -56,7 +59,7 @@ impl DataDirLock {
             .open(&path)
             .map_err(|e| StartError::Lock(shown.clone(), e))?;
         match file.try_lock() {
-            Ok(()) => Ok(DataDirLock(Some(file))),
+            Ok(()) => Ok(DataDirLock { _file: Some(file) }),
             Err(std::fs::TryLockError::WouldBlock) => Err(StartError::DataDirInUse(
                 config.data_dir.display().to_string(),
                 shown,

@@ -12,7 +12,7 @@ use crate::accounts::roles::{self, Role};
 use crate::accounts::users::{self, NewUser};
 use crate::applications::{queries, summarise};
 use crate::calls::queries::{self as calls, NewEdition, NewEvent};
-use crate::calls::TrackSettings;
+use crate::calls::{TrackKind, TrackSettings};
 use crate::domain::form::{self, Answer, Answers, Field, FieldKind, FormDefinition};
 use crate::domain::seed_forms;
 use crate::domain::types::{Localized, Login};
@@ -86,6 +86,7 @@ fn criteria_json() -> String {
 }
 
 struct TrackSeed {
+    kind: TrackKind,
     slug: &'static str,
     code: &'static str,
     name: Localized,
@@ -97,6 +98,7 @@ struct TrackSeed {
 fn track_seeds() -> Vec<TrackSeed> {
     vec![
         TrackSeed {
+            kind: TrackKind::Startup,
             slug: "startups",
             code: "STA",
             name: Localized::new("Start-ups et PME de l'espace AES", "Start-ups and SMEs of the AES"),
@@ -108,6 +110,7 @@ fn track_seeds() -> Vec<TrackSeed> {
             rules: seed_forms::startup_rules(),
         },
         TrackSeed {
+            kind: TrackKind::Administration,
             slug: "administration",
             code: "ADM",
             name: Localized::new("Services de l'administration malienne", "Services of the Malian administration"),
@@ -119,12 +122,13 @@ fn track_seeds() -> Vec<TrackSeed> {
             rules: seed_forms::administration_rules(),
         },
         TrackSeed {
+            kind: TrackKind::Hackathon,
             slug: "hackathon",
             code: "CYB",
             name: Localized::new("Hackathon de cybersécurité", "Cybersecurity hackathon"),
             description: Localized::new(
-                "Hackathon réservé aux jeunes cyberdéfenseurs de nationalité malienne. Joignez une pièce d'identité : carte d'identité, carte NINA ou passeport.",
-                "Hackathon for young cyber-defenders of Malian nationality. Attach an identity document: national ID card, NINA card or passport.",
+                "Hackathon réservé aux cyberdéfenseurs juniors de nationalité malienne. Joignez une pièce d'identité : carte d'identité, carte NINA ou passeport.",
+                "Hackathon for junior cyber-defenders of Malian nationality. Attach an identity document: national ID card, NINA card or passport.",
             ),
             form: seed_forms::hackathon_form(),
             rules: seed_forms::hackathon_rules(),
@@ -249,7 +253,8 @@ async fn seed_editions(app: &AppState, admin_id: i64) -> anyhow::Result<i64> {
                 max_per_applicant: 1,
                 rules: seed.rules.clone(),
             };
-            let id = calls::insert_track(&mut tx, edition, &settings, &seed.form, now).await?;
+            let id = calls::insert_track(&mut tx, edition, seed.kind, &settings, &seed.form, now)
+                .await?;
             if edition == e2026 {
                 // Sample applicants are of the kind the track admits (the rules' first).
                 let kind = seed
@@ -374,7 +379,8 @@ fn sample_field(
         FieldKind::MultipleChoice { options, .. } => options.first().map(|o| o.value.clone()),
         FieldKind::Country { allowed } => Some(match allowed {
             Some(list) if !list.is_empty() => list[n % list.len()].as_str().to_owned(),
-            _ if n % 17 == 5 => "SN".to_owned(),
+            // Some applicants and team members are not from the AES; leaders (row 0) always are.
+            _ if n % 17 == 5 && !name.contains("[0]") => "SN".to_owned(),
             _ => "ML".to_owned(),
         }),
         FieldKind::YesNo => Some("yes".into()),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -15,18 +16,19 @@ use super::Status;
 use crate::accounts::roles::{self, Role};
 use crate::accounts::sessions::SessionUser;
 use crate::audit;
-use crate::calls::queries::{self as calls, EditionRow};
+use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::domain::country::Country;
+use crate::domain::eligibility::{self, Rule, Verdict};
 use crate::domain::form::{self, FormDefinition};
-use crate::domain::types::Lang;
+use crate::domain::types::{Lang, Login};
 use crate::i18n;
-use crate::notifications;
+use crate::notifications::{self, Channel};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
 use crate::web::templates::{
-    render, AdminAuditTemplate, AdminDossierTemplate, AdminHomeTemplate, AdminListTemplate,
-    AdminOutboxTemplate,
+    render, render_with_status, AdminAuditTemplate, AdminDossierTemplate, AdminHomeTemplate,
+    AdminListTemplate, AdminOutboxTemplate,
 };
 
 pub fn router() -> Router<AppState> {
@@ -417,7 +419,17 @@ async fn dossier(
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let application = queries::find(&app.db, &id)
+    let (application, track) = organised_application(&app, &user, &id).await?;
+    dossier_page(&app, ctx, &application, &track, None, StatusCode::OK).await
+}
+
+/// The application and its track if the user organises its edition; 404 otherwise.
+async fn organised_application(
+    app: &AppState,
+    user: &SessionUser,
+    id: &str,
+) -> AppResult<(queries::ApplicationRow, TrackRow)> {
+    let application = queries::find(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let track = calls::track_by_id(&app.db, application.track_id)
@@ -426,9 +438,47 @@ async fn dossier(
     if !roles::has_role(&app.db, user.id, track.edition_id, Role::Organiser).await? {
         return Err(AppError::NotFound);
     }
+    Ok((application, track))
+}
+
+/// The automatic eligibility check of an application against its track's rules.
+async fn automatic_check(
+    app: &AppState,
+    application: &queries::ApplicationRow,
+    track: &TrackRow,
+) -> AppResult<(FormDefinition, form::Answers, Vec<Rule>, Verdict)> {
     let form_def = calls::form_definition(&app.db, track.id, application.form_version).await?;
     let answers = application.answers()?;
     let rules = track.rules()?;
+    let verdict = eligibility::evaluate(&rules, &form_def, &answers, track.closing_date());
+    Ok((form_def, answers, rules, verdict))
+}
+
+/// The decision the automatic check proposes.
+fn proposed(verdict: &Verdict) -> Status {
+    if verdict.is_eligible() {
+        Status::Eligible
+    } else {
+        Status::Ineligible
+    }
+}
+
+/// The decision form as typed, with the error that refused it.
+struct Refused {
+    decision: String,
+    reason: String,
+    error: String,
+}
+
+async fn dossier_page(
+    app: &AppState,
+    ctx: Ctx,
+    application: &queries::ApplicationRow,
+    track: &TrackRow,
+    refused: Option<Refused>,
+    status_code: StatusCode,
+) -> AppResult<Response> {
+    let (form_def, answers, rules, verdict) = automatic_check(app, application, track).await?;
     let reference_date = track.closing_date();
     let data = super::routes::review_data(
         &form_def,
@@ -438,6 +488,18 @@ async fn dossier(
         reference_date,
         &application.public_id,
     );
+    let conditions = rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            (
+                eligibility::describe(rule, &form_def, reference_date)
+                    .get(ctx.lang)
+                    .to_owned(),
+                !verdict.failures.iter().any(|f| f.rule_index == i),
+            )
+        })
+        .collect();
     let files = form_def
         .sections
         .iter()
@@ -471,27 +533,38 @@ async fn dossier(
         None => None,
     };
     let status = application.status();
-    render(&AdminDossierTemplate {
-        reference: application.reference.clone().unwrap_or_default(),
-        title: application.title.clone(),
-        track: super::routes::track_name(&track, ctx.lang),
-        applicant: applicant.display_name,
-        contact: applicant.email.or(applicant.phone).unwrap_or_default(),
-        status_label: status.label(ctx.lang),
-        status_reason: application.status_reason.clone().unwrap_or_default(),
-        women_led: application.women_led,
-        public_id: application.public_id.clone(),
-        can_decide: matches!(
-            status,
-            Status::Submitted | Status::Eligible | Status::Ineligible
-        ),
-        list_url: format!("/admin/editions/{}/applications", track.edition_slug),
-        data,
-        files,
-        error: None,
-        draft,
-        ctx,
-    })
+    // The form starts from the automatic check's verdict.
+    let (decision, reason, error) = match refused {
+        Some(r) => (r.decision, r.reason, Some(r.error)),
+        None => (proposed(&verdict).as_str().to_owned(), String::new(), None),
+    };
+    render_with_status(
+        status_code,
+        &AdminDossierTemplate {
+            reference: application.reference.clone().unwrap_or_default(),
+            title: application.title.clone(),
+            track: super::routes::track_name(track, ctx.lang),
+            applicant: applicant.display_name,
+            contact: applicant.email.or(applicant.phone).unwrap_or_default(),
+            status_label: status.label(ctx.lang),
+            status_reason: application.status_reason.clone().unwrap_or_default(),
+            women_led: application.women_led,
+            public_id: application.public_id.clone(),
+            can_decide: matches!(
+                status,
+                Status::Submitted | Status::Eligible | Status::Ineligible
+            ),
+            list_url: format!("/admin/editions/{}/applications", track.edition_slug),
+            data,
+            conditions,
+            decision,
+            reason,
+            files,
+            error,
+            draft,
+            ctx,
+        },
+    )
 }
 
 /// Edits the applicant saved after submitting and has not re-submitted: shown to organisers,
@@ -510,20 +583,13 @@ struct StatusForm {
 
 async fn change_status(
     State(app): State<AppState>,
+    ctx: Ctx,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
     form: CsrfForm<StatusForm>,
 ) -> AppResult<Response> {
     let form = form.value;
-    let application = queries::find(&app.db, &id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let track = calls::track_by_id(&app.db, application.track_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !roles::has_role(&app.db, user.id, track.edition_id, Role::Organiser).await? {
-        return Err(AppError::NotFound);
-    }
+    let (application, track) = organised_application(&app, &user, &id).await?;
     let new_status = match form.status.as_str() {
         "eligible" => Status::Eligible,
         "ineligible" => Status::Ineligible,
@@ -536,11 +602,41 @@ async fn change_status(
     ) {
         return Err(AppError::BadRequest("application-not-editable"));
     }
-    let reason = form.reason.trim();
-    if new_status == Status::Ineligible && reason.is_empty() {
-        return Err(AppError::BadRequest("admin-reason-required"));
+    let (_, _, _, verdict) = automatic_check(&app, &application, &track).await?;
+    let automatic = proposed(&verdict);
+    let overrides = new_status != Status::Submitted && new_status != automatic;
+    let typed = form.reason.trim();
+    if typed.is_empty() && overrides {
+        let refused = Refused {
+            decision: new_status.as_str().to_owned(),
+            reason: form.reason.clone(),
+            error: ctx.t("eligibility-override-reason-required"),
+        };
+        return dossier_page(
+            &app,
+            ctx,
+            &application,
+            &track,
+            Some(refused),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
-    let reason: String = reason.chars().take(2000).collect();
+    let applicant = crate::accounts::users::find_by_id(&app.db, application.applicant_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let applicant_lang = Lang::parse(&applicant.locale).unwrap_or_default();
+    // Confirming a failed check without words of one's own gives the applicant its reasons.
+    let reason: String = if typed.is_empty() && new_status == Status::Ineligible {
+        verdict
+            .failures
+            .iter()
+            .map(|f| f.reason.get(applicant_lang))
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        typed.chars().take(2000).collect()
+    };
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
     queries::set_status(
@@ -556,14 +652,129 @@ async fn change_status(
         &audit::Entry {
             actor_id: Some(user.id),
             action: "application.status",
-            object: application.reference.as_deref().unwrap_or(&application.public_id),
-            details: serde_json::json!({ "from": application.status, "to": new_status.as_str(), "reason": reason }),
+            object: application
+                .reference
+                .as_deref()
+                .unwrap_or(&application.public_id),
+            details: serde_json::json!({
+                "from": application.status,
+                "to": new_status.as_str(),
+                "automatic": automatic.as_str(),
+                "override": overrides,
+                "reason": reason,
+            }),
         },
         now,
     )
     .await?;
+    let decided = matches!(new_status, Status::Eligible | Status::Ineligible);
+    if decided && new_status != application.status() {
+        let decision = Decision {
+            status: new_status,
+            reason: &reason,
+        };
+        let to = Recipient {
+            user: &applicant,
+            lang: applicant_lang,
+        };
+        tell_applicant(&mut tx, &to, &application, &track, &decision, now).await?;
+    }
     tx.commit().await?;
+    app.outbox_wake.notify_one();
     Ok(Redirect::to(&format!("/admin/applications/{}", application.public_id)).into_response())
+}
+
+/// The applicant, in the language of their account.
+struct Recipient<'a> {
+    user: &'a crate::accounts::users::UserRow,
+    lang: Lang,
+}
+
+/// An eligibility decision, as the applicant is told it.
+struct Decision<'a> {
+    status: Status,
+    reason: &'a str,
+}
+
+/// Queues the eligibility decision for the applicant, by e-mail or SMS (their login), in
+/// their language; the SMS is short and leaves the reason to the applicant's space.
+async fn tell_applicant(
+    tx: &mut crate::db::Tx,
+    to: &Recipient<'_>,
+    application: &queries::ApplicationRow,
+    track: &TrackRow,
+    decision: &Decision<'_>,
+    now: i64,
+) -> AppResult<()> {
+    let login = to
+        .user
+        .email
+        .as_deref()
+        .or(to.user.phone.as_deref())
+        .and_then(|x| Login::parse(x).ok());
+    let Some(login) = login else {
+        return Ok(());
+    };
+    let lang = to.lang;
+    let reference = application.reference.clone().unwrap_or_default();
+    let title = if application.title.trim().is_empty() {
+        reference.clone()
+    } else {
+        application.title.clone()
+    };
+    let args = [
+        ("reference", reference),
+        ("title", title),
+        ("reason", decision.reason.to_owned()),
+        (
+            "event",
+            if lang == Lang::En {
+                track.event_name_en.clone()
+            } else {
+                track.event_name_fr.clone()
+            },
+        ),
+        ("year", track.edition_year.to_string()),
+    ];
+    let eligible = decision.status == Status::Eligible;
+    let (channel, recipient, key) = match &login {
+        Login::Email(e) => (
+            Channel::Email,
+            e.as_str().to_owned(),
+            if eligible {
+                "eligibility-mail-eligible"
+            } else {
+                "eligibility-mail-ineligible"
+            },
+        ),
+        Login::Phone(p) => (
+            Channel::Sms,
+            p.as_str().to_owned(),
+            if eligible {
+                "eligibility-sms-eligible"
+            } else {
+                "eligibility-sms-ineligible"
+            },
+        ),
+    };
+    notifications::enqueue(
+        tx,
+        &notifications::NewMessage {
+            idempotency_key: format!(
+                "eligibility:{}:{}:{now}",
+                application.id,
+                decision.status.as_str()
+            ),
+            channel,
+            recipient,
+            subject: i18n::tr_args(lang, "eligibility-mail-subject", &args),
+            body: i18n::tr_args(lang, key, &args),
+            edition_id: Some(track.edition_id),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 pub struct OutboxLine {

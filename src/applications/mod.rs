@@ -59,14 +59,10 @@ impl Status {
     }
 }
 
-/// Which fields feed the list columns: the first present of each.
-const TITLE_FIELDS: [&str; 5] = [
-    "project_title",
-    "service_name",
-    "company_name",
-    "last_name",
-    "team_name",
-];
+/// Which fields feed the list columns: the first present of each. Titles are shown publicly
+/// (finalists, results, certificates), so they are names the applicant chose for the project,
+/// company, service or team, never a person's name field.
+const TITLE_FIELDS: [&str; 4] = ["project_title", "service_name", "company_name", "team_name"];
 const COUNTRY_FIELDS: [&str; 3] = ["country", "nationality", "registration_country"];
 
 pub fn summarise(
@@ -79,10 +75,11 @@ pub fn summarise(
         Some(Answer::Choices(c)) => c.first().cloned(),
         _ => None,
     };
+    // Without one, lists show the reference number instead (see `queries::titled`).
     let title = TITLE_FIELDS
         .iter()
-        .find_map(|k| text(k).filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| applicant_name.to_owned());
+        .find_map(|k| text(k).filter(|s| !s.trim().is_empty()))
+        .unwrap_or_default();
     let country = COUNTRY_FIELDS.iter().find_map(|k| text(k));
     let domain = text("domain");
     let mut search = vec![applicant_name.to_lowercase()];
@@ -154,4 +151,63 @@ pub async fn restore_submitted_versions(db: &Db, now_ms: i64) -> DbResult<usize>
         tx.commit().await?;
     }
     Ok(repaired)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::seed_forms::hackathon_form;
+
+    fn answers(pairs: &[(&str, &str)]) -> Answers {
+        Answers(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), Answer::Text(v.to_string())))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_hackathon_dossier_is_titled_by_its_team_never_by_a_person() {
+        let form = hackathon_form();
+        let named = answers(&[
+            ("first_name", "Aminata"),
+            ("last_name", "Keïta"),
+            ("team_name", "Les Pare-feu"),
+        ]);
+        assert_eq!(
+            summarise(&form, &named, "Aminata Keïta").title,
+            "Les Pare-feu"
+        );
+        let unnamed = answers(&[
+            ("first_name", "Aminata"),
+            ("last_name", "Keïta"),
+            ("team_name", " "),
+        ]);
+        let summary = summarise(&form, &unnamed, "Aminata Keïta");
+        assert_eq!(summary.title, "");
+        // Still found by the applicant's name in the back office.
+        assert!(summary.search_text.contains("aminata keïta"));
+        let row = |title: &str| queries::ListedApplication {
+            id: 1,
+            public_id: "p".into(),
+            reference: Some("SDN27-CYB-0001".into()),
+            status: "submitted".into(),
+            title: title.into(),
+            country: None,
+            domain: None,
+            women_led: false,
+            track_id: 1,
+            track_code: "CYB".into(),
+            form_version: 1,
+            answers_json: "{}".into(),
+            applicant_name: "Aminata Keïta".into(),
+            submitted_at: None,
+        };
+        let titles: Vec<String> = queries::titled(vec![row(""), row("Les Pare-feu")])
+            .into_iter()
+            .map(|r| r.title)
+            .collect();
+        assert_eq!(titles, ["SDN27-CYB-0001", "Les Pare-feu"]);
+    }
 }

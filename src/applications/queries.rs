@@ -505,6 +505,17 @@ pub struct ListedApplication {
     pub submitted_at: Option<i64>,
 }
 
+/// A dossier without a title of its own is shown by its reference number, never by the name
+/// of the person behind it.
+pub fn titled(mut rows: Vec<ListedApplication>) -> Vec<ListedApplication> {
+    for row in &mut rows {
+        if row.title.trim().is_empty() {
+            row.title = row.reference.clone().unwrap_or_default();
+        }
+    }
+    rows
+}
+
 /// Applications of an edition matching the filter. Drafts are the applicants' own business
 /// and are listed only when asked for by status.
 pub async fn list_for_edition(
@@ -529,9 +540,10 @@ pub async fn list_for_edition(
         let escaped = q.to_lowercase().replace(['%', '_'], "");
         format!("%{escaped}%")
     });
-    Ok(run!(db, |pool| sqlx::query_as::<_, ListedApplication>(
-        sql
-    )
+    Ok(titled(run!(db, |pool| sqlx::query_as::<
+        _,
+        ListedApplication,
+    >(sql)
     .bind(edition_id)
     .bind(ListFilter::non_empty(&filter.track))
     .bind(ListFilter::non_empty(&filter.status))
@@ -540,5 +552,5 @@ pub async fn list_for_edition(
     .bind(women_led)
     .bind(q.as_deref())
     .fetch_all(pool)
-    .await)?)
+    .await)?))
 }

@@ -223,6 +223,12 @@ async fn overview(
         deadline: deadline(&loaded.track, ctx.lang, now),
         track: track_name(&loaded.track, ctx.lang),
         status_label: status.label(ctx.lang),
+        // The applicant is told why a dossier is not eligible (the SMS points here).
+        decision_reason: if status == Status::Ineligible {
+            loaded.app.status_reason.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
         editable: status.editable() && loaded.track.is_open(now),
         withdrawable: status.editable(),
         has_changes: loaded.app.has_changes,

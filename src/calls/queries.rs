@@ -1,6 +1,6 @@
 //! Editions, tracks and versioned form definitions.
 
-use crate::calls::TrackSettings;
+use crate::calls::{TrackKind, TrackSettings};
 use crate::db::{Db, DbError, DbResult, Tx};
 use crate::domain::eligibility::Rule;
 use crate::domain::form::FormDefinition;
@@ -23,6 +23,7 @@ pub struct TrackRow {
     pub max_per_applicant: i64,
     pub eligibility_json: String,
     pub form_version: i64,
+    pub kind: String,
     pub edition_slug: String,
     pub edition_year: i64,
     pub ref_prefix: String,
@@ -34,7 +35,7 @@ pub struct TrackRow {
 const TRACK_SELECT: &str =
     "SELECT t.id, t.edition_id, t.slug, t.code, t.position, t.name_fr, t.name_en, \
     t.description_fr, t.description_en, t.opens_at, t.closes_at, t.max_per_applicant, \
-    t.eligibility_json, t.form_version, e.slug AS edition_slug, e.year AS edition_year, \
+    t.eligibility_json, t.form_version, t.kind, e.slug AS edition_slug, e.year AS edition_year, \
     e.ref_prefix, e.timezone, ev.name_fr AS event_name_fr, ev.name_en AS event_name_en \
     FROM tracks t JOIN editions e ON e.id = t.edition_id JOIN events ev ON ev.id = e.event_id";
 
@@ -42,6 +43,11 @@ impl TrackRow {
     pub fn rules(&self) -> DbResult<Vec<Rule>> {
         serde_json::from_str(&self.eligibility_json)
             .map_err(|e| DbError::Corrupt(format!("eligibility rules of track {}: {e}", self.id)))
+    }
+
+    pub fn kind(&self) -> DbResult<TrackKind> {
+        TrackKind::parse(&self.kind)
+            .ok_or_else(|| DbError::Corrupt(format!("kind of track {}: {}", self.id, self.kind)))
     }
 
     pub fn is_open(&self, now_ms: i64) -> bool {
@@ -212,13 +218,14 @@ pub async fn insert_edition(tx: &mut Tx, e: &NewEdition<'_>, now_ms: i64) -> DbR
 pub async fn insert_track(
     tx: &mut Tx,
     edition_id: i64,
+    kind: TrackKind,
     settings: &TrackSettings,
     form: &FormDefinition,
     now_ms: i64,
 ) -> DbResult<i64> {
     let sql = "INSERT INTO tracks (edition_id, slug, code, position, name_fr, name_en, description_fr, \
-               description_en, opens_at, closes_at, max_per_applicant, eligibility_json, form_version) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1) RETURNING id";
+               description_en, opens_at, closes_at, max_per_applicant, eligibility_json, form_version, kind) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13) RETURNING id";
     let rules = to_json(&settings.rules)?;
     let id: i64 = run_tx!(tx, |conn| sqlx::query_scalar(sql)
         .bind(edition_id)
@@ -233,6 +240,7 @@ pub async fn insert_track(
         .bind(settings.closes_at)
         .bind(settings.max_per_applicant)
         .bind(&rules)
+        .bind(kind.as_str())
         .fetch_one(conn)
         .await)?;
     insert_form_version(tx, id, 1, form, now_ms).await?;

@@ -25,8 +25,32 @@ pub enum Rule {
     /// Every one of these file fields has a file.
     DocumentsAllOf { fields: Vec<String> },
     /// The age (completed years at the reference date) computed from the date
-    /// of birth field is between `min` and `max`, inclusive.
+    /// of birth field is between `min` and `max`, inclusive. The call does not
+    /// state one: it exists only when organisers add it.
     AgeBetween { field: String, min: u8, max: u8 },
+    /// The yes/no field's answer is `expected` (e.g. "part of the Malian
+    /// administration?" must be yes).
+    YesNoIs { field: String, expected: bool },
+    /// In the repeated group `group` (team members, the leader on the first
+    /// row), the country sub-field `field` is one of `countries` for `who`.
+    MembersNationalityIn {
+        group: String,
+        field: String,
+        countries: Vec<Country>,
+        who: Members,
+    },
+}
+
+/// Which members of a group a [`Rule::MembersNationalityIn`] rule covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Members {
+    /// The first row: the project leader.
+    Leader,
+    /// More than half of the rows.
+    Majority,
+    /// Every row.
+    All,
 }
 
 /// A failed rule, with a reason for the applicant.
@@ -73,6 +97,17 @@ fn labels(def: &FormDefinition, keys: &[String]) -> Localized {
             .join(", ")
     };
     Localized::new(join(Lang::Fr), join(Lang::En))
+}
+
+/// The sub-field `field` of each row of group `group` (missing cells as `None`).
+fn group_cells<'a>(answers: &'a Answers, group: &str, field: &str) -> Vec<Option<&'a str>> {
+    match answers.get(group) {
+        Some(Answer::Group(rows)) => rows
+            .iter()
+            .map(|r| r.get(field).and_then(Answer::as_text))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn has_file(answers: &Answers, key: &str) -> bool {
@@ -192,8 +227,8 @@ fn check_rule(
             }
             let l = labels(def, &missing);
             Some(Localized::new(
-                format!("Pièces manquantes : {}.", l.fr),
-                format!("Missing documents: {}.", l.en),
+                format!("Pièces requises : {}.", l.fr),
+                format!("Required documents: {}.", l.en),
             ))
         }
         Rule::AgeBetween { field, min, max } => {
@@ -215,6 +250,82 @@ fn check_rule(
                     l.en
                 ),
             ))
+        }
+        Rule::YesNoIs { field, expected } => {
+            if answers.get(field) == Some(&Answer::Bool(*expected)) {
+                return None;
+            }
+            let l = label(def, field);
+            let (fr, en) = if *expected {
+                ("Oui", "Yes")
+            } else {
+                ("Non", "No")
+            };
+            Some(Localized::new(
+                format!("La réponse à « {} » doit être « {fr} ».", l.fr),
+                format!("The answer to “{}” must be “{en}”.", l.en),
+            ))
+        }
+        Rule::MembersNationalityIn {
+            group,
+            field,
+            countries,
+            who,
+        } => {
+            let ok = |c: &Option<&str>| {
+                c.and_then(|s| Country::parse(s).ok())
+                    .is_some_and(|c| countries.contains(&c))
+            };
+            let cells = group_cells(answers, group, field);
+            let passed = match who {
+                Members::Leader => cells.first().is_some_and(ok),
+                Members::Majority => cells.iter().filter(|c| ok(c)).count() * 2 > cells.len(),
+                Members::All => !cells.is_empty() && cells.iter().all(ok),
+            };
+            if passed {
+                return None;
+            }
+            let g = label(def, group);
+            let names = |lang| country::names(countries, lang);
+            let (fr, en) = match who {
+                Members::Leader => (
+                    format!(
+                        "Le ou la responsable (première ligne de « {} ») doit être de nationalité : {}.",
+                        g.fr,
+                        names(Lang::Fr)
+                    ),
+                    format!(
+                        "The leader (first row of “{}”) must be a national of: {}.",
+                        g.en,
+                        names(Lang::En)
+                    ),
+                ),
+                Members::Majority => (
+                    format!(
+                        "La majorité des membres (« {} ») doit être de nationalité : {}.",
+                        g.fr,
+                        names(Lang::Fr)
+                    ),
+                    format!(
+                        "Most members (“{}”) must be nationals of: {}.",
+                        g.en,
+                        names(Lang::En)
+                    ),
+                ),
+                Members::All => (
+                    format!(
+                        "Tous les membres (« {} ») doivent être de nationalité : {}.",
+                        g.fr,
+                        names(Lang::Fr)
+                    ),
+                    format!(
+                        "Every member (“{}”) must be a national of: {}.",
+                        g.en,
+                        names(Lang::En)
+                    ),
+                ),
+            };
+            Some(Localized::new(fr, en))
         }
     }
 }
@@ -302,6 +413,44 @@ pub fn check_rules(rules: &[Rule], def: &FormDefinition) -> Result<(), Vec<Strin
                     ));
                 }
             }
+            Rule::YesNoIs { field, .. } => {
+                field_of(
+                    field,
+                    "yes/no",
+                    |f| matches!(f.kind, FieldKind::YesNo),
+                    &mut errors,
+                );
+            }
+            Rule::MembersNationalityIn {
+                group,
+                field,
+                countries,
+                ..
+            } => {
+                let g = field_of(
+                    group,
+                    "group",
+                    |f| matches!(f.kind, FieldKind::Group { .. }),
+                    &mut errors,
+                );
+                if let Some(Field {
+                    kind: FieldKind::Group { fields, .. },
+                    ..
+                }) = g
+                {
+                    match fields.iter().find(|f| &f.key == field) {
+                        None => {
+                            errors.push(format!("{at}: no sub-field '{field}' in group '{group}'"))
+                        }
+                        Some(f) if !matches!(f.kind, FieldKind::Country { .. }) => errors
+                            .push(format!("{at}: sub-field '{field}' must be a country field")),
+                        Some(_) => {}
+                    }
+                }
+                if countries.is_empty() {
+                    errors.push(format!("{at}: the country list is empty"));
+                }
+            }
         }
     }
     if errors.is_empty() {
@@ -381,6 +530,30 @@ mod tests {
                         "Date de naissance",
                         "Date of birth",
                         FieldKind::Date,
+                    ),
+                    f(
+                        "malian_admin",
+                        "Relève de l'administration malienne ?",
+                        "Part of the Malian administration?",
+                        FieldKind::YesNo,
+                    ),
+                    f(
+                        "team",
+                        "Équipe",
+                        "Team",
+                        FieldKind::Group {
+                            fields: vec![
+                                f("name", "Nom", "Name", FieldKind::Text { max_len: 50 }),
+                                f(
+                                    "nationality",
+                                    "Nationalité",
+                                    "Nationality",
+                                    FieldKind::Country { allowed: None },
+                                ),
+                            ],
+                            min_items: 1,
+                            max_items: 10,
+                        },
                     ),
                 ],
             }],
@@ -464,7 +637,7 @@ mod tests {
         let one = answers(&[("passport", file())]);
         assert!(eval(any.clone(), &one).is_eligible());
         let v = eval(all.clone(), &one);
-        assert_eq!(v.failures[0].reason.en, "Missing documents: ID card.");
+        assert_eq!(v.failures[0].reason.en, "Required documents: ID card.");
         assert!(eval(all, &answers(&[("passport", file()), ("id_card", file())])).is_eligible());
         let v = eval(any.clone(), &Answers::default());
         assert_eq!(
@@ -588,7 +761,166 @@ mod tests {
         }
     }
 
+    #[test]
+    fn yes_no() {
+        let rule = Rule::YesNoIs {
+            field: "malian_admin".into(),
+            expected: true,
+        };
+        assert!(eval(
+            rule.clone(),
+            &answers(&[("malian_admin", Answer::Bool(true))])
+        )
+        .is_eligible());
+        let v = eval(
+            rule.clone(),
+            &answers(&[("malian_admin", Answer::Bool(false))]),
+        );
+        assert_eq!(
+            v.failures[0].reason.fr,
+            "La réponse à « Relève de l'administration malienne ? » doit être « Oui »."
+        );
+        assert_eq!(
+            v.failures[0].reason.en,
+            "The answer to “Part of the Malian administration?” must be “Yes”."
+        );
+        assert!(!eval(rule.clone(), &Answers::default()).is_eligible());
+        // A text "yes" is not a yes/no answer.
+        assert!(!eval(rule, &answers(&[("malian_admin", text("yes"))])).is_eligible());
+    }
+
+    fn team_of(nationalities: &[&str]) -> Answers {
+        let rows = nationalities
+            .iter()
+            .map(|n| {
+                [
+                    ("name".to_string(), text("X")),
+                    ("nationality".to_string(), text(n)),
+                ]
+                .into()
+            })
+            .collect();
+        answers(&[("team", Answer::Group(rows))])
+    }
+
+    fn members(who: Members) -> Rule {
+        Rule::MembersNationalityIn {
+            group: "team".into(),
+            field: "nationality".into(),
+            countries: AES.to_vec(),
+            who,
+        }
+    }
+
+    #[test]
+    fn members_nationality() {
+        let cases: [(&[&str], [bool; 3]); 7] = [
+            // (team's nationalities, passes for [leader, majority, all])
+            (&["ML"], [true, true, true]),
+            (&["FR"], [false, false, false]),
+            (&["ML", "FR"], [true, false, false]),
+            (&["FR", "ML"], [false, false, false]),
+            (&["FR", "BF", "NE"], [false, true, false]),
+            (&["NE", "BF", "ML"], [true, true, true]),
+            (&[], [false, false, false]),
+        ];
+        for (team, expected) in cases {
+            for (who, ok) in [Members::Leader, Members::Majority, Members::All]
+                .into_iter()
+                .zip(expected)
+            {
+                assert_eq!(
+                    eval(members(who), &team_of(team)).is_eligible(),
+                    ok,
+                    "{team:?} {who:?}"
+                );
+            }
+        }
+        // A member without a nationality does not count as a national.
+        let mut a = team_of(&["ML"]);
+        if let Some(Answer::Group(rows)) = a.0.get_mut("team") {
+            rows[0].remove("nationality");
+        }
+        assert!(!eval(members(Members::Leader), &a).is_eligible());
+        let v = eval(members(Members::Leader), &team_of(&["SN"]));
+        assert_eq!(
+            v.failures[0].reason.fr,
+            "Le ou la responsable (première ligne de « Équipe ») doit être de nationalité : Mali, Burkina Faso, Niger."
+        );
+        assert_eq!(
+            v.failures[0].reason.en,
+            "The leader (first row of “Team”) must be a national of: Mali, Burkina Faso, Niger."
+        );
+        let json = serde_json::to_string(&members(Members::Majority)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"rule":"members_nationality_in","group":"team","field":"nationality","countries":["ML","BF","NE"],"who":"majority"}"#
+        );
+    }
+
+    #[test]
+    fn new_rule_checks() {
+        let rules = vec![
+            Rule::YesNoIs {
+                field: "kind".into(),
+                expected: true,
+            },
+            Rule::MembersNationalityIn {
+                group: "nationality".into(),
+                field: "nationality".into(),
+                countries: vec![MALI],
+                who: Members::All,
+            },
+            Rule::MembersNationalityIn {
+                group: "team".into(),
+                field: "name".into(),
+                countries: vec![],
+                who: Members::All,
+            },
+            Rule::MembersNationalityIn {
+                group: "team".into(),
+                field: "age".into(),
+                countries: vec![MALI],
+                who: Members::Leader,
+            },
+        ];
+        let errors = check_rules(&rules, &def()).unwrap_err().join("\n");
+        for needle in [
+            "rule 1: field 'kind' must be a yes/no field",
+            "rule 2: field 'nationality' must be a group field",
+            "rule 3: sub-field 'name' must be a country field",
+            "rule 3: the country list is empty",
+            "rule 4: no sub-field 'age' in group 'team'",
+        ] {
+            assert!(errors.contains(needle), "missing {needle:?} in:\n{errors}");
+        }
+        assert_eq!(
+            check_rules(
+                &[
+                    members(Members::All),
+                    Rule::YesNoIs {
+                        field: "malian_admin".into(),
+                        expected: false
+                    }
+                ],
+                &def()
+            ),
+            Ok(())
+        );
+    }
+
     proptest! {
+        #[test]
+        fn members_rules_are_ordered(nats in proptest::collection::vec(prop_oneof![Just("ML"), Just("BF"), Just("SN"), Just("FR")], 0..8)) {
+            // Everyone passing implies a majority passing; the leader and the majority
+            // both pass when everyone does.
+            let a = team_of(&nats);
+            let all = eval(members(Members::All), &a).is_eligible();
+            let majority = eval(members(Members::Majority), &a).is_eligible();
+            let leader = eval(members(Members::Leader), &a).is_eligible();
+            prop_assert!(!all || (majority && leader));
+        }
+
         #[test]
         fn age_is_consistent(by in 1900i16..2030, bm in 1i8..=12, bd in 1i8..=28, ay in 1900i16..2100, am in 1i8..=12, ad in 1i8..=28) {
             let birth = date(by, bm, bd);

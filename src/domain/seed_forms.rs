@@ -1,10 +1,10 @@
 //! The three 2026 tracks of the Semaine du Numérique call for applications:
 //! start-ups/SMEs of the AES, Malian administration services, and the
-//! cybersecurity hackathon for young Malians. Used to seed a new edition;
+//! cybersecurity hackathon for Malian junior cyber-defenders. Used to seed a new edition;
 //! organisers can then edit the JSON in the back office.
 
 use super::country::{AES, MALI};
-use super::eligibility::Rule;
+use super::eligibility::{Members, Rule};
 use super::form::{Choice, Field, FieldKind, FileKind, FormDefinition, Section};
 use super::types::Localized;
 
@@ -72,7 +72,41 @@ fn consent() -> Field {
     )
 }
 
-fn team(max_items: u32) -> Field {
+/// Team members, the leader first. Start-ups also give each member's nationality (the
+/// call is for nationals of the AES).
+fn team(max_items: u32, with_nationality: bool) -> Field {
+    let mut fields = vec![
+        personal(field("name", "Nom et prénom", "Full name", true, text(120))),
+        field("role", "Rôle", "Role", true, text(120)),
+        field(
+            "gender",
+            "Genre",
+            "Gender",
+            true,
+            FieldKind::SingleChoice {
+                options: gender_options(),
+            },
+        ),
+        field(
+            "age",
+            "Âge",
+            "Age",
+            false,
+            FieldKind::Number {
+                min: Some(15),
+                max: Some(99),
+            },
+        ),
+    ];
+    if with_nationality {
+        fields.push(field(
+            "nationality",
+            "Nationalité",
+            "Nationality",
+            true,
+            FieldKind::Country { allowed: None },
+        ));
+    }
     help(
         field(
             "team",
@@ -80,35 +114,13 @@ fn team(max_items: u32) -> Field {
             "Team members",
             true,
             FieldKind::Group {
-                fields: vec![
-                    personal(field("name", "Nom et prénom", "Full name", true, text(120))),
-                    field("role", "Rôle", "Role", true, text(120)),
-                    field(
-                        "gender",
-                        "Genre",
-                        "Gender",
-                        true,
-                        FieldKind::SingleChoice {
-                            options: gender_options(),
-                        },
-                    ),
-                    field(
-                        "age",
-                        "Âge",
-                        "Age",
-                        false,
-                        FieldKind::Number {
-                            min: Some(15),
-                            max: Some(99),
-                        },
-                    ),
-                ],
+                fields,
                 min_items: 1,
                 max_items,
             },
         ),
-        "Une ligne par membre, responsable compris.",
-        "One row per member, including the leader.",
+        "Une ligne par membre, en commençant par le ou la responsable du projet.",
+        "One row per member, starting with the project leader.",
     )
 }
 
@@ -237,7 +249,7 @@ pub fn startup_form() -> FormDefinition {
                     ),
                 ],
             ),
-            section("team", "L'équipe", "The team", vec![team(10), leader_gender()]),
+            section("team", "L'équipe", "The team", vec![team(10, true), leader_gender()]),
             section(
                 "documents",
                 "Pièces et engagement",
@@ -261,16 +273,29 @@ pub fn startup_form() -> FormDefinition {
     }
 }
 
-/// Start-ups: registered in the AES, applying as a company.
+/// Start-ups: "être de nationalité d'un pays membre de l'AES", read as a company registered
+/// in the AES whose project leader (first team row) is a national of the AES (organisers may
+/// require a majority or every member instead), applying as a company with the project's
+/// technical sheet.
 pub fn startup_rules() -> Vec<Rule> {
     vec![
         Rule::NationalityIn {
             field: "country".into(),
             countries: AES.to_vec(),
         },
+        Rule::MembersNationalityIn {
+            group: "team".into(),
+            field: "nationality".into(),
+            countries: AES.to_vec(),
+            who: Members::Leader,
+        },
         Rule::ApplicantKindIn {
             field: "applicant_kind".into(),
             kinds: vec!["company".into()],
+        },
+        // "mise à disposition de fiche technique de projet".
+        Rule::DocumentsAllOf {
+            fields: vec!["technical_sheet".into()],
         },
     ]
 }
@@ -355,12 +380,13 @@ pub fn administration_form() -> FormDefinition {
                     field("sustainability", "Pérennité et financement", "Sustainability and funding", false, long(1000)),
                 ],
             ),
-            section("team", "L'équipe", "The team", vec![team(20), leader_gender(), consent()]),
+            section("team", "L'équipe", "The team", vec![team(20, false), leader_gender(), consent()]),
         ],
     }
 }
 
-/// Administration: applying as an administration, located in Mali.
+/// Administration: "être un service de l'administration malienne": applying as an
+/// administration, located in Mali, and answering yes to belonging to it.
 pub fn administration_rules() -> Vec<Rule> {
     vec![
         Rule::ApplicantKindIn {
@@ -370,6 +396,10 @@ pub fn administration_rules() -> Vec<Rule> {
         Rule::NationalityIn {
             field: "country".into(),
             countries: vec![MALI],
+        },
+        Rule::YesNoIs {
+            field: "is_malian_administration".into(),
+            expected: true,
         },
     ]
 }
@@ -392,7 +422,7 @@ fn id_file(key: &str, fr: &str, en: &str) -> Field {
     )
 }
 
-/// Track 3: cybersecurity hackathon for young Malian talents.
+/// Track 3: cybersecurity hackathon for Malian cyber-defenders.
 pub fn hackathon_form() -> FormDefinition {
     FormDefinition {
         sections: vec![
@@ -477,12 +507,16 @@ pub fn hackathon_form() -> FormDefinition {
                         "Adressée à Monsieur le Président de la sous-commission.",
                         "Addressed to the President of the sub-commission.",
                     ),
-                    field(
-                        "team_name",
-                        "Nom de l'équipe",
-                        "Team name",
-                        false,
-                        text(100),
+                    help(
+                        field(
+                            "team_name",
+                            "Nom d'équipe ou pseudonyme",
+                            "Team name or pseudonym",
+                            true,
+                            text(100),
+                        ),
+                        "Affiché publiquement (finalistes, résultats, attestations) : inutile d'y mettre votre nom.",
+                        "Shown publicly (finalists, results, certificates): no need to use your name.",
                     ),
                     consent(),
                 ],
@@ -491,8 +525,8 @@ pub fn hackathon_form() -> FormDefinition {
     }
 }
 
-/// Hackathon: Malian, with an identity document, aged 15 to 35 (the African
-/// Youth Charter's definition of youth).
+/// Hackathon: Malian, with an identity document. The call states no age limit; organisers
+/// may add an `age_between` rule on the birth date.
 pub fn hackathon_rules() -> Vec<Rule> {
     vec![
         Rule::NationalityIn {
@@ -501,11 +535,6 @@ pub fn hackathon_rules() -> Vec<Rule> {
         },
         Rule::DocumentsAnyOf {
             fields: vec!["id_card".into(), "nina_card".into(), "passport".into()],
-        },
-        Rule::AgeBetween {
-            field: "birth_date".into(),
-            min: 15,
-            max: 35,
         },
     ]
 }
@@ -585,6 +614,7 @@ mod tests {
             2,
             &raw(&[
                 ("motivation_letter", "Monsieur le Président, …"),
+                ("team_name", "Les Pare-feu"),
                 ("consent", "on"),
             ]),
             &a,
@@ -617,9 +647,11 @@ mod tests {
                 ("team[0][name]", "Awa"),
                 ("team[0][role]", "CEO"),
                 ("team[0][gender]", "f"),
+                ("team[0][nationality]", "SN"),
                 ("team[1][name]", "Moussa"),
                 ("team[1][role]", "CTO"),
                 ("team[1][gender]", "m"),
+                ("team[1][nationality]", "ML"),
                 ("leader_gender", "m"),
             ]),
             &Answers::default(),
@@ -638,8 +670,54 @@ mod tests {
             &a.answers,
         );
         assert_eq!(a.errors["country"].code, "country_not_allowed");
+        // Registered outside the AES (not kept), led by a Senegalese national, no sheet yet.
         let v = evaluate(&startup_rules(), &def, &a.answers, date(2026, 5, 1));
+        assert_eq!(
+            v.failures.iter().map(|f| f.rule_index).collect::<Vec<_>>(),
+            vec![0, 1, 3]
+        );
+        let mut a = a;
+        a.answers.0.insert(
+            "technical_sheet".into(),
+            Answer::File {
+                file_id: "x".into(),
+                name: "fiche.pdf".into(),
+            },
+        );
+        // Registered in Mali: the leader's nationality still fails.
+        let a = parse_section(
+            &def,
+            0,
+            &raw(&[("applicant_kind", "company"), ("country", "ML")]),
+            &a.answers,
+        );
+        let v = evaluate(&startup_rules(), &def, &a.answers, date(2026, 5, 1));
+        assert_eq!(
+            v.failures.iter().map(|f| f.rule_index).collect::<Vec<_>>(),
+            vec![1]
+        );
+        assert!(v.failures[0].reason.en.contains("leader"));
+    }
+
+    #[test]
+    fn administration_no_fails_and_no_age_rule_by_default() {
+        let def = administration_form();
+        let a = parse_section(
+            &def,
+            0,
+            &raw(&[
+                ("applicant_kind", "administration"),
+                ("country", "ML"),
+                ("is_malian_administration", "no"),
+            ]),
+            &Answers::default(),
+        );
+        let v = evaluate(&administration_rules(), &def, &a.answers, date(2026, 5, 1));
         assert_eq!(v.failures.len(), 1);
-        assert_eq!(v.failures[0].rule_index, 0);
+        assert!(v.failures[0].reason.fr.contains("doit être « Oui »"));
+        // Rules the call does not state are off: no seeded track has an age rule.
+        for rules in [startup_rules(), administration_rules(), hackathon_rules()] {
+            assert!(!rules.iter().any(|r| matches!(r, Rule::AgeBetween { .. })));
+        }
     }
 }

@@ -217,7 +217,7 @@ async fn create_edition(
             max_per_applicant: track.max_per_applicant,
             rules: track.rules()?,
         };
-        calls::insert_track(&mut tx, edition_id, &settings, form, now).await?;
+        calls::insert_track(&mut tx, edition_id, track.kind()?, &settings, form, now).await?;
     }
     audit::append(
         &mut tx,

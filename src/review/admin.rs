@@ -120,14 +120,15 @@ pub async fn dossiers_of_round(
 async fn rubric_of(
     app: &AppState,
     round: &RoundRow,
-    track_id: i64,
+    track: &TrackRow,
 ) -> AppResult<(Rubric, Vec<String>)> {
-    Ok(match queries::rubric(&app.db, round.id, track_id).await? {
+    Ok(match queries::rubric(&app.db, round.id, track.id).await? {
         Some(row) => (row.rubric()?, row.tie_break()),
-        None => (
-            round.round().default_rubric(),
-            vec!["innovation".to_owned()],
-        ),
+        None => {
+            let rubric = round.round().default_rubric(track.kind()?);
+            let tie_break = rubric.default_tie_break();
+            (rubric, tie_break)
+        }
     })
 }
 
@@ -459,7 +460,7 @@ async fn rubric_page(
 ) -> AppResult<Response> {
     let c = round_context(&app, &user, &edition, &round).await?;
     let track = track_of(&c, &track)?;
-    let (rubric, tie_break) = rubric_of(&app, &c.round, track.id).await?;
+    let (rubric, tie_break) = rubric_of(&app, &c.round, &track).await?;
     let mut tx = app.db.begin().await?;
     let frozen = queries::track_has_scores(&mut tx, c.round.id, track.id).await?;
     drop(tx);
@@ -1011,7 +1012,7 @@ pub async fn round_ranking(app: &AppState, c: &RoundContext) -> AppResult<RoundR
     let by_id: BTreeMap<i64, &ListedApplication> = dossiers.iter().map(|d| (d.id, d)).collect();
     let mut rubrics = BTreeMap::new();
     for t in &c.tracks {
-        rubrics.insert(t.id, rubric_of(app, &c.round, t.id).await?);
+        rubrics.insert(t.id, rubric_of(app, &c.round, t).await?);
     }
     let stored = queries::submitted_sheets(&app.db, c.round.id).await?;
     let (totals, sheets) = totals_and_sheets(&stored, &by_id, &rubrics);

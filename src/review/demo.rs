@@ -109,10 +109,10 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
         },
     )
     .await?;
-    let rubric = round.round().default_rubric();
     let mut tx = app.db.begin().await?;
     queries::set_round_status(&mut tx, round.id, RoundStatus::Open, at(21, 12)).await?;
     for t in &tracks {
+        let rubric = round.round().default_rubric(t.kind()?);
         let ids: Vec<i64> = eligible
             .iter()
             .filter(|d| d.track_id == t.id)
@@ -258,7 +258,6 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
         jurors.push(demo_account(app, email, name, at(28, 10)).await?);
     }
     let finalists = queries::finalists(&app.db, edition.id).await?;
-    let rubric = Round::Final.default_rubric();
     let allowed_secs = super::jury::DEFAULT_ALLOWED_SECS;
     let bamako = jiff::tz::TimeZone::get("Africa/Bamako")?;
     let first_slot = jiff::civil::date(2026, 1, 30)
@@ -292,6 +291,12 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
             .execute(conn)
             .await
             .map(|r| r.rows_affected()))?;
+        let track = context
+            .tracks
+            .iter()
+            .find(|t| t.id == d.track_id)
+            .ok_or_else(|| anyhow::anyhow!("track {} not found", d.track_id))?;
+        let rubric = Round::Final.default_rubric(track.kind()?);
         for (j, juror) in jurors.iter().enumerate() {
             queries::assign(&mut tx, round.id, d.id, *juror, at(30, 8)).await?;
             let points = rubric

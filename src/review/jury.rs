@@ -384,14 +384,15 @@ fn distinct_team(d: &ListedApplication) -> String {
 async fn final_rubric(
     app: &AppState,
     round: &RoundRow,
-    track_id: i64,
+    track: &TrackRow,
 ) -> AppResult<(Rubric, Vec<String>)> {
-    Ok(match queries::rubric(&app.db, round.id, track_id).await? {
+    Ok(match queries::rubric(&app.db, round.id, track.id).await? {
         Some(row) => (row.rubric()?, row.tie_break()),
-        None => (
-            round.round().default_rubric(),
-            vec!["innovation".to_owned()],
-        ),
+        None => {
+            let rubric = round.round().default_rubric(track.kind()?);
+            let tie_break = rubric.default_tie_break();
+            (rubric, tie_break)
+        }
     })
 }
 
@@ -551,7 +552,7 @@ async fn render_jury(
     let timing_max = {
         let mut out = BTreeMap::new();
         for t in &f.tracks {
-            let (rubric, _) = final_rubric(app, &f.round, t.id).await?;
+            let (rubric, _) = final_rubric(app, &f.round, t).await?;
             if let Some(c) = rubric.criterion(TIMING_CRITERION) {
                 out.insert(t.id, c.max_points);
             }
@@ -1213,7 +1214,7 @@ pub async fn deliberate(
     let by_id: BTreeMap<i64, &ListedApplication> = finalists.iter().map(|d| (d.id, d)).collect();
     let mut rubrics = BTreeMap::new();
     for t in &tracks {
-        rubrics.insert(t.id, final_rubric(app, &round, t.id).await?);
+        rubrics.insert(t.id, final_rubric(app, &round, t).await?);
     }
     let stored = queries::submitted_sheets(&app.db, round.id).await?;
     let (totals, sheets) = super::admin::totals_and_sheets(&stored, &by_id, &rubrics);

@@ -568,13 +568,12 @@ pub async fn finalists(
                JOIN users u ON u.id = a.applicant_id \
                WHERE s.edition_id = $1 AND l.status IN ('locked', 'published') \
                ORDER BY t.position, s.position";
-    Ok(run!(db, |pool| sqlx::query_as::<
-        _,
-        crate::applications::queries::ListedApplication,
-    >(sql)
-    .bind(edition_id)
-    .fetch_all(pool)
-    .await)?)
+    Ok(crate::applications::queries::titled(run!(db, |pool| {
+        sqlx::query_as::<_, crate::applications::queries::ListedApplication>(sql)
+            .bind(edition_id)
+            .fetch_all(pool)
+            .await
+    })?))
 }
 
 /// The rounds not yet closed where this person sits on a panel, with their tracks.

@@ -188,11 +188,10 @@ async fn load(
     let track = calls::track_by_id(&app.db, dossier.track_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rubric = queries::rubric(&app.db, round.id, track.id)
-        .await?
-        .map(|r| r.rubric())
-        .transpose()?
-        .unwrap_or_else(|| round.round().default_rubric());
+    let rubric = match queries::rubric(&app.db, round.id, track.id).await? {
+        Some(row) => row.rubric()?,
+        None => round.round().default_rubric(track.kind()?),
+    };
     let edition_year = calls::editions(&app.db)
         .await?
         .into_iter()

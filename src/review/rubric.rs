@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::calls::TrackKind;
 use crate::domain::types::{Lang, Localized};
 
 /// One criterion of a rubric.
@@ -332,12 +333,28 @@ impl Round {
         Round::ALL.into_iter().find(|r| r.as_str() == s.trim())
     }
 
-    /// The 2026 default rubric of this round.
-    pub fn default_rubric(&self) -> Rubric {
-        match self {
-            Round::Preselection => default_preselection(),
-            Round::Final => default_final(),
+    /// The default rubric of this round for a kind of track: the call's criteria (stated for
+    /// start-ups) adapted to public services and to the hackathon.
+    pub fn default_rubric(&self, kind: TrackKind) -> Rubric {
+        match (self, kind) {
+            (Round::Preselection, TrackKind::Startup) => default_preselection(),
+            (Round::Final, TrackKind::Startup) => default_final(),
+            (Round::Preselection, TrackKind::Administration) => administration_preselection(),
+            (Round::Final, TrackKind::Administration) => administration_final(),
+            (Round::Preselection, TrackKind::Hackathon) => hackathon_preselection(),
+            (Round::Final, TrackKind::Hackathon) => hackathon_final(),
         }
+    }
+}
+
+impl Rubric {
+    /// The default tie-break: the rubric's first criterion, its main one.
+    pub fn default_tie_break(&self) -> Vec<String> {
+        self.criteria
+            .iter()
+            .take(1)
+            .map(|c| c.key.clone())
+            .collect()
     }
 }
 
@@ -462,20 +479,7 @@ pub fn default_final() -> Rubric {
             10,
             false,
         ),
-        Criterion::new(
-            "timing",
-            (
-                "Respect du temps de présentation",
-                "Keeping to the presentation time",
-            ),
-            (
-                "Pitch tenu dans le temps imparti ; un point de moins par tranche de 30 s entamée au-delà.",
-                "Pitch kept within the allotted time; one point off per started 30 s beyond it.",
-            ),
-            1,
-            10,
-            false,
-        ),
+        timing(),
         Criterion::new(
             "demo",
             (
@@ -493,6 +497,230 @@ pub fn default_final() -> Rubric {
         distinctions(),
     ];
     Rubric { criteria }
+}
+
+fn timing() -> Criterion {
+    Criterion::new(
+        "timing",
+        (
+            "Respect du temps de présentation",
+            "Keeping to the presentation time",
+        ),
+        (
+            "Pitch tenu dans le temps imparti ; un point de moins par tranche de 30 s entamée au-delà.",
+            "Pitch kept within the allotted time; one point off per started 30 s beyond it.",
+        ),
+        1,
+        10,
+        false,
+    )
+}
+
+/// A criterion of the call adapted to a kind of track: same key, weight and scale as the
+/// start-ups' (so tie-breaks, the jury's timer and cross-track prizes keep working), its own
+/// wording.
+fn adapted(base: Criterion, label: (&str, &str), guidance: (&str, &str)) -> Criterion {
+    Criterion {
+        label: Localized::new(label.0, label.1),
+        guidance: Localized::new(guidance.0, guidance.1),
+        ..base
+    }
+}
+
+/// The call's criteria, in the call's order, for public services. `pitch`: the final.
+fn administration_criteria(pitch: bool) -> Vec<Criterion> {
+    let mut criteria = vec![
+        adapted(
+            innovation(),
+            (
+                "Innovation et modernisation de l'administration",
+                "Innovation and modernisation of the administration",
+            ),
+            (
+                "Nouveauté du service numérique et de la démarche pour l'administration malienne.",
+                "How new the digital service and its approach are for the Malian administration.",
+            ),
+        ),
+        adapted(
+            growth(),
+            (
+                "Impact pour les usagers et l'administration",
+                "Impact for users and the administration",
+            ),
+            (
+                "Gains mesurables (délais, coûts, transparence) et nombre d'usagers servis.",
+                "Measurable gains (time, cost, transparency) and number of users served.",
+            ),
+        ),
+        adapted(
+            team(),
+            (
+                "Capacités de l'équipe et pérennité du service",
+                "Team capacity and sustainability of the service",
+            ),
+            (
+                "Compétences de l'équipe, financement et maintenance du service dans la durée.",
+                "The team's skills, funding and upkeep of the service over time.",
+            ),
+        ),
+    ];
+    if pitch {
+        criteria.push(adapted(
+            default_final().criteria[3].clone(),
+            (
+                "Qualité de la présentation du service",
+                "Quality of the service's presentation",
+            ),
+            (
+                "Clarté, structure et force de conviction du pitch du service.",
+                "Clarity, structure and persuasiveness of the service's pitch.",
+            ),
+        ));
+        criteria.push(timing());
+        criteria.push(adapted(
+            default_final().criteria[5].clone(),
+            ("Démonstration du service", "Demonstration of the service"),
+            (
+                "Démonstration en direct du service numérique en fonctionnement.",
+                "Live demonstration of the working digital service.",
+            ),
+        ));
+    } else {
+        criteria.push(adapted(
+            default_preselection().criteria[3].clone(),
+            ("Qualité du questionnaire", "Quality of the questionnaire"),
+            (
+                "Clarté, précision et complétude des réponses au questionnaire du concours.",
+                "Clarity, precision and completeness of the competition questionnaire's answers.",
+            ),
+        ));
+        criteria.push(adapted(
+            default_preselection().criteria[4].clone(),
+            ("Service en fonctionnement", "Working service"),
+            (
+                "Preuves d'un service qui fonctionne : adresse en ligne, captures, état d'avancement.",
+                "Evidence of a working service: online address, screenshots, progress.",
+            ),
+        ));
+    }
+    criteria.push(adapted(
+        distinctions(),
+        (
+            "Distinctions ou reconnaissances (bonus)",
+            "Distinctions or recognition (bonus)",
+        ),
+        (
+            "Prix, labels ou reconnaissances déjà obtenus ; facultatif, s'ajoute au total.",
+            "Prizes, labels or recognition already obtained; optional, added on top of the total.",
+        ),
+    ));
+    criteria
+}
+
+/// The call's criteria, in the call's order, for the cybersecurity hackathon's participants.
+fn hackathon_criteria(pitch: bool) -> Vec<Criterion> {
+    let mut criteria = vec![
+        adapted(
+            innovation(),
+            ("Créativité des approches", "Creativity of the approaches"),
+            (
+                "Originalité des idées et des méthodes d'attaque ou de défense proposées.",
+                "Originality of the attack or defence ideas and methods put forward.",
+            ),
+        ),
+        adapted(
+            growth(),
+            ("Potentiel et motivation", "Potential and motivation"),
+            (
+                "Motivation pour la cybersécurité et la défense du pays, marge de progression.",
+                "Motivation for cybersecurity and the country's defence, room to grow.",
+            ),
+        ),
+        adapted(
+            team(),
+            ("Compétences techniques", "Technical skills"),
+            (
+                "Connaissances et pratique : réseaux, systèmes, web, cryptographie, outils maîtrisés.",
+                "Knowledge and practice: networks, systems, web, cryptography, tools mastered.",
+            ),
+        ),
+    ];
+    if pitch {
+        criteria.push(adapted(
+            default_final().criteria[3].clone(),
+            ("Qualité de la restitution", "Quality of the debrief"),
+            (
+                "Clarté de l'exposé des résultats et des corrections proposées devant le jury.",
+                "Clarity of the results and fixes presented to the jury.",
+            ),
+        ));
+        criteria.push(timing());
+        criteria.push(adapted(
+            default_final().criteria[5].clone(),
+            ("Épreuves résolues", "Challenges solved"),
+            (
+                "Nombre et difficulté des épreuves résolues pendant le hackathon, preuves à l'appui.",
+                "Number and difficulty of the challenges solved during the hackathon, with evidence.",
+            ),
+        ));
+    } else {
+        criteria.push(adapted(
+            default_preselection().criteria[3].clone(),
+            ("Clarté de la demande", "Clarity of the application"),
+            (
+                "Demande claire, structurée et adressée comme le demande l'appel.",
+                "A clear, structured application addressed as the call asks.",
+            ),
+        ));
+        criteria.push(adapted(
+            default_preselection().criteria[4].clone(),
+            ("Réalisations démontrées", "Achievements shown"),
+            (
+                "Preuves de pratique : CTF joués, write-ups, projets ou formations suivies.",
+                "Evidence of practice: CTFs played, write-ups, projects or training followed.",
+            ),
+        ));
+    }
+    criteria.push(adapted(
+        distinctions(),
+        (
+            "Classements ou certifications (bonus)",
+            "Rankings or certifications (bonus)",
+        ),
+        (
+            "Classements en compétition ou certifications obtenus ; facultatif, s'ajoute au total.",
+            "Competition rankings or certifications obtained; optional, added on top of the total.",
+        ),
+    ));
+    criteria
+}
+
+/// Public services, written dossiers (the competition questionnaire).
+pub fn administration_preselection() -> Rubric {
+    Rubric {
+        criteria: administration_criteria(false),
+    }
+}
+
+/// Public services, the pitch.
+pub fn administration_final() -> Rubric {
+    Rubric {
+        criteria: administration_criteria(true),
+    }
+}
+
+/// The hackathon, applications (the letter to the sub-commission's president).
+pub fn hackathon_preselection() -> Rubric {
+    Rubric {
+        criteria: hackathon_criteria(false),
+    }
+}
+
+/// The hackathon, the final: the challenges and their debrief before the jury.
+pub fn hackathon_final() -> Rubric {
+    Rubric {
+        criteria: hackathon_criteria(true),
+    }
 }
 
 /// Why a score was rejected.
@@ -652,13 +880,23 @@ mod tests {
 
     #[test]
     fn defaults_are_valid_and_round_trip() {
-        for round in Round::ALL {
-            let r = round.default_rubric();
+        for (round, kind) in Round::ALL
+            .into_iter()
+            .flat_map(|r| TrackKind::ALL.map(|k| (r, k)))
+        {
+            let r = round.default_rubric(kind);
             assert_eq!(Rubric::new(r.criteria().to_vec()), Ok(r.clone()));
             assert_eq!(Rubric::parse_json(&r.to_json()), Ok(r.clone()));
             for c in r.criteria() {
                 assert!(!c.guidance.fr.is_empty() && !c.guidance.en.is_empty());
             }
+            // The jury's timer scores this criterion in every final.
+            assert_eq!(
+                r.criterion("timing").is_some(),
+                round == Round::Final,
+                "{round:?} {kind:?}"
+            );
+            assert_eq!(r.default_tie_break().len(), 1);
             assert_eq!(Round::parse(round.as_str()), Some(round));
             assert_eq!(
                 serde_json::to_string(&round).unwrap(),
@@ -668,6 +906,33 @@ mod tests {
         assert_eq!(Round::parse("jury"), None);
         fn keys(r: &Rubric) -> Vec<&str> {
             r.criteria().iter().map(|c| c.key.as_str()).collect()
+        }
+        // Each kind of track has its own wording of the call's criteria, on the same keys and
+        // scale (tie-breaks, the timer and cross-track prizes rely on them).
+        fn labels(r: &Rubric) -> Vec<&str> {
+            r.criteria().iter().map(|c| c.label.fr.as_str()).collect()
+        }
+        for round in Round::ALL {
+            let [s, a, h] = TrackKind::ALL.map(|k| round.default_rubric(k));
+            assert_eq!(keys(&s), keys(&a), "{round:?}");
+            assert_eq!(keys(&s), keys(&h), "{round:?}");
+            for (x, y) in [(&s, &a), (&s, &h), (&a, &h)] {
+                let same = labels(x)
+                    .iter()
+                    .zip(labels(y))
+                    .filter(|(p, q)| **p == *q)
+                    .count();
+                // Only the timing criterion keeps its wording.
+                assert_eq!(same, usize::from(round == Round::Final), "{round:?}");
+                for (c, d) in x.criteria().iter().zip(y.criteria()) {
+                    assert_eq!(
+                        (c.weight, c.max_points, c.bonus),
+                        (d.weight, d.max_points, d.bonus)
+                    );
+                }
+            }
+            assert!(labels(&a).contains(&"Impact pour les usagers et l'administration"));
+            assert!(labels(&h).contains(&"Compétences techniques"));
         }
         assert_eq!(
             keys(&default_final()),

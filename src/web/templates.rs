@@ -123,6 +123,7 @@ pub struct OverviewTemplate {
     pub deadline: Deadline,
     pub track: String,
     pub status_label: String,
+    pub decision_reason: String,
     pub editable: bool,
     pub withdrawable: bool,
     pub has_changes: bool,
@@ -216,6 +217,11 @@ pub struct AdminDossierTemplate {
     pub can_decide: bool,
     pub list_url: String,
     pub data: ReviewData,
+    /// Each eligibility condition of the track, in words, and whether the dossier meets it.
+    pub conditions: Vec<(String, bool)>,
+    /// The decision and reason the form starts from.
+    pub decision: String,
+    pub reason: String,
     pub files: Vec<FileLink>,
     pub error: Option<String>,
     pub draft: Option<crate::applications::admin::DraftView>,

@@ -95,8 +95,12 @@ async fn organisers_filter_decide_and_every_decision_is_audited(backend: Backend
     let page = admin
         .post_form(&status_url, &[("status", "ineligible"), ("reason", "  ")])
         .await;
-    assert_eq!(page.status, StatusCode::BAD_REQUEST, "a reason is required");
-    page.assert_contains(&fr("admin-reason-required"));
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is required"
+    );
+    page.assert_contains(&fr("eligibility-override-reason-required"));
     assert_eq!(
         crate::applications::application_field(&app, &id, "status")
             .await
@@ -324,7 +328,7 @@ async fn id_documents_are_for_organisers_only_and_every_view_is_audited(backend:
                 "motivation_letter",
                 "Je veux défendre les systèmes du Mali.",
             ),
-            ("team_name", ""),
+            ("team_name", "Les Sentinelles"),
             ("consent", "yes"),
         ]),
         &format!("{base}/review"),

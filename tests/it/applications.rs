@@ -79,10 +79,12 @@ pub fn team_section() -> Vec<(String, String)> {
         ("team[0][role]", "Directrice"),
         ("team[0][gender]", "f"),
         ("team[0][age]", "29"),
+        ("team[0][nationality]", "ML"),
         ("team[1][name]", "Moussa Traoré"),
         ("team[1][role]", "Développeur"),
         ("team[1][gender]", "m"),
         ("team[1][age]", "31"),
+        ("team[1][nationality]", "BF"),
         ("leader_gender", "f"),
     ])
 }

@@ -237,6 +237,7 @@ async fn new_user_applies(javascript: bool) {
     type_into(c, "team[0][name]", "Oumou Sangaré").await;
     type_into(c, "team[0][role]", "Fondatrice").await;
     choose(c, "team[0][gender]", "f").await;
+    select(c, "team[0][nationality]", "ML").await;
     choose(c, "leader_gender", "f").await;
     click(c, "button[value='next']").await;
     wait_path(c, "the documents section", |p| p.ends_with("/edit/3")).await;

@@ -16,6 +16,7 @@ mod jury;
 mod migrations;
 mod operations;
 mod review;
+mod rules;
 mod s3;
 mod security;
 mod sql;

@@ -1,0 +1,16 @@
+## Eligibility: the conditions of a track, the organisers' decision and the message to applicants.
+
+eligibility-conditions = Conditions of the track
+eligibility-no-rules = No eligibility condition is set for this track.
+eligibility-condition-met = Met
+eligibility-condition-failed = Not met
+eligibility-decision-hint = The proposed decision is the automatic check's. A different decision needs a written reason.
+eligibility-reason-label = Reason (required if the decision differs from the automatic check; otherwise its reasons are used)
+eligibility-override-reason-required = This decision differs from the automatic check: give the reason in writing.
+eligibility-reason-shown = Reason for the decision:
+eligibility-mail-subject = { $event } { $year }: decision on your application { $reference }
+eligibility-mail-eligible = Your application { $reference } “{ $title }” is declared eligible. The preselection committee will review it.
+eligibility-mail-ineligible = Your application { $reference } “{ $title }” is not eligible. Reason: { $reason }
+eligibility-sms-eligible = Your application { $reference } is eligible. Next step: the preselection.
+eligibility-sms-ineligible = Your application { $reference } is not eligible. The reason is in your applicant space.
+eligibility-rules-help = Available rules: nationality_in (a field's country), members_nationality_in (nationality of a group's members; who: leader, majority or all), applicant_kind_in, yes_no_is (expected yes/no answer), documents_any_of, documents_all_of, age_between (age limit: none unless this rule is added).
