@@ -550,7 +550,8 @@ async fn a_blind_round_hides_every_personal_answer_of_the_demo_dossiers(backend:
         let page = admin
             .post_form(
                 &format!("/admin/applications/{id}/status"),
-                &[("status", "eligible"), ("reason", "")],
+                // A reason, since some demo dossiers fail the automatic check.
+                &[("status", "eligible"), ("reason", "Retenu par le comité")],
             )
             .await;
         assert!(page.status.is_redirection(), "eligible: {}", page.text());
