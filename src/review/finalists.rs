@@ -797,7 +797,8 @@ async fn publish(
 
 pub struct FinalistLine {
     pub title: String,
-    pub name: String,
+    /// The applicant's name; `None` where it is not published.
+    pub name: Option<String>,
 }
 
 #[derive(Template)]
@@ -827,28 +828,26 @@ async fn public_page(
     };
     let lang = ctx.lang;
     let finalists = super::queries::finalists(&app.db, edition.id).await?;
-    let tracks = calls::tracks_of_edition(&app.db, edition.id)
-        .await?
-        .into_iter()
-        .map(|t| {
-            let lines = finalists
-                .iter()
-                .filter(|f| f.track_id == t.id)
-                .map(|f| FinalistLine {
-                    title: f.title.clone(),
-                    name: f.applicant_name.clone(),
-                })
-                .collect();
-            (
-                if lang == Lang::En {
-                    t.name_en
-                } else {
-                    t.name_fr
-                },
-                lines,
-            )
-        })
-        .collect();
+    let mut tracks = Vec::new();
+    for t in calls::tracks_of_edition(&app.db, edition.id).await? {
+        // Hackathon contestants are young individuals who chose a team name or pseudonym:
+        // their own name is not published.
+        let individuals = t.kind()? == crate::calls::TrackKind::Hackathon;
+        let lines = finalists
+            .iter()
+            .filter(|f| f.track_id == t.id)
+            .map(|f| FinalistLine {
+                title: f.title.clone(),
+                name: (!individuals).then(|| f.applicant_name.clone()),
+            })
+            .collect();
+        let name = if lang == Lang::En {
+            t.name_en
+        } else {
+            t.name_fr
+        };
+        tracks.push((name, lines));
+    }
     let tz = jiff::tz::TimeZone::get(&edition.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     let published = jiff::Timestamp::from_millisecond(published_at)
         .map(|t| crate::i18n::format_instant(lang, t, &tz))
