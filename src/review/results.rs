@@ -87,6 +87,10 @@ pub struct Snapshot {
     /// Every dossier named in `laureates`.
     pub dossiers: BTreeMap<i64, PublicDossier>,
     pub cumulate: bool,
+    /// Exact ties that decided a prize and how each was broken (empty in publications made
+    /// before ties were recorded).
+    #[serde(default)]
+    pub ties: Vec<prizes::PrizeTie>,
 }
 
 impl Snapshot {
@@ -202,6 +206,9 @@ pub(crate) async fn insert_publication(tx: &mut Tx, p: &NewPublication<'_>) -> D
 pub struct PublishForm {
     #[serde(default)]
     reason: String,
+    /// The jury confirms prize ties broken by an arbitrary rule.
+    #[serde(default)]
+    confirm_ties: Option<String>,
 }
 
 async fn publish(
@@ -214,14 +221,24 @@ async fn publish(
     let edition = organised_edition(&app, &user, &edition).await?;
     let lang = ctx.lang;
     let typed = form.value.reason;
+    let confirmed = form.value.confirm_ties.is_some();
     let reason = typed.trim().to_owned();
     let d = jury::deliberate(&app, &edition, lang).await?;
-    let refuse = |key: &str, status: StatusCode, ctx: Ctx, typed: String| {
+    let refuse_field = |field: &'static str, key: &str, status: StatusCode, ctx: Ctx, typed| {
         let mut errors = FieldErrors::default();
-        errors.add("reason", tr(lang, key));
+        errors.add(field, tr(lang, key));
         let app = app.clone();
         let edition = edition.clone();
-        async move { jury::render_deliberation(&app, ctx, &edition, typed, errors, status).await }
+        let state = jury::DeliberationState {
+            reason: typed,
+            confirm_ties: confirmed,
+            errors,
+            stale: None,
+        };
+        async move { jury::render_deliberation(&app, ctx, &edition, state, status).await }
+    };
+    let refuse = |key: &str, status: StatusCode, ctx: Ctx, typed: String| {
+        refuse_field("reason", key, status, ctx, typed)
     };
     if d.round.status() != RoundStatus::Closed {
         return refuse("results-round-not-closed", StatusCode::CONFLICT, ctx, typed).await;
@@ -229,6 +246,22 @@ async fn publish(
     if reason.chars().count() > MAX_REASON_CHARS {
         return refuse(
             "review-comment-too-long",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx,
+            typed,
+        )
+        .await;
+    }
+    // A prize decided by submission time or dossier number is the jury's call, not the code's.
+    let arbitrary_ties = d
+        .snapshot
+        .ties
+        .iter()
+        .any(prizes::PrizeTie::is_arbitrary);
+    if arbitrary_ties && !confirmed {
+        return refuse_field(
+            "confirm_ties",
+            "tie-confirm-required",
             StatusCode::UNPROCESSABLE_ENTITY,
             ctx,
             typed,
@@ -285,6 +318,8 @@ async fn publish(
                 "laureates": d.snapshot.laureates,
                 "snapshot_sha256": crate::accounts::sha256_hex(json.as_bytes()),
                 "changes": changes,
+                "ties": d.snapshot.ties,
+                "arbitrary_ties_confirmed": arbitrary_ties && confirmed,
             }),
         },
         now,
@@ -711,6 +746,7 @@ mod tests {
                 })
                 .collect(),
             cumulate: false,
+            ties: Vec::new(),
         }
     }
 

@@ -1,0 +1,20 @@
+## Integrity: no silent overwrite, honest numbers, visible ties
+
+edit-conflict = Someone saved another version while you were editing this form: your save was not applied, nothing was overwritten.
+edit-conflict-stored = What is stored now, version
+edit-conflict-yours = What you typed is kept in the form below. Compare, correct if needed, then save again to replace the stored version.
+
+tie-exact = Exact tie ({ $score }) with the dossier ranked just above. Tie-break: { $steps }.
+tie-step-criterion-equal = { $criterion } { $ahead } = { $behind }
+tie-step-criterion = { $criterion } { $ahead } > { $behind } (decisive)
+tie-step-submission = application submitted first ({ $ahead } before { $behind }) (decisive)
+tie-step-dossier = lower dossier number ({ $ahead } before { $behind }) (decisive)
+tie-arbitrary = Warning: this tie-break does not judge merit, it is an arbitrary rule (like drawing lots); the jury must confirm it before publication.
+tie-podium-title = Ties on prize places
+tie-podium-none = No exact tie decides a prize.
+tie-podium-line = { $prize }: { $ahead } ahead of { $behind } — { $how }
+tie-special-prize = Special prize
+tie-confirm = The jury confirms the arbitrary tie-breaks flagged above (submission time or dossier number).
+tie-confirm-required = Ties on prize places are broken by an arbitrary rule: the jury must confirm these tie-breaks (tick the box) before publication.
+
+review-method-scale = Normalised scores are not forced between 0 and 100: stretching the totals of a reviewer who scores narrowly to the round's spread can lift their best dossier above 100 (or their weakest below 0). Capping them would make distinct dossiers equal and change the ranking, so the computed value is kept as is, and the raw mean (out of 100) stays shown beside it.

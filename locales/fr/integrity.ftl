@@ -1,0 +1,20 @@
+## Integrity: no silent overwrite, honest numbers, visible ties
+
+edit-conflict = Quelqu'un a enregistré une autre version pendant que vous modifiiez ce formulaire : votre enregistrement n'a pas été appliqué, rien n'a été écrasé.
+edit-conflict-stored = Ce qui est enregistré maintenant, version
+edit-conflict-yours = Ce que vous avez saisi est conservé dans le formulaire ci-dessous. Comparez, corrigez si besoin, puis enregistrez de nouveau pour remplacer la version enregistrée.
+
+tie-exact = Ex æquo ({ $score }) avec le dossier classé juste avant. Départage : { $steps }.
+tie-step-criterion-equal = { $criterion } { $ahead } = { $behind }
+tie-step-criterion = { $criterion } { $ahead } > { $behind } (décisif)
+tie-step-submission = candidature soumise la première ({ $ahead } avant { $behind }) (décisif)
+tie-step-dossier = numéro de dossier le plus bas ({ $ahead } avant { $behind }) (décisif)
+tie-arbitrary = Attention : ce départage ne juge pas le mérite, c'est une règle arbitraire (comme un tirage au sort) ; le jury doit le confirmer avant la publication.
+tie-podium-title = Égalités sur les places primées
+tie-podium-none = Aucune égalité exacte ne décide d'un prix.
+tie-podium-line = { $prize } : { $ahead } devant { $behind } — { $how }
+tie-special-prize = Prix spécial
+tie-confirm = Le jury confirme les départages arbitraires signalés ci-dessus (heure de soumission ou numéro de dossier).
+tie-confirm-required = Des égalités sur des places primées sont départagées par une règle arbitraire : le jury doit confirmer ces départages (case à cocher) avant la publication.
+
+review-method-scale = Les notes normalisées ne sont pas ramenées de force entre 0 et 100 : étirer les totaux d'un évaluateur qui note serré jusqu'à la dispersion du tour peut porter son meilleur dossier au-dessus de 100 (ou son moins bon sous 0). Les borner rendrait égaux des dossiers distincts et changerait le classement ; la valeur calculée est donc gardée telle quelle, et la moyenne brute (sur 100) reste affichée à côté.
