@@ -26,6 +26,7 @@ use crate::domain::types::{Lang, Login};
 use crate::i18n::{tr, tr_args};
 use crate::notifications::{self, Channel, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::edit::StaleEdit;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
@@ -51,6 +52,8 @@ pub struct ShortlistRow {
     pub status: String,
     pub with_feedback: bool,
     pub published_at: Option<i64>,
+    /// Bumped by every save of the settings form (no silent overwrite).
+    pub version: i64,
 }
 
 impl ShortlistRow {
@@ -66,7 +69,7 @@ async fn ensure_shortlist(db: &Db, edition_id: i64) -> DbResult<ShortlistRow> {
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
-    let sql = "SELECT size, quotas_json, status, with_feedback, published_at FROM shortlists WHERE edition_id = $1";
+    let sql = "SELECT size, quotas_json, status, with_feedback, published_at, version FROM shortlists WHERE edition_id = $1";
     Ok(run!(db, |pool| sqlx::query_as::<_, ShortlistRow>(sql)
         .bind(edition_id)
         .fetch_one(pool)
@@ -193,6 +196,10 @@ pub struct ShortlistTemplate {
     pub changes: Vec<String>,
     pub errors: FieldErrors,
     pub change_form: ChangeForm,
+    /// The settings' version the settings form was loaded from.
+    pub version: i64,
+    /// Set when a settings save was refused because they changed since loaded.
+    pub stale: Option<StaleEdit>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -208,12 +215,18 @@ pub struct ChangeForm {
 struct Loaded {
     c: RoundContext,
     shortlist: ShortlistRow,
+    /// A refused settings save: what is stored (the form then shows what was typed).
+    stale: Option<StaleEdit>,
 }
 
 async fn load(app: &AppState, user: &SessionUser, edition: &str) -> AppResult<Loaded> {
     let c = round_context(app, user, edition, "preselection").await?;
     let shortlist = ensure_shortlist(&app.db, c.edition.id).await?;
-    Ok(Loaded { c, shortlist })
+    Ok(Loaded {
+        c,
+        shortlist,
+        stale: None,
+    })
 }
 
 fn track_name(c: &RoundContext, track_id: i64, lang: Lang) -> String {
@@ -338,6 +351,8 @@ async fn render_page(
             changes,
             errors,
             change_form,
+            version: l.shortlist.version,
+            stale: l.stale.clone(),
             ctx,
         },
     )
@@ -435,16 +450,60 @@ async fn save_settings(
     let quotas_json =
         serde_json::to_string(&quotas).map_err(|e| AppError::Internal(e.to_string()))?;
     let now = app.now_ms();
+    let expected = fields
+        .get("version")
+        .map_or(0, |v| crate::web::edit::posted_version(v));
     let mut tx = app.db.begin().await?;
-    let sql = "UPDATE shortlists SET size = $1, quotas_json = $2, with_feedback = $3 WHERE edition_id = $4 AND status = 'draft'";
-    run_tx!(&mut tx, |conn| sqlx::query(sql)
+    let sql = "UPDATE shortlists SET size = $1, quotas_json = $2, with_feedback = $3, \
+               version = version + 1 WHERE edition_id = $4 AND status = 'draft' AND version = $5";
+    let updated = run_tx!(&mut tx, |conn| sqlx::query(sql)
         .bind(size)
         .bind(&quotas_json)
         .bind(with_feedback)
         .bind(l.c.edition.id)
+        .bind(expected)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
+    if updated == 0 {
+        drop(tx);
+        let mut now_stored = load(&app, &user, &edition).await?;
+        if now_stored.shortlist.status != "draft" {
+            return refuse(&app, ctx, &now_stored, "settings", "shortlist-not-draft").await;
+        }
+        let stored = &now_stored.shortlist;
+        let lang = ctx.lang;
+        let quota_text = stored
+            .quotas()
+            .iter()
+            .map(|(track, q)| format!("{} → {q}", track_name(&now_stored.c, *track, lang)))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        now_stored.stale = Some(StaleEdit {
+            version: stored.version,
+            stored: vec![
+                (tr(lang, "shortlist-size"), stored.size.to_string()),
+                (tr(lang, "shortlist-quota"), quota_text),
+                (
+                    tr(lang, "shortlist-with-feedback"),
+                    tr(lang, if stored.with_feedback { "yes" } else { "no" }),
+                ),
+            ],
+        });
+        // The form shows what was typed, with the stored version.
+        now_stored.shortlist.size = size;
+        now_stored.shortlist.quotas_json = quotas_json;
+        now_stored.shortlist.with_feedback = with_feedback;
+        return render_page(
+            &app,
+            ctx,
+            &now_stored,
+            FieldErrors::default(),
+            ChangeForm::default(),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
     audit::append(
         &mut tx,
         &audit::Entry {

@@ -667,10 +667,10 @@ mod tests {
     #[test]
     fn a_tie_names_the_rule_that_broke_it() {
         let tie = vec!["innovation".to_string(), "growth".to_string()];
-        let mk = |dossier: i64, score: f64, inno: f64, growth: f64, at: i64| DossierScore {
+        let mk = |dossier: i64, total: f64, inno: f64, growth: f64, at: i64| DossierScore {
             criterion_means: [("innovation".to_string(), inno), ("growth".to_string(), growth)]
                 .into(),
-            ..score(dossier, score, inno, at)
+            ..score(dossier, total, inno, at)
         };
         // 1 beats 2 on score; 3 and 4 tie on score and innovation, growth decides;
         // 5 and 6 tie on everything but the submission time; 7 and 8 on everything.
