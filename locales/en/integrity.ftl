@@ -18,3 +18,5 @@ tie-confirm = The jury confirms the arbitrary tie-breaks flagged above (submissi
 tie-confirm-required = Ties on prize places are broken by an arbitrary rule: the jury must confirm these tie-breaks (tick the box) before publication.
 
 review-method-scale = Normalised scores are not forced between 0 and 100: stretching the totals of a reviewer who scores narrowly to the round's spread can lift their best dossier above 100 (or their weakest below 0). Capping them would make distinct dossiers equal and change the ranking, so the computed value is kept as is, and the raw mean (out of 100) stays shown beside it.
+
+edit-conflict-attendance = Someone recorded “{ $stored }” meanwhile (version { $version }): your choice “{ $typed }” was not applied, nothing was overwritten. Choose again and save to replace the stored version.

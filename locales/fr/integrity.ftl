@@ -18,3 +18,5 @@ tie-confirm = Le jury confirme les départages arbitraires signalés ci-dessus (
 tie-confirm-required = Des égalités sur des places primées sont départagées par une règle arbitraire : le jury doit confirmer ces départages (case à cocher) avant la publication.
 
 review-method-scale = Les notes normalisées ne sont pas ramenées de force entre 0 et 100 : étirer les totaux d'un évaluateur qui note serré jusqu'à la dispersion du tour peut porter son meilleur dossier au-dessus de 100 (ou son moins bon sous 0). Les borner rendrait égaux des dossiers distincts et changerait le classement ; la valeur calculée est donc gardée telle quelle, et la moyenne brute (sur 100) reste affichée à côté.
+
+edit-conflict-attendance = Quelqu'un a enregistré « { $stored } » entre-temps (version { $version }) : votre choix « { $typed } » n'a pas été appliqué, rien n'a été écrasé. Choisissez de nouveau puis enregistrez pour remplacer la version enregistrée.

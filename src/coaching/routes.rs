@@ -26,6 +26,7 @@ use crate::domain::types::Lang;
 use crate::i18n::{self, tr, tr_args};
 use crate::notifications::{self, Channel, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::edit::posted_version;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
@@ -363,6 +364,9 @@ pub struct InviteeView {
     pub note: String,
     /// Form field id of the note (errors are shown next to it).
     pub note_field: String,
+    /// The attendance record's version (no silent overwrite) and where its error goes.
+    pub version: i64,
+    pub attendance_field: String,
 }
 
 fn invitee_view(row: &InviteeRow, lang: Lang) -> InviteeView {
@@ -381,6 +385,8 @@ fn invitee_view(row: &InviteeRow, lang: Lang) -> InviteeView {
         notes: Vec::new(),
         note: String::new(),
         note_field: format!("note-{}", row.public_id),
+        version: row.version,
+        attendance_field: format!("attendance-{}", row.public_id),
     }
 }
 
@@ -703,15 +709,26 @@ pub struct AttendanceForm {
     pub application: String,
     #[serde(default)]
     pub attendance: String,
+    /// The record's version the form was loaded from.
+    #[serde(default)]
+    pub version: String,
+}
+
+/// An attendance saved (the dossier's anchor on the page), or refused because someone
+/// recorded another value since the page was loaded (the message names both values).
+enum Recorded {
+    Saved(String),
+    Stale(FieldErrors),
 }
 
 /// Records attendance (coach or organiser): 404 for a dossier not invited to the session.
 async fn record_attendance(
     app: &AppState,
+    lang: Lang,
     user: &SessionUser,
     session: &SessionRow,
     form: &AttendanceForm,
-) -> AppResult<String> {
+) -> AppResult<Recorded> {
     let value = Attendance::parse(&form.attendance)
         .ok_or(AppError::BadRequest("coaching-bad-attendance"))?;
     let invitee = queries::invitees(&app.db, session.id)
@@ -721,17 +738,39 @@ async fn record_attendance(
         .ok_or(AppError::NotFound)?;
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    let Some(previous) = queries::set_attendance(
+    let previous = match queries::set_attendance(
         &mut tx,
         session.id,
         invitee.application_id,
+        posted_version(&form.version),
         value,
         user.id,
         now,
     )
     .await?
-    else {
-        return Err(AppError::NotFound);
+    {
+        queries::AttendanceSaved::Saved(previous) => previous,
+        queries::AttendanceSaved::NotInvited => return Err(AppError::NotFound),
+        queries::AttendanceSaved::Stale(stored, version) => {
+            drop(tx);
+            let mut errors = FieldErrors::default();
+            errors.add(
+                format!("attendance-{}", invitee.public_id),
+                tr_args(
+                    lang,
+                    "edit-conflict-attendance",
+                    &[
+                        (
+                            "stored",
+                            Attendance::label(stored.as_deref().and_then(Attendance::parse), lang),
+                        ),
+                        ("version", version.to_string()),
+                        ("typed", Attendance::label(Some(value), lang)),
+                    ],
+                ),
+            );
+            return Ok(Recorded::Stale(errors));
+        }
     };
     if previous.as_deref() != Some(value.as_str()) {
         audit::append(
@@ -750,17 +789,32 @@ async fn record_attendance(
         .await?;
     }
     tx.commit().await?;
-    Ok(invitee.public_id)
+    Ok(Recorded::Saved(invitee.public_id))
 }
 
 async fn admin_attendance(
     State(app): State<AppState>,
+    ctx: Ctx,
     SignedIn(user): SignedIn,
     Path((edition, session)): Path<(String, String)>,
     form: CsrfForm<AttendanceForm>,
 ) -> AppResult<Response> {
     let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
-    let anchor = record_attendance(&app, &user, &session, &form.value).await?;
+    let anchor = match record_attendance(&app, ctx.lang, &user, &session, &form.value).await? {
+        Recorded::Saved(anchor) => anchor,
+        Recorded::Stale(errors) => {
+            return render_admin_session(
+                &app,
+                ctx,
+                &edition,
+                &session,
+                (InviteForm::default(), BTreeSet::new()),
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+    };
     Ok(Redirect::to(&format!(
         "{}/{}#f-{anchor}",
         admin_base(&edition),
@@ -900,12 +954,27 @@ async fn coach_session(
 
 async fn coach_attendance(
     State(app): State<AppState>,
+    ctx: Ctx,
     SignedIn(user): SignedIn,
     Path(session): Path<String>,
     form: CsrfForm<AttendanceForm>,
 ) -> AppResult<Response> {
     let session = coached_session(&app, &user, &session).await?;
-    let anchor = record_attendance(&app, &user, &session, &form.value).await?;
+    let anchor = match record_attendance(&app, ctx.lang, &user, &session, &form.value).await? {
+        Recorded::Saved(anchor) => anchor,
+        Recorded::Stale(errors) => {
+            return render_coach_session(
+                &app,
+                ctx,
+                &user,
+                &session,
+                None,
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+    };
     Ok(Redirect::to(&format!("/coaching/{}#f-{anchor}", session.public_id)).into_response())
 }
 
