@@ -72,7 +72,10 @@ mod tests {
         assert_eq!(format_civil_input(ms, &tz), "2026-01-19T23:59:45");
         assert_eq!(parse_civil(&format_civil_input(ms, &tz), &tz), Some(ms));
         let with_millis = ms + 250;
-        assert_eq!(format_civil_input(with_millis, &tz), "2026-01-19T23:59:45.25");
+        assert_eq!(
+            format_civil_input(with_millis, &tz),
+            "2026-01-19T23:59:45.25"
+        );
     }
 
     proptest::proptest! {

@@ -432,7 +432,10 @@ async fn save_settings(
                     tr(lang, "review-k"),
                     c.round.reviewers_per_dossier.to_string(),
                 ),
-                (tr(lang, "review-min-sheets"), c.round.min_sheets.to_string()),
+                (
+                    tr(lang, "review-min-sheets"),
+                    c.round.min_sheets.to_string(),
+                ),
                 (
                     tr(lang, "review-threshold"),
                     c.round.dispute_threshold.to_string(),
@@ -623,8 +626,10 @@ async fn save_rubric(
         }
     };
     let expected = posted_version(&values.version);
-    if !queries::save_rubric(&mut tx, c.round.id, track.id, expected, &rubric, &tie_break, now)
-        .await?
+    if !queries::save_rubric(
+        &mut tx, c.round.id, track.id, expected, &rubric, &tie_break, now,
+    )
+    .await?
     {
         drop(tx);
         let (stored, stored_tie_break) = rubric_of(&app, &c.round, track.id).await?;
@@ -1220,9 +1225,7 @@ async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppRes
                     score: format_score(r.score),
                     spread: format_score(r.spread),
                     disputed: r.disputed,
-                    arbitrary: steps
-                        .as_deref()
-                        .is_some_and(ranking::decided_arbitrarily),
+                    arbitrary: steps.as_deref().is_some_and(ranking::decided_arbitrarily),
                     tie: steps.map(|steps| ties::describe(lang, r.score, &steps, &names)),
                 })
             })

@@ -129,7 +129,10 @@ fn stale_settings(lang: Lang, s: &JurySettings) -> StaleEdit {
     StaleEdit {
         version: s.version,
         stored: vec![
-            (tr(lang, "pitch-allowed"), format_duration(lang, s.allowed_secs)),
+            (
+                tr(lang, "pitch-allowed"),
+                format_duration(lang, s.allowed_secs),
+            ),
             (
                 tr(lang, "jury-cumulate-title"),
                 tr(
@@ -1436,9 +1439,7 @@ pub async fn deliberate(
                         .get(&r.dossier)
                         .map(|p| results::place_label(lang, *p)),
                     special: laureates.special_prize == Some(r.dossier),
-                    arbitrary: steps
-                        .as_deref()
-                        .is_some_and(ranking::decided_arbitrarily),
+                    arbitrary: steps.as_deref().is_some_and(ranking::decided_arbitrarily),
                     tie: steps.map(|steps| describe(t.id, r.score, &steps)),
                 })
             })

@@ -346,21 +346,32 @@ mod tests {
             }]
         );
         // A tie between the third and the fourth decides who gets a prize at all.
-        let f = BTreeMap::from([(1, ranking(&[(11, 90.0), (12, 80.0), (13, 70.0), (14, 70.0)]))]);
+        let f = BTreeMap::from([(
+            1,
+            ranking(&[(11, 90.0), (12, 80.0), (13, 70.0), (14, 70.0)]),
+        )]);
         let ties = prize_ties(&f, &BTreeMap::new(), &BTreeSet::new(), 3, false);
         assert_eq!(ties.len(), 1);
         assert_eq!((ties[0].place, ties[0].ahead, ties[0].behind), (3, 13, 14));
         // The special prize: 14 and 24 both at 62.
         let f = BTreeMap::from([
-            (1, ranking(&[(11, 90.0), (12, 80.0), (13, 70.0), (14, 62.0)])),
-            (2, ranking(&[(21, 85.0), (22, 75.0), (23, 65.0), (24, 62.0)])),
+            (
+                1,
+                ranking(&[(11, 90.0), (12, 80.0), (13, 70.0), (14, 62.0)]),
+            ),
+            (
+                2,
+                ranking(&[(21, 85.0), (22, 75.0), (23, 65.0), (24, 62.0)]),
+            ),
         ]);
         let ties = prize_ties(&f, &BTreeMap::new(), &BTreeSet::from([14, 24]), 3, false);
         assert_eq!(ties.len(), 1);
         assert_eq!(ties[0].track, None);
         assert_eq!((ties[0].ahead, ties[0].behind), (14, 24));
         // No tie, nothing listed.
-        assert!(prize_ties(&finals(), &BTreeMap::new(), &BTreeSet::from([14]), 3, false).is_empty());
+        assert!(
+            prize_ties(&finals(), &BTreeMap::new(), &BTreeSet::from([14]), 3, false).is_empty()
+        );
     }
 
     proptest::proptest! {

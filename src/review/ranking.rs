@@ -668,8 +668,11 @@ mod tests {
     fn a_tie_names_the_rule_that_broke_it() {
         let tie = vec!["innovation".to_string(), "growth".to_string()];
         let mk = |dossier: i64, total: f64, inno: f64, growth: f64, at: i64| DossierScore {
-            criterion_means: [("innovation".to_string(), inno), ("growth".to_string(), growth)]
-                .into(),
+            criterion_means: [
+                ("innovation".to_string(), inno),
+                ("growth".to_string(), growth),
+            ]
+            .into(),
             ..score(dossier, total, inno, at)
         };
         // 1 beats 2 on score; 3 and 4 tie on score and innovation, growth decides;

@@ -253,11 +253,7 @@ async fn publish(
         .await;
     }
     // A prize decided by submission time or dossier number is the jury's call, not the code's.
-    let arbitrary_ties = d
-        .snapshot
-        .ties
-        .iter()
-        .any(prizes::PrizeTie::is_arbitrary);
+    let arbitrary_ties = d.snapshot.ties.iter().any(prizes::PrizeTie::is_arbitrary);
     if arbitrary_ties && !confirmed {
         return refuse_field(
             "confirm_ties",

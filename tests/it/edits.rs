@@ -3,7 +3,7 @@
 //! save is refused with both versions on the page); a closing time keeps its seconds when
 //! the track is re-saved unchanged; an exact tie on the podium is shown to the jury with the
 //! rule that broke it, must be confirmed when that rule is arbitrary, and is recorded with
-//! the published results and in the audit log.
+//! the published results and in the audit log. (Coaching attendance: `coaching.rs`.)
 
 use reqwest::StatusCode;
 
@@ -14,6 +14,7 @@ both_dbs!(two_organisers_saving_a_track_never_overwrite_each_other);
 both_dbs!(a_closing_time_re_saved_unchanged_keeps_its_seconds);
 both_dbs!(review_forms_refuse_a_save_over_a_newer_version);
 both_dbs!(an_exact_tie_on_the_podium_is_shown_confirmed_and_recorded);
+both_dbs!(final_and_shortlist_settings_refuse_a_save_over_a_newer_version);
 
 const PASSWORD: &str = "mot de passe des organisateurs";
 
@@ -69,7 +70,11 @@ fn with(fields: &[(String, String)], key: &str, value: &str) -> Vec<(String, Str
     fields
         .iter()
         .map(|(k, v)| {
-            let v = if k == key { value.to_owned() } else { v.clone() };
+            let v = if k == key {
+                value.to_owned()
+            } else {
+                v.clone()
+            };
             (k.clone(), v)
         })
         .collect()
@@ -146,7 +151,11 @@ async fn two_organisers_saving_a_track_never_overwrite_each_other(backend: Backe
     assert_eq!(page.status, StatusCode::CONFLICT, "still the old version");
     let again = track_fields(&page);
     let page = awa.post_form_owned(&path, &again).await;
-    assert!(page.status.is_redirection(), "deliberate save: {}", page.text());
+    assert!(
+        page.status.is_redirection(),
+        "deliberate save: {}",
+        page.text()
+    );
     assert_eq!(track_text(&app, "description_fr", id).await, typed);
     assert_eq!(app.scalar_i64(updates).await, 2);
     app.finish().await;
@@ -179,7 +188,8 @@ async fn a_closing_time_re_saved_unchanged_keeps_its_seconds(backend: Backend) {
     let shown = page.input_value("closes_at").expect("closing time input");
     assert!(shown.ends_with("T23:59:45"), "seconds shown: {shown}");
     assert!(
-        page.body.contains("name=\"closes_at\" type=\"datetime-local\" step=\"1\""),
+        page.body
+            .contains("name=\"closes_at\" type=\"datetime-local\" step=\"1\""),
         "the browser keeps the seconds"
     );
     // Re-saved unchanged: the deadline has not moved, to the millisecond.
@@ -191,7 +201,8 @@ async fn a_closing_time_re_saved_unchanged_keeps_its_seconds(backend: Backend) {
         ))
         .await;
     assert_eq!(stored, at_23_59_45);
-    let expected: jiff::Timestamp = jiff::Timestamp::from_millisecond(at_23_59_45).expect("instant");
+    let expected: jiff::Timestamp =
+        jiff::Timestamp::from_millisecond(at_23_59_45).expect("instant");
     assert_eq!(expected.to_string().get(11..19), Some("23:59:45"));
     app.finish().await;
 }
@@ -285,7 +296,10 @@ async fn review_forms_refuse_a_save_over_a_newer_version(backend: Backend) {
         .await;
     assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.text());
     page.assert_contains(&fr("edit-conflict"));
-    assert_eq!(page.input_value("tie_break").as_deref(), Some(second.as_str()));
+    assert_eq!(
+        page.input_value("tie_break").as_deref(),
+        Some(second.as_str())
+    );
     let stored = app
         .strings(&format!(
             "SELECT tie_break_json FROM rubrics WHERE track_id = {track}"
@@ -303,12 +317,18 @@ async fn review_forms_refuse_a_save_over_a_newer_version(backend: Backend) {
 
 /// The same points on every criterion: every finalist of a category gets the same score.
 fn equal_sheet(page: &crate::support::Page) -> Vec<(String, String)> {
-    let mut fields: Vec<(String, String)> =
-        ["innovation", "growth", "team", "presentation", "timing", "demo"]
-            .iter()
-            .filter(|k| page.body.contains(&format!("name=\"{k}\"")))
-            .map(|k| (k.to_string(), "7".to_owned()))
-            .collect();
+    let mut fields: Vec<(String, String)> = [
+        "innovation",
+        "growth",
+        "team",
+        "presentation",
+        "timing",
+        "demo",
+    ]
+    .iter()
+    .filter(|k| page.body.contains(&format!("name=\"{k}\"")))
+    .map(|k| (k.to_string(), "7".to_owned()))
+    .collect();
     fields.push(("action".into(), "submit".into()));
     fields
 }
@@ -345,7 +365,11 @@ async fn an_exact_tie_on_the_podium_is_shown_confirmed_and_recorded(backend: Bac
     assert!(!page.text().contains(&fr("tie-podium-none")));
     page.assert_contains("name=\"confirm_ties\"");
     // Places 1–3 of both categories are each decided by a tie (4 + 3 finalists, all equal).
-    assert!(page.text().matches(" devant ").count() >= 5, "{}", page.text());
+    assert!(
+        page.text().matches(" devant ").count() >= 5,
+        "{}",
+        page.text()
+    );
     // The ranking page of the final says it as well.
     let page = admin.get(&format!("{FINAL}/ranking")).await;
     page.assert_contains("Ex æquo");
@@ -376,7 +400,9 @@ async fn an_exact_tie_on_the_podium_is_shown_confirmed_and_recorded(backend: Bac
             .remove(0),
     )
     .expect("snapshot JSON");
-    let ties = stored["ties"].as_array().expect("ties stored with the results");
+    let ties = stored["ties"]
+        .as_array()
+        .expect("ties stored with the results");
     // Four start-ups and three administration finalists, all equal: places 1–3 of each
     // category are decided by ties (3 + 2), all by submission time or dossier number.
     let in_categories = ties.iter().filter(|t| !t["track"].is_null()).count();
@@ -402,5 +428,71 @@ async fn an_exact_tie_on_the_podium_is_shown_confirmed_and_recorded(backend: Bac
     .expect("audit details");
     assert_eq!(details["ties"], stored["ties"]);
     assert_eq!(details["arbitrary_ties_confirmed"], serde_json::json!(true));
+    app.finish().await;
+}
+
+const SHORTLIST: &str = "/admin/editions/sdn-2026/shortlist";
+
+async fn final_and_shortlist_settings_refuse_a_save_over_a_newer_version(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    let awa = second_organiser(&app, &admin, "sdn-2026").await;
+    let version = |page: &crate::support::Page| page.input_value("version").expect("version");
+
+    // The allowed pitch time.
+    let (mine, hers) = (admin.get(JURY).await, awa.get(JURY).await);
+    let page = admin
+        .post_form(
+            &format!("{JURY}/settings"),
+            &[("allowed", "6"), ("version", &version(&mine))],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    let page = awa
+        .post_form(
+            &format!("{JURY}/settings"),
+            &[("allowed", "4:30"), ("version", &version(&hers))],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.text());
+    page.assert_contains(&fr("edit-conflict"));
+    page.assert_contains("6 min 00 s");
+    assert_eq!(page.input_value("allowed").as_deref(), Some("4:30"));
+    let allowed = "SELECT CAST(allowed_secs AS BIGINT) FROM jury_settings";
+    assert_eq!(app.scalar_i64(allowed).await, 360);
+
+    // The cumulation of prizes, on the deliberation page: loaded before the change above.
+    let page = awa
+        .post_form(
+            &format!("{JURY}/cumulate"),
+            &[("cumulate", "yes"), ("version", &version(&hers))],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.text());
+    page.assert_contains(&fr("edit-conflict"));
+    let cumulate = "SELECT CAST(COUNT(*) AS BIGINT) FROM jury_settings WHERE cumulate";
+    assert_eq!(app.scalar_i64(cumulate).await, 0);
+
+    // The shortlist's settings.
+    let (mine, hers) = (admin.get(SHORTLIST).await, awa.get(SHORTLIST).await);
+    let page = admin
+        .post_form(
+            &format!("{SHORTLIST}/settings"),
+            &[("size", "12"), ("version", &version(&mine))],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    let page = awa
+        .post_form(
+            &format!("{SHORTLIST}/settings"),
+            &[("size", "20"), ("version", &version(&hers))],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.text());
+    page.assert_contains(&fr("edit-conflict"));
+    assert_eq!(page.input_value("size").as_deref(), Some("20"));
+    let size = "SELECT CAST(s.size AS BIGINT) FROM shortlists s \
+                JOIN editions e ON e.id = s.edition_id WHERE e.slug = 'sdn-2026'";
+    assert_eq!(app.scalar_i64(size).await, 12);
     app.finish().await;
 }

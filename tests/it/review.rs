@@ -176,7 +176,9 @@ async fn preselection_from_committee_to_ranking(backend: Backend) {
     let mut rubric: serde_json::Value = serde_json::from_str(&json).expect("rubric JSON");
     rubric["criteria"][0]["weight"] = serde_json::json!(4);
     let edited = rubric.to_string();
-    let loaded_version = page.input_value("version").expect("the rubric form's version");
+    let loaded_version = page
+        .input_value("version")
+        .expect("the rubric form's version");
     let page = admin
         .post_form(
             &rubric_url,
