@@ -20,3 +20,9 @@ tie-confirm-required = Ties on prize places are broken by an arbitrary rule: the
 review-method-scale = Normalised scores are not forced between 0 and 100: stretching the totals of a reviewer who scores narrowly to the round's spread can lift their best dossier above 100 (or their weakest below 0). Capping them would make distinct dossiers equal and change the ranking, so the computed value is kept as is, and the raw mean (out of 100) stays shown beside it.
 
 edit-conflict-attendance = Someone recorded “{ $stored }” meanwhile (version { $version }): your choice “{ $typed }” was not applied, nothing was overwritten. Choose again and save to replace the stored version.
+
+review-method-ties-shown = No tie is broken silently: under each dossier exactly tied with the one above, the page shows the rules applied and the one that decided; when it is the submission time or the dossier number, it flags it as an arbitrary rule.
+
+tie-cut-title = Ties at the edge of the list
+tie-cut-line = { $kept } (kept) and { $left_out } (left out) — { $how }
+tie-exact-named = Same score ({ $score }). Tie-break: { $steps }.

@@ -20,3 +20,9 @@ tie-confirm-required = Des égalités sur des places primées sont départagées
 review-method-scale = Les notes normalisées ne sont pas ramenées de force entre 0 et 100 : étirer les totaux d'un évaluateur qui note serré jusqu'à la dispersion du tour peut porter son meilleur dossier au-dessus de 100 (ou son moins bon sous 0). Les borner rendrait égaux des dossiers distincts et changerait le classement ; la valeur calculée est donc gardée telle quelle, et la moyenne brute (sur 100) reste affichée à côté.
 
 edit-conflict-attendance = Quelqu'un a enregistré « { $stored } » entre-temps (version { $version }) : votre choix « { $typed } » n'a pas été appliqué, rien n'a été écrasé. Choisissez de nouveau puis enregistrez pour remplacer la version enregistrée.
+
+review-method-ties-shown = Aucune égalité n'est tranchée en silence : sous chaque dossier à égalité exacte avec le précédent, la page indique les règles appliquées et celle qui a décidé ; si c'est l'heure de soumission ou le numéro de dossier, elle le signale comme une règle arbitraire.
+
+tie-cut-title = Égalités à la limite de la liste
+tie-cut-line = { $kept } (retenu) et { $left_out } (non retenu) — { $how }
+tie-exact-named = Même note ({ $score }). Départage : { $steps }.

@@ -1226,7 +1226,9 @@ async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppRes
                     spread: format_score(r.spread),
                     disputed: r.disputed,
                     arbitrary: steps.as_deref().is_some_and(ranking::decided_arbitrarily),
-                    tie: steps.map(|steps| ties::describe(lang, r.score, &steps, &names)),
+                    tie: steps.map(|steps| {
+                        ties::describe(lang, ties::Between::LineAbove, r.score, &steps, &names)
+                    }),
                 })
             })
             .collect();

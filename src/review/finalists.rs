@@ -16,7 +16,9 @@ use serde::Deserialize;
 use super::admin::{round_context, round_ranking, RoundContext};
 use super::queries::RoundStatus;
 use super::routes::format_score;
+use super::rubric::Rubric;
 use super::shortlist::{self, Candidate, Justification};
+use super::ties;
 use crate::accounts::sessions::SessionUser;
 use crate::applications::queries::ListedApplication;
 use crate::audit;
@@ -196,6 +198,8 @@ pub struct ShortlistTemplate {
     pub changes: Vec<String>,
     pub errors: FieldErrors,
     pub change_form: ChangeForm,
+    /// Exact ties across the shortlist's cut, with the rule that broke each.
+    pub cut_ties: Vec<String>,
     /// The settings' version the settings form was loaded from.
     pub version: i64,
     /// Set when a settings save was refused because they changed since loaded.
@@ -243,11 +247,14 @@ fn track_name(c: &RoundContext, track_id: i64, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
-/// Dossier id → its preselection score and the dossier, for display.
+/// Track id → its rubric and tie-break criteria.
+type Rubrics = BTreeMap<i64, (Rubric, Vec<String>)>;
+
+/// The ranked candidates, the dossiers by id, and each track's rubric (for ties).
 async fn scored_dossiers(
     app: &AppState,
     c: &RoundContext,
-) -> AppResult<(Vec<Candidate>, BTreeMap<i64, ListedApplication>)> {
+) -> AppResult<(Vec<Candidate>, BTreeMap<i64, ListedApplication>, Rubrics)> {
     let ranking = round_ranking(app, c).await?;
     let candidates = ranking
         .ranked
@@ -259,7 +266,62 @@ async fn scored_dossiers(
         })
         .collect();
     let by_id = ranking.dossiers.into_iter().map(|d| (d.id, d)).collect();
-    Ok((candidates, by_id))
+    Ok((candidates, by_id, ranking.rubrics))
+}
+
+/// Exact ties across the shortlist's cut, as the page says them.
+fn describe_cut_ties(
+    lang: Lang,
+    c: &RoundContext,
+    candidates: &[Candidate],
+    chosen: &[i64],
+    by_id: &BTreeMap<i64, ListedApplication>,
+    rubrics: &Rubrics,
+) -> Vec<String> {
+    let keys: BTreeMap<i64, Vec<String>> = rubrics
+        .iter()
+        .map(|(track, (_, keys))| (*track, keys.clone()))
+        .collect();
+    let tz = crate::review::jury::edition_tz(&c.edition);
+    let reference = |id: i64| {
+        by_id
+            .get(&id)
+            .and_then(|d| d.reference.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let score: BTreeMap<i64, (i64, f64)> = candidates
+        .iter()
+        .map(|x| (x.ranked.dossier, (x.track, x.ranked.score)))
+        .collect();
+    shortlist::ties_at_the_cut(candidates, chosen, &keys)
+        .iter()
+        .map(|t| {
+            let (track, points) = score.get(&t.kept).copied().unwrap_or_default();
+            let rubric = rubrics.get(&track).map(|(r, _)| r);
+            let label = |key: &str| {
+                rubric
+                    .and_then(|r| r.criterion(key))
+                    .map_or_else(|| key.to_owned(), |x| x.label.get(lang).to_owned())
+            };
+            let names = ties::Names {
+                criterion: &label,
+                dossier: &reference,
+                tz: &tz,
+            };
+            tr_args(
+                lang,
+                "tie-cut-line",
+                &[
+                    ("kept", reference(t.kept)),
+                    ("left_out", reference(t.left_out)),
+                    (
+                        "how",
+                        ties::describe(lang, ties::Between::Named, points, &t.steps, &names),
+                    ),
+                ],
+            )
+        })
+        .collect()
 }
 
 async fn render_page(
@@ -271,13 +333,19 @@ async fn render_page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let (candidates, by_id) = scored_dossiers(app, &l.c).await?;
+    let (candidates, by_id, rubrics) = scored_dossiers(app, &l.c).await?;
     let scores: BTreeMap<i64, f64> = candidates
         .iter()
         .map(|c| (c.ranked.dossier, c.ranked.score))
         .collect();
-    let entries = entries(&app.db, l.c.edition.id)
-        .await?
+    let stored_entries = entries(&app.db, l.c.edition.id).await?;
+    let chosen: Vec<i64> = stored_entries.iter().map(|e| e.application_id).collect();
+    let cut_ties = if chosen.is_empty() {
+        Vec::new()
+    } else {
+        describe_cut_ties(lang, &l.c, &candidates, &chosen, &by_id, &rubrics)
+    };
+    let entries = stored_entries
         .into_iter()
         .enumerate()
         .filter_map(|(i, e)| {
@@ -351,6 +419,7 @@ async fn render_page(
             changes,
             errors,
             change_form,
+            cut_ties,
             version: l.shortlist.version,
             stale: l.stale.clone(),
             ctx,
@@ -530,7 +599,7 @@ async fn propose(
     if l.c.round.status() != RoundStatus::Closed {
         return refuse(&app, ctx, &l, "propose", "shortlist-preselection-open").await;
     }
-    let (candidates, _) = scored_dossiers(&app, &l.c).await?;
+    let (candidates, _, _) = scored_dossiers(&app, &l.c).await?;
     let size = usize::try_from(l.shortlist.size).unwrap_or(30);
     let chosen = shortlist::propose(&candidates, size, &l.shortlist.quotas());
     // Shown in ranking order, whichever pass chose them.
@@ -581,7 +650,7 @@ async fn change(
     let lang = ctx.lang;
     let values = form.value;
     let mut errors = FieldErrors::default();
-    let (_, by_id) = scored_dossiers(&app, &l.c).await?;
+    let (_, by_id, _) = scored_dossiers(&app, &l.c).await?;
     let reference = values.reference.trim().to_uppercase();
     let dossier = by_id
         .values()

@@ -1357,10 +1357,11 @@ pub async fn deliberate(
             .and_then(|d| d.reference.clone())
             .unwrap_or_else(|| id.to_string())
     };
-    let describe = |track: i64, score: f64, steps: &[ranking::TieStep]| {
+    let describe = |between: ties::Between, track: i64, score: f64, steps: &[ranking::TieStep]| {
         let label = criterion_label(track);
         ties::describe(
             lang,
+            between,
             score,
             steps,
             &ties::Names {
@@ -1400,7 +1401,10 @@ pub async fn deliberate(
                     ),
                     ("ahead", reference(t.ahead)),
                     ("behind", reference(t.behind)),
-                    ("how", describe(track, score, &t.steps)),
+                    (
+                        "how",
+                        describe(ties::Between::Named, track, score, &t.steps),
+                    ),
                 ],
             )
         })
@@ -1440,7 +1444,8 @@ pub async fn deliberate(
                         .map(|p| results::place_label(lang, *p)),
                     special: laureates.special_prize == Some(r.dossier),
                     arbitrary: steps.as_deref().is_some_and(ranking::decided_arbitrarily),
-                    tie: steps.map(|steps| describe(t.id, r.score, &steps)),
+                    tie: steps
+                        .map(|steps| describe(ties::Between::LineAbove, t.id, r.score, &steps)),
                 })
             })
             .collect();

@@ -475,6 +475,11 @@ pub fn tie_steps(ahead: &Ranked, behind: &Ranked, keys: &[String]) -> Option<Vec
     Some(steps)
 }
 
+/// Equal scores at the precision the ranking compares at: an exact tie.
+pub fn same_score(a: &Ranked, b: &Ranked) -> bool {
+    micro(a.score) == micro(b.score)
+}
+
 /// Whether a tie was decided by an arbitrary rule (its last step).
 pub fn decided_arbitrarily(steps: &[TieStep]) -> bool {
     steps.last().is_some_and(TieStep::is_arbitrary)

@@ -28,9 +28,24 @@ fn instant(at_ms: i64, tz: &TimeZone) -> String {
         .unwrap_or_default()
 }
 
-/// "Exact tie (75.00). Tie-break: innovation 7.00 = 7.00 → earlier submission (…) …", and
-/// the warning when an arbitrary rule decided.
-pub fn describe(lang: Lang, score: f64, steps: &[TieStep], names: &Names<'_>) -> String {
+/// Which two dossiers a description is about.
+#[derive(Clone, Copy)]
+pub enum Between {
+    /// A line of a ranking and the line just above it.
+    LineAbove,
+    /// Two dossiers named by the caller.
+    Named,
+}
+
+/// "Exact tie (75.00) with the dossier ranked just above. Tie-break: innovation 7.00 = 7.00
+/// → application submitted first (…)", and the warning when an arbitrary rule decided.
+pub fn describe(
+    lang: Lang,
+    between: Between,
+    score: f64,
+    steps: &[TieStep],
+    names: &Names<'_>,
+) -> String {
     let parts: Vec<String> = steps
         .iter()
         .map(|step| match step {
@@ -65,9 +80,13 @@ pub fn describe(lang: Lang, score: f64, steps: &[TieStep], names: &Names<'_>) ->
             ),
         })
         .collect();
+    let lead = match between {
+        Between::LineAbove => "tie-exact",
+        Between::Named => "tie-exact-named",
+    };
     let mut text = tr_args(
         lang,
-        "tie-exact",
+        lead,
         &[("score", format_score(score)), ("steps", parts.join(" → "))],
     );
     if decided_arbitrarily(steps) {
