@@ -26,3 +26,8 @@ review-method-ties-shown = No tie is broken silently: under each dossier exactly
 tie-cut-title = Ties at the edge of the list
 tie-cut-line = { $kept } (kept) and { $left_out } (left out) — { $how }
 tie-exact-named = Same score ({ $score }). Tie-break: { $steps }.
+
+results-tie = Tied with the dossier ranked just below; broken by { $rule }.
+results-tie-criterion = the “{ $criterion }” criterion
+results-tie-submission = the application's submission time (an arbitrary rule, confirmed by the jury)
+results-tie-dossier = the dossier number (an arbitrary rule, confirmed by the jury)

@@ -26,3 +26,8 @@ review-method-ties-shown = Aucune égalité n'est tranchée en silence : sous ch
 tie-cut-title = Égalités à la limite de la liste
 tie-cut-line = { $kept } (retenu) et { $left_out } (non retenu) — { $how }
 tie-exact-named = Même note ({ $score }). Départage : { $steps }.
+
+results-tie = Ex æquo avec le dossier classé juste après ; départagé par { $rule }.
+results-tie-criterion = le critère « { $criterion } »
+results-tie-submission = l'heure de soumission de la candidature (règle arbitraire, confirmée par le jury)
+results-tie-dossier = le numéro de dossier (règle arbitraire, confirmée par le jury)

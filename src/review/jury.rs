@@ -801,6 +801,7 @@ async fn save_cumulate(
             let stored = settings(&app.db, f.round.id).await?;
             let state = DeliberationState {
                 stale: Some(stale_settings(ctx.lang, &stored)),
+                cumulate: Some(cumulate),
                 ..DeliberationState::default()
             };
             return render_deliberation(&app, ctx, &f.edition, state, StatusCode::CONFLICT).await;
@@ -1557,6 +1558,8 @@ pub struct DeliberationTemplate {
 pub struct DeliberationState {
     pub reason: String,
     pub confirm_ties: bool,
+    /// The cumulation choice as typed, when its save was refused.
+    pub cumulate: Option<bool>,
     pub errors: FieldErrors,
     pub stale: Option<StaleEdit>,
 }
@@ -1598,7 +1601,7 @@ pub async fn render_deliberation(
             title: round_title(lang, edition),
             closed,
             missing: d.missing_sheets,
-            cumulate: d.cumulate,
+            cumulate: state.cumulate.unwrap_or(d.cumulate),
             cumulate_action: format!("{base}/cumulate"),
             ranking_url: format!("/admin/editions/{}/review/final/ranking", edition.slug),
             results_url: format!("/results/{}", edition.slug),

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::jury::{self, edition_tz, format_at};
 use super::prizes::{self, Change, Laureates};
 use super::queries::RoundStatus;
+use super::ranking::TieStep;
 use crate::applications::admin::organised_edition;
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow};
@@ -113,6 +114,23 @@ impl Snapshot {
                 )
             })
             .unwrap_or_else(|| dossier.to_string())
+    }
+
+    /// When `dossier` won its place (of `track`, or the special prize) on an exact tie: the
+    /// rule that broke it, as the public page says it.
+    fn tie_note(&self, track: Option<i64>, dossier: i64, lang: Lang) -> Option<String> {
+        let tie = self
+            .ties
+            .iter()
+            .find(|t| t.track == track && t.ahead == dossier)?;
+        let rule = match tie.steps.last()? {
+            TieStep::Criterion { key, .. } => {
+                tr_args(lang, "results-tie-criterion", &[("criterion", key.clone())])
+            }
+            TieStep::SubmissionTime { .. } => tr(lang, "results-tie-submission"),
+            TieStep::DossierNumber { .. } => tr(lang, "results-tie-dossier"),
+        };
+        Some(tr_args(lang, "results-tie", &[("rule", rule)]))
     }
 
     fn track_name(&self, track: i64, lang: Lang) -> String {
@@ -233,7 +251,7 @@ async fn publish(
             reason: typed,
             confirm_ties: confirmed,
             errors,
-            stale: None,
+            ..jury::DeliberationState::default()
         };
         async move { jury::render_deliberation(&app, ctx, &edition, state, status).await }
     };
@@ -348,6 +366,8 @@ pub struct LaureateView {
     pub title: String,
     pub team: String,
     pub certificate: String,
+    /// The place was won on an exact tie: how it was broken.
+    pub tie: Option<String>,
 }
 
 pub struct CategoryView {
@@ -403,9 +423,11 @@ fn laureate_view(
     slug: &str,
     place: String,
     dossier: i64,
+    tie: Option<String>,
 ) -> Option<LaureateView> {
     let d = snapshot.dossiers.get(&dossier)?;
     Some(LaureateView {
+        tie,
         place,
         reference: d.reference.clone(),
         title: d.title.clone(),
@@ -512,7 +534,13 @@ async fn public_results(
                     places
                         .iter()
                         .filter_map(|(p, d)| {
-                            laureate_view(snapshot, &edition.slug, place_label(lang, *p), *d)
+                            laureate_view(
+                                snapshot,
+                                &edition.slug,
+                                place_label(lang, *p),
+                                *d,
+                                snapshot.tie_note(Some(t.id), *d, lang),
+                            )
                         })
                         .collect()
                 })
@@ -525,6 +553,7 @@ async fn public_results(
             &edition.slug,
             tr(lang, "results-special-prize"),
             d,
+            snapshot.tie_note(None, d, lang),
         )
     });
     // Newest first; each correction compared with the version before it.

@@ -428,6 +428,15 @@ async fn an_exact_tie_on_the_podium_is_shown_confirmed_and_recorded(backend: Bac
     .expect("audit details");
     assert_eq!(details["ties"], stored["ties"]);
     assert_eq!(details["arbitrary_ties_confirmed"], serde_json::json!(true));
+    // The public page says which places were won on a tie, and how it was broken.
+    let page = app.client().get("/results/sdn-2026").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.text().matches(&fr("results-tie-submission")).count(),
+        5,
+        "{}",
+        page.text()
+    );
     app.finish().await;
 }
 
@@ -470,6 +479,10 @@ async fn final_and_shortlist_settings_refuse_a_save_over_a_newer_version(backend
         .await;
     assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.text());
     page.assert_contains(&fr("edit-conflict"));
+    assert!(
+        page.body.contains("value=\"yes\" checked"),
+        "her choice is kept in the form"
+    );
     let cumulate = "SELECT CAST(COUNT(*) AS BIGINT) FROM jury_settings WHERE cumulate";
     assert_eq!(app.scalar_i64(cumulate).await, 0);
 
