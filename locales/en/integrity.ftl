@@ -31,3 +31,5 @@ results-tie = Tied with the dossier ranked just below; broken by { $rule }.
 results-tie-criterion = the “{ $criterion }” criterion
 results-tie-submission = the application's submission time (an arbitrary rule, confirmed by the jury)
 results-tie-dossier = the dossier number (an arbitrary rule, confirmed by the jury)
+tie-cut-confirm = The organisers confirm the arbitrary tie-breaks flagged at the edge of the list (submission time or dossier number).
+tie-cut-confirm-required = A tie at the edge of the list is broken by an arbitrary rule: confirm this tie-break (tick the box) or change the list before locking it.

@@ -31,3 +31,5 @@ results-tie = Ex æquo avec le dossier classé juste après ; départagé par { 
 results-tie-criterion = le critère « { $criterion } »
 results-tie-submission = l'heure de soumission de la candidature (règle arbitraire, confirmée par le jury)
 results-tie-dossier = le numéro de dossier (règle arbitraire, confirmée par le jury)
+tie-cut-confirm = Les organisateurs confirment les départages arbitraires signalés à la limite de la liste (heure de soumission ou numéro de dossier).
+tie-cut-confirm-required = Une égalité à la limite de la liste est départagée par une règle arbitraire : confirmez ce départage (case à cocher) ou modifiez la liste avant de la verrouiller.

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::admin::{round_context, round_ranking, RoundContext};
 use super::queries::RoundStatus;
+use super::ranking::decided_arbitrarily;
 use super::routes::format_score;
 use super::rubric::Rubric;
 use super::shortlist::{self, Candidate, Justification};
@@ -200,6 +201,8 @@ pub struct ShortlistTemplate {
     pub change_form: ChangeForm,
     /// Exact ties across the shortlist's cut, with the rule that broke each.
     pub cut_ties: Vec<String>,
+    /// One of them was broken by an arbitrary rule: locking needs a confirmation.
+    pub arbitrary_cut_ties: bool,
     /// The settings' version the settings form was loaded from.
     pub version: i64,
     /// Set when a settings save was refused because they changed since loaded.
@@ -269,19 +272,28 @@ async fn scored_dossiers(
     Ok((candidates, by_id, ranking.rubrics))
 }
 
+/// Exact ties across the shortlist's cut (`chosen`), with each track's tie-break criteria.
+fn ties_at_the_cut(
+    candidates: &[Candidate],
+    chosen: &[i64],
+    rubrics: &Rubrics,
+) -> Vec<shortlist::CutTie> {
+    let keys: BTreeMap<i64, Vec<String>> = rubrics
+        .iter()
+        .map(|(track, (_, keys))| (*track, keys.clone()))
+        .collect();
+    shortlist::ties_at_the_cut(candidates, chosen, &keys)
+}
+
 /// Exact ties across the shortlist's cut, as the page says them.
 fn describe_cut_ties(
     lang: Lang,
     c: &RoundContext,
     candidates: &[Candidate],
-    chosen: &[i64],
+    ties: &[shortlist::CutTie],
     by_id: &BTreeMap<i64, ListedApplication>,
     rubrics: &Rubrics,
 ) -> Vec<String> {
-    let keys: BTreeMap<i64, Vec<String>> = rubrics
-        .iter()
-        .map(|(track, (_, keys))| (*track, keys.clone()))
-        .collect();
     let tz = crate::review::jury::edition_tz(&c.edition);
     let reference = |id: i64| {
         by_id
@@ -293,8 +305,7 @@ fn describe_cut_ties(
         .iter()
         .map(|x| (x.ranked.dossier, (x.track, x.ranked.score)))
         .collect();
-    shortlist::ties_at_the_cut(candidates, chosen, &keys)
-        .iter()
+    ties.iter()
         .map(|t| {
             let (track, points) = score.get(&t.kept).copied().unwrap_or_default();
             let rubric = rubrics.get(&track).map(|(r, _)| r);
@@ -340,11 +351,9 @@ async fn render_page(
         .collect();
     let stored_entries = entries(&app.db, l.c.edition.id).await?;
     let chosen: Vec<i64> = stored_entries.iter().map(|e| e.application_id).collect();
-    let cut_ties = if chosen.is_empty() {
-        Vec::new()
-    } else {
-        describe_cut_ties(lang, &l.c, &candidates, &chosen, &by_id, &rubrics)
-    };
+    let ties = ties_at_the_cut(&candidates, &chosen, &rubrics);
+    let arbitrary_cut_ties = ties.iter().any(|t| decided_arbitrarily(&t.steps));
+    let cut_ties = describe_cut_ties(lang, &l.c, &candidates, &ties, &by_id, &rubrics);
     let entries = stored_entries
         .into_iter()
         .enumerate()
@@ -420,6 +429,7 @@ async fn render_page(
             errors,
             change_form,
             cut_ties,
+            arbitrary_cut_ties,
             version: l.shortlist.version,
             stale: l.stale.clone(),
             ctx,
@@ -751,12 +761,19 @@ async fn change(
     Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())
 }
 
+#[derive(Deserialize, Default)]
+pub struct LockForm {
+    /// The organisers confirm ties across the cut broken by an arbitrary rule.
+    #[serde(default)]
+    confirm_ties: Option<String>,
+}
+
 async fn lock(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
     Path(edition): Path<String>,
-    _form: CsrfForm<serde::de::IgnoredAny>,
+    form: CsrfForm<LockForm>,
 ) -> AppResult<Response> {
     let l = load(&app, &user, &edition).await?;
     let now = app.now_ms();
@@ -774,6 +791,15 @@ async fn lock(
         drop(tx);
         return refuse(&app, ctx, &l, "lock", "shortlist-empty").await;
     }
+    // A place decided by submission time or dossier number is the organisers' call.
+    let (candidates, _, rubrics) = scored_dossiers(&app, &l.c).await?;
+    let ties = ties_at_the_cut(&candidates, &finalists, &rubrics);
+    let arbitrary = ties.iter().any(|t| decided_arbitrarily(&t.steps));
+    let confirmed = form.value.confirm_ties.is_some();
+    if arbitrary && !confirmed {
+        drop(tx);
+        return refuse(&app, ctx, &l, "lock", "tie-cut-confirm-required").await;
+    }
     set_status(&mut tx, l.c.edition.id, "locked", now).await?;
     audit::append(
         &mut tx,
@@ -781,7 +807,11 @@ async fn lock(
             actor_id: Some(user.id),
             action: "shortlist.locked",
             object: &format!("edition:{}", l.c.edition.slug),
-            details: serde_json::json!({ "finalists": finalists }),
+            details: serde_json::json!({
+                "finalists": finalists,
+                "cut_ties": ties,
+                "arbitrary_ties_confirmed": arbitrary && confirmed,
+            }),
         },
         now,
     )

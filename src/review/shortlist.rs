@@ -57,7 +57,7 @@ pub fn propose(candidates: &[Candidate], n: usize, quotas: &BTreeMap<i64, usize>
 
 /// An exact tie across the cut of the shortlist: `kept` is on it, `left_out` is not, both
 /// with the same score, and the tie-break chain put `kept` first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CutTie {
     pub kept: i64,
     pub left_out: i64,

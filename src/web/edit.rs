@@ -6,7 +6,9 @@
 //! saving again is a deliberate choice made after seeing the other version.
 
 /// The version a form says it was loaded from. A missing or garbled field reads as 0, which
-/// no stored row has (rows start at version 1): such a save is refused, never applied blind.
+/// no stored row has (rows start at version 1): such a save over a stored row is refused,
+/// never applied blind. Where nothing is stored yet (a rubric or jury settings still at their
+/// defaults), pages show version 0 and the first save creates the row.
 pub fn posted_version(input: &str) -> i64 {
     input.trim().parse().unwrap_or(0)
 }

@@ -8,6 +8,7 @@
 use reqwest::StatusCode;
 
 use crate::jury::{final_links, prepare_final, FINAL, JURY};
+use crate::review::closed_preselection;
 use crate::support::{fr, Backend, TestApp, TestClient};
 
 both_dbs!(two_organisers_saving_a_track_never_overwrite_each_other);
@@ -15,6 +16,7 @@ both_dbs!(a_closing_time_re_saved_unchanged_keeps_its_seconds);
 both_dbs!(review_forms_refuse_a_save_over_a_newer_version);
 both_dbs!(an_exact_tie_on_the_podium_is_shown_confirmed_and_recorded);
 both_dbs!(final_and_shortlist_settings_refuse_a_save_over_a_newer_version);
+both_dbs!(a_tie_at_the_shortlist_cut_is_named_and_confirmed_before_locking);
 
 const PASSWORD: &str = "mot de passe des organisateurs";
 
@@ -507,5 +509,67 @@ async fn final_and_shortlist_settings_refuse_a_save_over_a_newer_version(backend
     let size = "SELECT CAST(s.size AS BIGINT) FROM shortlists s \
                 JOIN editions e ON e.id = s.edition_id WHERE e.slug = 'sdn-2026'";
     assert_eq!(app.scalar_i64(size).await, 12);
+    app.finish().await;
+}
+
+async fn a_tie_at_the_shortlist_cut_is_named_and_confirmed_before_locking(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    closed_preselection(&app, &admin).await;
+    // Every sheet of the round given the same points: every dossier of a track has the
+    // same score, so wherever the list is cut, the tie-break chain decides.
+    kene::run!(app.db(), |pool| sqlx::query(
+        "UPDATE score_sheets SET points_json = (SELECT MIN(points_json) FROM score_sheets)"
+    )
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("equal sheets");
+    let version = admin
+        .get(SHORTLIST)
+        .await
+        .input_value("version")
+        .expect("settings version");
+    let page = admin
+        .post_form(
+            &format!("{SHORTLIST}/settings"),
+            &[("size", "9"), ("version", &version)],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    let page = admin.post_form(&format!("{SHORTLIST}/propose"), &[]).await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+
+    // The page names the ties across the cut and says the rule is arbitrary.
+    let page = admin.get(SHORTLIST).await;
+    page.assert_contains(&fr("tie-cut-title"));
+    page.assert_contains(&fr("tie-arbitrary"));
+    page.assert_contains("name=\"confirm_ties\"");
+
+    // Locking waits for the organisers' confirmation.
+    let page = admin.post_form(&format!("{SHORTLIST}/lock"), &[]).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert_eq!(
+        page.element_text("lock-error"),
+        Some(fr("tie-cut-confirm-required"))
+    );
+    let locked = "SELECT CAST(COUNT(*) AS BIGINT) FROM shortlists WHERE status = 'locked'";
+    assert_eq!(app.scalar_i64(locked).await, 0);
+    let page = admin
+        .post_form(&format!("{SHORTLIST}/lock"), &[("confirm_ties", "yes")])
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    assert_eq!(app.scalar_i64(locked).await, 1);
+    let details: serde_json::Value = serde_json::from_str(
+        &app.strings("SELECT details FROM audit_log WHERE action = 'shortlist.locked'")
+            .await
+            .remove(0),
+    )
+    .expect("audit details");
+    assert!(
+        !details["cut_ties"].as_array().expect("ties").is_empty(),
+        "{details}"
+    );
+    assert_eq!(details["arbitrary_ties_confirmed"], serde_json::json!(true));
     app.finish().await;
 }

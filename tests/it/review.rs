@@ -620,7 +620,10 @@ async fn shortlist_is_proposed_justified_locked_and_published_to_every_applicant
     let page = admin.post_form(&format!("{SHORTLIST}/publish"), &[]).await;
     assert_eq!(page.status, StatusCode::CONFLICT);
     page.assert_contains(&fr("shortlist-lock-first"));
-    let page = admin.post_form(&format!("{SHORTLIST}/lock"), &[]).await;
+    // The demo's scores tie at the cut: the organisers confirm the tie-breaks shown.
+    let page = admin
+        .post_form(&format!("{SHORTLIST}/lock"), &[("confirm_ties", "yes")])
+        .await;
     assert!(page.status.is_redirection());
     // Locked is frozen.
     let page = admin
@@ -769,7 +772,10 @@ async fn whole_selection_from_committee_to_published_results(backend: Backend) {
         .await;
     assert!(page.status.is_redirection(), "{}", page.text());
     for step in ["propose", "lock", "publish"] {
-        let page = admin.post_form(&format!("{SHORTLIST}/{step}"), &[]).await;
+        // Locking confirms the tie-breaks shown at the cut.
+        let page = admin
+            .post_form(&format!("{SHORTLIST}/{step}"), &[("confirm_ties", "yes")])
+            .await;
         assert!(page.status.is_redirection(), "{step}: {}", page.text());
     }
     let notified = app
