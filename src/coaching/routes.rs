@@ -440,12 +440,14 @@ async fn organised_session(
     Ok((edition, session))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render_admin_session(
     app: &AppState,
     ctx: Ctx,
     edition: &EditionRow,
     session: &SessionRow,
     typed: (InviteForm, BTreeSet<String>),
+    kept: Option<&KeptAttendance>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> AppResult<Response> {
@@ -464,7 +466,7 @@ async fn render_admin_session(
         .iter()
         .map(|r| InviteeView {
             notes: notes.remove(&r.application_id).unwrap_or_default(),
-            ..invitee_view(r, lang)
+            ..kept_choice(invitee_view(r, lang), kept, lang)
         })
         .collect();
     let locked = queries::shortlist_is_locked(
@@ -549,6 +551,7 @@ async fn admin_session(
         &edition,
         &session,
         (InviteForm::default(), BTreeSet::new()),
+        None,
         FieldErrors::default(),
         StatusCode::OK,
     )
@@ -582,6 +585,7 @@ async fn invite(
             &edition,
             &session,
             typed,
+            None,
             errors,
             StatusCode::CONFLICT,
         )
@@ -610,7 +614,8 @@ async fn invite(
     if !errors.is_empty() {
         let typed = (typed, chosen);
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return render_admin_session(&app, ctx, &edition, &session, typed, errors, status).await;
+        return render_admin_session(&app, ctx, &edition, &session, typed, None, errors, status)
+            .await;
     }
     let contacts: BTreeMap<i64, queries::ApplicantContact> =
         queries::applicant_contacts(&app.db, edition.id)
@@ -714,11 +719,29 @@ pub struct AttendanceForm {
     pub version: String,
 }
 
+/// An attendance choice refused because the record changed since the page was loaded: shown
+/// again as chosen, next to the stored one.
+struct KeptAttendance {
+    public_id: String,
+    value: Attendance,
+}
+
+/// The invitee's attendance select showing the refused choice, if it is theirs.
+fn kept_choice(view: InviteeView, kept: Option<&KeptAttendance>, lang: Lang) -> InviteeView {
+    match kept {
+        Some(k) if k.public_id == view.public_id => InviteeView {
+            options: attendance_options(Some(k.value), lang),
+            ..view
+        },
+        _ => view,
+    }
+}
+
 /// An attendance saved (the dossier's anchor on the page), or refused because someone
 /// recorded another value since the page was loaded (the message names both values).
 enum Recorded {
     Saved(String),
-    Stale(FieldErrors),
+    Stale(FieldErrors, KeptAttendance),
 }
 
 /// Records attendance (coach or organiser): 404 for a dossier not invited to the session.
@@ -769,7 +792,11 @@ async fn record_attendance(
                     ],
                 ),
             );
-            return Ok(Recorded::Stale(errors));
+            let kept = KeptAttendance {
+                public_id: invitee.public_id,
+                value,
+            };
+            return Ok(Recorded::Stale(errors, kept));
         }
     };
     if previous.as_deref() != Some(value.as_str()) {
@@ -802,13 +829,14 @@ async fn admin_attendance(
     let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
     let anchor = match record_attendance(&app, ctx.lang, &user, &session, &form.value).await? {
         Recorded::Saved(anchor) => anchor,
-        Recorded::Stale(errors) => {
+        Recorded::Stale(errors, kept) => {
             return render_admin_session(
                 &app,
                 ctx,
                 &edition,
                 &session,
                 (InviteForm::default(), BTreeSet::new()),
+                Some(&kept),
                 errors,
                 StatusCode::CONFLICT,
             )
@@ -889,12 +917,14 @@ async fn coached_session(
         .ok_or(AppError::NotFound)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render_coach_session(
     app: &AppState,
     ctx: Ctx,
     user: &SessionUser,
     session: &SessionRow,
     typed: Option<(String, String)>,
+    kept: Option<&KeptAttendance>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> AppResult<Response> {
@@ -914,7 +944,7 @@ async fn render_coach_session(
             };
             InviteeView {
                 note,
-                ..invitee_view(r, lang)
+                ..kept_choice(invitee_view(r, lang), kept, lang)
             }
         })
         .collect();
@@ -946,6 +976,7 @@ async fn coach_session(
         &user,
         &session,
         None,
+        None,
         FieldErrors::default(),
         StatusCode::OK,
     )
@@ -962,13 +993,14 @@ async fn coach_attendance(
     let session = coached_session(&app, &user, &session).await?;
     let anchor = match record_attendance(&app, ctx.lang, &user, &session, &form.value).await? {
         Recorded::Saved(anchor) => anchor,
-        Recorded::Stale(errors) => {
+        Recorded::Stale(errors, kept) => {
             return render_coach_session(
                 &app,
                 ctx,
                 &user,
                 &session,
                 None,
+                Some(&kept),
                 errors,
                 StatusCode::CONFLICT,
             )
@@ -1011,6 +1043,7 @@ async fn coach_note(
                 &user,
                 &session,
                 Some((invitee.public_id, typed.note)),
+                None,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )

@@ -435,6 +435,16 @@ async fn finalists_are_invited_coached_and_noted(backend: Backend) {
             && refusal.contains(&fr("coaching-attendance-absent")),
         "both versions named: {refusal}"
     );
+    let select = page
+        .body
+        .split(&format!("id=\"attendance-{first}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .expect("the dossier's attendance select");
+    assert!(
+        select.contains("<option value=\"absent\" selected>"),
+        "the refused choice stays selected: {select}"
+    );
     let page = admin.get(&session_url).await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains(note);
