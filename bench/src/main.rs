@@ -702,6 +702,8 @@ async fn admin_setup(args: &Args, db: &SqlitePool) -> Result<Vec<String>> {
             ("max_per_applicant", MAX_PER_APPLICANT.to_string()),
             ("form_json", form_json.clone()),
             ("rules_json", "[]".to_owned()),
+            // The version the page was loaded from: a save over a newer one is refused.
+            ("version", v("version")),
         ];
         let resp = client.post(&url).form(&fields).send().await?;
         if resp.status() != StatusCode::SEE_OTHER {

@@ -17,6 +17,7 @@ use crate::domain::form::FormDefinition;
 use crate::domain::types::Localized;
 use crate::i18n::tr;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
@@ -46,6 +47,9 @@ pub struct TrackForm {
     pub form_json: String,
     #[serde(default)]
     pub rules_json: String,
+    /// The track's version the form was loaded from.
+    #[serde(default)]
+    pub version: String,
 }
 
 async fn organised_track(app: &AppState, user_id: i64, id: i64) -> AppResult<TrackRow> {
@@ -66,19 +70,7 @@ async fn edit_page(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let track = organised_track(&app, user.id, id).await?;
-    let form = queries::form_definition(&app.db, track.id, track.form_version).await?;
-    let tz = track.time_zone();
-    let values = TrackForm {
-        name_fr: track.name_fr.clone(),
-        name_en: track.name_en.clone(),
-        description_fr: track.description_fr.clone(),
-        description_en: track.description_en.clone(),
-        opens_at: format_civil_input(track.opens_at, &tz),
-        closes_at: format_civil_input(track.closes_at, &tz),
-        max_per_applicant: track.max_per_applicant.to_string(),
-        form_json: serde_json::to_string_pretty(&form).unwrap_or_default(),
-        rules_json: serde_json::to_string_pretty(&track.rules()?).unwrap_or_default(),
-    };
+    let values = stored_values(&app, &track).await?;
     render_with_status(
         StatusCode::OK,
         &AdminTrackTemplate {
@@ -88,8 +80,49 @@ async fn edit_page(
             version: track.form_version,
             values,
             errors: FieldErrors::default(),
+            stale: None,
         },
     )
+}
+
+/// The form as the stored track fills it.
+async fn stored_values(app: &AppState, track: &TrackRow) -> AppResult<TrackForm> {
+    let form = queries::form_definition(&app.db, track.id, track.form_version).await?;
+    let tz = track.time_zone();
+    Ok(TrackForm {
+        name_fr: track.name_fr.clone(),
+        name_en: track.name_en.clone(),
+        description_fr: track.description_fr.clone(),
+        description_en: track.description_en.clone(),
+        opens_at: format_civil_input(track.opens_at, &tz),
+        closes_at: format_civil_input(track.closes_at, &tz),
+        max_per_applicant: track.max_per_applicant.to_string(),
+        form_json: serde_json::to_string_pretty(&form).unwrap_or_default(),
+        rules_json: serde_json::to_string_pretty(&track.rules()?).unwrap_or_default(),
+        version: track.version.to_string(),
+    })
+}
+
+/// The stored version of the track, field by field, for a refused save.
+fn stale_edit(stored: &TrackForm, version: i64, lang: crate::domain::types::Lang) -> StaleEdit {
+    let fields = [
+        ("admin-name-fr", &stored.name_fr),
+        ("admin-name-en", &stored.name_en),
+        ("admin-description-fr", &stored.description_fr),
+        ("admin-description-en", &stored.description_en),
+        ("admin-opens-at", &stored.opens_at),
+        ("admin-closes-at", &stored.closes_at),
+        ("admin-max-per-applicant", &stored.max_per_applicant),
+        ("admin-form-json", &stored.form_json),
+        ("admin-rules-json", &stored.rules_json),
+    ];
+    StaleEdit {
+        version,
+        stored: fields
+            .into_iter()
+            .map(|(key, value)| (tr(lang, key), value.clone()))
+            .collect(),
+    }
 }
 
 async fn save(
@@ -167,6 +200,7 @@ async fn save(
                 version: track.form_version,
                 values,
                 errors,
+                stale: None,
             },
         );
     };
@@ -185,7 +219,31 @@ async fn save(
     };
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    let version = queries::update_track(&mut tx, &track, &settings, changed_form, now).await?;
+    let expected = posted_version(&values.version);
+    let Some(version) =
+        queries::update_track(&mut tx, &track, expected, &settings, changed_form, now).await?
+    else {
+        drop(tx);
+        let current = organised_track(&app, user.id, id).await?;
+        let stored = stored_values(&app, &current).await?;
+        let stale = stale_edit(&stored, current.version, lang);
+        let values = TrackForm {
+            version: current.version.to_string(),
+            ..values
+        };
+        return render_with_status(
+            StatusCode::CONFLICT,
+            &AdminTrackTemplate {
+                ctx,
+                track_id: current.id,
+                timezone: current.timezone.clone(),
+                version: current.form_version,
+                values,
+                errors: FieldErrors::default(),
+                stale: Some(stale),
+            },
+        );
+    };
     audit::append(
         &mut tx,
         &audit::Entry {
@@ -193,6 +251,7 @@ async fn save(
             action: "track.update",
             object: &format!("{}/{}", track.edition_slug, track.slug),
             details: serde_json::json!({
+                "version": expected + 1,
                 "form_version": version,
                 "opens_at": opens_at,
                 "closes_at": closes_at,

@@ -55,21 +55,24 @@ pub struct TrackSettings {
     pub rules: Vec<Rule>,
 }
 
-/// Reads a civil date-time as typed in a `datetime-local` input ("2026-01-19T23:59") in the
-/// edition's time zone and returns the instant in milliseconds.
+/// Reads a civil date-time as typed in a `datetime-local` input ("2026-01-19T23:59", or with
+/// seconds "2026-01-19T23:59:45", or fractions of a second) in the edition's time zone and
+/// returns the instant in milliseconds.
 pub fn parse_civil(input: &str, tz: &TimeZone) -> Option<i64> {
     let civil: DateTime = input.trim().parse().ok()?;
     let zoned = civil.to_zoned(tz.clone()).ok()?;
     Some(zoned.timestamp().as_millisecond())
 }
 
-/// The inverse of [`parse_civil`], for pre-filling inputs.
+/// The inverse of [`parse_civil`], for pre-filling inputs: always with seconds (and with
+/// milliseconds when there are any), so that re-saving a form unchanged keeps the instant
+/// exactly (inputs carry `step="1"` so that browsers show and keep the seconds).
 pub fn format_civil_input(at_ms: i64, tz: &TimeZone) -> String {
     jiff::Timestamp::from_millisecond(at_ms)
         .map(|t| {
             t.to_zoned(tz.clone())
                 .datetime()
-                .strftime("%Y-%m-%dT%H:%M")
+                .strftime("%Y-%m-%dT%H:%M:%S%.f")
                 .to_string()
         })
         .unwrap_or_default()
@@ -89,8 +92,34 @@ mod tests {
                 .to_string(),
             "2026-01-19T23:59:00Z"
         );
-        assert_eq!(format_civil_input(ms, &tz), "2026-01-19T23:59");
+        assert_eq!(format_civil_input(ms, &tz), "2026-01-19T23:59:00");
         assert_eq!(parse_civil("19/01/2026", &tz), None);
+    }
+
+    #[test]
+    fn seconds_survive_a_round_trip() {
+        let tz = TimeZone::get("Africa/Bamako").expect("bundled tzdb");
+        let ms = parse_civil("2026-01-19T23:59:45", &tz).expect("valid");
+        assert_eq!(format_civil_input(ms, &tz), "2026-01-19T23:59:45");
+        assert_eq!(parse_civil(&format_civil_input(ms, &tz), &tz), Some(ms));
+        let with_millis = ms + 250;
+        assert_eq!(
+            format_civil_input(with_millis, &tz),
+            "2026-01-19T23:59:45.25"
+        );
+    }
+
+    proptest::proptest! {
+        /// Re-saving a pre-filled time unchanged never moves it, to the
+        /// millisecond (zones of the AES and a neighbour; none repeats an hour).
+        #[test]
+        fn pre_filled_time_re_reads_to_the_same_instant(
+            ms in 0i64..4_102_444_800_000,
+            zone in proptest::sample::select(vec!["Africa/Bamako", "Africa/Ouagadougou", "Africa/Niamey", "Africa/Lagos"]),
+        ) {
+            let tz = TimeZone::get(zone).expect("bundled tzdb");
+            proptest::prop_assert_eq!(parse_civil(&format_civil_input(ms, &tz), &tz), Some(ms));
+        }
     }
 
     #[test]

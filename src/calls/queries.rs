@@ -24,6 +24,8 @@ pub struct TrackRow {
     pub eligibility_json: String,
     pub form_version: i64,
     pub kind: String,
+    /// Bumped by every save of the track page (no silent overwrite).
+    pub version: i64,
     pub edition_slug: String,
     pub edition_year: i64,
     pub ref_prefix: String,
@@ -35,7 +37,7 @@ pub struct TrackRow {
 const TRACK_SELECT: &str =
     "SELECT t.id, t.edition_id, t.slug, t.code, t.position, t.name_fr, t.name_en, \
     t.description_fr, t.description_en, t.opens_at, t.closes_at, t.max_per_applicant, \
-    t.eligibility_json, t.form_version, t.kind, e.slug AS edition_slug, e.year AS edition_year, \
+    t.eligibility_json, t.form_version, t.kind, t.version, e.slug AS edition_slug, e.year AS edition_year, \
     e.ref_prefix, e.timezone, ev.name_fr AS event_name_fr, ev.name_en AS event_name_en \
     FROM tracks t JOIN editions e ON e.id = t.edition_id JOIN events ev ON ev.id = e.event_id";
 
@@ -271,25 +273,26 @@ async fn insert_form_version(
     Ok(())
 }
 
-/// Saves the track's settings; a changed form becomes a new version (drafts answered against
-/// the old one are migrated when next opened, submitted versions keep theirs).
+/// Saves the track's settings if the track is still at `expected_version` (the version the
+/// organiser's form was loaded from); a changed form becomes a new version (drafts answered
+/// against the old one are migrated when next opened, submitted versions keep theirs).
+/// Returns the form version, or `None` when someone saved the track in between: nothing is
+/// written then.
 pub async fn update_track(
     tx: &mut Tx,
     track: &TrackRow,
+    expected_version: i64,
     settings: &TrackSettings,
     form: Option<&FormDefinition>,
     now_ms: i64,
-) -> DbResult<i64> {
-    let mut version = track.form_version;
-    if let Some(form) = form {
-        version += 1;
-        insert_form_version(tx, track.id, version, form, now_ms).await?;
-    }
+) -> DbResult<Option<i64>> {
+    let version = track.form_version + i64::from(form.is_some());
+    // The guarded update first: a stale save must not reach the form version insert.
     let sql = "UPDATE tracks SET name_fr = $2, name_en = $3, description_fr = $4, description_en = $5, \
-               opens_at = $6, closes_at = $7, max_per_applicant = $8, eligibility_json = $9, form_version = $10 \
-               WHERE id = $1";
+               opens_at = $6, closes_at = $7, max_per_applicant = $8, eligibility_json = $9, form_version = $10, \
+               version = version + 1 WHERE id = $1 AND version = $11";
     let rules = to_json(&settings.rules)?;
-    run_tx!(tx, |conn| sqlx::query(sql)
+    let updated = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(track.id)
         .bind(&settings.name.fr)
         .bind(&settings.name.en)
@@ -300,8 +303,15 @@ pub async fn update_track(
         .bind(settings.max_per_applicant)
         .bind(&rules)
         .bind(version)
+        .bind(expected_version)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(version)
+    if updated == 0 {
+        return Ok(None);
+    }
+    if let Some(form) = form {
+        insert_form_version(tx, track.id, version, form, now_ms).await?;
+    }
+    Ok(Some(version))
 }

@@ -190,6 +190,8 @@ pub struct InviteeRow {
     pub applicant_email: Option<String>,
     pub applicant_phone: Option<String>,
     pub attendance: Option<String>,
+    /// Bumped by every attendance record (no silent overwrite).
+    pub version: i64,
 }
 
 impl InviteeRow {
@@ -202,7 +204,7 @@ pub async fn invitees(db: &Db, session_id: i64) -> DbResult<Vec<InviteeRow>> {
     let sql = "SELECT a.id AS application_id, a.public_id, a.reference, a.title, \
                t.name_fr AS track_name_fr, t.name_en AS track_name_en, \
                u.display_name AS applicant_name, u.email AS applicant_email, \
-               u.phone AS applicant_phone, i.attendance \
+               u.phone AS applicant_phone, i.attendance, i.version \
                FROM coaching_invitations i JOIN applications a ON a.id = i.application_id \
                JOIN tracks t ON t.id = a.track_id JOIN users u ON u.id = a.applicant_id \
                WHERE i.session_id = $1 ORDER BY t.position, a.reference, a.id";
@@ -255,38 +257,58 @@ pub async fn invite(
     Ok(n > 0)
 }
 
-/// Records attendance of an invited dossier. Returns `None` when the dossier is not invited
-/// to the session (nothing written), else the previous value.
+/// What recording an attendance did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttendanceSaved {
+    /// The dossier is not invited to the session: nothing written.
+    NotInvited,
+    /// Someone recorded another value since the form was loaded: nothing written. Holds the
+    /// stored value and version.
+    Stale(Option<String>, i64),
+    /// Recorded; holds the previous value.
+    Saved(Option<String>),
+}
+
+/// Records attendance of an invited dossier if its record is still at `expected_version`
+/// (the version the form was loaded from).
 pub async fn set_attendance(
     tx: &mut Tx,
     session_id: i64,
     application_id: i64,
+    expected_version: i64,
     value: Attendance,
     by: i64,
     now_ms: i64,
-) -> DbResult<Option<Option<String>>> {
-    let current = "SELECT attendance FROM coaching_invitations \
+) -> DbResult<AttendanceSaved> {
+    let current = "SELECT attendance, version FROM coaching_invitations \
                    WHERE session_id = $1 AND application_id = $2";
-    let previous: Option<Option<String>> = run_tx!(tx, |conn| sqlx::query_scalar(current)
-        .bind(session_id)
-        .bind(application_id)
-        .fetch_optional(conn)
-        .await)?;
-    if previous.is_none() {
-        return Ok(None);
-    }
+    let Some((previous, version)): Option<(Option<String>, i64)> =
+        run_tx!(tx, |conn| sqlx::query_as(current)
+            .bind(session_id)
+            .bind(application_id)
+            .fetch_optional(conn)
+            .await)?
+    else {
+        return Ok(AttendanceSaved::NotInvited);
+    };
     let sql = "UPDATE coaching_invitations SET attendance = $3, attendance_by = $4, \
-               attendance_at = $5 WHERE session_id = $1 AND application_id = $2";
-    run_tx!(tx, |conn| sqlx::query(sql)
+               attendance_at = $5, version = version + 1 \
+               WHERE session_id = $1 AND application_id = $2 AND version = $6";
+    let updated = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(session_id)
         .bind(application_id)
         .bind(value.as_str())
         .bind(by)
         .bind(now_ms)
+        .bind(expected_version)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(previous)
+    Ok(if updated == 1 {
+        AttendanceSaved::Saved(previous)
+    } else {
+        AttendanceSaved::Stale(previous, version)
+    })
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -26,6 +26,7 @@ use crate::domain::types::Lang;
 use crate::i18n::{self, tr, tr_args};
 use crate::notifications::{self, Channel, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::edit::posted_version;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
@@ -364,6 +365,9 @@ pub struct InviteeView {
     pub note: String,
     /// Form field id of the note (errors are shown next to it).
     pub note_field: String,
+    /// The attendance record's version (no silent overwrite) and where its error goes.
+    pub version: i64,
+    pub attendance_field: String,
 }
 
 fn invitee_view(row: &InviteeRow, lang: Lang) -> InviteeView {
@@ -382,6 +386,8 @@ fn invitee_view(row: &InviteeRow, lang: Lang) -> InviteeView {
         notes: Vec::new(),
         note: String::new(),
         note_field: format!("note-{}", row.public_id),
+        version: row.version,
+        attendance_field: format!("attendance-{}", row.public_id),
     }
 }
 
@@ -435,12 +441,14 @@ async fn organised_session(
     Ok((edition, session))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render_admin_session(
     app: &AppState,
     ctx: Ctx,
     edition: &EditionRow,
     session: &SessionRow,
     typed: (InviteForm, BTreeSet<String>),
+    kept: Option<&KeptAttendance>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> AppResult<Response> {
@@ -459,7 +467,7 @@ async fn render_admin_session(
         .iter()
         .map(|r| InviteeView {
             notes: notes.remove(&r.application_id).unwrap_or_default(),
-            ..invitee_view(r, lang)
+            ..kept_choice(invitee_view(r, lang), kept, lang)
         })
         .collect();
     let locked = queries::shortlist_is_locked(
@@ -544,6 +552,7 @@ async fn admin_session(
         &edition,
         &session,
         (InviteForm::default(), BTreeSet::new()),
+        None,
         FieldErrors::default(),
         StatusCode::OK,
     )
@@ -577,6 +586,7 @@ async fn invite(
             &edition,
             &session,
             typed,
+            None,
             errors,
             StatusCode::CONFLICT,
         )
@@ -605,7 +615,8 @@ async fn invite(
     if !errors.is_empty() {
         let typed = (typed, chosen);
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return render_admin_session(&app, ctx, &edition, &session, typed, errors, status).await;
+        return render_admin_session(&app, ctx, &edition, &session, typed, None, errors, status)
+            .await;
     }
     let contacts: BTreeMap<i64, queries::ApplicantContact> =
         queries::applicant_contacts(&app.db, edition.id)
@@ -705,15 +716,44 @@ pub struct AttendanceForm {
     pub application: String,
     #[serde(default)]
     pub attendance: String,
+    /// The record's version the form was loaded from.
+    #[serde(default)]
+    pub version: String,
+}
+
+/// An attendance choice refused because the record changed since the page was loaded: shown
+/// again as chosen, next to the stored one.
+struct KeptAttendance {
+    public_id: String,
+    value: Attendance,
+}
+
+/// The invitee's attendance select showing the refused choice, if it is theirs.
+fn kept_choice(view: InviteeView, kept: Option<&KeptAttendance>, lang: Lang) -> InviteeView {
+    match kept {
+        Some(k) if k.public_id == view.public_id => InviteeView {
+            options: attendance_options(Some(k.value), lang),
+            ..view
+        },
+        _ => view,
+    }
+}
+
+/// An attendance saved (the dossier's anchor on the page), or refused because someone
+/// recorded another value since the page was loaded (the message names both values).
+enum Recorded {
+    Saved(String),
+    Stale(FieldErrors, KeptAttendance),
 }
 
 /// Records attendance (coach or organiser): 404 for a dossier not invited to the session.
 async fn record_attendance(
     app: &AppState,
+    lang: Lang,
     user: &SessionUser,
     session: &SessionRow,
     form: &AttendanceForm,
-) -> AppResult<String> {
+) -> AppResult<Recorded> {
     let value = Attendance::parse(&form.attendance)
         .ok_or(AppError::BadRequest("coaching-bad-attendance"))?;
     let invitee = queries::invitees(&app.db, session.id)
@@ -723,17 +763,43 @@ async fn record_attendance(
         .ok_or(AppError::NotFound)?;
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    let Some(previous) = queries::set_attendance(
+    let previous = match queries::set_attendance(
         &mut tx,
         session.id,
         invitee.application_id,
+        posted_version(&form.version),
         value,
         user.id,
         now,
     )
     .await?
-    else {
-        return Err(AppError::NotFound);
+    {
+        queries::AttendanceSaved::Saved(previous) => previous,
+        queries::AttendanceSaved::NotInvited => return Err(AppError::NotFound),
+        queries::AttendanceSaved::Stale(stored, version) => {
+            drop(tx);
+            let mut errors = FieldErrors::default();
+            errors.add(
+                format!("attendance-{}", invitee.public_id),
+                tr_args(
+                    lang,
+                    "edit-conflict-attendance",
+                    &[
+                        (
+                            "stored",
+                            Attendance::label(stored.as_deref().and_then(Attendance::parse), lang),
+                        ),
+                        ("version", version.to_string()),
+                        ("typed", Attendance::label(Some(value), lang)),
+                    ],
+                ),
+            );
+            let kept = KeptAttendance {
+                public_id: invitee.public_id,
+                value,
+            };
+            return Ok(Recorded::Stale(errors, kept));
+        }
     };
     if previous.as_deref() != Some(value.as_str()) {
         audit::append(
@@ -752,17 +818,33 @@ async fn record_attendance(
         .await?;
     }
     tx.commit().await?;
-    Ok(invitee.public_id)
+    Ok(Recorded::Saved(invitee.public_id))
 }
 
 async fn admin_attendance(
     State(app): State<AppState>,
+    ctx: Ctx,
     SignedIn(user): SignedIn,
     Path((edition, session)): Path<(String, String)>,
     form: CsrfForm<AttendanceForm>,
 ) -> AppResult<Response> {
     let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
-    let anchor = record_attendance(&app, &user, &session, &form.value).await?;
+    let anchor = match record_attendance(&app, ctx.lang, &user, &session, &form.value).await? {
+        Recorded::Saved(anchor) => anchor,
+        Recorded::Stale(errors, kept) => {
+            return render_admin_session(
+                &app,
+                ctx,
+                &edition,
+                &session,
+                (InviteForm::default(), BTreeSet::new()),
+                Some(&kept),
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+    };
     Ok(Redirect::to(&format!(
         "{}/{}#f-{anchor}",
         admin_base(&edition),
@@ -837,12 +919,14 @@ async fn coached_session(
         .ok_or(AppError::NotFound)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render_coach_session(
     app: &AppState,
     ctx: Ctx,
     user: &SessionUser,
     session: &SessionRow,
     typed: Option<(String, String)>,
+    kept: Option<&KeptAttendance>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> AppResult<Response> {
@@ -862,7 +946,7 @@ async fn render_coach_session(
             };
             InviteeView {
                 note,
-                ..invitee_view(r, lang)
+                ..kept_choice(invitee_view(r, lang), kept, lang)
             }
         })
         .collect();
@@ -894,6 +978,7 @@ async fn coach_session(
         &user,
         &session,
         None,
+        None,
         FieldErrors::default(),
         StatusCode::OK,
     )
@@ -902,12 +987,28 @@ async fn coach_session(
 
 async fn coach_attendance(
     State(app): State<AppState>,
+    ctx: Ctx,
     SignedIn(user): SignedIn,
     Path(session): Path<String>,
     form: CsrfForm<AttendanceForm>,
 ) -> AppResult<Response> {
     let session = coached_session(&app, &user, &session).await?;
-    let anchor = record_attendance(&app, &user, &session, &form.value).await?;
+    let anchor = match record_attendance(&app, ctx.lang, &user, &session, &form.value).await? {
+        Recorded::Saved(anchor) => anchor,
+        Recorded::Stale(errors, kept) => {
+            return render_coach_session(
+                &app,
+                ctx,
+                &user,
+                &session,
+                None,
+                Some(&kept),
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+    };
     Ok(Redirect::to(&format!("/coaching/{}#f-{anchor}", session.public_id)).into_response())
 }
 
@@ -944,6 +1045,7 @@ async fn coach_note(
                 &user,
                 &session,
                 Some((invitee.public_id, typed.note)),
+                None,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )

@@ -18,6 +18,7 @@ use super::queries::{self, RoundRow, RoundSettings, RoundStatus};
 use super::ranking::{self, ReviewSheet, SheetTotal};
 use super::routes::{format_score, stored_sheet};
 use super::rubric::{Round, Rubric};
+use super::ties;
 use crate::accounts::roles::{self, Role};
 use crate::accounts::users;
 use crate::applications::admin::organised_edition;
@@ -28,6 +29,7 @@ use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::domain::types::{Lang, Login};
 use crate::i18n::tr;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
@@ -166,6 +168,8 @@ pub struct RoundTemplate {
     pub short: Vec<String>,
     pub conflicts: Vec<String>,
     pub errors: FieldErrors,
+    /// Set when a settings save was refused because the settings changed since loaded.
+    pub stale: Option<StaleEdit>,
     pub notice: Option<String>,
     pub panel_form: PanelForm,
     pub reassign_form: ReassignForm,
@@ -182,6 +186,9 @@ pub struct SettingsForm {
     pub dispute_threshold: String,
     #[serde(default)]
     pub blind: Option<String>,
+    /// The round's version the form was loaded from.
+    #[serde(default)]
+    pub version: String,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -216,6 +223,7 @@ pub struct ConflictForm {
 #[derive(Default)]
 struct PageState {
     errors: FieldErrors,
+    stale: Option<StaleEdit>,
     notice: Option<String>,
     settings: Option<SettingsForm>,
     panel: PanelForm,
@@ -313,6 +321,7 @@ async fn render_round(
         min_sheets: c.round.min_sheets.to_string(),
         dispute_threshold: c.round.dispute_threshold.to_string(),
         blind: c.round.blind.then(|| "on".to_owned()),
+        version: c.round.version.to_string(),
     });
     render_with_status(
         status,
@@ -339,6 +348,7 @@ async fn render_round(
             short,
             conflicts,
             errors: state.errors,
+            stale: state.stale,
             notice: state.notice,
             panel_form: state.panel,
             reassign_form: state.reassign,
@@ -409,8 +419,41 @@ async fn save_settings(
         dispute_threshold: threshold,
     };
     let now = app.now_ms();
+    let expected = posted_version(&values.version);
     let mut tx = app.db.begin().await?;
-    queries::update_round_settings(&mut tx, c.round.id, &settings).await?;
+    if !queries::update_round_settings(&mut tx, c.round.id, expected, &settings).await? {
+        drop(tx);
+        // Shown against the round as stored now, the typed values kept in the form.
+        let c = round_context(&app, &user, &edition, &round).await?;
+        let yes_no = |b: bool| tr(lang, if b { "yes" } else { "no" });
+        let stale = StaleEdit {
+            version: c.round.version,
+            stored: vec![
+                (
+                    tr(lang, "review-k"),
+                    c.round.reviewers_per_dossier.to_string(),
+                ),
+                (
+                    tr(lang, "review-min-sheets"),
+                    c.round.min_sheets.to_string(),
+                ),
+                (
+                    tr(lang, "review-threshold"),
+                    c.round.dispute_threshold.to_string(),
+                ),
+                (tr(lang, "review-blind-help"), yes_no(c.round.blind)),
+            ],
+        };
+        let state = PageState {
+            stale: Some(stale),
+            settings: Some(SettingsForm {
+                version: c.round.version.to_string(),
+                ..values
+            }),
+            ..PageState::default()
+        };
+        return render_round(&app, ctx, &c, state, StatusCode::CONFLICT).await;
+    }
     audit::append(
         &mut tx,
         &audit::Entry {
@@ -441,6 +484,17 @@ pub struct RubricTemplate {
     pub tie_break: String,
     pub criteria: Vec<(String, u32, u32, bool)>,
     pub errors: FieldErrors,
+    /// The stored rubric's version (0: none stored yet, the default applies).
+    pub version: i64,
+    /// Set when a save was refused because the rubric changed since it was loaded.
+    pub stale: Option<StaleEdit>,
+}
+
+/// The stored rubric's version, 0 when the default applies.
+async fn rubric_version(app: &AppState, round: &RoundRow, track_id: i64) -> AppResult<i64> {
+    Ok(queries::rubric(&app.db, round.id, track_id)
+        .await?
+        .map_or(0, |r| r.version))
 }
 
 fn track_of(c: &RoundContext, track: &str) -> AppResult<TrackRow> {
@@ -461,6 +515,7 @@ async fn rubric_page(
     let c = round_context(&app, &user, &edition, &round).await?;
     let track = track_of(&c, &track)?;
     let (rubric, tie_break) = rubric_of(&app, &c.round, &track).await?;
+    let version = rubric_version(&app, &c.round, track.id).await?;
     let mut tx = app.db.begin().await?;
     let frozen = queries::track_has_scores(&mut tx, c.round.id, track.id).await?;
     drop(tx);
@@ -485,6 +540,8 @@ async fn rubric_page(
             })
             .collect(),
         errors: FieldErrors::default(),
+        version,
+        stale: None,
         ctx,
     })
 }
@@ -501,6 +558,9 @@ pub struct RubricForm {
     criteria_json: String,
     #[serde(default)]
     tie_break: String,
+    /// The rubric's version the form was loaded from.
+    #[serde(default)]
+    version: String,
 }
 
 async fn save_rubric(
@@ -559,12 +619,46 @@ async fn save_rubric(
                     tie_break: values.tie_break,
                     criteria: Vec::new(),
                     errors,
+                    version: posted_version(&values.version),
+                    stale: None,
                     ctx,
                 },
             );
         }
     };
-    queries::save_rubric(&mut tx, c.round.id, track.id, &rubric, &tie_break, now).await?;
+    let expected = posted_version(&values.version);
+    if !queries::save_rubric(
+        &mut tx, c.round.id, track.id, expected, &rubric, &tie_break, now,
+    )
+    .await?
+    {
+        drop(tx);
+        let (stored, stored_tie_break) = rubric_of(&app, &c.round, &track).await?;
+        let version = rubric_version(&app, &c.round, track.id).await?;
+        let stale = StaleEdit {
+            version,
+            stored: vec![
+                (tr(lang, "review-rubric-json"), pretty(&stored)),
+                (tr(lang, "review-tie-break"), stored_tie_break.join(", ")),
+            ],
+        };
+        return render_with_status(
+            StatusCode::CONFLICT,
+            &RubricTemplate {
+                back: base_url(&c),
+                action: format!("{}/rubric/{}", base_url(&c), track.id),
+                track: track_name(&track, lang),
+                frozen: false,
+                criteria_json: values.criteria_json,
+                tie_break: values.tie_break,
+                criteria: Vec::new(),
+                errors: FieldErrors::default(),
+                version,
+                stale: Some(stale),
+                ctx,
+            },
+        );
+    }
     audit::append(
         &mut tx,
         &audit::Entry {
@@ -953,6 +1047,10 @@ pub struct RankedLine {
     pub score: String,
     pub spread: String,
     pub disputed: bool,
+    /// An exact tie with the line above, and how the chain broke it.
+    pub tie: Option<String>,
+    /// That tie was broken by an arbitrary rule.
+    pub arbitrary: bool,
 }
 
 pub struct MatrixLine {
@@ -974,6 +1072,8 @@ pub struct RoundRanking {
     /// Dossier → (sum of raw totals, number of sheets).
     pub raw_sum: BTreeMap<i64, (f64, usize)>,
     pub criteria_keys: Vec<String>,
+    /// Track id → its rubric and tie-break criteria.
+    pub rubrics: BTreeMap<i64, (Rubric, Vec<String>)>,
 }
 
 /// Each stored sheet of a dossier still in the round, scored with its track's rubric: the
@@ -1069,6 +1169,7 @@ pub async fn round_ranking(app: &AppState, c: &RoundContext) -> AppResult<RoundR
         ranked,
         raw_sum,
         criteria_keys,
+        rubrics,
     })
 }
 
@@ -1080,15 +1181,41 @@ async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppRes
         ranked,
         raw_sum,
         criteria_keys,
+        rubrics,
     } = round_ranking(app, c).await?;
     let by_id: BTreeMap<i64, &ListedApplication> = dossiers.iter().map(|d| (d.id, d)).collect();
+    let tz = crate::review::jury::edition_tz(&c.edition);
+    let reference = |id: i64| {
+        by_id
+            .get(&id)
+            .and_then(|d| d.reference.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
     let mut tracks = Vec::new();
     for (t, (_, ranked)) in c.tracks.iter().zip(ranked) {
+        let (rubric, tie_break) = rubrics
+            .get(&t.id)
+            .map(|(r, k)| (Some(r), k.clone()))
+            .unwrap_or_default();
+        let label = |key: &str| {
+            rubric
+                .and_then(|r| r.criterion(key))
+                .map_or_else(|| key.to_owned(), |c| c.label.get(lang).to_owned())
+        };
+        let names = ties::Names {
+            criterion: &label,
+            dossier: &reference,
+            tz: &tz,
+        };
         let lines = ranked
-            .into_iter()
-            .filter_map(|r| {
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
                 let d = by_id.get(&r.dossier)?;
                 let (sum, n) = raw_sum.get(&r.dossier).copied().unwrap_or((0.0, 1));
+                let steps = i
+                    .checked_sub(1)
+                    .and_then(|above| ranking::tie_steps(&ranked[above], r, &tie_break));
                 Some(RankedLine {
                     position: r.position,
                     reference: d.reference.clone().unwrap_or_default(),
@@ -1099,6 +1226,10 @@ async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppRes
                     score: format_score(r.score),
                     spread: format_score(r.spread),
                     disputed: r.disputed,
+                    arbitrary: steps.as_deref().is_some_and(ranking::decided_arbitrarily),
+                    tie: steps.map(|steps| {
+                        ties::describe(lang, ties::Between::LineAbove, r.score, &steps, &names)
+                    }),
                 })
             })
             .collect();

@@ -15,8 +15,11 @@ use serde::Deserialize;
 
 use super::admin::{round_context, round_ranking, RoundContext};
 use super::queries::RoundStatus;
+use super::ranking::decided_arbitrarily;
 use super::routes::format_score;
+use super::rubric::Rubric;
 use super::shortlist::{self, Candidate, Justification};
+use super::ties;
 use crate::accounts::sessions::SessionUser;
 use crate::applications::queries::ListedApplication;
 use crate::audit;
@@ -26,6 +29,7 @@ use crate::domain::types::{Lang, Login};
 use crate::i18n::{tr, tr_args};
 use crate::notifications::{self, Channel, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::edit::StaleEdit;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
@@ -51,6 +55,8 @@ pub struct ShortlistRow {
     pub status: String,
     pub with_feedback: bool,
     pub published_at: Option<i64>,
+    /// Bumped by every save of the settings form (no silent overwrite).
+    pub version: i64,
 }
 
 impl ShortlistRow {
@@ -66,7 +72,7 @@ async fn ensure_shortlist(db: &Db, edition_id: i64) -> DbResult<ShortlistRow> {
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
-    let sql = "SELECT size, quotas_json, status, with_feedback, published_at FROM shortlists WHERE edition_id = $1";
+    let sql = "SELECT size, quotas_json, status, with_feedback, published_at, version FROM shortlists WHERE edition_id = $1";
     Ok(run!(db, |pool| sqlx::query_as::<_, ShortlistRow>(sql)
         .bind(edition_id)
         .fetch_one(pool)
@@ -193,6 +199,14 @@ pub struct ShortlistTemplate {
     pub changes: Vec<String>,
     pub errors: FieldErrors,
     pub change_form: ChangeForm,
+    /// Exact ties across the shortlist's cut, with the rule that broke each.
+    pub cut_ties: Vec<String>,
+    /// One of them was broken by an arbitrary rule: locking needs a confirmation.
+    pub arbitrary_cut_ties: bool,
+    /// The settings' version the settings form was loaded from.
+    pub version: i64,
+    /// Set when a settings save was refused because they changed since loaded.
+    pub stale: Option<StaleEdit>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -208,12 +222,18 @@ pub struct ChangeForm {
 struct Loaded {
     c: RoundContext,
     shortlist: ShortlistRow,
+    /// A refused settings save: what is stored (the form then shows what was typed).
+    stale: Option<StaleEdit>,
 }
 
 async fn load(app: &AppState, user: &SessionUser, edition: &str) -> AppResult<Loaded> {
     let c = round_context(app, user, edition, "preselection").await?;
     let shortlist = ensure_shortlist(&app.db, c.edition.id).await?;
-    Ok(Loaded { c, shortlist })
+    Ok(Loaded {
+        c,
+        shortlist,
+        stale: None,
+    })
 }
 
 fn track_name(c: &RoundContext, track_id: i64, lang: Lang) -> String {
@@ -230,11 +250,14 @@ fn track_name(c: &RoundContext, track_id: i64, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
-/// Dossier id → its preselection score and the dossier, for display.
+/// Track id → its rubric and tie-break criteria.
+type Rubrics = BTreeMap<i64, (Rubric, Vec<String>)>;
+
+/// The ranked candidates, the dossiers by id, and each track's rubric (for ties).
 async fn scored_dossiers(
     app: &AppState,
     c: &RoundContext,
-) -> AppResult<(Vec<Candidate>, BTreeMap<i64, ListedApplication>)> {
+) -> AppResult<(Vec<Candidate>, BTreeMap<i64, ListedApplication>, Rubrics)> {
     let ranking = round_ranking(app, c).await?;
     let candidates = ranking
         .ranked
@@ -246,7 +269,70 @@ async fn scored_dossiers(
         })
         .collect();
     let by_id = ranking.dossiers.into_iter().map(|d| (d.id, d)).collect();
-    Ok((candidates, by_id))
+    Ok((candidates, by_id, ranking.rubrics))
+}
+
+/// Exact ties across the shortlist's cut (`chosen`), with each track's tie-break criteria.
+fn ties_at_the_cut(
+    candidates: &[Candidate],
+    chosen: &[i64],
+    rubrics: &Rubrics,
+) -> Vec<shortlist::CutTie> {
+    let keys: BTreeMap<i64, Vec<String>> = rubrics
+        .iter()
+        .map(|(track, (_, keys))| (*track, keys.clone()))
+        .collect();
+    shortlist::ties_at_the_cut(candidates, chosen, &keys)
+}
+
+/// Exact ties across the shortlist's cut, as the page says them.
+fn describe_cut_ties(
+    lang: Lang,
+    c: &RoundContext,
+    candidates: &[Candidate],
+    ties: &[shortlist::CutTie],
+    by_id: &BTreeMap<i64, ListedApplication>,
+    rubrics: &Rubrics,
+) -> Vec<String> {
+    let tz = crate::review::jury::edition_tz(&c.edition);
+    let reference = |id: i64| {
+        by_id
+            .get(&id)
+            .and_then(|d| d.reference.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let score: BTreeMap<i64, (i64, f64)> = candidates
+        .iter()
+        .map(|x| (x.ranked.dossier, (x.track, x.ranked.score)))
+        .collect();
+    ties.iter()
+        .map(|t| {
+            let (track, points) = score.get(&t.kept).copied().unwrap_or_default();
+            let rubric = rubrics.get(&track).map(|(r, _)| r);
+            let label = |key: &str| {
+                rubric
+                    .and_then(|r| r.criterion(key))
+                    .map_or_else(|| key.to_owned(), |x| x.label.get(lang).to_owned())
+            };
+            let names = ties::Names {
+                criterion: &label,
+                dossier: &reference,
+                tz: &tz,
+            };
+            tr_args(
+                lang,
+                "tie-cut-line",
+                &[
+                    ("kept", reference(t.kept)),
+                    ("left_out", reference(t.left_out)),
+                    (
+                        "how",
+                        ties::describe(lang, ties::Between::Named, points, &t.steps, &names),
+                    ),
+                ],
+            )
+        })
+        .collect()
 }
 
 async fn render_page(
@@ -258,13 +344,17 @@ async fn render_page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let (candidates, by_id) = scored_dossiers(app, &l.c).await?;
+    let (candidates, by_id, rubrics) = scored_dossiers(app, &l.c).await?;
     let scores: BTreeMap<i64, f64> = candidates
         .iter()
         .map(|c| (c.ranked.dossier, c.ranked.score))
         .collect();
-    let entries = entries(&app.db, l.c.edition.id)
-        .await?
+    let stored_entries = entries(&app.db, l.c.edition.id).await?;
+    let chosen: Vec<i64> = stored_entries.iter().map(|e| e.application_id).collect();
+    let ties = ties_at_the_cut(&candidates, &chosen, &rubrics);
+    let arbitrary_cut_ties = ties.iter().any(|t| decided_arbitrarily(&t.steps));
+    let cut_ties = describe_cut_ties(lang, &l.c, &candidates, &ties, &by_id, &rubrics);
+    let entries = stored_entries
         .into_iter()
         .enumerate()
         .filter_map(|(i, e)| {
@@ -338,6 +428,10 @@ async fn render_page(
             changes,
             errors,
             change_form,
+            cut_ties,
+            arbitrary_cut_ties,
+            version: l.shortlist.version,
+            stale: l.stale.clone(),
             ctx,
         },
     )
@@ -435,16 +529,60 @@ async fn save_settings(
     let quotas_json =
         serde_json::to_string(&quotas).map_err(|e| AppError::Internal(e.to_string()))?;
     let now = app.now_ms();
+    let expected = fields
+        .get("version")
+        .map_or(0, |v| crate::web::edit::posted_version(v));
     let mut tx = app.db.begin().await?;
-    let sql = "UPDATE shortlists SET size = $1, quotas_json = $2, with_feedback = $3 WHERE edition_id = $4 AND status = 'draft'";
-    run_tx!(&mut tx, |conn| sqlx::query(sql)
+    let sql = "UPDATE shortlists SET size = $1, quotas_json = $2, with_feedback = $3, \
+               version = version + 1 WHERE edition_id = $4 AND status = 'draft' AND version = $5";
+    let updated = run_tx!(&mut tx, |conn| sqlx::query(sql)
         .bind(size)
         .bind(&quotas_json)
         .bind(with_feedback)
         .bind(l.c.edition.id)
+        .bind(expected)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
+    if updated == 0 {
+        drop(tx);
+        let mut now_stored = load(&app, &user, &edition).await?;
+        if now_stored.shortlist.status != "draft" {
+            return refuse(&app, ctx, &now_stored, "settings", "shortlist-not-draft").await;
+        }
+        let stored = &now_stored.shortlist;
+        let lang = ctx.lang;
+        let quota_text = stored
+            .quotas()
+            .iter()
+            .map(|(track, q)| format!("{} → {q}", track_name(&now_stored.c, *track, lang)))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        now_stored.stale = Some(StaleEdit {
+            version: stored.version,
+            stored: vec![
+                (tr(lang, "shortlist-size"), stored.size.to_string()),
+                (tr(lang, "shortlist-quota"), quota_text),
+                (
+                    tr(lang, "shortlist-with-feedback"),
+                    tr(lang, if stored.with_feedback { "yes" } else { "no" }),
+                ),
+            ],
+        });
+        // The form shows what was typed, with the stored version.
+        now_stored.shortlist.size = size;
+        now_stored.shortlist.quotas_json = quotas_json;
+        now_stored.shortlist.with_feedback = with_feedback;
+        return render_page(
+            &app,
+            ctx,
+            &now_stored,
+            FieldErrors::default(),
+            ChangeForm::default(),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
     audit::append(
         &mut tx,
         &audit::Entry {
@@ -471,7 +609,7 @@ async fn propose(
     if l.c.round.status() != RoundStatus::Closed {
         return refuse(&app, ctx, &l, "propose", "shortlist-preselection-open").await;
     }
-    let (candidates, _) = scored_dossiers(&app, &l.c).await?;
+    let (candidates, _, _) = scored_dossiers(&app, &l.c).await?;
     let size = usize::try_from(l.shortlist.size).unwrap_or(30);
     let chosen = shortlist::propose(&candidates, size, &l.shortlist.quotas());
     // Shown in ranking order, whichever pass chose them.
@@ -522,7 +660,7 @@ async fn change(
     let lang = ctx.lang;
     let values = form.value;
     let mut errors = FieldErrors::default();
-    let (_, by_id) = scored_dossiers(&app, &l.c).await?;
+    let (_, by_id, _) = scored_dossiers(&app, &l.c).await?;
     let reference = values.reference.trim().to_uppercase();
     let dossier = by_id
         .values()
@@ -623,12 +761,19 @@ async fn change(
     Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())
 }
 
+#[derive(Deserialize, Default)]
+pub struct LockForm {
+    /// The organisers confirm ties across the cut broken by an arbitrary rule.
+    #[serde(default)]
+    confirm_ties: Option<String>,
+}
+
 async fn lock(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
     Path(edition): Path<String>,
-    _form: CsrfForm<serde::de::IgnoredAny>,
+    form: CsrfForm<LockForm>,
 ) -> AppResult<Response> {
     let l = load(&app, &user, &edition).await?;
     let now = app.now_ms();
@@ -646,6 +791,15 @@ async fn lock(
         drop(tx);
         return refuse(&app, ctx, &l, "lock", "shortlist-empty").await;
     }
+    // A place decided by submission time or dossier number is the organisers' call.
+    let (candidates, _, rubrics) = scored_dossiers(&app, &l.c).await?;
+    let ties = ties_at_the_cut(&candidates, &finalists, &rubrics);
+    let arbitrary = ties.iter().any(|t| decided_arbitrarily(&t.steps));
+    let confirmed = form.value.confirm_ties.is_some();
+    if arbitrary && !confirmed {
+        drop(tx);
+        return refuse(&app, ctx, &l, "lock", "tie-cut-confirm-required").await;
+    }
     set_status(&mut tx, l.c.edition.id, "locked", now).await?;
     audit::append(
         &mut tx,
@@ -653,7 +807,11 @@ async fn lock(
             actor_id: Some(user.id),
             action: "shortlist.locked",
             object: &format!("edition:{}", l.c.edition.slug),
-            details: serde_json::json!({ "finalists": finalists }),
+            details: serde_json::json!({
+                "finalists": finalists,
+                "cut_ties": ties,
+                "arbitrary_ties_confirmed": arbitrary && confirmed,
+            }),
         },
         now,
     )

@@ -22,6 +22,7 @@ use super::ranking::{self, DossierScore};
 use super::results::{self, PublicDossier, PublicTrack, Snapshot};
 use super::routes::format_score;
 use super::rubric::{Round, Rubric};
+use super::ties;
 use crate::accounts::sessions::SessionUser;
 use crate::applications::admin::organised_edition;
 use crate::applications::queries::ListedApplication;
@@ -32,6 +33,7 @@ use crate::domain::form::Answers;
 use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
@@ -76,6 +78,8 @@ pub fn router() -> Router<AppState> {
 pub struct JurySettings {
     pub allowed_secs: i64,
     pub cumulate: bool,
+    /// Bumped by every save of the settings (0: none stored yet); no silent overwrite.
+    pub version: i64,
 }
 
 impl Default for JurySettings {
@@ -83,12 +87,13 @@ impl Default for JurySettings {
         JurySettings {
             allowed_secs: DEFAULT_ALLOWED_SECS,
             cumulate: false,
+            version: 0,
         }
     }
 }
 
 pub async fn settings(db: &Db, round_id: i64) -> DbResult<JurySettings> {
-    let sql = "SELECT allowed_secs, cumulate FROM jury_settings WHERE round_id = $1";
+    let sql = "SELECT allowed_secs, cumulate, version FROM jury_settings WHERE round_id = $1";
     let row = run!(db, |pool| sqlx::query_as::<_, JurySettings>(sql)
         .bind(round_id)
         .fetch_optional(pool)
@@ -96,18 +101,51 @@ pub async fn settings(db: &Db, round_id: i64) -> DbResult<JurySettings> {
     Ok(row.unwrap_or_default())
 }
 
-async fn store_settings(tx: &mut Tx, round_id: i64, s: &JurySettings) -> DbResult<()> {
+/// Stores the settings if the stored ones are still at `expected_version` (0: none stored
+/// yet); false (nothing written) when someone saved them in between.
+async fn store_settings(
+    tx: &mut Tx,
+    round_id: i64,
+    expected_version: i64,
+    s: &JurySettings,
+) -> DbResult<bool> {
     let sql = "INSERT INTO jury_settings (round_id, allowed_secs, cumulate) VALUES ($1, $2, $3) \
                ON CONFLICT (round_id) DO UPDATE SET allowed_secs = excluded.allowed_secs, \
-               cumulate = excluded.cumulate";
-    run_tx!(tx, |conn| sqlx::query(sql)
+               cumulate = excluded.cumulate, version = jury_settings.version + 1 \
+               WHERE jury_settings.version = $4";
+    let written = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(round_id)
         .bind(s.allowed_secs)
         .bind(s.cumulate)
+        .bind(expected_version)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(())
+    Ok(written == 1)
+}
+
+/// The stored settings, for a refused save.
+fn stale_settings(lang: Lang, s: &JurySettings) -> StaleEdit {
+    StaleEdit {
+        version: s.version,
+        stored: vec![
+            (
+                tr(lang, "pitch-allowed"),
+                format_duration(lang, s.allowed_secs),
+            ),
+            (
+                tr(lang, "jury-cumulate-title"),
+                tr(
+                    lang,
+                    if s.cumulate {
+                        "jury-cumulate-yes"
+                    } else {
+                        "jury-cumulate-no"
+                    },
+                ),
+            ),
+        ],
+    }
 }
 
 /// The shortlist is locked (or published): its finalists may go to the final.
@@ -458,6 +496,9 @@ pub async fn timing_hint(
 pub struct SettingsForm {
     #[serde(default)]
     pub allowed: String,
+    /// The settings' version the form was loaded from.
+    #[serde(default)]
+    pub version: String,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -526,11 +567,14 @@ pub struct JuryTemplate {
     pub schedule: ScheduleForm,
     pub slot: SlotForm,
     pub errors: FieldErrors,
+    /// Set when a settings save was refused because they changed since loaded.
+    pub stale: Option<StaleEdit>,
 }
 
 #[derive(Default)]
 struct JuryState {
     errors: FieldErrors,
+    stale: Option<StaleEdit>,
     settings: Option<SettingsForm>,
     schedule: Option<ScheduleForm>,
     slot: SlotForm,
@@ -636,6 +680,7 @@ async fn render_jury(
                 .collect(),
             settings: state.settings.unwrap_or_else(|| SettingsForm {
                 allowed: format_allowed(settings.allowed_secs),
+                version: settings.version.to_string(),
             }),
             schedule: state.schedule.unwrap_or_else(|| ScheduleForm {
                 minutes: "10".into(),
@@ -643,6 +688,7 @@ async fn render_jury(
             }),
             slot: state.slot,
             errors: state.errors,
+            stale: state.stale,
             ctx,
         },
     )
@@ -687,7 +733,19 @@ async fn save_settings(
     let mut tx = app.db.begin().await?;
     let mut s = current_settings_tx(&mut tx, f.round.id).await?;
     s.allowed_secs = allowed;
-    store_settings(&mut tx, f.round.id, &s).await?;
+    if !store_settings(&mut tx, f.round.id, posted_version(&values.version), &s).await? {
+        drop(tx);
+        let stored = settings(&app.db, f.round.id).await?;
+        let state = JuryState {
+            stale: Some(stale_settings(ctx.lang, &stored)),
+            settings: Some(SettingsForm {
+                version: stored.version.to_string(),
+                ..values
+            }),
+            ..JuryState::default()
+        };
+        return render_jury(&app, ctx, &f, state, StatusCode::CONFLICT).await;
+    }
     audit::append(
         &mut tx,
         &audit::Entry {
@@ -704,7 +762,7 @@ async fn save_settings(
 }
 
 async fn current_settings_tx(tx: &mut Tx, round_id: i64) -> DbResult<JurySettings> {
-    let sql = "SELECT allowed_secs, cumulate FROM jury_settings WHERE round_id = $1";
+    let sql = "SELECT allowed_secs, cumulate, version FROM jury_settings WHERE round_id = $1";
     let row = run_tx!(tx, |conn| sqlx::query_as::<_, JurySettings>(sql)
         .bind(round_id)
         .fetch_optional(conn)
@@ -716,10 +774,14 @@ async fn current_settings_tx(tx: &mut Tx, round_id: i64) -> DbResult<JurySetting
 pub struct CumulateForm {
     #[serde(default)]
     cumulate: String,
+    /// The settings' version the form was loaded from.
+    #[serde(default)]
+    version: String,
 }
 
 async fn save_cumulate(
     State(app): State<AppState>,
+    ctx: Ctx,
     SignedIn(user): SignedIn,
     Path(edition): Path<String>,
     form: CsrfForm<CumulateForm>,
@@ -735,7 +797,16 @@ async fn save_cumulate(
     let mut s = current_settings_tx(&mut tx, f.round.id).await?;
     if s.cumulate != cumulate {
         s.cumulate = cumulate;
-        store_settings(&mut tx, f.round.id, &s).await?;
+        if !store_settings(&mut tx, f.round.id, posted_version(&form.value.version), &s).await? {
+            drop(tx);
+            let stored = settings(&app.db, f.round.id).await?;
+            let state = DeliberationState {
+                stale: Some(stale_settings(ctx.lang, &stored)),
+                cumulate: Some(cumulate),
+                ..DeliberationState::default()
+            };
+            return render_deliberation(&app, ctx, &f.edition, state, StatusCode::CONFLICT).await;
+        }
         audit::append(
             &mut tx,
             &audit::Entry {
@@ -1176,6 +1247,10 @@ pub struct RankLine {
     pub disputed: bool,
     pub prize: Option<String>,
     pub special: bool,
+    /// An exact tie with the line above, and how the chain broke it.
+    pub tie: Option<String>,
+    /// That tie was broken by an arbitrary rule.
+    pub arbitrary: bool,
 }
 
 pub struct TrackRanking {
@@ -1193,6 +1268,10 @@ pub struct Deliberation {
     pub missing_sheets: i64,
     /// Finalists left out because they were declared ineligible or withdrew.
     pub excluded: Vec<String>,
+    /// Every exact tie that decides a prize, as the page says it.
+    pub ties: Vec<String>,
+    /// The jury settings' version (for the cumulation form).
+    pub settings_version: i64,
 }
 
 /// Computes the deliberation from the submitted sheets of the final round: for each
@@ -1253,7 +1332,86 @@ pub async fn deliberate(
         .map(|d| d.id)
         .collect();
     let laureates = prizes::laureates(&finals, &women_led, prizes::DEFAULT_TOP_N, jury.cumulate);
-    let snapshot = snapshot(&tracks, &by_id, &laureates, jury.cumulate);
+    let keys: BTreeMap<i64, Vec<String>> = rubrics
+        .iter()
+        .map(|(track, (_, tie_break))| (*track, tie_break.clone()))
+        .collect();
+    let prize_ties = prizes::prize_ties(
+        &finals,
+        &keys,
+        &women_led,
+        prizes::DEFAULT_TOP_N,
+        jury.cumulate,
+    );
+    let tz = edition_tz(edition);
+    let track_of: BTreeMap<i64, i64> = finalists.iter().map(|d| (d.id, d.track_id)).collect();
+    let criterion_label = |track: i64| {
+        let rubric = rubrics.get(&track).map(|(r, _)| r);
+        move |key: &str| {
+            rubric
+                .and_then(|r| r.criterion(key))
+                .map_or_else(|| key.to_owned(), |c| c.label.get(lang).to_owned())
+        }
+    };
+    let reference = |id: i64| {
+        by_id
+            .get(&id)
+            .and_then(|d| d.reference.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let describe = |between: ties::Between, track: i64, score: f64, steps: &[ranking::TieStep]| {
+        let label = criterion_label(track);
+        ties::describe(
+            lang,
+            between,
+            score,
+            steps,
+            &ties::Names {
+                criterion: &label,
+                dossier: &reference,
+                tz: &tz,
+            },
+        )
+    };
+    let scores_of: BTreeMap<i64, f64> = scores.iter().map(|s| (s.dossier, s.score)).collect();
+    let tie_lines: Vec<String> = prize_ties
+        .iter()
+        .map(|t| {
+            let track = t
+                .track
+                .or_else(|| track_of.get(&t.ahead).copied())
+                .unwrap_or_default();
+            let score = scores_of.get(&t.ahead).copied().unwrap_or_default();
+            tr_args(
+                lang,
+                "tie-podium-line",
+                &[
+                    (
+                        "prize",
+                        match t.track {
+                            Some(track) => format!(
+                                "{} · {}",
+                                tracks
+                                    .iter()
+                                    .find(|x| x.id == track)
+                                    .map(|x| track_name(x, lang))
+                                    .unwrap_or_default(),
+                                results::place_label(lang, t.place)
+                            ),
+                            None => tr(lang, "tie-special-prize"),
+                        },
+                    ),
+                    ("ahead", reference(t.ahead)),
+                    ("behind", reference(t.behind)),
+                    (
+                        "how",
+                        describe(ties::Between::Named, track, score, &t.steps),
+                    ),
+                ],
+            )
+        })
+        .collect();
+    let snapshot = snapshot(&tracks, &by_id, &laureates, jury.cumulate, prize_ties);
     let mut rankings = Vec::new();
     for t in &tracks {
         let Some(ranked) = finals.get(&t.id) else {
@@ -1264,10 +1422,15 @@ pub async fn deliberate(
             .get(&t.id)
             .map(|v| v.iter().map(|(p, d)| (*d, *p)).collect())
             .unwrap_or_default();
+        let tie_break = keys.get(&t.id).cloned().unwrap_or_default();
         let lines = ranked
             .iter()
-            .filter_map(|r| {
+            .enumerate()
+            .filter_map(|(i, r)| {
                 let d = by_id.get(&r.dossier)?;
+                let steps = i
+                    .checked_sub(1)
+                    .and_then(|above| ranking::tie_steps(&ranked[above], r, &tie_break));
                 Some(RankLine {
                     position: r.position,
                     reference: d.reference.clone().unwrap_or_default(),
@@ -1282,6 +1445,9 @@ pub async fn deliberate(
                         .get(&r.dossier)
                         .map(|p| results::place_label(lang, *p)),
                     special: laureates.special_prize == Some(r.dossier),
+                    arbitrary: steps.as_deref().is_some_and(ranking::decided_arbitrarily),
+                    tie: steps
+                        .map(|steps| describe(ties::Between::LineAbove, t.id, r.score, &steps)),
                 })
             })
             .collect();
@@ -1301,6 +1467,8 @@ pub async fn deliberate(
             .iter()
             .map(|d| format!("{} · {}", d.reference.clone().unwrap_or_default(), d.title))
             .collect(),
+        ties: tie_lines,
+        settings_version: jury.version,
     })
 }
 
@@ -1309,6 +1477,7 @@ fn snapshot(
     by_id: &BTreeMap<i64, &ListedApplication>,
     laureates: &Laureates,
     cumulate: bool,
+    ties: Vec<prizes::PrizeTie>,
 ) -> Snapshot {
     let mut named: BTreeSet<i64> = laureates
         .categories
@@ -1345,6 +1514,7 @@ fn snapshot(
             .collect(),
         dossiers,
         cumulate,
+        ties,
     }
 }
 
@@ -1374,6 +1544,25 @@ pub struct DeliberationTemplate {
     pub published: Vec<PublishedLine>,
     pub reason: String,
     pub errors: FieldErrors,
+    /// Exact ties deciding prizes, as the page says them.
+    pub ties: Vec<String>,
+    /// Some prize tie was broken by an arbitrary rule: publishing needs the jury's confirmation.
+    pub arbitrary_ties: bool,
+    /// The confirmation box as the organiser left it.
+    pub confirm_ties: bool,
+    pub settings_version: i64,
+    pub stale: Option<StaleEdit>,
+}
+
+/// What the deliberation page's forms show again after a refused action.
+#[derive(Default)]
+pub struct DeliberationState {
+    pub reason: String,
+    pub confirm_ties: bool,
+    /// The cumulation choice as typed, when its save was refused.
+    pub cumulate: Option<bool>,
+    pub errors: FieldErrors,
+    pub stale: Option<StaleEdit>,
 }
 
 /// The deliberation page, with the publication form (and what was typed in it when a
@@ -1382,8 +1571,7 @@ pub async fn render_deliberation(
     app: &AppState,
     ctx: Ctx,
     edition: &EditionRow,
-    reason: String,
-    errors: FieldErrors,
+    state: DeliberationState,
     status: StatusCode,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
@@ -1414,7 +1602,7 @@ pub async fn render_deliberation(
             title: round_title(lang, edition),
             closed,
             missing: d.missing_sheets,
-            cumulate: d.cumulate,
+            cumulate: state.cumulate.unwrap_or(d.cumulate),
             cumulate_action: format!("{base}/cumulate"),
             ranking_url: format!("/admin/editions/{}/review/final/ranking", edition.slug),
             results_url: format!("/results/{}", edition.slug),
@@ -1424,8 +1612,13 @@ pub async fn render_deliberation(
             special: if closed { special } else { None },
             excluded: d.excluded,
             published,
-            reason,
-            errors,
+            reason: state.reason,
+            errors: state.errors,
+            arbitrary_ties: closed && d.snapshot.ties.iter().any(prizes::PrizeTie::is_arbitrary),
+            ties: if closed { d.ties } else { Vec::new() },
+            confirm_ties: state.confirm_ties,
+            settings_version: d.settings_version,
+            stale: state.stale,
             ctx,
         },
     )
@@ -1442,8 +1635,7 @@ async fn deliberation_page(
         &app,
         ctx,
         &edition,
-        String::new(),
-        FieldErrors::default(),
+        DeliberationState::default(),
         StatusCode::OK,
     )
     .await

@@ -12,6 +12,7 @@ pub mod prizes;
 pub mod ranking;
 pub mod rubric;
 pub mod shortlist;
+pub mod ties;
 
 pub mod access;
 pub mod admin;

@@ -10,12 +10,16 @@
 //! - Unless `cumulate` is true (by default it is false), a category laureate
 //!   cannot also receive the special prize, and it goes to the next
 //!   women-led finalist. No eligible finalist: no special prize.
+//! - An exact tie that decides a prize is never silent: [`prize_ties`] lists
+//!   every one (a place of the podium or the threshold to it, and the special
+//!   prize) with the rules of the chain that broke it, to be shown to the jury
+//!   and stored with the published results.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::ranking::Ranked;
+use super::ranking::{decided_arbitrarily, tie_steps, Ranked, TieStep};
 
 /// Laureates per category.
 pub const DEFAULT_TOP_N: usize = 3;
@@ -53,17 +57,104 @@ pub fn laureates(
         awarded.extend(top.iter().map(|(_, d)| *d));
         categories.insert(*track, top);
     }
-    let special_prize = finals
-        .values()
-        .flatten()
-        .filter(|r| women_led.contains(&r.dossier))
-        .filter(|r| cumulate || !awarded.contains(&r.dossier))
-        .min_by(|a, b| a.cmp_rank(b))
+    let special_prize = special_candidates(finals, women_led, &awarded, cumulate)
+        .first()
         .map(|r| r.dossier);
     Laureates {
         categories,
         special_prize,
     }
+}
+
+/// The finalists who may receive the special prize, best first.
+fn special_candidates<'a>(
+    finals: &'a BTreeMap<i64, Vec<Ranked>>,
+    women_led: &BTreeSet<i64>,
+    awarded: &BTreeSet<i64>,
+    cumulate: bool,
+) -> Vec<&'a Ranked> {
+    let mut candidates: Vec<&Ranked> = finals
+        .values()
+        .flatten()
+        .filter(|r| women_led.contains(&r.dossier))
+        .filter(|r| cumulate || !awarded.contains(&r.dossier))
+        .collect();
+    candidates.sort_by(|a, b| a.cmp_rank(b));
+    candidates
+}
+
+/// An exact tie (equal scores) that decided a prize, and how the chain broke it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrizeTie {
+    /// The category, or `None` for the special prize.
+    pub track: Option<i64>,
+    /// The place at stake: `ahead` got it, `behind` the next one (or no prize).
+    pub place: usize,
+    pub ahead: i64,
+    pub behind: i64,
+    /// The rules applied in order; the last one decided.
+    pub steps: Vec<TieStep>,
+}
+
+impl PrizeTie {
+    /// Decided by submission time or dossier number, not by merit.
+    pub fn is_arbitrary(&self) -> bool {
+        decided_arbitrarily(&self.steps)
+    }
+}
+
+/// Every exact tie that decided a prize: in each category, between neighbours
+/// where the first holds a place `1..=top_n` (so a tie between the third and
+/// the fourth counts: it decides who gets a prize at all); for the special
+/// prize, between the winner and the next candidate. `keys` gives each
+/// category's tie-break criteria (as given to [`super::ranking::rank`]); the
+/// special prize is explained with the winner's.
+pub fn prize_ties(
+    finals: &BTreeMap<i64, Vec<Ranked>>,
+    keys: &BTreeMap<i64, Vec<String>>,
+    women_led: &BTreeSet<i64>,
+    top_n: usize,
+    cumulate: bool,
+) -> Vec<PrizeTie> {
+    let none = Vec::new();
+    let mut ties = Vec::new();
+    let mut awarded = BTreeSet::new();
+    let mut track_of = BTreeMap::new();
+    for (track, ranking) in finals {
+        let keys = keys.get(track).unwrap_or(&none);
+        let mut sorted: Vec<&Ranked> = ranking.iter().collect();
+        sorted.sort_by(|a, b| a.position.cmp(&b.position).then_with(|| a.cmp_rank(b)));
+        awarded.extend(sorted.iter().take(top_n).map(|r| r.dossier));
+        track_of.extend(sorted.iter().map(|r| (r.dossier, *track)));
+        for (i, pair) in sorted.windows(2).enumerate().take(top_n) {
+            if let Some(steps) = tie_steps(pair[0], pair[1], keys) {
+                ties.push(PrizeTie {
+                    track: Some(*track),
+                    place: i + 1,
+                    ahead: pair[0].dossier,
+                    behind: pair[1].dossier,
+                    steps,
+                });
+            }
+        }
+    }
+    let candidates = special_candidates(finals, women_led, &awarded, cumulate);
+    if let [winner, next, ..] = candidates.as_slice() {
+        let keys = track_of
+            .get(&winner.dossier)
+            .and_then(|t| keys.get(t))
+            .unwrap_or(&none);
+        if let Some(steps) = tie_steps(winner, next, keys) {
+            ties.push(PrizeTie {
+                track: None,
+                place: 1,
+                ahead: winner.dossier,
+                behind: next.dossier,
+                steps,
+            });
+        }
+    }
+    ties
 }
 
 /// One difference between two publications of the results.
@@ -231,6 +322,83 @@ mod tests {
         ]);
         let l = laureates(&f, &BTreeSet::from([24, 14]), 3, false);
         assert_eq!(l.special_prize, Some(14));
+    }
+
+    #[test]
+    fn a_three_way_tie_on_the_podium_is_listed_with_its_rules() {
+        // 11, 12 and 13 share 80 (submitted at 1011, 1012, 1013): the chain has no
+        // criterion, so the submission time decides, arbitrarily. 14 and 15 tie below
+        // the podium: no prize depends on it.
+        let f = BTreeMap::from([(
+            1,
+            ranking(&[(13, 80.0), (11, 80.0), (12, 80.0), (14, 60.0), (15, 60.0)]),
+        )]);
+        let ties = prize_ties(&f, &BTreeMap::new(), &BTreeSet::new(), 3, false);
+        assert_eq!(ties.len(), 2, "{ties:?}");
+        assert_eq!((ties[0].place, ties[0].ahead, ties[0].behind), (1, 11, 12));
+        assert_eq!((ties[1].place, ties[1].ahead, ties[1].behind), (2, 12, 13));
+        assert!(ties.iter().all(PrizeTie::is_arbitrary));
+        assert_eq!(
+            ties[0].steps,
+            [TieStep::SubmissionTime {
+                ahead: 1011,
+                behind: 1012
+            }]
+        );
+        // A tie between the third and the fourth decides who gets a prize at all.
+        let f = BTreeMap::from([(
+            1,
+            ranking(&[(11, 90.0), (12, 80.0), (13, 70.0), (14, 70.0)]),
+        )]);
+        let ties = prize_ties(&f, &BTreeMap::new(), &BTreeSet::new(), 3, false);
+        assert_eq!(ties.len(), 1);
+        assert_eq!((ties[0].place, ties[0].ahead, ties[0].behind), (3, 13, 14));
+        // The special prize: 14 and 24 both at 62.
+        let f = BTreeMap::from([
+            (
+                1,
+                ranking(&[(11, 90.0), (12, 80.0), (13, 70.0), (14, 62.0)]),
+            ),
+            (
+                2,
+                ranking(&[(21, 85.0), (22, 75.0), (23, 65.0), (24, 62.0)]),
+            ),
+        ]);
+        let ties = prize_ties(&f, &BTreeMap::new(), &BTreeSet::from([14, 24]), 3, false);
+        assert_eq!(ties.len(), 1);
+        assert_eq!(ties[0].track, None);
+        assert_eq!((ties[0].ahead, ties[0].behind), (14, 24));
+        // No tie, nothing listed.
+        assert!(
+            prize_ties(&finals(), &BTreeMap::new(), &BTreeSet::from([14]), 3, false).is_empty()
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_tie_deciding_a_place_is_listed(
+            scores in proptest::collection::vec(proptest::sample::select(vec![50.0, 60.0, 70.0]), 0..8),
+            top_n in 1usize..4,
+        ) {
+            let rows: Vec<(i64, f64)> =
+                scores.iter().enumerate().map(|(i, s)| (i as i64 + 1, *s)).collect();
+            let f = BTreeMap::from([(1, ranking(&rows))]);
+            let ties = prize_ties(&f, &BTreeMap::new(), &BTreeSet::new(), top_n, false);
+            let r = &f[&1];
+            let expected: Vec<(usize, i64, i64)> = r
+                .windows(2)
+                .filter(|w| w[0].position <= top_n && w[0].score == w[1].score)
+                .map(|w| (w[0].position, w[0].dossier, w[1].dossier))
+                .collect();
+            let got: Vec<(usize, i64, i64)> =
+                ties.iter().map(|t| (t.place, t.ahead, t.behind)).collect();
+            proptest::prop_assert_eq!(got, expected);
+            // The laureates are the ranking's first places, ties or not.
+            let l = laureates(&f, &BTreeSet::new(), top_n, false);
+            let firsts: Vec<i64> = r.iter().take(top_n).map(|x| x.dossier).collect();
+            let named: Vec<i64> = l.categories[&1].iter().map(|(_, d)| *d).collect();
+            proptest::prop_assert_eq!(named, firsts);
+        }
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct RoundRow {
     pub dispute_threshold: i64,
     pub opened_at: Option<i64>,
     pub closed_at: Option<i64>,
+    /// Bumped by every save of the round's settings form (no silent overwrite).
+    pub version: i64,
 }
 
 /// Where a round stands: organisers set it up, reviewers score while it is open, and once it
@@ -56,7 +58,7 @@ impl RoundRow {
 }
 
 const ROUND_COLUMNS: &str = "id, edition_id, kind, status, reviewers_per_dossier, blind, \
-                             min_sheets, dispute_threshold, opened_at, closed_at";
+                             min_sheets, dispute_threshold, opened_at, closed_at, version";
 
 /// The edition's round of this kind, created in `setup` the first time it is asked for.
 pub async fn ensure_round(db: &Db, edition_id: i64, round: Round) -> DbResult<RoundRow> {
@@ -123,25 +125,35 @@ pub struct RoundSettings {
     pub dispute_threshold: i64,
 }
 
-pub async fn update_round_settings(tx: &mut Tx, id: i64, s: &RoundSettings) -> DbResult<()> {
+/// Saves the settings if the round is still at `expected_version`; false (nothing written)
+/// when someone saved them in between.
+pub async fn update_round_settings(
+    tx: &mut Tx,
+    id: i64,
+    expected_version: i64,
+    s: &RoundSettings,
+) -> DbResult<bool> {
     let sql = "UPDATE review_rounds SET reviewers_per_dossier = $1, blind = $2, min_sheets = $3, \
-               dispute_threshold = $4 WHERE id = $5";
-    run_tx!(tx, |conn| sqlx::query(sql)
+               dispute_threshold = $4, version = version + 1 WHERE id = $5 AND version = $6";
+    let updated = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(s.reviewers_per_dossier)
         .bind(s.blind)
         .bind(s.min_sheets)
         .bind(s.dispute_threshold)
         .bind(id)
+        .bind(expected_version)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(())
+    Ok(updated == 1)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RubricRow {
     pub criteria_json: String,
     pub tie_break_json: String,
+    /// Bumped by every save of the rubric form (no silent overwrite).
+    pub version: i64,
 }
 
 impl RubricRow {
@@ -156,7 +168,7 @@ impl RubricRow {
 
 pub async fn rubric(db: &Db, round_id: i64, track_id: i64) -> DbResult<Option<RubricRow>> {
     let sql =
-        "SELECT criteria_json, tie_break_json FROM rubrics WHERE round_id = $1 AND track_id = $2";
+        "SELECT criteria_json, tie_break_json, version FROM rubrics WHERE round_id = $1 AND track_id = $2";
     Ok(run!(db, |pool| sqlx::query_as::<_, RubricRow>(sql)
         .bind(round_id)
         .bind(track_id)
@@ -166,7 +178,7 @@ pub async fn rubric(db: &Db, round_id: i64, track_id: i64) -> DbResult<Option<Ru
 
 pub async fn rubric_tx(tx: &mut Tx, round_id: i64, track_id: i64) -> DbResult<Option<RubricRow>> {
     let sql =
-        "SELECT criteria_json, tie_break_json FROM rubrics WHERE round_id = $1 AND track_id = $2";
+        "SELECT criteria_json, tie_break_json, version FROM rubrics WHERE round_id = $1 AND track_id = $2";
     Ok(run_tx!(tx, |conn| sqlx::query_as::<_, RubricRow>(sql)
         .bind(round_id)
         .bind(track_id)
@@ -174,31 +186,36 @@ pub async fn rubric_tx(tx: &mut Tx, round_id: i64, track_id: i64) -> DbResult<Op
         .await)?)
 }
 
+/// Saves the rubric if the stored one is still at `expected_version` (0: none stored yet);
+/// false (nothing written) when someone saved it in between.
 pub async fn save_rubric(
     tx: &mut Tx,
     round_id: i64,
     track_id: i64,
+    expected_version: i64,
     rubric: &Rubric,
     tie_break: &[String],
     now_ms: i64,
-) -> DbResult<()> {
+) -> DbResult<bool> {
     let tie_break =
         serde_json::to_string(tie_break).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let sql =
         "INSERT INTO rubrics (round_id, track_id, criteria_json, tie_break_json, updated_at) \
                VALUES ($1, $2, $3, $4, $5) ON CONFLICT (round_id, track_id) DO UPDATE SET \
                criteria_json = excluded.criteria_json, tie_break_json = excluded.tie_break_json, \
-               updated_at = excluded.updated_at";
-    run_tx!(tx, |conn| sqlx::query(sql)
+               updated_at = excluded.updated_at, version = rubrics.version + 1 \
+               WHERE rubrics.version = $6";
+    let written = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(round_id)
         .bind(track_id)
         .bind(rubric.to_json())
         .bind(&tie_break)
         .bind(now_ms)
+        .bind(expected_version)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(())
+    Ok(written == 1)
 }
 
 /// A rubric is frozen once any score (even a draft) exists for its track in its round.

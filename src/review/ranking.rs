@@ -40,6 +40,22 @@
 //!    result is a strict order: every dossier gets its own place (1, 2, 3…),
 //!    nobody shares a place, and the same inputs in any order give the same
 //!    ranking.
+//!
+//! 5. **Ties are never silent.** Two neighbours with equal scores are an
+//!    exact tie: [`tie_steps`] lists the rules of the chain applied to them,
+//!    each with both values, the last one being the rule that decided. When
+//!    no tie-break criterion separates them, the order comes from the
+//!    submission instant or the dossier number: an arbitrary rule, not a
+//!    judgement of merit, which the pages say plainly and which the jury
+//!    must confirm before results are published.
+//!
+//! **Scale.** Sheet totals are on a 0–100 scale (bonus criteria aside).
+//! Normalised totals are *not* clamped: stretching a narrow-scoring
+//! reviewer's totals to the round's spread can carry a top total above 100
+//! (103.01 was seen) or a bottom one below 0. Clamping would make distinct
+//! dossiers equal and change the ranking, so the value is kept as computed,
+//! the page says it may leave 0–100 and why, and the raw mean stays shown
+//! beside it.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BTreeMap;
@@ -109,7 +125,8 @@ pub struct NormalisedSheet {
     pub reviewer: i64,
     pub dossier: i64,
     pub raw: f64,
-    /// Equal to `raw` when `rescaled` is false.
+    /// Equal to `raw` when `rescaled` is false. Not clamped: may leave 0–100
+    /// (see the module documentation, "Scale").
     pub normalised: f64,
     pub rescaled: bool,
 }
@@ -388,6 +405,86 @@ pub fn rank(dossiers: &[DossierScore], tie_break: &[String]) -> Vec<Ranked> {
         .collect()
 }
 
+/// One rule of the tie-break chain applied to two dossiers with equal scores,
+/// with the value each had (`ahead` ranks first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum TieStep {
+    /// Mean points on a tie-break criterion, in millionths of a point
+    /// (the precision the ranking compares at).
+    Criterion {
+        key: String,
+        ahead: i64,
+        behind: i64,
+    },
+    /// Submission instants (ms since the epoch, UTC): the earlier goes first.
+    SubmissionTime { ahead: i64, behind: i64 },
+    /// Internal dossier numbers: the lower goes first.
+    DossierNumber { ahead: i64, behind: i64 },
+}
+
+impl TieStep {
+    /// Whether this rule separated the two dossiers.
+    pub fn decides(&self) -> bool {
+        match self {
+            TieStep::Criterion { ahead, behind, .. }
+            | TieStep::SubmissionTime { ahead, behind }
+            | TieStep::DossierNumber { ahead, behind } => ahead != behind,
+        }
+    }
+
+    /// Submission time and dossier number say nothing about merit.
+    pub fn is_arbitrary(&self) -> bool {
+        !matches!(self, TieStep::Criterion { .. })
+    }
+}
+
+/// For two neighbours of a ranking built by [`rank`] with `keys`
+/// (`ahead` just before `behind`): `None` when the score separated them,
+/// else the rules of the chain applied in order, the last one having decided.
+pub fn tie_steps(ahead: &Ranked, behind: &Ranked, keys: &[String]) -> Option<Vec<TieStep>> {
+    if micro(ahead.score) != micro(behind.score) {
+        return None;
+    }
+    let mut steps = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let value = |r: &Ranked| r.tie_break.get(i).copied().map_or(0, micro);
+        let step = TieStep::Criterion {
+            key: key.clone(),
+            ahead: value(ahead),
+            behind: value(behind),
+        };
+        let decided = step.decides();
+        steps.push(step);
+        if decided {
+            return Some(steps);
+        }
+    }
+    let step = TieStep::SubmissionTime {
+        ahead: ahead.submitted_at,
+        behind: behind.submitted_at,
+    };
+    let decided = step.decides();
+    steps.push(step);
+    if !decided {
+        steps.push(TieStep::DossierNumber {
+            ahead: ahead.dossier,
+            behind: behind.dossier,
+        });
+    }
+    Some(steps)
+}
+
+/// Equal scores at the precision the ranking compares at: an exact tie.
+pub fn same_score(a: &Ranked, b: &Ranked) -> bool {
+    micro(a.score) == micro(b.score)
+}
+
+/// Whether a tie was decided by an arbitrary rule (its last step).
+pub fn decided_arbitrarily(steps: &[TieStep]) -> bool {
+    steps.last().is_some_and(TieStep::is_arbitrary)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -572,6 +669,96 @@ mod tests {
         assert_eq!(r[0].cmp_rank(&r[1]), Ordering::Less);
     }
 
+    #[test]
+    fn a_tie_names_the_rule_that_broke_it() {
+        let tie = vec!["innovation".to_string(), "growth".to_string()];
+        let mk = |dossier: i64, total: f64, inno: f64, growth: f64, at: i64| DossierScore {
+            criterion_means: [
+                ("innovation".to_string(), inno),
+                ("growth".to_string(), growth),
+            ]
+            .into(),
+            ..score(dossier, total, inno, at)
+        };
+        // 1 beats 2 on score; 3 and 4 tie on score and innovation, growth decides;
+        // 5 and 6 tie on everything but the submission time; 7 and 8 on everything.
+        let r = rank(
+            &[
+                mk(1, 90.0, 5.0, 5.0, 10),
+                mk(2, 80.0, 5.0, 5.0, 10),
+                mk(3, 70.0, 6.0, 7.0, 20),
+                mk(4, 70.0, 6.0, 6.5, 10),
+                mk(5, 60.0, 6.0, 6.0, 10),
+                mk(6, 60.0, 6.0, 6.0, 20),
+                mk(7, 50.0, 6.0, 6.0, 10),
+                mk(8, 50.0, 6.0, 6.0, 10),
+            ],
+            &tie,
+        );
+        assert_eq!(order(&r), [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(tie_steps(&r[0], &r[1], &tie), None);
+        assert_eq!(tie_steps(&r[1], &r[2], &tie), None);
+        let growth = tie_steps(&r[2], &r[3], &tie).expect("a tie");
+        assert_eq!(
+            growth,
+            [
+                TieStep::Criterion {
+                    key: "innovation".into(),
+                    ahead: 6_000_000,
+                    behind: 6_000_000
+                },
+                TieStep::Criterion {
+                    key: "growth".into(),
+                    ahead: 7_000_000,
+                    behind: 6_500_000
+                },
+            ]
+        );
+        assert!(!decided_arbitrarily(&growth));
+        let by_time = tie_steps(&r[4], &r[5], &tie).expect("a tie");
+        assert_eq!(
+            by_time.last(),
+            Some(&TieStep::SubmissionTime {
+                ahead: 10,
+                behind: 20
+            })
+        );
+        assert!(decided_arbitrarily(&by_time));
+        let by_number = tie_steps(&r[6], &r[7], &tie).expect("a tie");
+        assert_eq!(by_number.len(), 4);
+        assert_eq!(
+            by_number.last(),
+            Some(&TieStep::DossierNumber {
+                ahead: 7,
+                behind: 8
+            })
+        );
+        assert!(decided_arbitrarily(&by_number));
+        let json = serde_json::to_string(&by_number[3]).expect("JSON");
+        assert_eq!(json, r#"{"rule":"dossier_number","ahead":7,"behind":8}"#);
+    }
+
+    #[test]
+    fn normalised_totals_may_leave_the_scale() {
+        // Reviewer 1 scores narrowly (90 to 94) in a round spread over 0 to 100: stretched
+        // to the round's spread, their best total lands above 100; it is kept, not clamped.
+        let sheets = [
+            st(1, 1, 90.0),
+            st(1, 2, 91.0),
+            st(1, 3, 92.0),
+            st(1, 4, 94.0),
+            st(2, 1, 0.0),
+            st(2, 2, 100.0),
+            st(2, 3, 50.0),
+            st(2, 4, 60.0),
+        ];
+        let n = normalise(&sheets, 4);
+        assert!(n.reviewers[&1].rescaled);
+        let top = n.sheets[3].normalised;
+        assert!(top > 100.0, "{top}");
+        assert_eq!(n.sheets[3].raw, 94.0, "the raw total is kept beside it");
+    }
+
     /// Every reviewer scores at least `min` dossiers, with totals in 0..100.
     fn round_strategy(min: usize) -> impl Strategy<Value = Vec<SheetTotal>> {
         (2usize..5, (min + 1)..12)
@@ -706,6 +893,70 @@ mod tests {
                 shuffled.swap(i, (x % (i as u64 + 1)) as usize);
             }
             prop_assert_eq!(rank(&shuffled, &tie), r);
+        }
+
+        #[test]
+        fn every_tie_is_explained_by_the_rule_that_decided_it(scores in dossier_scores()) {
+            let mut seen = BTreeSet::new();
+            let scores: Vec<DossierScore> =
+                scores.into_iter().filter(|d| seen.insert(d.dossier)).collect();
+            let tie = vec!["innovation".to_string()];
+            let r = rank(&scores, &tie);
+            for w in r.windows(2) {
+                match tie_steps(&w[0], &w[1], &tie) {
+                    None => prop_assert!(micro(w[0].score) > micro(w[1].score)),
+                    Some(steps) => {
+                        prop_assert_eq!(micro(w[0].score), micro(w[1].score));
+                        let (last, before) = steps.split_last().expect("at least one step");
+                        // Every earlier rule found them equal; the last one decided, for
+                        // the dossier ranked first.
+                        prop_assert!(before.iter().all(|s| !s.decides()));
+                        let won = match last {
+                            TieStep::Criterion { ahead, behind, .. } => ahead > behind,
+                            TieStep::SubmissionTime { ahead, behind }
+                            | TieStep::DossierNumber { ahead, behind } => ahead < behind,
+                        };
+                        prop_assert!(won, "{:?}", steps);
+                        let criteria = steps
+                            .iter()
+                            .filter(|s| matches!(s, TieStep::Criterion { .. }))
+                            .count();
+                        // Arbitrary exactly when every tie-break criterion found them equal.
+                        let criteria_equal = criteria == tie.len()
+                            && steps
+                                .iter()
+                                .filter(|s| matches!(s, TieStep::Criterion { .. }))
+                                .all(|s| !s.decides());
+                        prop_assert_eq!(decided_arbitrarily(&steps), criteria_equal);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn normalised_reviewers_get_the_round_mean_and_spread(
+            sheets in round_strategy(DEFAULT_MIN_SHEETS),
+        ) {
+            // What the page states: rescaled totals have the round's mean and spread
+            // (so they may leave 0–100), and each reviewer's order is kept.
+            let n = normalise(&sheets, DEFAULT_MIN_SHEETS);
+            for (reviewer, stats) in n.reviewers.iter().filter(|(_, r)| r.rescaled) {
+                let mine: Vec<&NormalisedSheet> =
+                    n.sheets.iter().filter(|s| s.reviewer == *reviewer).collect();
+                let count = mine.len() as f64;
+                let mean = mine.iter().map(|s| s.normalised).sum::<f64>() / count;
+                let sd = (mine.iter().map(|s| (s.normalised - mean).powi(2)).sum::<f64>() / count).sqrt();
+                prop_assert!((mean - n.round.mean).abs() < 1e-6, "{} vs {}", mean, n.round.mean);
+                prop_assert!((sd - n.round.sd).abs() < 1e-6, "{} vs {}", sd, n.round.sd);
+                prop_assert_eq!(stats.count, mine.len());
+                for a in &mine {
+                    for b in &mine {
+                        if a.raw < b.raw {
+                            prop_assert!(a.normalised < b.normalised);
+                        }
+                    }
+                }
+            }
         }
 
         #[test]

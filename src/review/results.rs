@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::jury::{self, edition_tz, format_at};
 use super::prizes::{self, Change, Laureates};
 use super::queries::RoundStatus;
+use super::ranking::TieStep;
 use crate::applications::admin::organised_edition;
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow};
@@ -87,6 +88,10 @@ pub struct Snapshot {
     /// Every dossier named in `laureates`.
     pub dossiers: BTreeMap<i64, PublicDossier>,
     pub cumulate: bool,
+    /// Exact ties that decided a prize and how each was broken (empty in publications made
+    /// before ties were recorded).
+    #[serde(default)]
+    pub ties: Vec<prizes::PrizeTie>,
 }
 
 impl Snapshot {
@@ -109,6 +114,23 @@ impl Snapshot {
                 )
             })
             .unwrap_or_else(|| dossier.to_string())
+    }
+
+    /// When `dossier` won its place (of `track`, or the special prize) on an exact tie: the
+    /// rule that broke it, as the public page says it.
+    fn tie_note(&self, track: Option<i64>, dossier: i64, lang: Lang) -> Option<String> {
+        let tie = self
+            .ties
+            .iter()
+            .find(|t| t.track == track && t.ahead == dossier)?;
+        let rule = match tie.steps.last()? {
+            TieStep::Criterion { key, .. } => {
+                tr_args(lang, "results-tie-criterion", &[("criterion", key.clone())])
+            }
+            TieStep::SubmissionTime { .. } => tr(lang, "results-tie-submission"),
+            TieStep::DossierNumber { .. } => tr(lang, "results-tie-dossier"),
+        };
+        Some(tr_args(lang, "results-tie", &[("rule", rule)]))
     }
 
     fn track_name(&self, track: i64, lang: Lang) -> String {
@@ -202,6 +224,9 @@ pub(crate) async fn insert_publication(tx: &mut Tx, p: &NewPublication<'_>) -> D
 pub struct PublishForm {
     #[serde(default)]
     reason: String,
+    /// The jury confirms prize ties broken by an arbitrary rule.
+    #[serde(default)]
+    confirm_ties: Option<String>,
 }
 
 async fn publish(
@@ -214,14 +239,24 @@ async fn publish(
     let edition = organised_edition(&app, &user, &edition).await?;
     let lang = ctx.lang;
     let typed = form.value.reason;
+    let confirmed = form.value.confirm_ties.is_some();
     let reason = typed.trim().to_owned();
     let d = jury::deliberate(&app, &edition, lang).await?;
-    let refuse = |key: &str, status: StatusCode, ctx: Ctx, typed: String| {
+    let refuse_field = |field: &'static str, key: &str, status: StatusCode, ctx: Ctx, typed| {
         let mut errors = FieldErrors::default();
-        errors.add("reason", tr(lang, key));
+        errors.add(field, tr(lang, key));
         let app = app.clone();
         let edition = edition.clone();
-        async move { jury::render_deliberation(&app, ctx, &edition, typed, errors, status).await }
+        let state = jury::DeliberationState {
+            reason: typed,
+            confirm_ties: confirmed,
+            errors,
+            ..jury::DeliberationState::default()
+        };
+        async move { jury::render_deliberation(&app, ctx, &edition, state, status).await }
+    };
+    let refuse = |key: &str, status: StatusCode, ctx: Ctx, typed: String| {
+        refuse_field("reason", key, status, ctx, typed)
     };
     if d.round.status() != RoundStatus::Closed {
         return refuse("results-round-not-closed", StatusCode::CONFLICT, ctx, typed).await;
@@ -229,6 +264,18 @@ async fn publish(
     if reason.chars().count() > MAX_REASON_CHARS {
         return refuse(
             "review-comment-too-long",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx,
+            typed,
+        )
+        .await;
+    }
+    // A prize decided by submission time or dossier number is the jury's call, not the code's.
+    let arbitrary_ties = d.snapshot.ties.iter().any(prizes::PrizeTie::is_arbitrary);
+    if arbitrary_ties && !confirmed {
+        return refuse_field(
+            "confirm_ties",
+            "tie-confirm-required",
             StatusCode::UNPROCESSABLE_ENTITY,
             ctx,
             typed,
@@ -285,6 +332,8 @@ async fn publish(
                 "laureates": d.snapshot.laureates,
                 "snapshot_sha256": crate::accounts::sha256_hex(json.as_bytes()),
                 "changes": changes,
+                "ties": d.snapshot.ties,
+                "arbitrary_ties_confirmed": arbitrary_ties && confirmed,
             }),
         },
         now,
@@ -317,6 +366,8 @@ pub struct LaureateView {
     pub title: String,
     pub team: String,
     pub certificate: String,
+    /// The place was won on an exact tie: how it was broken.
+    pub tie: Option<String>,
 }
 
 pub struct CategoryView {
@@ -372,9 +423,11 @@ fn laureate_view(
     slug: &str,
     place: String,
     dossier: i64,
+    tie: Option<String>,
 ) -> Option<LaureateView> {
     let d = snapshot.dossiers.get(&dossier)?;
     Some(LaureateView {
+        tie,
         place,
         reference: d.reference.clone(),
         title: d.title.clone(),
@@ -481,7 +534,13 @@ async fn public_results(
                     places
                         .iter()
                         .filter_map(|(p, d)| {
-                            laureate_view(snapshot, &edition.slug, place_label(lang, *p), *d)
+                            laureate_view(
+                                snapshot,
+                                &edition.slug,
+                                place_label(lang, *p),
+                                *d,
+                                snapshot.tie_note(Some(t.id), *d, lang),
+                            )
                         })
                         .collect()
                 })
@@ -494,6 +553,7 @@ async fn public_results(
             &edition.slug,
             tr(lang, "results-special-prize"),
             d,
+            snapshot.tie_note(None, d, lang),
         )
     });
     // Newest first; each correction compared with the version before it.
@@ -711,6 +771,7 @@ mod tests {
                 })
                 .collect(),
             cumulate: false,
+            ties: Vec::new(),
         }
     }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::ranking::Ranked;
+use super::ranking::{same_score, tie_steps, Ranked, TieStep};
 use crate::domain::types::Lang;
 
 /// A ranked dossier and the track (category) it competes in.
@@ -53,6 +53,53 @@ pub fn propose(candidates: &[Candidate], n: usize, quotas: &BTreeMap<i64, usize>
         }
     }
     chosen
+}
+
+/// An exact tie across the cut of the shortlist: `kept` is on it, `left_out` is not, both
+/// with the same score, and the tie-break chain put `kept` first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CutTie {
+    pub kept: i64,
+    pub left_out: i64,
+    /// The rules applied (with the criteria `keys` given), the last one decided.
+    pub steps: Vec<TieStep>,
+}
+
+/// The exact ties a shortlist (`chosen`) leaves across its cut, so that none is decided
+/// silently: for each candidate left out whose score equals that of a chosen candidate
+/// ranked before it, the pair with the lowest-ranked such chosen candidate (the place the
+/// tie-break chain decided). In ranking order of the candidates left out. `keys` gives each
+/// track's tie-break criteria.
+pub fn ties_at_the_cut(
+    candidates: &[Candidate],
+    chosen: &[i64],
+    keys: &BTreeMap<i64, Vec<String>>,
+) -> Vec<CutTie> {
+    let chosen: BTreeSet<i64> = chosen.iter().copied().collect();
+    let mut order: Vec<&Candidate> = candidates.iter().collect();
+    order.sort_by(|a, b| a.ranked.cmp_rank(&b.ranked));
+    let none = Vec::new();
+    let mut ties = Vec::new();
+    for (i, out) in order.iter().enumerate() {
+        if chosen.contains(&out.ranked.dossier) {
+            continue;
+        }
+        let kept = order[..i]
+            .iter()
+            .rev()
+            .find(|c| chosen.contains(&c.ranked.dossier) && same_score(&c.ranked, &out.ranked));
+        if let Some(kept) = kept {
+            let keys = keys.get(&kept.track).unwrap_or(&none);
+            if let Some(steps) = tie_steps(&kept.ranked, &out.ranked, keys) {
+                ties.push(CutTie {
+                    kept: kept.ranked.dossier,
+                    left_out: out.ranked.dossier,
+                    steps,
+                });
+            }
+        }
+    }
+    ties
 }
 
 /// Why a justification was rejected.
@@ -166,6 +213,26 @@ mod tests {
     }
 
     #[test]
+    fn a_tie_across_the_cut_is_named() {
+        // 2 and 3 share 70; the shortlist of two keeps 1 and 2 (2 is the lower number).
+        let c = candidates(&[(1, 7, 90.0), (2, 7, 70.0), (3, 8, 70.0), (4, 8, 60.0)]);
+        let chosen = propose(&c, 2, &BTreeMap::new());
+        assert_eq!(chosen, [1, 2]);
+        let ties = ties_at_the_cut(&c, &chosen, &BTreeMap::new());
+        assert_eq!(ties.len(), 1);
+        assert_eq!((ties[0].kept, ties[0].left_out), (2, 3));
+        assert_eq!(
+            ties[0].steps.last(),
+            Some(&TieStep::DossierNumber {
+                ahead: 2,
+                behind: 3
+            })
+        );
+        // A cut between different scores: no tie.
+        assert!(ties_at_the_cut(&c, &[1, 2, 3], &BTreeMap::new()).is_empty());
+    }
+
+    #[test]
     fn quotas_then_overall_order() {
         // Track 1 dominates; track 2 has one place reserved, track 3 two but only one dossier.
         let c = candidates(&[
@@ -215,6 +282,39 @@ mod tests {
             "The justification must not exceed 2000 characters."
         );
         assert!(serde_json::from_str::<Justification>("\"court\"").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn every_tie_across_the_cut_is_named(
+            rows in proptest::collection::vec((1i64..3, proptest::sample::select(vec![50.0, 60.0, 70.0])), 0..10),
+            n in 0usize..10,
+        ) {
+            let rows: Vec<(i64, i64, f64)> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, (t, s))| (i as i64 + 1, *t, *s))
+                .collect();
+            let c = candidates(&rows);
+            let chosen = propose(&c, n, &BTreeMap::new());
+            let ties = ties_at_the_cut(&c, &chosen, &BTreeMap::new());
+            let score: BTreeMap<i64, f64> = rows.iter().map(|(d, _, s)| (*d, *s)).collect();
+            // Exactly the left-out dossiers that share a chosen one's score are named.
+            let mut expected: Vec<i64> = c
+                .iter()
+                .map(|x| x.ranked.dossier)
+                .filter(|d| !chosen.contains(d))
+                .filter(|d| chosen.iter().any(|k| score[k] == score[d]))
+                .collect();
+            expected.sort_unstable();
+            let mut named: Vec<i64> = ties.iter().map(|t| t.left_out).collect();
+            named.sort_unstable();
+            prop_assert_eq!(named, expected);
+            for t in &ties {
+                prop_assert!(chosen.contains(&t.kept));
+                prop_assert_eq!(score[&t.kept], score[&t.left_out]);
+            }
+        }
     }
 
     proptest! {

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod ctx;
+pub mod edit;
 pub mod error;
 pub mod forms;
 pub mod metrics;

@@ -252,6 +252,8 @@ pub struct AdminTrackTemplate {
     pub version: i64,
     pub values: TrackForm,
     pub errors: FieldErrors,
+    /// Set when the save was refused because the track changed since the form was loaded.
+    pub stale: Option<crate::web::edit::StaleEdit>,
 }
 
 #[derive(Template)]

@@ -756,6 +756,7 @@ pub async fn change_startup_form(
             serde_json::to_string(form).expect("form JSON"),
         ),
         ("rules_json".to_owned(), value("rules_json")),
+        ("version".to_owned(), value("version")),
     ];
     let page = admin.post_form_owned(&path, &fields).await;
     assert!(

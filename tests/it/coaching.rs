@@ -305,13 +305,17 @@ async fn finalists_are_invited_coached_and_noted(backend: Backend) {
     page.assert_contains(SMS_FINALIST);
     assert!(!page.text().contains(&finalists[3].reference));
 
-    // Attendance, by the coach.
+    // Attendance, by the coach (each form carries its record's version, 1 when invited).
     let first = &finalists[0].public_id;
     for (who, value) in [(first, "present"), (&finalists[1].public_id, "excused")] {
         let page = coach
             .post_form(
                 &format!("{coach_url}/attendance"),
-                &[("application", who.as_str()), ("attendance", value)],
+                &[
+                    ("application", who.as_str()),
+                    ("attendance", value),
+                    ("version", "1"),
+                ],
             )
             .await;
         assert!(page.status.is_redirection(), "attendance: {}", page.text());
@@ -406,10 +410,41 @@ async fn finalists_are_invited_coached_and_noted(backend: Backend) {
             &[
                 ("application", finalists[2].public_id.as_str()),
                 ("attendance", "absent"),
+                ("version", "1"),
             ],
         )
         .await;
     assert!(page.status.is_redirection());
+    // An organiser's page loaded before the coach recorded "present" does not overwrite it.
+    let page = admin
+        .post_form(
+            &format!("{session_url}/attendance"),
+            &[
+                ("application", first.as_str()),
+                ("attendance", "absent"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    let refusal = page
+        .element_text(&format!("attendance-{first}-error"))
+        .expect("the refusal next to the dossier");
+    assert!(
+        refusal.contains(&fr("coaching-attendance-present"))
+            && refusal.contains(&fr("coaching-attendance-absent")),
+        "both versions named: {refusal}"
+    );
+    let select = page
+        .body
+        .split(&format!("id=\"attendance-{first}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .expect("the dossier's attendance select");
+    assert!(
+        select.contains("<option value=\"absent\" selected>"),
+        "the refused choice stays selected: {select}"
+    );
     let page = admin.get(&session_url).await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains(note);

@@ -374,10 +374,18 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
         Some(fr("pitch-bad-allowed"))
     );
     assert_eq!(page.input_value("allowed").as_deref(), Some("cinq"));
+    let version = admin
+        .get(JURY)
+        .await
+        .input_value("version")
+        .expect("the settings form carries its version");
     let page = admin
-        .post_form(&format!("{JURY}/settings"), &[("allowed", "5")])
+        .post_form(
+            &format!("{JURY}/settings"),
+            &[("allowed", "5"), ("version", version.as_str())],
+        )
         .await;
-    assert!(page.status.is_redirection());
+    assert!(page.status.is_redirection(), "{}", page.text());
 
     let page = admin
         .post_form(&format!("{FINAL}/status"), &[("status", "open")])

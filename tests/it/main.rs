@@ -11,6 +11,7 @@ mod applications;
 mod browser;
 mod cli;
 mod coaching;
+mod edits;
 mod integrity;
 mod jury;
 mod migrations;

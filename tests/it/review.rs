@@ -176,12 +176,16 @@ async fn preselection_from_committee_to_ranking(backend: Backend) {
     let mut rubric: serde_json::Value = serde_json::from_str(&json).expect("rubric JSON");
     rubric["criteria"][0]["weight"] = serde_json::json!(4);
     let edited = rubric.to_string();
+    let loaded_version = page
+        .input_value("version")
+        .expect("the rubric form's version");
     let page = admin
         .post_form(
             &rubric_url,
             &[
                 ("criteria_json", edited.as_str()),
                 ("tie_break", "innovation, growth"),
+                ("version", loaded_version.as_str()),
             ],
         )
         .await;
@@ -549,10 +553,15 @@ async fn shortlist_is_proposed_justified_locked_and_published_to_every_applicant
     assert_eq!(app.count("shortlist_entries").await, 0);
 
     closed_preselection(&app, &admin).await;
+    let version = shortlist_settings_version(&admin).await;
     let page = admin
         .post_form(
             &format!("{SHORTLIST}/settings"),
-            &[("size", "12"), ("with_feedback", "on")],
+            &[
+                ("size", "12"),
+                ("with_feedback", "on"),
+                ("version", version.as_str()),
+            ],
         )
         .await;
     assert!(page.status.is_redirection(), "{}", page.text());
@@ -611,7 +620,10 @@ async fn shortlist_is_proposed_justified_locked_and_published_to_every_applicant
     let page = admin.post_form(&format!("{SHORTLIST}/publish"), &[]).await;
     assert_eq!(page.status, StatusCode::CONFLICT);
     page.assert_contains(&fr("shortlist-lock-first"));
-    let page = admin.post_form(&format!("{SHORTLIST}/lock"), &[]).await;
+    // The demo's scores tie at the cut: the organisers confirm the tie-breaks shown.
+    let page = admin
+        .post_form(&format!("{SHORTLIST}/lock"), &[("confirm_ties", "yes")])
+        .await;
     assert!(page.status.is_redirection());
     // Locked is frozen.
     let page = admin
@@ -737,16 +749,33 @@ async fn the_demo_shows_the_2026_selection(backend: Backend) {
 /// The whole selection in one go over HTTP, as the organisers live it: ~60 dossiers, a
 /// committee of five, the shortlist published to every applicant, a jury of two scoring the
 /// finalists, the results published; the audit chain holds, then a tampered score is found.
+/// The version the shortlist's settings form was loaded with.
+async fn shortlist_settings_version(admin: &TestClient) -> String {
+    admin
+        .get(SHORTLIST)
+        .await
+        .input_value("version")
+        .expect("the shortlist settings form carries its version")
+}
+
 async fn whole_selection_from_committee_to_published_results(backend: Backend) {
     let app = TestApp::start(backend).await;
     let admin = app.admin_client().await;
     let eligible = closed_preselection(&app, &admin).await;
     assert!(eligible >= 50);
-    admin
-        .post_form(&format!("{SHORTLIST}/settings"), &[("size", "9")])
+    let version = shortlist_settings_version(&admin).await;
+    let page = admin
+        .post_form(
+            &format!("{SHORTLIST}/settings"),
+            &[("size", "9"), ("version", version.as_str())],
+        )
         .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
     for step in ["propose", "lock", "publish"] {
-        let page = admin.post_form(&format!("{SHORTLIST}/{step}"), &[]).await;
+        // Locking confirms the tie-breaks shown at the cut.
+        let page = admin
+            .post_form(&format!("{SHORTLIST}/{step}"), &[("confirm_ties", "yes")])
+            .await;
         assert!(page.status.is_redirection(), "{step}: {}", page.text());
     }
     let notified = app
