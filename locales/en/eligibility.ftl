@@ -14,3 +14,5 @@ eligibility-mail-ineligible = Your application { $reference } “{ $title }” i
 eligibility-sms-eligible = Your application { $reference } is eligible. Next step: the preselection.
 eligibility-sms-ineligible = Your application { $reference } is not eligible. The reason is in your applicant space.
 eligibility-rules-help = Available rules: nationality_in (a field's country), members_nationality_in (nationality of a group's members; who: leader, majority or all), applicant_kind_in, yes_no_is (expected yes/no answer), documents_any_of, documents_all_of, age_between (age limit: none unless this rule is added).
+eligibility-decided-meanwhile = Another organiser decided this dossier while you were reading it: it is now “{ $status }”. Your choice and reason are kept below: save again to replace that decision.
+eligibility-decided-meanwhile-reason = Another organiser decided this dossier while you were reading it: it is now “{ $status }” (reason: { $reason }). Your choice and reason are kept below: save again to replace that decision.

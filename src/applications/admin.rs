@@ -548,6 +548,7 @@ async fn dossier_page(
             contact: applicant.email.or(applicant.phone).unwrap_or_default(),
             status_label: status.label(ctx.lang),
             status_reason: application.status_reason.clone().unwrap_or_default(),
+            current_status: application.status.clone(),
             women_led: application.women_led,
             public_id: application.public_id.clone(),
             can_decide: matches!(
@@ -579,6 +580,9 @@ struct StatusForm {
     status: String,
     #[serde(default)]
     reason: String,
+    /// The status the organiser saw when deciding (no silent overwrite of another's decision).
+    #[serde(default)]
+    from: String,
 }
 
 async fn change_status(
@@ -601,6 +605,38 @@ async fn change_status(
         Status::Submitted | Status::Eligible | Status::Ineligible
     ) {
         return Err(AppError::BadRequest("application-not-editable"));
+    }
+    // Another organiser decided since this form was loaded (or the form says nothing of what
+    // it was loaded from): show the decision now stored, keep this one's choice and words.
+    if form.from != application.status {
+        let stored_reason = application.status_reason.clone().unwrap_or_default();
+        let key = if stored_reason.is_empty() {
+            "eligibility-decided-meanwhile"
+        } else {
+            "eligibility-decided-meanwhile-reason"
+        };
+        let now_decided = i18n::tr_args(
+            ctx.lang,
+            key,
+            &[
+                ("status", application.status().label(ctx.lang)),
+                ("reason", stored_reason),
+            ],
+        );
+        let refused = Refused {
+            decision: new_status.as_str().to_owned(),
+            reason: form.reason.clone(),
+            error: now_decided,
+        };
+        return dossier_page(
+            &app,
+            ctx,
+            &application,
+            &track,
+            Some(refused),
+            StatusCode::CONFLICT,
+        )
+        .await;
     }
     let (_, _, _, verdict) = automatic_check(&app, &application, &track).await?;
     let automatic = proposed(&verdict);

@@ -212,6 +212,8 @@ pub struct AdminDossierTemplate {
     pub contact: String,
     pub status_label: String,
     pub status_reason: String,
+    /// Sent back as `from`: the status this decision was made from.
+    pub current_status: String,
     pub women_led: bool,
     pub public_id: String,
     pub can_decide: bool,

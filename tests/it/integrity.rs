@@ -240,7 +240,11 @@ async fn the_submitted_version_is_the_judged_version(backend: Backend) {
     let page = admin
         .post_form(
             &format!("/admin/applications/{id}/status"),
-            &[("status", "eligible"), ("reason", "")],
+            &[
+                ("status", "eligible"),
+                ("reason", ""),
+                ("from", "submitted"),
+            ],
         )
         .await;
     assert!(page.status.is_redirection(), "eligible: {}", page.text());
@@ -551,7 +555,11 @@ async fn a_blind_round_hides_every_personal_answer_of_the_demo_dossiers(backend:
             .post_form(
                 &format!("/admin/applications/{id}/status"),
                 // A reason, since some demo dossiers fail the automatic check.
-                &[("status", "eligible"), ("reason", "Retenu par le comité")],
+                &[
+                    ("status", "eligible"),
+                    ("reason", "Retenu par le comité"),
+                    ("from", "submitted"),
+                ],
             )
             .await;
         assert!(page.status.is_redirection(), "eligible: {}", page.text());

@@ -647,10 +647,20 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
     assert_eq!(app.count("results_publications").await, 1);
 
     // A correction: the second administration laureate is declared ineligible.
+    let stored = app
+        .strings_with(
+            "SELECT status FROM applications WHERE public_id = $1",
+            &a2.public_id,
+        )
+        .await;
     let page = admin
         .post_form(
             &format!("/admin/applications/{}/status", a2.public_id),
-            &[("status", "ineligible"), ("reason", "Fraude avérée")],
+            &[
+                ("status", "ineligible"),
+                ("reason", "Fraude avérée"),
+                ("from", &stored[0]),
+            ],
         )
         .await;
     assert!(page.status.is_redirection(), "status: {}", page.text());

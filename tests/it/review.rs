@@ -46,7 +46,11 @@ async fn declare_2026_eligibility(app: &TestApp, admin: &TestClient) -> usize {
         let page = admin
             .post_form(
                 &format!("/admin/applications/{id}/status"),
-                &[("status", status), ("reason", reason)],
+                &[
+                    ("status", status),
+                    ("reason", reason),
+                    ("from", "submitted"),
+                ],
             )
             .await;
         assert!(

@@ -2,7 +2,8 @@
 //! start-ups, belonging to the Malian administration, no age limit for the hackathon unless an
 //! organiser sets one; the decision form starts from the automatic check, an override needs a
 //! written reason and the applicant is told; each track has its own default rubric; public
-//! pages never title a hackathon dossier with the participant's surname.
+//! pages never title a hackathon dossier with the participant's surname; a decision taken by
+//! another organiser meanwhile is shown, never silently replaced.
 
 use reqwest::StatusCode;
 
@@ -14,6 +15,7 @@ both_dbs!(
     an_administration_answering_no_is_ineligible_and_told_in_english,
     the_hackathon_age_limit_is_off_until_an_organiser_sets_it,
     overriding_the_automatic_check_needs_a_written_reason,
+    a_decision_made_meanwhile_is_never_silently_replaced,
     each_track_has_its_own_default_rubric,
     public_pages_never_title_a_hackathon_dossier_with_a_surname,
 );
@@ -237,7 +239,11 @@ async fn a_startup_led_by_a_non_aes_national_is_ineligible_though_registered_in_
     let page = admin
         .post_form(
             &format!("/admin/applications/{id}/status"),
-            &[("status", "ineligible"), ("reason", "")],
+            &[
+                ("status", "ineligible"),
+                ("reason", ""),
+                ("from", "submitted"),
+            ],
         )
         .await;
     assert!(page.status.is_redirection(), "{}", page.text());
@@ -335,7 +341,11 @@ async fn an_administration_answering_no_is_ineligible_and_told_in_english(backen
     let page = admin
         .post_form(
             &format!("/admin/applications/{id}/status"),
-            &[("status", "ineligible"), ("reason", reason)],
+            &[
+                ("status", "ineligible"),
+                ("reason", reason),
+                ("from", "submitted"),
+            ],
         )
         .await;
     assert!(page.status.is_redirection(), "{}", page.text());
@@ -442,7 +452,14 @@ async fn overriding_the_automatic_check_needs_a_written_reason(backend: Backend)
     // Declaring it eligible against the check, without a reason: refused, typed choice kept,
     // nothing written.
     let page = admin
-        .post_form(&status_url, &[("status", "eligible"), ("reason", "  ")])
+        .post_form(
+            &status_url,
+            &[
+                ("status", "eligible"),
+                ("reason", "  "),
+                ("from", "submitted"),
+            ],
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -453,7 +470,14 @@ async fn overriding_the_automatic_check_needs_a_written_reason(backend: Backend)
     // In English too.
     admin.jar.add_cookie_str("kene_lang=en", &admin.base);
     let page = admin
-        .post_form(&status_url, &[("status", "eligible"), ("reason", "")])
+        .post_form(
+            &status_url,
+            &[
+                ("status", "eligible"),
+                ("reason", ""),
+                ("from", "submitted"),
+            ],
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -467,7 +491,14 @@ async fn overriding_the_automatic_check_needs_a_written_reason(backend: Backend)
     // With a reason: applied, audited as an override, and the applicant is told.
     let reason = "Le fondateur a la double nationalité malienne (pièce vérifiée).";
     let page = admin
-        .post_form(&status_url, &[("status", "eligible"), ("reason", reason)])
+        .post_form(
+            &status_url,
+            &[
+                ("status", "eligible"),
+                ("reason", reason),
+                ("from", "submitted"),
+            ],
+        )
         .await;
     assert!(page.status.is_redirection(), "{}", page.text());
     assert_eq!(status_of(&app, &id).await, "eligible");
@@ -492,7 +523,11 @@ async fn overriding_the_automatic_check_needs_a_written_reason(backend: Backend)
     let page = admin
         .post_form(
             &format!("/admin/applications/{cyb}/status"),
-            &[("status", "eligible"), ("reason", "")],
+            &[
+                ("status", "eligible"),
+                ("reason", ""),
+                ("from", "submitted"),
+            ],
         )
         .await;
     assert!(page.status.is_redirection(), "{}", page.text());
@@ -633,5 +668,85 @@ async fn public_pages_never_title_a_hackathon_dossier_with_a_surname(backend: Ba
             "{reference}: the participant's surname ({surname}) is on a public page"
         );
     }
+    app.finish().await;
+}
+
+async fn a_decision_made_meanwhile_is_never_silently_replaced(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (email, password) = app.seed_demo().await;
+    let (first, second) = (app.client(), app.client());
+    first.login(&email, &password).await;
+    second.login(&email, &password).await;
+    let (_, id) = startup(&app, "jean@exemple.ml", "SN").await;
+    let status_url = format!("/admin/applications/{id}/status");
+    // Both load the dossier; the form says which status it was loaded from.
+    for organiser in [&first, &second] {
+        let page = dossier(organiser, &id).await;
+        assert_eq!(page.input_value("from").as_deref(), Some("submitted"));
+    }
+    let reason = "Nationalité du fondateur non conforme.";
+    let page = first
+        .post_form(
+            &status_url,
+            &[
+                ("status", "ineligible"),
+                ("reason", reason),
+                ("from", "submitted"),
+            ],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+
+    // The second decides from the stale page: refused, shown the stored decision, choice kept.
+    let typed = "Dossier complet, fondateur binational.";
+    let page = second
+        .post_form(
+            &status_url,
+            &[
+                ("status", "eligible"),
+                ("reason", typed),
+                ("from", "submitted"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    let error = page
+        .element_text("decision-error")
+        .expect("the conflict is said");
+    assert!(
+        error.contains(&fr("status-ineligible")) && error.contains(reason),
+        "the stored decision is shown: {error}"
+    );
+    assert_eq!(checked_decision(&page), "eligible");
+    page.assert_contains(typed);
+    assert_eq!(page.input_value("from").as_deref(), Some("ineligible"));
+    assert_eq!(status_of(&app, &id).await, "ineligible");
+    assert_eq!(
+        app.scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'application.status'",
+        )
+        .await,
+        1
+    );
+    // A form that does not say what it was loaded from is never applied blind.
+    let page = second
+        .post_form(&status_url, &[("status", "eligible"), ("reason", typed)])
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert_eq!(status_of(&app, &id).await, "ineligible");
+
+    // Saving again, knowingly, from what is stored now replaces it.
+    let page = second
+        .post_form(
+            &status_url,
+            &[
+                ("status", "eligible"),
+                ("reason", typed),
+                ("from", "ineligible"),
+            ],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    assert_eq!(status_of(&app, &id).await, "eligible");
     app.finish().await;
 }
