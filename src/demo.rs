@@ -211,8 +211,9 @@ async fn seed_editions(app: &AppState, admin_id: i64) -> anyhow::Result<i64> {
         .to_zoned(bamako.clone())?
         .timestamp()
         .as_millisecond();
-    let closes_2026 = date(2026, 1, 19)
-        .at(23, 59, 0, 0)
+    // "jusqu'au 19 janvier 2026 à 23h59": open through that minute, refused from 00:00.
+    let closes_2026 = date(2026, 1, 20)
+        .at(0, 0, 0, 0)
         .to_zoned(bamako.clone())?
         .timestamp()
         .as_millisecond();

@@ -93,6 +93,22 @@ pub fn format_instant(lang: Lang, at: Timestamp, tz: &TimeZone) -> String {
     }
 }
 
+/// A deadline as people read one: the last moment still accepted, "19 janvier 2026 à 23:59"
+/// for a call open through 23:59:59.999 (`closes_ms`, the first instant refused, is then
+/// 00:00 the next day); with its seconds when it does not close on a whole minute.
+pub fn format_closing(lang: Lang, closes_ms: i64, tz: &TimeZone) -> String {
+    let on_a_minute = closes_ms.rem_euclid(60_000) == 0;
+    let Ok(last) = Timestamp::from_millisecond(closes_ms - 1) else {
+        return String::new();
+    };
+    let shown = format_instant(lang, last, tz);
+    if on_a_minute {
+        return shown;
+    }
+    let seconds = last.to_zoned(tz.clone()).datetime().second();
+    format!("{shown}:{seconds:02}")
+}
+
 /// "29 janvier 2026" / "29 January 2026".
 pub fn format_date(lang: Lang, date: jiff::civil::Date) -> String {
     let month = usize::try_from(date.month() - 1).unwrap_or(0);

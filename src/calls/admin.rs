@@ -9,7 +9,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::queries::{self, TrackRow};
-use super::{format_civil_input, parse_civil, TrackSettings};
+use super::{format_civil_input, format_closing_input, parse_civil, parse_closing, TrackSettings};
 use crate::accounts::roles::{self, Role};
 use crate::audit;
 use crate::domain::eligibility::{self, Rule};
@@ -95,7 +95,7 @@ async fn stored_values(app: &AppState, track: &TrackRow) -> AppResult<TrackForm>
         description_fr: track.description_fr.clone(),
         description_en: track.description_en.clone(),
         opens_at: format_civil_input(track.opens_at, &tz),
-        closes_at: format_civil_input(track.closes_at, &tz),
+        closes_at: format_closing_input(track.closes_at, &tz),
         max_per_applicant: track.max_per_applicant.to_string(),
         form_json: serde_json::to_string_pretty(&form).unwrap_or_default(),
         rules_json: serde_json::to_string_pretty(&track.rules()?).unwrap_or_default(),
@@ -143,7 +143,7 @@ async fn save(
         }
     }
     let opens_at = parse_civil(&values.opens_at, &tz);
-    let closes_at = parse_civil(&values.closes_at, &tz);
+    let closes_at = parse_closing(&values.closes_at, &tz);
     if opens_at.is_none() {
         errors.add("opens_at", tr(lang, "admin-bad-datetime"));
     }

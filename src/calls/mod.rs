@@ -64,6 +64,46 @@ pub fn parse_civil(input: &str, tz: &TimeZone) -> Option<i64> {
     Some(zoned.timestamp().as_millisecond())
 }
 
+/// How precisely a civil time was typed: the typed unit is included whole in a closing time.
+fn typed_unit_ms(input: &str) -> i64 {
+    let time = input.trim().rsplit(['T', ' ']).next().unwrap_or_default();
+    if time.contains('.') || time.contains(',') {
+        1
+    } else if time.matches(':').count() >= 2 {
+        1_000
+    } else {
+        60_000
+    }
+}
+
+/// Reads a closing time as organisers and applicants read one: "19 janvier 2026 à 23h59"
+/// includes that minute (typed with seconds, that second). Returns the first instant refused,
+/// which is what `closes_at` stores (a call is open while `now < closes_at`).
+pub fn parse_closing(input: &str, tz: &TimeZone) -> Option<i64> {
+    parse_civil(input, tz).map(|ms| ms + typed_unit_ms(input))
+}
+
+/// The inverse of [`parse_closing`], for pre-filling the closing input: the last instant
+/// accepted, at the coarsest precision that gives `closes_at` back exactly.
+pub fn format_closing_input(closes_ms: i64, tz: &TimeZone) -> String {
+    let unit = if closes_ms.rem_euclid(60_000) == 0 {
+        60_000
+    } else if closes_ms.rem_euclid(1_000) == 0 {
+        1_000
+    } else {
+        1
+    };
+    let last = jiff::Timestamp::from_millisecond(closes_ms - unit)
+        .map(|t| t.to_zoned(tz.clone()).datetime());
+    let format = match unit {
+        60_000 => "%Y-%m-%dT%H:%M",
+        1_000 => "%Y-%m-%dT%H:%M:%S",
+        _ => "%Y-%m-%dT%H:%M:%S%.3f",
+    };
+    last.map(|civil| civil.strftime(format).to_string())
+        .unwrap_or_default()
+}
+
 /// The inverse of [`parse_civil`], for pre-filling inputs: always with seconds (and with
 /// milliseconds when there are any), so that re-saving a form unchanged keeps the instant
 /// exactly (inputs carry `step="1"` so that browsers show and keep the seconds).
@@ -81,6 +121,34 @@ pub fn format_civil_input(at_ms: i64, tz: &TimeZone) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_closing_minute_is_included_whole() {
+        let tz = TimeZone::get("Africa/Bamako").expect("bundled tzdb");
+        let closes = parse_closing("2026-01-19T23:59", &tz).expect("valid");
+        assert_eq!(
+            jiff::Timestamp::from_millisecond(closes)
+                .expect("valid")
+                .to_string(),
+            "2026-01-20T00:00:00Z",
+            "open through 23:59:59.999"
+        );
+        assert_eq!(format_closing_input(closes, &tz), "2026-01-19T23:59");
+        let closes = parse_closing("2026-01-19T23:59:44", &tz).expect("valid");
+        assert_eq!(closes % 60_000, 45_000, "through 23:59:44.999");
+        assert_eq!(format_closing_input(closes, &tz), "2026-01-19T23:59:44");
+        let closes = parse_closing("2026-01-19T23:59:44.250", &tz).expect("valid");
+        assert_eq!(format_closing_input(closes, &tz), "2026-01-19T23:59:44.250");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_closing_time_round_trips_through_its_input(ms in 0i64..4_102_444_800_000) {
+            let tz = TimeZone::get("Africa/Bamako").expect("bundled tzdb");
+            let shown = format_closing_input(ms, &tz);
+            proptest::prop_assert_eq!(parse_closing(&shown, &tz), Some(ms), "{}", shown);
+        }
+    }
 
     #[test]
     fn bamako_civil_time_round_trips() {

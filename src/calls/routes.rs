@@ -53,7 +53,7 @@ pub fn track_card(track: &TrackRow, lang: Lang, now_ms: i64) -> TrackCard {
         event: event.clone(),
         year: track.edition_year,
         opens: instant(track.opens_at),
-        closes: instant(track.closes_at),
+        closes: i18n::format_closing(lang, track.closes_at, &tz),
         is_open: track.is_open(now_ms),
         not_yet_open: now_ms < track.opens_at,
         time_left: i18n::format_time_left(lang, track.closes_at - now_ms),

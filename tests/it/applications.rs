@@ -199,6 +199,7 @@ both_dbs!(
     full_application_on_the_open_startup_track,
     section_errors_are_shown_next_to_fields_and_typed_values_kept,
     submit_one_second_after_the_close_is_refused_and_the_draft_kept,
+    a_call_closing_at_23_59_accepts_23_59_30_and_refuses_midnight,
     double_submit_and_double_apply_make_one_application,
     another_applicant_gets_404_for_someone_elses_dossier_and_files,
     a_form_changed_by_organisers_carries_the_draft_over,
@@ -1038,5 +1039,93 @@ async fn resubmitting_keeps_the_reference_and_every_version_and_withdrawing_ends
         Some("withdrawn")
     );
     assert_eq!(versions_of(&app, &id).await, 2);
+    app.finish().await;
+}
+
+/// "Jusqu'au 19 janvier à 23h59" includes that minute: an organiser who types 23:59 gets a
+/// call open through 23:59:59.999, shown as 23:59 on every page, refused from 00:00:00.000.
+async fn a_call_closing_at_23_59_accepts_23_59_30_and_refuses_midnight(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (email, password) = app.seed_demo().await;
+    let admin = app.client();
+    admin.login(&email, &password).await;
+    let track = crate::edits::startup_track(&app).await;
+    let path = format!("/admin/tracks/{track}");
+    let page = admin.get(&path).await;
+    let mut fields = crate::edits::track_fields(&page);
+    let day = fields
+        .iter()
+        .find(|(k, _)| k == "closes_at")
+        .map(|(_, v)| v[..10].to_owned())
+        .expect("closing input");
+    for (key, value) in fields.iter_mut() {
+        if key == "closes_at" {
+            *value = format!("{day}T23:59");
+        }
+    }
+    let page = admin.post_form_owned(&path, &fields).await;
+    assert!(page.status.is_redirection(), "save: {}", page.text());
+    let midnight = track_closes_at(&app).await;
+    let shown_midnight = jiff::Timestamp::from_millisecond(midnight).expect("instant");
+    assert_eq!(
+        shown_midnight.to_string()[11..],
+        *"00:00:00Z",
+        "stored as the first instant refused (Bamako is UTC+0)"
+    );
+    // The organiser sees what they typed again.
+    let page = admin.get(&path).await;
+    assert_eq!(page.input_value("closes_at"), Some(format!("{day}T23:59")));
+
+    app.clock
+        .set(jiff::Timestamp::from_millisecond(midnight - 3_600_000).expect("instant"));
+    let (on_time, late) = (
+        app.signup_and_verify("Awa", "awa@exemple.ml", "awa@exemple.ml", PASSWORD)
+            .await,
+        app.signup_and_verify(
+            "Ibrahim",
+            "ibrahim@exemple.ml",
+            "ibrahim@exemple.ml",
+            PASSWORD,
+        )
+        .await,
+    );
+    let on_time_id = start_application(&on_time).await;
+    fill_startup_application(&on_time, &on_time_id, "Projet de la dernière minute").await;
+    let late_id = start_application(&late).await;
+    fill_startup_application(&late, &late_id, "Projet de minuit").await;
+    // Every page states the minute people read: 23:59, not 00:00.
+    let public = on_time.get("/calls/sdn-2027/startups").await;
+    public.assert_contains(" à 23:59");
+    let review = on_time
+        .get(&format!("/applications/{on_time_id}/review"))
+        .await;
+    review.assert_contains(" à 23:59");
+
+    // 23:59:30: accepted.
+    app.clock
+        .set(jiff::Timestamp::from_millisecond(midnight - 30_000).expect("instant"));
+    let page = on_time
+        .post_form(&format!("/applications/{on_time_id}/submit"), &[])
+        .await;
+    assert_eq!(
+        page.redirect_target().as_deref(),
+        Some(format!("/applications/{on_time_id}/receipt").as_str()),
+        "submitted at 23:59:30: {} {}",
+        page.status,
+        page.text()
+    );
+    // 00:00:00.000: refused, nothing recorded.
+    app.clock
+        .set(jiff::Timestamp::from_millisecond(midnight).expect("instant"));
+    let page = late
+        .post_form(&format!("/applications/{late_id}/submit"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(&fr("submit-too-late"));
+    assert_eq!(
+        application_field(&app, &late_id, "status").await.as_deref(),
+        Some("draft")
+    );
+    assert_eq!(versions_of(&app, &late_id).await, 0);
     app.finish().await;
 }
