@@ -19,3 +19,4 @@ mod s3;
 mod security;
 mod sql;
 mod uploads;
+mod verify;
