@@ -454,12 +454,27 @@ fn shortlists(log: &[Logged], stored: &Stored, out: &mut Collector) {
                     show(&Some(e.at)),
                     Some(e.id),
                 );
-                entry_set(s.edition_id, &entries, &order.iter().copied().collect(), e.id, out);
+                entry_set(
+                    s.edition_id,
+                    &entries,
+                    &order.iter().copied().collect(),
+                    e.id,
+                    out,
+                );
                 // Order among the dossiers still present, so that one missing finalist is
                 // named once rather than shifting every later position.
-                let kept: Vec<i64> = order.iter().filter(|id| entries.contains(id)).copied().collect();
-                let now: Vec<i64> = entries.iter().filter(|id| order.contains(id)).copied().collect();
-                let rank = |list: &[i64], id: i64| list.iter().position(|x| *x == id).map(|p| p + 1);
+                let kept: Vec<i64> = order
+                    .iter()
+                    .filter(|id| entries.contains(id))
+                    .copied()
+                    .collect();
+                let now: Vec<i64> = entries
+                    .iter()
+                    .filter(|id| order.contains(id))
+                    .copied()
+                    .collect();
+                let rank =
+                    |list: &[i64], id: i64| list.iter().position(|x| *x == id).map(|p| p + 1);
                 for id in &kept {
                     out.differ(
                         "shortlist_entries",
@@ -476,7 +491,10 @@ fn shortlists(log: &[Logged], stored: &Stored, out: &mut Collector) {
         }
     }
     for (edition, x) in expected {
-        let entry = x.published.map(|(e, _)| e.id).or(x.locked.map(|(e, _)| e.id));
+        let entry = x
+            .published
+            .map(|(e, _)| e.id)
+            .or(x.locked.map(|(e, _)| e.id));
         out.0.push(Mismatch {
             table: "shortlists",
             id: format!("(edition {edition})"),
@@ -604,9 +622,13 @@ fn publications(log: &[Logged], stored: &Stored, out: &mut Collector) {
 }
 
 fn jury_settings(log: &[Logged], stored: &Stored, out: &mut Collector) {
-    // round → (allowed seconds, cumulate), each the last value set.
-    type Setting<'a> = Option<(&'a Logged, i64)>;
-    let mut expected: BTreeMap<i64, (Setting, Option<(&Logged, bool)>)> = BTreeMap::new();
+    /// Each setting as last set, and the entry that set it.
+    #[derive(Default)]
+    struct Expected<'a> {
+        allowed: Option<(&'a Logged, i64)>,
+        cumulate: Option<(&'a Logged, bool)>,
+    }
+    let mut expected: BTreeMap<i64, Expected> = BTreeMap::new();
     for e in log.iter().filter(|e| e.action == "jury.settings_changed") {
         let Some(round) = e
             .object
@@ -618,14 +640,14 @@ fn jury_settings(log: &[Logged], stored: &Stored, out: &mut Collector) {
         };
         let x = expected.entry(round).or_default();
         if let Some(v) = e.details.get("allowed_secs").and_then(Value::as_i64) {
-            x.0 = Some((e, v));
+            x.allowed = Some((e, v));
         }
         if let Some(v) = e.details.get("cumulate").and_then(Value::as_bool) {
-            x.1 = Some((e, v));
+            x.cumulate = Some((e, v));
         }
     }
     for s in &stored.jury_settings {
-        let Some((allowed, cumulate)) = expected.remove(&s.round_id) else {
+        let Some(Expected { allowed, cumulate }) = expected.remove(&s.round_id) else {
             continue;
         };
         if let Some((e, v)) = allowed {
@@ -649,7 +671,7 @@ fn jury_settings(log: &[Logged], stored: &Stored, out: &mut Collector) {
             );
         }
     }
-    for (round, (allowed, cumulate)) in expected {
+    for (round, Expected { allowed, cumulate }) in expected {
         let entry = allowed.map(|(e, _)| e.id).or(cumulate.map(|(e, _)| e.id));
         out.0.push(Mismatch {
             table: "jury_settings",
@@ -691,7 +713,14 @@ fn pitches(log: &[Logged], stored: &Stored, out: &mut Collector) {
             ("timer_stopped_at", p.timer_stopped_at, stopped),
             ("measured_secs", p.measured_secs, measured),
         ] {
-            out.differ("pitch_slots", p.id, name, show(&now), show(&then), Some(e.id));
+            out.differ(
+                "pitch_slots",
+                p.id,
+                name,
+                show(&now),
+                show(&then),
+                Some(e.id),
+            );
         }
     }
 }
@@ -760,7 +789,10 @@ mod tests {
         assert_eq!(found[0].table, "score_sheets");
         assert_eq!(found[0].id, "40");
         assert_eq!(found[0].field, "points_json.impact");
-        assert_eq!((found[0].stored.as_str(), found[0].expected.as_str()), ("9", "7"));
+        assert_eq!(
+            (found[0].stored.as_str(), found[0].expected.as_str()),
+            ("9", "7")
+        );
         assert_eq!(found[0].entry, Some(1));
     }
 
@@ -793,7 +825,10 @@ mod tests {
         let log = [score(1, 5, json!({ "impact": 7 }))];
         let found = compare(&log, &Stored::default());
         assert_eq!(found.len(), 1);
-        assert_eq!((found[0].table, found[0].field.as_str()), ("score_sheets", "row"));
+        assert_eq!(
+            (found[0].table, found[0].field.as_str()),
+            ("score_sheets", "row")
+        );
     }
 
     fn dossier(status: &str, reason: Option<&str>) -> ApplicationNow {
@@ -876,7 +911,11 @@ mod tests {
         let found = compare(&log, &stored(r#"{"laureates":[1]}"#));
         assert_eq!(found.len(), 1);
         assert_eq!(
-            (found[0].table, found[0].id.as_str(), found[0].field.as_str()),
+            (
+                found[0].table,
+                found[0].id.as_str(),
+                found[0].field.as_str()
+            ),
             ("results_publications", "2", "laureates_json")
         );
     }

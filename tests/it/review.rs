@@ -822,7 +822,9 @@ async fn whole_selection_from_committee_to_published_results(backend: Backend) {
     assert!(page.status.is_redirection(), "publish: {}", page.text());
     results_published_and_chain_intact(&app).await;
     assert_eq!(
-        kene::audit::check_data(app.db()).await.expect("check the data"),
+        kene::audit::check_data(app.db())
+            .await
+            .expect("check the data"),
         vec![],
         "every sheet, decision, shortlist and publication matches its audit entry"
     );

@@ -134,7 +134,9 @@ async fn a_score_altered_in_the_database_is_named_by_the_command(backend: Backen
 async fn a_rewritten_results_snapshot_is_named(backend: Backend) {
     let (app, _) = finished_selection(backend).await;
     assert_eq!(named(&app).await, vec![]);
-    let publication = app.scalar_i64("SELECT MIN(id) FROM results_publications").await;
+    let publication = app
+        .scalar_i64("SELECT MIN(id) FROM results_publications")
+        .await;
     execute(
         &app,
         "UPDATE results_publications SET laureates_json = \
