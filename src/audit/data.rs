@@ -1,7 +1,8 @@
 //! Re-derives from the audit log what the judged data must be (submitted score sheets,
 //! eligibility decisions, the locked and published shortlist, results publications, the
 //! final's settings and pitch timings) and compares it with the rows stored now. No I/O: the
-//! caller loads the log and the rows.
+//! caller loads the log and the rows. A new write that changes these rows must record enough
+//! in its audit details to be re-derived here (and its action be listed in `JUDGED_ACTIONS`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
