@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 
-use crate::support::{Backend, TestApp};
+use crate::support::{fr, Backend, TestApp};
 
 both_dbs!(
     a_score_altered_in_the_database_is_named_by_the_command,
@@ -146,6 +146,14 @@ async fn a_rewritten_results_snapshot_is_named(backend: Backend) {
     .await;
     let results = app.client().get("/results/sdn-2026").await;
     results.assert_contains("Autre projet");
+    // The public page says what is guaranteed, in words a visitor understands.
+    results.assert_contains(&fr("results-guarantee"));
+    for jargon in ["chaîne", "kene audit"] {
+        assert!(
+            !results.text().contains(jargon),
+            "{jargon} on the public page"
+        );
+    }
     assert_eq!(
         named(&app).await,
         vec![(
