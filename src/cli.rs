@@ -72,7 +72,8 @@ enum AdminCommand {
 
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
-    /// Re-walk the hash chain and report the first broken link.
+    /// Re-walk the hash chain, then compare the judged data (scores, eligibility decisions,
+    /// shortlists, results) with what the log says it must be; exit 1 on any difference.
     Verify,
 }
 
@@ -153,15 +154,33 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            let state = app::prepare(config, clock).await?;
-            match crate::audit::verify(&state.db).await? {
+            // Only reads: no start-up repairs, no storage, so it can run beside a server.
+            let db = crate::db::Db::connect(&config.database_url(), 2).await?;
+            let mut intact = true;
+            match crate::audit::verify(&db).await? {
                 crate::audit::ChainCheck::Intact { entries } => {
                     println!("audit log intact: {entries} entries");
                 }
                 crate::audit::ChainCheck::Broken { id, reason } => {
                     println!("audit log BROKEN at entry {id}: {reason}");
-                    return Ok(ExitCode::FAILURE);
+                    intact = false;
                 }
+            }
+            let mismatches = crate::audit::check_data(&db).await?;
+            if mismatches.is_empty() {
+                println!("data matches the audit log");
+            } else {
+                println!(
+                    "data DIFFERS from the audit log ({} mismatches):",
+                    mismatches.len()
+                );
+                for m in &mismatches {
+                    println!("  {m}");
+                }
+                intact = false;
+            }
+            if !intact {
+                return Ok(ExitCode::FAILURE);
             }
         }
     }

@@ -984,9 +984,37 @@ async fn audit_log(
             &[("id", id.to_string()), ("reason", reason)],
         ),
     };
+    let mismatches: Vec<String> = audit::check_data(&app.db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            i18n::tr_args(
+                ctx.lang,
+                "audit-data-mismatch",
+                &[
+                    ("table", m.table.to_owned()),
+                    ("id", m.id),
+                    ("field", m.field),
+                    ("stored", m.stored),
+                    ("expected", m.expected),
+                ],
+            )
+        })
+        .collect();
+    let data_verdict = if mismatches.is_empty() {
+        i18n::tr(ctx.lang, "audit-data-intact")
+    } else {
+        i18n::tr_args(
+            ctx.lang,
+            "audit-data-differs",
+            &[("n", mismatches.len().to_string())],
+        )
+    };
     render(&AdminAuditTemplate {
         ctx,
         lines,
         verdict,
+        data_verdict,
+        mismatches,
     })
 }

@@ -1,6 +1,8 @@
 //! The audit log: append-only, hash-chained. Each entry's hash covers its content and the
 //! previous entry's hash, so rewriting any row breaks every later link.
 
+pub mod data;
+
 use crate::db::{Db, DbResult, Tx};
 use crate::{run, run_tx};
 
@@ -112,6 +114,104 @@ pub async fn verify(db: &Db) -> DbResult<ChainCheck> {
     Ok(ChainCheck::Intact {
         entries: rows.len() as u64,
     })
+}
+
+#[derive(sqlx::FromRow)]
+struct JudgedEntry {
+    id: i64,
+    at: i64,
+    actor_id: Option<i64>,
+    action: String,
+    object: String,
+    details: String,
+    hash: String,
+}
+
+/// The entries from which the judged data is re-derived (see `data::compare`).
+const JUDGED_ACTIONS: &str =
+    "'review.score_submitted', 'application.status', 'application.submit', \
+     'application.withdraw', 'shortlist.locked', 'shortlist.published', 'results.published', \
+     'results.corrected', 'jury.settings_changed', 'jury.pitch_started', 'jury.pitch_timed'";
+
+async fn load<T>(db: &Db, sql: &str) -> DbResult<Vec<T>>
+where
+    T: Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    Ok(run!(db, |pool| sqlx::query_as::<_, T>(sql)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// Compares the judged data stored now (score sheets, eligibility decisions, shortlists,
+/// results publications, the final's settings and timings) with what the audit log says it
+/// must be. Read-only; an empty list means they agree.
+pub async fn check_data(db: &Db) -> DbResult<Vec<data::Mismatch>> {
+    let sql = format!(
+        "SELECT id, at, actor_id, action, object, details, hash FROM audit_log \
+         WHERE action IN ({JUDGED_ACTIONS}) ORDER BY id"
+    );
+    let log: Vec<data::Logged> = load::<JudgedEntry>(db, &sql)
+        .await?
+        .into_iter()
+        .map(|e| data::Logged {
+            // Unreadable details are reported by `compare` as an unreadable entry.
+            details: serde_json::from_str(&e.details).unwrap_or_default(),
+            id: e.id,
+            at: e.at,
+            actor_id: e.actor_id,
+            action: e.action,
+            object: e.object,
+            hash: e.hash,
+        })
+        .collect();
+    let stored = data::Stored {
+        sheets: load(
+            db,
+            "SELECT s.id, s.round_id, a.public_id AS application, s.reviewer_id, s.points_json, \
+             s.comments_json, s.status, s.submitted_at \
+             FROM score_sheets s JOIN applications a ON a.id = s.application_id ORDER BY s.id",
+        )
+        .await?,
+        applications: load(
+            db,
+            "SELECT id, public_id, reference, status, status_reason FROM applications ORDER BY id",
+        )
+        .await?,
+        shortlists: load(
+            db,
+            "SELECT l.edition_id, e.slug AS edition, l.status, l.locked_at, l.published_at \
+             FROM shortlists l JOIN editions e ON e.id = l.edition_id ORDER BY l.edition_id",
+        )
+        .await?,
+        shortlist_entries: load(
+            db,
+            "SELECT edition_id, application_id FROM shortlist_entries \
+             ORDER BY edition_id, position, application_id",
+        )
+        .await?,
+        publications: load(
+            db,
+            "SELECT p.id, e.slug AS edition, p.version, p.laureates_json, p.reason, \
+             p.chain_head, p.published_at, p.actor_id \
+             FROM results_publications p JOIN editions e ON e.id = p.edition_id ORDER BY p.id",
+        )
+        .await?,
+        jury_settings: load(
+            db,
+            "SELECT round_id, allowed_secs, cumulate FROM jury_settings ORDER BY round_id",
+        )
+        .await?,
+        pitches: load(
+            db,
+            "SELECT p.id, a.public_id AS application, p.timer_started_at, p.timer_stopped_at, \
+             p.measured_secs FROM pitch_slots p JOIN applications a ON a.id = p.application_id \
+             ORDER BY p.id",
+        )
+        .await?,
+    };
+    Ok(data::compare(&log, &stored))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

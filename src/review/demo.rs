@@ -83,6 +83,22 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
             ("ineligible", Some(reasons.join(" ; ")))
         };
         applications::set_status(&mut tx, d.id, status, reason.as_deref(), at(21, 10)).await?;
+        // Recorded as the organisers' decision form records it.
+        audit::append(
+            &mut tx,
+            &audit::Entry {
+                actor_id: Some(admin_id),
+                action: "application.status",
+                object: d.reference.as_deref().unwrap_or(&d.public_id),
+                details: serde_json::json!({
+                    "from": d.status,
+                    "to": status,
+                    "reason": reason.unwrap_or_default(),
+                }),
+            },
+            at(21, 10),
+        )
+        .await?;
     }
     tx.commit().await?;
 
@@ -201,6 +217,17 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
             .await
             .map(|r| r.rows_affected()))?;
     }
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(admin_id),
+            action: "shortlist.locked",
+            object: &format!("edition:{}", context.edition.slug),
+            details: serde_json::json!({ "finalists": chosen }),
+        },
+        at(26, 9),
+    )
+    .await?;
     audit::append(
         &mut tx,
         &audit::Entry {
@@ -407,7 +434,11 @@ async fn submit_sheet(
             actor_id: Some(sheet.reviewer),
             action: "review.score_submitted",
             object: &format!("application:{}", sheet.public_id),
-            details: serde_json::json!({ "round_id": sheet.round_id, "points": points }),
+            details: serde_json::json!({
+                "round_id": sheet.round_id,
+                "points": points,
+                "comments_sha256": audit::data::comments_digest(&Default::default()),
+            }),
         },
         at,
     )

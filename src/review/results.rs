@@ -3,8 +3,9 @@
 //!
 //! Results are never edited in place: each publication is a new version holding a
 //! self-contained snapshot, appended to the audit log in the same transaction; the hash of
-//! that audit entry (the chain head) is stored with it and shown on the public page, so
-//! anyone can later check with `kene audit verify` that nothing was rewritten. A correction
+//! that audit entry (the chain head) is stored with it and shown on the public page as the
+//! record's seal; `kene audit verify` checks the chain and that the stored snapshot is the
+//! one the log recorded. A correction
 //! is a new version with a mandatory reason; the page shows what changed and why.
 
 use std::collections::BTreeMap;

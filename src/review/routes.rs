@@ -548,6 +548,7 @@ async fn save_scores(
                     "round": s.round.kind,
                     "round_id": s.round.id,
                     "points": points,
+                    "comments_sha256": audit::data::comments_digest(&comments),
                     "total": format_score(total.value()),
                 }),
             },

@@ -243,6 +243,9 @@ pub struct AdminAuditTemplate {
     pub ctx: Ctx,
     pub lines: Vec<AuditLine>,
     pub verdict: String,
+    /// Whether the judged data matches what the log says, and each difference.
+    pub data_verdict: String,
+    pub mismatches: Vec<String>,
 }
 
 #[derive(Template)]

@@ -766,8 +766,23 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
         matches!(report, kene::audit::ChainCheck::Intact { .. }),
         "{report:?}"
     );
+    // Sheets, timings, settings and both publications match their audit entries; only the
+    // shortlist, which this test's set-up wrote in SQL behind the log's back, is named.
+    let edition = app
+        .scalar_i64("SELECT CAST(id AS BIGINT) FROM editions WHERE slug = 'sdn-2026'")
+        .await;
+    let differences: Vec<(&str, String, String)> = kene::audit::check_data(app.db())
+        .await
+        .expect("check the data")
+        .into_iter()
+        .map(|m| (m.table, m.id, m.field))
+        .collect();
+    assert_eq!(
+        differences,
+        vec![("shortlists", edition.to_string(), "status".to_owned())]
+    );
 
-    // Tampering: one juror's submission rewritten directly in the database.
+    // Tampering: the audit entry of one juror's submission rewritten in the database.
     let victim = app
         .scalar_i64(&format!(
             "SELECT CAST(MIN(id) AS BIGINT) FROM audit_log WHERE action = 'review.score_submitted' \

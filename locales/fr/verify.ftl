@@ -1,0 +1,8 @@
+## What the verification guarantees, on the public results and certificates, and its verdict
+## on the administrators' audit page.
+
+results-seal = Sceau du journal
+results-guarantee = Chaque note, chaque décision d'éligibilité, la liste des finalistes et chaque publication des résultats sont enregistrées dans un journal scellé. Toute modification ultérieure des notes, des décisions ou des résultats est détectée lors de la vérification. Le sceau ci-dessus résume ce journal au moment de la publication : si quelqu'un réécrivait le journal lui-même, ce sceau ne correspondrait plus.
+audit-data-intact = Les données jugées (notes, décisions d'éligibilité, liste des finalistes, résultats, chronométrage de la finale) correspondent au journal.
+audit-data-differs = Les données jugées DIFFÈRENT du journal (écarts : { $n }) :
+audit-data-mismatch = { $table } n° { $id }, champ { $field } : enregistré { $stored }, selon le journal { $expected }
