@@ -93,7 +93,14 @@ async fn organisers_filter_decide_and_every_decision_is_audited(backend: Backend
     dossier.assert_contains("SahelSanté");
     let status_url = format!("/admin/applications/{id}/status");
     let page = admin
-        .post_form(&status_url, &[("status", "ineligible"), ("reason", "  ")])
+        .post_form(
+            &status_url,
+            &[
+                ("status", "ineligible"),
+                ("reason", "  "),
+                ("from", "submitted"),
+            ],
+        )
         .await;
     assert_eq!(
         page.status,
@@ -114,6 +121,7 @@ async fn organisers_filter_decide_and_every_decision_is_audited(backend: Backend
             &[
                 ("status", "ineligible"),
                 ("reason", "Entreprise immatriculée hors AES"),
+                ("from", "submitted"),
             ],
         )
         .await;
@@ -143,9 +151,16 @@ async fn organisers_filter_decide_and_every_decision_is_audited(backend: Backend
         vec!["SDN27-STA-0001".to_owned()],
         "the decision is in the audit log"
     );
-    // Applicants cannot change statuses.
+    // Applicants cannot change statuses, even with a well-formed decision.
     let page = client
-        .post_form(&status_url, &[("status", "eligible"), ("reason", "")])
+        .post_form(
+            &status_url,
+            &[
+                ("status", "eligible"),
+                ("reason", "Moi"),
+                ("from", "ineligible"),
+            ],
+        )
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert_eq!(
