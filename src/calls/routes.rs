@@ -10,6 +10,7 @@ use crate::domain::types::Lang;
 use crate::i18n;
 use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
+use crate::web::public_cache::public_page;
 use crate::web::state::AppState;
 use crate::web::templates::{render, CallsTemplate, TrackTemplate};
 
@@ -60,6 +61,25 @@ pub fn track_card(track: &TrackRow, lang: Lang, now_ms: i64) -> TrackCard {
     }
 }
 
+/// Until when (exclusive, application clock) a page showing these tracks stays right: their
+/// next opening or closing, or the next change of the minutes left.
+pub fn shown_until(tracks: &[TrackRow], now_ms: i64) -> i64 {
+    tracks
+        .iter()
+        .filter_map(|t| {
+            if now_ms < t.opens_at {
+                Some(t.opens_at)
+            } else if t.is_open(now_ms) {
+                let left = t.closes_at - now_ms;
+                Some(t.closes_at.min(now_ms + left % 60_000 + 1))
+            } else {
+                None
+            }
+        })
+        .min()
+        .unwrap_or(i64::MAX)
+}
+
 pub async fn track_cards(
     app: &AppState,
     ctx: &Ctx,
@@ -74,8 +94,12 @@ pub async fn track_cards(
 
 async fn calls_page(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let tracks = queries::all_tracks(&app.db).await?;
+    let valid_until = shown_until(&tracks, app.now_ms());
     let tracks = track_cards(&app, &ctx, tracks).await?;
-    render(&CallsTemplate { ctx, tracks })
+    Ok(public_page(
+        render(&CallsTemplate { ctx, tracks })?,
+        Some(valid_until),
+    ))
 }
 
 async fn track_page(
@@ -97,11 +121,14 @@ async fn track_page(
                 .to_owned()
         })
         .collect();
-    let card = track_card(&track, ctx.lang, app.now_ms());
-    render(&TrackTemplate {
+    let now = app.now_ms();
+    let card = track_card(&track, ctx.lang, now);
+    let valid_until = shown_until(std::slice::from_ref(&track), now);
+    let page = render(&TrackTemplate {
         apply_url: format!("/calls/{}/{}/apply", track.edition_slug, track.slug),
         card,
         conditions,
         ctx,
-    })
+    })?;
+    Ok(public_page(page, Some(valid_until)))
 }

@@ -28,6 +28,7 @@ use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
+use crate::web::public_cache::public_page;
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
 use crate::web::templates::render;
@@ -528,6 +529,7 @@ async fn public_results(
         history: if list.len() > 1 { history } else { Vec::new() },
         ctx,
     })
+    .map(|page| public_page(page, None))
 }
 
 #[derive(Template)]
@@ -600,6 +602,7 @@ async fn certificate(
         results_url: format!("/results/{}", edition.slug),
         ctx,
     })
+    .map(|page| public_page(page, None))
 }
 
 pub struct PublicPitch {
@@ -679,6 +682,7 @@ async fn public_pitches(
         categories,
         ctx,
     })
+    .map(|page| public_page(page, None))
 }
 
 #[cfg(test)]

@@ -136,7 +136,14 @@ pub async fn context_middleware(
     if let Some(page) = response.extensions().get::<ErrorPage>().copied() {
         response = render_error(&ctx, response.status(), page);
     }
-    if new_csrf {
+    // A public page has no form for an anonymous visitor: no cookie, so that any cache may
+    // keep it.
+    let public = ctx.user.is_none()
+        && response
+            .extensions()
+            .get::<crate::web::public_cache::PublicPage>()
+            .is_some();
+    if new_csrf && !public {
         let cookie = set_cookie(
             CSRF_COOKIE,
             &csrf,
