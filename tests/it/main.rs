@@ -14,6 +14,7 @@ mod coaching;
 mod integrity;
 mod jury;
 mod migrations;
+mod public_cache;
 mod review;
 mod s3;
 mod security;
