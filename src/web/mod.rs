@@ -26,8 +26,8 @@ use tower_http::trace::TraceLayer;
 
 use self::ctx::{set_cookie, Ctx, LANG_COOKIE};
 use self::error::{AppError, AppResult};
-use self::state::AppState;
 use self::public_cache::public_page;
+use self::state::AppState;
 use self::templates::{render, HomeTemplate};
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \

@@ -47,9 +47,7 @@ pub struct PublicPage {
 
 /// Marks `response` as a public page (see [`PublicPage`]).
 pub fn public_page(mut response: Response, valid_until: Option<i64>) -> Response {
-    response
-        .extensions_mut()
-        .insert(PublicPage { valid_until });
+    response.extensions_mut().insert(PublicPage { valid_until });
     response
 }
 
@@ -427,7 +425,10 @@ mod tests {
             &headers(IF_NONE_MATCH, "\"abc\""),
             "abc-br"
         ));
-        assert!(!matches_if_none_match(&headers(IF_NONE_MATCH, "garbage"), "abc"));
+        assert!(!matches_if_none_match(
+            &headers(IF_NONE_MATCH, "garbage"),
+            "abc"
+        ));
     }
 
     #[tokio::test]

@@ -25,7 +25,10 @@ async fn browser_get(client: &TestClient, path: &str, if_none_match: Option<&str
 
 /// A GET without compression (bodies readable) that names a page it already holds.
 async fn get_if_none_match(client: &TestClient, path: &str, tag: &str) -> Page {
-    let request = client.http.get(client.url(path)).header("if-none-match", tag);
+    let request = client
+        .http
+        .get(client.url(path))
+        .header("if-none-match", tag);
     TestClient::read(request.send().await.expect("GET")).await
 }
 
@@ -87,7 +90,11 @@ async fn an_edited_call_shows_at_once_on_cached_pages(backend: Backend) {
         let again = browser_get(&visitor, path, None).await;
         assert_eq!(first.status, StatusCode::OK, "{path}");
         assert!(!header(&first, "etag").is_empty(), "{path} has an ETag");
-        assert_eq!(header(&first, "etag"), header(&again, "etag"), "{path} kept");
+        assert_eq!(
+            header(&first, "etag"),
+            header(&again, "etag"),
+            "{path} kept"
+        );
         assert_eq!(
             header(&again, "cache-control"),
             "public, no-cache",
@@ -125,7 +132,13 @@ async fn an_edit_through_one_instance_shows_on_the_other_within_a_second() {
     assert_eq!(before.status, StatusCode::OK);
     assert_eq!(header(&before, "etag"), header(&kept, "etag"));
 
-    edit_track(&admin, &app, "Appel révisé sur l'autre serveur", "2026-12-24T18:30").await;
+    edit_track(
+        &admin,
+        &app,
+        "Appel révisé sur l'autre serveur",
+        "2026-12-24T18:30",
+    )
+    .await;
     let edited = Instant::now();
     loop {
         let page = visitor.get(TRACK_PAGE).await;
@@ -170,7 +183,11 @@ async fn etags_answer_304_only_while_they_name_the_page(backend: Backend) {
 
     edit_track(&admin, &app, "Description corrigée", "2026-12-24T18:30").await;
     let stale = browser_get(&visitor, TRACK_PAGE, Some(&etag)).await;
-    assert_eq!(stale.status, StatusCode::OK, "a stale ETag gets the new page");
+    assert_eq!(
+        stale.status,
+        StatusCode::OK,
+        "a stale ETag gets the new page"
+    );
     assert!(!stale.bytes.is_empty());
     assert_ne!(header(&stale, "etag"), etag);
     visitor
@@ -192,7 +209,10 @@ async fn signed_in_visitors_never_share_a_cached_page(backend: Backend) {
     anonymous.assert_contains("Se connecter");
     let mine = get_if_none_match(&admin, "/", &header(&anonymous, "etag")).await;
     assert_eq!(mine.status, StatusCode::OK);
-    assert!(signed_in(&mine), "the organiser's header, not the cached one");
+    assert!(
+        signed_in(&mine),
+        "the organiser's header, not the cached one"
+    );
     assert!(!mine.text().contains("Se connecter"));
     assert_eq!(header(&mine, "cache-control"), "no-store");
 
