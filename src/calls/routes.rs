@@ -132,3 +132,74 @@ async fn track_page(
     })?;
     Ok(public_page(page, Some(valid_until)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn track(opens_at: i64, closes_at: i64) -> TrackRow {
+        TrackRow {
+            id: 1,
+            edition_id: 1,
+            slug: "startups".into(),
+            code: "SU".into(),
+            position: 0,
+            name_fr: "Start-up".into(),
+            name_en: "Start-ups".into(),
+            description_fr: String::new(),
+            description_en: String::new(),
+            opens_at,
+            closes_at,
+            max_per_applicant: 1,
+            eligibility_json: "[]".into(),
+            form_version: 1,
+            edition_slug: "sdn-2027".into(),
+            edition_year: 2027,
+            ref_prefix: "SDN27".into(),
+            timezone: "Africa/Bamako".into(),
+            event_name_fr: String::new(),
+            event_name_en: String::new(),
+        }
+    }
+
+    /// What the templates show of a card that depends on the clock (the time left only
+    /// while open).
+    fn shown(t: &TrackRow, now: i64) -> (bool, bool, Option<String>) {
+        let card = track_card(t, Lang::Fr, now);
+        let left = card.is_open.then_some(card.time_left);
+        (card.is_open, card.not_yet_open, left)
+    }
+
+    const DAY: i64 = 86_400_000;
+
+    proptest! {
+        /// A cached page is never wrong: what a card shows is the same at every instant
+        /// before `shown_until` (open/closed and the minutes left only move one way).
+        #[test]
+        fn a_card_does_not_change_before_shown_until(
+            opens in 0..40 * DAY,
+            length in 1..40 * DAY,
+            now in 0..90 * DAY,
+        ) {
+            let t = track(opens, opens + length);
+            let until = shown_until(std::slice::from_ref(&t), now);
+            prop_assert!(until > now);
+            let last = until.saturating_sub(1).min(now + 400 * DAY);
+            prop_assert_eq!(shown(&t, now), shown(&t, last));
+        }
+
+        /// …and it does not wait more than a minute to change while the call is open.
+        #[test]
+        fn an_open_call_is_shown_again_within_a_minute(
+            opens in 0..DAY,
+            length in 1..40 * DAY,
+            offset in 0..40 * DAY,
+        ) {
+            let t = track(opens, opens + length);
+            let now = opens + offset % length;
+            let until = shown_until(std::slice::from_ref(&t), now);
+            prop_assert!(until <= now + 60_000);
+        }
+    }
+}
