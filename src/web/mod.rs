@@ -30,7 +30,8 @@ use self::public_cache::public_page;
 use self::state::AppState;
 use self::templates::{render, HomeTemplate};
 
-const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+pub(crate) const CSP: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub fn router(state: AppState) -> Router {
@@ -58,10 +59,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ctx::context_middleware,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            public_cache::middleware,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -102,6 +99,12 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(120)))
+        // Outermost: a kept public page costs a lookup, not the whole stack (it carries the
+        // security headers above itself).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            public_cache::middleware,
+        ))
         .with_state(state)
 }
 

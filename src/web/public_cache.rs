@@ -7,7 +7,7 @@
 //! [`CHECK_EVERY_MS`], and right after any write request it served itself, so an edit shows at
 //! once on the instance that made it and within a second on the others.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -16,8 +16,9 @@ use std::time::Instant;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{
-    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
-    SET_COOKIE, VARY,
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
+    IF_NONE_MATCH, REFERRER_POLICY, SET_COOKIE, STRICT_TRANSPORT_SECURITY, VARY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -30,6 +31,7 @@ use crate::db::{Db, DbResult};
 use crate::run;
 use crate::web::ctx::{cookie_value, LANG_COOKIE, SESSION_COOKIE};
 use crate::web::state::AppState;
+use crate::web::CSP;
 
 /// How stale another instance's edit may be seen here, at most.
 const CHECK_EVERY_MS: u64 = 250;
@@ -55,6 +57,8 @@ type Key = (bool, String);
 
 pub struct PublicCache {
     entries: RwLock<HashMap<Key, Arc<Entry>>>,
+    /// URLs seen to be public pages: asked again, they are rendered for the cache.
+    known: RwLock<HashSet<Key>>,
     /// One render per page at a time: after an edit, the crowd waits for the first render.
     building: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
     version: AtomicI64,
@@ -70,6 +74,7 @@ impl Default for PublicCache {
     fn default() -> Self {
         PublicCache {
             entries: RwLock::default(),
+            known: RwLock::default(),
             building: Mutex::default(),
             version: AtomicI64::new(0),
             checked_at: AtomicU64::new(0),
@@ -142,6 +147,18 @@ impl PublicCache {
             }
         }
         entries.insert(key, entry);
+    }
+
+    fn is_known(&self, key: &Key) -> bool {
+        let known = self.known.read().unwrap_or_else(|e| e.into_inner());
+        known.contains(key)
+    }
+
+    fn learn(&self, key: Key) {
+        let mut known = self.known.write().unwrap_or_else(|e| e.into_inner());
+        if known.len() < MAX_ENTRIES {
+            known.insert(key);
+        }
     }
 
     fn build_lock(&self, key: &Key) -> Arc<tokio::sync::Mutex<()>> {
@@ -284,7 +301,7 @@ impl Entry {
         })
     }
 
-    fn respond(&self, request: &HeaderMap) -> Response {
+    fn respond(&self, request: &HeaderMap, secure: bool) -> Response {
         let (variant, encoding) = match (preferred_encoding(request), &self.br, &self.gzip) {
             (Encoding::Br, Some(br), _) => (br, Some("br")),
             (Encoding::Br | Encoding::Gzip, _, Some(gzip)) if accepts(request, "gzip") => {
@@ -308,6 +325,17 @@ impl Entry {
         // Anyone may keep it, but must ask again (a cheap 304) before showing it.
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("public, no-cache"));
         headers.insert(VARY, HeaderValue::from_static("accept-encoding, cookie"));
+        // Served before the layers that add these to every other response.
+        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+        headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+        if secure {
+            headers.insert(
+                STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000"),
+            );
+        }
         response
     }
 }
@@ -342,29 +370,58 @@ pub async fn middleware(State(app): State<AppState>, request: Request, next: Nex
     let Some(version) = cache.current_version(&app.db).await else {
         return next.run(request).await;
     };
+    let secure = app.config.secure_cookies;
     if let Some(entry) = cache.get(&key, version, app.now_ms()) {
-        return entry.respond(request.headers());
+        return entry.respond(request.headers(), secure);
+    }
+    if !cache.is_known(&key) {
+        // Served like any page the first time; kept from the next one if it is public.
+        let response = next.run(request).await;
+        if response.status() == StatusCode::OK
+            && response.extensions().get::<PublicPage>().is_some()
+        {
+            cache.learn(key);
+        }
+        return response;
     }
     let lock = cache.build_lock(&key);
     let _building = lock.lock().await;
     let now = app.now_ms();
     let response = match cache.get(&key, version, now) {
-        Some(entry) => entry.respond(request.headers()),
-        None => render_and_keep(&cache, key.clone(), version, now, request, next).await,
+        Some(entry) => entry.respond(request.headers(), secure),
+        None => {
+            let headers = request.headers().clone();
+            let mut request = request;
+            // Rendered in clear: the cache compresses once, at the best level.
+            request.headers_mut().remove(ACCEPT_ENCODING);
+            let kept = Kept {
+                key: key.clone(),
+                version,
+                now,
+                secure,
+            };
+            render_and_keep(&cache, kept, &headers, request, next).await
+        }
     };
     cache.build_done(&key);
     response
 }
 
-async fn render_and_keep(
-    cache: &PublicCache,
+/// What a render is kept under.
+struct Kept {
     key: Key,
     version: i64,
     now: i64,
+    secure: bool,
+}
+
+async fn render_and_keep(
+    cache: &PublicCache,
+    kept: Kept,
+    headers: &HeaderMap,
     request: Request,
     next: Next,
 ) -> Response {
-    let headers = request.headers().clone();
     let response = next.run(request).await;
     let Some(page) = response.extensions().get::<PublicPage>().copied() else {
         return response;
@@ -385,12 +442,13 @@ async fn render_and_keep(
         }
     };
     let valid_until = page.valid_until.unwrap_or(i64::MAX);
-    let Some(entry) = Entry::build(bytes, content_type, version, now, valid_until).await else {
+    let Some(entry) = Entry::build(bytes, content_type, kept.version, kept.now, valid_until).await
+    else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let entry = Arc::new(entry);
-    cache.insert(key, entry.clone());
-    entry.respond(&headers)
+    cache.insert(kept.key, entry.clone());
+    entry.respond(headers, kept.secure)
 }
 
 #[cfg(test)]

@@ -23,6 +23,14 @@ async fn browser_get(client: &TestClient, path: &str, if_none_match: Option<&str
     TestClient::read(request.send().await.expect("GET")).await
 }
 
+/// A page once kept: the first visit of a URL learns that it is public, the next one keeps it.
+async fn kept_page(client: &TestClient, path: &str) -> Page {
+    client.get(path).await;
+    let page = browser_get(client, path, None).await;
+    assert!(!header(&page, "etag").is_empty(), "{path} is kept");
+    page
+}
+
 /// A GET without compression (bodies readable) that names a page it already holds.
 async fn get_if_none_match(client: &TestClient, path: &str, tag: &str) -> Page {
     let request = client
@@ -86,7 +94,7 @@ async fn an_edited_call_shows_at_once_on_cached_pages(backend: Backend) {
     let admin = app.admin_client().await;
     let visitor = app.client();
     for path in ["/", "/calls", TRACK_PAGE] {
-        let first = browser_get(&visitor, path, None).await;
+        let first = kept_page(&visitor, path).await;
         let again = browser_get(&visitor, path, None).await;
         assert_eq!(first.status, StatusCode::OK, "{path}");
         assert!(!header(&first, "etag").is_empty(), "{path} has an ETag");
@@ -127,7 +135,7 @@ async fn an_edit_through_one_instance_shows_on_the_other_within_a_second() {
     let admin = app.admin_client().await;
     let peer = app.start_peer().await;
     let visitor = peer.client();
-    let before = browser_get(&visitor, TRACK_PAGE, None).await;
+    let before = kept_page(&visitor, TRACK_PAGE).await;
     let kept = browser_get(&visitor, TRACK_PAGE, None).await;
     assert_eq!(before.status, StatusCode::OK);
     assert_eq!(header(&before, "etag"), header(&kept, "etag"));
@@ -161,10 +169,21 @@ async fn etags_answer_304_only_while_they_name_the_page(backend: Backend) {
     let admin = app.admin_client().await;
     let visitor = app.client();
 
-    let page = browser_get(&visitor, TRACK_PAGE, None).await;
+    let page = kept_page(&visitor, TRACK_PAGE).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(header(&page, "content-encoding"), "br");
     let etag = header(&page, "etag");
+    // A kept page carries the security headers of every other page.
+    let login = visitor.get("/login").await;
+    for name in [
+        "content-security-policy",
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+    ] {
+        assert!(!header(&page, name).is_empty(), "{name}");
+        assert_eq!(header(&page, name), header(&login, name), "{name}");
+    }
 
     let not_modified = browser_get(&visitor, TRACK_PAGE, Some(&etag)).await;
     assert_eq!(not_modified.status, StatusCode::NOT_MODIFIED);
@@ -204,6 +223,7 @@ async fn signed_in_visitors_never_share_a_cached_page(backend: Backend) {
     let signed_in = |page: &Page| page.body.contains("action=\"/logout\"");
 
     // The anonymous page is kept first: the organiser still sees their own header.
+    kept_page(&visitor, "/").await;
     let anonymous = visitor.get("/").await;
     assert!(!signed_in(&anonymous));
     anonymous.assert_contains("Se connecter");
