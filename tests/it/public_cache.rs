@@ -278,6 +278,9 @@ async fn anonymous_public_pages_set_no_cookie(backend: Backend) {
             "{path} sets no cookie"
         );
     }
+    let css = visitor.get(kene::web::assets::css_url()).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.headers.get_all("set-cookie").iter().count(), 0, "css");
     // A page with a form still gets its CSRF cookie.
     let login = visitor.get("/login").await;
     assert!(login.headers.get_all("set-cookie").iter().count() > 0);
