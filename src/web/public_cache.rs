@@ -6,6 +6,10 @@
 //! transaction as any write that changes a public page. Each instance re-reads it at most every
 //! [`CHECK_EVERY_MS`], and right after any write request it served itself, so an edit shows at
 //! once on the instance that made it and within a second on the others.
+//!
+//! The middleware is the outermost layer: a kept page skips request ids, tracing, metrics
+//! and compression (it adds the security headers itself). Signed-in visitors, queries and
+//! other methods always go through the whole stack.
 
 use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
