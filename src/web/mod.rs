@@ -68,8 +68,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
         // Pages kept by the public cache are compressed once at the best level; everything
-        // else is compressed per response, so at a fast level.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        // else is compressed per response, so at the fastest level: from quality 4 on (the
+        // default here), brotli sets up megabytes of hash tables for every response.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
