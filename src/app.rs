@@ -129,6 +129,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         store,
         outbox_wake: Arc::new(Notify::new()),
         metrics: Arc::default(),
+        public_cache: Arc::default(),
     })
 }
 

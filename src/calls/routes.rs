@@ -10,6 +10,7 @@ use crate::domain::types::Lang;
 use crate::i18n;
 use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
+use crate::web::public_cache::public_page;
 use crate::web::state::AppState;
 use crate::web::templates::{render, CallsTemplate, TrackTemplate};
 
@@ -60,6 +61,25 @@ pub fn track_card(track: &TrackRow, lang: Lang, now_ms: i64) -> TrackCard {
     }
 }
 
+/// Until when (exclusive, application clock) a page showing these tracks stays right: their
+/// next opening or closing, or the next change of the minutes left.
+pub fn shown_until(tracks: &[TrackRow], now_ms: i64) -> i64 {
+    tracks
+        .iter()
+        .filter_map(|t| {
+            if now_ms < t.opens_at {
+                Some(t.opens_at)
+            } else if t.is_open(now_ms) {
+                let left = t.closes_at - now_ms;
+                Some(t.closes_at.min(now_ms + left % 60_000 + 1))
+            } else {
+                None
+            }
+        })
+        .min()
+        .unwrap_or(i64::MAX)
+}
+
 pub async fn track_cards(
     app: &AppState,
     ctx: &Ctx,
@@ -74,8 +94,12 @@ pub async fn track_cards(
 
 async fn calls_page(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let tracks = queries::all_tracks(&app.db).await?;
+    let valid_until = shown_until(&tracks, app.now_ms());
     let tracks = track_cards(&app, &ctx, tracks).await?;
-    render(&CallsTemplate { ctx, tracks })
+    Ok(public_page(
+        render(&CallsTemplate { ctx, tracks })?,
+        Some(valid_until),
+    ))
 }
 
 async fn track_page(
@@ -97,11 +121,87 @@ async fn track_page(
                 .to_owned()
         })
         .collect();
-    let card = track_card(&track, ctx.lang, app.now_ms());
-    render(&TrackTemplate {
+    let now = app.now_ms();
+    let card = track_card(&track, ctx.lang, now);
+    let valid_until = shown_until(std::slice::from_ref(&track), now);
+    let page = render(&TrackTemplate {
         apply_url: format!("/calls/{}/{}/apply", track.edition_slug, track.slug),
         card,
         conditions,
         ctx,
-    })
+    })?;
+    Ok(public_page(page, Some(valid_until)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn track(opens_at: i64, closes_at: i64) -> TrackRow {
+        TrackRow {
+            id: 1,
+            edition_id: 1,
+            slug: "startups".into(),
+            code: "SU".into(),
+            position: 0,
+            name_fr: "Start-up".into(),
+            name_en: "Start-ups".into(),
+            description_fr: String::new(),
+            description_en: String::new(),
+            opens_at,
+            closes_at,
+            max_per_applicant: 1,
+            eligibility_json: "[]".into(),
+            form_version: 1,
+            kind: "startup".into(),
+            version: 1,
+            edition_slug: "sdn-2027".into(),
+            edition_year: 2027,
+            ref_prefix: "SDN27".into(),
+            timezone: "Africa/Bamako".into(),
+            event_name_fr: String::new(),
+            event_name_en: String::new(),
+        }
+    }
+
+    /// What the templates show of a card that depends on the clock (the time left only
+    /// while open).
+    fn shown(t: &TrackRow, now: i64) -> (bool, bool, Option<String>) {
+        let card = track_card(t, Lang::Fr, now);
+        let left = card.is_open.then_some(card.time_left);
+        (card.is_open, card.not_yet_open, left)
+    }
+
+    const DAY: i64 = 86_400_000;
+
+    proptest! {
+        /// A cached page is never wrong: what a card shows is the same at every instant
+        /// before `shown_until` (open/closed and the minutes left only move one way).
+        #[test]
+        fn a_card_does_not_change_before_shown_until(
+            opens in 0..40 * DAY,
+            length in 1..40 * DAY,
+            now in 0..90 * DAY,
+        ) {
+            let t = track(opens, opens + length);
+            let until = shown_until(std::slice::from_ref(&t), now);
+            prop_assert!(until > now);
+            let last = until.saturating_sub(1).min(now + 400 * DAY);
+            prop_assert_eq!(shown(&t, now), shown(&t, last));
+        }
+
+        /// …and it does not wait more than a minute to change while the call is open.
+        #[test]
+        fn an_open_call_is_shown_again_within_a_minute(
+            opens in 0..DAY,
+            length in 1..40 * DAY,
+            offset in 0..40 * DAY,
+        ) {
+            let t = track(opens, opens + length);
+            let now = opens + offset % length;
+            let until = shown_until(std::slice::from_ref(&t), now);
+            prop_assert!(until <= now + 60_000);
+        }
+    }
 }

@@ -2,6 +2,8 @@
 //! for next year), and naming each edition's team (organisers, reviewers, jury, coaches,
 //! check-in staff).
 
+pub mod record;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,6 +27,7 @@ use crate::web::templates::{render_with_status, NewEditionTemplate, TeamTemplate
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/editions", get(record::editions_page))
         .route(
             "/admin/editions/new",
             get(new_edition_page).post(create_edition),

@@ -32,6 +32,7 @@ use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::edit::StaleEdit;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
+use crate::web::public_cache::public_page;
 use crate::web::state::AppState;
 use crate::web::templates::{render, render_with_status};
 use crate::{run, run_tx};
@@ -45,7 +46,7 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{BASE}/change"), post(change))
         .route(&format!("{BASE}/lock"), post(lock))
         .route(&format!("{BASE}/publish"), post(publish))
-        .route("/finalists/{edition}", get(public_page))
+        .route("/finalists/{edition}", get(finalists_page))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -969,7 +970,7 @@ pub struct FinalistsTemplate {
 }
 
 /// The public list: names and projects of the finalists only, once published.
-async fn public_page(
+async fn finalists_page(
     State(app): State<AppState>,
     ctx: Ctx,
     Path(edition): Path<String>,
@@ -1016,4 +1017,5 @@ async fn public_page(
         tracks,
         ctx,
     })
+    .map(|page| public_page(page, None))
 }

@@ -31,6 +31,7 @@ use crate::i18n::{tr, tr_args};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
+use crate::web::public_cache::public_page;
 use crate::web::state::AppState;
 use crate::web::templates::render;
 use crate::{run, run_tx};
@@ -589,6 +590,7 @@ async fn public_results(
         history: if list.len() > 1 { history } else { Vec::new() },
         ctx,
     })
+    .map(|page| public_page(page, None))
 }
 
 #[derive(Template)]
@@ -661,6 +663,7 @@ async fn certificate(
         results_url: format!("/results/{}", edition.slug),
         ctx,
     })
+    .map(|page| public_page(page, None))
 }
 
 pub struct PublicPitch {
@@ -740,6 +743,7 @@ async fn public_pitches(
         categories,
         ctx,
     })
+    .map(|page| public_page(page, None))
 }
 
 #[cfg(test)]

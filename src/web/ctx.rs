@@ -1,7 +1,7 @@
 //! Per-request context: language, signed-in user, CSRF token; and the extractors built on it.
 
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
-use axum::http::header::{COOKIE, HOST, ORIGIN, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, COOKIE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
@@ -136,7 +136,19 @@ pub async fn context_middleware(
     if let Some(page) = response.extensions().get::<ErrorPage>().copied() {
         response = render_error(&ctx, response.status(), page);
     }
-    if new_csrf {
+    // A public page has no form for an anonymous visitor, an asset none at all: no cookie,
+    // so that any cache may keep them.
+    let shared = response
+        .headers()
+        .get(CACHE_CONTROL)
+        .is_some_and(|v| v.as_bytes().starts_with(b"public"));
+    let public = ctx.user.is_none()
+        && (shared
+            || response
+                .extensions()
+                .get::<crate::web::public_cache::PublicPage>()
+                .is_some());
+    if new_csrf && !public {
         let cookie = set_cookie(
             CSRF_COOKIE,
             &csrf,

@@ -6,6 +6,7 @@ pub mod edit;
 pub mod error;
 pub mod forms;
 pub mod metrics;
+pub mod public_cache;
 pub mod state;
 pub mod templates;
 
@@ -18,7 +19,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -26,10 +27,12 @@ use tower_http::trace::TraceLayer;
 
 use self::ctx::{set_cookie, Ctx, LANG_COOKIE};
 use self::error::{AppError, AppResult};
+use self::public_cache::public_page;
 use self::state::AppState;
 use self::templates::{render, HomeTemplate};
 
-const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+pub(crate) const CSP: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub fn router(state: AppState) -> Router {
@@ -65,7 +68,10 @@ pub fn router(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
-        .layer(CompressionLayer::new())
+        // Pages kept by the public cache are compressed once at the best level; everything
+        // else is compressed per response, so at the fastest level: from quality 4 on (the
+        // default here), brotli sets up megabytes of hash tables for every response.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -95,6 +101,12 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(120)))
+        // Outermost: a kept public page costs a lookup, not the whole stack (it carries the
+        // security headers above itself).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            public_cache::middleware,
+        ))
         .with_state(state)
 }
 
@@ -122,8 +134,12 @@ async fn cache_and_transport_headers(
 
 async fn home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let tracks = crate::calls::queries::open_and_upcoming_tracks(&app.db, app.now_ms()).await?;
+    let valid_until = crate::calls::routes::shown_until(&tracks, app.now_ms());
     let cards = crate::calls::routes::track_cards(&app, &ctx, tracks).await?;
-    render(&HomeTemplate { ctx, tracks: cards })
+    Ok(public_page(
+        render(&HomeTemplate { ctx, tracks: cards })?,
+        Some(valid_until),
+    ))
 }
 
 async fn readyz(State(app): State<AppState>) -> Response {

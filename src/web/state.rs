@@ -17,6 +17,7 @@ pub struct AppState {
     /// Wakes the notification worker after an outbox row is committed.
     pub outbox_wake: Arc<Notify>,
     pub metrics: crate::web::metrics::SharedMetrics,
+    pub public_cache: Arc<crate::web::public_cache::PublicCache>,
 }
 
 impl AppState {

@@ -524,9 +524,10 @@ async fn pages_switch_language_and_carry_security_headers(backend: Backend) {
         headers.get("x-frame-options").and_then(|v| v.to_str().ok()),
         Some("DENY")
     );
-    // Cookies are HttpOnly and SameSite=Lax.
+    // Cookies are HttpOnly and SameSite=Lax (a page with a form sets the CSRF one; public
+    // pages set none, see `public_cache`).
     let fresh = app.client();
-    let first = fresh.get("/").await;
+    let first = fresh.get("/login").await;
     let cookies: Vec<&str> = first
         .headers
         .get_all("set-cookie")

@@ -268,6 +268,20 @@ impl TestApp {
         self.server = Some(server);
     }
 
+    /// A second instance on the same database and data directory, as behind a load
+    /// balancer: its own process state (caches), the same data.
+    pub async fn start_peer(&self) -> Peer {
+        let config = (*self.state.config).clone();
+        let state = kene::app::prepare(config, Arc::new(self.clock.clone()))
+            .await
+            .expect("prepare the second instance");
+        let server = RunningServer::start(state, "127.0.0.1:0".parse().expect("loopback address"))
+            .await
+            .expect("start the second instance");
+        let base = url::Url::parse(&format!("http://{}/", server.addr)).expect("base URL");
+        Peer { server, base }
+    }
+
     /// Stops the server and drops the PostgreSQL database.
     pub async fn finish(mut self) {
         if let Some(server) = self.server.take() {
@@ -518,6 +532,23 @@ impl TestApp {
         let client = self.client();
         client.login(&email, &password).await;
         client
+    }
+}
+
+/// A second server on a [`TestApp`]'s database (see [`TestApp::start_peer`]).
+pub struct Peer {
+    server: RunningServer,
+    pub base: url::Url,
+}
+
+impl Peer {
+    /// A new visitor of this instance.
+    pub fn client(&self) -> TestClient {
+        TestClient::new(self.base.clone())
+    }
+
+    pub async fn stop(self) {
+        self.server.stop().await;
     }
 }
 

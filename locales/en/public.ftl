@@ -1,0 +1,11 @@
+home-editions-link = All editions: calls, shortlists and results
+editions-title = Editions
+editions-intro = Each edition with its calls for applications, its shortlist and its results, once published.
+editions-none = No edition yet.
+editions-calls = Calls for applications
+editions-call-closes = closes on { $date }
+editions-selection = Selection
+editions-shortlist = Shortlist
+editions-shortlist-not-yet = Shortlist: not published yet
+editions-results = Results
+editions-results-not-yet = Results: not published yet

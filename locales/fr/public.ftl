@@ -1,0 +1,11 @@
+home-editions-link = Toutes les éditions : appels, présélectionnés et résultats
+editions-title = Les éditions
+editions-intro = Chaque édition avec ses appels à candidatures, la liste des présélectionnés et les résultats, dès leur publication.
+editions-none = Aucune édition pour le moment.
+editions-calls = Appels à candidatures
+editions-call-closes = clôture le { $date }
+editions-selection = Sélection
+editions-shortlist = Liste des présélectionnés
+editions-shortlist-not-yet = Liste des présélectionnés : pas encore publiée
+editions-results = Résultats
+editions-results-not-yet = Résultats : pas encore publiés
