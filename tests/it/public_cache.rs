@@ -72,6 +72,7 @@ async fn edit_track(admin: &TestClient, app: &TestApp, description: &str, closes
         "max_per_applicant",
         "form_json",
         "rules_json",
+        "version",
     ]
     .iter()
     .map(|name| (name.to_string(), value(name)))
