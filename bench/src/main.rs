@@ -754,12 +754,6 @@ async fn sign_up(
             page_text(&resp.text().await?)
         );
     }
-    let u = loc
-        .trim_start_matches("/verify?")
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("u="))
-        .context("no u= in the verify redirect")?
-        .to_owned();
     let body: String =
         sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1")
             .bind(&login)
@@ -771,7 +765,7 @@ async fn sign_up(
         .post(format!("{base}/verify"))
         .form(&[
             ("csrf", csrf.as_str()),
-            ("u", &u),
+            ("login", &login),
             ("code", &code),
             ("next", "/"),
         ])
