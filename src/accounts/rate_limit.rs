@@ -2,7 +2,7 @@
 //! key, and a growing wait after failed password logins.
 
 use crate::db::{Db, DbResult};
-use crate::run;
+use crate::{run, run_write};
 
 /// Counts one hit on `key` and tells whether it is still within `max` per `window_ms`.
 pub async fn hit(db: &Db, key: &str, max: i64, window_ms: i64, now_ms: i64) -> DbResult<bool> {
@@ -12,7 +12,7 @@ pub async fn hit(db: &Db, key: &str, max: i64, window_ms: i64, now_ms: i64) -> D
                  hits = CASE WHEN rate_limits.window_start = $2 THEN rate_limits.hits + 1 ELSE 1 END, \
                  window_start = $2 \
                RETURNING hits";
-    let hits: i64 = run!(db, |pool| sqlx::query_scalar(sql)
+    let hits: i64 = run_write!(db, |pool| sqlx::query_scalar(sql)
         .bind(key)
         .bind(window_start)
         .fetch_one(pool)
@@ -67,7 +67,7 @@ pub async fn record_login_failure(db: &Db, account: &str, now_ms: i64) -> DbResu
                  failures = CASE WHEN login_failures.last_failure_at < $3 THEN 1 \
                                  ELSE login_failures.failures + 1 END, \
                  last_failure_at = $2";
-    run!(db, |pool| sqlx::query(sql)
+    run_write!(db, |pool| sqlx::query(sql)
         .bind(account)
         .bind(now_ms)
         .bind(now_ms - LOGIN_FAILURES_FORGOTTEN_MS)
@@ -79,7 +79,7 @@ pub async fn record_login_failure(db: &Db, account: &str, now_ms: i64) -> DbResu
 
 /// A successful sign-in forgets the account's failures.
 pub async fn clear_login_failures(db: &Db, account: &str) -> DbResult<()> {
-    run!(db, |pool| sqlx::query(
+    run_write!(db, |pool| sqlx::query(
         "DELETE FROM login_failures WHERE account = $1"
     )
     .bind(account)

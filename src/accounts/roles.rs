@@ -1,7 +1,7 @@
 //! Roles are granted per edition; `admin` is global (a flag on the user).
 
 use crate::db::{Db, DbResult, Tx};
-use crate::{run, run_tx};
+use crate::{run, run_tx, run_write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -55,7 +55,7 @@ pub async fn grant_tx(tx: &mut Tx, user_id: i64, edition_id: i64, role: Role) ->
 
 pub async fn grant(db: &Db, user_id: i64, edition_id: i64, role: Role) -> DbResult<()> {
     let sql = GRANT;
-    run!(db, |pool| sqlx::query(sql)
+    run_write!(db, |pool| sqlx::query(sql)
         .bind(user_id)
         .bind(edition_id)
         .bind(role.as_str())

@@ -3,7 +3,7 @@
 //! survive restarts and are shared by every instance.
 
 use crate::db::{Db, DbResult, Tx};
-use crate::{run, run_tx};
+use crate::{run, run_tx, run_write};
 
 pub const SESSION_LIFETIME_MS: i64 = 30 * 24 * 3600 * 1000;
 
@@ -57,7 +57,7 @@ pub async fn create(tx: &mut Tx, user_id: i64, now_ms: i64) -> DbResult<String> 
 
 pub async fn delete(db: &Db, token: &str) -> DbResult<()> {
     let hash = super::sha256_hex(token.as_bytes());
-    run!(db, |pool| sqlx::query(
+    run_write!(db, |pool| sqlx::query(
         "DELETE FROM sessions WHERE id_hash = $1"
     )
     .bind(&hash)

@@ -25,9 +25,18 @@ pub enum DbError {
 pub type DbResult<T> = Result<T, DbError>;
 
 /// A pool over whichever backend this instance uses.
+///
+/// SQLite has one writer at a time. Rather than letting writers collide and sleep in SQLite's
+/// busy handler (polling with back-off, which makes the latency tail of a deadline rush), every
+/// write goes through `writer`, a pool of exactly one connection: writers wait their turn in the
+/// pool's first-come-first-served queue and start the moment the previous commit ends. Reads use
+/// `pool` and never wait for writers (WAL).
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite {
+        pool: SqlitePool,
+        writer: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -37,12 +46,25 @@ pub enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
-/// Runs `$body` with `$conn` bound to the pool of the active backend.
+/// Runs `$body` with `$conn` bound to the pool of the active backend, for statements that only
+/// read. A statement that writes outside a transaction uses [`run_write!`].
 #[macro_export]
 macro_rules! run {
     ($db:expr, |$conn:ident| $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($conn) => $body,
+            $crate::db::Db::Sqlite { pool: $conn, .. } => $body,
+            $crate::db::Db::Postgres($conn) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$conn` bound to the pool of the active backend that takes writes: on
+/// SQLite the single writer connection (see [`Db`]), on PostgreSQL the one pool.
+#[macro_export]
+macro_rules! run_write {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite { writer: $conn, .. } => $body,
             $crate::db::Db::Postgres($conn) => $body,
         }
     };
@@ -69,20 +91,30 @@ impl Db {
     /// Connects to `url` (`sqlite://path` or `postgres://…`) and applies migrations.
     pub async fn connect(url: &str, max_connections: u32) -> DbResult<Db> {
         let db = if url.starts_with("sqlite:") {
+            // `synchronous=FULL`: in WAL mode every commit waits for the log to reach the disk,
+            // so what a user was told is saved (a receipt above all) survives a power cut, not
+            // only a crash of the process. NORMAL could lose the last commits.
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-8000");
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                // Writers queue here during a rush; the wait is bounded like any request.
+                .acquire_timeout(Duration::from_secs(20))
+                .connect_with(options.clone())
+                .await?;
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(10))
                 .min_connections(1)
                 .connect_with(options)
                 .await?;
-            Db::Sqlite(pool)
+            Db::Sqlite { pool, writer }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -100,7 +132,7 @@ impl Db {
 
     pub async fn migrate(&self) -> DbResult<()> {
         match self {
-            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Db::Sqlite { writer, .. } => sqlx::migrate!("./migrations/sqlite").run(writer).await?,
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
@@ -108,9 +140,10 @@ impl Db {
 
     pub async fn begin(&self) -> DbResult<Tx> {
         Ok(match self {
-            // IMMEDIATE takes the write lock up front: a deferred transaction that reads and
-            // then writes can fail with SQLITE_BUSY under concurrent writers.
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            // Transactions run on the writer connection (see [`Db`]). IMMEDIATE takes the write
+            // lock up front, so a transaction that reads and then writes cannot fail with
+            // SQLITE_BUSY should another process (the CLI) write at the same moment.
+            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -129,7 +162,13 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        run!(self, |pool| pool.close().await)
+        match self {
+            Db::Sqlite { pool, writer } => {
+                pool.close().await;
+                writer.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
     }
 }
 

@@ -372,7 +372,7 @@ pub async fn retry_failed(db: &Db, id: i64, viewer: Viewer, now_ms: i64) -> Resu
                 locked_until = NULL \
          WHERE id = $4 AND status = 'failed' AND {VISIBLE_TO}"
     );
-    let done = crate::run!(db, |pool| sqlx::query(&sql)
+    let done = crate::run_write!(db, |pool| sqlx::query(&sql)
         .bind(now_ms)
         .bind(viewer.is_admin)
         .bind(viewer.user_id)
@@ -468,7 +468,7 @@ mod tests {
         assert!(!retry_failed(&db, e.id, ADMIN, 5_000)
             .await
             .expect("retry pending"));
-        crate::run!(&db, |pool| sqlx::query(
+        crate::run_write!(&db, |pool| sqlx::query(
             "UPDATE outbox SET status = 'failed', attempts = 8, last_error = 'boom' WHERE id = $1"
         )
         .bind(e.id)

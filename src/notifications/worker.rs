@@ -143,7 +143,7 @@ pub(crate) async fn claim(db: &Db, now_ms: i64, lease_ms: i64) -> Result<Option<
     } else {
         CLAIM_SQL
     };
-    let claimed: Option<Claimed> = crate::run!(db, |pool| sqlx::query_as(sql)
+    let claimed: Option<Claimed> = crate::run_write!(db, |pool| sqlx::query_as(sql)
         .bind(now_ms.saturating_add(lease_ms))
         .bind(now_ms)
         .fetch_optional(pool)
@@ -153,7 +153,7 @@ pub(crate) async fn claim(db: &Db, now_ms: i64, lease_ms: i64) -> Result<Option<
 
 /// Extends the lease of a row this worker still holds (fenced on `attempts`).
 async fn renew(db: &Db, m: &Claimed, locked_until: i64) -> Result<(), DbError> {
-    crate::run!(db, |pool| {
+    crate::run_write!(db, |pool| {
         sqlx::query(
         "UPDATE outbox SET locked_until = $1 WHERE id = $2 AND attempts = $3 AND status = 'pending'"
     )
@@ -168,7 +168,7 @@ async fn renew(db: &Db, m: &Claimed, locked_until: i64) -> Result<(), DbError> {
 }
 
 async fn mark_sent(db: &Db, m: &Claimed, now_ms: i64, transport: &str) -> Result<(), DbError> {
-    crate::run!(db, |pool| sqlx::query(
+    crate::run_write!(db, |pool| sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, transport = $2, locked_until = NULL \
          WHERE id = $3 AND status = 'pending'"
     )
@@ -192,7 +192,7 @@ async fn mark_failure(
     error: &str,
 ) -> Result<(), DbError> {
     let error = truncate(error, MAX_ERROR_LEN);
-    crate::run!(db, |pool| sqlx::query(
+    crate::run_write!(db, |pool| sqlx::query(
         "UPDATE outbox SET status = $1, next_attempt_at = $2, last_error = $3, transport = $4, \
                 locked_until = NULL \
          WHERE id = $5 AND status = 'pending' AND attempts = $6"

@@ -35,7 +35,7 @@ use crate::web::forms::FieldErrors;
 use crate::web::public_cache::public_page;
 use crate::web::state::AppState;
 use crate::web::templates::{render, render_with_status};
-use crate::{run, run_tx};
+use crate::{run, run_tx, run_write};
 
 pub fn router() -> Router<AppState> {
     const BASE: &str = "/admin/editions/{edition}/shortlist";
@@ -68,13 +68,13 @@ impl ShortlistRow {
 
 async fn ensure_shortlist(db: &Db, edition_id: i64) -> DbResult<ShortlistRow> {
     let insert = "INSERT INTO shortlists (edition_id) VALUES ($1) ON CONFLICT DO NOTHING";
-    run!(db, |pool| sqlx::query(insert)
+    run_write!(db, |pool| sqlx::query(insert)
         .bind(edition_id)
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
     let sql = "SELECT size, quotas_json, status, with_feedback, published_at, version FROM shortlists WHERE edition_id = $1";
-    Ok(run!(db, |pool| sqlx::query_as::<_, ShortlistRow>(sql)
+    Ok(run_write!(db, |pool| sqlx::query_as::<_, ShortlistRow>(sql)
         .bind(edition_id)
         .fetch_one(pool)
         .await)?)

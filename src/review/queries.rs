@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::db::{Db, DbError, DbResult, Tx};
-use crate::{run, run_tx};
+use crate::{run, run_tx, run_write};
 
 use super::rubric::{Round, Rubric};
 
@@ -65,7 +65,7 @@ pub async fn ensure_round(db: &Db, edition_id: i64, round: Round) -> DbResult<Ro
     // A written dossier is judged blind; a pitch cannot be: the jury sees who presents.
     let insert = "INSERT INTO review_rounds (edition_id, kind, blind) VALUES ($1, $2, $3) \
                   ON CONFLICT DO NOTHING";
-    run!(db, |pool| sqlx::query(insert)
+    run_write!(db, |pool| sqlx::query(insert)
         .bind(edition_id)
         .bind(round.as_str())
         .bind(round == Round::Preselection)
@@ -74,7 +74,7 @@ pub async fn ensure_round(db: &Db, edition_id: i64, round: Round) -> DbResult<Ro
         .map(|r| r.rows_affected()))?;
     let sql =
         format!("SELECT {ROUND_COLUMNS} FROM review_rounds WHERE edition_id = $1 AND kind = $2");
-    Ok(run!(db, |pool| sqlx::query_as::<_, RoundRow>(&sql)
+    Ok(run_write!(db, |pool| sqlx::query_as::<_, RoundRow>(&sql)
         .bind(edition_id)
         .bind(round.as_str())
         .fetch_one(pool)

@@ -132,7 +132,7 @@ async fn every_statement_prepares_on_sqlite_and_postgres() {
         let postgres_only = sql.contains("FOR UPDATE") || sql.contains("pg_advisory");
         let sqlite_result = match &sqlite {
             _ if postgres_only => Ok(()),
-            kene::db::Db::Sqlite(pool) => pool.prepare(sql.as_str()).await.map(|_| ()),
+            kene::db::Db::Sqlite { pool, .. } => pool.prepare(sql.as_str()).await.map(|_| ()),
             kene::db::Db::Postgres(_) => unreachable!("sqlite url"),
         };
         if let Err(e) = sqlite_result {
@@ -140,7 +140,7 @@ async fn every_statement_prepares_on_sqlite_and_postgres() {
         }
         let pg_result = match &postgres {
             kene::db::Db::Postgres(pool) => pool.prepare(sql.as_str()).await.map(|_| ()),
-            kene::db::Db::Sqlite(_) => unreachable!("postgres url"),
+            kene::db::Db::Sqlite { .. } => unreachable!("postgres url"),
         };
         if let Err(e) = pg_result {
             failures.push(format!("PostgreSQL, {file}: {e}\n  {sql}"));
