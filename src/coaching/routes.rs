@@ -24,7 +24,7 @@ use crate::calls::queries::{self as calls, EditionRow};
 use crate::db::Tx;
 use crate::domain::types::Lang;
 use crate::i18n::{self, tr, tr_args};
-use crate::notifications::{self, Channel, NewMessage};
+use crate::notifications::{self, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::edit::posted_version;
 use crate::web::error::{AppError, AppResult};
@@ -82,15 +82,6 @@ fn track_name(row: &InviteeRow, lang: Lang) -> String {
         row.track_name_en.clone()
     } else {
         row.track_name_fr.clone()
-    }
-}
-
-/// The e-mail address, else the phone number, of an account, with the channel to use.
-fn channel_of(email: Option<&str>, phone: Option<&str>) -> Option<(Channel, String)> {
-    match (email, phone) {
-        (Some(e), _) if !e.is_empty() => Some((Channel::Email, e.to_owned())),
-        (_, Some(p)) if !p.is_empty() => Some((Channel::Sms, p.to_owned())),
-        _ => None,
     }
 }
 
@@ -301,7 +292,7 @@ async fn create_session(
     )
     .await?;
     // The coach learns of the session (and where to find it) by e-mail or SMS.
-    if let Some((channel, recipient)) = channel_of(coach.email.as_deref(), coach.phone.as_deref()) {
+    if let Some((channel, recipient)) = notifications::channel_for(coach.email.as_deref(), coach.phone.as_deref()) {
         let coach_lang = lang_of(&coach.locale);
         let args = [
             ("title", session.title.clone()),
@@ -670,7 +661,7 @@ async fn notify_invitation(
     tz: &TimeZone,
     now: i64,
 ) -> AppResult<()> {
-    let Some((channel, recipient)) = channel_of(contact.email.as_deref(), contact.phone.as_deref())
+    let Some((channel, recipient)) = notifications::channel_for(contact.email.as_deref(), contact.phone.as_deref())
     else {
         return Ok(());
     };
