@@ -5,11 +5,13 @@
 
 use reqwest::StatusCode;
 
+use crate::coaching;
 use crate::support::{fr, Backend, TestApp, TestClient};
 
 both_dbs!(
     an_organiser_reopens_a_sheet_with_a_reason_and_verify_stays_intact,
     per_track_pooling_changes_the_ranking_and_says_so,
+    coaching_sessions_are_edited_cancelled_and_invitations_withdrawn,
 );
 
 const PASSWORD: &str = "mot de passe du comité";
@@ -557,5 +559,231 @@ async fn per_track_pooling_changes_the_ranking_and_says_so(backend: Backend) {
         Some(fr("followups-settings-closed"))
     );
     assert_eq!(app.strings(pooling).await, ["track"]);
+    app.finish().await;
+}
+
+/// A coaching session with three finalists invited (two start-ups, and one reached by SMS
+/// in English); returns the session's page and the finalists.
+async fn coached(app: &TestApp, admin: &TestClient) -> (String, Vec<coaching::Finalist>) {
+    let finalists = coaching::shortlist(app).await;
+    coaching::lock_shortlist(app).await;
+    app.signup_and_verify(
+        "Awa Coach",
+        "coach@exemple.ml",
+        "coach@exemple.ml",
+        coaching::PASSWORD,
+    )
+    .await;
+    let session = coaching::create_session(
+        admin,
+        "Atelier pitch",
+        "2026-11-20T10:00",
+        "CICB, salle 2",
+        "coach@exemple.ml",
+    )
+    .await;
+    let url = format!("{}/{session}", coaching::BASE);
+    let sta = coaching::track_id(app, "STA").await;
+    let page = admin
+        .post_form(
+            &format!("{url}/invite"),
+            &[
+                ("track", sta.as_str()),
+                ("application", finalists[2].public_id.as_str()),
+            ],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "invite: {}", page.text());
+    (url, finalists)
+}
+
+async fn session_field(app: &TestApp, field: &str) -> String {
+    app.strings(&format!(
+        "SELECT CAST({field} AS TEXT) FROM coaching_sessions"
+    ))
+    .await
+    .remove(0)
+}
+
+fn edit_fields<'a>(starts_at: &'a str, duration: &'a str, version: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", "Atelier pitch"),
+        ("starts_at", starts_at),
+        ("duration", duration),
+        ("place", "CICB, salle 5"),
+        ("coach", "coach@exemple.ml"),
+        ("version", version),
+    ]
+}
+
+async fn coaching_sessions_are_edited_cancelled_and_invitations_withdrawn(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    let (url, finalists) = coached(&app, &admin).await;
+    let page = admin.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains("value=\"2026-11-20T10:00:00\"");
+    assert_eq!(session_field(&app, "version").await, "1");
+
+    // A start in the past, a zero duration: refused next to the field, typed values kept.
+    let page = admin
+        .post_form(&format!("{url}/edit"), &edit_fields("2020-01-01T10:00", "0", "1"))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        page.element_text("starts_at-error"),
+        Some(fr("coaching-date-past"))
+    );
+    assert_eq!(
+        page.element_text("duration-error"),
+        Some(fr("coaching-bad-duration"))
+    );
+    assert_eq!(page.input_value("place").as_deref(), Some("CICB, salle 5"));
+    assert_eq!(session_field(&app, "place").await, "CICB, salle 2");
+
+    // Moved: saved, audited, each invited finalist told in their language.
+    let page = admin
+        .post_form(&format!("{url}/edit"), &edit_fields("2026-11-22T09:00", "60", "1"))
+        .await;
+    assert!(page.status.is_redirection(), "edit: {}", page.text());
+    assert_eq!(session_field(&app, "version").await, "2");
+    assert_eq!(session_field(&app, "place").await, "CICB, salle 5");
+    assert_eq!(coaching::audited(&app, "coaching.session_changed").await, 1);
+    let mail = app
+        .wait_mail(&finalists[0].login, "22 novembre 2026 à 09:00")
+        .await;
+    assert!(mail.body.contains("CICB, salle 5"), "{}", mail.body);
+    let sms = app
+        .wait_sms(coaching::SMS_FINALIST, "22 November 2026 at 09:00")
+        .await;
+    assert!(sms.contains("has changed"), "{sms}");
+
+    // A second organiser's form loaded before that edit: refused, nothing overwritten.
+    let mut stale = edit_fields("2026-11-23T09:00", "90", "1");
+    stale[0] = ("title", "Atelier pitch (bis)");
+    let page = admin.post_form(&format!("{url}/edit"), &stale).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    page.assert_contains(&fr("edit-conflict"));
+    assert_eq!(
+        page.input_value("title").as_deref(),
+        Some("Atelier pitch (bis)")
+    );
+    assert_eq!(session_field(&app, "title").await, "Atelier pitch");
+    assert_eq!(coaching::audited(&app, "coaching.session_changed").await, 1);
+
+    // One finalist's invitation withdrawn: told, and the session leaves their page.
+    let withdrawn = &finalists[1];
+    let page = admin
+        .post_form(
+            &format!("{url}/withdraw"),
+            &[("application", withdrawn.public_id.as_str())],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "withdraw: {}", page.text());
+    let mail = app.wait_mail(&withdrawn.login, "retirée").await;
+    assert!(mail.body.contains(&withdrawn.reference), "{}", mail.body);
+    let applicant = app.client();
+    applicant.login(&withdrawn.login, coaching::PASSWORD).await;
+    let page = applicant
+        .get(&format!("/applications/{}/coaching", withdrawn.public_id))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text().contains("Atelier pitch"));
+    let page = admin
+        .post_form(
+            &format!("{url}/withdraw"),
+            &[("application", withdrawn.public_id.as_str())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert_eq!(
+        page.element_text(&format!("withdraw-{}-error", withdrawn.public_id)),
+        Some(fr("followups-already-withdrawn"))
+    );
+    let page = admin
+        .post_form(
+            &format!("{url}/attendance"),
+            &[
+                ("application", withdrawn.public_id.as_str()),
+                ("attendance", "present"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND, "no attendance once withdrawn");
+
+    // Cancelled with a reason: kept and marked, finalists still invited told, once.
+    let page = admin
+        .post_form(&format!("{url}/cancel"), &[("reason", "Coach malade")])
+        .await;
+    assert!(page.status.is_redirection(), "cancel: {}", page.text());
+    assert_eq!(app.count("coaching_sessions").await, 1);
+    let mail = app.wait_mail(&finalists[0].login, "Coach malade").await;
+    assert!(mail.subject.contains("annulé"), "{}", mail.subject);
+    let told = "SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'coaching-cancelled:%'";
+    assert_eq!(app.scalar_i64(told).await, 2, "the two finalists still invited");
+    let keys = app
+        .strings_with(
+            "SELECT idempotency_key FROM outbox WHERE recipient = $1 ORDER BY id",
+            &finalists[0].login,
+        )
+        .await;
+    assert_eq!(keys.len(), 3, "invited, moved, cancelled: {keys:?}");
+    let page = admin.get(coaching::BASE).await;
+    page.assert_contains(&fr("followups-cancelled-badge"));
+    let page = admin.get(&url).await;
+    assert!(
+        page.element_text("cancelled")
+            .is_some_and(|t| t.contains("Coach malade")),
+        "{}",
+        page.text()
+    );
+    let finalist = app.client();
+    finalist.login(&finalists[0].login, coaching::PASSWORD).await;
+    let page = finalist
+        .get(&format!("/applications/{}/coaching", finalists[0].public_id))
+        .await;
+    page.assert_contains("Atelier pitch");
+    page.assert_contains(&fr("followups-cancelled-badge"));
+    page.assert_contains("Coach malade");
+
+    // A cancelled session is frozen: no edit, no second cancellation, no attendance.
+    let page = admin
+        .post_form(&format!("{url}/edit"), &edit_fields("2026-11-24T09:00", "60", "3"))
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert_eq!(
+        page.element_text("edit-error"),
+        Some(fr("followups-session-is-cancelled"))
+    );
+    assert_eq!(session_field(&app, "starts_at").await, {
+        let at = kene::calls::parse_civil(
+            "2026-11-22T09:00",
+            &jiff::tz::TimeZone::get("Africa/Bamako").expect("tz"),
+        )
+        .expect("valid");
+        at.to_string()
+    });
+    let page = admin.post_form(&format!("{url}/cancel"), &[]).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    let page = admin
+        .post_form(
+            &format!("{url}/attendance"),
+            &[
+                ("application", finalists[0].public_id.as_str()),
+                ("attendance", "present"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    page.assert_contains(&fr("followups-attendance-cancelled"));
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM coaching_invitations WHERE attendance IS NOT NULL")
+            .await,
+        0
+    );
+    assert_eq!(coaching::audited(&app, "coaching.session_cancelled").await, 1);
+    assert_eq!(coaching::audited(&app, "coaching.invitation_withdrawn").await, 1);
     app.finish().await;
 }
