@@ -40,7 +40,10 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{ADMIN}/{{session}}/invite"), post(invite))
         .route(&format!("{ADMIN}/{{session}}/edit"), post(edit_session))
         .route(&format!("{ADMIN}/{{session}}/cancel"), post(cancel_session))
-        .route(&format!("{ADMIN}/{{session}}/withdraw"), post(withdraw_invitation))
+        .route(
+            &format!("{ADMIN}/{{session}}/withdraw"),
+            post(withdraw_invitation),
+        )
         .route(
             &format!("{ADMIN}/{{session}}/attendance"),
             post(admin_attendance),
@@ -297,7 +300,9 @@ async fn create_session(
     )
     .await?;
     // The coach learns of the session (and where to find it) by e-mail or SMS.
-    if let Some((channel, recipient)) = notifications::channel_for(coach.email.as_deref(), coach.phone.as_deref()) {
+    if let Some((channel, recipient)) =
+        notifications::channel_for(coach.email.as_deref(), coach.phone.as_deref())
+    {
         let coach_lang = lang_of(&coach.locale);
         let args = [
             ("title", session.title.clone()),
@@ -824,7 +829,15 @@ async fn edit_session(
             );
             let messages = ("followups-changed-subject", "followups-changed-body");
             tell_invitee(
-                &app, &mut tx, &edition, &changed, &contact, messages, &[], key, now,
+                &app,
+                &mut tx,
+                &edition,
+                &changed,
+                &contact,
+                messages,
+                &[],
+                key,
+                now,
             )
             .await?;
         }
@@ -1007,7 +1020,15 @@ async fn withdraw_invitation(
         );
         let messages = ("followups-withdrawn-subject", "followups-withdrawn-body");
         tell_invitee(
-            &app, &mut tx, &edition, &session, &contact, messages, &[], key, now,
+            &app,
+            &mut tx,
+            &edition,
+            &session,
+            &contact,
+            messages,
+            &[],
+            key,
+            now,
         )
         .await?;
     }
@@ -1083,7 +1104,7 @@ async fn invite(
         return render_admin_session(
             &app, ctx, &edition, &session, typed, None, None, errors, status,
         )
-            .await;
+        .await;
     }
     let contacts: BTreeMap<i64, queries::ApplicantContact> =
         queries::applicant_contacts(&app.db, edition.id)
@@ -1137,7 +1158,8 @@ async fn notify_invitation(
     tz: &TimeZone,
     now: i64,
 ) -> AppResult<()> {
-    let Some((channel, recipient)) = notifications::channel_for(contact.email.as_deref(), contact.phone.as_deref())
+    let Some((channel, recipient)) =
+        notifications::channel_for(contact.email.as_deref(), contact.phone.as_deref())
     else {
         return Ok(());
     };

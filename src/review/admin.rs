@@ -25,10 +25,10 @@ use crate::applications::admin::organised_edition;
 use crate::applications::export::{self, Table};
 use crate::applications::queries::{self as applications, ListFilter, ListedApplication};
 use crate::audit;
-use crate::notifications;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::domain::types::{Lang, Login};
 use crate::i18n::{tr, tr_args};
+use crate::notifications;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
@@ -1029,7 +1029,10 @@ async fn reopen_sheet(
     }
     let reason = values.reason.trim().to_owned();
     if reason.is_empty() {
-        errors.add("reopen_reason", tr(lang, "followups-reopen-reason-required"));
+        errors.add(
+            "reopen_reason",
+            tr(lang, "followups-reopen-reason-required"),
+        );
     } else if reason.chars().count() > 2000 {
         errors.add("reopen_reason", tr(lang, "review-comment-too-long"));
     }
@@ -1082,10 +1085,17 @@ async fn reopen_sheet(
         now,
     )
     .await?;
-    if let Some((channel, recipient)) = notifications::channel_for(reviewer.email.as_deref(), reviewer.phone.as_deref()) {
+    if let Some((channel, recipient)) =
+        notifications::channel_for(reviewer.email.as_deref(), reviewer.phone.as_deref())
+    {
         let reviewer_lang = Lang::parse(&reviewer.locale).unwrap_or_default();
         let link = match &app.config.public_url {
-            Some(base) => format!("{}/review/{}/{}", base.trim_end_matches('/'), c.round.id, dossier.public_id),
+            Some(base) => format!(
+                "{}/review/{}/{}",
+                base.trim_end_matches('/'),
+                c.round.id,
+                dossier.public_id
+            ),
             None => format!("/review/{}/{}", c.round.id, dossier.public_id),
         };
         let args = [
@@ -1541,7 +1551,10 @@ async fn ranking_page(
         ),
         closed: c.round.status() == RoundStatus::Closed,
         is_final: c.round.round() == Round::Final,
-        pooling: tr(lang, &format!("followups-pooling-said-{}", c.round.pooling().as_str())),
+        pooling: tr(
+            lang,
+            &format!("followups-pooling-said-{}", c.round.pooling().as_str()),
+        ),
         pools,
         min_sheets: data.normalised.min_sheets,
         tracks: data.tracks,

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use crate::db::{Db, DbError, DbResult, Tx};
 use crate::{run, run_tx};
 
-use super::rubric::{Round, Rubric};
 use super::ranking::Pooling;
+use super::rubric::{Round, Rubric};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RoundRow {

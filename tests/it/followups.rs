@@ -38,7 +38,11 @@ async fn open_round(app: &TestApp, admin: &TestClient) -> Vec<(String, TestClien
             let page = admin
                 .post_form(
                     &format!("/admin/applications/{id}/status"),
-                    &[("status", "eligible"), ("reason", ""), ("from", "submitted")],
+                    &[
+                        ("status", "eligible"),
+                        ("reason", ""),
+                        ("from", "submitted"),
+                    ],
                 )
                 .await;
             assert!(page.status.is_redirection(), "eligibility: {}", page.text());
@@ -297,16 +301,22 @@ async fn an_organiser_reopens_a_sheet_with_a_reason_and_verify_stays_intact(back
     assert!(page.status.is_redirection(), "reopen: {}", page.text());
     assert_eq!(sheet_status(&app, sheet).await, "draft");
     let details = app
-        .strings(
-            "SELECT details FROM audit_log WHERE action = 'review.score_reopened' ORDER BY id",
-        )
+        .strings("SELECT details FROM audit_log WHERE action = 'review.score_reopened' ORDER BY id")
         .await;
     assert_eq!(details.len(), 1);
     let details: serde_json::Value = serde_json::from_str(&details[0]).expect("JSON details");
     assert_eq!(details["reason"], reason);
     let mail = app.wait_mail(login, &reference).await;
-    assert!(mail.body.contains("noté sur 5 au lieu de 10"), "{}", mail.body);
-    assert!(mail.body.contains(&public_id), "a link to the sheet: {}", mail.body);
+    assert!(
+        mail.body.contains("noté sur 5 au lieu de 10"),
+        "{}",
+        mail.body
+    );
+    assert!(
+        mail.body.contains(&public_id),
+        "a link to the sheet: {}",
+        mail.body
+    );
     // The verification knows a reopened sheet is a legitimate draft.
     assert_eq!(mismatches(&app).await, vec![]);
 
@@ -536,7 +546,10 @@ async fn per_track_pooling_changes_the_ranking_and_says_so(backend: Backend) {
     let mut expected = before.clone();
     expected.sort();
     assert_eq!(same_dossiers, expected, "the same dossiers are ranked");
-    assert_ne!(after, before, "the reviewers' habits per track are corrected");
+    assert_ne!(
+        after, before,
+        "the reviewers' habits per track are corrected"
+    );
 
     // Closed: the ranking is final, the pooling no longer changes.
     admin
@@ -605,7 +618,11 @@ async fn session_field(app: &TestApp, field: &str) -> String {
     .remove(0)
 }
 
-fn edit_fields<'a>(starts_at: &'a str, duration: &'a str, version: &'a str) -> Vec<(&'a str, &'a str)> {
+fn edit_fields<'a>(
+    starts_at: &'a str,
+    duration: &'a str,
+    version: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("title", "Atelier pitch"),
         ("starts_at", starts_at),
@@ -627,7 +644,10 @@ async fn coaching_sessions_are_edited_cancelled_and_invitations_withdrawn(backen
 
     // A start in the past, a zero duration: refused next to the field, typed values kept.
     let page = admin
-        .post_form(&format!("{url}/edit"), &edit_fields("2020-01-01T10:00", "0", "1"))
+        .post_form(
+            &format!("{url}/edit"),
+            &edit_fields("2020-01-01T10:00", "0", "1"),
+        )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -643,7 +663,10 @@ async fn coaching_sessions_are_edited_cancelled_and_invitations_withdrawn(backen
 
     // Moved: saved, audited, each invited finalist told in their language.
     let page = admin
-        .post_form(&format!("{url}/edit"), &edit_fields("2026-11-22T09:00", "60", "1"))
+        .post_form(
+            &format!("{url}/edit"),
+            &edit_fields("2026-11-22T09:00", "60", "1"),
+        )
         .await;
     assert!(page.status.is_redirection(), "edit: {}", page.text());
     assert_eq!(session_field(&app, "version").await, "2");
@@ -710,7 +733,11 @@ async fn coaching_sessions_are_edited_cancelled_and_invitations_withdrawn(backen
             ],
         )
         .await;
-    assert_eq!(page.status, StatusCode::NOT_FOUND, "no attendance once withdrawn");
+    assert_eq!(
+        page.status,
+        StatusCode::NOT_FOUND,
+        "no attendance once withdrawn"
+    );
 
     // Cancelled with a reason: kept and marked, finalists still invited told, once.
     let page = admin
@@ -721,7 +748,11 @@ async fn coaching_sessions_are_edited_cancelled_and_invitations_withdrawn(backen
     let mail = app.wait_mail(&finalists[0].login, "Coach malade").await;
     assert!(mail.subject.contains("annulé"), "{}", mail.subject);
     let told = "SELECT COUNT(*) FROM outbox WHERE idempotency_key LIKE 'coaching-cancelled:%'";
-    assert_eq!(app.scalar_i64(told).await, 2, "the two finalists still invited");
+    assert_eq!(
+        app.scalar_i64(told).await,
+        2,
+        "the two finalists still invited"
+    );
     let keys = app
         .strings_with(
             "SELECT idempotency_key FROM outbox WHERE recipient = $1 ORDER BY id",
@@ -739,9 +770,14 @@ async fn coaching_sessions_are_edited_cancelled_and_invitations_withdrawn(backen
         page.text()
     );
     let finalist = app.client();
-    finalist.login(&finalists[0].login, coaching::PASSWORD).await;
+    finalist
+        .login(&finalists[0].login, coaching::PASSWORD)
+        .await;
     let page = finalist
-        .get(&format!("/applications/{}/coaching", finalists[0].public_id))
+        .get(&format!(
+            "/applications/{}/coaching",
+            finalists[0].public_id
+        ))
         .await;
     page.assert_contains("Atelier pitch");
     page.assert_contains(&fr("followups-cancelled-badge"));
@@ -749,7 +785,10 @@ async fn coaching_sessions_are_edited_cancelled_and_invitations_withdrawn(backen
 
     // A cancelled session is frozen: no edit, no second cancellation, no attendance.
     let page = admin
-        .post_form(&format!("{url}/edit"), &edit_fields("2026-11-24T09:00", "60", "3"))
+        .post_form(
+            &format!("{url}/edit"),
+            &edit_fields("2026-11-24T09:00", "60", "3"),
+        )
         .await;
     assert_eq!(page.status, StatusCode::CONFLICT);
     assert_eq!(
@@ -783,7 +822,13 @@ async fn coaching_sessions_are_edited_cancelled_and_invitations_withdrawn(backen
             .await,
         0
     );
-    assert_eq!(coaching::audited(&app, "coaching.session_cancelled").await, 1);
-    assert_eq!(coaching::audited(&app, "coaching.invitation_withdrawn").await, 1);
+    assert_eq!(
+        coaching::audited(&app, "coaching.session_cancelled").await,
+        1
+    );
+    assert_eq!(
+        coaching::audited(&app, "coaching.invitation_withdrawn").await,
+        1
+    );
     app.finish().await;
 }
