@@ -100,8 +100,7 @@ review-export-ranking = Ranking
 review-export-scores = All scores
 review-method-title = How scores are computed
 review-method-total = Each sheet gives a total out of 100: the sum of the scores times their criterion's weight, divided by the sum of the weights times the maximum scores, times 100. A bonus criterion adds on top.
-review-method-normalise = Each reviewer sees only some of the dossiers; so that a harsh reviewer does not penalise their dossiers, their totals are brought to the mean and spread of the whole round: x′ = m + (x − mᵣ) · s / sᵣ, where x is the sheet's total, mᵣ and sᵣ the mean and standard deviation of that reviewer's sheets, m and s those of every sheet of the round.
-review-method-round = For this round:
+review-method-normalise = Each reviewer sees only some of the dossiers; so that a harsh reviewer does not penalise their dossiers, their totals are brought to a common mean and spread: x′ = m + (x − mᵣ) · s / sᵣ, where x is the sheet's total, mᵣ and sᵣ the mean and standard deviation of that reviewer's sheets, m and s those of all the sheets taken together (over which dossiers: see just below).
 review-method-exceptions = A reviewer who filled in fewer sheets than the minimum, or gave the same total everywhere, keeps raw scores. Abstentions for conflicts of interest do not count.
 review-method-ties = A dossier's score is the mean of its normalised totals. Ties are broken by the better mean on the tie-break criteria, in order, then the earlier submission, then the dossier number.
 review-no-scores = No sheet submitted.

@@ -100,8 +100,7 @@ review-export-ranking = Classement
 review-export-scores = Toutes les notes
 review-method-title = Comment les notes sont calculées
 review-method-total = Chaque fiche donne un total sur 100 : la somme des notes multipliées par le poids de leur critère, divisée par la somme des poids multipliés par les notes maximales, fois 100. Un critère bonus s'ajoute par-dessus.
-review-method-normalise = Chaque évaluateur ne voit qu'une partie des dossiers ; pour qu'un évaluateur sévère ne pénalise pas ses dossiers, ses totaux sont ramenés à la moyenne et à la dispersion de l'ensemble du tour : x′ = m + (x − mᵣ) · s / sᵣ, où x est le total de la fiche, mᵣ et sᵣ la moyenne et l'écart type des fiches de cet évaluateur, m et s ceux de toutes les fiches du tour.
-review-method-round = Pour ce tour :
+review-method-normalise = Chaque évaluateur ne voit qu'une partie des dossiers ; pour qu'un évaluateur sévère ne pénalise pas ses dossiers, ses totaux sont ramenés à une moyenne et une dispersion communes : x′ = m + (x − mᵣ) · s / sᵣ, où x est le total de la fiche, mᵣ et sᵣ la moyenne et l'écart type des fiches de cet évaluateur, m et s ceux de toutes les fiches prises ensemble (sur quels dossiers : voir juste après).
 review-method-exceptions = Un évaluateur qui a rempli moins de fiches que le minimum, ou qui a donné partout le même total, garde ses notes brutes. Les abstentions pour conflit d'intérêts ne comptent pas.
 review-method-ties = La note d'un dossier est la moyenne de ses totaux normalisés. En cas d'égalité : la meilleure moyenne sur les critères de départage, dans l'ordre, puis la candidature soumise la première, puis le numéro de dossier.
 review-no-scores = Aucune fiche soumise.

@@ -200,10 +200,34 @@ struct ExpectedSheet<'a> {
     comments: Option<&'a str>,
 }
 
+/// What a sheet must be after the last entry about it.
+enum SheetState<'a> {
+    Submitted(ExpectedSheet<'a>),
+    /// An organiser reopened it: a draft again (its scores the reviewer's to change), until
+    /// the next submission.
+    Reopened(&'a Logged),
+}
+
 fn sheets(log: &[Logged], stored: &Stored, out: &mut Collector) {
-    // (round, dossier, reviewer) → the submission; a submitted sheet is never rewritten.
-    let mut expected: BTreeMap<(i64, &str, i64), ExpectedSheet> = BTreeMap::new();
-    for e in log.iter().filter(|e| e.action == "review.score_submitted") {
+    // (round, dossier, reviewer) → the last submission or reopening; a submitted sheet is
+    // rewritten only through a reopening and a new submission, both logged.
+    let mut expected: BTreeMap<(i64, &str, i64), SheetState> = BTreeMap::new();
+    for e in log {
+        if e.action == "review.score_reopened" {
+            let round = e.details.get("round_id").and_then(Value::as_i64);
+            let reviewer = e.details.get("reviewer_id").and_then(Value::as_i64);
+            let (Some(round), Some(dossier), Some(reviewer)) =
+                (round, dossier_of(&e.object), reviewer)
+            else {
+                out.0.push(unreadable(e, "reopened score sheet"));
+                continue;
+            };
+            expected.insert((round, dossier, reviewer), SheetState::Reopened(e));
+            continue;
+        }
+        if e.action != "review.score_submitted" {
+            continue;
+        }
         let round = e.details.get("round_id").and_then(Value::as_i64);
         let points = e
             .details
@@ -218,16 +242,36 @@ fn sheets(log: &[Logged], stored: &Stored, out: &mut Collector) {
         let comments = e.details.get("comments_sha256").and_then(Value::as_str);
         expected.insert(
             (round, dossier, reviewer),
-            ExpectedSheet {
+            SheetState::Submitted(ExpectedSheet {
                 entry: e,
                 points,
                 comments,
-            },
+            }),
         );
     }
     for s in &stored.sheets {
         let key = (s.round_id, s.application.as_str(), s.reviewer_id);
-        let Some(x) = expected.remove(&key) else {
+        let state = expected.remove(&key);
+        if let Some(SheetState::Reopened(e)) = state {
+            out.differ(
+                "score_sheets",
+                s.id,
+                "status",
+                s.status.clone(),
+                "draft".into(),
+                Some(e.id),
+            );
+            out.differ(
+                "score_sheets",
+                s.id,
+                "submitted_at",
+                show(&s.submitted_at),
+                show::<i64>(&None),
+                Some(e.id),
+            );
+            continue;
+        }
+        let Some(SheetState::Submitted(x)) = state else {
             if s.status == "submitted" {
                 out.differ(
                     "score_sheets",
@@ -294,7 +338,11 @@ fn sheets(log: &[Logged], stored: &Stored, out: &mut Collector) {
             );
         }
     }
-    for ((round, dossier, reviewer), x) in expected {
+    for ((round, dossier, reviewer), state) in expected {
+        // A reopened draft may be deleted like any draft (a conflict declared since).
+        let SheetState::Submitted(x) = state else {
+            continue;
+        };
         out.0.push(Mismatch {
             table: "score_sheets",
             id: format!("(round {round}, dossier {dossier}, reviewer {reviewer})"),
@@ -818,6 +866,59 @@ mod tests {
         assert_eq!(
             named,
             [("40", "status"), ("40", "comments_json"), ("41", "status")]
+        );
+    }
+
+    fn reopened(id: i64, organiser: i64, reviewer: i64) -> Logged {
+        entry(
+            id,
+            organiser,
+            "review.score_reopened",
+            "application:abc",
+            json!({ "round_id": 7, "reviewer_id": reviewer, "reason": "Barème mal lu" }),
+        )
+    }
+
+    #[test]
+    fn a_reopened_sheet_is_a_draft_until_submitted_again() {
+        let first = score(1, 5, json!({ "impact": 7 }));
+        let reopen = reopened(2, 9, 5);
+        let mut draft = sheet(40, 5, r#"{"impact":3}"#, 0);
+        draft.status = "draft".into();
+        draft.submitted_at = None;
+        let stored = |s: SheetNow| Stored {
+            sheets: vec![s],
+            ..Stored::default()
+        };
+        // Reopened: a draft whose points the reviewer may change.
+        let log = [first.clone(), reopen.clone()];
+        assert_eq!(compare(&log, &stored(draft.clone())), vec![]);
+        // Put back to "submitted" behind the log's back: named.
+        let mut forced = draft.clone();
+        forced.status = "submitted".into();
+        forced.submitted_at = Some(1001);
+        let found = compare(&log, &stored(forced));
+        let named: Vec<&str> = found.iter().map(|m| m.field.as_str()).collect();
+        assert_eq!(named, ["status", "submitted_at"]);
+        // Submitted again: the new scores are expected, and a change to them is named.
+        let again = score(3, 5, json!({ "impact": 4 }));
+        let log = [first, reopen, again];
+        assert_eq!(
+            compare(&log, &stored(sheet(40, 5, r#"{"impact":4}"#, 1003))),
+            vec![]
+        );
+        let found = compare(&log, &stored(sheet(40, 5, r#"{"impact":7}"#, 1003)));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].field.as_str(), found[0].entry),
+            ("points_json.impact", Some(3))
+        );
+        // A reopening without the reviewer is reported as unreadable.
+        let broken = entry(4, 9, "review.score_reopened", "application:abc", json!({}));
+        let found = compare(&[broken], &Stored::default());
+        assert_eq!(
+            (found[0].table, found[0].field.as_str()),
+            ("audit_log", "details")
         );
     }
 

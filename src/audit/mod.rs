@@ -129,7 +129,7 @@ struct JudgedEntry {
 
 /// The entries from which the judged data is re-derived (see `data::compare`).
 const JUDGED_ACTIONS: &str =
-    "'review.score_submitted', 'application.status', 'application.submit', \
+    "'review.score_submitted', 'review.score_reopened', 'application.status', 'application.submit', \
      'application.withdraw', 'shortlist.locked', 'shortlist.published', 'results.published', \
      'results.corrected', 'jury.settings_changed', 'jury.pitch_started', 'jury.pitch_timed'";
 

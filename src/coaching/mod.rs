@@ -81,6 +81,9 @@ pub struct SessionForm {
     pub place: String,
     #[serde(default)]
     pub coach: String,
+    /// The session's version the edit form was loaded from (unused when creating).
+    #[serde(default)]
+    pub version: String,
 }
 
 impl SessionForm {
@@ -222,6 +225,7 @@ mod tests {
             duration: "90".into(),
             place: "CICB, salle 2".into(),
             coach: "coach@exemple.ml".into(),
+            version: String::new(),
         }
     }
 
@@ -247,6 +251,7 @@ mod tests {
             duration: "5".into(),
             place: "x".repeat(PLACE_MAX_CHARS + 1),
             coach: "pas-un-login".into(),
+            version: String::new(),
         };
         let errors = parse_session(&bad, &bamako(), now(), Lang::Fr).expect_err("invalid");
         for field in ["title", "starts_at", "duration", "place", "coach"] {

@@ -22,6 +22,11 @@ pub struct SessionRow {
     pub timezone: String,
     pub edition_slug: String,
     pub edition_year: i64,
+    /// Bumped by every edit of the session (no silent overwrite).
+    pub version: i64,
+    /// Set once cancelled: the session stays listed, marked cancelled, and is frozen.
+    pub cancelled_at: Option<i64>,
+    pub cancel_reason: Option<String>,
 }
 
 impl SessionRow {
@@ -40,7 +45,7 @@ impl SessionRow {
 const SESSION_SELECT: &str = "SELECT s.id, s.public_id, s.edition_id, s.title, s.starts_at, \
     s.duration_minutes, s.place, s.coach_id, u.display_name AS coach_name, \
     u.email AS coach_email, u.phone AS coach_phone, e.timezone, e.slug AS edition_slug, \
-    e.year AS edition_year \
+    e.year AS edition_year, s.version, s.cancelled_at, s.cancel_reason \
     FROM coaching_sessions s JOIN users u ON u.id = s.coach_id \
     JOIN editions e ON e.id = s.edition_id";
 
@@ -77,6 +82,79 @@ pub async fn insert_session(
         .fetch_one(conn)
         .await)?;
     Ok((id, public_id))
+}
+
+/// What an organiser's edit of a session sets.
+pub struct SessionChange<'a> {
+    pub title: &'a str,
+    pub starts_at: i64,
+    pub duration_minutes: i64,
+    pub place: &'a str,
+    pub coach_id: i64,
+}
+
+/// Saves an edit if the session is still at `expected_version` and not cancelled; false
+/// (nothing written) otherwise.
+pub async fn update_session(
+    tx: &mut Tx,
+    id: i64,
+    expected_version: i64,
+    c: &SessionChange<'_>,
+) -> DbResult<bool> {
+    let sql = "UPDATE coaching_sessions SET title = $1, starts_at = $2, duration_minutes = $3, \
+               place = $4, coach_id = $5, version = version + 1 \
+               WHERE id = $6 AND version = $7 AND cancelled_at IS NULL";
+    let n = run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(c.title)
+        .bind(c.starts_at)
+        .bind(c.duration_minutes)
+        .bind(c.place)
+        .bind(c.coach_id)
+        .bind(id)
+        .bind(expected_version)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Cancels a session (kept, marked cancelled); false when it already was.
+pub async fn cancel_session(
+    tx: &mut Tx,
+    id: i64,
+    reason: Option<&str>,
+    now_ms: i64,
+) -> DbResult<bool> {
+    let sql = "UPDATE coaching_sessions SET cancelled_at = $1, cancel_reason = $2, \
+               version = version + 1 WHERE id = $3 AND cancelled_at IS NULL";
+    let n = run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(now_ms)
+        .bind(reason)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Withdraws one dossier's invitation (kept, marked withdrawn); false when it was not
+/// invited or already withdrawn.
+pub async fn withdraw(
+    tx: &mut Tx,
+    session_id: i64,
+    application_id: i64,
+    now_ms: i64,
+) -> DbResult<bool> {
+    let sql = "UPDATE coaching_invitations SET withdrawn_at = $1 \
+               WHERE session_id = $2 AND application_id = $3 AND withdrawn_at IS NULL";
+    let n = run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(now_ms)
+        .bind(session_id)
+        .bind(application_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 /// A session of the edition, by its public id.
@@ -139,13 +217,15 @@ pub struct SessionSummary {
     pub absent: i64,
     pub excused: i64,
     pub notes: i64,
+    pub cancelled_at: Option<i64>,
 }
 
 /// The edition's sessions with their attendance counts, in date order.
 pub async fn sessions_of_edition(db: &Db, edition_id: i64) -> DbResult<Vec<SessionSummary>> {
     let sql = "SELECT s.public_id, s.title, s.starts_at, s.duration_minutes, s.place, \
                u.display_name AS coach_name, \
-               (SELECT COUNT(*) FROM coaching_invitations i WHERE i.session_id = s.id) AS invited, \
+               (SELECT COUNT(*) FROM coaching_invitations i WHERE i.session_id = s.id \
+                AND i.withdrawn_at IS NULL) AS invited, \
                (SELECT COUNT(*) FROM coaching_invitations i WHERE i.session_id = s.id \
                 AND i.attendance = 'present') AS present, \
                (SELECT COUNT(*) FROM coaching_invitations i WHERE i.session_id = s.id \
@@ -153,7 +233,7 @@ pub async fn sessions_of_edition(db: &Db, edition_id: i64) -> DbResult<Vec<Sessi
                (SELECT COUNT(*) FROM coaching_invitations i WHERE i.session_id = s.id \
                 AND i.attendance = 'excused') AS excused, \
                (SELECT COUNT(*) FROM coaching_notes n WHERE n.session_id = s.id \
-                AND n.body <> '') AS notes \
+                AND n.body <> '') AS notes, s.cancelled_at \
                FROM coaching_sessions s JOIN users u ON u.id = s.coach_id \
                WHERE s.edition_id = $1 ORDER BY s.starts_at, s.id";
     Ok(run!(db, |pool| sqlx::query_as::<_, SessionSummary>(sql)
@@ -192,6 +272,8 @@ pub struct InviteeRow {
     pub attendance: Option<String>,
     /// Bumped by every attendance record (no silent overwrite).
     pub version: i64,
+    /// Set once the organisers withdrew the invitation.
+    pub withdrawn_at: Option<i64>,
 }
 
 impl InviteeRow {
@@ -204,7 +286,7 @@ pub async fn invitees(db: &Db, session_id: i64) -> DbResult<Vec<InviteeRow>> {
     let sql = "SELECT a.id AS application_id, a.public_id, a.reference, a.title, \
                t.name_fr AS track_name_fr, t.name_en AS track_name_en, \
                u.display_name AS applicant_name, u.email AS applicant_email, \
-               u.phone AS applicant_phone, i.attendance, i.version \
+               u.phone AS applicant_phone, i.attendance, i.version, i.withdrawn_at \
                FROM coaching_invitations i JOIN applications a ON a.id = i.application_id \
                JOIN tracks t ON t.id = a.track_id JOIN users u ON u.id = a.applicant_id \
                WHERE i.session_id = $1 ORDER BY t.position, a.reference, a.id";
@@ -280,8 +362,9 @@ pub async fn set_attendance(
     by: i64,
     now_ms: i64,
 ) -> DbResult<AttendanceSaved> {
+    // A withdrawn invitation is no longer one: nobody is expected there.
     let current = "SELECT attendance, version FROM coaching_invitations \
-                   WHERE session_id = $1 AND application_id = $2";
+                   WHERE session_id = $1 AND application_id = $2 AND withdrawn_at IS NULL";
     let Some((previous, version)): Option<(Option<String>, i64)> =
         run_tx!(tx, |conn| sqlx::query_as(current)
             .bind(session_id)
@@ -388,17 +471,22 @@ pub struct InvitationRow {
     pub place: String,
     pub coach_name: String,
     pub timezone: String,
+    pub cancelled_at: Option<i64>,
+    pub cancel_reason: Option<String>,
 }
 
+/// The sessions a dossier is invited to (withdrawn invitations left out, cancelled sessions
+/// kept: the finalist sees that they no longer take place).
 pub async fn invitations_of_application(
     db: &Db,
     application_id: i64,
 ) -> DbResult<Vec<InvitationRow>> {
     let sql = "SELECT s.title, s.starts_at, s.duration_minutes, s.place, \
-               u.display_name AS coach_name, e.timezone \
+               u.display_name AS coach_name, e.timezone, s.cancelled_at, s.cancel_reason \
                FROM coaching_invitations i JOIN coaching_sessions s ON s.id = i.session_id \
                JOIN users u ON u.id = s.coach_id JOIN editions e ON e.id = s.edition_id \
-               WHERE i.application_id = $1 ORDER BY s.starts_at, s.id";
+               WHERE i.application_id = $1 AND i.withdrawn_at IS NULL \
+               ORDER BY s.starts_at, s.id";
     Ok(run!(db, |pool| sqlx::query_as::<_, InvitationRow>(sql)
         .bind(application_id)
         .fetch_all(pool)

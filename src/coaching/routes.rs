@@ -24,9 +24,9 @@ use crate::calls::queries::{self as calls, EditionRow};
 use crate::db::Tx;
 use crate::domain::types::Lang;
 use crate::i18n::{self, tr, tr_args};
-use crate::notifications::{self, Channel, NewMessage};
+use crate::notifications::{self, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
-use crate::web::edit::posted_version;
+use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
@@ -38,6 +38,12 @@ pub fn router() -> Router<AppState> {
         .route(ADMIN, get(admin_sessions).post(create_session))
         .route(&format!("{ADMIN}/{{session}}"), get(admin_session))
         .route(&format!("{ADMIN}/{{session}}/invite"), post(invite))
+        .route(&format!("{ADMIN}/{{session}}/edit"), post(edit_session))
+        .route(&format!("{ADMIN}/{{session}}/cancel"), post(cancel_session))
+        .route(
+            &format!("{ADMIN}/{{session}}/withdraw"),
+            post(withdraw_invitation),
+        )
         .route(
             &format!("{ADMIN}/{{session}}/attendance"),
             post(admin_attendance),
@@ -85,15 +91,6 @@ fn track_name(row: &InviteeRow, lang: Lang) -> String {
     }
 }
 
-/// The e-mail address, else the phone number, of an account, with the channel to use.
-fn channel_of(email: Option<&str>, phone: Option<&str>) -> Option<(Channel, String)> {
-    match (email, phone) {
-        (Some(e), _) if !e.is_empty() => Some((Channel::Email, e.to_owned())),
-        (_, Some(p)) if !p.is_empty() => Some((Channel::Sms, p.to_owned())),
-        _ => None,
-    }
-}
-
 fn contact_line(email: Option<&str>, phone: Option<&str>) -> String {
     [email, phone]
         .into_iter()
@@ -134,6 +131,7 @@ pub struct SessionLine {
     pub absent: i64,
     pub excused: i64,
     pub notes: i64,
+    pub cancelled: bool,
 }
 
 #[derive(Template)]
@@ -189,6 +187,7 @@ async fn render_admin_sessions(
             absent: s.absent,
             excused: s.excused,
             notes: s.notes,
+            cancelled: s.cancelled_at.is_some(),
         })
         .collect();
     render_with_status(
@@ -301,7 +300,9 @@ async fn create_session(
     )
     .await?;
     // The coach learns of the session (and where to find it) by e-mail or SMS.
-    if let Some((channel, recipient)) = channel_of(coach.email.as_deref(), coach.phone.as_deref()) {
+    if let Some((channel, recipient)) =
+        notifications::channel_for(coach.email.as_deref(), coach.phone.as_deref())
+    {
         let coach_lang = lang_of(&coach.locale);
         let args = [
             ("title", session.title.clone()),
@@ -368,6 +369,8 @@ pub struct InviteeView {
     /// The attendance record's version (no silent overwrite) and where its error goes.
     pub version: i64,
     pub attendance_field: String,
+    /// The organisers withdrew the invitation: shown as such, no attendance expected.
+    pub withdrawn: bool,
 }
 
 fn invitee_view(row: &InviteeRow, lang: Lang) -> InviteeView {
@@ -388,6 +391,7 @@ fn invitee_view(row: &InviteeRow, lang: Lang) -> InviteeView {
         note_field: format!("note-{}", row.public_id),
         version: row.version,
         attendance_field: format!("attendance-{}", row.public_id),
+        withdrawn: row.withdrawn_at.is_some(),
     }
 }
 
@@ -420,6 +424,20 @@ pub struct AdminSessionTemplate {
     pub choices: Vec<FinalistChoice>,
     pub tracks: Vec<TrackChoice>,
     pub errors: FieldErrors,
+    /// "Cancelled on …" (with the reason), once cancelled.
+    pub cancelled: Option<String>,
+    /// The edit form: the session as stored, or what was typed in a refused edit.
+    pub edit: SessionForm,
+    pub zone_help: String,
+    /// Set when an edit was refused because the session changed since it was loaded.
+    pub stale: Option<StaleEdit>,
+}
+
+/// An edit to show again after a refusal: what was typed and, when someone saved in
+/// between, what is stored now.
+pub struct EditState {
+    pub form: SessionForm,
+    pub stale: Option<StaleEdit>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -449,12 +467,17 @@ async fn render_admin_session(
     session: &SessionRow,
     typed: (InviteForm, BTreeSet<String>),
     kept: Option<&KeptAttendance>,
+    edit: Option<EditState>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
     let tz = session.time_zone();
     let rows = queries::invitees(&app.db, session.id).await?;
+    let edit = edit.unwrap_or_else(|| EditState {
+        form: stored_form(session),
+        stale: None,
+    });
     let mut notes: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
     for n in queries::notes_of_session(&app.db, session.id).await? {
         notes
@@ -534,9 +557,43 @@ async fn render_admin_session(
             choices,
             tracks,
             errors,
+            cancelled: cancelled_line(session, lang),
+            edit: edit.form,
+            zone_help: tr_args(
+                lang,
+                "coaching-zone-help",
+                &[("zone", edition.timezone.clone())],
+            ),
+            stale: edit.stale,
             ctx,
         },
     )
+}
+
+/// The edit form filled with the session as stored.
+fn stored_form(session: &SessionRow) -> SessionForm {
+    SessionForm {
+        title: session.title.clone(),
+        starts_at: crate::calls::format_civil_input(session.starts_at, &session.time_zone()),
+        duration: session.duration_minutes.to_string(),
+        place: session.place.clone(),
+        coach: session.coach_login(),
+        version: session.version.to_string(),
+    }
+}
+
+/// "Séance annulée le … Motif : …" for a cancelled session.
+fn cancelled_line(session: &SessionRow, lang: Lang) -> Option<String> {
+    let at = session.cancelled_at?;
+    let when = when(lang, at, &session.time_zone());
+    Some(match session.cancel_reason.as_deref() {
+        Some(reason) => tr_args(
+            lang,
+            "followups-session-cancelled-because",
+            &[("when", when), ("reason", reason.to_owned())],
+        ),
+        None => tr_args(lang, "followups-session-cancelled", &[("when", when)]),
+    })
 }
 
 async fn admin_session(
@@ -553,10 +610,431 @@ async fn admin_session(
         &session,
         (InviteForm::default(), BTreeSet::new()),
         None,
+        None,
         FieldErrors::default(),
         StatusCode::OK,
     )
     .await
+}
+
+/// The invitees still expected at a session, with how to reach each one.
+async fn expected_contacts(
+    app: &AppState,
+    edition: &EditionRow,
+    session: &SessionRow,
+) -> AppResult<Vec<queries::ApplicantContact>> {
+    let expected: BTreeSet<i64> = queries::invitees(&app.db, session.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.withdrawn_at.is_none())
+        .map(|r| r.application_id)
+        .collect();
+    Ok(queries::applicant_contacts(&app.db, edition.id)
+        .await?
+        .into_iter()
+        .filter(|c| expected.contains(&c.application_id))
+        .collect())
+}
+
+/// Queues one message about `session` to an invited finalist, in their language, by e-mail
+/// or SMS. `key` names the event, so each change is sent once and distinct changes each get
+/// their own message.
+#[allow(clippy::too_many_arguments)]
+async fn tell_invitee(
+    app: &AppState,
+    tx: &mut Tx,
+    edition: &EditionRow,
+    session: &SessionRow,
+    contact: &queries::ApplicantContact,
+    (subject, body): (&str, &str),
+    extra: &[(&'static str, String)],
+    key: String,
+    now: i64,
+) -> AppResult<()> {
+    let Some((channel, recipient)) =
+        notifications::channel_for(contact.email.as_deref(), contact.phone.as_deref())
+    else {
+        return Ok(());
+    };
+    let lang = lang_of(&contact.locale);
+    let tz = session.time_zone();
+    let mut args = vec![
+        ("reference", contact.reference.clone().unwrap_or_default()),
+        ("title", session.title.clone()),
+        ("when", when(lang, session.starts_at, &tz)),
+        ("zone", edition.timezone.clone()),
+        ("minutes", session.duration_minutes.to_string()),
+        ("place", session.place.clone()),
+        (
+            "link",
+            link(
+                app,
+                &format!("/applications/{}/coaching", contact.public_id),
+            ),
+        ),
+    ];
+    args.extend_from_slice(extra);
+    notifications::enqueue(
+        tx,
+        &NewMessage {
+            idempotency_key: key,
+            channel,
+            recipient,
+            subject: tr_args(lang, subject, &args),
+            body: tr_args(lang, body, &args),
+            edition_id: Some(edition.id),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Organisers edit a session (title, start, duration, place, coach), based on the version
+/// they loaded. The finalists still invited are told when the time or the place changes.
+async fn edit_session(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((edition, session)): Path<(String, String)>,
+    form: CsrfForm<SessionForm>,
+) -> AppResult<Response> {
+    let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
+    let lang = ctx.lang;
+    let typed = form.value;
+    let now = app.now_ms();
+    let parsed = super::parse_session(&typed, &session.time_zone(), now, lang);
+    let login = crate::domain::types::Login::parse(typed.coach.trim()).ok();
+    let coach = match &login {
+        Some(login) => users::find_by_login(&app.db, login)
+            .await?
+            .filter(|u| u.verified_at.is_some()),
+        None => None,
+    };
+    let mut errors = match &parsed {
+        Ok(_) => FieldErrors::default(),
+        Err(errors) => errors.clone(),
+    };
+    if login.is_some() && coach.is_none() {
+        errors.add("coach", tr(lang, "coaching-unknown-coach"));
+    }
+    if session.cancelled_at.is_some() {
+        errors.add("edit", tr(lang, "followups-session-is-cancelled"));
+    }
+    let (Ok(valid), Some(coach), true) = (parsed, coach, errors.is_empty()) else {
+        let status = if session.cancelled_at.is_some() {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let edit = EditState {
+            form: typed,
+            stale: None,
+        };
+        return render_admin_session(
+            &app,
+            ctx,
+            &edition,
+            &session,
+            (InviteForm::default(), BTreeSet::new()),
+            None,
+            Some(edit),
+            errors,
+            status,
+        )
+        .await;
+    };
+    let mut tx = app.db.begin().await?;
+    let change = queries::SessionChange {
+        title: &valid.title,
+        starts_at: valid.starts_at,
+        duration_minutes: valid.duration_minutes,
+        place: &valid.place,
+        coach_id: coach.id,
+    };
+    let expected = posted_version(&typed.version);
+    if !queries::update_session(&mut tx, session.id, expected, &change).await? {
+        drop(tx);
+        // Shown against the session as stored now (perhaps cancelled), typed values kept.
+        let stored = queries::session_of_edition(&app.db, edition.id, &session.public_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut errors = FieldErrors::default();
+        if stored.cancelled_at.is_some() {
+            errors.add("edit", tr(lang, "followups-session-is-cancelled"));
+        }
+        let now_stored = stored_form(&stored);
+        let stale = StaleEdit {
+            version: stored.version,
+            stored: vec![
+                (tr(lang, "coaching-field-title"), now_stored.title),
+                (tr(lang, "coaching-field-starts-at"), now_stored.starts_at),
+                (tr(lang, "coaching-field-duration"), now_stored.duration),
+                (tr(lang, "coaching-field-place"), now_stored.place),
+                (tr(lang, "coaching-col-coach"), now_stored.coach),
+            ],
+        };
+        let edit = EditState {
+            form: SessionForm {
+                version: stored.version.to_string(),
+                ..typed
+            },
+            stale: Some(stale),
+        };
+        return render_admin_session(
+            &app,
+            ctx,
+            &edition,
+            &stored,
+            (InviteForm::default(), BTreeSet::new()),
+            None,
+            Some(edit),
+            errors,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    roles::grant_tx(&mut tx, coach.id, edition.id, Role::Coach).await?;
+    let version = session.version + 1;
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "coaching.session_changed",
+            object: &session_object(&session.public_id),
+            details: serde_json::json!({
+                "version": version, "title": valid.title, "starts_at": valid.starts_at,
+                "duration_minutes": valid.duration_minutes, "place": valid.place,
+                "coach_id": coach.id,
+            }),
+        },
+        now,
+    )
+    .await?;
+    let moved = valid.starts_at != session.starts_at
+        || valid.duration_minutes != session.duration_minutes
+        || valid.place != session.place;
+    if moved {
+        let changed = SessionRow {
+            title: valid.title.clone(),
+            starts_at: valid.starts_at,
+            duration_minutes: valid.duration_minutes,
+            place: valid.place.clone(),
+            ..session.clone()
+        };
+        for contact in expected_contacts(&app, &edition, &session).await? {
+            let key = format!(
+                "coaching-changed:{}:{version}:{}",
+                session.id, contact.application_id
+            );
+            let messages = ("followups-changed-subject", "followups-changed-body");
+            tell_invitee(
+                &app,
+                &mut tx,
+                &edition,
+                &changed,
+                &contact,
+                messages,
+                &[],
+                key,
+                now,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to(&format!("{}/{}", admin_base(&edition), session.public_id)).into_response())
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct CancelForm {
+    /// Optional: told to the finalists when given.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Organisers cancel a session: it stays listed, marked cancelled, and the finalists still
+/// invited are told (with the reason, if one was given).
+async fn cancel_session(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((edition, session)): Path<(String, String)>,
+    form: CsrfForm<CancelForm>,
+) -> AppResult<Response> {
+    let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
+    let lang = ctx.lang;
+    let reason = form.value.reason.trim().to_owned();
+    let mut errors = FieldErrors::default();
+    if reason.chars().count() > super::PLACE_MAX_CHARS {
+        errors.add(
+            "cancel_reason",
+            tr_args(
+                lang,
+                "coaching-too-long",
+                &[("max", super::PLACE_MAX_CHARS.to_string())],
+            ),
+        );
+    }
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let reason = (!reason.is_empty()).then_some(reason);
+    if errors.is_empty()
+        && !queries::cancel_session(&mut tx, session.id, reason.as_deref(), now).await?
+    {
+        errors.add("cancel", tr(lang, "followups-session-is-cancelled"));
+    }
+    if !errors.is_empty() {
+        drop(tx);
+        let status = if errors.get("cancel").is_some() {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return render_admin_session(
+            &app,
+            ctx,
+            &edition,
+            &session,
+            (InviteForm::default(), BTreeSet::new()),
+            None,
+            None,
+            errors,
+            status,
+        )
+        .await;
+    }
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "coaching.session_cancelled",
+            object: &session_object(&session.public_id),
+            details: serde_json::json!({ "reason": reason }),
+        },
+        now,
+    )
+    .await?;
+    let (subject, body, extra) = match &reason {
+        Some(r) => (
+            "followups-cancelled-subject",
+            "followups-cancelled-body-reason",
+            vec![("reason", r.clone())],
+        ),
+        None => (
+            "followups-cancelled-subject",
+            "followups-cancelled-body",
+            Vec::new(),
+        ),
+    };
+    for contact in expected_contacts(&app, &edition, &session).await? {
+        let key = format!(
+            "coaching-cancelled:{}:{}",
+            session.id, contact.application_id
+        );
+        tell_invitee(
+            &app,
+            &mut tx,
+            &edition,
+            &session,
+            &contact,
+            (subject, body),
+            &extra,
+            key,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to(&format!("{}/{}", admin_base(&edition), session.public_id)).into_response())
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    pub application: String,
+}
+
+/// Organisers withdraw one finalist's invitation: kept, marked withdrawn, the finalist told.
+async fn withdraw_invitation(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((edition, session)): Path<(String, String)>,
+    form: CsrfForm<WithdrawForm>,
+) -> AppResult<Response> {
+    let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
+    let lang = ctx.lang;
+    let invitee = queries::invitees(&app.db, session.id)
+        .await?
+        .into_iter()
+        .find(|r| r.public_id == form.value.application.trim())
+        .ok_or(AppError::NotFound)?;
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let refusal = if session.cancelled_at.is_some() {
+        Some("followups-session-is-cancelled")
+    } else if !queries::withdraw(&mut tx, session.id, invitee.application_id, now).await? {
+        Some("followups-already-withdrawn")
+    } else {
+        None
+    };
+    if let Some(key) = refusal {
+        drop(tx);
+        let mut errors = FieldErrors::default();
+        errors.add(format!("withdraw-{}", invitee.public_id), tr(lang, key));
+        return render_admin_session(
+            &app,
+            ctx,
+            &edition,
+            &session,
+            (InviteForm::default(), BTreeSet::new()),
+            None,
+            None,
+            errors,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "coaching.invitation_withdrawn",
+            object: &session_object(&session.public_id),
+            details: serde_json::json!({ "reference": invitee.reference }),
+        },
+        now,
+    )
+    .await?;
+    let contact = queries::applicant_contacts(&app.db, edition.id)
+        .await?
+        .into_iter()
+        .find(|c| c.application_id == invitee.application_id);
+    if let Some(contact) = contact {
+        let key = format!(
+            "coaching-withdrawn:{}:{}",
+            session.id, contact.application_id
+        );
+        let messages = ("followups-withdrawn-subject", "followups-withdrawn-body");
+        tell_invitee(
+            &app,
+            &mut tx,
+            &edition,
+            &session,
+            &contact,
+            messages,
+            &[],
+            key,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to(&format!("{}/{}", admin_base(&edition), session.public_id)).into_response())
 }
 
 async fn invite(
@@ -576,9 +1054,16 @@ async fn invite(
         .collect();
     let typed = form.value;
     let status = queries::shortlist_status(&app.db, edition.id).await?;
-    if !queries::shortlist_is_locked(status.as_deref()) {
+    let refusal = if session.cancelled_at.is_some() {
+        Some("followups-session-is-cancelled")
+    } else if !queries::shortlist_is_locked(status.as_deref()) {
+        Some("coaching-shortlist-not-locked")
+    } else {
+        None
+    };
+    if let Some(key) = refusal {
         let mut errors = FieldErrors::default();
-        errors.add("invite", tr(lang, "coaching-shortlist-not-locked"));
+        errors.add("invite", tr(lang, key));
         let typed = (typed, chosen);
         return render_admin_session(
             &app,
@@ -586,6 +1071,7 @@ async fn invite(
             &edition,
             &session,
             typed,
+            None,
             None,
             errors,
             StatusCode::CONFLICT,
@@ -615,8 +1101,10 @@ async fn invite(
     if !errors.is_empty() {
         let typed = (typed, chosen);
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return render_admin_session(&app, ctx, &edition, &session, typed, None, errors, status)
-            .await;
+        return render_admin_session(
+            &app, ctx, &edition, &session, typed, None, None, errors, status,
+        )
+        .await;
     }
     let contacts: BTreeMap<i64, queries::ApplicantContact> =
         queries::applicant_contacts(&app.db, edition.id)
@@ -670,7 +1158,8 @@ async fn notify_invitation(
     tz: &TimeZone,
     now: i64,
 ) -> AppResult<()> {
-    let Some((channel, recipient)) = channel_of(contact.email.as_deref(), contact.phone.as_deref())
+    let Some((channel, recipient)) =
+        notifications::channel_for(contact.email.as_deref(), contact.phone.as_deref())
     else {
         return Ok(());
     };
@@ -754,6 +1243,10 @@ async fn record_attendance(
     session: &SessionRow,
     form: &AttendanceForm,
 ) -> AppResult<Recorded> {
+    // A cancelled session took no place: nobody attended it.
+    if session.cancelled_at.is_some() {
+        return Err(AppError::BadRequest("followups-attendance-cancelled"));
+    }
     let value = Attendance::parse(&form.attendance)
         .ok_or(AppError::BadRequest("coaching-bad-attendance"))?;
     let invitee = queries::invitees(&app.db, session.id)
@@ -839,6 +1332,7 @@ async fn admin_attendance(
                 &session,
                 (InviteForm::default(), BTreeSet::new()),
                 Some(&kept),
+                None,
                 errors,
                 StatusCode::CONFLICT,
             )
@@ -863,6 +1357,7 @@ pub struct CoachSessionLine {
     pub duration: String,
     pub place: String,
     pub edition: i64,
+    pub cancelled: bool,
 }
 
 #[derive(Template)]
@@ -889,6 +1384,7 @@ async fn coach_home(
             when: when(lang, s.starts_at, &s.time_zone()),
             duration: minutes(lang, s.duration_minutes),
             edition: s.edition_year,
+            cancelled: s.cancelled_at.is_some(),
             title: s.title,
             place: s.place,
         })
@@ -907,6 +1403,7 @@ pub struct CoachSessionTemplate {
     pub place: String,
     pub invitees: Vec<InviteeView>,
     pub errors: FieldErrors,
+    pub cancelled: Option<String>,
 }
 
 async fn coached_session(
@@ -960,6 +1457,7 @@ async fn render_coach_session(
             place: session.place.clone(),
             invitees,
             errors,
+            cancelled: cancelled_line(session, lang),
             ctx,
         },
     )
@@ -1099,6 +1597,8 @@ pub struct ApplicantSession {
     /// The place as a link, for an online session.
     pub place_url: Option<String>,
     pub coach: String,
+    /// "Cancelled on …", once cancelled.
+    pub cancelled: Option<String>,
 }
 
 fn as_link(place: &str) -> Option<String> {
@@ -1134,7 +1634,19 @@ async fn applicant_sessions(
         .into_iter()
         .map(|s| {
             let tz = TimeZone::get(&s.timezone).unwrap_or(TimeZone::UTC);
+            let cancelled = s.cancelled_at.map(|at| {
+                let when = when(lang, at, &tz);
+                match &s.cancel_reason {
+                    Some(reason) => tr_args(
+                        lang,
+                        "followups-session-cancelled-because",
+                        &[("when", when), ("reason", reason.clone())],
+                    ),
+                    None => tr_args(lang, "followups-session-cancelled", &[("when", when)]),
+                }
+            });
             ApplicantSession {
+                cancelled,
                 when: when(lang, s.starts_at, &tz),
                 duration: minutes(lang, s.duration_minutes),
                 title: s.title,

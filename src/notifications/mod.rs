@@ -131,6 +131,15 @@ pub struct NewMessage {
     pub edition_id: Option<i64>,
 }
 
+/// How to reach an account: its e-mail address, else its phone number, with the channel.
+pub fn channel_for(email: Option<&str>, phone: Option<&str>) -> Option<(Channel, String)> {
+    match (email, phone) {
+        (Some(e), _) if !e.is_empty() => Some((Channel::Email, e.to_owned())),
+        (_, Some(p)) if !p.is_empty() => Some((Channel::Sms, p.to_owned())),
+        _ => None,
+    }
+}
+
 /// What pages show in place of a secret (a code) held in a message body.
 pub const SECRET_MASK: &str = "••••••";
 

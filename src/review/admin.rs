@@ -27,7 +27,8 @@ use crate::applications::queries::{self as applications, ListFilter, ListedAppli
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::domain::types::{Lang, Login};
-use crate::i18n::tr;
+use crate::i18n::{tr, tr_args};
+use crate::notifications;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{BASE}/assign"), post(auto_assign))
         .route(&format!("{BASE}/reassign"), post(reassign))
         .route(&format!("{BASE}/conflict"), post(set_conflict))
+        .route(&format!("{BASE}/reopen"), post(reopen_sheet))
         .route(&format!("{BASE}/status"), post(change_status))
         .route(&format!("{BASE}/ranking"), get(ranking_page))
         .route(&format!("{BASE}/ranking.csv"), get(ranking_csv))
@@ -174,6 +176,18 @@ pub struct RoundTemplate {
     pub panel_form: PanelForm,
     pub reassign_form: ReassignForm,
     pub conflict_form: ConflictForm,
+    pub reopen_form: ReopenForm,
+}
+
+/// An organiser returns one reviewer's submitted sheet to draft, with the reason.
+#[derive(Deserialize, Default, Clone)]
+pub struct ReopenForm {
+    #[serde(default)]
+    pub reference: String,
+    #[serde(default)]
+    pub login: String,
+    #[serde(default)]
+    pub reason: String,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -186,6 +200,9 @@ pub struct SettingsForm {
     pub dispute_threshold: String,
     #[serde(default)]
     pub blind: Option<String>,
+    /// `round` or `track` (see `ranking::Pooling`); empty keeps the stored choice.
+    #[serde(default)]
+    pub pooling: String,
     /// The round's version the form was loaded from.
     #[serde(default)]
     pub version: String,
@@ -229,6 +246,7 @@ struct PageState {
     panel: PanelForm,
     reassign: ReassignForm,
     conflict: ConflictForm,
+    reopen: ReopenForm,
 }
 
 async fn render_round(
@@ -321,6 +339,7 @@ async fn render_round(
         min_sheets: c.round.min_sheets.to_string(),
         dispute_threshold: c.round.dispute_threshold.to_string(),
         blind: c.round.blind.then(|| "on".to_owned()),
+        pooling: c.round.pooling.clone(),
         version: c.round.version.to_string(),
     });
     render_with_status(
@@ -353,6 +372,7 @@ async fn render_round(
             panel_form: state.panel,
             reassign_form: state.reassign,
             conflict_form: state.conflict,
+            reopen_form: state.reopen,
             ctx,
         },
     )
@@ -387,23 +407,45 @@ async fn save_settings(
     let lang = ctx.lang;
     let values = form.value;
     let mut errors = FieldErrors::default();
-    if c.round.status() != RoundStatus::Setup {
-        errors.add("settings", tr(lang, "review-settings-locked"));
+    // The pooling only changes how the ranking is computed, so it may change while the
+    // reviewers score; the other settings shape the assignment and are fixed once open.
+    // A closed round's ranking is final.
+    let status = c.round.status();
+    if status == RoundStatus::Closed {
+        errors.add("settings", tr(lang, "followups-settings-closed"));
     }
-    let k = parse_bounded(&values.reviewers_per_dossier, 1..=10);
-    if k.is_none() {
-        errors.add("reviewers_per_dossier", tr(lang, "review-bad-number-1-10"));
+    let pooling = match values.pooling.trim() {
+        "" => Some(c.round.pooling()),
+        typed => ranking::Pooling::parse(typed),
+    };
+    if pooling.is_none() {
+        errors.add("pooling", tr(lang, "followups-bad-pooling"));
     }
-    let min_sheets = parse_bounded(&values.min_sheets, 2..=100);
-    if min_sheets.is_none() {
-        errors.add("min_sheets", tr(lang, "review-bad-min-sheets"));
-    }
-    let threshold = parse_bounded(&values.dispute_threshold, 1..=100);
-    if threshold.is_none() {
-        errors.add("dispute_threshold", tr(lang, "review-bad-threshold"));
-    }
-    let (Some(k), Some(min_sheets), Some(threshold), true) =
-        (k, min_sheets, threshold, errors.is_empty())
+    let (k, min_sheets, threshold, blind) = if status == RoundStatus::Setup {
+        let k = parse_bounded(&values.reviewers_per_dossier, 1..=10);
+        if k.is_none() {
+            errors.add("reviewers_per_dossier", tr(lang, "review-bad-number-1-10"));
+        }
+        let min_sheets = parse_bounded(&values.min_sheets, 2..=100);
+        if min_sheets.is_none() {
+            errors.add("min_sheets", tr(lang, "review-bad-min-sheets"));
+        }
+        let threshold = parse_bounded(&values.dispute_threshold, 1..=100);
+        if threshold.is_none() {
+            errors.add("dispute_threshold", tr(lang, "review-bad-threshold"));
+        }
+        (k, min_sheets, threshold, values.blind.is_some())
+    } else {
+        // Shown read-only once open: the stored values stand whatever is posted.
+        (
+            Some(c.round.reviewers_per_dossier),
+            Some(c.round.min_sheets),
+            Some(c.round.dispute_threshold),
+            c.round.blind,
+        )
+    };
+    let (Some(k), Some(min_sheets), Some(threshold), Some(pooling), true) =
+        (k, min_sheets, threshold, pooling, errors.is_empty())
     else {
         let state = PageState {
             errors,
@@ -414,9 +456,10 @@ async fn save_settings(
     };
     let settings = RoundSettings {
         reviewers_per_dossier: k,
-        blind: values.blind.is_some(),
+        blind,
         min_sheets,
         dispute_threshold: threshold,
+        pooling,
     };
     let now = app.now_ms();
     let expected = posted_version(&values.version);
@@ -442,6 +485,10 @@ async fn save_settings(
                     c.round.dispute_threshold.to_string(),
                 ),
                 (tr(lang, "review-blind-help"), yes_no(c.round.blind)),
+                (
+                    tr(lang, "followups-pooling"),
+                    tr(lang, &format!("followups-pooling-{}", c.round.pooling)),
+                ),
             ],
         };
         let state = PageState {
@@ -463,6 +510,7 @@ async fn save_settings(
             details: serde_json::json!({
                 "reviewers_per_dossier": k, "blind": settings.blind,
                 "min_sheets": min_sheets, "dispute_threshold": threshold,
+                "pooling": pooling.as_str(),
             }),
         },
         now,
@@ -957,6 +1005,124 @@ async fn set_conflict(
     Ok(Redirect::to(&base_url(&c)).into_response())
 }
 
+/// Reopens a reviewer's submitted sheet: it returns to draft so that they can change and
+/// submit it again. Only while the round is open and, in the preselection, before the
+/// shortlist built from its ranking is locked. Audited with the reason; the reviewer is told.
+async fn reopen_sheet(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((edition, round)): Path<(String, String)>,
+    form: CsrfForm<ReopenForm>,
+) -> AppResult<Response> {
+    let c = round_context(&app, &user, &edition, &round).await?;
+    let lang = ctx.lang;
+    let values = form.value;
+    let mut errors = FieldErrors::default();
+    let dossier = dossier_by_reference(&app, &c, &values.reference).await?;
+    if dossier.is_none() {
+        errors.add("reopen_reference", tr(lang, "review-unknown-reference"));
+    }
+    let reviewer = user_by_login(&app, &values.login).await?;
+    if reviewer.is_none() {
+        errors.add("reopen_login", tr(lang, "team-no-account"));
+    }
+    let reason = values.reason.trim().to_owned();
+    if reason.is_empty() {
+        errors.add(
+            "reopen_reason",
+            tr(lang, "followups-reopen-reason-required"),
+        );
+    } else if reason.chars().count() > 2000 {
+        errors.add("reopen_reason", tr(lang, "review-comment-too-long"));
+    }
+    let (Some(dossier), Some(reviewer), true) = (dossier, reviewer, errors.is_empty()) else {
+        let state = PageState {
+            errors,
+            reopen: values,
+            ..PageState::default()
+        };
+        return render_round(&app, ctx, &c, state, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    // Checked inside the transaction: the round may have closed, or the shortlist been
+    // locked, since the page was loaded.
+    let current = queries::round_tx(&mut tx, c.round.id).await?;
+    let refusal = if current.status() != RoundStatus::Open {
+        Some("followups-reopen-round-not-open")
+    } else if current.round() == Round::Preselection
+        && queries::shortlist_locked_tx(&mut tx, c.edition.id).await?
+    {
+        Some("followups-reopen-shortlist-locked")
+    } else if !queries::reopen_sheet(&mut tx, c.round.id, dossier.id, reviewer.id, now).await? {
+        Some("followups-reopen-not-submitted")
+    } else {
+        None
+    };
+    if let Some(key) = refusal {
+        drop(tx);
+        let mut errors = FieldErrors::default();
+        errors.add("reopen", tr(lang, key));
+        let state = PageState {
+            errors,
+            reopen: values,
+            ..PageState::default()
+        };
+        return render_round(&app, ctx, &c, state, StatusCode::CONFLICT).await;
+    }
+    let hash = audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "review.score_reopened",
+            object: &format!("application:{}", dossier.public_id),
+            details: serde_json::json!({
+                "round": c.round.kind, "round_id": c.round.id,
+                "reviewer_id": reviewer.id, "reason": reason,
+            }),
+        },
+        now,
+    )
+    .await?;
+    if let Some((channel, recipient)) =
+        notifications::channel_for(reviewer.email.as_deref(), reviewer.phone.as_deref())
+    {
+        let reviewer_lang = Lang::parse(&reviewer.locale).unwrap_or_default();
+        let link = match &app.config.public_url {
+            Some(base) => format!(
+                "{}/review/{}/{}",
+                base.trim_end_matches('/'),
+                c.round.id,
+                dossier.public_id
+            ),
+            None => format!("/review/{}/{}", c.round.id, dossier.public_id),
+        };
+        let args = [
+            ("reference", dossier.reference.clone().unwrap_or_default()),
+            ("reason", reason.clone()),
+            ("link", link),
+        ];
+        notifications::enqueue(
+            &mut tx,
+            &notifications::NewMessage {
+                // One message per reopening: the same sheet may be reopened again later.
+                idempotency_key: format!("score-reopened:{hash}"),
+                channel,
+                recipient,
+                subject: tr_args(reviewer_lang, "followups-reopened-subject", &args),
+                body: tr_args(reviewer_lang, "followups-reopened-body", &args),
+                edition_id: Some(c.edition.id),
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to(&base_url(&c)).into_response())
+}
+
 #[derive(Deserialize, Default)]
 pub struct StatusForm {
     #[serde(default)]
@@ -1030,6 +1196,7 @@ async fn change_status(
 /// Everything the ranking page and the exports show, computed by the pure ranking code.
 pub struct RankingData {
     pub normalised: ranking::Normalised,
+    pub pools: Vec<ranking::Pool>,
     /// Per track: its name and its ranked dossiers.
     pub tracks: Vec<(String, Vec<RankedLine>)>,
     /// Every submitted sheet, for the score matrix.
@@ -1066,6 +1233,8 @@ pub struct MatrixLine {
 pub struct RoundRanking {
     pub dossiers: Vec<ListedApplication>,
     pub normalised: ranking::Normalised,
+    /// Over which dossiers the mean and spread were taken: the round, or each track.
+    pub pools: Vec<ranking::Pool>,
     pub stored: Vec<queries::SheetRow>,
     /// Track id → its dossiers in ranking order (tracks in their display order).
     pub ranked: Vec<(i64, Vec<ranking::Ranked>)>,
@@ -1122,7 +1291,9 @@ pub async fn round_ranking(app: &AppState, c: &RoundContext) -> AppResult<RoundR
         Round::Final => usize::MAX,
         Round::Preselection => usize::try_from(c.round.min_sheets).unwrap_or(5),
     };
-    let normalised = ranking::normalise(&totals, min_sheets);
+    let track_of: BTreeMap<i64, i64> = dossiers.iter().map(|d| (d.id, d.track_id)).collect();
+    let (normalised, pools) =
+        ranking::normalise_pooled(&totals, &track_of, c.round.pooling(), min_sheets);
     let submitted_at: BTreeMap<i64, i64> = dossiers
         .iter()
         .map(|d| (d.id, d.submitted_at.unwrap_or(i64::MAX)))
@@ -1165,6 +1336,7 @@ pub async fn round_ranking(app: &AppState, c: &RoundContext) -> AppResult<RoundR
     Ok(RoundRanking {
         dossiers,
         normalised,
+        pools,
         stored,
         ranked,
         raw_sum,
@@ -1177,6 +1349,7 @@ async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppRes
     let RoundRanking {
         dossiers,
         normalised,
+        pools,
         stored,
         ranked,
         raw_sum,
@@ -1271,6 +1444,7 @@ async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppRes
         .collect();
     Ok(RankingData {
         normalised,
+        pools,
         tracks,
         matrix,
         criteria_keys,
@@ -1285,6 +1459,16 @@ pub struct ReviewerLine {
     pub rescaled: bool,
 }
 
+/// One pool of the normalisation as the ranking page states it: over which dossiers `m`
+/// and `s` were taken, their values, and each reviewer's figures there.
+pub struct PoolView {
+    /// "Over the 52 dossiers of the round (all tracks)" or "Start-ups: over its 20 dossiers".
+    pub scope: String,
+    pub mean: String,
+    pub sd: String,
+    pub reviewers: Vec<ReviewerLine>,
+}
+
 #[derive(Template)]
 #[template(path = "review/ranking.html")]
 pub struct RankingTemplate {
@@ -1294,10 +1478,10 @@ pub struct RankingTemplate {
     pub title: String,
     pub closed: bool,
     pub is_final: bool,
-    pub round_mean: String,
-    pub round_sd: String,
+    /// Says whether the mean and spread are taken over the whole round or per track.
+    pub pooling: String,
+    pub pools: Vec<PoolView>,
     pub min_sheets: usize,
-    pub reviewers: Vec<ReviewerLine>,
     pub tracks: Vec<(String, Vec<RankedLine>)>,
 }
 
@@ -1315,16 +1499,46 @@ async fn ranking_page(
         .into_iter()
         .map(|m| (m.user_id, m.display_name))
         .collect();
-    let reviewers = data
-        .normalised
-        .reviewers
+    let track_names: BTreeMap<i64, String> = c
+        .tracks
         .iter()
-        .map(|(id, s)| ReviewerLine {
-            name: names.get(id).cloned().unwrap_or_else(|| id.to_string()),
-            count: s.count,
-            mean: format_score(s.mean),
-            sd: format_score(s.sd),
-            rescaled: s.rescaled,
+        .map(|t| (t.id, track_name(t, lang)))
+        .collect();
+    let pools = data
+        .pools
+        .iter()
+        .map(|p| {
+            let n = ("n", p.dossiers.to_string());
+            let scope = match p.track {
+                None => tr_args(lang, "followups-pool-round", &[n]),
+                Some(track) => tr_args(
+                    lang,
+                    "followups-pool-track",
+                    &[
+                        n,
+                        (
+                            "track",
+                            track_names.get(&track).cloned().unwrap_or_default(),
+                        ),
+                    ],
+                ),
+            };
+            PoolView {
+                scope,
+                mean: format_score(p.stats.mean),
+                sd: format_score(p.stats.sd),
+                reviewers: p
+                    .reviewers
+                    .iter()
+                    .map(|(id, s)| ReviewerLine {
+                        name: names.get(id).cloned().unwrap_or_else(|| id.to_string()),
+                        count: s.count,
+                        mean: format_score(s.mean),
+                        sd: format_score(s.sd),
+                        rescaled: s.rescaled,
+                    })
+                    .collect(),
+            }
         })
         .collect();
     render(&RankingTemplate {
@@ -1337,10 +1551,12 @@ async fn ranking_page(
         ),
         closed: c.round.status() == RoundStatus::Closed,
         is_final: c.round.round() == Round::Final,
-        round_mean: format_score(data.normalised.round.mean),
-        round_sd: format_score(data.normalised.round.sd),
+        pooling: tr(
+            lang,
+            &format!("followups-pooling-said-{}", c.round.pooling().as_str()),
+        ),
+        pools,
         min_sheets: data.normalised.min_sheets,
-        reviewers,
         tracks: data.tracks,
         ctx,
     })

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::db::{Db, DbError, DbResult, Tx};
 use crate::{run, run_tx, run_write};
 
+use super::ranking::Pooling;
 use super::rubric::{Round, Rubric};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -22,6 +23,8 @@ pub struct RoundRow {
     pub closed_at: Option<i64>,
     /// Bumped by every save of the round's settings form (no silent overwrite).
     pub version: i64,
+    /// Over which dossiers the normalisation's mean and spread are taken (`round`, `track`).
+    pub pooling: String,
 }
 
 /// Where a round stands: organisers set it up, reviewers score while it is open, and once it
@@ -48,6 +51,10 @@ impl RoundRow {
         Round::parse(&self.kind).unwrap_or(Round::Preselection)
     }
 
+    pub fn pooling(&self) -> Pooling {
+        Pooling::parse(&self.pooling).unwrap_or_default()
+    }
+
     pub fn status(&self) -> RoundStatus {
         match self.status.as_str() {
             "open" => RoundStatus::Open,
@@ -58,7 +65,7 @@ impl RoundRow {
 }
 
 const ROUND_COLUMNS: &str = "id, edition_id, kind, status, reviewers_per_dossier, blind, \
-                             min_sheets, dispute_threshold, opened_at, closed_at, version";
+                             min_sheets, dispute_threshold, opened_at, closed_at, version, pooling";
 
 /// The edition's round of this kind, created in `setup` the first time it is asked for.
 pub async fn ensure_round(db: &Db, edition_id: i64, round: Round) -> DbResult<RoundRow> {
@@ -123,6 +130,7 @@ pub struct RoundSettings {
     pub blind: bool,
     pub min_sheets: i64,
     pub dispute_threshold: i64,
+    pub pooling: Pooling,
 }
 
 /// Saves the settings if the round is still at `expected_version`; false (nothing written)
@@ -134,7 +142,8 @@ pub async fn update_round_settings(
     s: &RoundSettings,
 ) -> DbResult<bool> {
     let sql = "UPDATE review_rounds SET reviewers_per_dossier = $1, blind = $2, min_sheets = $3, \
-               dispute_threshold = $4, version = version + 1 WHERE id = $5 AND version = $6";
+               dispute_threshold = $4, pooling = $7, version = version + 1 \
+               WHERE id = $5 AND version = $6";
     let updated = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(s.reviewers_per_dossier)
         .bind(s.blind)
@@ -142,6 +151,7 @@ pub async fn update_round_settings(
         .bind(s.dispute_threshold)
         .bind(id)
         .bind(expected_version)
+        .bind(s.pooling.as_str())
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -553,6 +563,42 @@ pub async fn save_sheet(tx: &mut Tx, w: &SheetWrite<'_>, now_ms: i64) -> DbResul
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// Returns a submitted sheet to draft, so its reviewer can change and submit it again (an
+/// organiser's reopen). False when no such submitted sheet exists (never submitted, or
+/// already reopened).
+pub async fn reopen_sheet(
+    tx: &mut Tx,
+    round_id: i64,
+    application_id: i64,
+    reviewer_id: i64,
+    now_ms: i64,
+) -> DbResult<bool> {
+    let sql = "UPDATE score_sheets SET status = 'draft', submitted_at = NULL, updated_at = $1 \
+               WHERE round_id = $2 AND application_id = $3 AND reviewer_id = $4 \
+               AND status = 'submitted'";
+    let n = run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(now_ms)
+        .bind(round_id)
+        .bind(application_id)
+        .bind(reviewer_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Whether the edition's shortlist is locked or published, read inside the transaction that
+/// must not change what it was built from.
+pub async fn shortlist_locked_tx(tx: &mut Tx, edition_id: i64) -> DbResult<bool> {
+    let sql = "SELECT COUNT(*) FROM shortlists WHERE edition_id = $1 \
+               AND status IN ('locked', 'published')";
+    let n: i64 = run_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(edition_id)
+        .fetch_one(conn)
+        .await)?;
     Ok(n > 0)
 }
 

@@ -13,7 +13,9 @@
 //!    in how widely they spread their scores. Let `m` and `s` be the mean and
 //!    the population standard deviation (square root of the mean squared
 //!    distance to the mean) of all sheet totals of the round, and `m_r`, `s_r`
-//!    the same figures for the sheets of reviewer `r`. Each total `x` of
+//!    the same figures for the sheets of reviewer `r`. With per-track pooling
+//!    (a round setting, [`Pooling`]) each track is normalised on its own: `m`,
+//!    `s`, `m_r` and `s_r` are taken over that track's sheets only. Each total `x` of
 //!    reviewer `r` becomes `x' = m + (x − m_r) × s / s_r`: the reviewer's
 //!    scores are shifted and stretched so that they have the round's mean and
 //!    spread, while keeping the reviewer's own order. A reviewer with fewer
@@ -229,6 +231,105 @@ pub fn normalise(sheets: &[SheetTotal], min_sheets: usize) -> Normalised {
         sheets,
         min_sheets,
     }
+}
+
+/// Over which dossiers the mean `m` and spread `s` of the normalisation are taken: every
+/// dossier of the round (all tracks together), or each track's dossiers alone. A round
+/// setting; per track suits tracks whose dossiers are not comparable (a start-up is not
+/// scored like a public service), at the price of smaller pools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Pooling {
+    #[default]
+    Round,
+    Track,
+}
+
+impl Pooling {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pooling::Round => "round",
+            Pooling::Track => "track",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Pooling> {
+        match s {
+            "round" => Some(Pooling::Round),
+            "track" => Some(Pooling::Track),
+            _ => None,
+        }
+    }
+}
+
+/// One pool of sheets normalised together: the whole round (`track` is `None`) or one track.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pool {
+    pub track: Option<i64>,
+    /// Distinct dossiers with at least one sheet in the pool.
+    pub dossiers: usize,
+    /// `m` and `s` of the pool.
+    pub stats: Stats,
+    /// Each reviewer's figures over their sheets in the pool.
+    pub reviewers: BTreeMap<i64, ReviewerStats>,
+}
+
+fn pool_of(track: Option<i64>, n: &Normalised) -> Pool {
+    let dossiers: std::collections::BTreeSet<i64> = n.sheets.iter().map(|s| s.dossier).collect();
+    Pool {
+        track,
+        dossiers: dossiers.len(),
+        stats: n.round,
+        reviewers: n.reviewers.clone(),
+    }
+}
+
+/// [`normalise`] with the round's pooling. Per track, each track's sheets are normalised on
+/// their own, as if they formed a round: the track's `m` and `s`, each reviewer's `m_r` and
+/// `s_r` over their sheets in that track, `min_sheets` counted there. Sheets of dossiers
+/// missing from `track_of` are left out. The returned sheets keep their input order; with
+/// per-track pooling, the returned `reviewers` is empty (a reviewer's figures differ per
+/// track: see the pools) and `round` holds the raw figures of the whole round.
+pub fn normalise_pooled(
+    sheets: &[SheetTotal],
+    track_of: &BTreeMap<i64, i64>,
+    pooling: Pooling,
+    min_sheets: usize,
+) -> (Normalised, Vec<Pool>) {
+    let known: Vec<SheetTotal> = sheets
+        .iter()
+        .filter(|s| track_of.contains_key(&s.dossier))
+        .copied()
+        .collect();
+    let whole = normalise(&known, min_sheets);
+    if pooling == Pooling::Round {
+        let pool = pool_of(None, &whole);
+        return (whole, vec![pool]);
+    }
+    let mut by_track: BTreeMap<i64, Vec<SheetTotal>> = BTreeMap::new();
+    for s in &known {
+        if let Some(track) = track_of.get(&s.dossier) {
+            by_track.entry(*track).or_default().push(*s);
+        }
+    }
+    let mut pools = Vec::new();
+    let mut done: BTreeMap<(i64, i64), NormalisedSheet> = BTreeMap::new();
+    for (track, of_track) in &by_track {
+        let n = normalise(of_track, min_sheets);
+        pools.push(pool_of(Some(*track), &n));
+        done.extend(n.sheets.into_iter().map(|s| ((s.reviewer, s.dossier), s)));
+    }
+    let sheets = whole
+        .sheets
+        .iter()
+        .filter_map(|s| done.get(&(s.reviewer, s.dossier)).copied())
+        .collect();
+    let normalised = Normalised {
+        round: whole.round,
+        reviewers: BTreeMap::new(),
+        sheets,
+        min_sheets,
+    };
+    (normalised, pools)
 }
 
 /// A dossier's aggregated result.
@@ -817,6 +918,51 @@ mod tests {
         })
     }
 
+    /// Reviewer 1 is lenient, reviewer 2 harsh, but in track A (dossiers 1, 2) each scored
+    /// one dossier only: pooled over the round, their habits (learnt from track B) are
+    /// corrected and dossier 2 leads; pooled per track, too few sheets to judge anyone in A,
+    /// so the raw totals stand and dossier 1 leads.
+    #[test]
+    fn per_track_pooling_judges_reviewers_within_the_track() {
+        let sheets = [
+            st(1, 1, 60.0),
+            st(1, 3, 90.0),
+            st(1, 4, 100.0),
+            st(2, 2, 55.0),
+            st(2, 3, 10.0),
+            st(2, 4, 20.0),
+        ];
+        let track_of: BTreeMap<i64, i64> = [(1, 10), (2, 10), (3, 20), (4, 20)].into();
+        let track_a = |pooling| {
+            let (n, pools) = normalise_pooled(&sheets, &track_of, pooling, 2);
+            let agg = aggregate(&n, Round::Preselection, &[], &BTreeMap::new(), 25.0);
+            let of_a: Vec<DossierScore> = agg.into_iter().filter(|d| d.dossier <= 2).collect();
+            (order(&rank(&of_a, &[])), pools)
+        };
+        let (whole, pools) = track_a(Pooling::Round);
+        assert_eq!(whole, [2, 1]);
+        assert_eq!(pools.len(), 1);
+        assert_eq!((pools[0].track, pools[0].dossiers), (None, 4));
+        assert_eq!(pools[0].stats, normalise(&sheets, 2).round);
+        let (per_track, pools) = track_a(Pooling::Track);
+        assert_eq!(per_track, [1, 2]);
+        let summary: Vec<(Option<i64>, usize, usize)> = pools
+            .iter()
+            .map(|p| (p.track, p.dossiers, p.stats.count))
+            .collect();
+        assert_eq!(summary, [(Some(10), 2, 2), (Some(20), 2, 4)]);
+        assert!(close(pools[0].stats.mean, 57.5));
+        assert!(pools[0].reviewers.values().all(|r| !r.rescaled));
+    }
+
+    #[test]
+    fn pooling_values_round_trip() {
+        for p in [Pooling::Round, Pooling::Track] {
+            assert_eq!(Pooling::parse(p.as_str()), Some(p));
+        }
+        assert_eq!(Pooling::parse("edition"), None);
+    }
+
     proptest! {
         #[test]
         fn shifting_one_reviewer_changes_no_ranking(
@@ -956,6 +1102,39 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+
+        #[test]
+        fn per_track_pooling_is_each_track_normalised_alone(
+            sheets in round_strategy(2),
+            tracks in proptest::collection::vec(1i64..4, 12),
+        ) {
+            // Dossier d belongs to track tracks[d]; per-track pooling gives each sheet the
+            // value it gets when its track is normalised as a round of its own, and
+            // whole-round pooling is plain `normalise`.
+            let track_of: BTreeMap<i64, i64> =
+                (1..=12).map(|d| (d, tracks[(d - 1) as usize])).collect();
+            let (whole, _) = normalise_pooled(&sheets, &track_of, Pooling::Round, 2);
+            prop_assert_eq!(whole, normalise(&sheets, 2));
+            let (pooled, pools) = normalise_pooled(&sheets, &track_of, Pooling::Track, 2);
+            prop_assert_eq!(pooled.sheets.len(), sheets.len());
+            for pool in &pools {
+                let track = pool.track;
+                let alone: Vec<SheetTotal> = sheets
+                    .iter()
+                    .filter(|s| track_of.get(&s.dossier).copied() == track)
+                    .copied()
+                    .collect();
+                let expected = normalise(&alone, 2);
+                prop_assert_eq!(pool.stats, expected.round);
+                let got: Vec<NormalisedSheet> = pooled
+                    .sheets
+                    .iter()
+                    .filter(|s| track_of.get(&s.dossier).copied() == track)
+                    .copied()
+                    .collect();
+                prop_assert_eq!(got, expected.sheets);
             }
         }
 

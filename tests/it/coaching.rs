@@ -16,9 +16,9 @@ both_dbs!(
     bad_sessions_and_early_invitations_are_refused_and_nothing_is_written,
 );
 
-const PASSWORD: &str = "mot de passe du coaching";
-const BASE: &str = "/admin/editions/sdn-2026/coaching";
-const SMS_FINALIST: &str = "+22376000042";
+pub const PASSWORD: &str = "mot de passe du coaching";
+pub const BASE: &str = "/admin/editions/sdn-2026/coaching";
+pub const SMS_FINALIST: &str = "+22376000042";
 
 async fn exec(app: &TestApp, sql: &str) {
     kene::run!(app.db(), |pool| sqlx::query(sql)
@@ -29,16 +29,16 @@ async fn exec(app: &TestApp, sql: &str) {
 }
 
 /// A finalist of the test shortlist: the dossier and how its applicant is reached.
-struct Finalist {
-    public_id: String,
-    reference: String,
-    login: String,
+pub struct Finalist {
+    pub public_id: String,
+    pub reference: String,
+    pub login: String,
 }
 
 /// Puts four 2026 dossiers on a draft shortlist (two start-ups, one of each other category),
 /// as the lead's shortlist pages would; the applicant of the third one signs in with a phone
 /// number and reads English. Demo applicants get a password so they can sign in.
-async fn shortlist(app: &TestApp) -> Vec<Finalist> {
+pub async fn shortlist(app: &TestApp) -> Vec<Finalist> {
     let hash = kene::accounts::hash_password(PASSWORD).expect("hash");
     exec(
         app,
@@ -96,7 +96,7 @@ async fn shortlist(app: &TestApp) -> Vec<Finalist> {
     finalists
 }
 
-async fn lock_shortlist(app: &TestApp) {
+pub async fn lock_shortlist(app: &TestApp) {
     exec(
         app,
         "UPDATE shortlists SET status = 'locked', locked_at = 1 \
@@ -105,7 +105,7 @@ async fn lock_shortlist(app: &TestApp) {
     .await;
 }
 
-async fn track_id(app: &TestApp, code: &str) -> String {
+pub async fn track_id(app: &TestApp, code: &str) -> String {
     app.strings_with(
         "SELECT CAST(t.id AS TEXT) FROM tracks t JOIN editions e ON e.id = t.edition_id \
          WHERE e.slug = 'sdn-2026' AND t.code = $1",
@@ -115,7 +115,7 @@ async fn track_id(app: &TestApp, code: &str) -> String {
     .remove(0)
 }
 
-async fn create_session(
+pub async fn create_session(
     admin: &TestClient,
     title: &str,
     starts_at: &str,
@@ -145,7 +145,7 @@ async fn create_session(
     public_id
 }
 
-async fn audited(app: &TestApp, action: &str) -> i64 {
+pub async fn audited(app: &TestApp, action: &str) -> i64 {
     app.scalar_i64(&format!(
         "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = '{action}'"
     ))

@@ -12,6 +12,7 @@ mod browser;
 mod cli;
 mod coaching;
 mod edits;
+mod followups;
 mod integrity;
 mod jury;
 mod migrations;
