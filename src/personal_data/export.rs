@@ -16,7 +16,6 @@ use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use object_store::path::Path as StorePath;
-use serde::Serialize;
 use tokio::io::AsyncReadExt;
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
@@ -29,16 +28,14 @@ use crate::web::ctx::{CsrfForm, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
 
-#[derive(Serialize, sqlx::FromRow)]
+#[derive(sqlx::FromRow)]
 struct Account {
     public_id: String,
     display_name: String,
     email: Option<String>,
     phone: Option<String>,
     locale: String,
-    #[serde(skip)]
     verified_at: Option<i64>,
-    #[serde(skip)]
     created_at: i64,
 }
 

@@ -103,7 +103,7 @@ async fn two_exports_at_once_give_two_complete_identical_archives(backend: Backe
     let application = &data["applications"][0];
     assert_eq!(application["reference"], "SDN27-STA-0001");
     assert_eq!(application["status"], "submitted");
-    assert_eq!(application["answers"]["project_title"], "SahelSanté");
+    assert_eq!(application["answers"]["project_title"]["text"], "SahelSanté");
     assert_eq!(
         application["submitted_versions"].as_array().map(Vec::len),
         Some(1)
