@@ -426,7 +426,11 @@ async fn dossier(
 }
 
 /// "Document deleted on … (retention)", in the edition's time zone.
-pub fn purged_notice(lang: crate::domain::types::Lang, at_ms: i64, tz: &jiff::tz::TimeZone) -> String {
+pub fn purged_notice(
+    lang: crate::domain::types::Lang,
+    at_ms: i64,
+    tz: &jiff::tz::TimeZone,
+) -> String {
     let date = jiff::Timestamp::from_millisecond(at_ms)
         .map(|t| i18n::format_date(lang, t.to_zoned(tz.clone()).date()))
         .unwrap_or_default();

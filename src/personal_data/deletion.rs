@@ -175,7 +175,9 @@ pub async fn delete(
     for key in keys {
         match app.store.delete(&StorePath::from(key.as_str())).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
-            Err(error) => tracing::error!(%error, key, "a deleted account's file stayed in storage"),
+            Err(error) => {
+                tracing::error!(%error, key, "a deleted account's file stayed in storage")
+            }
         }
     }
     let secure = app.config.secure_cookies;

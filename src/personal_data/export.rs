@@ -111,13 +111,16 @@ struct Collected {
 }
 
 async fn collect(db: &Db, user_id: i64) -> DbResult<Collected> {
-    let account = run!(db, |pool| sqlx::query_as(
+    let account = run!(db, |pool| {
+        sqlx::query_as(
         "SELECT public_id, display_name, email, phone, locale, verified_at, created_at FROM users WHERE id = $1"
     )
     .bind(user_id)
     .fetch_one(pool)
-    .await)?;
-    let applications = run!(db, |pool| sqlx::query_as(
+    .await
+    })?;
+    let applications = run!(db, |pool| {
+        sqlx::query_as(
         "SELECT a.id, a.public_id, a.reference, a.status, a.status_reason, a.form_version, a.answers_json, \
          a.draft_answers_json, a.title, a.created_at, a.submitted_at, e.slug AS edition, t.code AS track_code, \
          t.name_fr AS track_name_fr, t.name_en AS track_name_en \
@@ -126,7 +129,8 @@ async fn collect(db: &Db, user_id: i64) -> DbResult<Collected> {
     )
     .bind(user_id)
     .fetch_all(pool)
-    .await)?;
+    .await
+    })?;
     let versions = run!(db, |pool| sqlx::query_as(
         "SELECT v.application_id, v.version, v.form_version, v.answers_json, v.submitted_at \
          FROM application_versions v JOIN applications a ON a.id = v.application_id \
@@ -136,22 +140,26 @@ async fn collect(db: &Db, user_id: i64) -> DbResult<Collected> {
     .fetch_all(pool)
     .await)?;
     // Codes and other secrets are stored with a masked body: only that one leaves.
-    let messages = run!(db, |pool| sqlx::query_as(
+    let messages = run!(db, |pool| {
+        sqlx::query_as(
         "SELECT channel, recipient, subject, COALESCE(masked_body, body) AS body, status, created_at, sent_at \
          FROM outbox WHERE recipient IN (SELECT email FROM users WHERE id = $1 AND email IS NOT NULL \
          UNION SELECT phone FROM users WHERE id = $1 AND phone IS NOT NULL) ORDER BY id"
     )
     .bind(user_id)
     .fetch_all(pool)
-    .await)?;
-    let files = run!(db, |pool| sqlx::query_as(
+    .await
+    })?;
+    let files = run!(db, |pool| {
+        sqlx::query_as(
         "SELECT f.public_id, a.public_id AS application, f.field_key, f.display_name, f.mime, f.size_bytes, \
          f.sha256, f.storage_key, f.id_document, f.created_at, f.purged_at \
          FROM files f JOIN applications a ON a.id = f.application_id WHERE f.owner_id = $1 ORDER BY f.id"
     )
     .bind(user_id)
     .fetch_all(pool)
-    .await)?;
+    .await
+    })?;
     Ok(Collected {
         account,
         applications,
@@ -329,10 +337,7 @@ pub async fn download(
     let now = app.now_ms();
     let dir = app.config.data_dir.join("exports");
     std::fs::create_dir_all(&dir).map_err(|e| AppError::Internal(format!("export dir: {e}")))?;
-    let temp = TempArchive(dir.join(format!(
-        "{}.zip",
-        crate::accounts::random_public_id()
-    )));
+    let temp = TempArchive(dir.join(format!("{}.zip", crate::accounts::random_public_id())));
     write_archive(&app, &temp.0, &collected, now).await?;
     let file = tokio::fs::File::open(&temp.0)
         .await

@@ -249,16 +249,16 @@ mod tests {
     fn six_months_after_the_results_are_calendar_months() {
         let published: jiff::Timestamp = "2026-01-31T18:00:00Z".parse().expect("instant");
         let due: jiff::Timestamp = "2026-07-31T18:00:00Z".parse().expect("instant");
-        assert_eq!(
-            due_at(published.as_millisecond(), 6),
-            due.as_millisecond()
-        );
+        assert_eq!(due_at(published.as_millisecond(), 6), due.as_millisecond());
         let end_of_month: jiff::Timestamp = "2026-08-31T00:00:00Z".parse().expect("instant");
         let clamped: jiff::Timestamp = "2027-02-28T00:00:00Z".parse().expect("instant");
         assert_eq!(
             due_at(end_of_month.as_millisecond(), 6),
             clamped.as_millisecond()
         );
-        assert_eq!(due_at(published.as_millisecond(), 0), published.as_millisecond());
+        assert_eq!(
+            due_at(published.as_millisecond(), 0),
+            published.as_millisecond()
+        );
     }
 }

@@ -14,6 +14,7 @@ both_dbs!(
     an_account_nothing_binds_is_deleted_after_the_password,
     deletion_is_refused_while_a_submitted_dossier_is_being_selected,
     an_interrupted_id_document_purge_is_finished_by_a_rerun_and_touches_nothing_else,
+    after_the_retention_period_a_judged_applicant_may_delete_and_the_record_stays,
 );
 
 const EMAIL: &str = "aminata@exemple.ml";
@@ -21,7 +22,9 @@ const EMAIL: &str = "aminata@exemple.ml";
 /// An applicant with a filled (not submitted) start-up application; returns its id.
 async fn applicant_with_draft(app: &TestApp) -> (TestClient, String) {
     app.seed_demo().await;
-    let client = app.signup_and_verify("Aminata", EMAIL, EMAIL, PASSWORD).await;
+    let client = app
+        .signup_and_verify("Aminata", EMAIL, EMAIL, PASSWORD)
+        .await;
     let id = start_application(&client).await;
     fill_startup_application(&client, &id, "SahelSanté").await;
     (client, id)
@@ -47,7 +50,9 @@ fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).expect("an entry");
         let mut content = Vec::new();
-        entry.read_to_end(&mut content).expect("entry bytes (CRC checked)");
+        entry
+            .read_to_end(&mut content)
+            .expect("entry bytes (CRC checked)");
         out.insert(entry.name().expect("an entry name").into_owned(), content);
     }
     out
@@ -60,7 +65,10 @@ async fn two_exports_at_once_give_two_complete_identical_archives(backend: Backe
     app.wait_mail(EMAIL, "SDN27-STA-0001").await;
 
     let mine = client.get("/applications").await;
-    assert!(mine.body.contains("href=\"/account\""), "linked from my applications");
+    assert!(
+        mine.body.contains("href=\"/account\""),
+        "linked from my applications"
+    );
     let account = client.get("/account").await;
     assert_eq!(account.status, StatusCode::OK);
     account.assert_contains(&fr("pd-export-submit"));
@@ -92,7 +100,10 @@ async fn two_exports_at_once_give_two_complete_identical_archives(backend: Backe
     }
     let first = unzip(&first.2);
     let second = unzip(&second.2);
-    assert_eq!(first, second, "both archives complete, with the same content");
+    assert_eq!(
+        first, second,
+        "both archives complete, with the same content"
+    );
 
     let data: serde_json::Value =
         serde_json::from_slice(&first["data.json"]).expect("data.json is JSON");
@@ -103,7 +114,10 @@ async fn two_exports_at_once_give_two_complete_identical_archives(backend: Backe
     let application = &data["applications"][0];
     assert_eq!(application["reference"], "SDN27-STA-0001");
     assert_eq!(application["status"], "submitted");
-    assert_eq!(application["answers"]["project_title"]["text"], "SahelSanté");
+    assert_eq!(
+        application["answers"]["project_title"]["text"],
+        "SahelSanté"
+    );
     assert_eq!(
         application["submitted_versions"].as_array().map(Vec::len),
         Some(1)
@@ -131,7 +145,11 @@ async fn two_exports_at_once_give_two_complete_identical_archives(backend: Backe
         .as_str()
         .expect("the upload is in the archive")
         .to_owned();
-    assert_eq!(first[&file], small_pdf("Fiche technique"), "the file's bytes");
+    assert_eq!(
+        first[&file],
+        small_pdf("Fiche technique"),
+        "the file's bytes"
+    );
 
     assert_eq!(
         app.scalar_i64(
@@ -155,7 +173,10 @@ async fn login_fails(app: &TestApp, login: &str, password: &str) {
     let client = app.client();
     client.get("/login").await;
     let page = client
-        .post_form("/login", &[("login", login), ("password", password), ("next", "/")])
+        .post_form(
+            "/login",
+            &[("login", login), ("password", password), ("next", "/")],
+        )
         .await;
     assert!(
         !page.status.is_redirection() && client.session().is_none(),
@@ -176,7 +197,11 @@ async fn an_account_nothing_binds_is_deleted_after_the_password(backend: Backend
     };
     assert_eq!(uploads(), 1);
     let account = client.get("/account").await;
-    assert!(account.body.contains("action=\"/account/delete\""), "{}", account.text());
+    assert!(
+        account.body.contains("action=\"/account/delete\""),
+        "{}",
+        account.text()
+    );
     account.assert_contains(&fr("pd-delete-rule-selection"));
 
     // A wrong password: a clear message, nothing erased.
@@ -190,7 +215,9 @@ async fn an_account_nothing_binds_is_deleted_after_the_password(backend: Backend
     );
     assert_eq!(uploads(), 1);
     assert_eq!(client.get("/applications").await.status, StatusCode::OK);
-    let empty = client.post_form("/account/delete", &[("password", "")]).await;
+    let empty = client
+        .post_form("/account/delete", &[("password", "")])
+        .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let page = client
@@ -202,17 +229,26 @@ async fn an_account_nothing_binds_is_deleted_after_the_password(backend: Backend
 
     // Signed out everywhere, cannot sign in again, files and draft gone.
     let after = client.get("/applications").await;
-    assert!(after.status.is_redirection(), "signed out: {}", after.status);
+    assert!(
+        after.status.is_redirection(),
+        "signed out: {}",
+        after.status
+    );
     login_fails(&app, EMAIL, PASSWORD).await;
     assert_eq!(uploads(), 0, "uploads deleted from storage");
     assert_eq!(
-        app.strings_with("SELECT public_id FROM applications WHERE public_id = $1", &id)
-            .await
-            .len(),
+        app.strings_with(
+            "SELECT public_id FROM applications WHERE public_id = $1",
+            &id
+        )
+        .await
+        .len(),
         0,
         "draft deleted"
     );
-    let email = app.strings_with("SELECT email FROM users WHERE email = $1", EMAIL).await;
+    let email = app
+        .strings_with("SELECT email FROM users WHERE email = $1", EMAIL)
+        .await;
     assert!(email.is_empty(), "address erased");
     assert_eq!(
         app.scalar_i64("SELECT CAST(COUNT(*) AS BIGINT) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.deleted_at IS NOT NULL")
@@ -261,8 +297,10 @@ async fn deletion_is_refused_while_a_submitted_dossier_is_being_selected(backend
     assert_eq!(client.get("/applications").await.status, StatusCode::OK);
     app.client().login(EMAIL, PASSWORD).await;
     assert_eq!(
-        app.scalar_i64("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'account.deleted'")
-            .await,
+        app.scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'account.deleted'"
+        )
+        .await,
         0
     );
 
@@ -270,6 +308,127 @@ async fn deletion_is_refused_while_a_submitted_dossier_is_being_selected(backend
     let admin = app.admin_client().await;
     let page = admin.get("/account").await;
     page.assert_contains(&fr("pd-bind-admin"));
+    app.finish().await;
+}
+
+/// The 2026 results as published on 1 February 2026 (fixture: the publication row).
+async fn publish_2026_results(app: &TestApp) {
+    let published: jiff::Timestamp = "2026-02-01T12:00:00Z".parse().expect("instant");
+    kene::run!(app.db(), |pool| sqlx::query(
+        "INSERT INTO results_publications (edition_id, version, laureates_json, chain_head, published_at, actor_id) \
+         SELECT e.id, 1, '[]', 'fixture', $1, (SELECT MIN(id) FROM users) FROM editions e WHERE e.slug = 'sdn-2026'"
+    )
+    .bind(published.as_millisecond())
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("publish the results");
+}
+
+async fn after_the_retention_period_a_judged_applicant_may_delete_and_the_record_stays(
+    backend: Backend,
+) {
+    let app = TestApp::start(backend).await;
+    app.seed_demo().await;
+    publish_2026_results(&app).await;
+    // A 2026 hackathon applicant of the demo, given a password to sign in with.
+    let email = app
+        .strings(
+            "SELECT u.email FROM users u JOIN applications a ON a.applicant_id = u.id \
+             JOIN files f ON f.application_id = a.id WHERE f.id_document = TRUE ORDER BY u.id",
+        )
+        .await
+        .remove(0);
+    let hash = kene::accounts::hash_password(PASSWORD).expect("hash");
+    kene::run!(app.db(), |pool| sqlx::query(
+        "UPDATE users SET password_hash = $1 WHERE email = $2"
+    )
+    .bind(&hash)
+    .bind(&email)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("set a password");
+    let reference = app
+        .strings_with(
+            "SELECT a.reference FROM applications a JOIN users u ON u.id = a.applicant_id WHERE u.email = $1",
+            &email,
+        )
+        .await
+        .remove(0);
+    let keys = app
+        .strings_with(
+            "SELECT f.storage_key FROM files f JOIN users u ON u.id = f.owner_id WHERE u.email = $1",
+            &email,
+        )
+        .await;
+    assert!(!keys.is_empty(), "at least the ID document");
+    let others = app
+        .strings_with(
+            "SELECT f.storage_key FROM files f JOIN users u ON u.id = f.owner_id WHERE u.email <> $1",
+            &email,
+        )
+        .await;
+    let exists = |key: &str| app.data_dir.join("files").join(key).exists();
+
+    // Still within the 6 months: refused, with the date it ends.
+    app.clock
+        .set("2026-07-20T00:00:00Z".parse().expect("instant"));
+    let client = app.client();
+    client.login(&email, PASSWORD).await;
+    let reason = kene::i18n::tr_args(
+        kene::i18n::Lang::Fr,
+        "pd-bind-retention",
+        &[
+            ("reference", reference.clone()),
+            ("until", "1 août 2026".to_owned()),
+        ],
+    );
+    client.get("/account").await.assert_contains(&reason);
+
+    app.clock
+        .set("2026-08-02T00:00:00Z".parse().expect("instant"));
+    let page = client
+        .post_form("/account/delete", &[("password", PASSWORD)])
+        .await;
+    assert_eq!(
+        page.redirect_target().as_deref(),
+        Some("/account/deleted"),
+        "{}",
+        page.text()
+    );
+    login_fails(&app, &email, PASSWORD).await;
+    assert!(keys.iter().all(|k| !exists(k)), "every upload deleted");
+    assert!(
+        others.iter().all(|k| exists(k)),
+        "nobody else's upload touched"
+    );
+    // The dossier stays in the edition's record, without its answers.
+    let kept = app
+        .strings_with(
+            "SELECT status || ' ' || answers_json FROM applications WHERE reference = $1",
+            &reference,
+        )
+        .await;
+    assert_eq!(kept.len(), 1);
+    assert!(kept[0].ends_with(" {}"), "answers erased: {}", kept[0]);
+    assert!(!kept[0].starts_with("draft"));
+    let versions = app
+        .strings_with(
+            "SELECT v.answers_json FROM application_versions v JOIN applications a ON a.id = v.application_id \
+             WHERE a.reference = $1",
+            &reference,
+        )
+        .await;
+    assert!(versions.iter().all(|v| v == "{}"), "{versions:?}");
+    assert_eq!(
+        app.scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE deleted_at IS NOT NULL AND display_name = '' \
+             AND email IS NULL AND phone IS NULL"
+        )
+        .await,
+        1
+    );
     app.finish().await;
 }
 
@@ -288,7 +447,10 @@ async fn an_interrupted_id_document_purge_is_finished_by_a_rerun_and_touches_not
     let id_docs = app
         .strings("SELECT storage_key FROM files WHERE id_document = TRUE ORDER BY id")
         .await;
-    assert!(id_docs.len() >= 3, "the demo's hackathon applicants sent ID documents");
+    assert!(
+        id_docs.len() >= 3,
+        "the demo's hackathon applicants sent ID documents"
+    );
     let others = app
         .strings("SELECT storage_key FROM files WHERE id_document = FALSE ORDER BY id")
         .await;
@@ -304,28 +466,27 @@ async fn an_interrupted_id_document_purge_is_finished_by_a_rerun_and_touches_not
         .expect("purge")
         .is_empty());
 
-    // The 2026 results are published (fixture: the publication row), then 6 months pass.
-    let published: jiff::Timestamp = "2026-02-01T12:00:00Z".parse().expect("instant");
-    kene::run!(app.db(), |pool| sqlx::query(
-        "INSERT INTO results_publications (edition_id, version, laureates_json, chain_head, published_at, actor_id) \
-         SELECT e.id, 1, '[]', 'fixture', $1, (SELECT MIN(id) FROM users) FROM editions e WHERE e.slug = 'sdn-2026'"
-    )
-    .bind(published.as_millisecond())
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))
-    .expect("publish the results");
-    app.clock.set("2026-08-01T11:00:00Z".parse().expect("instant"));
+    // The 2026 results are published, then 6 months pass.
+    publish_2026_results(&app).await;
+    app.clock
+        .set("2026-08-01T11:00:00Z".parse().expect("instant"));
     let page = admin.get("/admin/retention").await;
-    assert_eq!(page.body.matches("class=\"retention-line\"").count(), id_docs.len());
+    assert_eq!(
+        page.body.matches("class=\"retention-line\"").count(),
+        id_docs.len()
+    );
     page.assert_contains("1 août 2026");
-    assert!(!page.text().contains(&fr("pd-retention-due-now")), "not due yet");
+    assert!(
+        !page.text().contains(&fr("pd-retention-due-now")),
+        "not due yet"
+    );
     assert!(kene::personal_data::retention::purge(&app.state, None)
         .await
         .expect("purge")
         .is_empty());
 
-    app.clock.set("2026-08-01T12:00:00Z".parse().expect("instant"));
+    app.clock
+        .set("2026-08-01T12:00:00Z".parse().expect("instant"));
     admin
         .get("/admin/retention")
         .await
@@ -362,8 +523,10 @@ async fn an_interrupted_id_document_purge_is_finished_by_a_rerun_and_touches_not
         0
     );
     assert_eq!(
-        app.scalar_i64("SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'upload.purged'")
-            .await,
+        app.scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'upload.purged'"
+        )
+        .await,
         id_docs.len() as i64,
         "each purge audited once"
     );
