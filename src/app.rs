@@ -140,6 +140,7 @@ pub struct RunningServer {
     shutdown: CancellationToken,
     server: JoinHandle<()>,
     worker: JoinHandle<()>,
+    retention: JoinHandle<()>,
     _data_lock: DataDirLock,
 }
 
@@ -172,6 +173,7 @@ impl RunningServer {
             state.outbox_wake.clone(),
             shutdown.clone(),
         );
+        let retention = crate::personal_data::retention::spawn(state.clone(), shutdown.clone());
         let router = crate::web::router(state.clone());
         let server = tokio::spawn(async move {
             let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -189,6 +191,7 @@ impl RunningServer {
             shutdown,
             server,
             worker,
+            retention,
             _data_lock: data_lock,
         })
     }
@@ -198,6 +201,7 @@ impl RunningServer {
         self.shutdown.cancel();
         let _ = self.server.await;
         let _ = self.worker.await;
+        let _ = self.retention.await;
         self.state.db.close().await;
     }
 

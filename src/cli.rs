@@ -50,6 +50,11 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
     },
+    /// Personal-data retention.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Check the audit log.
     Audit {
         #[command(subcommand)]
@@ -67,6 +72,19 @@ enum AdminCommand {
         name: String,
         #[arg(long, env = "KENE_ADMIN_PASSWORD")]
         password: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RetentionCommand {
+    /// Delete the ID documents whose retention period has ended (each deletion audited).
+    Purge {
+        /// Only list what would be deleted, and when.
+        #[arg(long)]
+        dry_run: bool,
+        /// Delete at most this many files in this run (the next run continues).
+        #[arg(long)]
+        limit: Option<usize>,
     },
 }
 
@@ -150,6 +168,37 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("  admin: {}  password: {}", login.email, login.password);
             println!();
             server.run_until_signal().await;
+        }
+        Command::Retention {
+            command: RetentionCommand::Purge { dry_run, limit },
+        } => {
+            let state = app::prepare(config, clock).await?;
+            let months = state.config.retention.id_document_months;
+            if dry_run {
+                let now = state.now_ms();
+                for doc in crate::personal_data::retention::pending(&state.db).await? {
+                    let when = match doc.due(months) {
+                        Some(due) if due <= now => "due now".to_owned(),
+                        Some(due) => jiff::Timestamp::from_millisecond(due)
+                            .map(|t| format!("due {t}"))
+                            .unwrap_or_default(),
+                        None => "not scheduled (results not published)".to_owned(),
+                    };
+                    println!(
+                        "{} {} {} {}: {when}",
+                        doc.edition,
+                        doc.reference.as_deref().unwrap_or(&doc.application),
+                        doc.field_key,
+                        doc.public_id
+                    );
+                }
+            } else {
+                let purged = crate::personal_data::retention::purge(&state, limit).await?;
+                for id in &purged {
+                    println!("purged {id}");
+                }
+                println!("{} ID documents purged", purged.len());
+            }
         }
         Command::Audit {
             command: AuditCommand::Verify,

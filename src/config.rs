@@ -28,6 +28,23 @@ pub struct Config {
     pub storage: StorageConfig,
     pub notifications: NotifyConfig,
     pub limits: Limits,
+    pub retention: Retention,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Retention {
+    /// Months after an edition's first results publication at which its applicants' ID
+    /// documents are deleted (the selection may be contested until then, not later).
+    pub id_document_months: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            id_document_months: 6,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -89,6 +106,7 @@ impl Default for Config {
             storage: StorageConfig::Local { path: None },
             notifications: NotifyConfig::default(),
             limits: Limits::default(),
+            retention: Retention::default(),
         }
     }
 }
@@ -159,6 +177,9 @@ impl Config {
         }
         if let Some(v) = var("KENE_METRICS_TOKEN") {
             self.metrics_token = Some(v).filter(|t| !t.is_empty());
+        }
+        if let Some(v) = var("KENE_ID_DOCUMENT_RETENTION_MONTHS") {
+            self.retention.id_document_months = parsed("KENE_ID_DOCUMENT_RETENTION_MONTHS", v)?;
         }
         if let Some(v) = var("KENE_LOGIN_PER_IP") {
             self.limits.login_per_ip = parsed("KENE_LOGIN_PER_IP", v)?;

@@ -16,5 +16,6 @@ pub mod domain;
 pub mod editions;
 pub mod i18n;
 pub mod notifications;
+pub mod personal_data;
 pub mod review;
 pub mod web;

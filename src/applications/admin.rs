@@ -411,6 +411,8 @@ pub struct FileLink {
     pub name: String,
     pub url: String,
     pub id_document: bool,
+    /// "Deleted on … (retention)" for a file no longer in storage.
+    pub purged: Option<String>,
 }
 
 async fn dossier(
@@ -421,6 +423,18 @@ async fn dossier(
 ) -> AppResult<Response> {
     let (application, track) = organised_application(&app, &user, &id).await?;
     dossier_page(&app, ctx, &application, &track, None, StatusCode::OK).await
+}
+
+/// "Document deleted on … (retention)", in the edition's time zone.
+pub fn purged_notice(
+    lang: crate::domain::types::Lang,
+    at_ms: i64,
+    tz: &jiff::tz::TimeZone,
+) -> String {
+    let date = jiff::Timestamp::from_millisecond(at_ms)
+        .map(|t| i18n::format_date(lang, t.to_zoned(tz.clone()).date()))
+        .unwrap_or_default();
+    i18n::tr_args(lang, "pd-file-purged", &[("date", date)])
 }
 
 /// The application and its track if the user organises its edition; 404 otherwise.
@@ -500,6 +514,7 @@ async fn dossier_page(
             )
         })
         .collect();
+    let purged = queries::purged_files(&app.db, application.id).await?;
     let files = form_def
         .sections
         .iter()
@@ -513,6 +528,10 @@ async fn dossier_page(
                 name: name.clone(),
                 url: format!("/files/{file_id}"),
                 id_document: *id_document,
+                purged: purged
+                    .iter()
+                    .find(|(id, _)| id == file_id)
+                    .map(|(_, at)| purged_notice(ctx.lang, *at, &track.time_zone())),
             }),
             _ => None,
         })

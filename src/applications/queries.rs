@@ -419,6 +419,8 @@ pub struct FileRow {
     pub sha256: String,
     pub storage_key: String,
     pub id_document: bool,
+    /// Deleted from storage (retention or account deletion); the row remains.
+    pub purged_at: Option<i64>,
 }
 
 pub struct NewFile<'a> {
@@ -457,10 +459,19 @@ pub async fn insert_file(tx: &mut Tx, f: &NewFile<'_>, now_ms: i64) -> DbResult<
 
 pub async fn find_file(db: &Db, public_id: &str) -> DbResult<Option<FileRow>> {
     let sql = "SELECT id, public_id, application_id, field_key, owner_id, display_name, mime, size_bytes, sha256, \
-               storage_key, id_document FROM files WHERE public_id = $1";
+               storage_key, id_document, purged_at FROM files WHERE public_id = $1";
     Ok(run!(db, |pool| sqlx::query_as(sql)
         .bind(public_id)
         .fetch_optional(pool)
+        .await)?)
+}
+
+/// The files of an application deleted from storage, with when (public id, instant).
+pub async fn purged_files(db: &Db, application_id: i64) -> DbResult<Vec<(String, i64)>> {
+    let sql = "SELECT public_id, purged_at FROM files WHERE application_id = $1 AND purged_at IS NOT NULL";
+    Ok(run!(db, |pool| sqlx::query_as(sql)
+        .bind(application_id)
+        .fetch_all(pool)
         .await)?)
 }
 

@@ -292,6 +292,7 @@ fn with_extension(name: String, kind: FileKind) -> String {
 /// view of an ID document is audited. Anyone else gets 404.
 pub async fn download(
     State(app): State<AppState>,
+    ctx: Ctx,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
@@ -329,6 +330,16 @@ pub async fn download(
     };
     if !(organiser || (owner && !file.id_document) || panel_member) {
         return Err(AppError::NotFound);
+    }
+    if let Some(purged_at) = file.purged_at {
+        return crate::web::templates::render_with_status(
+            StatusCode::GONE,
+            &crate::web::templates::ErrorTemplate {
+                message: super::admin::purged_notice(ctx.lang, purged_at, &track.time_zone()),
+                title: ctx.t("pd-retention-title"),
+                ctx,
+            },
+        );
     }
     if file.id_document {
         let mut tx = app.db.begin().await?;

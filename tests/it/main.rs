@@ -17,6 +17,7 @@ mod integrity;
 mod jury;
 mod migrations;
 mod operations;
+mod personal_data;
 mod public_cache;
 mod review;
 mod rules;

@@ -1,0 +1,36 @@
+## Personal data: download, account deletion, retention of ID documents
+
+pd-account-title = My account and my data
+pd-account-link = My account and my data (download, deletion)
+pd-export-title = Download all my data
+pd-export-help = A ZIP archive with a data.json file (your account, your applications and all their submitted versions, the decisions, the messages sent to you, codes masked) and the files you uploaded. ID documents are listed but not included: only organisers can open them.
+pd-export-submit = Download my data (ZIP)
+pd-delete-title = Delete my account
+pd-delete-rule = You can delete your account when nothing binds it. It is bound while:
+pd-delete-rule-roles = you are an administrator, or hold a role in an edition (organiser, reviewer, juror, coach);
+pd-delete-rule-selection = an application you submitted (and did not withdraw) is in a selection whose results are not published yet;
+pd-delete-rule-retention = or for { $months } months after that edition's results are published (the selection may still be contested).
+pd-delete-effect = Deleting erases your drafts, all your files, the answers of your applications, your messages, your name, your address and your password, and ends all your sessions. The number, status and title of an application already judged stay in the edition's public results. This cannot be undone.
+pd-delete-password = Your password, to confirm
+pd-delete-submit = Delete my account for good
+pd-delete-not-now = Your account cannot be deleted now:
+pd-delete-refused = Deletion refused: something still binds your account (see below). Nothing was erased.
+pd-delete-wrong-password = Wrong password: nothing was erased. Type your account's password.
+pd-bind-admin = you are an administrator of the platform;
+pd-bind-role = you hold a role in an edition (organiser, reviewer, juror or coach);
+pd-bind-selection = your application { $reference } is being selected (results not published yet);
+pd-bind-retention = your application { $reference } is kept until { $until } (while the selection may be contested).
+pd-deleted-title = Account deleted
+pd-deleted-body = Your account and your personal data have been erased. You are signed out.
+pd-deleted-home = Back to the home page
+pd-retention-title = Retention of ID documents
+pd-retention-help = ID documents are deleted automatically some months after their edition's results are first published. These are the ones that will be, and when (this page deletes nothing).
+pd-retention-none = No ID document waiting to be deleted.
+pd-retention-edition = Edition
+pd-retention-dossier = Application
+pd-retention-field = Field
+pd-retention-when = To be deleted on
+pd-retention-due-now = at the next run
+pd-retention-not-scheduled = not scheduled yet (results not published)
+pd-retention-cli = On the server: kene retention purge --dry-run (list), kene retention purge (deletes). The server runs this every hour.
+pd-file-purged = document deleted on { $date } (retention)

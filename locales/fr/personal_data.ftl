@@ -1,0 +1,36 @@
+## Personal data: download, account deletion, retention of ID documents
+
+pd-account-title = Mon compte et mes données
+pd-account-link = Mon compte et mes données (téléchargement, suppression)
+pd-export-title = Télécharger toutes mes données
+pd-export-help = Une archive ZIP avec un fichier data.json (votre compte, vos dossiers et toutes leurs versions soumises, les décisions, les messages qui vous ont été envoyés, codes masqués) et les fichiers que vous avez envoyés. Les pièces d'identité y sont listées mais pas incluses : seuls les organisateurs peuvent les ouvrir.
+pd-export-submit = Télécharger mes données (ZIP)
+pd-delete-title = Supprimer mon compte
+pd-delete-rule = Vous pouvez supprimer votre compte quand rien ne le lie. Il est lié tant que :
+pd-delete-rule-roles = vous êtes administrateur, ou avez un rôle dans une édition (organisateur, évaluateur, juré, coach) ;
+pd-delete-rule-selection = un dossier que vous avez soumis (et pas retiré) est dans une sélection dont les résultats ne sont pas encore publiés ;
+pd-delete-rule-retention = ou pendant { $months } mois après la publication des résultats de cette édition (la sélection peut encore être contestée).
+pd-delete-effect = La suppression efface vos brouillons, tous vos fichiers, les réponses de vos dossiers, vos messages, votre nom, votre adresse et votre mot de passe, et ferme toutes vos sessions. Le numéro, le statut et le titre d'un dossier déjà jugé restent dans les résultats publics de l'édition. C'est définitif.
+pd-delete-password = Votre mot de passe, pour confirmer
+pd-delete-submit = Supprimer définitivement mon compte
+pd-delete-not-now = Votre compte ne peut pas être supprimé maintenant :
+pd-delete-refused = La suppression est refusée : quelque chose lie encore votre compte (voir ci-dessous). Rien n'a été effacé.
+pd-delete-wrong-password = Mot de passe incorrect : rien n'a été effacé. Saisissez le mot de passe de votre compte.
+pd-bind-admin = vous êtes administrateur de la plateforme ;
+pd-bind-role = vous avez un rôle dans une édition (organisateur, évaluateur, juré ou coach) ;
+pd-bind-selection = votre dossier { $reference } est en cours de sélection (résultats pas encore publiés) ;
+pd-bind-retention = votre dossier { $reference } reste conservé jusqu'au { $until } (période où la sélection peut être contestée).
+pd-deleted-title = Compte supprimé
+pd-deleted-body = Votre compte et vos données personnelles ont été effacés. Vous êtes déconnecté.
+pd-deleted-home = Retour à l'accueil
+pd-retention-title = Conservation des pièces d'identité
+pd-retention-help = Les pièces d'identité sont supprimées automatiquement quelques mois après la première publication des résultats de leur édition. Voici celles qui le seront, et quand (aucune n'est supprimée par cette page).
+pd-retention-none = Aucune pièce d'identité en attente de suppression.
+pd-retention-edition = Édition
+pd-retention-dossier = Dossier
+pd-retention-field = Champ
+pd-retention-when = Suppression prévue le
+pd-retention-due-now = à la prochaine passe
+pd-retention-not-scheduled = pas encore prévue (résultats non publiés)
+pd-retention-cli = Sur le serveur : kene retention purge --dry-run (liste), kene retention purge (supprime). Le serveur fait cette passe toutes les heures.
+pd-file-purged = document supprimé le { $date } (conservation)
