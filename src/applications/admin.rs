@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
+use super::decisions::{self, Refusal};
 use super::queries::{self, ListFilter};
 use super::Status;
 use crate::accounts::roles::{self, Role};
@@ -18,11 +19,11 @@ use crate::accounts::sessions::SessionUser;
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::domain::country::Country;
-use crate::domain::eligibility::{self, Rule, Verdict};
+use crate::domain::eligibility;
 use crate::domain::form::{self, FormDefinition};
-use crate::domain::types::{Lang, Login};
+use crate::domain::types::Lang;
 use crate::i18n;
-use crate::notifications::{self, Channel};
+use crate::notifications;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
@@ -441,28 +442,6 @@ async fn organised_application(
     Ok((application, track))
 }
 
-/// The automatic eligibility check of an application against its track's rules.
-async fn automatic_check(
-    app: &AppState,
-    application: &queries::ApplicationRow,
-    track: &TrackRow,
-) -> AppResult<(FormDefinition, form::Answers, Vec<Rule>, Verdict)> {
-    let form_def = calls::form_definition(&app.db, track.id, application.form_version).await?;
-    let answers = application.answers()?;
-    let rules = track.rules()?;
-    let verdict = eligibility::evaluate(&rules, &form_def, &answers, track.closing_date());
-    Ok((form_def, answers, rules, verdict))
-}
-
-/// The decision the automatic check proposes.
-fn proposed(verdict: &Verdict) -> Status {
-    if verdict.is_eligible() {
-        Status::Eligible
-    } else {
-        Status::Ineligible
-    }
-}
-
 /// The decision form as typed, with the error that refused it.
 struct Refused {
     decision: String,
@@ -478,7 +457,7 @@ async fn dossier_page(
     refused: Option<Refused>,
     status_code: StatusCode,
 ) -> AppResult<Response> {
-    let (form_def, answers, rules, verdict) = automatic_check(app, application, track).await?;
+    let (form_def, answers, rules, verdict) = decisions::automatic_check(app, application, track).await?;
     let reference_date = track.closing_date();
     let data = super::routes::review_data(
         &form_def,
@@ -536,7 +515,7 @@ async fn dossier_page(
     // The form starts from the automatic check's verdict.
     let (decision, reason, error) = match refused {
         Some(r) => (r.decision, r.reason, Some(r.error)),
-        None => (proposed(&verdict).as_str().to_owned(), String::new(), None),
+        None => (decisions::proposed(&verdict).as_str().to_owned(), String::new(), None),
     };
     render_with_status(
         status_code,
@@ -600,217 +579,91 @@ async fn change_status(
         "submitted" => Status::Submitted,
         _ => return Err(AppError::BadRequest("error-bad-form")),
     };
-    if !matches!(
-        application.status(),
-        Status::Submitted | Status::Eligible | Status::Ineligible
-    ) {
-        return Err(AppError::BadRequest("application-not-editable"));
+    let refused = |error: String| Refused {
+        decision: new_status.as_str().to_owned(),
+        reason: form.reason.clone(),
+        error,
+    };
+    let prepared = decisions::prepare(
+        &app,
+        &application,
+        &track,
+        new_status,
+        &form.reason,
+        &form.from,
+    )
+    .await?;
+    let refusal = match prepared {
+        Ok(prepared) => {
+            let now = app.now_ms();
+            let mut tx = app.db.begin().await?;
+            match decisions::record(&mut tx, user.id, &prepared, now).await? {
+                Ok(()) => {
+                    tx.commit().await?;
+                    app.outbox_wake.notify_one();
+                    return Ok(Redirect::to(&format!(
+                        "/admin/applications/{}",
+                        application.public_id
+                    ))
+                    .into_response());
+                }
+                // Dropping the transaction rolls it back: nothing of this decision stays.
+                Err(refusal) => refusal,
+            }
+        }
+        Err(refusal) => refusal,
+    };
+    match refusal {
+        Refusal::NotDecidable => Err(AppError::BadRequest("application-not-editable")),
+        Refusal::ReasonRequired => {
+            let error = ctx.t("eligibility-override-reason-required");
+            dossier_page(
+                &app,
+                ctx,
+                &application,
+                &track,
+                Some(refused(error)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Refusal::ChangedMeanwhile => {
+            // Another organiser decided since this form was loaded (or the form says nothing
+            // of what it was loaded from): show the decision now stored, keep this one's
+            // choice and words.
+            let now_stored = queries::find(&app.db, &application.public_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let error = decided_meanwhile(&now_stored, ctx.lang);
+            dossier_page(
+                &app,
+                ctx,
+                &now_stored,
+                &track,
+                Some(refused(error)),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
     }
-    // Another organiser decided since this form was loaded (or the form says nothing of what
-    // it was loaded from): show the decision now stored, keep this one's choice and words.
-    if form.from != application.status {
-        let stored_reason = application.status_reason.clone().unwrap_or_default();
-        let key = if stored_reason.is_empty() {
-            "eligibility-decided-meanwhile"
-        } else {
-            "eligibility-decided-meanwhile-reason"
-        };
-        let now_decided = i18n::tr_args(
-            ctx.lang,
-            key,
-            &[
-                ("status", application.status().label(ctx.lang)),
-                ("reason", stored_reason),
-            ],
-        );
-        let refused = Refused {
-            decision: new_status.as_str().to_owned(),
-            reason: form.reason.clone(),
-            error: now_decided,
-        };
-        return dossier_page(
-            &app,
-            ctx,
-            &application,
-            &track,
-            Some(refused),
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    let (_, _, _, verdict) = automatic_check(&app, &application, &track).await?;
-    let automatic = proposed(&verdict);
-    let overrides = new_status != Status::Submitted && new_status != automatic;
-    let typed = form.reason.trim();
-    if typed.is_empty() && overrides {
-        let refused = Refused {
-            decision: new_status.as_str().to_owned(),
-            reason: form.reason.clone(),
-            error: ctx.t("eligibility-override-reason-required"),
-        };
-        return dossier_page(
-            &app,
-            ctx,
-            &application,
-            &track,
-            Some(refused),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let applicant = crate::accounts::users::find_by_id(&app.db, application.applicant_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let applicant_lang = Lang::parse(&applicant.locale).unwrap_or_default();
-    // Confirming a failed check without words of one's own gives the applicant its reasons.
-    let reason: String = if typed.is_empty() && new_status == Status::Ineligible {
-        verdict
-            .failures
-            .iter()
-            .map(|f| f.reason.get(applicant_lang))
-            .collect::<Vec<_>>()
-            .join(" ")
+}
+
+/// Says which decision another organiser recorded meanwhile, with its reason if any.
+fn decided_meanwhile(stored: &queries::ApplicationRow, lang: Lang) -> String {
+    let stored_reason = stored.status_reason.clone().unwrap_or_default();
+    let key = if stored_reason.is_empty() {
+        "eligibility-decided-meanwhile"
     } else {
-        typed.chars().take(2000).collect()
+        "eligibility-decided-meanwhile-reason"
     };
-    let now = app.now_ms();
-    let mut tx = app.db.begin().await?;
-    queries::set_status(
-        &mut tx,
-        application.id,
-        new_status.as_str(),
-        (!reason.is_empty()).then_some(reason.as_str()),
-        now,
+    i18n::tr_args(
+        lang,
+        key,
+        &[
+            ("status", stored.status().label(lang)),
+            ("reason", stored_reason),
+        ],
     )
-    .await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: "application.status",
-            object: application
-                .reference
-                .as_deref()
-                .unwrap_or(&application.public_id),
-            details: serde_json::json!({
-                "from": application.status,
-                "to": new_status.as_str(),
-                "automatic": automatic.as_str(),
-                "override": overrides,
-                "reason": reason,
-            }),
-        },
-        now,
-    )
-    .await?;
-    let decided = matches!(new_status, Status::Eligible | Status::Ineligible);
-    if decided && new_status != application.status() {
-        let decision = Decision {
-            status: new_status,
-            reason: &reason,
-        };
-        let to = Recipient {
-            user: &applicant,
-            lang: applicant_lang,
-        };
-        tell_applicant(&mut tx, &to, &application, &track, &decision, now).await?;
-    }
-    tx.commit().await?;
-    app.outbox_wake.notify_one();
-    Ok(Redirect::to(&format!("/admin/applications/{}", application.public_id)).into_response())
-}
-
-/// The applicant, in the language of their account.
-struct Recipient<'a> {
-    user: &'a crate::accounts::users::UserRow,
-    lang: Lang,
-}
-
-/// An eligibility decision, as the applicant is told it.
-struct Decision<'a> {
-    status: Status,
-    reason: &'a str,
-}
-
-/// Queues the eligibility decision for the applicant, by e-mail or SMS (their login), in
-/// their language; the SMS is short and leaves the reason to the applicant's space.
-async fn tell_applicant(
-    tx: &mut crate::db::Tx,
-    to: &Recipient<'_>,
-    application: &queries::ApplicationRow,
-    track: &TrackRow,
-    decision: &Decision<'_>,
-    now: i64,
-) -> AppResult<()> {
-    let login = to
-        .user
-        .email
-        .as_deref()
-        .or(to.user.phone.as_deref())
-        .and_then(|x| Login::parse(x).ok());
-    let Some(login) = login else {
-        return Ok(());
-    };
-    let lang = to.lang;
-    let reference = application.reference.clone().unwrap_or_default();
-    let title = if application.title.trim().is_empty() {
-        reference.clone()
-    } else {
-        application.title.clone()
-    };
-    let args = [
-        ("reference", reference),
-        ("title", title),
-        ("reason", decision.reason.to_owned()),
-        (
-            "event",
-            if lang == Lang::En {
-                track.event_name_en.clone()
-            } else {
-                track.event_name_fr.clone()
-            },
-        ),
-        ("year", track.edition_year.to_string()),
-    ];
-    let eligible = decision.status == Status::Eligible;
-    let (channel, recipient, key) = match &login {
-        Login::Email(e) => (
-            Channel::Email,
-            e.as_str().to_owned(),
-            if eligible {
-                "eligibility-mail-eligible"
-            } else {
-                "eligibility-mail-ineligible"
-            },
-        ),
-        Login::Phone(p) => (
-            Channel::Sms,
-            p.as_str().to_owned(),
-            if eligible {
-                "eligibility-sms-eligible"
-            } else {
-                "eligibility-sms-ineligible"
-            },
-        ),
-    };
-    notifications::enqueue(
-        tx,
-        &notifications::NewMessage {
-            idempotency_key: format!(
-                "eligibility:{}:{}:{now}",
-                application.id,
-                decision.status.as_str()
-            ),
-            channel,
-            recipient,
-            subject: i18n::tr_args(lang, "eligibility-mail-subject", &args),
-            body: i18n::tr_args(lang, key, &args),
-            edition_id: Some(track.edition_id),
-        },
-        now,
-    )
-    .await?;
-    Ok(())
 }
 
 pub struct OutboxLine {

@@ -2,6 +2,7 @@
 //! deadline, receipts, and the organisers' back office.
 
 pub mod admin;
+pub mod decisions;
 pub mod export;
 pub mod form_view;
 pub mod queries;

@@ -391,6 +391,31 @@ pub async fn set_status(
     Ok(())
 }
 
+/// Sets the status only if it is still `from` (what the deciding organiser saw), so that a
+/// decision committed meanwhile by someone else is never silently overwritten. Returns
+/// whether the row changed.
+pub async fn set_status_from(
+    tx: &mut Tx,
+    id: i64,
+    from: &str,
+    status: &str,
+    reason: Option<&str>,
+    now_ms: i64,
+) -> DbResult<bool> {
+    let sql = "UPDATE applications SET status = $2, status_reason = $3, updated_at = $4 \
+               WHERE id = $1 AND status = $5";
+    let changed = run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(status)
+        .bind(reason)
+        .bind(now_ms)
+        .bind(from)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(changed == 1)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct VersionRow {
     pub version: i64,
