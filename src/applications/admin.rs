@@ -44,6 +44,10 @@ pub fn router() -> Router<AppState> {
             "/admin/editions/{edition}/applications.xlsx",
             get(export_xlsx),
         )
+        .route(
+            "/admin/editions/{edition}/applications/decide",
+            post(bulk_decide),
+        )
         .route("/admin/applications/{id}", get(dossier))
         .route("/admin/applications/{id}/status", post(change_status))
         .route("/admin/outbox", get(outbox))
@@ -81,6 +85,7 @@ pub struct EditionLink {
     pub name: String,
     /// Track id and name, for the edit links.
     pub tracks: Vec<(i64, String)>,
+    pub counts: Vec<super::stats::CountTable>,
 }
 
 async fn home(
@@ -108,7 +113,12 @@ async fn home(
                     },
                 )
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let counts = super::stats::tables(
+            &queries::counts_for_edition(&app.db, e.id).await?,
+            &tracks,
+            ctx.lang,
+        );
         editions.push(EditionLink {
             name: format!(
                 "{} {}",
@@ -121,6 +131,7 @@ async fn home(
             ),
             slug: e.slug,
             tracks,
+            counts,
         });
     }
     render(&AdminHomeTemplate { ctx, editions })
@@ -136,6 +147,29 @@ pub struct ListRow {
     pub country: String,
     pub domain: String,
     pub women_led: bool,
+    /// The bulk checkbox's value (`public id:status seen`) when the dossier can be decided.
+    pub pick: Option<String>,
+    pub ticked: bool,
+}
+
+/// The bulk decision form as typed, with what refused it or what it did.
+#[derive(Default)]
+pub struct BulkView {
+    pub decision: String,
+    pub reason: String,
+    /// Public ids of the ticked dossiers.
+    pub ticked: Vec<String>,
+    pub error: Option<String>,
+    pub report: Option<String>,
+}
+
+/// What the last bulk decision did, carried by its redirect.
+#[derive(Deserialize, Default)]
+struct BulkReport {
+    #[serde(default)]
+    decided: Option<usize>,
+    #[serde(default)]
+    skipped: Option<String>,
 }
 
 pub struct Select {
@@ -150,8 +184,37 @@ async fn list(
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
     Query(filter): Query<ListFilter>,
+    Query(done): Query<BulkReport>,
 ) -> AppResult<Response> {
     let edition = organised_edition(&app, &user, &slug).await?;
+    let report = done.decided.map(|n| {
+        let mut text = i18n::tr_args(ctx.lang, "backoffice-bulk-done", &[("n", n.to_string())]);
+        if let Some(skipped) = done.skipped.filter(|s| !s.is_empty()) {
+            text.push(' ');
+            text.push_str(&i18n::tr_args(
+                ctx.lang,
+                "backoffice-bulk-skipped",
+                &[("references", skipped)],
+            ));
+        }
+        text
+    });
+    let bulk = BulkView {
+        report,
+        ..BulkView::default()
+    };
+    list_page(&app, ctx, &edition, &filter, bulk, StatusCode::OK).await
+}
+
+async fn list_page(
+    app: &AppState,
+    ctx: Ctx,
+    edition: &EditionRow,
+    filter: &ListFilter,
+    bulk: BulkView,
+    status_code: StatusCode,
+) -> AppResult<Response> {
+    let filter = filter.clone();
     let tracks = calls::tracks_of_edition(&app.db, edition.id).await?;
     let rows = queries::list_for_edition(&app.db, edition.id, &filter).await?;
     let lang = ctx.lang;
@@ -187,6 +250,12 @@ async fn list(
             country: r.country.as_deref().map(country_label).unwrap_or_default(),
             domain: r.domain.as_deref().map(domain_label).unwrap_or_default(),
             women_led: r.women_led,
+            pick: matches!(
+                Status::parse(&r.status),
+                Status::Submitted | Status::Eligible | Status::Ineligible
+            )
+            .then(|| format!("{}:{}", r.public_id, r.status)),
+            ticked: bulk.ticked.contains(&r.public_id),
         })
         .collect();
     let chosen = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
@@ -258,7 +327,9 @@ async fn list(
         },
     ];
     let query = serde_urlencoded::to_string(filter_pairs(&filter)).unwrap_or_default();
-    render(&AdminListTemplate {
+    render_with_status(
+        status_code,
+        &AdminListTemplate {
         edition_name: format!(
             "{} {}",
             if lang == Lang::En {
@@ -277,8 +348,129 @@ async fn list(
         by_status: by_status.into_iter().collect(),
         rows: list_rows,
         filters,
+        bulk_action: format!("/admin/editions/{}/applications/decide", edition.slug),
+        back: query,
+        bulk,
         ctx,
-    })
+    },
+    )
+}
+
+#[derive(Deserialize)]
+struct BulkForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    reason: String,
+    /// The list's filters, to come back to the same list.
+    #[serde(default)]
+    back: String,
+}
+
+/// One decision and one reason for every ticked dossier. Each is checked and recorded as a
+/// single decision is (its own audit entry and message). A decision that needs a reason
+/// refuses the whole batch, nothing written; a dossier whose status changed since the list
+/// was loaded is skipped and named, the others are recorded, all in one transaction.
+async fn bulk_decide(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    form: CsrfForm<BulkForm>,
+) -> AppResult<Response> {
+    let edition = organised_edition(&app, &user, &slug).await?;
+    let filter: ListFilter = serde_urlencoded::from_str(&form.value.back).unwrap_or_default();
+    let picks: Vec<(String, String)> = form
+        .pairs
+        .iter()
+        .filter(|(k, _)| k == "pick")
+        .filter_map(|(_, v)| v.split_once(':'))
+        .map(|(id, seen)| (id.to_owned(), seen.to_owned()))
+        .collect();
+    let form = form.value;
+    let refuse = |ctx: Ctx, error: String| {
+        let bulk = BulkView {
+            decision: form.status.clone(),
+            reason: form.reason.clone(),
+            ticked: picks.iter().map(|(id, _)| id.clone()).collect(),
+            error: Some(error),
+            report: None,
+        };
+        list_page(
+            &app,
+            ctx,
+            &edition,
+            &filter,
+            bulk,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let status = match form.status.as_str() {
+        "eligible" => Status::Eligible,
+        "ineligible" => Status::Ineligible,
+        _ => {
+            let error = ctx.t("backoffice-bulk-no-decision");
+            return refuse(ctx, error).await;
+        }
+    };
+    if picks.is_empty() {
+        let error = ctx.t("backoffice-bulk-none-ticked");
+        return refuse(ctx, error).await;
+    }
+    let mut dossiers = Vec::with_capacity(picks.len());
+    for (id, seen) in &picks {
+        let (application, track) = organised_application(&app, &user, id).await?;
+        if track.edition_id != edition.id {
+            return Err(AppError::NotFound);
+        }
+        dossiers.push((application, track, seen));
+    }
+    let reference = |a: &queries::ApplicationRow| {
+        a.reference.clone().unwrap_or_else(|| a.public_id.clone())
+    };
+    let mut prepared = Vec::new();
+    let mut skipped = Vec::new();
+    let mut need_reason = Vec::new();
+    for (application, track, seen) in &dossiers {
+        match decisions::prepare(&app, application, track, status, &form.reason, seen.as_str()).await? {
+            Ok(p) => prepared.push((p, reference(application))),
+            Err(Refusal::ReasonRequired) => need_reason.push(reference(application)),
+            Err(Refusal::ChangedMeanwhile | Refusal::NotDecidable) => {
+                skipped.push(reference(application))
+            }
+        }
+    }
+    if !need_reason.is_empty() {
+        let error = i18n::tr_args(
+            ctx.lang,
+            "backoffice-bulk-reason-required",
+            &[("references", need_reason.join(", "))],
+        );
+        return refuse(ctx, error).await;
+    }
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let mut decided = 0;
+    for (p, reference) in &prepared {
+        // A refusal here wrote nothing for that dossier: the others still go through.
+        match decisions::record(&mut tx, user.id, p, now).await? {
+            Ok(()) => decided += 1,
+            Err(_) => skipped.push(reference.clone()),
+        }
+    }
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    let mut pairs = filter_pairs(&filter);
+    pairs.push(("decided", decided.to_string()));
+    if !skipped.is_empty() {
+        pairs.push(("skipped", skipped.join(", ")));
+    }
+    let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    Ok(Redirect::to(&format!(
+        "/admin/editions/{}/applications?{query}",
+        edition.slug
+    ))
+    .into_response())
 }
 
 fn filter_pairs(f: &ListFilter) -> Vec<(&'static str, String)> {

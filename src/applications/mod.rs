@@ -7,6 +7,7 @@ pub mod export;
 pub mod form_view;
 pub mod queries;
 pub mod routes;
+pub mod stats;
 pub mod uploads;
 
 use crate::db::{Db, DbError, DbResult};

@@ -579,3 +579,25 @@ pub async fn list_for_edition(
     .fetch_all(pool)
     .await)?))
 }
+
+/// How many applications of an edition share a track, status, country and women-led flag.
+/// The columns hold the latest submitted version once there is one (edits after it live in
+/// the pending draft), so submitted dossiers are counted on what was submitted.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CountRow {
+    pub track_id: i64,
+    pub status: String,
+    pub country: Option<String>,
+    pub women_led: bool,
+    pub n: i64,
+}
+
+pub async fn counts_for_edition(db: &Db, edition_id: i64) -> DbResult<Vec<CountRow>> {
+    let sql = "SELECT a.track_id, a.status, a.country, a.women_led, COUNT(*) AS n \
+               FROM applications a JOIN tracks t ON t.id = a.track_id WHERE t.edition_id = $1 \
+               GROUP BY a.track_id, a.status, a.country, a.women_led";
+    Ok(run!(db, |pool| sqlx::query_as::<_, CountRow>(sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)?)
+}
