@@ -12,6 +12,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::decisions::{self, Refusal};
+use super::export::Cell;
 use super::queries::{self, ListFilter};
 use super::Status;
 use crate::accounts::roles::{self, Role};
@@ -520,20 +521,20 @@ async fn build_table(
     let mut table_rows = Vec::with_capacity(rows.len());
     for row in &rows {
         let answers: form::Answers = serde_json::from_str(&row.answers_json).unwrap_or_default();
-        let mut cells = vec![
-            row.reference.clone().unwrap_or_default(),
-            row.track_code.clone(),
-            Status::parse(&row.status).label(lang),
-            row.applicant_name.clone(),
-            row.submitted_at
-                .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
-                .map(|t| {
-                    t.to_zoned(tz.clone())
-                        .strftime("%Y-%m-%d %H:%M")
-                        .to_string()
-                })
-                .unwrap_or_default(),
-            i18n::tr(lang, if row.women_led { "yes" } else { "no" }),
+        let submitted_at: Cell = row
+            .submitted_at
+            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+            .map_or_else(
+                || Cell::Text(String::new()),
+                |t| Cell::Instant(t.to_zoned(tz.clone()).datetime()),
+            );
+        let mut cells: Vec<Cell> = vec![
+            row.reference.clone().unwrap_or_default().into(),
+            row.track_code.clone().into(),
+            Status::parse(&row.status).label(lang).into(),
+            row.applicant_name.clone().into(),
+            submitted_at,
+            i18n::tr(lang, if row.women_led { "yes" } else { "no" }).into(),
         ];
         if let Some(form) = forms.get(&(row.track_id, row.form_version)) {
             cells.extend(super::export::answer_cells(form, &answers, &columns, lang));

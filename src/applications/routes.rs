@@ -457,7 +457,20 @@ async fn save_section(
         "previous" => format!("{base}/edit/{}", section.saturating_sub(1)),
         "save" => format!("{base}/edit/{section}?saved=1"),
         _ if section + 1 < loaded.form.sections.len() => {
-            format!("{base}/edit/{}?after={section}", section + 1)
+            // Only a step left incomplete gets the notice (and the longer address).
+            let incomplete = form_view::still_empty(
+                &loaded.form,
+                section,
+                &outcome.answers,
+                ctx.lang,
+                &loaded.app.public_id,
+            )
+            .is_some();
+            if incomplete {
+                format!("{base}/edit/{}?after={section}", section + 1)
+            } else {
+                format!("{base}/edit/{}", section + 1)
+            }
         }
         _ => format!("{base}/review"),
     };
