@@ -16,11 +16,7 @@ backoffice-bulk-submit = Save the decision for the selected dossiers
 backoffice-bulk-none-ticked = No dossier is selected: tick the dossiers to decide, then save.
 backoffice-bulk-no-decision = Choose "Eligible" or "Ineligible" for the selected dossiers.
 backoffice-bulk-reason-required = Nothing was saved: the decision contradicts the automatic check for { $references }. Write a reason, or untick these dossiers.
-backoffice-bulk-done = { $n ->
-    [0] No decision saved.
-    [one] 1 decision saved.
-   *[other] { $n } decisions saved.
-}
+backoffice-bulk-done = Decisions saved: { $n }.
 backoffice-bulk-skipped = Left unchanged, because their status changed since the list was shown: { $references }. Open them to decide again.
 
 draft-saved-still-empty = Your draft of the step "{ $step }" is saved. These required fields are still empty; they must be filled before you submit your application:

@@ -16,11 +16,7 @@ backoffice-bulk-submit = Enregistrer la décision pour les dossiers cochés
 backoffice-bulk-none-ticked = Aucun dossier n'est coché : cochez les dossiers à décider, puis enregistrez.
 backoffice-bulk-no-decision = Choisissez « Éligible » ou « Inéligible » pour les dossiers cochés.
 backoffice-bulk-reason-required = Rien n'a été enregistré : la décision contredit la vérification automatique pour { $references }. Écrivez un motif, ou décochez ces dossiers.
-backoffice-bulk-done = { $n ->
-    [0] Aucune décision enregistrée.
-    [one] 1 décision enregistrée.
-   *[other] { $n } décisions enregistrées.
-}
+backoffice-bulk-done = Décisions enregistrées : { $n }.
 backoffice-bulk-skipped = Non modifiés, car leur statut a changé depuis l'affichage de la liste : { $references }. Ouvrez-les pour décider à nouveau.
 
 draft-saved-still-empty = Votre brouillon de l'étape « { $step } » est enregistré. Ces champs obligatoires sont encore vides ; ils devront être remplis avant de soumettre votre candidature :

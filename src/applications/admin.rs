@@ -331,29 +331,29 @@ async fn list_page(
     render_with_status(
         status_code,
         &AdminListTemplate {
-        edition_name: format!(
-            "{} {}",
-            if lang == Lang::En {
-                &edition.event_name_en
-            } else {
-                &edition.event_name_fr
-            },
-            edition.year
-        ),
-        csv_url: format!("/admin/editions/{}/applications.csv?{query}", edition.slug),
-        xlsx_url: format!("/admin/editions/{}/applications.xlsx?{query}", edition.slug),
-        action: format!("/admin/editions/{}/applications", edition.slug),
-        q: filter.q.clone().unwrap_or_default(),
-        total: rows.len(),
-        women_led,
-        by_status: by_status.into_iter().collect(),
-        rows: list_rows,
-        filters,
-        bulk_action: format!("/admin/editions/{}/applications/decide", edition.slug),
-        back: query,
-        bulk,
-        ctx,
-    },
+            edition_name: format!(
+                "{} {}",
+                if lang == Lang::En {
+                    &edition.event_name_en
+                } else {
+                    &edition.event_name_fr
+                },
+                edition.year
+            ),
+            csv_url: format!("/admin/editions/{}/applications.csv?{query}", edition.slug),
+            xlsx_url: format!("/admin/editions/{}/applications.xlsx?{query}", edition.slug),
+            action: format!("/admin/editions/{}/applications", edition.slug),
+            q: filter.q.clone().unwrap_or_default(),
+            total: rows.len(),
+            women_led,
+            by_status: by_status.into_iter().collect(),
+            rows: list_rows,
+            filters,
+            bulk_action: format!("/admin/editions/{}/applications/decide", edition.slug),
+            back: query,
+            bulk,
+            ctx,
+        },
     )
 }
 
@@ -426,14 +426,22 @@ async fn bulk_decide(
         }
         dossiers.push((application, track, seen));
     }
-    let reference = |a: &queries::ApplicationRow| {
-        a.reference.clone().unwrap_or_else(|| a.public_id.clone())
-    };
+    let reference =
+        |a: &queries::ApplicationRow| a.reference.clone().unwrap_or_else(|| a.public_id.clone());
     let mut prepared = Vec::new();
     let mut skipped = Vec::new();
     let mut need_reason = Vec::new();
     for (application, track, seen) in &dossiers {
-        match decisions::prepare(&app, application, track, status, &form.reason, seen.as_str()).await? {
+        match decisions::prepare(
+            &app,
+            application,
+            track,
+            status,
+            &form.reason,
+            seen.as_str(),
+        )
+        .await?
+        {
             Ok(p) => prepared.push((p, reference(application))),
             Err(Refusal::ReasonRequired) => need_reason.push(reference(application)),
             Err(Refusal::ChangedMeanwhile | Refusal::NotDecidable) => {
@@ -650,7 +658,8 @@ async fn dossier_page(
     refused: Option<Refused>,
     status_code: StatusCode,
 ) -> AppResult<Response> {
-    let (form_def, answers, rules, verdict) = decisions::automatic_check(app, application, track).await?;
+    let (form_def, answers, rules, verdict) =
+        decisions::automatic_check(app, application, track).await?;
     let reference_date = track.closing_date();
     let data = super::routes::review_data(
         &form_def,
@@ -708,7 +717,11 @@ async fn dossier_page(
     // The form starts from the automatic check's verdict.
     let (decision, reason, error) = match refused {
         Some(r) => (r.decision, r.reason, Some(r.error)),
-        None => (decisions::proposed(&verdict).as_str().to_owned(), String::new(), None),
+        None => (
+            decisions::proposed(&verdict).as_str().to_owned(),
+            String::new(),
+            None,
+        ),
     };
     render_with_status(
         status_code,

@@ -76,10 +76,9 @@ pub fn answer_cells(
         .iter()
         .map(|(key, _)| match (form.field(key), answers.0.get(key)) {
             (Some(_), Some(Answer::Number(n))) => Cell::Number(*n as f64),
-            (Some(field), Some(Answer::Text(s))) if matches!(field.kind, FieldKind::Date) => {
-                s.parse::<jiff::civil::Date>()
-                    .map_or_else(|_| Cell::Text(s.clone()), Cell::Date)
-            }
+            (Some(field), Some(Answer::Text(s))) if matches!(field.kind, FieldKind::Date) => s
+                .parse::<jiff::civil::Date>()
+                .map_or_else(|_| Cell::Text(s.clone()), Cell::Date),
             (Some(field), Some(answer)) => Cell::Text(form::answer_display(answer, field, lang)),
             _ => Cell::Text(String::new()),
         })
@@ -149,11 +148,8 @@ pub fn to_xlsx(table: &Table, sheet_name: &str) -> Result<Vec<u8>, XlsxError> {
                     sheet.write_datetime_with_format(r, c, &excel_date_time(*t)?, &instant)?
                 }
                 Cell::Date(d) => {
-                    let day = ExcelDateTime::from_ymd(
-                        d.year() as u16,
-                        d.month() as u8,
-                        d.day() as u8,
-                    )?;
+                    let day =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
                     sheet.write_datetime_with_format(r, c, &day, &date)?
                 }
             };

@@ -105,7 +105,13 @@ pub fn tables(rows: &[CountRow], tracks: &[(i64, String)], lang: Lang) -> Vec<Co
 mod tests {
     use super::*;
 
-    fn row(track_id: i64, status: &str, country: Option<&str>, women_led: bool, n: i64) -> CountRow {
+    fn row(
+        track_id: i64,
+        status: &str,
+        country: Option<&str>,
+        women_led: bool,
+        n: i64,
+    ) -> CountRow {
         CountRow {
             track_id,
             status: status.into(),
