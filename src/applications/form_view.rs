@@ -253,17 +253,6 @@ fn view(
     v
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dom_ids_are_valid() {
-        assert_eq!(dom_id("team[0][name]"), "team-0-name");
-        assert_eq!(dom_id("email"), "email");
-    }
-}
-
 /// After "Next": the step just saved and its required fields still empty, each linked to
 /// its place in that step, so the applicant knows what to come back to before submitting.
 pub struct StillEmpty {
@@ -308,4 +297,15 @@ pub fn still_empty(
         step_url,
         fields,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dom_ids_are_valid() {
+        assert_eq!(dom_id("team[0][name]"), "team-0-name");
+        assert_eq!(dom_id("email"), "email");
+    }
 }
