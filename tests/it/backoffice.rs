@@ -336,6 +336,30 @@ async fn a_single_decision_on_a_stale_status_is_a_conflict(backend: Backend) {
         Some("eligible")
     );
     assert_eq!(decisions_logged(&app).await, 1);
+    // The write itself is conditional: a decision racing past that check (read before the
+    // other committed) changes nothing, and the use case reports the conflict.
+    let row_id = app
+        .scalar_i64(&format!(
+            "SELECT id FROM applications WHERE public_id = '{id}'"
+        ))
+        .await;
+    let mut tx = app.db().begin().await.expect("transaction");
+    let changed = kene::applications::queries::set_status_from(
+        &mut tx,
+        row_id,
+        "submitted",
+        "ineligible",
+        Some("Pièce manquante"),
+        0,
+    )
+    .await
+    .expect("update");
+    tx.commit().await.expect("commit");
+    assert!(!changed, "no row changes from a status it no longer has");
+    assert_eq!(
+        application_field(&app, &id, "status").await.as_deref(),
+        Some("eligible")
+    );
     app.finish().await;
 }
 
