@@ -11,6 +11,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
+use super::decisions::{self, Refusal};
+use super::export::Cell;
 use super::queries::{self, ListFilter};
 use super::Status;
 use crate::accounts::roles::{self, Role};
@@ -18,11 +20,11 @@ use crate::accounts::sessions::SessionUser;
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::domain::country::Country;
-use crate::domain::eligibility::{self, Rule, Verdict};
+use crate::domain::eligibility;
 use crate::domain::form::{self, FormDefinition};
-use crate::domain::types::{Lang, Login};
+use crate::domain::types::Lang;
 use crate::i18n;
-use crate::notifications::{self, Channel};
+use crate::notifications;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
@@ -42,6 +44,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/editions/{edition}/applications.xlsx",
             get(export_xlsx),
+        )
+        .route(
+            "/admin/editions/{edition}/applications/decide",
+            post(bulk_decide),
         )
         .route("/admin/applications/{id}", get(dossier))
         .route("/admin/applications/{id}/status", post(change_status))
@@ -80,6 +86,7 @@ pub struct EditionLink {
     pub name: String,
     /// Track id and name, for the edit links.
     pub tracks: Vec<(i64, String)>,
+    pub counts: Vec<super::stats::CountTable>,
 }
 
 async fn home(
@@ -107,7 +114,12 @@ async fn home(
                     },
                 )
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let counts = super::stats::tables(
+            &queries::counts_for_edition(&app.db, e.id).await?,
+            &tracks,
+            ctx.lang,
+        );
         editions.push(EditionLink {
             name: format!(
                 "{} {}",
@@ -120,6 +132,7 @@ async fn home(
             ),
             slug: e.slug,
             tracks,
+            counts,
         });
     }
     render(&AdminHomeTemplate { ctx, editions })
@@ -135,6 +148,29 @@ pub struct ListRow {
     pub country: String,
     pub domain: String,
     pub women_led: bool,
+    /// The bulk checkbox's value (`public id:status seen`) when the dossier can be decided.
+    pub pick: Option<String>,
+    pub ticked: bool,
+}
+
+/// The bulk decision form as typed, with what refused it or what it did.
+#[derive(Default)]
+pub struct BulkView {
+    pub decision: String,
+    pub reason: String,
+    /// Public ids of the ticked dossiers.
+    pub ticked: Vec<String>,
+    pub error: Option<String>,
+    pub report: Option<String>,
+}
+
+/// What the last bulk decision did, carried by its redirect.
+#[derive(Deserialize, Default)]
+struct BulkReport {
+    #[serde(default)]
+    decided: Option<usize>,
+    #[serde(default)]
+    skipped: Option<String>,
 }
 
 pub struct Select {
@@ -149,8 +185,37 @@ async fn list(
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
     Query(filter): Query<ListFilter>,
+    Query(done): Query<BulkReport>,
 ) -> AppResult<Response> {
     let edition = organised_edition(&app, &user, &slug).await?;
+    let report = done.decided.map(|n| {
+        let mut text = i18n::tr_args(ctx.lang, "backoffice-bulk-done", &[("n", n.to_string())]);
+        if let Some(skipped) = done.skipped.filter(|s| !s.is_empty()) {
+            text.push(' ');
+            text.push_str(&i18n::tr_args(
+                ctx.lang,
+                "backoffice-bulk-skipped",
+                &[("references", skipped)],
+            ));
+        }
+        text
+    });
+    let bulk = BulkView {
+        report,
+        ..BulkView::default()
+    };
+    list_page(&app, ctx, &edition, &filter, bulk, StatusCode::OK).await
+}
+
+async fn list_page(
+    app: &AppState,
+    ctx: Ctx,
+    edition: &EditionRow,
+    filter: &ListFilter,
+    bulk: BulkView,
+    status_code: StatusCode,
+) -> AppResult<Response> {
+    let filter = filter.clone();
     let tracks = calls::tracks_of_edition(&app.db, edition.id).await?;
     let rows = queries::list_for_edition(&app.db, edition.id, &filter).await?;
     let lang = ctx.lang;
@@ -186,6 +251,12 @@ async fn list(
             country: r.country.as_deref().map(country_label).unwrap_or_default(),
             domain: r.domain.as_deref().map(domain_label).unwrap_or_default(),
             women_led: r.women_led,
+            pick: matches!(
+                Status::parse(&r.status),
+                Status::Submitted | Status::Eligible | Status::Ineligible
+            )
+            .then(|| format!("{}:{}", r.public_id, r.status)),
+            ticked: bulk.ticked.contains(&r.public_id),
         })
         .collect();
     let chosen = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
@@ -257,27 +328,158 @@ async fn list(
         },
     ];
     let query = serde_urlencoded::to_string(filter_pairs(&filter)).unwrap_or_default();
-    render(&AdminListTemplate {
-        edition_name: format!(
-            "{} {}",
-            if lang == Lang::En {
-                &edition.event_name_en
-            } else {
-                &edition.event_name_fr
-            },
-            edition.year
-        ),
-        csv_url: format!("/admin/editions/{}/applications.csv?{query}", edition.slug),
-        xlsx_url: format!("/admin/editions/{}/applications.xlsx?{query}", edition.slug),
-        action: format!("/admin/editions/{}/applications", edition.slug),
-        q: filter.q.clone().unwrap_or_default(),
-        total: rows.len(),
-        women_led,
-        by_status: by_status.into_iter().collect(),
-        rows: list_rows,
-        filters,
-        ctx,
-    })
+    render_with_status(
+        status_code,
+        &AdminListTemplate {
+            edition_name: format!(
+                "{} {}",
+                if lang == Lang::En {
+                    &edition.event_name_en
+                } else {
+                    &edition.event_name_fr
+                },
+                edition.year
+            ),
+            csv_url: format!("/admin/editions/{}/applications.csv?{query}", edition.slug),
+            xlsx_url: format!("/admin/editions/{}/applications.xlsx?{query}", edition.slug),
+            action: format!("/admin/editions/{}/applications", edition.slug),
+            q: filter.q.clone().unwrap_or_default(),
+            total: rows.len(),
+            women_led,
+            by_status: by_status.into_iter().collect(),
+            rows: list_rows,
+            filters,
+            bulk_action: format!("/admin/editions/{}/applications/decide", edition.slug),
+            back: query,
+            bulk,
+            ctx,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct BulkForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    reason: String,
+    /// The list's filters, to come back to the same list.
+    #[serde(default)]
+    back: String,
+}
+
+/// One decision and one reason for every ticked dossier. Each is checked and recorded as a
+/// single decision is (its own audit entry and message). A decision that needs a reason
+/// refuses the whole batch, nothing written; a dossier whose status changed since the list
+/// was loaded is skipped and named, the others are recorded, all in one transaction.
+async fn bulk_decide(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    form: CsrfForm<BulkForm>,
+) -> AppResult<Response> {
+    let edition = organised_edition(&app, &user, &slug).await?;
+    let filter: ListFilter = serde_urlencoded::from_str(&form.value.back).unwrap_or_default();
+    let picks: Vec<(String, String)> = form
+        .pairs
+        .iter()
+        .filter(|(k, _)| k == "pick")
+        .filter_map(|(_, v)| v.split_once(':'))
+        .map(|(id, seen)| (id.to_owned(), seen.to_owned()))
+        .collect();
+    let form = form.value;
+    let refuse = |ctx: Ctx, error: String| {
+        let bulk = BulkView {
+            decision: form.status.clone(),
+            reason: form.reason.clone(),
+            ticked: picks.iter().map(|(id, _)| id.clone()).collect(),
+            error: Some(error),
+            report: None,
+        };
+        list_page(
+            &app,
+            ctx,
+            &edition,
+            &filter,
+            bulk,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let status = match form.status.as_str() {
+        "eligible" => Status::Eligible,
+        "ineligible" => Status::Ineligible,
+        _ => {
+            let error = ctx.t("backoffice-bulk-no-decision");
+            return refuse(ctx, error).await;
+        }
+    };
+    if picks.is_empty() {
+        let error = ctx.t("backoffice-bulk-none-ticked");
+        return refuse(ctx, error).await;
+    }
+    let mut dossiers = Vec::with_capacity(picks.len());
+    for (id, seen) in &picks {
+        let (application, track) = organised_application(&app, &user, id).await?;
+        if track.edition_id != edition.id {
+            return Err(AppError::NotFound);
+        }
+        dossiers.push((application, track, seen));
+    }
+    let reference =
+        |a: &queries::ApplicationRow| a.reference.clone().unwrap_or_else(|| a.public_id.clone());
+    let mut prepared = Vec::new();
+    let mut skipped = Vec::new();
+    let mut need_reason = Vec::new();
+    for (application, track, seen) in &dossiers {
+        match decisions::prepare(
+            &app,
+            application,
+            track,
+            status,
+            &form.reason,
+            seen.as_str(),
+        )
+        .await?
+        {
+            Ok(p) => prepared.push((p, reference(application))),
+            Err(Refusal::ReasonRequired) => need_reason.push(reference(application)),
+            Err(Refusal::ChangedMeanwhile | Refusal::NotDecidable) => {
+                skipped.push(reference(application))
+            }
+        }
+    }
+    if !need_reason.is_empty() {
+        let error = i18n::tr_args(
+            ctx.lang,
+            "backoffice-bulk-reason-required",
+            &[("references", need_reason.join(", "))],
+        );
+        return refuse(ctx, error).await;
+    }
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let mut decided = 0;
+    for (p, reference) in &prepared {
+        // A refusal here wrote nothing for that dossier: the others still go through.
+        match decisions::record(&mut tx, user.id, p, now).await? {
+            Ok(()) => decided += 1,
+            Err(_) => skipped.push(reference.clone()),
+        }
+    }
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    let mut pairs = filter_pairs(&filter);
+    pairs.push(("decided", decided.to_string()));
+    if !skipped.is_empty() {
+        pairs.push(("skipped", skipped.join(", ")));
+    }
+    let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    Ok(Redirect::to(&format!(
+        "/admin/editions/{}/applications?{query}",
+        edition.slug
+    ))
+    .into_response())
 }
 
 fn filter_pairs(f: &ListFilter) -> Vec<(&'static str, String)> {
@@ -327,20 +529,20 @@ async fn build_table(
     let mut table_rows = Vec::with_capacity(rows.len());
     for row in &rows {
         let answers: form::Answers = serde_json::from_str(&row.answers_json).unwrap_or_default();
-        let mut cells = vec![
-            row.reference.clone().unwrap_or_default(),
-            row.track_code.clone(),
-            Status::parse(&row.status).label(lang),
-            row.applicant_name.clone(),
-            row.submitted_at
-                .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
-                .map(|t| {
-                    t.to_zoned(tz.clone())
-                        .strftime("%Y-%m-%d %H:%M")
-                        .to_string()
-                })
-                .unwrap_or_default(),
-            i18n::tr(lang, if row.women_led { "yes" } else { "no" }),
+        let submitted_at: Cell = row
+            .submitted_at
+            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+            .map_or_else(
+                || Cell::Text(String::new()),
+                |t| Cell::Instant(t.to_zoned(tz.clone()).datetime()),
+            );
+        let mut cells: Vec<Cell> = vec![
+            row.reference.clone().unwrap_or_default().into(),
+            row.track_code.clone().into(),
+            Status::parse(&row.status).label(lang).into(),
+            row.applicant_name.clone().into(),
+            submitted_at,
+            i18n::tr(lang, if row.women_led { "yes" } else { "no" }).into(),
         ];
         if let Some(form) = forms.get(&(row.track_id, row.form_version)) {
             cells.extend(super::export::answer_cells(form, &answers, &columns, lang));
@@ -455,28 +657,6 @@ async fn organised_application(
     Ok((application, track))
 }
 
-/// The automatic eligibility check of an application against its track's rules.
-async fn automatic_check(
-    app: &AppState,
-    application: &queries::ApplicationRow,
-    track: &TrackRow,
-) -> AppResult<(FormDefinition, form::Answers, Vec<Rule>, Verdict)> {
-    let form_def = calls::form_definition(&app.db, track.id, application.form_version).await?;
-    let answers = application.answers()?;
-    let rules = track.rules()?;
-    let verdict = eligibility::evaluate(&rules, &form_def, &answers, track.closing_date());
-    Ok((form_def, answers, rules, verdict))
-}
-
-/// The decision the automatic check proposes.
-fn proposed(verdict: &Verdict) -> Status {
-    if verdict.is_eligible() {
-        Status::Eligible
-    } else {
-        Status::Ineligible
-    }
-}
-
 /// The decision form as typed, with the error that refused it.
 struct Refused {
     decision: String,
@@ -492,7 +672,8 @@ async fn dossier_page(
     refused: Option<Refused>,
     status_code: StatusCode,
 ) -> AppResult<Response> {
-    let (form_def, answers, rules, verdict) = automatic_check(app, application, track).await?;
+    let (form_def, answers, rules, verdict) =
+        decisions::automatic_check(app, application, track).await?;
     let reference_date = track.closing_date();
     let data = super::routes::review_data(
         &form_def,
@@ -555,7 +736,11 @@ async fn dossier_page(
     // The form starts from the automatic check's verdict.
     let (decision, reason, error) = match refused {
         Some(r) => (r.decision, r.reason, Some(r.error)),
-        None => (proposed(&verdict).as_str().to_owned(), String::new(), None),
+        None => (
+            decisions::proposed(&verdict).as_str().to_owned(),
+            String::new(),
+            None,
+        ),
     };
     render_with_status(
         status_code,
@@ -619,217 +804,91 @@ async fn change_status(
         "submitted" => Status::Submitted,
         _ => return Err(AppError::BadRequest("error-bad-form")),
     };
-    if !matches!(
-        application.status(),
-        Status::Submitted | Status::Eligible | Status::Ineligible
-    ) {
-        return Err(AppError::BadRequest("application-not-editable"));
+    let refused = |error: String| Refused {
+        decision: new_status.as_str().to_owned(),
+        reason: form.reason.clone(),
+        error,
+    };
+    let prepared = decisions::prepare(
+        &app,
+        &application,
+        &track,
+        new_status,
+        &form.reason,
+        &form.from,
+    )
+    .await?;
+    let refusal = match prepared {
+        Ok(prepared) => {
+            let now = app.now_ms();
+            let mut tx = app.db.begin().await?;
+            match decisions::record(&mut tx, user.id, &prepared, now).await? {
+                Ok(()) => {
+                    tx.commit().await?;
+                    app.outbox_wake.notify_one();
+                    return Ok(Redirect::to(&format!(
+                        "/admin/applications/{}",
+                        application.public_id
+                    ))
+                    .into_response());
+                }
+                // Dropping the transaction rolls it back: nothing of this decision stays.
+                Err(refusal) => refusal,
+            }
+        }
+        Err(refusal) => refusal,
+    };
+    match refusal {
+        Refusal::NotDecidable => Err(AppError::BadRequest("application-not-editable")),
+        Refusal::ReasonRequired => {
+            let error = ctx.t("eligibility-override-reason-required");
+            dossier_page(
+                &app,
+                ctx,
+                &application,
+                &track,
+                Some(refused(error)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Refusal::ChangedMeanwhile => {
+            // Another organiser decided since this form was loaded (or the form says nothing
+            // of what it was loaded from): show the decision now stored, keep this one's
+            // choice and words.
+            let now_stored = queries::find(&app.db, &application.public_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let error = decided_meanwhile(&now_stored, ctx.lang);
+            dossier_page(
+                &app,
+                ctx,
+                &now_stored,
+                &track,
+                Some(refused(error)),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
     }
-    // Another organiser decided since this form was loaded (or the form says nothing of what
-    // it was loaded from): show the decision now stored, keep this one's choice and words.
-    if form.from != application.status {
-        let stored_reason = application.status_reason.clone().unwrap_or_default();
-        let key = if stored_reason.is_empty() {
-            "eligibility-decided-meanwhile"
-        } else {
-            "eligibility-decided-meanwhile-reason"
-        };
-        let now_decided = i18n::tr_args(
-            ctx.lang,
-            key,
-            &[
-                ("status", application.status().label(ctx.lang)),
-                ("reason", stored_reason),
-            ],
-        );
-        let refused = Refused {
-            decision: new_status.as_str().to_owned(),
-            reason: form.reason.clone(),
-            error: now_decided,
-        };
-        return dossier_page(
-            &app,
-            ctx,
-            &application,
-            &track,
-            Some(refused),
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    let (_, _, _, verdict) = automatic_check(&app, &application, &track).await?;
-    let automatic = proposed(&verdict);
-    let overrides = new_status != Status::Submitted && new_status != automatic;
-    let typed = form.reason.trim();
-    if typed.is_empty() && overrides {
-        let refused = Refused {
-            decision: new_status.as_str().to_owned(),
-            reason: form.reason.clone(),
-            error: ctx.t("eligibility-override-reason-required"),
-        };
-        return dossier_page(
-            &app,
-            ctx,
-            &application,
-            &track,
-            Some(refused),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let applicant = crate::accounts::users::find_by_id(&app.db, application.applicant_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let applicant_lang = Lang::parse(&applicant.locale).unwrap_or_default();
-    // Confirming a failed check without words of one's own gives the applicant its reasons.
-    let reason: String = if typed.is_empty() && new_status == Status::Ineligible {
-        verdict
-            .failures
-            .iter()
-            .map(|f| f.reason.get(applicant_lang))
-            .collect::<Vec<_>>()
-            .join(" ")
+}
+
+/// Says which decision another organiser recorded meanwhile, with its reason if any.
+fn decided_meanwhile(stored: &queries::ApplicationRow, lang: Lang) -> String {
+    let stored_reason = stored.status_reason.clone().unwrap_or_default();
+    let key = if stored_reason.is_empty() {
+        "eligibility-decided-meanwhile"
     } else {
-        typed.chars().take(2000).collect()
+        "eligibility-decided-meanwhile-reason"
     };
-    let now = app.now_ms();
-    let mut tx = app.db.begin().await?;
-    queries::set_status(
-        &mut tx,
-        application.id,
-        new_status.as_str(),
-        (!reason.is_empty()).then_some(reason.as_str()),
-        now,
+    i18n::tr_args(
+        lang,
+        key,
+        &[
+            ("status", stored.status().label(lang)),
+            ("reason", stored_reason),
+        ],
     )
-    .await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: "application.status",
-            object: application
-                .reference
-                .as_deref()
-                .unwrap_or(&application.public_id),
-            details: serde_json::json!({
-                "from": application.status,
-                "to": new_status.as_str(),
-                "automatic": automatic.as_str(),
-                "override": overrides,
-                "reason": reason,
-            }),
-        },
-        now,
-    )
-    .await?;
-    let decided = matches!(new_status, Status::Eligible | Status::Ineligible);
-    if decided && new_status != application.status() {
-        let decision = Decision {
-            status: new_status,
-            reason: &reason,
-        };
-        let to = Recipient {
-            user: &applicant,
-            lang: applicant_lang,
-        };
-        tell_applicant(&mut tx, &to, &application, &track, &decision, now).await?;
-    }
-    tx.commit().await?;
-    app.outbox_wake.notify_one();
-    Ok(Redirect::to(&format!("/admin/applications/{}", application.public_id)).into_response())
-}
-
-/// The applicant, in the language of their account.
-struct Recipient<'a> {
-    user: &'a crate::accounts::users::UserRow,
-    lang: Lang,
-}
-
-/// An eligibility decision, as the applicant is told it.
-struct Decision<'a> {
-    status: Status,
-    reason: &'a str,
-}
-
-/// Queues the eligibility decision for the applicant, by e-mail or SMS (their login), in
-/// their language; the SMS is short and leaves the reason to the applicant's space.
-async fn tell_applicant(
-    tx: &mut crate::db::Tx,
-    to: &Recipient<'_>,
-    application: &queries::ApplicationRow,
-    track: &TrackRow,
-    decision: &Decision<'_>,
-    now: i64,
-) -> AppResult<()> {
-    let login = to
-        .user
-        .email
-        .as_deref()
-        .or(to.user.phone.as_deref())
-        .and_then(|x| Login::parse(x).ok());
-    let Some(login) = login else {
-        return Ok(());
-    };
-    let lang = to.lang;
-    let reference = application.reference.clone().unwrap_or_default();
-    let title = if application.title.trim().is_empty() {
-        reference.clone()
-    } else {
-        application.title.clone()
-    };
-    let args = [
-        ("reference", reference),
-        ("title", title),
-        ("reason", decision.reason.to_owned()),
-        (
-            "event",
-            if lang == Lang::En {
-                track.event_name_en.clone()
-            } else {
-                track.event_name_fr.clone()
-            },
-        ),
-        ("year", track.edition_year.to_string()),
-    ];
-    let eligible = decision.status == Status::Eligible;
-    let (channel, recipient, key) = match &login {
-        Login::Email(e) => (
-            Channel::Email,
-            e.as_str().to_owned(),
-            if eligible {
-                "eligibility-mail-eligible"
-            } else {
-                "eligibility-mail-ineligible"
-            },
-        ),
-        Login::Phone(p) => (
-            Channel::Sms,
-            p.as_str().to_owned(),
-            if eligible {
-                "eligibility-sms-eligible"
-            } else {
-                "eligibility-sms-ineligible"
-            },
-        ),
-    };
-    notifications::enqueue(
-        tx,
-        &notifications::NewMessage {
-            idempotency_key: format!(
-                "eligibility:{}:{}:{now}",
-                application.id,
-                decision.status.as_str()
-            ),
-            channel,
-            recipient,
-            subject: i18n::tr_args(lang, "eligibility-mail-subject", &args),
-            body: i18n::tr_args(lang, key, &args),
-            edition_id: Some(track.edition_id),
-        },
-        now,
-    )
-    .await?;
-    Ok(())
 }
 
 pub struct OutboxLine {

@@ -1,15 +1,53 @@
 //! CSV and XLSX exports of the organisers' filtered list: one row per application, one column
 //! per form field.
 
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
-use crate::domain::form::{self, Answers, FormDefinition};
+use crate::domain::form::{self, Answer, Answers, FieldKind, FormDefinition};
 use crate::domain::types::Lang;
 
 /// A table ready to be written in either format.
 pub struct Table {
     pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// One cell, typed so that a spreadsheet can sum numbers and sort dates. Yes/no answers stay
+/// text in the reader's language: they read the same in both formats and filter as well.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    /// A civil date and time, already in the edition's zone.
+    Instant(jiff::civil::DateTime),
+    Date(jiff::civil::Date),
+}
+
+impl Cell {
+    /// A number the code formatted itself (scores), as a number; anything else (a dash for
+    /// "no value") as text.
+    pub fn number_or_text(s: &str) -> Cell {
+        s.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .map_or_else(|| Cell::Text(s.to_owned()), Cell::Number)
+    }
+
+    /// The cell as CSV text.
+    fn to_text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(x) => x.to_string(),
+            Cell::Instant(t) => t.strftime("%Y-%m-%d %H:%M").to_string(),
+            Cell::Date(d) => d.strftime("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
 }
 
 /// One column per distinct field key, in the order of first appearance across the forms.
@@ -26,18 +64,23 @@ pub fn columns(forms: &[&FormDefinition], lang: Lang) -> Vec<(String, String)> {
     out
 }
 
-/// The cells of one application for the given columns.
+/// The cells of one application for the given columns: numbers and dates typed, the rest
+/// as displayed on the review page.
 pub fn answer_cells(
     form: &FormDefinition,
     answers: &Answers,
     columns: &[(String, String)],
     lang: Lang,
-) -> Vec<String> {
+) -> Vec<Cell> {
     columns
         .iter()
         .map(|(key, _)| match (form.field(key), answers.0.get(key)) {
-            (Some(field), Some(answer)) => form::answer_display(answer, field, lang),
-            _ => String::new(),
+            (Some(_), Some(Answer::Number(n))) => Cell::Number(*n as f64),
+            (Some(field), Some(Answer::Text(s))) if matches!(field.kind, FieldKind::Date) => s
+                .parse::<jiff::civil::Date>()
+                .map_or_else(|_| Cell::Text(s.clone()), Cell::Date),
+            (Some(field), Some(answer)) => Cell::Text(form::answer_display(answer, field, lang)),
+            _ => Cell::Text(String::new()),
         })
         .collect()
 }
@@ -75,29 +118,53 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>, csv::Error> {
         .from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record(table.headers.iter().map(|h| defuse(h)))?;
     for row in &table.rows {
-        writer.write_record(row.iter().map(|c| defuse(c)))?;
+        writer.write_record(row.iter().map(|c| defuse(&c.to_text())))?;
     }
     writer
         .into_inner()
         .map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Every cell is written as a string: nothing a user typed can become a formula.
-pub fn to_xlsx(table: &Table, sheet_name: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+/// Numbers and dates are typed cells; text is always written as a string cell, so nothing a
+/// user typed can become a formula.
+pub fn to_xlsx(table: &Table, sheet_name: &str) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name(sheet_name)?;
     let bold = Format::new().set_bold();
+    let instant = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
     for (col, header) in table.headers.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, header, &bold)?;
     }
     for (r, row) in table.rows.iter().enumerate() {
+        let r = (r + 1) as u32;
         for (c, cell) in row.iter().enumerate() {
-            sheet.write_string((r + 1) as u32, c as u16, cell)?;
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => sheet.write_string(r, c, s)?,
+                Cell::Number(x) => sheet.write_number(r, c, *x)?,
+                Cell::Instant(t) => {
+                    sheet.write_datetime_with_format(r, c, &excel_date_time(*t)?, &instant)?
+                }
+                Cell::Date(d) => {
+                    let day =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                    sheet.write_datetime_with_format(r, c, &day, &date)?
+                }
+            };
         }
     }
     sheet.set_freeze_panes(1, 0)?;
     workbook.save_to_buffer()
+}
+
+fn excel_date_time(t: jiff::civil::DateTime) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?.and_hms(
+        t.hour() as u16,
+        t.minute() as u8,
+        t.second(),
+    )
 }
 
 #[cfg(test)]
@@ -108,8 +175,8 @@ mod tests {
         Table {
             headers: vec!["Nom".into(), "Projet".into()],
             rows: vec![vec![
-                "=cmd|' /C calc'!A0".into(),
-                "<script>alert(1)</script> é".into(),
+                Cell::Text("=cmd|' /C calc'!A0".into()),
+                Cell::Text("<script>alert(1)</script> é".into()),
             ]],
         }
     }
@@ -150,8 +217,8 @@ mod tests {
         let table = Table {
             headers: vec!["Titre".into(), "Résumé".into()],
             rows: vec![vec![
-                "x;=HYPERLINK(\"http://evil.example\",\"clic\")".into(),
-                "a\n-2+3, @SUM(A1)".into(),
+                Cell::Text("x;=HYPERLINK(\"http://evil.example\",\"clic\")".into()),
+                Cell::Text("a\n-2+3, @SUM(A1)".into()),
             ]],
         };
         let bytes = to_csv(&table).expect("csv");
@@ -176,6 +243,10 @@ mod tests {
                 1..4,
             )
         ) {
+            let rows: Vec<Vec<Cell>> = rows
+                .into_iter()
+                .map(|r| r.into_iter().map(Cell::Text).collect())
+                .collect();
             let table = Table { headers: vec!["h".into(), "=i".into(), "j".into()], rows };
             let bytes = to_csv(&table).expect("csv");
             for separator in [b',', b';'] {
@@ -193,7 +264,7 @@ mod tests {
                 .from_reader(&bytes[3..]);
             for (record, row) in reader.records().zip(&table.rows) {
                 let record = record.expect("record");
-                let expected: Vec<String> = row.iter().map(|c| defuse(c)).collect();
+                let expected: Vec<String> = row.iter().map(|c| defuse(&c.to_text())).collect();
                 proptest::prop_assert_eq!(record.iter().collect::<Vec<_>>(), expected);
             }
         }

@@ -253,6 +253,52 @@ fn view(
     v
 }
 
+/// After "Next": the step just saved and its required fields still empty, each linked to
+/// its place in that step, so the applicant knows what to come back to before submitting.
+pub struct StillEmpty {
+    /// Says the draft is saved and these fields must be filled before submitting.
+    pub notice: String,
+    pub step_url: String,
+    /// Link to the field, its label.
+    pub fields: Vec<(String, String)>,
+}
+
+/// What [`StillEmpty`] shows for `section` of the saved `answers`; `None` when the step is
+/// complete (or does not exist).
+pub fn still_empty(
+    form: &FormDefinition,
+    section: usize,
+    answers: &crate::domain::form::Answers,
+    lang: Lang,
+    public_id: &str,
+) -> Option<StillEmpty> {
+    let step = form.sections.get(section)?;
+    let step_url = format!("/applications/{public_id}/edit/{section}");
+    let in_step = |key: &str| {
+        let top = key.split('[').next().unwrap_or(key);
+        step.fields.iter().any(|f| f.key == top)
+    };
+    let fields: Vec<(String, String)> = crate::domain::form::check_complete(form, answers)
+        .into_keys()
+        .filter(|key| in_step(key))
+        .map(|key| {
+            (
+                format!("{step_url}#f-{}", dom_id(&key)),
+                label_of(form, &key, lang),
+            )
+        })
+        .collect();
+    (!fields.is_empty()).then(|| StillEmpty {
+        notice: crate::i18n::tr_args(
+            lang,
+            "draft-saved-still-empty",
+            &[("step", step.title.get(lang).to_owned())],
+        ),
+        step_url,
+        fields,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,10 +2,12 @@
 //! deadline, receipts, and the organisers' back office.
 
 pub mod admin;
+pub mod decisions;
 pub mod export;
 pub mod form_view;
 pub mod queries;
 pub mod routes;
+pub mod stats;
 pub mod uploads;
 
 use crate::db::{Db, DbError, DbResult};

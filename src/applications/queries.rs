@@ -391,6 +391,31 @@ pub async fn set_status(
     Ok(())
 }
 
+/// Sets the status only if it is still `from` (what the deciding organiser saw), so that a
+/// decision committed meanwhile by someone else is never silently overwritten. Returns
+/// whether the row changed.
+pub async fn set_status_from(
+    tx: &mut Tx,
+    id: i64,
+    from: &str,
+    status: &str,
+    reason: Option<&str>,
+    now_ms: i64,
+) -> DbResult<bool> {
+    let sql = "UPDATE applications SET status = $2, status_reason = $3, updated_at = $4 \
+               WHERE id = $1 AND status = $5";
+    let changed = run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(status)
+        .bind(reason)
+        .bind(now_ms)
+        .bind(from)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(changed == 1)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct VersionRow {
     pub version: i64,
@@ -564,4 +589,26 @@ pub async fn list_for_edition(
     .bind(q.as_deref())
     .fetch_all(pool)
     .await)?))
+}
+
+/// How many applications of an edition share a track, status, country and women-led flag.
+/// The columns hold the latest submitted version once there is one (edits after it live in
+/// the pending draft), so submitted dossiers are counted on what was submitted.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CountRow {
+    pub track_id: i64,
+    pub status: String,
+    pub country: Option<String>,
+    pub women_led: bool,
+    pub n: i64,
+}
+
+pub async fn counts_for_edition(db: &Db, edition_id: i64) -> DbResult<Vec<CountRow>> {
+    let sql = "SELECT a.track_id, a.status, a.country, a.women_led, COUNT(*) AS n \
+               FROM applications a JOIN tracks t ON t.id = a.track_id WHERE t.edition_id = $1 \
+               GROUP BY a.track_id, a.status, a.country, a.women_led";
+    Ok(run!(db, |pool| sqlx::query_as::<_, CountRow>(sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)?)
 }

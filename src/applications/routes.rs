@@ -1,6 +1,6 @@
 //! The applicant's side: start, fill in section by section, upload, review, submit, receipt.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -240,11 +240,20 @@ async fn overview(
     })
 }
 
+/// `?after=N`: the page is shown after "Next" on step N, whose still-empty required fields
+/// it names.
+#[derive(Deserialize, Default)]
+struct After {
+    #[serde(default)]
+    after: Option<usize>,
+}
+
 async fn section_page(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
     Path((id, section)): Path<(String, usize)>,
+    Query(after): Query<After>,
 ) -> AppResult<Response> {
     let loaded = load_owned(&app, &id, &user).await?;
     if section >= loaded.form.sections.len() {
@@ -257,7 +266,33 @@ async fn section_page(
         &Default::default(),
         ctx.lang,
     );
-    section_page_response(&app, ctx, &loaded, section, fields, StatusCode::OK)
+    let still_empty = after.after.and_then(|saved| {
+        form_view::still_empty(
+            &loaded.form,
+            saved,
+            &loaded.answers,
+            ctx.lang,
+            &loaded.app.public_id,
+        )
+    });
+    section_page_response_full(
+        &app,
+        ctx,
+        &loaded,
+        section,
+        fields,
+        SectionNotes {
+            page_error: None,
+            still_empty,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// What a section page says above its fields.
+pub struct SectionNotes {
+    pub page_error: Option<String>,
+    pub still_empty: Option<form_view::StillEmpty>,
 }
 
 pub fn section_page_response_full(
@@ -266,7 +301,7 @@ pub fn section_page_response_full(
     loaded: &Loaded,
     section: usize,
     fields: Vec<FieldView>,
-    page_error: Option<String>,
+    notes: SectionNotes,
     status: StatusCode,
 ) -> AppResult<Response> {
     let now = app.now_ms();
@@ -294,7 +329,8 @@ pub fn section_page_response_full(
             form_changed: loaded.form_changed,
             editable,
             has_errors,
-            page_error,
+            page_error: notes.page_error,
+            still_empty: notes.still_empty,
             fields,
             ctx,
         },
@@ -346,7 +382,10 @@ async fn save_section(
             &loaded,
             section,
             fields,
-            Some(message),
+            SectionNotes {
+                page_error: Some(message),
+                still_empty: None,
+            },
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
@@ -370,7 +409,10 @@ async fn save_section(
             &loaded,
             section,
             fields,
-            Some(message),
+            SectionNotes {
+                page_error: Some(message),
+                still_empty: None,
+            },
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
@@ -403,7 +445,10 @@ async fn save_section(
             &loaded,
             section,
             fields,
-            Some(message),
+            SectionNotes {
+                page_error: Some(message),
+                still_empty: None,
+            },
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
@@ -411,7 +456,22 @@ async fn save_section(
     let target = match action.as_str() {
         "previous" => format!("{base}/edit/{}", section.saturating_sub(1)),
         "save" => format!("{base}/edit/{section}?saved=1"),
-        _ if section + 1 < loaded.form.sections.len() => format!("{base}/edit/{}", section + 1),
+        _ if section + 1 < loaded.form.sections.len() => {
+            // Only a step left incomplete gets the notice (and the longer address).
+            let incomplete = form_view::still_empty(
+                &loaded.form,
+                section,
+                &outcome.answers,
+                ctx.lang,
+                &loaded.app.public_id,
+            )
+            .is_some();
+            if incomplete {
+                format!("{base}/edit/{}?after={section}", section + 1)
+            } else {
+                format!("{base}/edit/{}", section + 1)
+            }
+        }
         _ => format!("{base}/review"),
     };
     Ok(Redirect::to(&target).into_response())
@@ -430,7 +490,11 @@ pub fn section_page_response(
         .iter()
         .any(FieldView::has_error)
         .then(|| tr(ctx.lang, "form-has-errors"));
-    section_page_response_full(app, ctx, loaded, section, fields, message, status)
+    let notes = SectionNotes {
+        page_error: message,
+        still_empty: None,
+    };
+    section_page_response_full(app, ctx, loaded, section, fields, notes, status)
 }
 
 /// Everything the review page shows.

@@ -22,7 +22,7 @@ use super::ties;
 use crate::accounts::roles::{self, Role};
 use crate::accounts::users;
 use crate::applications::admin::organised_edition;
-use crate::applications::export::{self, Table};
+use crate::applications::export::{self, Cell, Table};
 use crate::applications::queries::{self as applications, ListFilter, ListedApplication};
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
@@ -1201,7 +1201,8 @@ pub struct RankingData {
     pub tracks: Vec<(String, Vec<RankedLine>)>,
     /// Every submitted sheet, for the score matrix.
     pub matrix: Vec<MatrixLine>,
-    pub criteria_keys: Vec<String>,
+    /// Every criterion of the round's rubrics: key, and label in the export's language.
+    pub criteria: Vec<(String, String)>,
 }
 
 pub struct RankedLine {
@@ -1442,12 +1443,24 @@ async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppRes
             })
         })
         .collect();
+    // Headers name criteria as reviewers saw them, from the first rubric that has each.
+    let criteria = criteria_keys
+        .into_iter()
+        .map(|key| {
+            let label = rubrics
+                .values()
+                .flat_map(|(rubric, _)| rubric.criteria())
+                .find(|cr| cr.key == key)
+                .map_or_else(|| key.clone(), |cr| cr.label.get(lang).to_owned());
+            (key, label)
+        })
+        .collect();
     Ok(RankingData {
         normalised,
         pools,
         tracks,
         matrix,
-        criteria_keys,
+        criteria,
     })
 }
 
@@ -1578,22 +1591,22 @@ fn ranking_table(data: &RankingData, lang: Lang) -> Table {
     .iter()
     .map(|k| tr(lang, k))
     .collect();
-    let yes_no = |b: bool| tr(lang, if b { "yes" } else { "no" });
+    let yes_no = |b: bool| Cell::Text(tr(lang, if b { "yes" } else { "no" }));
     let rows = data
         .tracks
         .iter()
         .flat_map(|(track, lines)| {
             lines.iter().map(move |l| {
                 vec![
-                    track.clone(),
-                    l.position.to_string(),
-                    l.reference.clone(),
-                    l.title.clone(),
+                    Cell::Text(track.clone()),
+                    Cell::Number(l.position as f64),
+                    Cell::Text(l.reference.clone()),
+                    Cell::Text(l.title.clone()),
                     yes_no(l.women_led),
-                    l.sheets.to_string(),
-                    l.raw_mean.clone(),
-                    l.score.clone(),
-                    l.spread.clone(),
+                    Cell::Number(l.sheets as f64),
+                    Cell::number_or_text(&l.raw_mean),
+                    Cell::number_or_text(&l.score),
+                    Cell::number_or_text(&l.spread),
                     yes_no(l.disputed),
                 ]
             })
@@ -1611,21 +1624,26 @@ fn matrix_table(data: &RankingData, lang: Lang) -> Table {
     .iter()
     .map(|k| tr(lang, k))
     .collect();
-    headers.extend(data.criteria_keys.iter().cloned());
+    headers.extend(data.criteria.iter().map(|(_, label)| label.clone()));
     headers.push(tr(lang, "review-col-raw"));
     headers.push(tr(lang, "review-col-normalised"));
     let rows = data
         .matrix
         .iter()
         .map(|m| {
-            let mut row = vec![m.reference.clone(), m.track.clone(), m.reviewer.clone()];
-            row.extend(
-                data.criteria_keys
-                    .iter()
-                    .map(|k| m.points.get(k).map(|v| v.to_string()).unwrap_or_default()),
-            );
-            row.push(m.raw.clone());
-            row.push(m.normalised.clone());
+            let mut row = vec![
+                Cell::Text(m.reference.clone()),
+                Cell::Text(m.track.clone()),
+                Cell::Text(m.reviewer.clone()),
+            ];
+            row.extend(data.criteria.iter().map(|(k, _)| {
+                m.points.get(k).map_or_else(
+                    || Cell::Text(String::new()),
+                    |v| Cell::Number(f64::from(*v)),
+                )
+            }));
+            row.push(Cell::number_or_text(&m.raw));
+            row.push(Cell::number_or_text(&m.normalised));
             row
         })
         .collect();

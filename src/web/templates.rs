@@ -5,7 +5,9 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::applications::admin::{AuditLine, EditionLink, FileLink, ListRow, OutboxLine, Select};
+use crate::applications::admin::{
+    AuditLine, BulkView, EditionLink, FileLink, ListRow, OutboxLine, Select,
+};
 use crate::applications::form_view::FieldView;
 use crate::applications::routes::{Deadline, MyApplicationItem, ReviewData};
 use crate::calls::admin::TrackForm;
@@ -149,6 +151,7 @@ pub struct SectionTemplate {
     pub editable: bool,
     pub has_errors: bool,
     pub page_error: Option<String>,
+    pub still_empty: Option<crate::applications::form_view::StillEmpty>,
     pub fields: Vec<FieldView>,
 }
 
@@ -199,6 +202,10 @@ pub struct AdminListTemplate {
     pub by_status: Vec<(String, usize)>,
     pub rows: Vec<ListRow>,
     pub filters: Vec<Select>,
+    pub bulk_action: String,
+    /// The filters as a query string, sent back with a bulk decision.
+    pub back: String,
+    pub bulk: BulkView,
 }
 
 #[derive(Template)]
