@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::review::results::router())
         .merge(crate::coaching::router())
         .merge(crate::review::finalists::router())
+        .merge(crate::notifications::template_admin::router())
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

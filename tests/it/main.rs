@@ -14,6 +14,7 @@ mod coaching;
 mod edits;
 mod integrity;
 mod jury;
+mod message_templates;
 mod migrations;
 mod operations;
 mod public_cache;
