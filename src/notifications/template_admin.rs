@@ -61,7 +61,12 @@ impl StoredRow {
 const SELECT_ROW: &str = "SELECT subject, body, sms, version FROM message_templates \
                           WHERE edition_id = $1 AND kind = $2 AND lang = $3";
 
-async fn stored(db: &Db, edition_id: i64, kind: MessageKind, lang: Lang) -> DbResult<Option<StoredRow>> {
+async fn stored(
+    db: &Db,
+    edition_id: i64,
+    kind: MessageKind,
+    lang: Lang,
+) -> DbResult<Option<StoredRow>> {
     Ok(run!(db, |pool| sqlx::query_as::<_, StoredRow>(SELECT_ROW)
         .bind(edition_id)
         .bind(kind.as_str())
@@ -119,7 +124,10 @@ pub async fn compose(
                 .unwrap_or_default()
         }
     };
-    Ok((templates::one_line(&render(Part::Subject)), render(body_part)))
+    Ok((
+        templates::one_line(&render(Part::Subject)),
+        render(body_part),
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -323,14 +331,14 @@ async fn render_edit(
         .or(current)
         .unwrap_or_else(|| Texts::defaults(t.kind, t.lang));
     let samples = sample_values(app, t).await?;
-    let rendered = templates::parse_all(t.kind, &values)
-        .ok()
-        .map(|[subject, body, sms]| Preview {
-            subject: templates::one_line(&subject.render(&samples)),
-            body: body.render(&samples),
-            sms: sms_text::prepare(&sms.render(&samples), false).0,
-        });
-    let sms_length = rendered.as_ref().map(|p| sms_length_label(ctx.lang, &p.sms));
+    let rendered = templates::parse_all(t.kind, &values).map(|[subject, body, sms]| Preview {
+        subject: templates::one_line(&subject.render(&samples)),
+        body: body.render(&samples),
+        sms: sms_text::prepare(&sms.render(&samples), false).0,
+    });
+    let sms_length = rendered
+        .as_ref()
+        .map(|p| sms_length_label(ctx.lang, &p.sms));
     let lang = ctx.lang;
     render_with_status(
         status,
@@ -443,21 +451,23 @@ async fn save(
     };
     let expected = posted_version(&form.version);
     let mut errors = FieldErrors::default();
-    match templates::parse_all(t.kind, &texts) {
-        Ok([_, _, sms]) => {
-            let samples = sample_values(&app, &t).await?;
-            let (_, length) = sms_text::prepare(&sms.render(&samples), false);
-            if length.parts > MAX_SMS_PARTS {
-                let (key, args) =
-                    templates::TemplateError::TooManySmsParts { parts: length.parts }.message();
-                errors.add(Part::Sms.field(), tr_args(ctx.lang, key, &args));
+    let samples = sample_values(&app, &t).await?;
+    for part in Part::ALL {
+        let error = match templates::parse(t.kind, part, texts.get(part)) {
+            Err(e) => Some(e),
+            Ok(sms) if part == Part::Sms => {
+                let (_, length) = sms_text::prepare(&sms.render(&samples), false);
+                (length.parts > MAX_SMS_PARTS).then_some(
+                    templates::TemplateError::TooManySmsParts {
+                        parts: length.parts,
+                    },
+                )
             }
-        }
-        Err(found) => {
-            for (part, e) in found {
-                let (key, args) = e.message();
-                errors.add(part.field(), tr_args(ctx.lang, key, &args));
-            }
+            Ok(_) => None,
+        };
+        if let Some(e) = error {
+            let (key, args) = e.message();
+            errors.add(part.field(), tr_args(ctx.lang, key, &args));
         }
     }
     let keep = |errors, preview, stale, version| PageState {

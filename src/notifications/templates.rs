@@ -103,7 +103,13 @@ impl MessageKind {
 
     /// The Fluent keys of the default subject and body (the default SMS is the body), and
     /// for each Fluent variable the placeholder it stands for.
-    fn fluent(self) -> (&'static str, &'static str, &'static [(&'static str, &'static str)]) {
+    fn fluent(
+        self,
+    ) -> (
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+    ) {
         const SHORTLIST_ARGS: &[(&str, &str)] = &[
             ("reference", "reference"),
             ("title", "title"),
@@ -199,14 +205,18 @@ pub struct Template(Vec<Piece>);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateError {
     Empty,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     /// A subject is one header line.
     LineBreakInSubject,
     /// A `{` without its `}`, or a `}` alone.
     Brace,
     Unknown(String),
     Missing(&'static str),
-    TooManySmsParts { parts: usize },
+    TooManySmsParts {
+        parts: usize,
+    },
 }
 
 impl TemplateError {
@@ -214,7 +224,9 @@ impl TemplateError {
     pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
         match self {
             TemplateError::Empty => ("msgtpl-error-empty", vec![]),
-            TemplateError::TooLong { max } => ("msgtpl-error-too-long", vec![("max", max.to_string())]),
+            TemplateError::TooLong { max } => {
+                ("msgtpl-error-too-long", vec![("max", max.to_string())])
+            }
             TemplateError::LineBreakInSubject => ("msgtpl-error-subject-line", vec![]),
             TemplateError::Brace => ("msgtpl-error-brace", vec![]),
             TemplateError::Unknown(name) => (
@@ -284,11 +296,7 @@ pub fn parse(kind: MessageKind, part: Part, text: &str) -> Result<Template, Temp
     }
     let template = Template(pieces);
     if part != Part::Subject {
-        if let Some(missing) = kind
-            .required()
-            .iter()
-            .find(|r| !template.uses(r))
-        {
+        if let Some(missing) = kind.required().iter().find(|r| !template.uses(r)) {
             return Err(TemplateError::Missing(missing));
         }
     }
@@ -342,23 +350,13 @@ pub fn one_line(subject: &str) -> String {
         .collect()
 }
 
-/// Parses every part of `texts`; the errors per part (field name → error).
-pub fn parse_all(
-    kind: MessageKind,
-    texts: &Texts,
-) -> Result<[Template; 3], Vec<(Part, TemplateError)>> {
-    let mut errors = Vec::new();
-    let mut parsed = Vec::new();
-    for part in Part::ALL {
-        match parse(kind, part, texts.get(part)) {
-            Ok(t) => parsed.push(t),
-            Err(e) => errors.push((part, e)),
-        }
-    }
-    match <[Template; 3]>::try_from(parsed) {
-        Ok(all) if errors.is_empty() => Ok(all),
-        _ => Err(errors),
-    }
+/// Every part of `texts` parsed, when all three are valid.
+pub fn parse_all(kind: MessageKind, texts: &Texts) -> Option<[Template; 3]> {
+    Some([
+        parse(kind, Part::Subject, &texts.subject).ok()?,
+        parse(kind, Part::Body, &texts.body).ok()?,
+        parse(kind, Part::Sms, &texts.sms).ok()?,
+    ])
 }
 
 #[cfg(test)]
@@ -409,7 +407,10 @@ mod tests {
             parse(k, Part::Sms, "Merci"),
             Err(TemplateError::Missing("reference"))
         );
-        assert!(parse(k, Part::Subject, "Merci").is_ok(), "subject may omit it");
+        assert!(
+            parse(k, Part::Subject, "Merci").is_ok(),
+            "subject may omit it"
+        );
         assert_eq!(
             parse(k, Part::Body, "{ reference"),
             Err(TemplateError::Brace)
@@ -443,7 +444,7 @@ mod tests {
             for lang in [Lang::Fr, Lang::En] {
                 let texts = Texts::defaults(kind, lang);
                 assert!(
-                    parse_all(kind, &texts).is_ok(),
+                    parse_all(kind, &texts).is_some(),
                     "{kind:?} {lang:?}: {texts:?}"
                 );
                 assert!(!texts.body.contains("results-mail"), "{texts:?}");

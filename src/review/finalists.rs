@@ -909,8 +909,7 @@ async fn publish(
             MessageKind::ShortlistNotSelected
         };
         let (subject, mut body) =
-            template_admin::compose(&mut tx, l.c.edition.id, kind, lang, channel, &values)
-                .await?;
+            template_admin::compose(&mut tx, l.c.edition.id, kind, lang, channel, &values).await?;
         // Feedback goes by e-mail only: an SMS must stay short and cheap.
         if l.shortlist.with_feedback && channel == Channel::Email {
             let comments = feedback(&ranking.stored, a.application_id);

@@ -27,10 +27,10 @@ use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow};
 use crate::db::{Db, DbError, DbResult, Tx};
 use crate::domain::types::{Lang, Login};
+use crate::i18n::{tr, tr_args};
 use crate::notifications::template_admin;
 use crate::notifications::templates::{MessageKind, Values};
 use crate::notifications::{self, Channel, NewMessage};
-use crate::i18n::{tr, tr_args};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -411,15 +411,9 @@ async fn notify_finalists(
             ("year", edition.year.to_string()),
             ("link", link.clone()),
         ]);
-        let (subject, body) = template_admin::compose(
-            tx,
-            edition.id,
-            MessageKind::Results,
-            lang,
-            channel,
-            &values,
-        )
-        .await?;
+        let (subject, body) =
+            template_admin::compose(tx, edition.id, MessageKind::Results, lang, channel, &values)
+                .await?;
         notifications::enqueue(
             tx,
             &NewMessage {
