@@ -18,6 +18,8 @@ use crate::domain::eligibility;
 use crate::domain::form::{self, Answers, FormDefinition};
 use crate::domain::types::{Lang, Login};
 use crate::i18n::{self, tr, tr_args};
+use crate::notifications::template_admin;
+use crate::notifications::templates::{MessageKind, Values};
 use crate::notifications::{self, Channel, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
@@ -730,19 +732,28 @@ async fn send_receipt(
     let when = jiff::Timestamp::from_millisecond(now)
         .map(|t| i18n::format_instant(lang, t, &loaded.track.time_zone()))
         .unwrap_or_default();
-    let args = [
+    let values = Values::new(vec![
         ("reference", reference.to_owned()),
         ("track", track_name(&loaded.track, lang)),
         ("when", when),
-    ];
+    ]);
+    let (subject, body) = template_admin::compose(
+        tx,
+        loaded.track.edition_id,
+        MessageKind::Receipt,
+        lang,
+        channel,
+        &values,
+    )
+    .await?;
     notifications::enqueue(
         tx,
         &NewMessage {
             idempotency_key: format!("receipt:{}:{version}", loaded.app.id),
             channel,
             recipient,
-            subject: tr_args(lang, "receipt-subject", &args),
-            body: tr_args(lang, "receipt-body", &args),
+            subject,
+            body,
             edition_id: Some(loaded.track.edition_id),
         },
         now,

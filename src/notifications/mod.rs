@@ -17,6 +17,8 @@ pub mod config;
 pub mod email;
 pub mod sms;
 pub mod sms_text;
+pub mod template_admin;
+pub mod templates;
 pub mod worker;
 
 pub use worker::{deliver_due, spawn_worker, Transports};

@@ -27,6 +27,8 @@ use crate::calls::queries as calls;
 use crate::db::{Db, DbResult, Tx};
 use crate::domain::types::{Lang, Login};
 use crate::i18n::{tr, tr_args};
+use crate::notifications::template_admin;
+use crate::notifications::templates::{MessageKind, Values};
 use crate::notifications::{self, Channel, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::edit::StaleEdit;
@@ -880,7 +882,8 @@ async fn publish(
         }
     }
     set_status(&mut tx, l.c.edition.id, "published", now).await?;
-    let public_url = format!("/finalists/{}", l.c.edition.slug);
+    // Read outside the site: an absolute link when the public URL is configured.
+    let public_url = app.link(&format!("/finalists/{}", l.c.edition.slug));
     for a in &everyone {
         let lang = if a.locale == "en" { Lang::En } else { Lang::Fr };
         let login = a
@@ -894,21 +897,19 @@ async fn publish(
             Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
         };
         let selected = finalists.contains(&a.application_id);
-        let args = [
+        let values = Values::new(vec![
             ("reference", a.reference.clone().unwrap_or_default()),
             ("title", a.title.clone()),
             ("year", l.c.edition.year.to_string()),
-            ("url", public_url.clone()),
-        ];
-        let mut body = tr_args(
-            lang,
-            if selected {
-                "shortlist-mail-selected"
-            } else {
-                "shortlist-mail-not-selected"
-            },
-            &args,
-        );
+            ("link", public_url.clone()),
+        ]);
+        let kind = if selected {
+            MessageKind::ShortlistSelected
+        } else {
+            MessageKind::ShortlistNotSelected
+        };
+        let (subject, mut body) =
+            template_admin::compose(&mut tx, l.c.edition.id, kind, lang, channel, &values).await?;
         // Feedback goes by e-mail only: an SMS must stay short and cheap.
         if l.shortlist.with_feedback && channel == Channel::Email {
             let comments = feedback(&ranking.stored, a.application_id);
@@ -927,7 +928,7 @@ async fn publish(
                 idempotency_key: format!("shortlist:{}:{}", l.c.edition.id, a.application_id),
                 channel,
                 recipient,
-                subject: tr_args(lang, "shortlist-mail-subject", &args),
+                subject,
                 body,
                 edition_id: Some(l.c.edition.id),
             },

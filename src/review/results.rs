@@ -26,8 +26,11 @@ use crate::applications::admin::organised_edition;
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow};
 use crate::db::{Db, DbError, DbResult, Tx};
-use crate::domain::types::Lang;
+use crate::domain::types::{Lang, Login};
 use crate::i18n::{tr, tr_args};
+use crate::notifications::template_admin;
+use crate::notifications::templates::{MessageKind, Values};
+use crate::notifications::{self, Channel, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -354,8 +357,78 @@ async fn publish(
         },
     )
     .await?;
+    // Finalists hear of the results once; a correction is explained on the public page.
+    if version == 1 {
+        notify_finalists(&app, &mut tx, &edition, now).await?;
+    }
     tx.commit().await?;
+    app.outbox_wake.notify_one();
     Ok(Redirect::to(&format!("/results/{}", edition.slug)).into_response())
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct Finalist {
+    application_id: i64,
+    reference: Option<String>,
+    title: String,
+    email: Option<String>,
+    phone: Option<String>,
+    locale: String,
+}
+
+/// Queues the "results are published" message to every finalist, laureate or not, with the
+/// public results link, in the publication's transaction.
+async fn notify_finalists(
+    app: &AppState,
+    tx: &mut Tx,
+    edition: &EditionRow,
+    now: i64,
+) -> AppResult<()> {
+    let sql = "SELECT a.id AS application_id, a.reference, a.title, u.email, u.phone, u.locale \
+               FROM shortlist_entries s JOIN applications a ON a.id = s.application_id \
+               JOIN users u ON u.id = a.applicant_id WHERE s.edition_id = $1 ORDER BY a.id";
+    let finalists = run_tx!(tx, |conn| sqlx::query_as::<_, Finalist>(sql)
+        .bind(edition.id)
+        .fetch_all(conn)
+        .await)
+    .map_err(DbError::from)?;
+    let link = app.link(&format!("/results/{}", edition.slug));
+    for f in finalists {
+        let lang = if f.locale == "en" { Lang::En } else { Lang::Fr };
+        let login = f
+            .email
+            .as_deref()
+            .or(f.phone.as_deref())
+            .and_then(|x| Login::parse(x).ok());
+        let Some(login) = login else { continue };
+        let (channel, recipient) = match &login {
+            Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
+            Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
+        };
+        let values = Values::new(vec![
+            ("reference", f.reference.clone().unwrap_or_default()),
+            ("title", f.title.clone()),
+            ("year", edition.year.to_string()),
+            ("link", link.clone()),
+        ]);
+        let (subject, body) =
+            template_admin::compose(tx, edition.id, MessageKind::Results, lang, channel, &values)
+                .await?;
+        notifications::enqueue(
+            tx,
+            &NewMessage {
+                idempotency_key: format!("results:{}:{}", edition.id, f.application_id),
+                channel,
+                recipient,
+                subject,
+                body,
+                edition_id: Some(edition.id),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::coaching::router())
         .merge(crate::review::finalists::router())
         .merge(crate::personal_data::router())
+        .merge(crate::notifications::template_admin::router())
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

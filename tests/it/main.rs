@@ -16,6 +16,7 @@ mod edits;
 mod followups;
 mod integrity;
 mod jury;
+mod message_templates;
 mod migrations;
 mod operations;
 mod personal_data;

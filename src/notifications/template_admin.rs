@@ -1,0 +1,636 @@
+//! Organisers' overrides of the message templates (see [`super::templates`]): storage, the
+//! composition the senders use, and the pages to edit, preview and reset them.
+
+use askama::Template as Askama;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use super::sms_text;
+use super::templates::{self, MessageKind, Part, Texts, Values, MAX_SMS_PARTS};
+use super::Channel;
+use crate::applications::admin::organised_edition;
+use crate::audit;
+use crate::calls::queries::{self as calls, EditionRow};
+use crate::db::{Db, DbResult, Tx};
+use crate::domain::types::Lang;
+use crate::i18n::{self, tr, tr_args};
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::edit::{posted_version, StaleEdit};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FieldErrors;
+use crate::web::state::AppState;
+use crate::web::templates::{render, render_with_status};
+use crate::{run, run_tx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/editions/{edition}/messages", get(list))
+        .route(
+            "/admin/editions/{edition}/messages/{kind}/{lang}",
+            get(edit_page).post(save),
+        )
+        .route(
+            "/admin/editions/{edition}/messages/{kind}/{lang}/reset",
+            post(reset),
+        )
+}
+
+/// A stored row: the texts are `None` when reset to the default.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct StoredRow {
+    subject: Option<String>,
+    body: Option<String>,
+    sms: Option<String>,
+    version: i64,
+}
+
+impl StoredRow {
+    fn texts(&self) -> Option<Texts> {
+        Some(Texts {
+            subject: self.subject.clone()?,
+            body: self.body.clone()?,
+            sms: self.sms.clone()?,
+        })
+    }
+}
+
+const SELECT_ROW: &str = "SELECT subject, body, sms, version FROM message_templates \
+                          WHERE edition_id = $1 AND kind = $2 AND lang = $3";
+
+async fn stored(
+    db: &Db,
+    edition_id: i64,
+    kind: MessageKind,
+    lang: Lang,
+) -> DbResult<Option<StoredRow>> {
+    Ok(run!(db, |pool| sqlx::query_as::<_, StoredRow>(SELECT_ROW)
+        .bind(edition_id)
+        .bind(kind.as_str())
+        .bind(lang_code(lang))
+        .fetch_optional(pool)
+        .await)?)
+}
+
+fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "fr",
+        Lang::En => "en",
+    }
+}
+
+fn parse_lang(code: &str) -> Option<Lang> {
+    match code {
+        "fr" => Some(Lang::Fr),
+        "en" => Some(Lang::En),
+        _ => None,
+    }
+}
+
+/// The subject and body of one message to send on `channel`: the edition's override in
+/// `lang` when there is one, else the default translation. Read inside the sender's
+/// transaction, so a message uses the wording in force when its cause commits.
+pub async fn compose(
+    tx: &mut Tx,
+    edition_id: i64,
+    kind: MessageKind,
+    lang: Lang,
+    channel: Channel,
+    values: &Values,
+) -> DbResult<(String, String)> {
+    let row = run_tx!(tx, |conn| sqlx::query_as::<_, StoredRow>(SELECT_ROW)
+        .bind(edition_id)
+        .bind(kind.as_str())
+        .bind(lang_code(lang))
+        .fetch_optional(conn)
+        .await)?;
+    let custom = row.as_ref().and_then(StoredRow::texts);
+    let texts = custom.unwrap_or_else(|| Texts::defaults(kind, lang));
+    let body_part = match channel {
+        Channel::Email => Part::Body,
+        Channel::Sms => Part::Sms,
+    };
+    let render = |part: Part| match templates::parse(kind, part, texts.get(part)) {
+        Ok(t) => t.render(values),
+        // Stored texts were parsed when saved; one that no longer parses (a placeholder
+        // retired since) must not stop a receipt: the default is sent instead.
+        Err(e) => {
+            tracing::warn!(edition_id, kind = kind.as_str(), error = ?e, "stored message template no longer valid");
+            templates::parse(kind, part, &kind.default_text(lang, part))
+                .map(|t| t.render(values))
+                .unwrap_or_default()
+        }
+    };
+    Ok((
+        templates::one_line(&render(Part::Subject)),
+        render(body_part),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Pages
+
+fn base(edition: &EditionRow) -> String {
+    format!("/admin/editions/{}/messages", edition.slug)
+}
+
+fn kind_name(lang: Lang, kind: MessageKind) -> String {
+    tr(lang, &format!("msgtpl-kind-{}", kind.as_str()))
+}
+
+fn lang_name(lang: Lang, of: Lang) -> String {
+    tr(lang, &format!("msgtpl-lang-{}", lang_code(of)))
+}
+
+pub struct ListLine {
+    pub name: String,
+    /// (edit URL, language name, customised?)
+    pub langs: Vec<(String, String, bool)>,
+}
+
+#[derive(Askama)]
+#[template(path = "admin/message_templates.html")]
+pub struct ListTemplate {
+    pub ctx: Ctx,
+    pub edition: String,
+    pub lines: Vec<ListLine>,
+}
+
+async fn list(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(edition): Path<String>,
+) -> AppResult<Response> {
+    let edition = organised_edition(&app, &user, &edition).await?;
+    let mut lines = Vec::new();
+    for kind in MessageKind::ALL {
+        let mut langs = Vec::new();
+        for lang in [Lang::Fr, Lang::En] {
+            let customised = stored(&app.db, edition.id, kind, lang)
+                .await?
+                .is_some_and(|r| r.texts().is_some());
+            langs.push((
+                format!("{}/{}/{}", base(&edition), kind.as_str(), lang_code(lang)),
+                lang_name(ctx.lang, lang),
+                customised,
+            ));
+        }
+        lines.push(ListLine {
+            name: kind_name(ctx.lang, kind),
+            langs,
+        });
+    }
+    render(&ListTemplate {
+        edition: edition_title(&edition, ctx.lang),
+        lines,
+        ctx,
+    })
+}
+
+fn edition_title(edition: &EditionRow, lang: Lang) -> String {
+    let event = if lang == Lang::En {
+        &edition.event_name_en
+    } else {
+        &edition.event_name_fr
+    };
+    format!("{event} {}", edition.year)
+}
+
+/// A message rendered with sample values.
+pub struct Preview {
+    pub subject: String,
+    pub body: String,
+    pub sms: String,
+}
+
+#[derive(Askama)]
+#[template(path = "admin/message_template.html")]
+pub struct EditTemplate {
+    pub ctx: Ctx,
+    pub edition: String,
+    pub list_url: String,
+    pub action: String,
+    pub title: String,
+    /// `{ name }` and what it stands for.
+    pub placeholders: Vec<(String, String)>,
+    pub required: String,
+    pub customised: bool,
+    pub version: i64,
+    pub values: Texts,
+    /// How long the SMS is once filled with the sample values, when it parses.
+    pub sms_length: Option<String>,
+    pub preview: Option<Preview>,
+    pub saved: bool,
+    pub errors: FieldErrors,
+    pub stale: Option<StaleEdit>,
+}
+
+struct Target {
+    edition: EditionRow,
+    kind: MessageKind,
+    lang: Lang,
+}
+
+async fn target(
+    app: &AppState,
+    user: &crate::accounts::sessions::SessionUser,
+    edition: &str,
+    kind: &str,
+    lang: &str,
+) -> AppResult<Target> {
+    let edition = organised_edition(app, user, edition).await?;
+    let kind = MessageKind::parse(kind).ok_or(AppError::NotFound)?;
+    let lang = parse_lang(lang).ok_or(AppError::NotFound)?;
+    Ok(Target {
+        edition,
+        kind,
+        lang,
+    })
+}
+
+/// The link a message of `kind` points to.
+fn link_path(kind: MessageKind, edition: &EditionRow) -> String {
+    match kind {
+        MessageKind::Receipt => "/applications".to_owned(),
+        MessageKind::ShortlistSelected | MessageKind::ShortlistNotSelected => {
+            format!("/finalists/{}", edition.slug)
+        }
+        MessageKind::Results => format!("/results/{}", edition.slug),
+    }
+}
+
+/// Values that look like real ones, in the template's language.
+async fn sample_values(app: &AppState, t: &Target) -> AppResult<Values> {
+    let tracks = calls::tracks_of_edition(&app.db, t.edition.id).await?;
+    let track = tracks.first();
+    let tz = jiff::tz::TimeZone::get(&t.edition.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let when = jiff::Timestamp::from_millisecond(app.now_ms())
+        .map(|at| i18n::format_instant(t.lang, at, &tz))
+        .unwrap_or_default();
+    let code = track.map_or("STA", |tr| tr.code.as_str());
+    Ok(Values::new(vec![
+        ("reference", format!("{}-{code}-0042", t.edition.ref_prefix)),
+        (
+            "track",
+            track.map_or_else(
+                || tr(t.lang, "msgtpl-sample-track"),
+                |tr| {
+                    if t.lang == Lang::En {
+                        tr.name_en.clone()
+                    } else {
+                        tr.name_fr.clone()
+                    }
+                },
+            ),
+        ),
+        ("when", when),
+        ("title", tr(t.lang, "msgtpl-sample-title")),
+        ("year", t.edition.year.to_string()),
+        ("link", app.link(&link_path(t.kind, &t.edition))),
+    ]))
+}
+
+fn sms_length_label(lang: Lang, sms: &str) -> String {
+    let (text, length) = sms_text::prepare(sms, false);
+    tr_args(
+        lang,
+        "msgtpl-sms-length",
+        &[
+            ("chars", text.chars().count().to_string()),
+            ("parts", length.parts.to_string()),
+        ],
+    )
+}
+
+#[derive(Default)]
+struct PageState {
+    values: Option<Texts>,
+    preview: bool,
+    saved: bool,
+    errors: FieldErrors,
+    stale: Option<StaleEdit>,
+    version: Option<i64>,
+}
+
+async fn render_edit(
+    app: &AppState,
+    ctx: Ctx,
+    t: &Target,
+    state: PageState,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let row = stored(&app.db, t.edition.id, t.kind, t.lang).await?;
+    let current = row.as_ref().and_then(StoredRow::texts);
+    let customised = current.is_some();
+    let values = state
+        .values
+        .or(current)
+        .unwrap_or_else(|| Texts::defaults(t.kind, t.lang));
+    let samples = sample_values(app, t).await?;
+    let rendered = templates::parse_all(t.kind, &values).map(|[subject, body, sms]| Preview {
+        subject: templates::one_line(&subject.render(&samples)),
+        body: body.render(&samples),
+        sms: sms_text::prepare(&sms.render(&samples), false).0,
+    });
+    let sms_length = rendered
+        .as_ref()
+        .map(|p| sms_length_label(ctx.lang, &p.sms));
+    let lang = ctx.lang;
+    render_with_status(
+        status,
+        &EditTemplate {
+            edition: edition_title(&t.edition, lang),
+            list_url: base(&t.edition),
+            action: format!(
+                "{}/{}/{}",
+                base(&t.edition),
+                t.kind.as_str(),
+                lang_code(t.lang)
+            ),
+            title: format!("{} · {}", kind_name(lang, t.kind), lang_name(lang, t.lang)),
+            placeholders: t
+                .kind
+                .placeholders()
+                .iter()
+                .map(|p| (format!("{{ {p} }}"), tr(lang, &format!("msgtpl-ph-{p}"))))
+                .collect(),
+            required: t
+                .kind
+                .required()
+                .iter()
+                .map(|p| format!("{{ {p} }}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            customised,
+            version: state
+                .version
+                .unwrap_or_else(|| row.as_ref().map_or(0, |r| r.version)),
+            values,
+            sms_length,
+            preview: rendered.filter(|_| state.preview),
+            saved: state.saved,
+            errors: state.errors,
+            stale: state.stale,
+            ctx,
+        },
+    )
+}
+
+async fn edit_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((edition, kind, lang)): Path<(String, String, String)>,
+    Query(q): Query<SavedParam>,
+) -> AppResult<Response> {
+    let t = target(&app, &user, &edition, &kind, &lang).await?;
+    let state = PageState {
+        saved: q.saved.is_some(),
+        ..PageState::default()
+    };
+    render_edit(&app, ctx, &t, state, StatusCode::OK).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SavedParam {
+    saved: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TemplateForm {
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    sms: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// The stored texts, for a refused save.
+fn stale_edit(lang: Lang, row: Option<&StoredRow>, kind: MessageKind, of: Lang) -> StaleEdit {
+    let texts = row
+        .and_then(StoredRow::texts)
+        .unwrap_or_else(|| Texts::defaults(kind, of));
+    StaleEdit {
+        version: row.map_or(0, |r| r.version),
+        stored: Part::ALL
+            .into_iter()
+            .map(|p| {
+                (
+                    tr(lang, &format!("msgtpl-field-{}", p.field())),
+                    texts.get(p).to_owned(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Saves (or previews, with `action=preview`) the texts typed for one message.
+async fn save(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((edition, kind, lang)): Path<(String, String, String)>,
+    form: CsrfForm<TemplateForm>,
+) -> AppResult<Response> {
+    let t = target(&app, &user, &edition, &kind, &lang).await?;
+    let form = form.value;
+    // Browsers send CRLF line ends from a textarea; messages are stored with LF.
+    let texts = Texts {
+        subject: form.subject.trim().to_owned(),
+        body: form.body.replace("\r\n", "\n").trim().to_owned(),
+        sms: form.sms.replace("\r\n", "\n").trim().to_owned(),
+    };
+    let expected = posted_version(&form.version);
+    let mut errors = FieldErrors::default();
+    let samples = sample_values(&app, &t).await?;
+    for part in Part::ALL {
+        let error = match templates::parse(t.kind, part, texts.get(part)) {
+            Err(e) => Some(e),
+            Ok(sms) if part == Part::Sms => {
+                let (_, length) = sms_text::prepare(&sms.render(&samples), false);
+                (length.parts > MAX_SMS_PARTS).then_some(
+                    templates::TemplateError::TooManySmsParts {
+                        parts: length.parts,
+                    },
+                )
+            }
+            Ok(_) => None,
+        };
+        if let Some(e) = error {
+            let (key, args) = e.message();
+            errors.add(part.field(), tr_args(ctx.lang, key, &args));
+        }
+    }
+    let keep = |errors, preview, stale, version| PageState {
+        values: Some(texts.clone()),
+        preview,
+        saved: false,
+        errors,
+        stale,
+        version,
+    };
+    if !errors.is_empty() {
+        let state = keep(errors, false, None, Some(expected));
+        return render_edit(&app, ctx, &t, state, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    if form.action == "preview" {
+        let state = keep(errors, true, None, Some(expected));
+        return render_edit(&app, ctx, &t, state, StatusCode::OK).await;
+    }
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let written = if expected == 0 {
+        let sql = "INSERT INTO message_templates (edition_id, kind, lang, subject, body, sms, \
+                   version, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) \
+                   ON CONFLICT (edition_id, kind, lang) DO NOTHING";
+        run_tx!(&mut tx, |conn| sqlx::query(sql)
+            .bind(t.edition.id)
+            .bind(t.kind.as_str())
+            .bind(lang_code(t.lang))
+            .bind(&texts.subject)
+            .bind(&texts.body)
+            .bind(&texts.sms)
+            .bind(now)
+            .bind(user.id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?
+    } else {
+        let sql = "UPDATE message_templates SET subject = $4, body = $5, sms = $6, \
+                   version = version + 1, updated_at = $7, updated_by = $8 \
+                   WHERE edition_id = $1 AND kind = $2 AND lang = $3 AND version = $9";
+        run_tx!(&mut tx, |conn| sqlx::query(sql)
+            .bind(t.edition.id)
+            .bind(t.kind.as_str())
+            .bind(lang_code(t.lang))
+            .bind(&texts.subject)
+            .bind(&texts.body)
+            .bind(&texts.sms)
+            .bind(now)
+            .bind(user.id)
+            .bind(expected)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?
+    };
+    if written != 1 {
+        drop(tx);
+        let row = stored(&app.db, t.edition.id, t.kind, t.lang).await?;
+        let stale = stale_edit(ctx.lang, row.as_ref(), t.kind, t.lang);
+        let version = stale.version;
+        let state = keep(errors, false, Some(stale), Some(version));
+        return render_edit(&app, ctx, &t, state, StatusCode::CONFLICT).await;
+    }
+    audit_change(&mut tx, &user, &t, Some(&texts), expected + 1, now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "{}/{}/{}?saved=1",
+        base(&t.edition),
+        t.kind.as_str(),
+        lang_code(t.lang)
+    ))
+    .into_response())
+}
+
+async fn audit_change(
+    tx: &mut Tx,
+    user: &crate::accounts::sessions::SessionUser,
+    t: &Target,
+    texts: Option<&Texts>,
+    version: i64,
+    now: i64,
+) -> AppResult<()> {
+    audit::append(
+        tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: "message_template.changed",
+            object: &format!("edition:{}", t.edition.slug),
+            details: serde_json::json!({
+                "kind": t.kind.as_str(),
+                "lang": lang_code(t.lang),
+                "version": version,
+                "reset": texts.is_none(),
+                "subject": texts.map(|x| &x.subject),
+                "body": texts.map(|x| &x.body),
+                "sms": texts.map(|x| &x.sms),
+            }),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    version: String,
+}
+
+/// Back to the default translation.
+async fn reset(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((edition, kind, lang)): Path<(String, String, String)>,
+    form: CsrfForm<ResetForm>,
+) -> AppResult<Response> {
+    let t = target(&app, &user, &edition, &kind, &lang).await?;
+    let expected = posted_version(&form.value.version);
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let sql = "UPDATE message_templates SET subject = NULL, body = NULL, sms = NULL, \
+               version = version + 1, updated_at = $4, updated_by = $5 \
+               WHERE edition_id = $1 AND kind = $2 AND lang = $3 AND version = $6 \
+               AND subject IS NOT NULL";
+    let written = run_tx!(&mut tx, |conn| sqlx::query(sql)
+        .bind(t.edition.id)
+        .bind(t.kind.as_str())
+        .bind(lang_code(t.lang))
+        .bind(now)
+        .bind(user.id)
+        .bind(expected)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if written != 1 {
+        drop(tx);
+        let row = stored(&app.db, t.edition.id, t.kind, t.lang).await?;
+        // Already the default at the version the page showed: nothing to do.
+        if row.as_ref().map_or(0, |r| r.version) == expected {
+            return Ok(Redirect::to(&format!(
+                "{}/{}/{}",
+                base(&t.edition),
+                t.kind.as_str(),
+                lang_code(t.lang)
+            ))
+            .into_response());
+        }
+        let stale = stale_edit(ctx.lang, row.as_ref(), t.kind, t.lang);
+        let state = PageState {
+            version: Some(stale.version),
+            stale: Some(stale),
+            ..PageState::default()
+        };
+        return render_edit(&app, ctx, &t, state, StatusCode::CONFLICT).await;
+    }
+    audit_change(&mut tx, &user, &t, None, expected + 1, now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "{}/{}/{}?saved=1",
+        base(&t.edition),
+        t.kind.as_str(),
+        lang_code(t.lang)
+    ))
+    .into_response())
+}
