@@ -24,7 +24,7 @@ use crate::web::ctx::{Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
 use crate::web::templates::render;
-use crate::{run, run_tx};
+use crate::{run, run_tx, run_write};
 
 /// How often the server looks for due ID documents (the period is months: an hour late is
 /// nothing, and the first run waits so that start-up stays quick).
@@ -111,7 +111,7 @@ pub async fn purge(app: &AppState, limit: Option<usize>) -> Result<Vec<String>, 
 async fn purge_one(app: &AppState, doc: &IdDocument, months: u32) -> Result<bool, PurgeError> {
     let now = app.now_ms();
     // 1. Mark: a run stopped after this shows which file it was working on.
-    run!(&app.db, |pool| sqlx::query(
+    run_write!(&app.db, |pool| sqlx::query(
         "UPDATE files SET purge_started_at = $1 WHERE id = $2 AND purge_started_at IS NULL"
     )
     .bind(now)

@@ -76,10 +76,12 @@ async fn ensure_shortlist(db: &Db, edition_id: i64) -> DbResult<ShortlistRow> {
         .await
         .map(|r| r.rows_affected()))?;
     let sql = "SELECT size, quotas_json, status, with_feedback, published_at, version FROM shortlists WHERE edition_id = $1";
-    Ok(run_write!(db, |pool| sqlx::query_as::<_, ShortlistRow>(sql)
-        .bind(edition_id)
-        .fetch_one(pool)
-        .await)?)
+    Ok(run_write!(db, |pool| sqlx::query_as::<_, ShortlistRow>(
+        sql
+    )
+    .bind(edition_id)
+    .fetch_one(pool)
+    .await)?)
 }
 
 /// The status re-read inside the transaction that changes the shortlist.
