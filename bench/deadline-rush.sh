@@ -6,6 +6,7 @@
 #   bench/deadline-rush.sh --users 200 --rate 330 --rate-secs 20 --max-secs 15   # bench options
 #
 # Environment: PORT (default: a free port), KEEP_DATA=1 (keep the data directory),
+# CPU_HOG=1 (a second process keeps one core busy during the run, as on a shared machine),
 # RUST_LOG (the server's log filter; default: the server's own default), CARGO_TARGET_DIR.
 # Prints figures and whether each target is met; exits 0 whatever the figures.
 set -uo pipefail
@@ -27,8 +28,10 @@ DATA=$(mktemp -d "${TMPDIR:-/tmp}/kene-rush.XXXXXX")
 PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)}
 LOG=$DATA/kene.log
 PID=
+HOG_PID=
 
 cleanup() {
+  if [[ -n "$HOG_PID" ]]; then kill "$HOG_PID" 2>/dev/null; fi
   if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
     kill -TERM "$PID" 2>/dev/null
     for _ in $(seq 1 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
@@ -67,6 +70,12 @@ IDLE_KB=$(awk '/^VmRSS:/ {print $2}' "/proc/$PID/status")
 echo "kene pid $PID, idle VmRSS ${IDLE_KB} kB"
 echo
 
+if [[ "${CPU_HOG:-0}" == 1 ]]; then
+  echo "== CPU_HOG=1: a second process keeps one core busy during the run =="
+  ( exec yes >/dev/null ) &
+  HOG_PID=$!
+fi
+
 # The bench stops by itself (phases are timed); the timeout is a last guard.
 timeout --signal=INT --kill-after=5 170 "$BENCH" \
   --base "http://127.0.0.1:$PORT" \
@@ -75,6 +84,7 @@ timeout --signal=INT --kill-after=5 170 "$BENCH" \
   --server-pid "$PID" --idle-rss-kb "$IDLE_KB" \
   "$@"
 STATUS=$?
+if [[ -n "$HOG_PID" ]]; then kill "$HOG_PID" 2>/dev/null; HOG_PID=; fi
 [[ $STATUS -eq 0 ]] || echo "deadline-rush exited with status $STATUS"
 
 echo
