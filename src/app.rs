@@ -44,6 +44,12 @@ pub struct DataDirLock {
 }
 
 impl DataDirLock {
+    /// True when this process alone uses the data (SQLite, lock taken); false on PostgreSQL,
+    /// where other instances may share the database.
+    pub fn is_held(&self) -> bool {
+        self._file.is_some()
+    }
+
     pub fn acquire(config: &Config) -> Result<DataDirLock, StartError> {
         if !config.database_url().starts_with("sqlite:") {
             return Ok(DataDirLock { _file: None });
@@ -172,6 +178,7 @@ impl RunningServer {
             state.config.notifications.clone(),
             state.outbox_wake.clone(),
             shutdown.clone(),
+            data_lock.is_held(),
         );
         let retention = crate::personal_data::retention::spawn(state.clone(), shutdown.clone());
         let router = crate::web::router(state.clone());

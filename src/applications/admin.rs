@@ -190,7 +190,18 @@ async fn list(
     let edition = organised_edition(&app, &user, &slug).await?;
     let report = done.decided.map(|n| {
         let mut text = i18n::tr_args(ctx.lang, "backoffice-bulk-done", &[("n", n.to_string())]);
-        if let Some(skipped) = done.skipped.filter(|s| !s.is_empty()) {
+        // The report comes from a URL anyone can forge: only reference-like words are
+        // echoed, never free text dressed as the platform's own message.
+        let skipped = done.skipped.map(|s| {
+            s.split(", ")
+                .filter(|r| {
+                    (1..=40).contains(&r.len())
+                        && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        if let Some(skipped) = skipped.filter(|s| !s.is_empty()) {
             text.push(' ');
             text.push_str(&i18n::tr_args(
                 ctx.lang,
@@ -902,7 +913,10 @@ pub struct OutboxLine {
     pub status: String,
     pub attempts: i64,
     pub last_error: String,
-    pub failed: bool,
+    /// Failed or uncertain: offered a resend button.
+    pub needs_organiser: bool,
+    /// Interrupted mid-delivery: may have arrived.
+    pub uncertain: bool,
     /// Parts of an SMS, 0 for an e-mail.
     pub sms_parts: i64,
 }
@@ -941,12 +955,13 @@ async fn outbox(
         .map(|m| OutboxLine {
             id: m.id,
             created: format_ms(m.created_at, ctx.lang),
-            failed: m.status == "failed",
+            needs_organiser: m.needs_organiser(),
+            uncertain: m.status_kind() == Some(notifications::OutboxStatus::Uncertain),
             channel: m.channel.to_string(),
             recipient: m.recipient,
             subject: m.subject,
             body: m.body,
-            status: m.status.to_string(),
+            status: ctx.t(&format!("outbox-status-{}", m.status)),
             attempts: m.attempts,
             last_error: m.last_error.unwrap_or_default(),
             sms_parts: m.sms_parts.unwrap_or(0),
@@ -985,7 +1000,7 @@ async fn retry_message(
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     require_any_organiser(&app, &user).await?;
-    if !notifications::retry_failed(&app.db, id, viewer(&user), app.now_ms()).await? {
+    if !notifications::resend(&app.db, id, viewer(&user), app.now_ms()).await? {
         return Err(AppError::NotFound);
     }
     app.outbox_wake.notify_one();

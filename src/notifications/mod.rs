@@ -8,10 +8,11 @@
 //!   e-mail ([`email`]), SMS gateway ([`sms`]) or, when a channel has no transport configured,
 //!   the log, and retries temporary failures with exponential backoff.
 //!
-//! Delivery is at-least-once: a worker that dies after the transport accepted a message but
-//! before the row was marked sent will see it delivered again once the lease expires. The
-//! idempotency key travels with every attempt (`Message-ID`, `Idempotency-Key`) so receivers
-//! can drop such a duplicate.
+//! Delivery is at-most-once: a worker that dies mid-delivery cannot know whether the transport
+//! took the message, so the row is set aside as `uncertain` (never re-sent by itself) and an
+//! organiser resends it from `/admin/outbox` if the recipient did not get it. Retries after a
+//! transport's clear refusal are automatic. The idempotency key travels with every attempt
+//! (`Message-ID`, `Idempotency-Key`) so receivers can drop a duplicate of a manual resend.
 
 pub mod config;
 pub mod email;
@@ -51,6 +52,7 @@ pub enum TransportError {
 const STATUS_PENDING: &str = "pending";
 const STATUS_SENT: &str = "sent";
 const STATUS_FAILED: &str = "failed";
+const STATUS_UNCERTAIN: &str = "uncertain";
 
 /// How a message reaches its recipient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -89,6 +91,9 @@ pub enum OutboxStatus {
     Sent,
     /// Gave up (permanent error or attempts exhausted); `last_error` says why.
     Failed,
+    /// The delivery was interrupted (the server died while sending): it may have arrived or
+    /// not. Never re-sent automatically.
+    Uncertain,
 }
 
 impl OutboxStatus {
@@ -97,6 +102,7 @@ impl OutboxStatus {
             OutboxStatus::Pending => STATUS_PENDING,
             OutboxStatus::Sent => STATUS_SENT,
             OutboxStatus::Failed => STATUS_FAILED,
+            OutboxStatus::Uncertain => STATUS_UNCERTAIN,
         }
     }
 
@@ -105,6 +111,7 @@ impl OutboxStatus {
             STATUS_PENDING => Some(OutboxStatus::Pending),
             STATUS_SENT => Some(OutboxStatus::Sent),
             STATUS_FAILED => Some(OutboxStatus::Failed),
+            STATUS_UNCERTAIN => Some(OutboxStatus::Uncertain),
             _ => None,
         }
     }
@@ -294,9 +301,9 @@ impl OutboxEntry {
         OutboxStatus::parse(&self.status)
     }
 
-    /// Given up; an organiser may [`retry_failed`] it.
-    pub fn is_failed(&self) -> bool {
-        self.status == STATUS_FAILED
+    /// Given up or interrupted: an organiser may [`resend`] it.
+    pub fn needs_organiser(&self) -> bool {
+        self.status == STATUS_FAILED || self.status == STATUS_UNCERTAIN
     }
 }
 
@@ -374,14 +381,14 @@ pub async fn backlog(db: &Db) -> Result<i64, DbError> {
     Ok(n)
 }
 
-/// Puts a failed message `viewer` may see back in the queue, due now, with a fresh set of
-/// attempts (an organiser clicked "retry"). `last_error` is kept until the next attempt.
-/// Returns false when no failed message with this id is visible to `viewer`.
-pub async fn retry_failed(db: &Db, id: i64, viewer: Viewer, now_ms: i64) -> Result<bool, DbError> {
+/// Puts a failed or uncertain message `viewer` may see back in the queue, due now, with a
+/// fresh set of attempts (an organiser clicked "retry" or "send again"). `last_error` is kept
+/// until the next attempt. Returns false when no such message is visible to `viewer`.
+pub async fn resend(db: &Db, id: i64, viewer: Viewer, now_ms: i64) -> Result<bool, DbError> {
     let sql = format!(
         "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, \
                 locked_until = NULL \
-         WHERE id = $4 AND status = 'failed' AND {VISIBLE_TO}"
+         WHERE id = $4 AND status IN ('failed', 'uncertain') AND {VISIBLE_TO}"
     );
     let done = crate::run_write!(db, |pool| sqlx::query(&sql)
         .bind(now_ms)
@@ -444,7 +451,7 @@ mod tests {
         assert_eq!(e.channel, "email");
         assert_eq!(e.channel_kind(), Some(Channel::Email));
         assert_eq!(e.status_kind(), Some(OutboxStatus::Pending));
-        assert!(!e.is_failed());
+        assert!(!e.needs_organiser());
         assert_eq!(e.body, "Bonjour Awa, votre dossier est bien arrivé.");
         assert_eq!(
             (e.attempts, e.next_attempt_at, e.created_at),
@@ -466,7 +473,7 @@ mod tests {
     }
     both_engines!(rolled_back_enqueue_leaves_nothing);
 
-    async fn retry_failed_only_touches_failed(db: Db) {
+    async fn resend_only_touches_failed_or_uncertain(db: Db) {
         let mut tx = db.begin().await.expect("begin");
         enqueue(&mut tx, &msg("k-retry"), 1_000)
             .await
@@ -476,7 +483,7 @@ mod tests {
             .await
             .expect("find")
             .expect("row");
-        assert!(!retry_failed(&db, e.id, ADMIN, 5_000)
+        assert!(!resend(&db, e.id, ADMIN, 5_000)
             .await
             .expect("retry pending"));
         crate::run_write!(&db, |pool| sqlx::query(
@@ -488,27 +495,29 @@ mod tests {
         .map(|r| r.rows_affected()))
         .expect("fail it");
         assert_eq!(backlog(&db).await.expect("backlog"), 0);
-        assert!(get(&db, e.id).await.expect("get").expect("row").is_failed());
+        assert!(get(&db, e.id)
+            .await
+            .expect("get")
+            .expect("row")
+            .needs_organiser());
         let organiser = Viewer {
             user_id: 1,
             is_admin: false,
         };
         assert!(
-            !retry_failed(&db, e.id, organiser, 5_000)
+            !resend(&db, e.id, organiser, 5_000)
                 .await
                 .expect("retry by an organiser"),
             "an account message is not an organiser's to retry"
         );
-        assert!(retry_failed(&db, e.id, ADMIN, 5_000)
-            .await
-            .expect("retry failed"));
+        assert!(resend(&db, e.id, ADMIN, 5_000).await.expect("retry failed"));
         let e = get(&db, e.id).await.expect("get").expect("row");
         assert_eq!(e.status_kind(), Some(OutboxStatus::Pending));
         assert_eq!((e.attempts, e.next_attempt_at), (0, 5_000));
         assert_eq!(e.last_error.as_deref(), Some("boom"));
         assert_eq!(backlog(&db).await.expect("backlog"), 1);
     }
-    both_engines!(retry_failed_only_touches_failed);
+    both_engines!(resend_only_touches_failed_or_uncertain);
 
     async fn a_secret_is_delivered_but_never_shown(db: Db) {
         let mut m = msg("code:1");

@@ -4,8 +4,14 @@
 //! attempt; its WHERE clause re-checks status and lease, so two claimers (worker tasks or app
 //! instances) never hold the same row. On PostgreSQL the candidate is picked with
 //! `FOR UPDATE SKIP LOCKED`, so concurrent claimers take different rows instead of queueing
-//! on one. The lease is short and renewed while the delivery runs, so a worker that dies
-//! mid-delivery leaves a row that is claimed again within [`LEASE_MS`].
+//! on one. The lease is short and renewed while the delivery runs.
+//!
+//! A row whose lease ran out belongs to a worker that died mid-delivery: the gateway may or
+//! may not have taken the message, and nobody can tell. Such a row is never sent again by
+//! itself (a second receipt or code is what applicants must never get); it is set aside as
+//! `uncertain` for an organiser to resend from `/admin/outbox`. A process that holds the
+//! SQLite data directory's lock knows every lease is a dead worker's, and sets them aside at
+//! once when it starts.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,15 +23,17 @@ use tokio_util::sync::CancellationToken;
 use super::config::NotifyConfig;
 use super::email::{self, EmailTransport};
 use super::sms::{self, SmsTransport};
-use super::{Channel, DeliveryError, TransportError, STATUS_FAILED, STATUS_PENDING};
+use super::{
+    Channel, DeliveryError, TransportError, STATUS_FAILED, STATUS_PENDING, STATUS_UNCERTAIN,
+};
 use crate::clock::Clock;
 use crate::db::{Db, DbError};
 
 /// After this many attempts a temporary failure becomes final (status `failed`).
 pub const MAX_ATTEMPTS: i64 = 8;
-/// How long a claim is held without renewal: a crashed worker's message is retried after
-/// this. A live worker renews it every [`LEASE_RENEWAL`] while the transport works (SMTP
-/// commands may take 30 s each), so it never loses its row.
+/// How long a claim is held without renewal: a crashed worker's message is set aside as
+/// uncertain after this. A live worker renews it every [`LEASE_RENEWAL`] while the transport
+/// works (SMTP commands may take 30 s each), so it never loses its row.
 pub const LEASE_MS: i64 = 45 * 1000;
 /// How often a delivering worker renews its lease (a third of it: two renewals may be late).
 pub const LEASE_RENEWAL: Duration = Duration::from_secs(15);
@@ -121,20 +129,47 @@ pub(crate) struct Claimed {
 
 const CLAIM_SQL: &str = "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 \
      WHERE id = (SELECT id FROM outbox \
-                 WHERE status = 'pending' AND next_attempt_at <= $2 \
-                   AND (locked_until IS NULL OR locked_until < $2) \
+                 WHERE status = 'pending' AND next_attempt_at <= $2 AND locked_until IS NULL \
                  ORDER BY id LIMIT 1) \
-       AND status = 'pending' AND (locked_until IS NULL OR locked_until < $2) \
+       AND status = 'pending' AND locked_until IS NULL \
      RETURNING id, idempotency_key, channel, recipient, subject, body, attempts";
 
 // Same statement; the candidate row is locked, skipping rows another claimer holds.
 const CLAIM_SQL_PG: &str = "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 \
      WHERE id = (SELECT id FROM outbox \
-                 WHERE status = 'pending' AND next_attempt_at <= $2 \
-                   AND (locked_until IS NULL OR locked_until < $2) \
+                 WHERE status = 'pending' AND next_attempt_at <= $2 AND locked_until IS NULL \
                  ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \
-       AND status = 'pending' AND (locked_until IS NULL OR locked_until < $2) \
+       AND status = 'pending' AND locked_until IS NULL \
      RETURNING id, idempotency_key, channel, recipient, subject, body, attempts";
+
+/// What `last_error` says of a message set aside after an interrupted delivery.
+pub const INTERRUPTED: &str =
+    "delivery interrupted (the server stopped while sending): it may or may not have arrived";
+
+/// Sets aside as `uncertain` the rows whose lease ended before `lease_ended_before` (pass
+/// `i64::MAX` when no other worker can be alive); returns how many.
+pub(crate) async fn set_aside_interrupted(
+    db: &Db,
+    lease_ended_before: i64,
+) -> Result<u64, DbError> {
+    let n = crate::run_write!(db, |pool| sqlx::query(
+        "UPDATE outbox SET status = $1, locked_until = NULL, last_error = $2 \
+         WHERE status = 'pending' AND locked_until IS NOT NULL AND locked_until < $3"
+    )
+    .bind(STATUS_UNCERTAIN)
+    .bind(INTERRUPTED)
+    .bind(lease_ended_before)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if n > 0 {
+        tracing::warn!(
+            messages = n,
+            "interrupted deliveries set aside as uncertain; resend them from /admin/outbox"
+        );
+    }
+    Ok(n)
+}
 
 /// Claims the oldest due message, if any, for `lease_ms`.
 pub(crate) async fn claim(db: &Db, now_ms: i64, lease_ms: i64) -> Result<Option<Claimed>, DbError> {
@@ -167,14 +202,17 @@ async fn renew(db: &Db, m: &Claimed, locked_until: i64) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Records a delivery, also over an `uncertain` mark set while this worker was stalled: it
+/// did arrive.
 async fn mark_sent(db: &Db, m: &Claimed, now_ms: i64, transport: &str) -> Result<(), DbError> {
     crate::run_write!(db, |pool| sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, transport = $2, locked_until = NULL \
-         WHERE id = $3 AND status = 'pending'"
+         WHERE id = $3 AND attempts = $4 AND status IN ('pending', 'uncertain')"
     )
     .bind(now_ms)
     .bind(transport)
     .bind(m.id)
+    .bind(m.attempts)
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?;
@@ -282,12 +320,14 @@ async fn deliver_one_renewing(
     Ok(true)
 }
 
-/// Delivers every message due now, one after the other; returns how many were attempted.
+/// Sets aside the deliveries whose lease ran out, then delivers every message due now, one
+/// after the other; returns how many were attempted.
 pub async fn deliver_due(
     db: &Db,
     clock: &dyn Clock,
     transports: &Transports,
 ) -> Result<usize, DbError> {
+    set_aside_interrupted(db, clock.now_ms()).await?;
     let mut attempted = 0;
     while deliver_one(db, clock, transports).await? {
         attempted += 1;
@@ -302,12 +342,16 @@ pub async fn deliver_due(
 ///
 /// With an invalid transport configuration nothing is delivered (messages stay queued, an
 /// error is logged); use [`Transports::from_config`] at start-up to refuse to start instead.
+///
+/// `sole_worker`: no other process can deliver from this database (the SQLite data
+/// directory's lock is held), so every lease found at start is a dead worker's.
 pub fn spawn_worker(
     db: Db,
     clock: Arc<dyn Clock>,
     config: NotifyConfig,
     wake: Arc<Notify>,
     shutdown: CancellationToken,
+    sole_worker: bool,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let transports = match Transports::from_config(&config) {
@@ -331,7 +375,15 @@ pub fn spawn_worker(
             },
             "notification worker started"
         );
+        if sole_worker {
+            if let Err(e) = set_aside_interrupted(&db, i64::MAX).await {
+                tracing::warn!(error = %e, "notification worker: database error");
+            }
+        }
         while !shutdown.is_cancelled() {
+            if let Err(e) = set_aside_interrupted(&db, clock.now_ms()).await {
+                tracing::warn!(error = %e, "notification worker: database error");
+            }
             loop {
                 if shutdown.is_cancelled() {
                     break;
@@ -367,7 +419,7 @@ mod tests {
     use crate::notifications::sinks::{start_sms_recorder, start_smtp_sink, SmsRecorder};
     use crate::notifications::testdb::both_engines;
     use crate::notifications::{
-        backlog, enqueue, find_by_key, recent, retry_failed, NewMessage, OutboxStatus,
+        backlog, enqueue, find_by_key, recent, resend, NewMessage, OutboxStatus,
     };
 
     const WAIT: Duration = Duration::from_secs(10);
@@ -688,7 +740,7 @@ mod tests {
             user_id: 0,
             is_admin: true,
         };
-        assert!(retry_failed(&db, e.id, admin, clock.now_ms())
+        assert!(resend(&db, e.id, admin, clock.now_ms())
             .await
             .expect("retry"));
         assert_eq!(
@@ -733,31 +785,53 @@ mod tests {
     }
     both_engines!(gateway_400_fails_at_once);
 
-    async fn expired_lease_is_claimed_again(db: Db) {
+    async fn interrupted_delivery_is_set_aside_never_resent(db: Db) {
         let clock = clock();
         let (transports, recorder) = sms_transports().await;
         put(&db, &sms_msg("otp:crash"), clock.now_ms()).await;
-        // A worker claims the row, then dies before delivering or recording anything.
+        // A worker claims the row, then dies: nobody knows whether the gateway got it.
         let claimed = claim(&db, clock.now_ms(), LEASE_MS).await.expect("claim");
         assert_eq!(claimed.map(|c| c.attempts), Some(1));
         let e = entry(&db, "otp:crash").await;
         assert_eq!(e.locked_until, Some(clock.now_ms() + LEASE_MS));
 
-        // While the lease holds, nobody else takes it.
+        // While the lease holds, nobody else takes it, and it is not set aside.
+        clock.advance(SignedDuration::from_millis(LEASE_MS - 1));
         assert_eq!(
             deliver_due(&db, &clock, &transports)
                 .await
                 .expect("deliver"),
             0
         );
-        clock.advance(SignedDuration::from_millis(LEASE_MS));
-        assert_eq!(
-            deliver_due(&db, &clock, &transports)
-                .await
-                .expect("deliver"),
-            0
-        );
-        clock.advance(SignedDuration::from_millis(1));
+        assert_eq!(entry(&db, "otp:crash").await.status.as_str(), "pending");
+
+        // Once the lease ran out, the message is uncertain and is never sent by itself.
+        clock.advance(SignedDuration::from_millis(2));
+        for _ in 0..3 {
+            assert_eq!(
+                deliver_due(&db, &clock, &transports)
+                    .await
+                    .expect("deliver"),
+                0
+            );
+            clock.advance(SignedDuration::from_hours(1));
+        }
+        let e = entry(&db, "otp:crash").await;
+        assert_eq!(e.status_kind(), Some(OutboxStatus::Uncertain));
+        assert_eq!((e.attempts, e.locked_until), (1, None));
+        assert_eq!(e.last_error.as_deref(), Some(INTERRUPTED));
+        assert!(e.needs_organiser());
+        assert!(recorder.requests().is_empty());
+        assert_eq!(backlog(&db).await.expect("backlog"), 0);
+
+        // An organiser sends it again: it goes once.
+        let admin = crate::notifications::Viewer {
+            user_id: 0,
+            is_admin: true,
+        };
+        assert!(resend(&db, e.id, admin, clock.now_ms())
+            .await
+            .expect("resend"));
         assert_eq!(
             deliver_due(&db, &clock, &transports)
                 .await
@@ -765,15 +839,69 @@ mod tests {
             1
         );
         let e = entry(&db, "otp:crash").await;
-        assert_eq!(
-            (e.status.as_str(), e.attempts, e.locked_until),
-            ("sent", 2, None)
-        );
+        assert_eq!((e.status.as_str(), e.attempts), ("sent", 1));
         assert_eq!(recorder.requests().len(), 1);
     }
-    both_engines!(expired_lease_is_claimed_again);
+    both_engines!(interrupted_delivery_is_set_aside_never_resent);
 
-    // A crashed worker's message is retried within a minute; renewals come thrice a lease.
+    async fn a_stalled_worker_still_records_its_delivery(db: Db) {
+        let clock = clock();
+        put(&db, &sms_msg("otp:stall"), clock.now_ms()).await;
+        let claimed = claim(&db, clock.now_ms(), LEASE_MS)
+            .await
+            .expect("claim")
+            .expect("a row");
+        clock.advance(SignedDuration::from_millis(LEASE_MS + 1));
+        assert_eq!(
+            set_aside_interrupted(&db, clock.now_ms())
+                .await
+                .expect("set aside"),
+            1
+        );
+        // The worker was only slow: the gateway took the message, and the row says so.
+        mark_sent(&db, &claimed, clock.now_ms(), sms::TRANSPORT)
+            .await
+            .expect("mark sent");
+        assert_eq!(entry(&db, "otp:stall").await.status.as_str(), "sent");
+    }
+    both_engines!(a_stalled_worker_still_records_its_delivery);
+
+    async fn the_sole_worker_sets_aside_every_lease_at_start(db: Db) {
+        let clock = Arc::new(clock());
+        put(&db, &sms_msg("otp:before-crash"), clock.now_ms()).await;
+        put(&db, &sms_msg("otp:queued"), clock.now_ms()).await;
+        claim(&db, clock.now_ms(), LEASE_MS)
+            .await
+            .expect("claim")
+            .expect("the first row");
+        // The process restarts at once, long before the lease would end.
+        let (url, recorder) = start_sms_recorder().await;
+        let config = sms_only(url);
+        let shutdown = CancellationToken::new();
+        let handle = spawn_worker(
+            db.clone(),
+            clock.clone(),
+            config,
+            Arc::new(Notify::new()),
+            shutdown.clone(),
+            true,
+        );
+        let delivered = recorder.wait_for(1, Duration::from_secs(10)).await;
+        shutdown.cancel();
+        handle.await.expect("worker stops");
+        assert_eq!(delivered.len(), 1);
+        assert_eq!(
+            delivered[0].header("idempotency-key"),
+            Some("otp:queued"),
+            "only the message nobody had started"
+        );
+        let e = entry(&db, "otp:before-crash").await;
+        assert_eq!(e.status_kind(), Some(OutboxStatus::Uncertain));
+        assert_eq!(entry(&db, "otp:queued").await.status.as_str(), "sent");
+    }
+    both_engines!(the_sole_worker_sets_aside_every_lease_at_start);
+
+    // A crashed worker's message is set aside within a minute; renewals come thrice a lease.
     const _: () = assert!(LEASE_MS <= 60_000);
     const _: () = assert!(LEASE_RENEWAL.as_millis() * 3 <= LEASE_MS as u128);
 
@@ -802,15 +930,7 @@ mod tests {
     async fn a_slow_delivery_keeps_its_lease(db: Db) {
         let clock = Arc::new(clock());
         let (url, arrived, release) = start_slow_gateway().await;
-        let transports = Transports::from_config(&NotifyConfig {
-            smtp: None,
-            sms: Some(SmsConfig {
-                url,
-                token: None,
-                sender: None,
-            }),
-        })
-        .expect("sms transport");
+        let transports = Transports::from_config(&sms_only(url)).expect("sms transport");
         put(&db, &sms_msg("slow:1"), clock.now_ms()).await;
         let delivering = {
             let (db, clock) = (db.clone(), clock.clone());
@@ -897,17 +1017,21 @@ mod tests {
     }
     both_engines!(no_transport_goes_to_log);
 
-    async fn worker_delivers_on_wake_and_stops(db: Db) {
-        let clock = Arc::new(clock());
-        let (url, recorder) = start_sms_recorder().await;
-        let config = NotifyConfig {
+    fn sms_only(url: String) -> NotifyConfig {
+        NotifyConfig {
             smtp: None,
             sms: Some(SmsConfig {
                 url,
                 token: None,
                 sender: None,
             }),
-        };
+        }
+    }
+
+    async fn worker_delivers_on_wake_and_stops(db: Db) {
+        let clock = Arc::new(clock());
+        let (url, recorder) = start_sms_recorder().await;
+        let config = sms_only(url);
         let wake = Arc::new(Notify::new());
         let shutdown = CancellationToken::new();
         let handle = spawn_worker(
@@ -916,6 +1040,7 @@ mod tests {
             config,
             wake.clone(),
             shutdown.clone(),
+            false,
         );
         put(&db, &sms_msg("worker:1"), clock.now_ms()).await;
         wake.notify_one();

@@ -280,6 +280,15 @@ async fn several_dossiers_decided_at_once_each_audited_and_told(backend: Backend
             Some("eligible")
         );
     }
+    // A forged report link cannot make the page say something of its own.
+    let forged = admin
+        .get(&format!(
+            "{list_url}&decided=2&skipped={third}%2C%20Appelez%20le%2070%2000%2000%2000%20pour%20valider"
+        ))
+        .await;
+    let report = forged.element_text("bulk-report").expect("a report");
+    assert!(report.contains(&third), "{report}");
+    assert!(!forged.body.contains("Appelez"), "{report}");
     // One audit entry and one message per decision: the single one and the two of the batch.
     assert_eq!(decisions_logged(&app).await, 3);
     assert_eq!(eligibility_messages(&app).await, 3);

@@ -12,6 +12,7 @@ mod backoffice;
 mod browser;
 mod cli;
 mod coaching;
+mod crash;
 mod edits;
 mod followups;
 mod integrity;

@@ -408,6 +408,8 @@ struct RecorderState {
     requests: Mutex<Vec<RecordedRequest>>,
     script: Mutex<VecDeque<u16>>,
     default_status: Mutex<u16>,
+    /// True while answers are held back (requests are recorded, then wait).
+    held: tokio::sync::watch::Sender<bool>,
 }
 
 /// Handle on a running SMS recorder; clones share the same server.
@@ -438,6 +440,19 @@ impl SmsRecorder {
         *lock(&self.state.default_status) = status;
     }
 
+    /// From now on, requests are recorded on arrival but answered only after [`release`]:
+    /// the sender is left in the middle of a delivery.
+    ///
+    /// [`release`]: SmsRecorder::release
+    pub fn hold(&self) {
+        self.state.held.send_replace(true);
+    }
+
+    /// Answers the held requests and stops holding.
+    pub fn release(&self) {
+        self.state.held.send_replace(false);
+    }
+
     /// Statuses answered to the next requests, in order, before the default applies.
     pub fn push_statuses(&self, statuses: &[u16]) {
         lock(&self.state.script).extend(statuses.iter().copied());
@@ -455,6 +470,7 @@ pub async fn start_sms_recorder() -> (String, SmsRecorder) {
         requests: Mutex::new(Vec::new()),
         script: Mutex::new(VecDeque::new()),
         default_status: Mutex::new(200),
+        held: tokio::sync::watch::channel(false).0,
     });
     let app = axum::Router::new()
         .fallback(record)
@@ -477,28 +493,31 @@ async fn record(
         .pop_front()
         .unwrap_or_else(|| *lock(&state.default_status));
     let raw_body = String::from_utf8_lossy(&body).into_owned();
-    let mut requests = lock(&state.requests);
-    let n = requests.len() + 1;
-    requests.push(RecordedRequest {
-        method: method.to_string(),
-        path: uri
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_default(),
-        headers: headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        json: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
-        raw_body,
-        answered: status,
-    });
-    drop(requests);
+    let n = {
+        let mut requests = lock(&state.requests);
+        requests.push(RecordedRequest {
+            method: method.to_string(),
+            path: uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_ascii_lowercase(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            json: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+            raw_body,
+            answered: status,
+        });
+        requests.len()
+    };
+    let mut held = state.held.subscribe();
+    let _ = held.wait_for(|held| !*held).await;
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let answer = if code.is_success() {
         serde_json::json!({ "id": format!("sms-{n}"), "status": "queued" })
