@@ -127,7 +127,7 @@ async fn kill_9_during_the_rush_loses_nothing_and_sends_nothing_twice() {
         acked.push(ack); // acknowledged just before the kill
     }
 
-    let server = KeneProcess::serve(dir.path(), &env).await;
+    let server = KeneProcess::serve(dir.path(), server.port, &env).await;
     let db = open_read_only(dir.path()).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while outbox_statuses(&db).await.values().any(|s| s == "pending") {

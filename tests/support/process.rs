@@ -76,9 +76,9 @@ impl KeneProcess {
         (process, admin)
     }
 
-    /// `kene serve` on `data_dir`; returns once `/readyz` answers.
-    pub async fn serve(data_dir: &Path, env: &[(&str, String)]) -> KeneProcess {
-        let port = free_port();
+    /// `kene serve` on `data_dir` and `port` (a restart keeps its clients' address); returns
+    /// once `/readyz` answers.
+    pub async fn serve(data_dir: &Path, port: u16, env: &[(&str, String)]) -> KeneProcess {
         let child = kene(data_dir, env)
             .arg("serve")
             .arg("--addr")
