@@ -48,3 +48,4 @@ followups-cancelled-body = The coaching session "{ $title }" on { $when } ({ $zo
 followups-cancelled-body-reason = The coaching session "{ $title }" on { $when } ({ $zone }) your project { $reference } was invited to is cancelled. Reason: { $reason }. Details: { $link }
 followups-withdrawn-subject = Invitation withdrawn: { $title }
 followups-withdrawn-body = The organisers have withdrawn your project { $reference }'s invitation to the coaching session "{ $title }" on { $when } ({ $zone }): you are no longer expected there. Your other sessions: { $link }
+followups-reopened-notice = The organisers reopened your sheet: correct your scores, then submit it again. Reason:

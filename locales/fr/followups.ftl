@@ -48,3 +48,4 @@ followups-cancelled-body = La séance de coaching « { $title } » du { $when } 
 followups-cancelled-body-reason = La séance de coaching « { $title } » du { $when } ({ $zone }) à laquelle votre projet { $reference } était invité est annulée. Motif : { $reason }. Détails : { $link }
 followups-withdrawn-subject = Invitation retirée : { $title }
 followups-withdrawn-body = L'invitation de votre projet { $reference } à la séance de coaching « { $title } » du { $when } ({ $zone }) est retirée par les organisateurs : vous n'êtes plus attendu à cette séance. Vos autres séances : { $link }
+followups-reopened-notice = Les organisateurs ont rouvert votre fiche : corrigez vos notes puis soumettez-la de nouveau. Motif :

@@ -658,3 +658,26 @@ pub async fn conflicts_of(db: &Db, user_id: i64) -> DbResult<Vec<i64>> {
         .fetch_all(pool)
         .await)?)
 }
+
+/// The reason an organiser gave when they last reopened this reviewer's sheet for this dossier
+/// in this round, if they did (read from the audit log, which holds it).
+pub async fn reopen_reason(
+    db: &Db,
+    round_id: i64,
+    dossier_public_id: &str,
+    reviewer_id: i64,
+) -> DbResult<Option<String>> {
+    let details: Vec<String> = run!(db, |pool| sqlx::query_scalar(
+        "SELECT details FROM audit_log WHERE action = 'review.score_reopened' AND object = $1 \
+         ORDER BY id DESC"
+    )
+    .bind(format!("application:{dossier_public_id}"))
+    .fetch_all(pool)
+    .await)?;
+    Ok(details.iter().find_map(|d| {
+        let d: serde_json::Value = serde_json::from_str(d).ok()?;
+        (d["round_id"].as_i64() == Some(round_id) && d["reviewer_id"].as_i64() == Some(reviewer_id))
+            .then(|| d["reason"].as_str().map(str::to_owned))
+            .flatten()
+    }))
+}

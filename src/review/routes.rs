@@ -154,6 +154,8 @@ pub struct ScoreTemplate {
     pub errors: FieldErrors,
     pub others: Vec<OtherSheet>,
     pub saved: bool,
+    /// Why the organisers reopened this (draft again) sheet, if they did.
+    pub reopened_because: Option<String>,
 }
 
 /// What a panel member may open: a dossier assigned to them in a round that is not in setup.
@@ -365,6 +367,12 @@ async fn render_score_page(
         }
     }
     let (sections, files) = dossier_sections(app, s, lang).await?;
+    let reopened_because = match stored {
+        Some(_) if !submitted => {
+            queries::reopen_reason(&app.db, s.round.id, &s.dossier.public_id, user.id).await?
+        }
+        _ => None,
+    };
     render_with_status(
         status,
         &ScoreTemplate {
@@ -387,6 +395,7 @@ async fn render_score_page(
             errors,
             others,
             saved,
+            reopened_because,
             ctx,
         },
     )

@@ -341,7 +341,15 @@ async fn an_organiser_reopens_a_sheet_with_a_reason_and_verify_stays_intact(back
     // The reviewer changes the scores and submits again: the data still matches the log.
     let page = reviewer.get(&link).await;
     assert_eq!(page.status, StatusCode::OK);
+    let notice = page
+        .element_text("reopened")
+        .expect("the reopening is said");
+    assert!(
+        notice.contains(&fr("followups-reopened-notice")) && notice.contains(reason),
+        "{notice}"
+    );
     submit(reviewer, &link, 0.9).await;
+    assert!(reviewer.get(&link).await.element_text("reopened").is_none());
     assert_eq!(sheet_status(&app, sheet).await, "submitted");
     assert_eq!(mismatches(&app).await, vec![]);
     let (ok, stdout) = run_verify(&app);
