@@ -15,6 +15,7 @@ both_dbs!(
     deletion_is_refused_while_a_submitted_dossier_is_being_selected,
     an_interrupted_id_document_purge_is_finished_by_a_rerun_and_touches_nothing_else,
     after_the_retention_period_a_judged_applicant_may_delete_and_the_record_stays,
+    the_retention_command_lists_then_deletes_the_due_id_documents,
 );
 
 const EMAIL: &str = "aminata@exemple.ml";
@@ -560,5 +561,68 @@ async fn an_interrupted_id_document_purge_is_finished_by_a_rerun_and_touches_not
         .get("/admin/retention")
         .await
         .assert_contains(&fr("pd-retention-none"));
+    app.finish().await;
+}
+
+/// `kene retention purge` as an operator runs it (the real clock: the 2026 results of
+/// February 2026 are more than 6 months old).
+async fn the_retention_command_lists_then_deletes_the_due_id_documents(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    app.seed_demo().await;
+    let id_docs = app
+        .strings("SELECT storage_key FROM files WHERE id_document = TRUE ORDER BY id")
+        .await;
+    assert!(id_docs.len() >= 3, "the demo's hackathon ID documents");
+    let exists = |key: &str| app.data_dir.join("files").join(key).exists();
+    let run = |args: &[&str]| {
+        let output = app.kene(args);
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(output.status.success(), "kene {args:?}: {stdout}");
+        stdout
+    };
+
+    // Before any results, the dry run says nothing is scheduled, and nothing goes.
+    let listed = run(&["retention", "purge", "--dry-run"]);
+    assert_eq!(
+        listed
+            .matches("not scheduled (results not published)")
+            .count(),
+        id_docs.len(),
+        "{listed}"
+    );
+    assert!(run(&["retention", "purge"]).contains("0 ID documents purged"));
+
+    publish_2026_results(&app).await;
+    let listed = run(&["retention", "purge", "--dry-run"]);
+    assert_eq!(
+        listed.matches(": due now").count(),
+        id_docs.len(),
+        "{listed}"
+    );
+    assert!(
+        id_docs.iter().all(|k| exists(k)),
+        "a dry run deletes nothing"
+    );
+    assert_eq!(id_documents_purged(&app).await, 0);
+
+    let first = run(&["retention", "purge", "--limit", "1"]);
+    assert!(first.contains("1 ID documents purged"), "{first}");
+    assert_eq!(id_documents_purged(&app).await, 1);
+    let rest = run(&["retention", "purge"]);
+    assert!(
+        rest.contains(&format!("{} ID documents purged", id_docs.len() - 1)),
+        "{rest}"
+    );
+    assert!(
+        id_docs.iter().all(|k| !exists(k)),
+        "every ID document deleted"
+    );
+    assert_eq!(
+        app.scalar_i64(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = 'upload.purged'"
+        )
+        .await,
+        id_docs.len() as i64
+    );
     app.finish().await;
 }

@@ -141,3 +141,19 @@ impl KeneProcess {
             .expect("exit status")
     }
 }
+
+impl super::TestApp {
+    /// Runs the `kene` binary on this server's data directory and database with `args`, as
+    /// an operator would on the same machine (e.g. `["audit", "verify"]`).
+    pub fn kene(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kene"))
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .arg("--database-url")
+            .arg(self.state.config.database_url())
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run kene")
+    }
+}
