@@ -459,18 +459,53 @@ async fn organised_session(
     Ok((edition, session))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Commits an organiser's change, wakes the outbox for the messages it queued, and shows the
+/// session again.
+async fn back_to_session(
+    app: &AppState,
+    tx: crate::db::Tx,
+    edition: &EditionRow,
+    session: &SessionRow,
+) -> AppResult<Response> {
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to(&format!("{}/{}", admin_base(edition), session.public_id)).into_response())
+}
+
+/// What an organiser's session page shows besides the stored session: the values typed in a
+/// refused form, kept, and why it was refused.
+#[derive(Default)]
+struct SessionPage {
+    invite: (InviteForm, BTreeSet<String>),
+    kept: Option<KeptAttendance>,
+    edit: Option<EditState>,
+    errors: FieldErrors,
+}
+
+impl SessionPage {
+    fn refused(errors: FieldErrors) -> Self {
+        Self {
+            errors,
+            ..Self::default()
+        }
+    }
+}
+
 async fn render_admin_session(
     app: &AppState,
     ctx: Ctx,
     edition: &EditionRow,
     session: &SessionRow,
-    typed: (InviteForm, BTreeSet<String>),
-    kept: Option<&KeptAttendance>,
-    edit: Option<EditState>,
-    errors: FieldErrors,
+    page: SessionPage,
     status: StatusCode,
 ) -> AppResult<Response> {
+    let SessionPage {
+        invite: typed,
+        kept,
+        edit,
+        errors,
+    } = page;
+    let kept = kept.as_ref();
     let lang = ctx.lang;
     let tz = session.time_zone();
     let rows = queries::invitees(&app.db, session.id).await?;
@@ -608,10 +643,7 @@ async fn admin_session(
         ctx,
         &edition,
         &session,
-        (InviteForm::default(), BTreeSet::new()),
-        None,
-        None,
-        FieldErrors::default(),
+        SessionPage::default(),
         StatusCode::OK,
     )
     .await
@@ -636,19 +668,23 @@ async fn expected_contacts(
         .collect())
 }
 
-/// Queues one message about `session` to an invited finalist, in their language, by e-mail
-/// or SMS. `key` names the event, so each change is sent once and distinct changes each get
-/// their own message.
-#[allow(clippy::too_many_arguments)]
+/// A message about a session to its invited finalists: the Fluent keys of its subject and
+/// body, arguments beyond the session's own, and the event it tells of (`coaching-<event>:…`),
+/// so each change is sent once and distinct changes each get their own message.
+struct InviteeNotice<'a> {
+    subject: &'a str,
+    body: &'a str,
+    extra: Vec<(&'static str, String)>,
+    event: String,
+}
+
+/// Queues `notice` about `session` to an invited finalist, in their language, by e-mail or SMS.
 async fn tell_invitee(
     app: &AppState,
     tx: &mut Tx,
-    edition: &EditionRow,
-    session: &SessionRow,
+    (edition, session): (&EditionRow, &SessionRow),
     contact: &queries::ApplicantContact,
-    (subject, body): (&str, &str),
-    extra: &[(&'static str, String)],
-    key: String,
+    notice: &InviteeNotice<'_>,
     now: i64,
 ) -> AppResult<()> {
     let Some((channel, recipient)) =
@@ -673,15 +709,15 @@ async fn tell_invitee(
             ),
         ),
     ];
-    args.extend_from_slice(extra);
+    args.extend_from_slice(&notice.extra);
     notifications::enqueue(
         tx,
         &NewMessage {
-            idempotency_key: key,
+            idempotency_key: format!("{}:{}", notice.event, contact.application_id),
             channel,
             recipient,
-            subject: tr_args(lang, subject, &args),
-            body: tr_args(lang, body, &args),
+            subject: tr_args(lang, notice.subject, &args),
+            body: tr_args(lang, notice.body, &args),
             edition_id: Some(edition.id),
         },
         now,
@@ -736,10 +772,11 @@ async fn edit_session(
             ctx,
             &edition,
             &session,
-            (InviteForm::default(), BTreeSet::new()),
-            None,
-            Some(edit),
-            errors,
+            SessionPage {
+                edit: Some(edit),
+                errors,
+                ..SessionPage::default()
+            },
             status,
         )
         .await;
@@ -786,10 +823,11 @@ async fn edit_session(
             ctx,
             &edition,
             &stored,
-            (InviteForm::default(), BTreeSet::new()),
-            None,
-            Some(edit),
-            errors,
+            SessionPage {
+                edit: Some(edit),
+                errors,
+                ..SessionPage::default()
+            },
             StatusCode::CONFLICT,
         )
         .await;
@@ -822,29 +860,18 @@ async fn edit_session(
             place: valid.place.clone(),
             ..session.clone()
         };
+        let notice = InviteeNotice {
+            subject: "followups-changed-subject",
+            body: "followups-changed-body",
+            extra: Vec::new(),
+            event: format!("coaching-changed:{}:{version}", session.id),
+        };
         for contact in expected_contacts(&app, &edition, &session).await? {
-            let key = format!(
-                "coaching-changed:{}:{version}:{}",
-                session.id, contact.application_id
-            );
-            let messages = ("followups-changed-subject", "followups-changed-body");
-            tell_invitee(
-                &app,
-                &mut tx,
-                &edition,
-                &changed,
-                &contact,
-                messages,
-                &[],
-                key,
-                now,
-            )
-            .await?;
+            let about = (&edition, &changed);
+            tell_invitee(&app, &mut tx, about, &contact, &notice, now).await?;
         }
     }
-    tx.commit().await?;
-    app.outbox_wake.notify_one();
-    Ok(Redirect::to(&format!("{}/{}", admin_base(&edition), session.public_id)).into_response())
+    back_to_session(&app, tx, &edition, &session).await
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -897,10 +924,7 @@ async fn cancel_session(
             ctx,
             &edition,
             &session,
-            (InviteForm::default(), BTreeSet::new()),
-            None,
-            None,
-            errors,
+            SessionPage::refused(errors),
             status,
         )
         .await;
@@ -916,39 +940,20 @@ async fn cancel_session(
         now,
     )
     .await?;
-    let (subject, body, extra) = match &reason {
-        Some(r) => (
-            "followups-cancelled-subject",
-            "followups-cancelled-body-reason",
-            vec![("reason", r.clone())],
-        ),
-        None => (
-            "followups-cancelled-subject",
-            "followups-cancelled-body",
-            Vec::new(),
-        ),
+    let notice = InviteeNotice {
+        subject: "followups-cancelled-subject",
+        body: if reason.is_some() {
+            "followups-cancelled-body-reason"
+        } else {
+            "followups-cancelled-body"
+        },
+        extra: reason.iter().map(|r| ("reason", r.clone())).collect(),
+        event: format!("coaching-cancelled:{}", session.id),
     };
     for contact in expected_contacts(&app, &edition, &session).await? {
-        let key = format!(
-            "coaching-cancelled:{}:{}",
-            session.id, contact.application_id
-        );
-        tell_invitee(
-            &app,
-            &mut tx,
-            &edition,
-            &session,
-            &contact,
-            (subject, body),
-            &extra,
-            key,
-            now,
-        )
-        .await?;
+        tell_invitee(&app, &mut tx, (&edition, &session), &contact, &notice, now).await?;
     }
-    tx.commit().await?;
-    app.outbox_wake.notify_one();
-    Ok(Redirect::to(&format!("{}/{}", admin_base(&edition), session.public_id)).into_response())
+    back_to_session(&app, tx, &edition, &session).await
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -990,10 +995,7 @@ async fn withdraw_invitation(
             ctx,
             &edition,
             &session,
-            (InviteForm::default(), BTreeSet::new()),
-            None,
-            None,
-            errors,
+            SessionPage::refused(errors),
             StatusCode::CONFLICT,
         )
         .await;
@@ -1014,27 +1016,15 @@ async fn withdraw_invitation(
         .into_iter()
         .find(|c| c.application_id == invitee.application_id);
     if let Some(contact) = contact {
-        let key = format!(
-            "coaching-withdrawn:{}:{}",
-            session.id, contact.application_id
-        );
-        let messages = ("followups-withdrawn-subject", "followups-withdrawn-body");
-        tell_invitee(
-            &app,
-            &mut tx,
-            &edition,
-            &session,
-            &contact,
-            messages,
-            &[],
-            key,
-            now,
-        )
-        .await?;
+        let notice = InviteeNotice {
+            subject: "followups-withdrawn-subject",
+            body: "followups-withdrawn-body",
+            extra: Vec::new(),
+            event: format!("coaching-withdrawn:{}", session.id),
+        };
+        tell_invitee(&app, &mut tx, (&edition, &session), &contact, &notice, now).await?;
     }
-    tx.commit().await?;
-    app.outbox_wake.notify_one();
-    Ok(Redirect::to(&format!("{}/{}", admin_base(&edition), session.public_id)).into_response())
+    back_to_session(&app, tx, &edition, &session).await
 }
 
 async fn invite(
@@ -1070,10 +1060,11 @@ async fn invite(
             ctx,
             &edition,
             &session,
-            typed,
-            None,
-            None,
-            errors,
+            SessionPage {
+                invite: typed,
+                errors,
+                ..SessionPage::default()
+            },
             StatusCode::CONFLICT,
         )
         .await;
@@ -1102,7 +1093,16 @@ async fn invite(
         let typed = (typed, chosen);
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return render_admin_session(
-            &app, ctx, &edition, &session, typed, None, None, errors, status,
+            &app,
+            ctx,
+            &edition,
+            &session,
+            SessionPage {
+                invite: typed,
+                errors,
+                ..SessionPage::default()
+            },
+            status,
         )
         .await;
     }
@@ -1142,9 +1142,7 @@ async fn invite(
         )
         .await?;
     }
-    tx.commit().await?;
-    app.outbox_wake.notify_one();
-    Ok(Redirect::to(&format!("{}/{}", admin_base(&edition), session.public_id)).into_response())
+    back_to_session(&app, tx, &edition, &session).await
 }
 
 /// Queues the invitation for the applicant, in their language, by e-mail or SMS depending on
@@ -1330,10 +1328,11 @@ async fn admin_attendance(
                 ctx,
                 &edition,
                 &session,
-                (InviteForm::default(), BTreeSet::new()),
-                Some(&kept),
-                None,
-                errors,
+                SessionPage {
+                    kept: Some(kept),
+                    errors,
+                    ..SessionPage::default()
+                },
                 StatusCode::CONFLICT,
             )
             .await

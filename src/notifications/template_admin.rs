@@ -229,6 +229,46 @@ pub struct EditTemplate {
     pub stale: Option<StaleEdit>,
 }
 
+/// Stores an organiser's texts: the first save inserts (version 1), later ones update only the
+/// version the form was loaded with. Returns the rows written: 0 when someone saved meanwhile.
+async fn write_texts(
+    tx: &mut Tx,
+    t: &Target,
+    texts: &Texts,
+    by: i64,
+    expected: i64,
+    now: i64,
+) -> DbResult<u64> {
+    let sql = if expected == 0 {
+        "INSERT INTO message_templates (edition_id, kind, lang, subject, body, sms, \
+         version, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) \
+         ON CONFLICT (edition_id, kind, lang) DO NOTHING"
+    } else {
+        "UPDATE message_templates SET subject = $4, body = $5, sms = $6, \
+         version = version + 1, updated_at = $7, updated_by = $8 \
+         WHERE edition_id = $1 AND kind = $2 AND lang = $3 AND version = $9"
+    };
+    let written = run_tx!(tx, |conn| {
+        let query = sqlx::query(sql)
+            .bind(t.edition.id)
+            .bind(t.kind.as_str())
+            .bind(lang_code(t.lang))
+            .bind(&texts.subject)
+            .bind(&texts.body)
+            .bind(&texts.sms)
+            .bind(now)
+            .bind(by);
+        // The insert has no $9: PostgreSQL refuses a parameter it cannot type.
+        let query = if expected == 0 {
+            query
+        } else {
+            query.bind(expected)
+        };
+        query.execute(conn).await.map(|r| r.rows_affected())
+    })?;
+    Ok(written)
+}
+
 struct Target {
     edition: EditionRow,
     kind: MessageKind,
@@ -488,40 +528,7 @@ async fn save(
     }
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    let written = if expected == 0 {
-        let sql = "INSERT INTO message_templates (edition_id, kind, lang, subject, body, sms, \
-                   version, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) \
-                   ON CONFLICT (edition_id, kind, lang) DO NOTHING";
-        run_tx!(&mut tx, |conn| sqlx::query(sql)
-            .bind(t.edition.id)
-            .bind(t.kind.as_str())
-            .bind(lang_code(t.lang))
-            .bind(&texts.subject)
-            .bind(&texts.body)
-            .bind(&texts.sms)
-            .bind(now)
-            .bind(user.id)
-            .execute(conn)
-            .await
-            .map(|r| r.rows_affected()))?
-    } else {
-        let sql = "UPDATE message_templates SET subject = $4, body = $5, sms = $6, \
-                   version = version + 1, updated_at = $7, updated_by = $8 \
-                   WHERE edition_id = $1 AND kind = $2 AND lang = $3 AND version = $9";
-        run_tx!(&mut tx, |conn| sqlx::query(sql)
-            .bind(t.edition.id)
-            .bind(t.kind.as_str())
-            .bind(lang_code(t.lang))
-            .bind(&texts.subject)
-            .bind(&texts.body)
-            .bind(&texts.sms)
-            .bind(now)
-            .bind(user.id)
-            .bind(expected)
-            .execute(conn)
-            .await
-            .map(|r| r.rows_affected()))?
-    };
+    let written = write_texts(&mut tx, &t, &texts, user.id, expected, now).await?;
     if written != 1 {
         drop(tx);
         let row = stored(&app.db, t.edition.id, t.kind, t.lang).await?;

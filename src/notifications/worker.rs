@@ -272,6 +272,9 @@ async fn deliver_one_renewing(
     let Some(m) = claim(db, clock.now_ms(), LEASE_MS).await? else {
         return Ok(false);
     };
+    // The message was committed with what it tells of (a receipt with its submission): on
+    // disk before it leaves, so that a power cut cannot take back what the message says.
+    db.flushed().await?;
     let (transport, result) = {
         let delivery = transports.deliver(&m);
         tokio::pin!(delivery);

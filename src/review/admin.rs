@@ -175,13 +175,14 @@ pub struct RoundTemplate {
     pub notice: Option<String>,
     pub panel_form: PanelForm,
     pub reassign_form: ReassignForm,
-    pub conflict_form: ConflictForm,
-    pub reopen_form: ReopenForm,
+    pub conflict_form: DossierPersonForm,
+    pub reopen_form: DossierPersonForm,
 }
 
-/// An organiser returns one reviewer's submitted sheet to draft, with the reason.
+/// One dossier, one person and a written reason: an organiser declares a conflict of
+/// interest, or returns a reviewer's submitted sheet to draft.
 #[derive(Deserialize, Default, Clone)]
-pub struct ReopenForm {
+pub struct DossierPersonForm {
     #[serde(default)]
     pub reference: String,
     #[serde(default)]
@@ -226,16 +227,6 @@ pub struct ReassignForm {
     pub add: String,
 }
 
-#[derive(Deserialize, Default, Clone)]
-pub struct ConflictForm {
-    #[serde(default)]
-    pub reference: String,
-    #[serde(default)]
-    pub login: String,
-    #[serde(default)]
-    pub reason: String,
-}
-
 /// Forms and messages to show again on the round page after a refused action.
 #[derive(Default)]
 struct PageState {
@@ -245,8 +236,8 @@ struct PageState {
     settings: Option<SettingsForm>,
     panel: PanelForm,
     reassign: ReassignForm,
-    conflict: ConflictForm,
-    reopen: ReopenForm,
+    conflict: DossierPersonForm,
+    reopen: DossierPersonForm,
 }
 
 async fn render_round(
@@ -954,31 +945,57 @@ async fn reassign(
     Ok(Redirect::to(&base_url(&c)).into_response())
 }
 
+/// Reads a dossier-person-reason form; errors are keyed `<action>_reference`, `_login` and
+/// `_reason`, as the round page names its fields.
+async fn read_dossier_person(
+    app: &AppState,
+    c: &RoundContext,
+    lang: Lang,
+    action: &str,
+    values: &DossierPersonForm,
+    reason_required: &str,
+) -> AppResult<(
+    Option<ListedApplication>,
+    Option<users::UserRow>,
+    String,
+    FieldErrors,
+)> {
+    let mut errors = FieldErrors::default();
+    let dossier = dossier_by_reference(app, c, &values.reference).await?;
+    if dossier.is_none() {
+        errors.add(
+            format!("{action}_reference"),
+            tr(lang, "review-unknown-reference"),
+        );
+    }
+    let person = user_by_login(app, &values.login).await?;
+    if person.is_none() {
+        errors.add(format!("{action}_login"), tr(lang, "team-no-account"));
+    }
+    let reason = values.reason.trim().to_owned();
+    if reason.is_empty() {
+        errors.add(format!("{action}_reason"), tr(lang, reason_required));
+    } else if reason.chars().count() > 2000 {
+        errors.add(
+            format!("{action}_reason"),
+            tr(lang, "review-comment-too-long"),
+        );
+    }
+    Ok((dossier, person, reason, errors))
+}
+
 async fn set_conflict(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
     Path((edition, round)): Path<(String, String)>,
-    form: CsrfForm<ConflictForm>,
+    form: CsrfForm<DossierPersonForm>,
 ) -> AppResult<Response> {
     let c = round_context(&app, &user, &edition, &round).await?;
     let lang = ctx.lang;
     let values = form.value;
-    let mut errors = FieldErrors::default();
-    let dossier = dossier_by_reference(&app, &c, &values.reference).await?;
-    if dossier.is_none() {
-        errors.add("conflict_reference", tr(lang, "review-unknown-reference"));
-    }
-    let member = user_by_login(&app, &values.login).await?;
-    if member.is_none() {
-        errors.add("conflict_login", tr(lang, "team-no-account"));
-    }
-    let reason = values.reason.trim().to_owned();
-    if reason.is_empty() {
-        errors.add("conflict_reason", tr(lang, "field-required"));
-    } else if reason.chars().count() > 2000 {
-        errors.add("conflict_reason", tr(lang, "review-comment-too-long"));
-    }
+    let (dossier, member, reason, errors) =
+        read_dossier_person(&app, &c, lang, "conflict", &values, "field-required").await?;
     let (Some(dossier), Some(member), true) = (dossier, member, errors.is_empty()) else {
         let state = PageState {
             errors,
@@ -1013,29 +1030,20 @@ async fn reopen_sheet(
     ctx: Ctx,
     SignedIn(user): SignedIn,
     Path((edition, round)): Path<(String, String)>,
-    form: CsrfForm<ReopenForm>,
+    form: CsrfForm<DossierPersonForm>,
 ) -> AppResult<Response> {
     let c = round_context(&app, &user, &edition, &round).await?;
     let lang = ctx.lang;
     let values = form.value;
-    let mut errors = FieldErrors::default();
-    let dossier = dossier_by_reference(&app, &c, &values.reference).await?;
-    if dossier.is_none() {
-        errors.add("reopen_reference", tr(lang, "review-unknown-reference"));
-    }
-    let reviewer = user_by_login(&app, &values.login).await?;
-    if reviewer.is_none() {
-        errors.add("reopen_login", tr(lang, "team-no-account"));
-    }
-    let reason = values.reason.trim().to_owned();
-    if reason.is_empty() {
-        errors.add(
-            "reopen_reason",
-            tr(lang, "followups-reopen-reason-required"),
-        );
-    } else if reason.chars().count() > 2000 {
-        errors.add("reopen_reason", tr(lang, "review-comment-too-long"));
-    }
+    let (dossier, reviewer, reason, errors) = read_dossier_person(
+        &app,
+        &c,
+        lang,
+        "reopen",
+        &values,
+        "followups-reopen-reason-required",
+    )
+    .await?;
     let (Some(dossier), Some(reviewer), true) = (dossier, reviewer, errors.is_empty()) else {
         let state = PageState {
             errors,

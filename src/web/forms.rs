@@ -10,8 +10,8 @@ impl FieldErrors {
         self.0.entry(field.into()).or_insert_with(|| message.into());
     }
 
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
+    pub fn get(&self, field: impl AsRef<str>) -> Option<&str> {
+        self.0.get(field.as_ref()).map(String::as_str)
     }
 
     pub fn is_empty(&self) -> bool {

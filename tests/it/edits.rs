@@ -319,7 +319,7 @@ async fn review_forms_refuse_a_save_over_a_newer_version(backend: Backend) {
 }
 
 /// The same points on every criterion: every finalist of a category gets the same score.
-fn equal_sheet(page: &crate::support::Page) -> Vec<(String, String)> {
+pub(crate) fn equal_sheet(page: &crate::support::Page) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = [
         "innovation",
         "growth",

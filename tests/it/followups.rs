@@ -6,7 +6,9 @@
 use reqwest::StatusCode;
 
 use crate::coaching;
+use crate::review::queue_links;
 use crate::support::{fr, Backend, TestApp, TestClient};
+use crate::verify::run_verify;
 
 both_dbs!(
     an_organiser_reopens_a_sheet_with_a_reason_and_verify_stays_intact,
@@ -35,17 +37,7 @@ async fn open_round(app: &TestApp, admin: &TestClient) -> Vec<(String, TestClien
             .await;
         assert!(ids.len() >= PER_TRACK, "{track}: {} dossiers", ids.len());
         for id in ids.iter().take(PER_TRACK) {
-            let page = admin
-                .post_form(
-                    &format!("/admin/applications/{id}/status"),
-                    &[
-                        ("status", "eligible"),
-                        ("reason", ""),
-                        ("from", "submitted"),
-                    ],
-                )
-                .await;
-            assert!(page.status.is_redirection(), "eligibility: {}", page.text());
+            admin.declare_eligible(id, "").await;
         }
     }
     let page = admin.get(BASE).await;
@@ -93,20 +85,6 @@ async fn open_round(app: &TestApp, admin: &TestClient) -> Vec<(String, TestClien
         .await;
     assert!(page.status.is_redirection());
     members
-}
-
-/// The dossiers in a reviewer's queue, as links.
-async fn queue_links(client: &TestClient) -> Vec<String> {
-    let page = client.get("/review").await;
-    assert_eq!(page.status, StatusCode::OK);
-    page.text()
-        .split("href=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .filter(|href| href.starts_with("/review/") && !href.ends_with("/conflict"))
-        .filter(|href| !href.starts_with("/review/panel/"))
-        .map(str::to_owned)
-        .collect()
 }
 
 /// The criteria of a score page with their maximum points, read as the reviewer sees them.
@@ -199,23 +177,6 @@ async fn mismatches(app: &TestApp) -> Vec<(String, String, String)> {
         .into_iter()
         .map(|m| (m.table.to_owned(), m.id, m.field))
         .collect()
-}
-
-/// Runs `kene audit verify` on the test's database, as an operator would.
-fn run_verify(app: &TestApp) -> (bool, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kene"))
-        .arg("--data-dir")
-        .arg(&app.data_dir)
-        .arg("--database-url")
-        .arg(app.state.config.database_url())
-        .args(["audit", "verify"])
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run kene audit verify");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    )
 }
 
 async fn an_organiser_reopens_a_sheet_with_a_reason_and_verify_stays_intact(backend: Backend) {

@@ -237,17 +237,7 @@ async fn the_submitted_version_is_the_judged_version(backend: Backend) {
     }
 
     // A reviewer scores the submitted version and opens only its files.
-    let page = admin
-        .post_form(
-            &format!("/admin/applications/{id}/status"),
-            &[
-                ("status", "eligible"),
-                ("reason", ""),
-                ("from", "submitted"),
-            ],
-        )
-        .await;
-    assert!(page.status.is_redirection(), "eligible: {}", page.text());
+    admin.declare_eligible(&id, "").await;
     let track = startup_track_2027(&app).await;
     let reviewer = panel_member(
         &app,
@@ -551,18 +541,8 @@ async fn a_blind_round_hides_every_personal_answer_of_the_demo_dossiers(backend:
         )
         .await;
     for id in &dossiers {
-        let page = admin
-            .post_form(
-                &format!("/admin/applications/{id}/status"),
-                // A reason, since some demo dossiers fail the automatic check.
-                &[
-                    ("status", "eligible"),
-                    ("reason", "Retenu par le comité"),
-                    ("from", "submitted"),
-                ],
-            )
-            .await;
-        assert!(page.status.is_redirection(), "eligible: {}", page.text());
+        // A reason, since some demo dossiers fail the automatic check.
+        admin.declare_eligible(id, "Retenu par le comité").await;
     }
     let tracks = app
         .strings(

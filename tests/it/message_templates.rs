@@ -5,6 +5,7 @@
 use reqwest::StatusCode;
 
 use crate::applications::{fill_startup_application, start_application, PASSWORD};
+use crate::edits::equal_sheet;
 use crate::jury::{final_links, prepare_final, FINAL};
 use crate::support::{fr, Backend, TestApp, TestClient};
 
@@ -350,24 +351,6 @@ async fn someone_who_does_not_organise_the_edition_gets_404(backend: Backend) {
     assert!(anonymous.status.is_redirection() || anonymous.status == StatusCode::NOT_FOUND);
     assert_eq!(app.count("message_templates").await, 0);
     app.finish().await;
-}
-
-/// The same points on every criterion of a score form.
-fn equal_sheet(page: &crate::support::Page) -> Vec<(String, String)> {
-    let mut fields: Vec<(String, String)> = [
-        "innovation",
-        "growth",
-        "team",
-        "presentation",
-        "timing",
-        "demo",
-    ]
-    .iter()
-    .filter(|k| page.body.contains(&format!("name=\"{k}\"")))
-    .map(|k| ((*k).to_owned(), "7".to_owned()))
-    .collect();
-    fields.push(("action".into(), "submit".into()));
-    fields
 }
 
 async fn finalists_receive_the_results_message_with_an_absolute_link(backend: Backend) {

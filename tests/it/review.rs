@@ -92,7 +92,7 @@ async fn committee(app: &TestApp, admin: &TestClient) -> Vec<(String, TestClient
 }
 
 /// The dossiers in a reviewer's queue, as links.
-async fn queue_links(client: &TestClient) -> Vec<String> {
+pub(crate) async fn queue_links(client: &TestClient) -> Vec<String> {
     let page = client.get("/review").await;
     assert_eq!(page.status, StatusCode::OK);
     page.text()

@@ -520,17 +520,7 @@ async fn overriding_the_automatic_check_needs_a_written_reason(backend: Backend)
 
     // An applicant signed up by phone gets a short plain-ASCII SMS.
     let (_, cyb) = hackathon(&app, "76 00 00 09", "+22376000009", "2004-02-29").await;
-    let page = admin
-        .post_form(
-            &format!("/admin/applications/{cyb}/status"),
-            &[
-                ("status", "eligible"),
-                ("reason", ""),
-                ("from", "submitted"),
-            ],
-        )
-        .await;
-    assert!(page.status.is_redirection(), "{}", page.text());
+    admin.declare_eligible(&cyb, "").await;
     let sms = app.outbox_body("+22376000009").await.expect("an SMS");
     assert_eq!(
         sms,

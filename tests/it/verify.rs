@@ -22,17 +22,10 @@ async fn finished_selection(backend: Backend) -> (TestApp, kene::demo::DemoLogin
     (app, login)
 }
 
-/// Runs `kene audit verify` on the test's database, as an operator would.
-fn run_verify(app: &TestApp) -> (bool, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kene"))
-        .arg("--data-dir")
-        .arg(&app.data_dir)
-        .arg("--database-url")
-        .arg(app.state.config.database_url())
-        .args(["audit", "verify"])
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run kene audit verify");
+/// Runs `kene audit verify` on the test's database, as an operator would: whether it
+/// passed, and what it printed.
+pub(crate) fn run_verify(app: &TestApp) -> (bool, String) {
+    let output = app.kene(&["audit", "verify"]);
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     (output.status.success(), stdout)
 }

@@ -748,6 +748,26 @@ impl TestClient {
         self.base.join(path).expect("valid path")
     }
 
+    /// An organiser declares a submitted dossier eligible (a reason is needed where the
+    /// automatic check disagrees) and the decision is taken.
+    pub async fn declare_eligible(&self, public_id: &str, reason: &str) {
+        let page = self
+            .post_form(
+                &format!("/admin/applications/{public_id}/status"),
+                &[
+                    ("status", "eligible"),
+                    ("reason", reason),
+                    ("from", "submitted"),
+                ],
+            )
+            .await;
+        assert!(
+            page.status.is_redirection(),
+            "eligible {public_id}: {}",
+            page.text()
+        );
+    }
+
     /// A cookie's current value in the jar.
     pub fn cookie(&self, name: &str) -> Option<String> {
         let header = self.jar.cookies(&self.base)?;
