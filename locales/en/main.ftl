@@ -9,6 +9,7 @@ nav-login = Log in
 nav-logout = Log out
 nav-signup = Create an account
 lang-switch = Français
+meta-description = Calls for applications, selection and published results of the Digital Week: apply online, from your phone.
 footer = Kènè — free software, hosted by the organisers of the Digital Week.
 back-home = Back to the home page
 yes = Yes

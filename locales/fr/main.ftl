@@ -9,6 +9,7 @@ nav-login = Se connecter
 nav-logout = Se déconnecter
 nav-signup = Créer un compte
 lang-switch = English
+meta-description = Appels à candidatures, sélection et résultats publiés de la Semaine du Numérique : candidatez en ligne, depuis votre téléphone.
 footer = Kènè — logiciel libre, hébergé par les organisateurs de la Semaine du Numérique.
 back-home = Retour à l'accueil
 yes = Oui

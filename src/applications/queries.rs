@@ -226,7 +226,7 @@ pub async fn save_answers(
         "UPDATE applications SET answers_json = $2, form_version = $3, title = $4, country = $5, \
                domain = $6, women_led = $7, search_text = $8, updated_at = $9 \
                WHERE id = $1 AND status = 'draft'";
-    run_tx!(tx, |conn| sqlx::query(sql)
+    let saved_as_draft = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(id)
         .bind(&json)
         .bind(form_version)
@@ -239,6 +239,9 @@ pub async fn save_answers(
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
+    if saved_as_draft > 0 {
+        return Ok(()); // one statement in the common case: the single SQLite writer waits less
+    }
     let sql = "UPDATE applications SET draft_answers_json = $2, draft_form_version = $3, \
                draft_saved_at = $4, has_changes = TRUE, updated_at = $4 \
                WHERE id = $1 AND status <> 'draft'";

@@ -50,7 +50,7 @@ pub enum ParseError {
     InvalidEmail,
     #[error("invalid phone number")]
     InvalidPhone,
-    #[error("phone number without country code")]
+    #[error("phone number neither Malian nor with a country code")]
     PhoneMissingCountryCode,
     #[error("Mali phone numbers have exactly 8 digits after +223")]
     MaliPhoneLength,
@@ -64,15 +64,19 @@ impl ParseError {
     /// A message for the end user, in the requested language.
     pub fn message(&self, lang: Lang) -> &'static str {
         let (fr, en) = match self {
-            ParseError::Empty => ("Ce champ est vide.", "This field is empty."),
+            // The same words as the forms' "required" message (`field-required`).
+            ParseError::Empty => ("Ce champ est obligatoire.", "This field is required."),
             ParseError::InvalidEmail => ("Adresse e-mail invalide.", "Invalid e-mail address."),
             ParseError::InvalidPhone => (
                 "Numéro de téléphone invalide (exemple : +223 70 12 34 56).",
                 "Invalid phone number (example: +223 70 12 34 56).",
             ),
+            // Agrees with the sign-up hint: 8 digits are enough for Mali.
             ParseError::PhoneMissingCountryCode => (
-                "Indiquez l'indicatif du pays (exemple : +226 70 12 34 56).",
-                "Please include the country code (example: +226 70 12 34 56).",
+                "Un numéro malien compte 8 chiffres (exemple : 70 12 34 56). Pour un autre pays, \
+                 ajoutez l'indicatif : +226 Burkina Faso, +227 Niger…",
+                "A Malian number has 8 digits (example: 70 12 34 56). For another country, add \
+                 its code: +226 Burkina Faso, +227 Niger…",
             ),
             ParseError::MaliPhoneLength => (
                 "Un numéro malien compte exactement 8 chiffres après +223.",
@@ -403,6 +407,24 @@ mod tests {
         }
         assert!(PhoneNumber::parse("+22370123456").unwrap().is_mali());
         assert!(!PhoneNumber::parse("+22670123456").unwrap().is_mali());
+    }
+
+    #[test]
+    fn a_short_number_is_told_what_the_signup_hint_says() {
+        // The hint says 8 digits are enough for Mali; a 7-digit number must not be answered
+        // with a Burkina example.
+        let error = PhoneNumber::parse("70 12 34 5").expect_err("7 digits");
+        let fr = error.message(Lang::Fr);
+        assert!(fr.contains("8 chiffres"), "{fr}");
+        assert!(
+            fr.contains("+226 Burkina Faso") && fr.contains("+227 Niger"),
+            "{fr}"
+        );
+        let en = error.message(Lang::En);
+        assert!(
+            en.contains("8 digits") && en.contains("+226 Burkina Faso"),
+            "{en}"
+        );
     }
 
     #[test]

@@ -41,6 +41,19 @@ static JS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+static FAVICON: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "favicon",
+        "svg",
+        include_str!("../../static/favicon.svg"),
+        "image/svg+xml",
+    )
+});
+
+pub fn favicon_url() -> &'static str {
+    &FAVICON.url
+}
+
 pub fn css_url() -> &'static str {
     &CSS.url
 }
@@ -51,7 +64,7 @@ pub fn js_url() -> &'static str {
 
 pub async fn serve(Path(file): Path<String>) -> Result<Response, AppError> {
     let path = format!("/static/{file}");
-    for asset in [&*CSS, &*JS] {
+    for asset in [&*CSS, &*JS, &*FAVICON] {
         if asset.url == path {
             return Ok((
                 [
@@ -64,4 +77,23 @@ pub async fn serve(Path(file): Path<String>) -> Result<Response, AppError> {
         }
     }
     Err(AppError::NotFound)
+}
+
+/// Browsers and link previewers that ask for `/favicon.ico` get the icon the pages name.
+pub async fn favicon_ico() -> Response {
+    axum::response::Redirect::permanent(favicon_url()).into_response()
+}
+
+/// Search engines index the public record (calls, shortlists, results), not personal pages.
+pub async fn robots_txt() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        "User-agent: *\nDisallow: /admin\nDisallow: /applications\nDisallow: /review\n\
+         Disallow: /coaching\nDisallow: /jury\nDisallow: /account\nDisallow: /login\n\
+         Disallow: /signup\nDisallow: /lang/\nAllow: /\n",
+    )
+        .into_response()
 }

@@ -49,6 +49,10 @@ impl Ctx {
         }
     }
 
+    pub fn favicon_url(&self) -> &'static str {
+        crate::web::assets::favicon_url()
+    }
+
     pub fn css_url(&self) -> &'static str {
         crate::web::assets::css_url()
     }

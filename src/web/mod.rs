@@ -45,6 +45,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::serve))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon_ico))
+        .route("/robots.txt", get(assets::robots_txt))
         .merge(crate::accounts::routes::router())
         .merge(crate::calls::routes::router())
         .merge(crate::applications::routes::router())

@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::support::{Backend, TestApp};
+use crate::support::{fr, Backend, TestApp};
 
 both_dbs!(metrics_need_the_configured_token);
 
@@ -39,5 +39,46 @@ async fn metrics_need_the_configured_token(backend: Backend) {
         body.contains("kene_http_requests") && body.contains("kene_outbox_backlog"),
         "request counts and the outbox backlog:\n{body}"
     );
+    app.finish().await;
+}
+
+both_dbs!(robots_and_the_icon_are_served_and_pages_describe_themselves);
+
+/// A shared link shows a description, the browser tab an icon (no 404 in the console), and
+/// search engines are kept out of personal pages.
+async fn robots_and_the_icon_are_served_and_pages_describe_themselves(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let client = app.client();
+
+    let robots = client.get("/robots.txt").await;
+    assert_eq!(robots.status, StatusCode::OK);
+    assert!(robots.headers["content-type"]
+        .to_str()
+        .unwrap_or_default()
+        .starts_with("text/plain"));
+    for private in ["/admin", "/applications", "/account", "/review"] {
+        assert!(
+            robots.body.contains(&format!("Disallow: {private}\n")),
+            "{}",
+            robots.body
+        );
+    }
+    assert!(!robots.body.contains("Disallow: /calls"), "{}", robots.body);
+
+    let home = client.get("/").await;
+    assert_eq!(
+        home.tag_attr("<meta name=\"description\"", "content")
+            .as_deref(),
+        Some(fr("meta-description").as_str())
+    );
+    let icon = home
+        .tag_attr("<link rel=\"icon\"", "href")
+        .expect("the page names its icon");
+    let served = client.get(&icon).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.headers["content-type"], "image/svg+xml");
+    assert!(served.body.starts_with("<svg"), "{}", served.body);
+    let ico = client.get("/favicon.ico").await;
+    assert_eq!(ico.redirect_target().as_deref(), Some(icon.as_str()));
     app.finish().await;
 }

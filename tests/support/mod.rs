@@ -662,6 +662,17 @@ impl Page {
         Some(unescape(&rest[..rest.find('"')?]))
     }
 
+    /// The value of attribute `attr` of the first tag written starting with `opening`
+    /// (e.g. `<meta name="description"`), decoded.
+    pub fn tag_attr(&self, opening: &str, attr: &str) -> Option<String> {
+        let start = self.body.find(opening)?;
+        let tag = &self.body[start..start + self.body[start..].find('>')?];
+        let marker = format!(" {attr}=\"");
+        let v = tag.find(&marker)? + marker.len();
+        let rest = &tag[v..];
+        Some(unescape(&rest[..rest.find('"')?]))
+    }
+
     /// The text of the element with `id="ID"` up to its closing tag (decoded; rough).
     pub fn element_text(&self, id: &str) -> Option<String> {
         let marker = format!("id=\"{id}\"");
