@@ -93,6 +93,21 @@ pub fn format_instant(lang: Lang, at: Timestamp, tz: &TimeZone) -> String {
     }
 }
 
+/// "19 janvier 2026 à 23:59 (heure de Bamako)": an instant with the city whose clock it is
+/// read on, since the AES countries do not share one (Niamey is an hour ahead of Bamako).
+pub fn format_instant_in_zone(lang: Lang, at: Timestamp, tz: &TimeZone) -> String {
+    let city = tz
+        .iana_name()
+        .and_then(|name| name.rsplit('/').next())
+        .unwrap_or("UTC")
+        .replace('_', " ");
+    tr_args(
+        lang,
+        "time-in-city",
+        &[("time", format_instant(lang, at, tz)), ("city", city)],
+    )
+}
+
 /// A deadline as people read one: the last moment still accepted, "19 janvier 2026 à 23:59"
 /// for a call open through 23:59:59.999 (`closes_ms`, the first instant refused, is then
 /// 00:00 the next day); with its seconds when it does not close on a whole minute.

@@ -774,7 +774,7 @@ async fn receipt(
         .app
         .last_submitted_at
         .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
-        .map(|t| i18n::format_instant(ctx.lang, t, &loaded.track.time_zone()))
+        .map(|t| i18n::format_instant_in_zone(ctx.lang, t, &loaded.track.time_zone()))
         .unwrap_or_default();
     let versions = queries::versions(&app.db, loaded.app.id).await?;
     render(&ReceiptTemplate {

@@ -472,6 +472,13 @@ pub struct PublicResultsTemplate {
     pub history: Vec<HistoryEntry>,
 }
 
+impl PublicResultsTemplate {
+    /// The first characters of the seal: enough to compare by eye or read over the phone.
+    pub fn short_seal(&self) -> &str {
+        self.head.get(..12).unwrap_or(&self.head)
+    }
+}
+
 fn edition_name(edition: &EditionRow, lang: Lang) -> String {
     let event = if lang == Lang::En {
         &edition.event_name_en

@@ -86,8 +86,18 @@ async fn signup_by_mali_phone_is_stored_in_e164_and_verified_by_sms(backend: Bac
 async fn invalid_phone_and_email_show_a_french_message_next_to_the_field(backend: Backend) {
     let app = TestApp::start(backend).await;
     let client = app.client();
-    client.get("/signup").await;
-    for typed in ["+223 70 12 34", "70-12-ab-56", "awa@@exemple", "awa@"] {
+    let signup = client.get("/signup").await;
+    // One field for an e-mail or a phone number: the phone's keyboard is not forced to e-mail.
+    assert_eq!(signup.tag_attr("<input id=\"login\"", "inputmode"), None);
+    assert!(signup.tag_attr("<input id=\"login\"", "name").is_some());
+    // A short number is told what the hint says: 8 digits for Mali, else a country code.
+    for typed in [
+        "70 12 34 5",
+        "+223 70 12 34",
+        "70-12-ab-56",
+        "awa@@exemple",
+        "awa@",
+    ] {
         let expected = Login::parse(typed)
             .expect_err("the input is invalid")
             .message(Lang::Fr);

@@ -263,6 +263,12 @@ async fn full_application_on_the_open_startup_track(backend: Backend) {
     let receipt = client.get(&format!("/applications/{id}/receipt")).await;
     assert_eq!(receipt.status, StatusCode::OK);
     receipt.assert_contains("SDN27-STA-0001");
+    // Whose clock the time is read on, and a way to print it (shown by the script).
+    receipt.assert_contains("(heure de Bamako)");
+    receipt.assert_contains(&format!(
+        "<button type=\"button\" class=\"link\" data-print hidden>{}</button>",
+        crate::support::fr("receipt-print")
+    ));
 
     // Stored: submitted, one version, the reference, women-led (leader is a woman).
     assert_eq!(

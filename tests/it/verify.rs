@@ -141,12 +141,27 @@ async fn a_rewritten_results_snapshot_is_named(backend: Backend) {
     results.assert_contains("Autre projet");
     // The public page says what is guaranteed, in words a visitor understands.
     results.assert_contains(&fr("results-guarantee"));
-    for jargon in ["chaîne", "kene audit"] {
+    // Ranking first; the seal, the code and the command only folded under the question.
+    let text = results.text();
+    let fold = text
+        .find(&fr("results-how-to-verify"))
+        .expect("the verification is folded under its question");
+    assert!(text[..fold].contains("<details"), "not folded");
+    let first_prize = text.find(&fr("results-place-1")).expect("a first prize");
+    assert!(first_prize < fold, "the ranking comes first");
+    let head = app
+        .strings("SELECT chain_head FROM results_publications ORDER BY version DESC")
+        .await
+        .remove(0);
+    for technical in [head.as_str(), &head[..12], "kene audit", "chaîne"] {
+        let at = text.find(technical);
         assert!(
-            !results.text().contains(jargon),
-            "{jargon} on the public page"
+            at.is_none_or(|at| at > fold),
+            "{technical} outside the fold on the public page"
         );
     }
+    assert!(text[fold..].contains(&head[..12]), "short code in the fold");
+    assert!(text[fold..].contains("kene audit verify"));
     assert_eq!(
         named(&app).await,
         vec![(
