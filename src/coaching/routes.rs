@@ -489,6 +489,19 @@ impl SessionPage {
             ..Self::default()
         }
     }
+
+    /// A refused invitation, with the finalists and track that were chosen kept.
+    fn invitation_refused(
+        typed: InviteForm,
+        chosen: BTreeSet<String>,
+        errors: FieldErrors,
+    ) -> Self {
+        Self {
+            invite: (typed, chosen),
+            errors,
+            ..Self::default()
+        }
+    }
 }
 
 async fn render_admin_session(
@@ -1054,20 +1067,9 @@ async fn invite(
     if let Some(key) = refusal {
         let mut errors = FieldErrors::default();
         errors.add("invite", tr(lang, key));
-        let typed = (typed, chosen);
-        return render_admin_session(
-            &app,
-            ctx,
-            &edition,
-            &session,
-            SessionPage {
-                invite: typed,
-                errors,
-                ..SessionPage::default()
-            },
-            StatusCode::CONFLICT,
-        )
-        .await;
+        let page = SessionPage::invitation_refused(typed, chosen, errors);
+        return render_admin_session(&app, ctx, &edition, &session, page, StatusCode::CONFLICT)
+            .await;
     }
     let finalists = crate::review::queries::finalists(&app.db, edition.id).await?;
     let mut selected: Vec<&crate::applications::queries::ListedApplication> = Vec::new();
@@ -1090,21 +1092,9 @@ async fn invite(
         errors.add("invite", tr(lang, "coaching-choose-finalists"));
     }
     if !errors.is_empty() {
-        let typed = (typed, chosen);
+        let page = SessionPage::invitation_refused(typed, chosen, errors);
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return render_admin_session(
-            &app,
-            ctx,
-            &edition,
-            &session,
-            SessionPage {
-                invite: typed,
-                errors,
-                ..SessionPage::default()
-            },
-            status,
-        )
-        .await;
+        return render_admin_session(&app, ctx, &edition, &session, page, status).await;
     }
     let contacts: BTreeMap<i64, queries::ApplicantContact> =
         queries::applicant_contacts(&app.db, edition.id)
