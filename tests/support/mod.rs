@@ -762,11 +762,17 @@ impl TestClient {
     /// An organiser declares a submitted dossier eligible (a reason is needed where the
     /// automatic check disagrees) and the decision is taken.
     pub async fn declare_eligible(&self, public_id: &str, reason: &str) {
+        self.decide_eligibility(public_id, "eligible", reason).await;
+    }
+
+    /// An organiser decides a submitted dossier's eligibility (`eligible` or `ineligible`)
+    /// and the decision is taken.
+    pub async fn decide_eligibility(&self, public_id: &str, status: &str, reason: &str) {
         let page = self
             .post_form(
                 &format!("/admin/applications/{public_id}/status"),
                 &[
-                    ("status", "eligible"),
+                    ("status", status),
                     ("reason", reason),
                     ("from", "submitted"),
                 ],
@@ -774,7 +780,7 @@ impl TestClient {
             .await;
         assert!(
             page.status.is_redirection(),
-            "eligible {public_id}: {}",
+            "{status} {public_id}: {}",
             page.text()
         );
     }
