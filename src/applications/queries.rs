@@ -167,37 +167,33 @@ pub async fn lock_applicant(tx: &mut Tx, applicant_id: i64) -> DbResult<()> {
         .await
 }
 
-/// Applications of this applicant in this track that still count against the maximum.
-/// Read inside the transaction that inserts, after `lock_applicant`.
-pub async fn count_active(tx: &mut Tx, track_id: i64, applicant_id: i64) -> DbResult<i64> {
-    let sql = "SELECT COUNT(*) FROM applications WHERE track_id = $1 AND applicant_id = $2 AND status <> 'withdrawn'";
-    Ok(run_tx!(tx, |conn| sqlx::query_scalar(sql)
-        .bind(track_id)
-        .bind(applicant_id)
-        .fetch_one(conn)
-        .await)?)
-}
-
-pub async fn insert_draft(
+/// Creates a draft unless the applicant already has `max` applications in this track that
+/// count against the maximum (all but withdrawn ones); returns its public id, or `None` at the
+/// maximum. Counted and inserted in one statement, after `lock_applicant`.
+pub async fn insert_draft_within_limit(
     tx: &mut Tx,
     track_id: i64,
     applicant_id: i64,
     form_version: i64,
+    max: i64,
     now_ms: i64,
-) -> DbResult<String> {
+) -> DbResult<Option<String>> {
     let public_id = crate::accounts::random_public_id();
     let sql = "INSERT INTO applications (public_id, track_id, applicant_id, status, form_version, answers_json, \
-               created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, '{}', $5, $5)";
-    run_tx!(tx, |conn| sqlx::query(sql)
+               created_at, updated_at) SELECT $1, $2, $3, 'draft', $4, '{}', $5, $5 \
+               WHERE (SELECT COUNT(*) FROM applications WHERE track_id = $2 AND applicant_id = $3 \
+               AND status <> 'withdrawn') < $6";
+    let inserted = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(&public_id)
         .bind(track_id)
         .bind(applicant_id)
         .bind(form_version)
         .bind(now_ms)
+        .bind(max)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(public_id)
+    Ok((inserted == 1).then_some(public_id))
 }
 
 /// Fields copied out of the answers so that lists, filters and statistics need no JSON.
@@ -213,6 +209,8 @@ pub struct Summary {
 /// answers; after it, they go to the pending draft and the submitted version stays what is
 /// judged. The status is tested in SQL, so a submission from another tab that commits first
 /// turns this save into a pending draft rather than overwriting what was just submitted.
+/// Only one of its two statements ever changes a row: it may run in a single write
+/// ([`crate::db::Db::begin_single_write`]).
 pub async fn save_answers(
     tx: &mut Tx,
     id: i64,
@@ -330,27 +328,18 @@ pub async fn record_submission(
     summary: &Summary,
     now_ms: i64,
 ) -> DbResult<i64> {
-    let version: i64 = run_tx!(tx, |conn| {
-        sqlx::query_scalar(
-        "SELECT COALESCE(MAX(version), 0) + 1 FROM application_versions WHERE application_id = $1"
-    )
-    .bind(app.id)
-    .fetch_one(conn)
-    .await
-    })?;
     let answers_json = app.working_answers_json();
     let form_version = app.working_form_version();
     let sql = "INSERT INTO application_versions (application_id, version, form_version, answers_json, submitted_at) \
-               VALUES ($1, $2, $3, $4, $5)";
-    run_tx!(tx, |conn| sqlx::query(sql)
+               SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM application_versions \
+               WHERE application_id = $1 RETURNING version";
+    let version: i64 = run_tx!(tx, |conn| sqlx::query_scalar(sql)
         .bind(app.id)
-        .bind(version)
         .bind(form_version)
         .bind(answers_json)
         .bind(now_ms)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+        .fetch_one(conn)
+        .await)?;
     let sql = "UPDATE applications SET status = 'submitted', reference = $2, has_changes = FALSE, \
                submitted_at = COALESCE(submitted_at, $3), last_submitted_at = $3, updated_at = $3, \
                answers_json = $4, form_version = $5, title = $6, country = $7, domain = $8, \

@@ -19,7 +19,7 @@ use crate::domain::form::{self, Answers, FormDefinition};
 use crate::domain::types::{Lang, Login};
 use crate::i18n::{self, tr, tr_args};
 use crate::notifications::template_admin;
-use crate::notifications::templates::{MessageKind, Values};
+use crate::notifications::templates::{MessageKind, Texts, Values};
 use crate::notifications::{self, Channel, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
@@ -77,7 +77,7 @@ pub async fn load_owned(app: &AppState, public_id: &str, user: &SessionUser) -> 
         let form = calls::form_definition(&app.db, track.id, track.form_version).await?;
         let answers = form::migrate_answers(&form, &answers);
         let summary = summarise(&form, &answers, &user.display_name);
-        let mut tx = app.db.begin().await?;
+        let mut tx = app.db.begin_single_write().await?;
         queries::save_answers(
             &mut tx,
             row.id,
@@ -122,11 +122,21 @@ async fn start(
     if !track.is_open(now) {
         return Err(AppError::BadRequest("apply-call-closed"));
     }
-    let mut tx = app.db.begin().await?;
+    // One statement on SQLite: the single writer is held for one round trip.
+    let mut tx = app.db.begin_single_write().await?;
     queries::lock_applicant(&mut tx, user.id).await?;
-    if queries::count_active(&mut tx, track.id, user.id).await? >= track.max_per_applicant {
-        drop(tx); // rolls back: nothing was written
-                  // Bring the applicant back to what they already have rather than refusing bluntly.
+    let created = queries::insert_draft_within_limit(
+        &mut tx,
+        track.id,
+        user.id,
+        track.form_version,
+        track.max_per_applicant,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let Some(public_id) = created else {
+        // Bring the applicant back to what they already have rather than refusing bluntly.
         let mine = queries::list_for_applicant(&app.db, user.id).await?;
         if let Some(existing) = mine
             .iter()
@@ -137,10 +147,7 @@ async fn start(
             );
         }
         return Err(AppError::BadRequest("apply-limit-reached"));
-    }
-    let public_id =
-        queries::insert_draft(&mut tx, track.id, user.id, track.form_version, now).await?;
-    tx.commit().await?;
+    };
     Ok(Redirect::to(&format!("/applications/{public_id}/edit/0")).into_response())
 }
 
@@ -419,7 +426,7 @@ async fn save_section(
         );
     }
     let summary = summarise(&loaded.form, &outcome.answers, &user.display_name);
-    let mut tx = app.db.begin().await?;
+    let mut tx = app.db.begin_single_write().await?;
     queries::save_answers(
         &mut tx,
         loaded.app.id,
@@ -668,6 +675,7 @@ async fn submit(
         );
     }
 
+    let receipt = ReceiptMessage::prepare(&app, &user, &loaded).await?;
     let mut tx = app.db.begin().await?;
     let current = queries::find_for_update(&mut tx, loaded.app.id).await?;
     if current.status() == Status::Submitted && !current.has_changes {
@@ -687,7 +695,11 @@ async fn submit(
     };
     let summary = summarise(&loaded.form, &loaded.answers, &user.display_name);
     let version = queries::record_submission(&mut tx, &current, &reference, &summary, now).await?;
-    send_receipt(&mut tx, &user, &loaded, &reference, version, now).await?;
+    if let Some(receipt) = receipt {
+        receipt
+            .send(&mut tx, &loaded, &reference, version, now)
+            .await?;
+    }
     audit::append(
         &mut tx,
         &audit::Entry {
@@ -704,62 +716,91 @@ async fn submit(
     Ok(Redirect::to(&receipt_url).into_response())
 }
 
-async fn send_receipt(
-    tx: &mut Tx,
-    user: &SessionUser,
-    loaded: &Loaded,
-    reference: &str,
-    version: i64,
-    now: i64,
-) -> AppResult<()> {
-    let lang = if user.locale == "en" {
-        Lang::En
-    } else {
-        Lang::Fr
-    };
-    let login = user
-        .email
-        .as_deref()
-        .or(user.phone.as_deref())
-        .and_then(|l| Login::parse(l).ok());
-    let Some(login) = login else {
-        return Ok(());
-    };
-    let (channel, recipient) = match &login {
-        Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
-        Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
-    };
-    let when = jiff::Timestamp::from_millisecond(now)
-        .map(|t| i18n::format_instant(lang, t, &loaded.track.time_zone()))
-        .unwrap_or_default();
-    let values = Values::new(vec![
-        ("reference", reference.to_owned()),
-        ("track", track_name(&loaded.track, lang)),
-        ("when", when),
-    ]);
-    let (subject, body) = template_admin::compose(
-        tx,
-        loaded.track.edition_id,
-        MessageKind::Receipt,
-        lang,
-        channel,
-        &values,
-    )
-    .await?;
-    notifications::enqueue(
-        tx,
-        &NewMessage {
-            idempotency_key: format!("receipt:{}:{version}", loaded.app.id),
+/// The receipt a submission sends: to whom, in which language and wording. Prepared before
+/// the submission's transaction, so that the single SQLite writer does not wait for the read
+/// of the wording (an organiser's edit landing in between applies from the next receipt).
+struct ReceiptMessage {
+    lang: Lang,
+    channel: Channel,
+    recipient: String,
+    texts: Texts,
+}
+
+impl ReceiptMessage {
+    /// `None` for an account with neither e-mail nor phone (a receipt cannot be sent).
+    async fn prepare(
+        app: &AppState,
+        user: &SessionUser,
+        loaded: &Loaded,
+    ) -> AppResult<Option<ReceiptMessage>> {
+        let lang = if user.locale == "en" {
+            Lang::En
+        } else {
+            Lang::Fr
+        };
+        let login = user
+            .email
+            .as_deref()
+            .or(user.phone.as_deref())
+            .and_then(|l| Login::parse(l).ok());
+        let Some(login) = login else {
+            return Ok(None);
+        };
+        let (channel, recipient) = match &login {
+            Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
+            Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
+        };
+        let texts =
+            template_admin::texts(&app.db, loaded.track.edition_id, MessageKind::Receipt, lang)
+                .await?;
+        Ok(Some(ReceiptMessage {
+            lang,
             channel,
             recipient,
-            subject,
-            body,
-            edition_id: Some(loaded.track.edition_id),
-        },
-        now,
-    )
-    .await?;
-    Ok(())
+            texts,
+        }))
+    }
+
+    /// Queues the receipt of `version`, in the submission's transaction.
+    async fn send(
+        self,
+        tx: &mut Tx,
+        loaded: &Loaded,
+        reference: &str,
+        version: i64,
+        now: i64,
+    ) -> AppResult<()> {
+        let when = jiff::Timestamp::from_millisecond(now)
+            .map(|t| i18n::format_instant(self.lang, t, &loaded.track.time_zone()))
+            .unwrap_or_default();
+        let values = Values::new(vec![
+            ("reference", reference.to_owned()),
+            ("track", track_name(&loaded.track, self.lang)),
+            ("when", when),
+        ]);
+        let (subject, body) = template_admin::fill(
+            &self.texts,
+            loaded.track.edition_id,
+            MessageKind::Receipt,
+            self.lang,
+            self.channel,
+            &values,
+        );
+        notifications::enqueue(
+            tx,
+            &NewMessage {
+                idempotency_key: format!("receipt:{}:{version}", loaded.app.id),
+                channel: self.channel,
+                recipient: self.recipient,
+                subject,
+                body,
+                edition_id: Some(loaded.track.edition_id),
+            },
+            now,
+        )
+        .await?;
+        Ok(())
+    }
 }
 
 async fn receipt(

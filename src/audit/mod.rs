@@ -34,35 +34,64 @@ fn entry_hash(
 /// together or not at all).
 pub async fn append(tx: &mut Tx, entry: &Entry<'_>, now_ms: i64) -> DbResult<String> {
     tx.lock(AUDIT_LOCK).await?;
+    let details = entry.details.to_string();
+    let hash_after = |prev: &str| {
+        entry_hash(
+            prev,
+            now_ms,
+            entry.actor_id,
+            entry.action,
+            entry.object,
+            &details,
+        )
+    };
+    // The single SQLite writer knows the head it last wrote: appended in one statement that
+    // checks that guess, instead of a read and then a write.
+    if let Some(prev) = tx.audit_head_guess() {
+        let hash = hash_after(&prev);
+        let sql = "INSERT INTO audit_log (at, actor_id, action, object, details, prev_hash, hash) \
+                   SELECT $1, $2, $3, $4, $5, $6, $7 \
+                   WHERE $6 = (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1)";
+        if insert(tx, sql, entry, now_ms, &details, &prev, &hash).await? == 1 {
+            tx.set_audit_head(&hash);
+            return Ok(hash);
+        }
+    }
     let prev: Option<String> = run_tx!(tx, |conn| sqlx::query_scalar(
         "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"
     )
     .fetch_optional(conn)
     .await)?;
     let prev = prev.unwrap_or_else(|| GENESIS.to_owned());
-    let details = entry.details.to_string();
-    let hash = entry_hash(
-        &prev,
-        now_ms,
-        entry.actor_id,
-        entry.action,
-        entry.object,
-        &details,
-    );
+    let hash = hash_after(&prev);
     let sql = "INSERT INTO audit_log (at, actor_id, action, object, details, prev_hash, hash) \
                VALUES ($1, $2, $3, $4, $5, $6, $7)";
-    run_tx!(tx, |conn| sqlx::query(sql)
+    insert(tx, sql, entry, now_ms, &details, &prev, &hash).await?;
+    tx.set_audit_head(&hash);
+    Ok(hash)
+}
+
+/// Runs one of `append`'s inserts; returns the number of rows written.
+async fn insert(
+    tx: &mut Tx,
+    sql: &str,
+    entry: &Entry<'_>,
+    now_ms: i64,
+    details: &str,
+    prev: &str,
+    hash: &str,
+) -> DbResult<u64> {
+    Ok(run_tx!(tx, |conn| sqlx::query(sql)
         .bind(now_ms)
         .bind(entry.actor_id)
         .bind(entry.action)
         .bind(entry.object)
-        .bind(&details)
-        .bind(&prev)
-        .bind(&hash)
+        .bind(details)
+        .bind(prev)
+        .bind(hash)
         .execute(conn)
         .await
-        .map(|r| r.rows_affected()))?;
-    Ok(hash)
+        .map(|r| r.rows_affected()))?)
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -231,4 +260,62 @@ pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<AuditRow>> {
         .bind(limit)
         .fetch_all(pool)
         .await)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn append_one(db: &Db, action: &str) {
+        let mut tx = db.begin().await.expect("begin");
+        let entry = Entry {
+            actor_id: None,
+            action,
+            object: "test",
+            details: serde_json::json!({}),
+        };
+        append(&mut tx, &entry, 1).await.expect("append");
+        tx.commit().await.expect("commit");
+    }
+
+    /// The server's writer remembers the head it wrote; an entry appended in between by
+    /// another process (the CLI's ID-document purge runs beside the server) must still be
+    /// chained to, not skipped.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_entry_appended_by_another_process_is_chained_to() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("kene.db").display());
+        let server = Db::connect(&url, 2).await.expect("server connection");
+        let cli = Db::connect(&url, 2)
+            .await
+            .expect("second process's connection");
+
+        append_one(&server, "server.first").await;
+        append_one(&cli, "cli.between").await;
+        append_one(&server, "server.after").await;
+
+        assert_eq!(
+            verify(&server).await.expect("verify"),
+            ChainCheck::Intact { entries: 3 }
+        );
+        let prevs: Vec<(String, String)> = run!(&server, |pool| sqlx::query_as(
+            "SELECT action, prev_hash FROM audit_log ORDER BY id"
+        )
+        .fetch_all(pool)
+        .await)
+        .expect("read the log");
+        let hashes: Vec<String> = run!(&server, |pool| sqlx::query_scalar(
+            "SELECT hash FROM audit_log ORDER BY id"
+        )
+        .fetch_all(pool)
+        .await)
+        .expect("read the hashes");
+        assert_eq!(prevs[2].0, "server.after");
+        assert_eq!(
+            prevs[2].1, hashes[1],
+            "chained to the other process's entry"
+        );
+        server.close().await;
+        cli.close().await;
+    }
 }

@@ -53,11 +53,13 @@ pub enum Db {
     Postgres(PgPool),
 }
 
-/// SQLite's write connection, and whether a transaction left on it must still be rolled back.
+/// SQLite's write connection, whether a transaction left on it must still be rolled back, and
+/// the audit chain's head as this connection last committed it (see [`Tx::audit_head_guess`]).
 #[derive(Debug)]
 pub struct Writer {
     conn: SqliteConnection,
     in_transaction: bool,
+    audit_head: Option<String>,
 }
 
 /// The write connection, held by one writer at a time; no transaction is open on it when it is
@@ -79,18 +81,26 @@ impl DerefMut for WriteConn {
 
 /// A transaction on SQLite's write connection. Dropped without a commit, it is rolled back
 /// before anyone else writes. Its commit returns once on disk (see [`durable`]).
-pub struct SqliteTx(Option<WriteConn>, Arc<WalSync>);
+pub struct SqliteTx {
+    conn: Option<WriteConn>,
+    wal: Arc<WalSync>,
+    /// False for a single-statement write ([`Db::begin_single_write`]): no BEGIN was sent, the
+    /// statement committed by itself.
+    explicit: bool,
+    /// The audit chain's head after this transaction's appends, the writer's guess once committed.
+    audit_head: Option<String>,
+}
 
 impl Deref for SqliteTx {
     type Target = SqliteConnection;
     fn deref(&self) -> &SqliteConnection {
-        self.0.as_deref().expect("transaction still open")
+        self.conn.as_deref().expect("transaction still open")
     }
 }
 
 impl DerefMut for SqliteTx {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
-        self.0.as_deref_mut().expect("transaction still open")
+        self.conn.as_deref_mut().expect("transaction still open")
     }
 }
 
@@ -98,7 +108,11 @@ impl Drop for SqliteTx {
     fn drop(&mut self) {
         // Roll back now, still holding the connection so that no other writer slips in first.
         // Outside a runtime, the next writer rolls back (`in_transaction` stays set).
-        if let (Some(conn), Ok(runtime)) = (self.0.take(), tokio::runtime::Handle::try_current()) {
+        if !self.explicit {
+            return;
+        }
+        if let (Some(conn), Ok(runtime)) = (self.conn.take(), tokio::runtime::Handle::try_current())
+        {
             runtime.spawn(async move {
                 let mut conn = conn;
                 if conn.execute("ROLLBACK").await.is_ok() {
@@ -178,6 +192,7 @@ impl Db {
             let writer = Writer {
                 conn: options.connect().await?,
                 in_transaction: false,
+                audit_head: None,
             };
             let wal = Arc::new(WalSync::new(options.get_filename()));
             let pool = SqlitePoolOptions::new()
@@ -224,15 +239,34 @@ impl Db {
             // Transactions run on the writer connection (see [`Db`]). IMMEDIATE takes the write
             // lock up front, so a transaction that reads and then writes cannot fail with
             // SQLITE_BUSY should another process (the CLI) write at the same moment.
-            Db::Sqlite { .. } => {
+            Db::Sqlite { wal, .. } => {
                 let mut conn = self.write_conn().await;
                 conn.execute("BEGIN IMMEDIATE").await?;
                 conn.0.in_transaction = true;
-                let Db::Sqlite { wal, .. } = self else {
-                    unreachable!("matched above")
-                };
-                Tx::Sqlite(SqliteTx(Some(conn), wal.clone()))
+                Tx::Sqlite(SqliteTx {
+                    conn: Some(conn),
+                    wal: wal.clone(),
+                    explicit: true,
+                    audit_head: None,
+                })
             }
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A transaction for a write made of one statement (or of statements of which at most one
+    /// changes anything). On SQLite no BEGIN or COMMIT is sent — a statement is atomic by
+    /// itself and the writer is held throughout — which spares the single writer two of the
+    /// three round trips such a write would cost; the commit still waits for the flush. On
+    /// PostgreSQL it is an ordinary transaction (an advisory lock needs one).
+    pub async fn begin_single_write(&self) -> DbResult<Tx> {
+        Ok(match self {
+            Db::Sqlite { wal, .. } => Tx::Sqlite(SqliteTx {
+                conn: Some(self.write_conn().await),
+                wal: wal.clone(),
+                explicit: false,
+                audit_head: None,
+            }),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -287,15 +321,20 @@ impl Tx {
     pub async fn commit(self) -> DbResult<()> {
         match self {
             Tx::Sqlite(mut tx) => {
-                if let Some(mut conn) = tx.0.take() {
-                    // A failed COMMIT leaves the transaction open: rolled back when dropped.
-                    if let Err(e) = conn.execute("COMMIT").await {
-                        tx.0 = Some(conn);
-                        return Err(e.into());
+                if let Some(mut conn) = tx.conn.take() {
+                    if tx.explicit {
+                        // A failed COMMIT leaves the transaction open: rolled back when dropped.
+                        if let Err(e) = conn.execute("COMMIT").await {
+                            tx.conn = Some(conn);
+                            return Err(e.into());
+                        }
+                        conn.0.in_transaction = false;
                     }
-                    conn.0.in_transaction = false;
+                    if let Some(head) = tx.audit_head.take() {
+                        conn.0.audit_head = Some(head);
+                    }
                     drop(conn); // the next writer goes on while this commit is flushed
-                    tx.1.flushed().await?;
+                    tx.wal.flushed().await?;
                 }
             }
             Tx::Postgres(tx) => tx.commit().await?,
@@ -313,5 +352,25 @@ impl Tx {
                 .await?;
         }
         Ok(())
+    }
+
+    /// What the audit chain's head most likely is, known without a read: on SQLite, the head
+    /// this transaction or the writer's last commit wrote. A guess only (another process may
+    /// have appended since): the append that uses it checks it in the same statement.
+    pub fn audit_head_guess(&self) -> Option<String> {
+        match self {
+            Tx::Sqlite(tx) => tx
+                .audit_head
+                .clone()
+                .or_else(|| tx.conn.as_ref().and_then(|c| c.0.audit_head.clone())),
+            Tx::Postgres(_) => None,
+        }
+    }
+
+    /// Records the chain's head after an append in this transaction.
+    pub fn set_audit_head(&mut self, hash: &str) {
+        if let Tx::Sqlite(tx) = self {
+            tx.audit_head = Some(hash.to_owned());
+        }
     }
 }

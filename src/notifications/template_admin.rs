@@ -90,6 +90,20 @@ fn parse_lang(code: &str) -> Option<Lang> {
     }
 }
 
+/// The texts of one kind of message in `lang`: the edition's override when there is one, else
+/// the default translation. For a sender that reads them before its transaction (see
+/// [`fill`]); [`compose`] reads them inside it.
+pub async fn texts(db: &Db, edition_id: i64, kind: MessageKind, lang: Lang) -> DbResult<Texts> {
+    let row = stored(db, edition_id, kind, lang).await?;
+    Ok(in_force(row, kind, lang))
+}
+
+fn in_force(row: Option<StoredRow>, kind: MessageKind, lang: Lang) -> Texts {
+    row.as_ref()
+        .and_then(StoredRow::texts)
+        .unwrap_or_else(|| Texts::defaults(kind, lang))
+}
+
 /// The subject and body of one message to send on `channel`: the edition's override in
 /// `lang` when there is one, else the default translation. Read inside the sender's
 /// transaction, so a message uses the wording in force when its cause commits.
@@ -107,8 +121,19 @@ pub async fn compose(
         .bind(lang_code(lang))
         .fetch_optional(conn)
         .await)?;
-    let custom = row.as_ref().and_then(StoredRow::texts);
-    let texts = custom.unwrap_or_else(|| Texts::defaults(kind, lang));
+    let texts = in_force(row, kind, lang);
+    Ok(fill(&texts, edition_id, kind, lang, channel, values))
+}
+
+/// The subject and body of a message of `kind` written with `texts`, to send on `channel`.
+pub fn fill(
+    texts: &Texts,
+    edition_id: i64,
+    kind: MessageKind,
+    lang: Lang,
+    channel: Channel,
+    values: &Values,
+) -> (String, String) {
     let body_part = match channel {
         Channel::Email => Part::Body,
         Channel::Sms => Part::Sms,
@@ -124,10 +149,10 @@ pub async fn compose(
                 .unwrap_or_default()
         }
     };
-    Ok((
+    (
         templates::one_line(&render(Part::Subject)),
         render(body_part),
-    ))
+    )
 }
 
 // ---------------------------------------------------------------------------------------
