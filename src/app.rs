@@ -136,6 +136,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         outbox_wake: Arc::new(Notify::new()),
         metrics: Arc::default(),
         public_cache: Arc::default(),
+        identity: Arc::default(),
     })
 }
 

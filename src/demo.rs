@@ -15,7 +15,8 @@ use crate::calls::queries::{self as calls, NewEdition, NewEvent};
 use crate::calls::{TrackKind, TrackSettings};
 use crate::domain::form::{self, Answer, Answers, Field, FieldKind, FormDefinition};
 use crate::domain::seed_forms;
-use crate::domain::types::{Localized, Login};
+use crate::domain::types::{Email, Localized, Login};
+use crate::identity::{self, Colours, SiteDomain};
 use crate::web::state::AppState;
 
 pub struct DemoLogin {
@@ -154,6 +155,7 @@ pub async fn seed(app: &AppState) -> anyhow::Result<DemoLogin> {
 pub async fn seed_with(app: &AppState, scope: Scope) -> anyhow::Result<DemoLogin> {
     let password = generate_password();
     let admin_id = create_admin(app, DEMO_ADMIN, "Administrateur démo", &password).await?;
+    seed_identity(app, admin_id).await?;
     if calls::edition_by_slug(&app.db, "sdn-2026").await?.is_none() {
         let e2026 = seed_editions(app, admin_id).await?;
         if scope == Scope::Full {
@@ -164,6 +166,38 @@ pub async fn seed_with(app: &AppState, scope: Scope) -> anyhow::Result<DemoLogin
         email: DEMO_ADMIN.into(),
         password,
     })
+}
+
+/// The Semaine du Numérique's identity, as its call for applications gives it (no phone
+/// number is made up), marked as a demonstration on every page.
+async fn seed_identity(app: &AppState, admin_id: i64) -> anyhow::Result<()> {
+    let current = identity::queries::load(&app.db).await?;
+    if current.demo {
+        return Ok(());
+    }
+    let settings = identity::Settings {
+        name: Localized::new("Semaine du Numérique", "Semaine du Numérique (Digital Week)"),
+        organiser: Localized::new(
+            "Ministère de la Communication, de l'Économie numérique et de la Modernisation de l'Administration",
+            "Ministry of Communication, Digital Economy and Modernisation of the Administration",
+        ),
+        contact_phone: None,
+        contact_whatsapp: None,
+        contact_email: Some(
+            Email::parse("info@semainedunumerique.gouv.ml").map_err(|e| anyhow::anyhow!("{e}"))?,
+        ),
+        official_domain: Some(
+            SiteDomain::parse("semainedunumerique.gouv.ml")
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        ),
+        colours: Colours::default(),
+    };
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    identity::queries::update(&mut tx, &settings, current.version, admin_id, now).await?;
+    identity::queries::mark_demo(&mut tx, admin_id, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Returns the 2026 edition's id.

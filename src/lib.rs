@@ -15,6 +15,7 @@ pub mod demo;
 pub mod domain;
 pub mod editions;
 pub mod i18n;
+pub mod identity;
 pub mod notifications;
 pub mod personal_data;
 pub mod review;

@@ -724,6 +724,8 @@ struct ReceiptMessage {
     channel: Channel,
     recipient: String,
     texts: Texts,
+    /// Who sends it and how to reach them, at the foot of an e-mail.
+    signature: String,
 }
 
 impl ReceiptMessage {
@@ -753,11 +755,13 @@ impl ReceiptMessage {
         let texts =
             template_admin::texts(&app.db, loaded.track.edition_id, MessageKind::Receipt, lang)
                 .await?;
+        let signature = app.identity.get(app).await.signature(lang);
         Ok(Some(ReceiptMessage {
             lang,
             channel,
             recipient,
             texts,
+            signature,
         }))
     }
 
@@ -778,7 +782,7 @@ impl ReceiptMessage {
             ("track", track_name(&loaded.track, self.lang)),
             ("when", when),
         ]);
-        let (subject, body) = template_admin::fill(
+        let (subject, mut body) = template_admin::fill(
             &self.texts,
             loaded.track.edition_id,
             MessageKind::Receipt,
@@ -786,6 +790,11 @@ impl ReceiptMessage {
             self.channel,
             &values,
         );
+        // An SMS stays short (and cheap): only an e-mail carries the signature.
+        if self.channel == Channel::Email {
+            body.push_str("\n\n— ");
+            body.push_str(&self.signature);
+        }
         notifications::enqueue(
             tx,
             &NewMessage {

@@ -34,6 +34,26 @@ pub struct TrackCard {
     pub is_open: bool,
     pub not_yet_open: bool,
     pub time_left: String,
+    /// For link previews (`<meta name="description">`, Open Graph).
+    pub preview: String,
+}
+
+/// What a shared link's preview says of a call: when it closes, then the start of its
+/// description (previews show about two lines).
+fn preview(lang: Lang, closes: &str, description: &str) -> String {
+    const SHOWN_CHARS: usize = 160;
+    let mut text = i18n::tr_args(lang, "call-preview", &[("closes", closes.to_owned())]);
+    let description = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !description.is_empty() {
+        text.push(' ');
+        if description.chars().count() > SHOWN_CHARS {
+            text.extend(description.chars().take(SHOWN_CHARS));
+            text.push('…');
+        } else {
+            text.push_str(&description);
+        }
+    }
+    text
 }
 
 pub fn track_card(track: &TrackRow, lang: Lang, now_ms: i64) -> TrackCard {
@@ -47,14 +67,16 @@ pub fn track_card(track: &TrackRow, lang: Lang, now_ms: i64) -> TrackCard {
         Lang::Fr => (&track.name_fr, &track.description_fr, &track.event_name_fr),
         Lang::En => (&track.name_en, &track.description_en, &track.event_name_en),
     };
+    let closes = i18n::format_closing(lang, track.closes_at, &tz);
     TrackCard {
+        preview: preview(lang, &closes, description),
         url: format!("/calls/{}/{}", track.edition_slug, track.slug),
         name: name.clone(),
         description: description.clone(),
         event: event.clone(),
         year: track.edition_year,
         opens: instant(track.opens_at),
-        closes: i18n::format_closing(lang, track.closes_at, &tz),
+        closes,
         is_open: track.is_open(now_ms),
         not_yet_open: now_ms < track.opens_at,
         time_left: i18n::format_time_left(lang, track.closes_at - now_ms),

@@ -1,4 +1,5 @@
-//! Per-request context: language, signed-in user, CSRF token; and the extractors built on it.
+//! Per-request context: language, signed-in user, CSRF token, the event's identity; and the
+//! extractors built on it.
 
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::header::{CACHE_CONTROL, COOKIE, HOST, ORIGIN, SET_COOKIE};
@@ -7,9 +8,11 @@ use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
 
 use crate::accounts::sessions::{self, SessionUser};
 use crate::i18n::{self, Lang};
+use crate::identity::Identity;
 use crate::web::error::{AppError, ErrorPage};
 use crate::web::state::AppState;
 use crate::web::templates::ErrorTemplate;
@@ -28,11 +31,20 @@ pub struct Ctx {
     pub csrf: String,
     /// Path and query of the current page, for the language switch and login redirects.
     pub path: String,
+    /// Whose platform this is: header, footer, titles, link previews.
+    pub identity: Arc<Identity>,
+    /// The logo as an absolute URL for link previews (only with a configured public URL).
+    pub og_image: Option<String>,
 }
 
 impl Ctx {
     pub fn t(&self, key: &str) -> String {
         i18n::tr(self.lang, key)
+    }
+
+    /// The translation of `key` with one argument.
+    pub fn t_args(&self, key: &str, name: &'static str, value: String) -> String {
+        i18n::tr_args(self.lang, key, &[(name, value)])
     }
 
     pub fn lang_code(&self) -> &'static str {
@@ -59,6 +71,20 @@ impl Ctx {
 
     pub fn js_url(&self) -> &'static str {
         crate::web::assets::js_url()
+    }
+
+    /// The event's name in the visitor's language.
+    pub fn site_name(&self) -> &str {
+        self.identity.name(self.lang)
+    }
+
+    pub fn organiser(&self) -> &str {
+        self.identity.organiser(self.lang)
+    }
+
+    /// What a page says of itself when it says nothing more precise (link previews).
+    pub fn default_description(&self) -> String {
+        self.t_args("meta-description", "name", self.site_name().to_owned())
     }
 
     pub fn is_admin(&self) -> bool {
@@ -124,11 +150,20 @@ pub async fn context_middleware(
         },
         None => None,
     };
+    let identity = app.identity.get(&app).await;
+    let og_image = app
+        .config
+        .public_url
+        .as_deref()
+        .zip(identity.logo_url())
+        .map(|(base, logo)| format!("{}{logo}", base.trim_end_matches('/')));
     let ctx = Ctx {
         lang,
         user,
         csrf: csrf.clone(),
         path,
+        identity,
+        og_image,
     };
     request.extensions_mut().insert(ctx.clone());
 

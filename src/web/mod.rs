@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::review::finalists::router())
         .merge(crate::personal_data::router())
         .merge(crate::notifications::template_admin::router())
+        .merge(crate::identity::routes::router())
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

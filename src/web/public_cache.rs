@@ -110,7 +110,7 @@ impl PublicCache {
     }
 
     /// The content version, read again when due; `None` when the database cannot say.
-    async fn current_version(&self, db: &Db) -> Option<i64> {
+    pub(crate) async fn current_version(&self, db: &Db) -> Option<i64> {
         if self.is_fresh() {
             return Some(self.version.load(Ordering::Acquire));
         }

@@ -18,6 +18,7 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     pub metrics: crate::web::metrics::SharedMetrics,
     pub public_cache: Arc<crate::web::public_cache::PublicCache>,
+    pub identity: Arc<crate::identity::IdentityCache>,
 }
 
 impl AppState {

@@ -296,6 +296,14 @@ async fn full_application_on_the_open_startup_track(backend: Backend) {
     // The receipt arrives by e-mail through the SMTP sink.
     let mail = app.wait_mail("aminata@exemple.ml", "SDN27-STA-0001").await;
     assert!(mail.subject.contains("SDN27-STA-0001") || mail.body.contains("SDN27-STA-0001"));
+    // Signed by the event, with its contact.
+    assert!(
+        mail.body
+            .contains("— Semaine du Numérique\nMinistère de la Communication")
+            && mail.body.contains("info@semainedunumerique.gouv.ml"),
+        "{}",
+        mail.body
+    );
     // My applications lists it.
     let mine = client.get("/applications").await;
     mine.assert_contains("SDN27-STA-0001");

@@ -714,6 +714,10 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
     page.assert_contains(&s1.title);
     page.assert_contains(&fr("results-place-1"));
     page.assert_contains("data-print");
+    // Issued in the organiser's name (the demo's identity), printed with the certificate.
+    assert!(page
+        .element_text("certificate-organiser")
+        .is_some_and(|o| o.starts_with("Ministère de la Communication")));
     let page = anonymous
         .get(&format!("/results/sdn-2026/certificates/{}", s4.reference))
         .await;

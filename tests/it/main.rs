@@ -15,6 +15,7 @@ mod coaching;
 mod crash;
 mod edits;
 mod followups;
+mod identity;
 mod integrity;
 mod jury;
 mod message_templates;

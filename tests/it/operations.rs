@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::support::{fr, Backend, TestApp};
+use crate::support::{Backend, TestApp};
 
 both_dbs!(metrics_need_the_configured_token);
 
@@ -69,7 +69,14 @@ async fn robots_and_the_icon_are_served_and_pages_describe_themselves(backend: B
     assert_eq!(
         home.tag_attr("<meta name=\"description\"", "content")
             .as_deref(),
-        Some(fr("meta-description").as_str())
+        Some(
+            kene::i18n::tr_args(
+                kene::i18n::Lang::Fr,
+                "meta-description",
+                &[("name", "Kènè".to_owned())]
+            )
+            .as_str()
+        )
     );
     let icon = home
         .tag_attr("<link rel=\"icon\"", "href")

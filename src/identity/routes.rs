@@ -1,0 +1,404 @@
+//! The identity settings page (administrators), and the logo and colours served to every page.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use super::domain::MAX_LOGO_BYTES;
+use super::{queries, Colour, Colours, Identity, IdentityError, Logo, Settings, SiteDomain};
+use crate::accounts::sessions::SessionUser;
+use crate::domain::types::{Email, Lang, Localized, ParseErrorMessage, PhoneNumber};
+use crate::i18n::tr;
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::edit::{posted_version, StaleEdit};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FieldErrors;
+use crate::web::state::AppState;
+use crate::web::templates::render_with_status;
+
+const PAGE: &str = "/admin/identity";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(PAGE, get(page).post(save))
+        .route("/admin/identity/logo", post(upload_logo))
+        .route("/admin/identity/logo/remove", post(remove_logo))
+        .route("/identity/{file}", get(serve))
+}
+
+/// The form as typed: kept whole when something is refused.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct IdentityForm {
+    #[serde(default)]
+    name_fr: String,
+    #[serde(default)]
+    name_en: String,
+    #[serde(default)]
+    organiser_fr: String,
+    #[serde(default)]
+    organiser_en: String,
+    #[serde(default)]
+    contact_phone: String,
+    #[serde(default)]
+    contact_whatsapp: String,
+    #[serde(default)]
+    contact_email: String,
+    #[serde(default)]
+    official_domain: String,
+    #[serde(default)]
+    brand_colour: String,
+    #[serde(default)]
+    on_brand_colour: String,
+    #[serde(default)]
+    version: String,
+}
+
+impl IdentityForm {
+    fn from_identity(identity: &Identity) -> IdentityForm {
+        let s = &identity.settings;
+        IdentityForm {
+            name_fr: s.name.fr.clone(),
+            name_en: s.name.en.clone(),
+            organiser_fr: s.organiser.fr.clone(),
+            organiser_en: s.organiser.en.clone(),
+            contact_phone: identity.phone().unwrap_or_default().to_owned(),
+            contact_whatsapp: identity.whatsapp().unwrap_or_default().to_owned(),
+            contact_email: identity.email().unwrap_or_default().to_owned(),
+            official_domain: identity.domain().unwrap_or_default().to_owned(),
+            brand_colour: s.colours.brand.to_string(),
+            on_brand_colour: s.colours.on_brand.to_string(),
+            version: identity.version.to_string(),
+        }
+    }
+
+    /// The settings, or every refusal next to its field.
+    fn parse(&self, lang: Lang) -> Result<Settings, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let name_fr = self.name_fr.trim();
+        if name_fr.is_empty() {
+            errors.add("name_fr", tr(lang, "field-required"));
+        }
+        let name_en = match self.name_en.trim() {
+            "" => name_fr,
+            en => en,
+        };
+        let organiser_en = match self.organiser_en.trim() {
+            "" => self.organiser_fr.trim(),
+            en => en,
+        };
+        let mut phone = |field: &str, value: &str| -> Option<PhoneNumber> {
+            let value = value.trim();
+            if value.is_empty() {
+                return None;
+            }
+            PhoneNumber::parse(value)
+                .map_err(|e| errors.add(field, ParseErrorMessage(&e, lang).to_string()))
+                .ok()
+        };
+        let contact_phone = phone("contact_phone", &self.contact_phone);
+        let contact_whatsapp = phone("contact_whatsapp", &self.contact_whatsapp);
+        let contact_email = match self.contact_email.trim() {
+            "" => None,
+            v => Email::parse(v)
+                .map_err(|e| errors.add("contact_email", ParseErrorMessage(&e, lang).to_string()))
+                .ok(),
+        };
+        let official_domain = match self.official_domain.trim() {
+            "" => None,
+            v => SiteDomain::parse(v)
+                .map_err(|e| errors.add("official_domain", e.message(lang)))
+                .ok(),
+        };
+        let mut colour = |field: &str, value: &str| {
+            Colour::parse(value)
+                .map_err(|e| errors.add(field, e.message(lang)))
+                .ok()
+        };
+        let brand = colour("brand_colour", &self.brand_colour);
+        let on_brand = colour("on_brand_colour", &self.on_brand_colour);
+        let colours = match (brand, on_brand) {
+            (Some(brand), Some(on_brand)) => Colours::new(brand, on_brand)
+                .map_err(|e| errors.add("on_brand_colour", e.message(lang)))
+                .ok(),
+            _ => None,
+        };
+        match colours {
+            Some(colours) if errors.is_empty() => Ok(Settings {
+                name: Localized::new(name_fr, name_en),
+                organiser: Localized::new(self.organiser_fr.trim(), organiser_en),
+                contact_phone,
+                contact_whatsapp,
+                contact_email,
+                official_domain,
+                colours,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/identity.html")]
+struct IdentityTemplate {
+    ctx: Ctx,
+    values: IdentityForm,
+    errors: FieldErrors,
+    /// The refusal of the last logo sent, if any.
+    logo_error: Option<String>,
+    saved: bool,
+    stale: Option<StaleEdit>,
+    max_logo_kb: usize,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PageQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+fn require_admin(user: &SessionUser) -> AppResult<()> {
+    if user.is_admin {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+async fn page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Query(query): Query<PageQuery>,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let identity = queries::load(&app.db).await?;
+    let page = IdentityTemplate {
+        ctx,
+        values: IdentityForm::from_identity(&identity),
+        errors: FieldErrors::default(),
+        logo_error: None,
+        saved: query.saved.is_some(),
+        stale: None,
+        max_logo_kb: MAX_LOGO_BYTES / 1024,
+    };
+    render_with_status(StatusCode::OK, &page)
+}
+
+async fn save(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    form: CsrfForm<IdentityForm>,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let values = form.value;
+    let expected = posted_version(&values.version);
+    let refused = |ctx, values, errors, stale, status| {
+        let page = IdentityTemplate {
+            ctx,
+            values,
+            errors,
+            logo_error: None,
+            saved: false,
+            stale,
+            max_logo_kb: MAX_LOGO_BYTES / 1024,
+        };
+        render_with_status(status, &page)
+    };
+    let settings = match values.parse(ctx.lang) {
+        Ok(settings) => settings,
+        Err(errors) => {
+            return refused(ctx, values, errors, None, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let mut tx = app.db.begin().await?;
+    if !queries::update(&mut tx, &settings, expected, user.id, app.now_ms()).await? {
+        drop(tx);
+        let stored = queries::load(&app.db).await?;
+        let stale = stale_edit(&stored, ctx.lang);
+        let mut values = values;
+        values.version = stored.version.to_string();
+        return refused(
+            ctx,
+            values,
+            FieldErrors::default(),
+            Some(stale),
+            StatusCode::CONFLICT,
+        );
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{PAGE}?saved=1")).into_response())
+}
+
+fn stale_edit(stored: &Identity, lang: Lang) -> StaleEdit {
+    let form = IdentityForm::from_identity(stored);
+    let label = |key: &str| tr(lang, key);
+    StaleEdit {
+        version: stored.version,
+        stored: vec![
+            (label("identity-name-fr"), form.name_fr),
+            (label("identity-name-en"), form.name_en),
+            (label("identity-organiser-fr"), form.organiser_fr),
+            (label("identity-organiser-en"), form.organiser_en),
+            (label("identity-contact-phone"), form.contact_phone),
+            (label("identity-contact-whatsapp"), form.contact_whatsapp),
+            (label("identity-contact-email"), form.contact_email),
+            (label("identity-domain"), form.official_domain),
+            (label("identity-brand-colour"), form.brand_colour),
+            (label("identity-on-brand-colour"), form.on_brand_colour),
+        ],
+    }
+}
+
+/// A body up to this size is read to its end even when the logo in it is refused, so that the
+/// browser, still sending, gets the page that says why; a larger one is refused from its
+/// declared length before any byte is read (and the connection closed).
+const READ_AT_MOST: u64 = 2 * 1024 * 1024;
+
+async fn upload_logo(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    // Refused from its declared length, before a byte of the body is read.
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let unread = declared.is_some_and(|length| length > READ_AT_MOST);
+    let outcome = match declared {
+        Some(length) if unread => {
+            // The form's few other bytes are within the rounding to kilobytes.
+            Err(IdentityError::LogoTooLarge {
+                bytes: usize::try_from(length).unwrap_or(usize::MAX),
+            })
+        }
+        _ => {
+            // The CSRF token is the first part of the form, before the file.
+            let token = match multipart.next_field().await {
+                Ok(Some(part)) if part.name() == Some("csrf") => {
+                    part.text().await.unwrap_or_default()
+                }
+                _ => String::new(),
+            };
+            if !crate::accounts::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
+                return Err(AppError::Csrf);
+            }
+            read_logo(&mut multipart).await.and_then(Logo::parse)
+        }
+    };
+    match outcome {
+        Ok(logo) => {
+            let mut tx = app.db.begin().await?;
+            queries::set_logo(&mut tx, Some(&logo), user.id, app.now_ms()).await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("{PAGE}?saved=1")).into_response())
+        }
+        Err(error) => {
+            let identity = queries::load(&app.db).await?;
+            let lang = ctx.lang;
+            let page = IdentityTemplate {
+                ctx,
+                values: IdentityForm::from_identity(&identity),
+                errors: FieldErrors::default(),
+                logo_error: Some(error.message(lang)),
+                saved: false,
+                stale: None,
+                max_logo_kb: MAX_LOGO_BYTES / 1024,
+            };
+            let mut response = render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?;
+            if unread {
+                // The body was left unread: this connection cannot carry another request.
+                response
+                    .headers_mut()
+                    .insert(CONNECTION, HeaderValue::from_static("close"));
+            }
+            Ok(response)
+        }
+    }
+}
+
+/// The `file` part's bytes; past the limit, the rest is read and dropped.
+async fn read_logo(multipart: &mut Multipart) -> Result<Vec<u8>, IdentityError> {
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Ok(Some(mut part)) = multipart.next_field().await {
+        if part.name() != Some("file") {
+            continue;
+        }
+        while let Ok(Some(chunk)) = part.chunk().await {
+            seen += chunk.len();
+            if seen <= MAX_LOGO_BYTES {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        break;
+    }
+    if seen > MAX_LOGO_BYTES {
+        return Err(IdentityError::LogoTooLarge { bytes: seen });
+    }
+    Ok(bytes)
+}
+
+async fn remove_logo(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    _form: CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Response> {
+    require_admin(&user)?;
+    let mut tx = app.db.begin().await?;
+    queries::set_logo(&mut tx, None, user.id, app.now_ms()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("{PAGE}?saved=1")).into_response())
+}
+
+/// `logo-<sha256 prefix>.<ext>` and `colours-<brand>-<on brand>.css`: named by their content,
+/// so kept by browsers for a year.
+async fn serve(State(app): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
+    const FOREVER: &str = "public, max-age=31536000, immutable";
+    if let Some(name) = file.strip_prefix("logo-") {
+        let (prefix, extension) = name.split_once('.').ok_or(AppError::NotFound)?;
+        let (kind, bytes) = queries::logo(&app.db, prefix)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if kind.extension() != extension {
+            return Err(AppError::NotFound);
+        }
+        return Ok((
+            [(CONTENT_TYPE, kind.mime()), (CACHE_CONTROL, FOREVER)],
+            bytes,
+        )
+            .into_response());
+    }
+    if let Some(name) = file.strip_prefix("colours-") {
+        let pair = name.strip_suffix(".css").ok_or(AppError::NotFound)?;
+        let (brand, on_brand) = pair.split_once('-').ok_or(AppError::NotFound)?;
+        // Only a pair that passes the contrast check is ever painted.
+        let colours = Colours::new(
+            Colour::parse(brand).map_err(|_| AppError::NotFound)?,
+            Colour::parse(on_brand).map_err(|_| AppError::NotFound)?,
+        )
+        .map_err(|_| AppError::NotFound)?;
+        let css = format!(
+            ":root{{--brand:{};--on-brand:{}}}\n",
+            colours.brand, colours.on_brand
+        );
+        return Ok((
+            [
+                (CONTENT_TYPE, "text/css; charset=utf-8"),
+                (CACHE_CONTROL, FOREVER),
+            ],
+            css,
+        )
+            .into_response());
+    }
+    Err(AppError::NotFound)
+}
