@@ -11,18 +11,39 @@
     if (saved && saved.csrf === undefined) {
       Object.keys(saved).forEach(function (name) {
         var input = form.elements[name];
-        if (input && input.type !== "checkbox" && input.type !== "radio" && !input.value) input.value = saved[name];
+        if (input && input.type !== "checkbox" && input.type !== "radio" && input.type !== "file" && !input.value) input.value = saved[name];
       });
     }
   } catch (e) { /* corrupt local copy: ignore */ }
   form.addEventListener("input", function () {
     var data = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.name && el.name !== "csrf" && el.type !== "checkbox" && el.type !== "radio" && el.type !== "hidden") data[el.name] = el.value;
+      if (el.name && el.name !== "csrf" && el.type !== "checkbox" && el.type !== "radio" && el.type !== "hidden" && el.type !== "file") data[el.name] = el.value;
     });
     try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* quota */ }
   });
   form.addEventListener("submit", function () { localStorage.removeItem(key); });
+})();
+
+// Files: one over its field's limit is refused here, before a byte of it is sent on a
+// paid connection; the server checks again.
+(function () {
+  "use strict";
+  var inputs = document.querySelectorAll("input[type=file][data-max-bytes]");
+  Array.prototype.forEach.call(inputs, function (input) {
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      var note = document.getElementById(input.id + "-check");
+      if (!note) return;
+      if (file && file.size > Number(input.getAttribute("data-max-bytes"))) {
+        input.value = "";
+        note.textContent = input.getAttribute("data-too-large");
+        note.hidden = false;
+      } else {
+        note.hidden = true;
+      }
+    });
+  });
 })();
 
 // Jury: running pitch timers count the seconds from the server's start instant; the

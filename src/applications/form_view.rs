@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::country::Country;
+use crate::domain::country::{Country, AES};
 use crate::domain::form::{Answer, Field, FieldError, FieldKind, FormDefinition};
 use crate::domain::types::Lang;
+use crate::i18n::tr;
 
 #[derive(Debug, Clone)]
 pub struct OptionView {
@@ -35,8 +36,12 @@ pub struct FieldView {
     pub file_name: Option<String>,
     pub accept: String,
     pub max_mb: String,
+    /// The same limit in bytes, for the browser's check before sending.
+    pub max_bytes: u64,
     /// For groups: one row of cells per item.
     pub rows: Vec<Vec<FieldView>>,
+    /// For a select whose options come in labelled groups (countries: the AES first).
+    pub option_groups: Vec<(String, Vec<OptionView>)>,
 }
 
 impl FieldView {
@@ -176,18 +181,31 @@ fn view(
         }
         FieldKind::Country { allowed } => {
             v.input = "select";
-            let countries: Vec<Country> = match allowed {
-                Some(list) => list.clone(),
-                None => Country::all(lang).collect(),
+            // A list of one country is already answered.
+            if let (Some([only]), true) = (allowed.as_deref(), v.value.is_empty()) {
+                v.value = only.as_str().to_owned();
+            }
+            let option = |c: &Country| OptionView {
+                selected: v.value == c.as_str(),
+                value: c.as_str().to_owned(),
+                label: c.name(lang).to_owned(),
             };
-            v.options = countries
-                .iter()
-                .map(|c| OptionView {
-                    selected: v.value == c.as_str(),
-                    value: c.as_str().to_owned(),
-                    label: c.name(lang).to_owned(),
-                })
-                .collect();
+            match allowed {
+                Some(list) => v.options = list.iter().map(option).collect(),
+                // The whole world, the Sahel States' countries first: most applicants are
+                // from there, and the list is long on a phone.
+                None => {
+                    let aes = AES.iter().map(option).collect();
+                    let others = Country::all(lang)
+                        .filter(|c| !c.is_aes())
+                        .map(|c| option(&c))
+                        .collect();
+                    v.option_groups = vec![
+                        (tr(lang, "countries-aes"), aes),
+                        (tr(lang, "countries-others"), others),
+                    ];
+                }
+            }
         }
         FieldKind::YesNo => v.input = "yesno",
         FieldKind::Consent => v.input = "consent",
@@ -197,6 +215,7 @@ fn view(
             v.input = "file";
             v.accept = kinds.iter().map(|k| k.mime()).collect::<Vec<_>>().join(",");
             v.max_mb = format!("{}", max_bytes / (1024 * 1024));
+            v.max_bytes = *max_bytes;
             v.file_name = match answer {
                 Some(Answer::File { name, .. }) => Some(name.clone()),
                 _ => None,
@@ -302,6 +321,38 @@ pub fn still_empty(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn country_field(allowed: Option<Vec<Country>>) -> Field {
+        Field {
+            key: "nationality".into(),
+            label: crate::domain::types::Localized::new("Nationalité", "Nationality"),
+            help: None,
+            required: true,
+            personal: false,
+            kind: FieldKind::Country { allowed },
+        }
+    }
+
+    #[test]
+    fn the_sahel_states_come_first_in_a_world_list() {
+        let field = country_field(None);
+        let v = view(&field, "nationality", None, &BTreeMap::new(), Lang::Fr);
+        let (label, first) = &v.option_groups[0];
+        assert_eq!(label, "Espace AES");
+        let names: Vec<&str> = first.iter().map(|o| o.label.as_str()).collect();
+        assert_eq!(names, ["Mali", "Burkina Faso", "Niger"]);
+        let others = &v.option_groups[1].1;
+        assert!(others.len() > 190 && others.iter().all(|o| o.value != "ML"));
+        assert!(v.value.is_empty(), "nothing chosen for the applicant");
+    }
+
+    #[test]
+    fn a_list_of_one_country_comes_chosen() {
+        let field = country_field(Some(vec![crate::domain::country::MALI]));
+        let v = view(&field, "nationality", None, &BTreeMap::new(), Lang::Fr);
+        assert_eq!(v.value, "ML");
+        assert!(v.options[0].selected);
+    }
 
     #[test]
     fn dom_ids_are_valid() {

@@ -28,13 +28,16 @@ pub struct ApplicationRow {
     pub draft_answers_json: Option<String>,
     pub draft_form_version: Option<i64>,
     pub draft_saved_at: Option<i64>,
+    /// The number of the latest submitted version, if any (what reviewers judge).
+    pub submitted_version: Option<i64>,
 }
 
 const APPLICATION_COLUMNS: &str =
     "a.id, a.public_id, a.track_id, a.applicant_id, a.reference, a.status, \
     a.status_reason, a.form_version, a.answers_json, a.has_changes, a.title, a.country, a.domain, \
     a.women_led, a.created_at, a.updated_at, a.submitted_at, a.last_submitted_at, \
-    a.draft_answers_json, a.draft_form_version, a.draft_saved_at";
+    a.draft_answers_json, a.draft_form_version, a.draft_saved_at, \
+    (SELECT MAX(v.version) FROM application_versions v WHERE v.application_id = a.id) AS submitted_version";
 
 impl ApplicationRow {
     /// What is judged: the latest submitted version (before any submission, the draft, which

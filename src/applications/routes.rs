@@ -1,6 +1,7 @@
 //! The applicant's side: start, fill in section by section, upload, review, submit, receipt.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -9,6 +10,7 @@ use serde::Deserialize;
 
 use super::form_view::{self, FieldView};
 use super::queries::{self, ApplicationRow};
+use super::uploads;
 use super::{summarise, Status};
 use crate::accounts::sessions::SessionUser;
 use crate::audit;
@@ -341,24 +343,24 @@ pub fn section_page_response_full(
             page_error: notes.page_error,
             still_empty: notes.still_empty,
             fields,
+            submitted_version: loaded
+                .app
+                .submitted_version
+                .filter(|_| loaded.app.status() == Status::Submitted),
             ctx,
         },
     )
 }
 
-#[derive(Deserialize)]
-struct SectionAction {
-    /// "next", "previous" or "save".
-    #[serde(default)]
-    action: String,
-}
-
+/// Saves a step: its answers and, when the step has file fields, the files chosen in it (one
+/// form, `multipart/form-data`). The button pressed (`action`: "next", "previous" or "save")
+/// says where to go next.
 async fn save_section(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
     Path((id, section)): Path<(String, usize)>,
-    form: CsrfForm<SectionAction>,
+    request: Request,
 ) -> AppResult<Response> {
     let loaded = load_owned(&app, &id, &user).await?;
     if section >= loaded.form.sections.len() {
@@ -368,15 +370,37 @@ async fn save_section(
     if !loaded.app.status().editable() {
         return Err(AppError::BadRequest("application-not-editable"));
     }
-    let raw: Vec<(String, String)> = form
+    let is_multipart = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let posted = if is_multipart {
+        uploads::read_step(&app, &ctx, &loaded, section, request).await?
+    } else {
+        let form = CsrfForm::<serde::de::IgnoredAny>::from_request(request, &app).await?;
+        uploads::PostedStep {
+            pairs: form.pairs,
+            stored: Vec::new(),
+            refused: Vec::new(),
+        }
+    };
+    let action = posted
+        .pairs
+        .iter()
+        .find(|(k, _)| k == "action")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let raw: Vec<(String, String)> = posted
         .pairs
         .into_iter()
         .filter(|(k, _)| k != "csrf" && k != "action")
         .collect();
-    let outcome = form::parse_section(&loaded.form, section, &raw, &loaded.answers);
+    let mut outcome = form::parse_section(&loaded.form, section, &raw, &loaded.answers);
     if !loaded.track.is_open(now) {
         // The deadline passed while the page was open: nothing is saved, what was typed is
         // shown back so it is not lost from the screen.
+        uploads::discard(&app, &posted.stored).await;
         let fields = form_view::section(
             &loaded.form,
             section,
@@ -400,6 +424,7 @@ async fn save_section(
     }
     if outcome.oversize() {
         // Drafts too are held to the fields' limits: nothing is saved, what was typed is shown.
+        uploads::discard(&app, &posted.stored).await;
         let fields = form_view::section(
             &loaded.form,
             section,
@@ -425,8 +450,28 @@ async fn save_section(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
+    // A refused file is said beside its field; the answers typed with it are saved.
+    outcome.errors.extend(posted.refused);
+    let mut tx = if posted.stored.is_empty() {
+        app.db.begin_single_write().await?
+    } else {
+        app.db.begin().await?
+    };
+    let recorded = uploads::record_files(
+        &mut tx,
+        &loaded,
+        user.id,
+        &posted.stored,
+        &mut outcome.answers,
+        now,
+    )
+    .await;
+    if let Err(e) = recorded {
+        drop(tx);
+        uploads::discard(&app, &posted.stored).await;
+        return Err(e);
+    }
     let summary = summarise(&loaded.form, &outcome.answers, &user.display_name);
-    let mut tx = app.db.begin_single_write().await?;
     queries::save_answers(
         &mut tx,
         loaded.app.id,
@@ -438,7 +483,6 @@ async fn save_section(
     .await?;
     tx.commit().await?;
 
-    let action = form.value.action;
     if !outcome.errors.is_empty() {
         let fields = form_view::section(
             &loaded.form,

@@ -4,8 +4,13 @@
 //! size limit is enforced while streaming (the upload is aborted, nothing is kept), the kind
 //! is read from the first bytes, and the SHA-256 is computed on the way. The name the browser
 //! sent is only ever displayed, never used as a path.
+//!
+//! A step with file fields is one form: its buttons carry the chosen files with the answers
+//! ([`read_step`]), so a file picked before pressing "Next" is never dropped and an upload never
+//! loses an answer typed beside it. The per-file endpoint ([`upload`]) serves scripts.
 
 use axum::body::Body;
+use axum::extract::multipart::Field;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::StatusCode;
@@ -15,7 +20,7 @@ use object_store::WriteMultipart;
 use sha2::{Digest, Sha256};
 
 use super::queries::{self, NewFile};
-use super::routes::load_owned;
+use super::routes::{load_owned, Loaded};
 use super::summarise;
 use crate::accounts::roles::{self, Role};
 use crate::audit;
@@ -84,7 +89,7 @@ pub async fn upload(
         .field(&field_key)
         .ok_or(AppError::NotFound)?
         .clone();
-    let FieldKind::File { id_document, .. } = field.kind else {
+    let FieldKind::File { .. } = field.kind else {
         return Err(AppError::NotFound);
     };
     let prefix = format!("applications/{}", loaded.app.public_id);
@@ -112,34 +117,11 @@ pub async fn upload(
         }
     };
 
-    let file_id = crate::accounts::random_public_id();
     let mut answers = loaded.answers.clone();
-    answers.0.insert(
-        field_key.clone(),
-        Answer::File {
-            file_id: file_id.clone(),
-            name: stored.display_name.clone(),
-        },
-    );
-    let summary = summarise(&loaded.form, &answers, &user.display_name);
     let mut tx = app.db.begin().await?;
-    queries::insert_file(
-        &mut tx,
-        &NewFile {
-            public_id: &file_id,
-            application_id: loaded.app.id,
-            field_key: &field_key,
-            owner_id: user.id,
-            display_name: &stored.display_name,
-            mime: stored.kind.mime(),
-            size_bytes: i64::try_from(stored.size).unwrap_or(i64::MAX),
-            sha256: &stored.sha256,
-            storage_key: &stored.storage_key,
-            id_document,
-        },
-        now,
-    )
-    .await?;
+    let stored = [(field_key.clone(), StoredFile(stored))];
+    record_files(&mut tx, &loaded, user.id, &stored, &mut answers, now).await?;
+    let summary = summarise(&loaded.form, &answers, &user.display_name);
     queries::save_answers(
         &mut tx,
         loaded.app.id,
@@ -165,19 +147,29 @@ async fn store_part(
     kind: &FieldKind,
     prefix: &str,
 ) -> Result<Stored, UploadError> {
-    let FieldKind::File {
-        kinds, max_bytes, ..
-    } = kind
-    else {
-        return Err(AppError::NotFound.into());
-    };
-    let mut part = loop {
+    let part = loop {
         match multipart.next_field().await {
             Ok(Some(part)) if part.name() == Some("file") => break part,
             Ok(Some(_)) => continue,
             Ok(None) => return Err(UploadError::Field(no_file())),
             Err(e) => return Err(multipart_error(e)),
         }
+    };
+    store_field(app, part, kind, prefix).await
+}
+
+/// Streams one file part to storage under `prefix`, checked against the field's `kind`.
+async fn store_field(
+    app: &AppState,
+    mut part: Field<'_>,
+    kind: &FieldKind,
+    prefix: &str,
+) -> Result<Stored, UploadError> {
+    let FieldKind::File {
+        kinds, max_bytes, ..
+    } = kind
+    else {
+        return Err(AppError::NotFound.into());
     };
     let display_name = display_name(part.file_name());
     let storage_key = format!("{prefix}/{}", crate::accounts::random_public_id());
@@ -383,6 +375,166 @@ pub async fn download(
         Body::from_stream(stream),
     )
         .into_response())
+}
+
+/// A step posted as one form with its files (the step's buttons carry the chosen files, so a
+/// file picked before pressing "Next" is never dropped): its text fields, and each chosen file
+/// stored or refused.
+pub struct PostedStep {
+    pub pairs: Vec<(String, String)>,
+    pub stored: Vec<(String, StoredFile)>,
+    pub refused: Vec<(String, FieldError)>,
+}
+
+/// A file stored for a step, not yet recorded (see [`record_files`]).
+pub struct StoredFile(Stored);
+
+/// What a step's form may weigh beyond its files' limits (text fields, part headers).
+const STEP_TEXT_ALLOWANCE: u64 = 2 * 1024 * 1024;
+
+/// The step's files, as a multipart body may declare them: over this, the body is refused
+/// from its declared length, before a byte of it is read.
+fn step_limit(loaded: &Loaded, section: usize) -> u64 {
+    let files: u64 = loaded.form.sections[section]
+        .fields
+        .iter()
+        .map(|f| match f.kind {
+            FieldKind::File { max_bytes, .. } => max_bytes,
+            _ => 0,
+        })
+        .sum();
+    files + STEP_TEXT_ALLOWANCE
+}
+
+/// Reads a step posted as `multipart/form-data`: the CSRF token first, then the fields in page
+/// order; a part named `file:<key>` for a file field of this step is streamed to storage (an
+/// empty one — no file chosen — is skipped; a refused one is read to its end and dropped, so
+/// the answers typed after it still arrive).
+pub async fn read_step(
+    app: &AppState,
+    ctx: &Ctx,
+    loaded: &Loaded,
+    section: usize,
+    request: axum::extract::Request,
+) -> AppResult<PostedStep> {
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > step_limit(loaded, section)) {
+        return Err(AppError::PayloadTooLarge);
+    }
+    let mut multipart =
+        <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, app)
+            .await
+            .map_err(|_| AppError::BadRequest("error-bad-form"))?;
+    let token = match multipart.next_field().await {
+        Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.unwrap_or_default(),
+        _ => String::new(),
+    };
+    if !crate::accounts::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
+        return Err(AppError::Csrf);
+    }
+    let prefix = format!("applications/{}", loaded.app.public_id);
+    let mut step = PostedStep {
+        pairs: Vec::new(),
+        stored: Vec::new(),
+        refused: Vec::new(),
+    };
+    loop {
+        let part = match multipart.next_field().await {
+            Ok(Some(part)) => part,
+            Ok(None) => break,
+            Err(e) => {
+                discard(app, &step.stored).await;
+                return Err(match multipart_error(e) {
+                    UploadError::App(e) => e,
+                    UploadError::Field(_) => AppError::BadRequest("error-bad-form"),
+                });
+            }
+        };
+        let name = part.name().unwrap_or_default().to_owned();
+        let Some(key) = name.strip_prefix("file:") else {
+            let value = part.text().await.unwrap_or_default();
+            step.pairs.push((name, value));
+            continue;
+        };
+        let field = loaded.form.sections[section]
+            .fields
+            .iter()
+            .find(|f| f.key == key && matches!(f.kind, FieldKind::File { .. }));
+        let chosen = part.file_name().is_some_and(|n| !n.is_empty());
+        let Some(field) = field.filter(|_| chosen) else {
+            continue; // no file chosen, or not a file field of this step: skipped
+        };
+        match store_field(app, part, &field.kind, &prefix).await {
+            Ok(stored) => step.stored.push((field.key.clone(), StoredFile(stored))),
+            Err(UploadError::Field(error)) => step.refused.push((field.key.clone(), error)),
+            Err(UploadError::App(e)) => {
+                discard(app, &step.stored).await;
+                return Err(e);
+            }
+        }
+    }
+    Ok(step)
+}
+
+/// Deletes files stored for a step that is not saved after all.
+pub async fn discard(app: &AppState, stored: &[(String, StoredFile)]) {
+    for (_, StoredFile(file)) in stored {
+        let path = StorePath::from(file.storage_key.as_str());
+        if let Err(error) = app.store.delete(&path).await {
+            tracing::warn!(%error, key = %file.storage_key, "could not delete an unsaved upload");
+        }
+    }
+}
+
+/// Records a step's stored files in `answers` and in the files table (in the caller's
+/// transaction, with the answers).
+pub async fn record_files(
+    tx: &mut crate::db::Tx,
+    loaded: &Loaded,
+    owner_id: i64,
+    stored: &[(String, StoredFile)],
+    answers: &mut form::Answers,
+    now: i64,
+) -> AppResult<()> {
+    for (key, StoredFile(file)) in stored {
+        let id_document = matches!(
+            loaded.form.field(key).map(|f| &f.kind),
+            Some(FieldKind::File {
+                id_document: true,
+                ..
+            })
+        );
+        let file_id = crate::accounts::random_public_id();
+        queries::insert_file(
+            tx,
+            &NewFile {
+                public_id: &file_id,
+                application_id: loaded.app.id,
+                field_key: key,
+                owner_id,
+                display_name: &file.display_name,
+                mime: file.kind.mime(),
+                size_bytes: i64::try_from(file.size).unwrap_or(i64::MAX),
+                sha256: &file.sha256,
+                storage_key: &file.storage_key,
+                id_document,
+            },
+            now,
+        )
+        .await?;
+        answers.0.insert(
+            key.clone(),
+            Answer::File {
+                file_id,
+                name: file.display_name.clone(),
+            },
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -153,6 +153,15 @@ pub struct SectionTemplate {
     pub page_error: Option<String>,
     pub still_empty: Option<crate::applications::form_view::StillEmpty>,
     pub fields: Vec<FieldView>,
+    /// Editing after a submission: the version that still counts until the next one.
+    pub submitted_version: Option<i64>,
+}
+
+impl SectionTemplate {
+    /// A step with file fields is one `multipart/form-data` form: its buttons carry the files.
+    pub fn has_files(&self) -> bool {
+        self.fields.iter().any(|f| f.input == "file")
+    }
 }
 
 #[derive(Template)]

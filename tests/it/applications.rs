@@ -1017,11 +1017,31 @@ async fn resubmitting_keeps_the_reference_and_every_version_and_withdrawing_ends
         &format!("{base}/edit/2"),
     )
     .await;
+    // Each edit page says what still counts meanwhile.
+    let step = client.get(&format!("{base}/edit/2")).await;
+    assert_eq!(
+        step.element_text("submitted-still-counts").as_deref(),
+        Some(
+            kene::i18n::tr_args(
+                kene::i18n::Lang::Fr,
+                "edit-submitted-still-counts",
+                &[("version", "1".to_owned())]
+            )
+            .as_str()
+        )
+    );
     let review = client.get(&format!("{base}/review")).await;
     review.assert_contains("Deuxième version");
     let page = client.post_form(&format!("{base}/submit"), &[]).await;
     assert_eq!(page.redirect_target(), Some(format!("{base}/receipt")));
     assert_eq!(versions_of(&app, &id).await, 2, "both versions are kept");
+    let step = client.get(&format!("{base}/edit/0")).await;
+    assert!(
+        step.element_text("submitted-still-counts")
+            .is_some_and(|t| t.contains("(version 2)")),
+        "{}",
+        step.body
+    );
     assert_eq!(
         application_field(&app, &id, "reference").await.as_deref(),
         Some("SDN27-STA-0001"),

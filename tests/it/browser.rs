@@ -242,25 +242,57 @@ async fn new_user_applies(javascript: bool) {
     click(c, "button[value='next']").await;
     wait_path(c, "the documents section", |p| p.ends_with("/edit/3")).await;
 
-    // Section 4: upload the technical sheet, then consent.
+    // Section 4: tick the consent, choose the technical sheet and press the step's main
+    // button: the file travels with the answers (no separate upload button to miss).
     let dir = tempfile::tempdir().expect("upload directory");
     let pdf = dir.path().join("fiche-technique.pdf");
     std::fs::write(&pdf, small_pdf("Sanu Archives")).expect("write the PDF");
-    find(c, "form.upload input[type='file']")
+    if javascript {
+        // Over the field's 10 MB: refused in the browser, before a byte is sent.
+        let heavy = dir.path().join("scan-20-mo.pdf");
+        let mut bytes = small_pdf("Trop lourd");
+        bytes.resize(20 * 1024 * 1024, b' ');
+        std::fs::write(&heavy, bytes).expect("write the heavy PDF");
+        let input = find(c, "input[name='file:technical_sheet']").await;
+        input
+            .send_keys(&heavy.display().to_string())
+            .await
+            .expect("choose the heavy file");
+        // The visible text of the note beside the field (hidden, it reads as empty).
+        let note = find(c, "#f-technical_sheet-check").await;
+        let mut shown = String::new();
+        for _ in 0..50 {
+            shown = note.text().await.unwrap_or_default();
+            if !shown.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            shown.contains("10 Mo") && shown.contains("n'a pas été envoyé"),
+            "the size refusal beside the field: {shown:?}"
+        );
+        let kept = input.prop("value").await.expect("the input's value");
+        assert_eq!(
+            kept.as_deref(),
+            Some(""),
+            "the heavy file is not kept for sending"
+        );
+    }
+    click(c, "input[name='consent']").await;
+    find(c, "input[name='file:technical_sheet']")
         .await
         .send_keys(&pdf.display().to_string())
         .await
         .expect("choose the file");
-    click(c, "form.upload button").await;
+    click(c, "button[value='next']").await;
+    wait_path(c, "the review page", |p| p.ends_with("/review")).await;
     wait_source(
         c,
-        "the uploaded file shown on the documents section",
+        "the chosen file listed on the review page",
         "fiche-technique.pdf",
     )
     .await;
-    click(c, "input[name='consent']").await;
-    click(c, "button[value='next']").await;
-    wait_path(c, "the review page", |p| p.ends_with("/review")).await;
 
     click(c, &format!("form[action='{base}/submit'] button")).await;
     wait_path(c, "the receipt", |p| p.ends_with("/receipt")).await;

@@ -12,6 +12,9 @@ both_dbs!(
     a_file_of_the_wrong_kind_renamed_pdf_is_refused_and_nothing_stored,
     a_file_over_the_size_limit_is_refused_and_nothing_stored,
     a_path_in_the_file_name_never_reaches_the_file_system,
+    a_file_chosen_then_next_pressed_is_kept_with_the_answers_typed_beside_it,
+    a_refused_file_keeps_the_answers_typed_with_it,
+    a_step_declaring_more_than_its_files_allow_is_refused_before_it_is_read,
 );
 
 /// Signs up, starts an application and goes to the documents section; returns its id.
@@ -265,4 +268,123 @@ async fn a_path_in_the_file_name_never_reaches_the_file_system(backend: Backend)
     let section = client.get(&format!("/applications/{id}/edit/3")).await;
     section.assert_contains("passwd.pdf");
     app.finish().await;
+}
+
+/// The documents step is one form: pressing "Next" after choosing a file (no separate upload
+/// button, no JavaScript) sends the file with the answers, and none is lost.
+async fn a_file_chosen_then_next_pressed_is_kept_with_the_answers_typed_beside_it(
+    backend: Backend,
+) {
+    let app = TestApp::start(backend).await;
+    let (client, id) = at_documents_section(&app, "awa.step@exemple.ml").await;
+    let step = client.get(&format!("/applications/{id}/edit/3")).await;
+    assert!(
+        step.body.contains("enctype=\"multipart/form-data\"")
+            && step.body.contains("name=\"file:technical_sheet\""),
+        "the file picker is in the step's form:\n{}",
+        step.body
+    );
+    let page = client
+        .try_post_multipart(
+            &format!("/applications/{id}/edit/3"),
+            &[("consent", "yes"), ("action", "next")],
+            vec![(
+                "file:technical_sheet".into(),
+                small_pdf("Fiche technique"),
+                "fiche-technique.pdf".into(),
+            )],
+        )
+        .await
+        .expect("the step is answered");
+    let target = page
+        .redirect_target()
+        .unwrap_or_else(|| panic!("the step is saved, got {}:\n{}", page.status, page.text()));
+    assert!(
+        target.starts_with(&format!("/applications/{id}/edit/")) || target.ends_with("/review"),
+        "{target}"
+    );
+    assert_eq!(files_rows_of(&app, &id).await, 1);
+    assert_eq!(files_of(&app, &id).len(), 1);
+    let step = client.get(&format!("/applications/{id}/edit/3")).await;
+    let current = step
+        .element_text("f-technical_sheet-current")
+        .unwrap_or_default();
+    assert!(
+        current.starts_with(&fr("file-current")) && current.contains("fiche-technique.pdf"),
+        "the file shown as the field's current one: {current}"
+    );
+    assert!(
+        step.tag_attr("<input type=\"checkbox\" id=\"f-consent\"", "checked")
+            .is_some()
+            || step.body.contains("name=\"consent\" value=\"yes\" checked"),
+        "the consent ticked with the file is saved:\n{}",
+        step.body
+    );
+}
+
+/// A file refused (not a PDF) is said beside its field; the consent ticked with it is saved
+/// and nothing of the file is kept.
+async fn a_refused_file_keeps_the_answers_typed_with_it(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (client, id) = at_documents_section(&app, "awa.refused@exemple.ml").await;
+    let page = client
+        .try_post_multipart(
+            &format!("/applications/{id}/edit/3"),
+            &[("consent", "yes"), ("action", "next")],
+            vec![(
+                "file:technical_sheet".into(),
+                b"MZ\x90\0 not a pdf at all".to_vec(),
+                "fiche.pdf".into(),
+            )],
+        )
+        .await
+        .expect("the step is answered");
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.text()
+    );
+    assert!(
+        page.element_text("f-technical_sheet-error").is_some(),
+        "the refusal beside the file field:\n{}",
+        page.body
+    );
+    let answers = crate::applications::application_field(&app, &id, "answers_json")
+        .await
+        .unwrap_or_default();
+    assert!(
+        answers.contains("consent"),
+        "the consent is saved: {answers}"
+    );
+    assert!(!answers.contains("technical_sheet"), "{answers}");
+    assert_eq!(files_rows_of(&app, &id).await, 0);
+    assert!(files_of(&app, &id).is_empty());
+}
+
+/// A step whose body declares more than its files may weigh (20 MB for a 10 MB field) is
+/// refused from its declared length, before it is read.
+async fn a_step_declaring_more_than_its_files_allow_is_refused_before_it_is_read(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (client, id) = at_documents_section(&app, "awa.huge@exemple.ml").await;
+    let mut huge = small_pdf("Bien trop gros");
+    huge.resize(20 * 1024 * 1024, b' ');
+    let sent = client
+        .try_post_multipart(
+            &format!("/applications/{id}/edit/3"),
+            &[("consent", "yes"), ("action", "next")],
+            vec![("file:technical_sheet".into(), huge, "enorme.pdf".into())],
+        )
+        .await;
+    // The server may close the connection before the client has finished sending.
+    if let Ok(page) = sent {
+        assert_eq!(
+            page.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{}",
+            page.text()
+        );
+    }
+    assert_eq!(files_rows_of(&app, &id).await, 0);
+    assert!(files_of(&app, &id).is_empty());
 }

@@ -929,6 +929,33 @@ impl TestClient {
         Ok(Self::read(response).await)
     }
 
+    /// Posts a form as `multipart/form-data`, as a browser posts a step with file fields: the
+    /// CSRF token first, then `fields`, then `files` as `(field name, bytes, file name)`.
+    pub async fn try_post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: Vec<(String, Vec<u8>, String)>,
+    ) -> Result<Page, reqwest::Error> {
+        let mut form = reqwest::multipart::Form::new().text("csrf", self.csrf().await);
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        for (name, bytes, file_name) in files {
+            let part = reqwest::multipart::Part::bytes(bytes)
+                .file_name(file_name)
+                .mime_str("application/octet-stream")?;
+            form = form.part(name, part);
+        }
+        let response = self
+            .http
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await?;
+        Ok(Self::read(response).await)
+    }
+
     /// Signs in through the login form; asserts a redirect and a session cookie.
     pub async fn login(&self, login: &str, password: &str) -> Page {
         self.get("/login").await;
