@@ -477,9 +477,19 @@ async fn seed_applications(
         )
         .await?;
         // A new applicant: the first application of the track is always within its limit.
-        let public_id = queries::insert_draft_within_limit(&mut tx, *track_id, user_id, 1, 1, at)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("a new demo applicant already has an application"))?;
+        let public_id = queries::insert_draft_within_limit(
+            &mut tx,
+            &queries::NewDraft {
+                track_id: *track_id,
+                applicant_id: user_id,
+                form_version: 1,
+                answers: &Answers::default(),
+            },
+            1,
+            at,
+        )
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a new demo applicant already has an application"))?;
         let row = queries::find_by_public_id_tx(&mut tx, &public_id).await?;
         for field in form.sections.iter().flat_map(|s| s.fields.iter()) {
             if let FieldKind::File { id_document, .. } = field.kind {

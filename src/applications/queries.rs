@@ -170,29 +170,37 @@ pub async fn lock_applicant(tx: &mut Tx, applicant_id: i64) -> DbResult<()> {
         .await
 }
 
+/// A new application: its first answers, on the track's form version.
+pub struct NewDraft<'a> {
+    pub track_id: i64,
+    pub applicant_id: i64,
+    pub form_version: i64,
+    pub answers: &'a Answers,
+}
+
 /// Creates a draft unless the applicant already has `max` applications in this track that
 /// count against the maximum (all but withdrawn ones); returns its public id, or `None` at the
 /// maximum. Counted and inserted in one statement, after `lock_applicant`.
 pub async fn insert_draft_within_limit(
     tx: &mut Tx,
-    track_id: i64,
-    applicant_id: i64,
-    form_version: i64,
+    draft: &NewDraft<'_>,
     max: i64,
     now_ms: i64,
 ) -> DbResult<Option<String>> {
     let public_id = crate::accounts::random_public_id();
+    let json = serde_json::to_string(draft.answers).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let sql = "INSERT INTO applications (public_id, track_id, applicant_id, status, form_version, answers_json, \
-               created_at, updated_at) SELECT $1, $2, $3, 'draft', $4, '{}', $5, $5 \
+               created_at, updated_at) SELECT $1, $2, $3, 'draft', $4, $7, $5, $5 \
                WHERE (SELECT COUNT(*) FROM applications WHERE track_id = $2 AND applicant_id = $3 \
                AND status <> 'withdrawn') < $6";
     let inserted = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(&public_id)
-        .bind(track_id)
-        .bind(applicant_id)
-        .bind(form_version)
+        .bind(draft.track_id)
+        .bind(draft.applicant_id)
+        .bind(draft.form_version)
         .bind(now_ms)
         .bind(max)
+        .bind(&json)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

@@ -124,18 +124,27 @@ async fn start(
     if !track.is_open(now) {
         return Err(AppError::BadRequest("apply-call-closed"));
     }
+    // What the account already says (name, e-mail, phone) is not asked again empty.
+    let form = calls::form_definition(&app.db, track.id, track.form_version).await?;
+    let answers = form::prefill(
+        &form,
+        &form::AccountDetails {
+            name: &user.display_name,
+            email: user.email.as_deref(),
+            phone: user.phone.as_deref(),
+        },
+    );
     // One statement on SQLite: the single writer is held for one round trip.
     let mut tx = app.db.begin_single_write().await?;
     queries::lock_applicant(&mut tx, user.id).await?;
-    let created = queries::insert_draft_within_limit(
-        &mut tx,
-        track.id,
-        user.id,
-        track.form_version,
-        track.max_per_applicant,
-        now,
-    )
-    .await?;
+    let draft = queries::NewDraft {
+        track_id: track.id,
+        applicant_id: user.id,
+        form_version: track.form_version,
+        answers: &answers,
+    };
+    let created =
+        queries::insert_draft_within_limit(&mut tx, &draft, track.max_per_applicant, now).await?;
     tx.commit().await?;
     let Some(public_id) = created else {
         // Bring the applicant back to what they already have rather than refusing bluntly.

@@ -462,6 +462,50 @@ impl Answer {
     }
 }
 
+/// What an applicant's account already says about them, offered as first answers so that
+/// nothing given at sign-up is asked again empty.
+pub struct AccountDetails<'a> {
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+}
+
+/// The first answers of a new application, from the account (the applicant may change them):
+/// the form's first e-mail and first phone field, a `full_name` field, or `first_name` and
+/// `last_name` (the name's last word read as the family name, as names are written in Mali).
+pub fn prefill(form: &FormDefinition, account: &AccountDetails<'_>) -> Answers {
+    let mut answers = BTreeMap::new();
+    let mut give = |key: &str, value: Option<&str>| {
+        if let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) {
+            answers
+                .entry(key.to_owned())
+                .or_insert_with(|| Answer::Text(value.to_owned()));
+        }
+    };
+    let words: Vec<&str> = account.name.split_whitespace().collect();
+    let (given, family) = match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => (Some(rest.join(" ")), Some(*last)),
+        _ => (None, None),
+    };
+    let first_of = |wanted: fn(&FieldKind) -> bool| form.fields().find(|f| wanted(&f.kind));
+    if let Some(f) = first_of(|k| matches!(k, FieldKind::Email)) {
+        give(&f.key, account.email);
+    }
+    if let Some(f) = first_of(|k| matches!(k, FieldKind::Phone)) {
+        give(&f.key, account.phone);
+    }
+    for field in form.fields() {
+        let is_text = matches!(field.kind, FieldKind::Text { .. });
+        match field.key.as_str() {
+            "full_name" if is_text => give(&field.key, Some(account.name)),
+            "first_name" if is_text => give(&field.key, given.as_deref()),
+            "last_name" if is_text => give(&field.key, family),
+            _ => {}
+        }
+    }
+    Answers(answers)
+}
+
 /// All answers of an application, keyed by top-level field key.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -1232,6 +1276,34 @@ mod tests {
     use super::*;
     use crate::domain::country::{AES, MALI};
     use proptest::prelude::*;
+
+    #[test]
+    fn what_the_account_says_comes_prefilled() {
+        let form = crate::domain::seed_forms::hackathon_form();
+        let answers = prefill(
+            &form,
+            &AccountDetails {
+                name: "Aïssata Bintou Traoré",
+                email: Some("aissata@exemple.ml"),
+                phone: Some("+22376000001"),
+            },
+        );
+        let text = |k: &str| answers.get(k).and_then(Answer::as_text).map(str::to_owned);
+        assert_eq!(text("first_name").as_deref(), Some("Aïssata Bintou"));
+        assert_eq!(text("last_name").as_deref(), Some("Traoré"));
+        assert_eq!(text("email").as_deref(), Some("aissata@exemple.ml"));
+        assert_eq!(text("phone").as_deref(), Some("+22376000001"));
+        // A one-word name is not split; an account without e-mail leaves the field empty.
+        let answers = prefill(
+            &form,
+            &AccountDetails {
+                name: "Seydou",
+                email: None,
+                phone: Some("+22376000001"),
+            },
+        );
+        assert!(answers.get("first_name").is_none() && answers.get("email").is_none());
+    }
 
     fn l(s: &str) -> Localized {
         Localized::new(format!("{s} (fr)"), s)

@@ -18,6 +18,7 @@ both_dbs!(
     a_decision_made_meanwhile_is_never_silently_replaced,
     each_track_has_its_own_default_rubric,
     public_pages_never_title_a_hackathon_dossier_with_a_surname,
+    name_phone_and_email_given_at_sign_up_are_not_asked_again_empty,
 );
 
 /// Starts an application on a 2027 track; returns its public id.
@@ -738,5 +739,20 @@ async fn a_decision_made_meanwhile_is_never_silently_replaced(backend: Backend) 
         .await;
     assert!(page.status.is_redirection(), "{}", page.text());
     assert_eq!(status_of(&app, &id).await, "eligible");
+    app.finish().await;
+}
+
+async fn name_phone_and_email_given_at_sign_up_are_not_asked_again_empty(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    app.seed_demo().await;
+    let client = app
+        .signup_and_verify("Seydou Konaté", "76 00 00 01", "+22376000001", PASSWORD)
+        .await;
+    let id = apply(&client, "hackathon").await;
+    let step = client.get(&format!("/applications/{id}/edit/0")).await;
+    assert_eq!(step.input_value("first_name").as_deref(), Some("Seydou"));
+    assert_eq!(step.input_value("last_name").as_deref(), Some("Konaté"));
+    assert_eq!(step.input_value("phone").as_deref(), Some("+22376000001"));
+    assert_eq!(step.input_value("email").as_deref(), Some(""));
     app.finish().await;
 }
