@@ -1241,6 +1241,11 @@ pub fn answer_display(answer: &Answer, field: &Field, lang: Lang) -> String {
         (FieldKind::Country { .. }, Answer::Text(v)) => Country::parse(v)
             .map(|c| c.name(lang).to_string())
             .unwrap_or_else(|_| v.clone()),
+        // People read "15 janvier 2000", not "2000-01-15".
+        (FieldKind::Date, Answer::Text(v)) => v
+            .parse::<jiff::civil::Date>()
+            .map(|d| crate::i18n::format_date(lang, d))
+            .unwrap_or_else(|_| v.clone()),
         (FieldKind::MultipleChoice { options, .. }, Answer::Choices(vs)) => vs
             .iter()
             .map(|v| option_label(options, v).map(|l| l.get(lang)).unwrap_or(v))
@@ -1986,6 +1991,15 @@ mod tests {
             "A (fr), B (fr)"
         );
         assert_eq!(answer_display(&text("ML"), &f("country"), Lang::En), "Mali");
+        let birth = field("birth_date", true, FieldKind::Date);
+        assert_eq!(
+            answer_display(&text("2000-01-15"), &birth, Lang::Fr),
+            "15 janvier 2000"
+        );
+        assert_eq!(
+            answer_display(&text("2000-01-15"), &birth, Lang::En),
+            "15 January 2000"
+        );
         assert_eq!(
             answer_display(&Answer::Bool(true), &f("malian"), Lang::Fr),
             "Oui"

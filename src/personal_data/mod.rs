@@ -23,6 +23,27 @@ pub fn router() -> Router<AppState> {
         .route("/account/delete", post(deletion::delete))
         .route("/account/deleted", get(deletion::deleted_page))
         .route("/admin/retention", get(retention::dry_run_page))
+        .route("/privacy", get(privacy_page))
+}
+
+/// The data-protection notice the consent of every call refers to: what is collected, why,
+/// who sees it, how long it is kept, the applicant's rights and whom to ask.
+#[derive(Template)]
+#[template(path = "personal_data/privacy.html")]
+pub struct PrivacyTemplate {
+    pub ctx: Ctx,
+    pub id_document_months: u32,
+}
+
+async fn privacy_page(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let page = PrivacyTemplate {
+        ctx,
+        id_document_months: app.config.retention.id_document_months,
+    };
+    Ok(crate::web::public_cache::public_page(
+        render_with_status(axum::http::StatusCode::OK, &page)?,
+        None,
+    ))
 }
 
 #[derive(Template)]

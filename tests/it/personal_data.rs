@@ -16,6 +16,7 @@ both_dbs!(
     an_interrupted_id_document_purge_is_finished_by_a_rerun_and_touches_nothing_else,
     after_the_retention_period_a_judged_applicant_may_delete_and_the_record_stays,
     the_retention_command_lists_then_deletes_the_due_id_documents,
+    the_consent_links_to_a_notice_that_says_how_long_id_documents_are_kept,
 );
 
 const EMAIL: &str = "aminata@exemple.ml";
@@ -625,4 +626,35 @@ async fn the_retention_command_lists_then_deletes_the_due_id_documents(backend: 
         id_docs.len() as i64
     );
     app.finish().await;
+}
+
+/// The consent an applicant ticks points to the data-protection notice, which says who holds
+/// the data, for how long the ID documents are kept (the configured period) and whom to ask.
+async fn the_consent_links_to_a_notice_that_says_how_long_id_documents_are_kept(backend: Backend) {
+    let app = TestApp::start_with(backend, |c| c.retention.id_document_months = 4).await;
+    let (client, id) = applicant_with_draft(&app).await;
+    let step = client.get(&format!("/applications/{id}/edit/3")).await;
+    assert_eq!(
+        step.tag_attr("<a href=\"/privacy\" target=\"_blank\"", "id")
+            .as_deref(),
+        Some("f-consent-privacy"),
+        "{}",
+        step.body
+    );
+    let notice = app.client().get("/privacy").await;
+    assert_eq!(notice.status, StatusCode::OK);
+    let kept = notice
+        .element_text("privacy-id-documents")
+        .unwrap_or_default();
+    assert!(kept.contains("4 mois"), "{kept}");
+    assert!(notice
+        .element_text("privacy-controller")
+        .is_some_and(|c| c.contains(&fr("privacy-controller"))));
+    assert!(
+        notice
+            .body
+            .contains("href=\"mailto:info@semainedunumerique.gouv.ml\""),
+        "{}",
+        notice.body
+    );
 }
