@@ -602,28 +602,35 @@ pub fn review_data(
     public_id: &str,
 ) -> ReviewData {
     let sections = answer_sections(form_def, answers, lang);
-    let missing = form::check_complete(form_def, answers)
+    // Listed in the order the applicant meets the fields, step by step.
+    let belongs = |key: &str, field: &form::Field| {
+        key == field.key || key.starts_with(&format!("{}[", field.key))
+    };
+    let mut missing: Vec<(usize, (String, String))> = form::check_complete(form_def, answers)
         .into_iter()
         .map(|(key, error)| {
             let section = form_def
                 .sections
                 .iter()
-                .position(|s| {
-                    s.fields
-                        .iter()
-                        .any(|f| key == f.key || key.starts_with(&format!("{}[", f.key)))
-                })
+                .position(|s| s.fields.iter().any(|f| belongs(&key, f)))
                 .unwrap_or(0);
+            let order = form_def
+                .fields()
+                .position(|f| belongs(&key, f))
+                .unwrap_or(usize::MAX);
             let label = form_view::label_of(form_def, &key, lang);
-            (
+            let link = (
                 format!(
                     "/applications/{public_id}/edit/{section}#f-{}",
                     form_view::dom_id(&key)
                 ),
                 format!("{label} : {}", error.message.get(lang)),
-            )
+            );
+            (order, link)
         })
         .collect();
+    missing.sort_by_key(|(order, _)| *order);
+    let missing = missing.into_iter().map(|(_, link)| link).collect();
     let verdict = eligibility::evaluate(rules, form_def, answers, reference_date)
         .failures
         .iter()

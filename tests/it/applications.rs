@@ -205,6 +205,7 @@ both_dbs!(
     a_form_changed_by_organisers_carries_the_draft_over,
     html_typed_into_fields_is_rendered_inert,
     resubmitting_keeps_the_reference_and_every_version_and_withdrawing_ends_it,
+    missing_answers_are_listed_in_the_order_of_the_form,
 );
 
 async fn full_application_on_the_open_startup_track(backend: Backend) {
@@ -1161,5 +1162,47 @@ async fn a_call_closing_at_23_59_accepts_23_59_30_and_refuses_midnight(backend: 
         Some("draft")
     );
     assert_eq!(versions_of(&app, &late_id).await, 0);
+    app.finish().await;
+}
+
+/// An empty application's review lists what is missing step by step, as the applicant meets
+/// the fields (the consent of the last step last), each linking to its field.
+async fn missing_answers_are_listed_in_the_order_of_the_form(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    app.seed_demo().await;
+    let client = app
+        .signup_and_verify(
+            "Awa",
+            "awa.order@exemple.ml",
+            "awa.order@exemple.ml",
+            PASSWORD,
+        )
+        .await;
+    let id = start_application(&client).await;
+    let review = client.get(&format!("/applications/{id}/review")).await;
+    let list_start = review
+        .body
+        .find("id=\"review-missing\"")
+        .expect("the missing list");
+    let list =
+        &review.body[list_start..list_start + review.body[list_start..].find("</ul>").unwrap_or(0)];
+    let links: Vec<&str> = list
+        .split("<a href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(links.len() > 3, "{list}");
+    let steps: Vec<usize> = links
+        .iter()
+        .filter_map(|l| l.split("/edit/").nth(1)?.split('#').next()?.parse().ok())
+        .collect();
+    assert!(
+        steps.windows(2).all(|w| w[0] <= w[1]),
+        "step by step: {links:?}"
+    );
+    assert!(
+        links.last().is_some_and(|l| l.ends_with("#f-consent")),
+        "the last step's consent comes last: {links:?}"
+    );
     app.finish().await;
 }
