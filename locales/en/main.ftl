@@ -228,3 +228,4 @@ file-too-large-before-sending = This file is over { $max } MB: it was not sent. 
 edit-submitted-still-counts = Your submitted application (version { $version }) stays valid until you submit again. What you change here is a draft: it only counts once submitted again.
 countries-aes = Alliance of Sahel States (AES)
 countries-others = Other countries
+draft-saved-at = Draft saved at { $time }.

@@ -228,3 +228,4 @@ file-too-large-before-sending = Ce fichier dépasse { $max } Mo : il n'a pas ét
 edit-submitted-still-counts = Votre dossier déposé (version { $version }) reste valable tant que vous ne redéposez pas. Ce que vous modifiez ici est un brouillon : il ne compte qu'une fois redéposé.
 countries-aes = Espace AES
 countries-others = Autres pays
+draft-saved-at = Brouillon enregistré à { $time }.

@@ -261,11 +261,13 @@ async fn overview(
 }
 
 /// `?after=N`: the page is shown after "Next" on step N, whose still-empty required fields
-/// it names.
+/// it names; `?saved=1`: after "Save the draft", it says when it was saved.
 #[derive(Deserialize, Default)]
 struct After {
     #[serde(default)]
     after: Option<usize>,
+    #[serde(default)]
+    saved: Option<String>,
 }
 
 async fn section_page(
@@ -295,6 +297,16 @@ async fn section_page(
             &loaded.app.public_id,
         )
     });
+    let saved_at = after.saved.is_some().then(|| {
+        let at = loaded.app.draft_saved_at.unwrap_or(loaded.app.updated_at);
+        jiff::Timestamp::from_millisecond(at)
+            .map(|t| {
+                t.to_zoned(loaded.track.time_zone())
+                    .strftime("%H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    });
     section_page_response_full(
         &app,
         ctx,
@@ -304,6 +316,7 @@ async fn section_page(
         SectionNotes {
             page_error: None,
             still_empty,
+            saved_at,
         },
         StatusCode::OK,
     )
@@ -313,6 +326,8 @@ async fn section_page(
 pub struct SectionNotes {
     pub page_error: Option<String>,
     pub still_empty: Option<form_view::StillEmpty>,
+    /// After "Save the draft": the time it was saved (the call's clock), shown.
+    pub saved_at: Option<String>,
 }
 
 pub fn section_page_response_full(
@@ -351,6 +366,7 @@ pub fn section_page_response_full(
             has_errors,
             page_error: notes.page_error,
             still_empty: notes.still_empty,
+            saved_at: notes.saved_at,
             fields,
             submitted_version: loaded
                 .app
@@ -427,6 +443,7 @@ async fn save_section(
             SectionNotes {
                 page_error: Some(message),
                 still_empty: None,
+                saved_at: None,
             },
             StatusCode::UNPROCESSABLE_ENTITY,
         );
@@ -455,6 +472,7 @@ async fn save_section(
             SectionNotes {
                 page_error: Some(message),
                 still_empty: None,
+                saved_at: None,
             },
             StatusCode::UNPROCESSABLE_ENTITY,
         );
@@ -510,6 +528,7 @@ async fn save_section(
             SectionNotes {
                 page_error: Some(message),
                 still_empty: None,
+                saved_at: None,
             },
             StatusCode::UNPROCESSABLE_ENTITY,
         );
@@ -555,6 +574,7 @@ pub fn section_page_response(
     let notes = SectionNotes {
         page_error: message,
         still_empty: None,
+        saved_at: None,
     };
     section_page_response_full(app, ctx, loaded, section, fields, notes, status)
 }

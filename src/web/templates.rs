@@ -155,6 +155,8 @@ pub struct SectionTemplate {
     pub fields: Vec<FieldView>,
     /// Editing after a submission: the version that still counts until the next one.
     pub submitted_version: Option<i64>,
+    /// After "Save the draft": when it was saved (HH:MM, the call's clock).
+    pub saved_at: Option<String>,
 }
 
 impl SectionTemplate {

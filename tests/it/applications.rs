@@ -206,6 +206,7 @@ both_dbs!(
     html_typed_into_fields_is_rendered_inert,
     resubmitting_keeps_the_reference_and_every_version_and_withdrawing_ends_it,
     missing_answers_are_listed_in_the_order_of_the_form,
+    saving_a_draft_says_when_and_the_main_button_comes_first,
 );
 
 async fn full_application_on_the_open_startup_track(backend: Backend) {
@@ -1203,6 +1204,47 @@ async fn missing_answers_are_listed_in_the_order_of_the_form(backend: Backend) {
     assert!(
         links.last().is_some_and(|l| l.ends_with("#f-consent")),
         "the last step's consent comes last: {links:?}"
+    );
+    app.finish().await;
+}
+
+/// "Save the draft" shows the time it was saved; the step's main button comes first (the one
+/// Enter presses, the one a thumb finds).
+async fn saving_a_draft_says_when_and_the_main_button_comes_first(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    app.seed_demo().await;
+    let client = app
+        .signup_and_verify(
+            "Awa",
+            "awa.draft@exemple.ml",
+            "awa.draft@exemple.ml",
+            PASSWORD,
+        )
+        .await;
+    let id = start_application(&client).await;
+    let step = client.get(&format!("/applications/{id}/edit/1")).await;
+    let next = step.body.find("value=\"next\"").expect("the main button");
+    let save = step.body.find("value=\"save\"").expect("the draft button");
+    assert!(next < save, "the main button first");
+    assert!(step.element_text("draft-saved").is_none());
+
+    let mut fields = project_section("Brouillon");
+    fields.push(("action".into(), "save".into()));
+    let page = client
+        .post_form_owned(&format!("/applications/{id}/edit/1"), &fields)
+        .await;
+    let target = page.redirect_target().expect("back to the step");
+    let step = client.get(&target).await;
+    let saved = step.element_text("draft-saved").expect("the saved notice");
+    let time = saved
+        .strip_prefix("Brouillon enregistré à ")
+        .and_then(|t| t.strip_suffix('.'))
+        .unwrap_or_default();
+    assert!(
+        time.len() == 5
+            && time.as_bytes()[2] == b':'
+            && time.replace(':', "").chars().all(|c| c.is_ascii_digit()),
+        "{saved}"
     );
     app.finish().await;
 }
