@@ -6,6 +6,7 @@ use axum::routing::get;
 use axum::Router;
 
 use super::queries::{self, TrackRow};
+use crate::domain::form::FormDefinition;
 use crate::domain::types::Lang;
 use crate::i18n;
 use crate::web::ctx::Ctx;
@@ -124,6 +125,40 @@ async fn calls_page(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response
     ))
 }
 
+/// What the call page tells before anyone signs up: each document (formats, size limit,
+/// whether optional; the identity documents as one choice), then steps and time.
+fn what_you_need(form: &FormDefinition, lang: Lang) -> (Vec<String>, String) {
+    let needs = crate::domain::form::requirements(form);
+    let documents = needs
+        .documents
+        .iter()
+        .map(|d| {
+            let (kinds, max) = d.formats();
+            let labels: Vec<&str> = d.labels.iter().map(|l| l.get(lang)).collect();
+            let key = match (d.labels.len() > 1, d.required) {
+                (true, _) => "need-document-one-of",
+                (false, true) => "need-document",
+                (false, false) => "need-document-optional",
+            };
+            let or = format!(" {} ", i18n::tr(lang, "need-or"));
+            i18n::tr_args(
+                lang,
+                key,
+                &[("label", labels.join(&or)), ("kinds", kinds), ("max", max)],
+            )
+        })
+        .collect();
+    let effort = i18n::tr_args(
+        lang,
+        "need-effort",
+        &[
+            ("steps", needs.steps.to_string()),
+            ("minutes", needs.minutes.to_string()),
+        ],
+    );
+    (documents, effort)
+}
+
 async fn track_page(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -143,6 +178,7 @@ async fn track_page(
                 .to_owned()
         })
         .collect();
+    let (documents, effort) = what_you_need(&form, ctx.lang);
     let now = app.now_ms();
     let card = track_card(&track, ctx.lang, now);
     let valid_until = shown_until(std::slice::from_ref(&track), now);
@@ -150,6 +186,8 @@ async fn track_page(
         apply_url: format!("/calls/{}/{}/apply", track.edition_slug, track.slug),
         card,
         conditions,
+        documents,
+        effort,
         ctx,
     })?;
     Ok(public_page(page, Some(valid_until)))

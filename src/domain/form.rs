@@ -462,6 +462,76 @@ impl Answer {
     }
 }
 
+/// A document a form asks for, as the call page announces it before anyone signs up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentNeed {
+    /// One label, or the alternatives of an identity document (any one of them will do).
+    pub labels: Vec<Localized>,
+    pub kinds: Vec<FileKind>,
+    pub max_bytes: u64,
+    pub required: bool,
+    /// An identity document (its alternatives share the line).
+    pub id_document: bool,
+}
+
+impl DocumentNeed {
+    /// "PDF, JPEG" and "5" (megabytes), as the page says them.
+    pub fn formats(&self) -> (String, String) {
+        let kinds: Vec<&str> = self.kinds.iter().map(FileKind::label).collect();
+        (kinds.join(", "), format_megabytes(self.max_bytes))
+    }
+}
+
+/// What applying takes: the documents to have at hand, the number of steps, a time estimate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirements {
+    pub documents: Vec<DocumentNeed>,
+    pub steps: usize,
+    /// Rounded up to 5 minutes: about a minute per short answer, three per long text or list
+    /// of people, two per document.
+    pub minutes: u32,
+}
+
+pub fn requirements(form: &FormDefinition) -> Requirements {
+    let mut documents: Vec<DocumentNeed> = Vec::new();
+    let mut minutes = 0u32;
+    for field in form.fields() {
+        minutes += match &field.kind {
+            FieldKind::LongText { .. } | FieldKind::Group { .. } => 3,
+            FieldKind::File { .. } => 2,
+            FieldKind::Consent => 0,
+            _ => 1,
+        };
+        let FieldKind::File {
+            kinds,
+            max_bytes,
+            id_document,
+        } = &field.kind
+        else {
+            continue;
+        };
+        // The identity documents of a form are alternatives: one line for them all.
+        let alternative = documents.iter_mut().find(|d| {
+            *id_document && d.id_document && d.kinds == *kinds && d.max_bytes == *max_bytes
+        });
+        match alternative {
+            Some(need) => need.labels.push(field.label.clone()),
+            None => documents.push(DocumentNeed {
+                labels: vec![field.label.clone()],
+                kinds: kinds.clone(),
+                max_bytes: *max_bytes,
+                required: field.required,
+                id_document: *id_document,
+            }),
+        }
+    }
+    Requirements {
+        documents,
+        steps: form.sections.len(),
+        minutes: minutes.div_ceil(5).max(1) * 5,
+    }
+}
+
 /// What an applicant's account already says about them, offered as first answers so that
 /// nothing given at sign-up is asked again empty.
 pub struct AccountDetails<'a> {
@@ -1281,6 +1351,28 @@ mod tests {
     use super::*;
     use crate::domain::country::{AES, MALI};
     use proptest::prelude::*;
+
+    #[test]
+    fn the_hackathon_needs_one_identity_document_of_three() {
+        let needs = requirements(&crate::domain::seed_forms::hackathon_form());
+        let ids: Vec<_> = needs.documents.iter().filter(|d| d.id_document).collect();
+        assert_eq!(ids.len(), 1, "one line for the three alternatives");
+        let labels: Vec<&str> = ids[0].labels.iter().map(|l| l.fr.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Carte d'identité nationale", "Carte NINA", "Passeport"]
+        );
+        assert_eq!(
+            ids[0].formats(),
+            ("JPEG, PNG, PDF".to_owned(), "5".to_owned())
+        );
+        assert_eq!(needs.steps, 3);
+        assert!(
+            needs.minutes >= 10 && needs.minutes.is_multiple_of(5),
+            "{}",
+            needs.minutes
+        );
+    }
 
     #[test]
     fn what_the_account_says_comes_prefilled() {

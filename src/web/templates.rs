@@ -53,6 +53,10 @@ pub struct TrackTemplate {
     pub card: TrackCard,
     pub conditions: Vec<String>,
     pub apply_url: String,
+    /// "Ce qu'il vous faut": the documents to have at hand, one line each.
+    pub documents: Vec<String>,
+    /// The number of steps and the time it takes.
+    pub effort: String,
 }
 
 #[derive(Template)]

@@ -19,6 +19,7 @@ both_dbs!(
     each_track_has_its_own_default_rubric,
     public_pages_never_title_a_hackathon_dossier_with_a_surname,
     name_phone_and_email_given_at_sign_up_are_not_asked_again_empty,
+    the_call_page_says_what_documents_and_time_it_takes,
 );
 
 /// Starts an application on a 2027 track; returns its public id.
@@ -754,5 +755,29 @@ async fn name_phone_and_email_given_at_sign_up_are_not_asked_again_empty(backend
     assert_eq!(step.input_value("last_name").as_deref(), Some("Konaté"));
     assert_eq!(step.input_value("phone").as_deref(), Some("+22376000001"));
     assert_eq!(step.input_value("email").as_deref(), Some(""));
+    app.finish().await;
+}
+
+/// Before signing up, the call page lists the documents to have at hand (the identity
+/// documents as one choice, with formats and size), the number of steps and the time.
+async fn the_call_page_says_what_documents_and_time_it_takes(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    app.seed_demo().await;
+    let page = app.client().get("/calls/sdn-2027/hackathon").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let start = page.body.find("id=\"what-you-need\"").expect("the box");
+    let bx = &page.body[start..start + page.body[start..].find("</section>").unwrap_or(0)];
+    let bx = crate::support::unescape(bx);
+    assert!(
+        bx.contains("Une pièce au choix : Carte d'identité nationale ou Carte NINA ou Passeport (JPEG, PNG, PDF, 5 Mo au plus)"),
+        "{bx}"
+    );
+    assert!(bx.contains("3 étapes, environ "), "{bx}");
+    let startups = app.client().get("/calls/sdn-2027/startups").await;
+    assert!(
+        crate::support::unescape(&startups.body).contains("(PDF, 10 Mo au plus)"),
+        "{}",
+        startups.body
+    );
     app.finish().await;
 }
