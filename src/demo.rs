@@ -191,6 +191,13 @@ async fn seed_identity(app: &AppState, admin_id: i64) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?,
         ),
         colours: Colours::default(),
+        signatories: [
+            Localized::new(
+                "Le Ministre de la Communication, de l'Économie numérique et de la Modernisation de l'Administration",
+                "The Minister of Communication, Digital Economy and Modernisation of the Administration",
+            ),
+            Localized::new("Le Président du jury", "The President of the jury"),
+        ],
     };
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;

@@ -10,6 +10,11 @@ CREATE TABLE identity (
     contact_whatsapp TEXT,
     contact_email TEXT,
     official_domain TEXT,
+    -- Who signs the certificates (e.g. the minister, the jury's president): two blocks.
+    signatory_1_fr TEXT NOT NULL DEFAULT '',
+    signatory_1_en TEXT NOT NULL DEFAULT '',
+    signatory_2_fr TEXT NOT NULL DEFAULT '',
+    signatory_2_en TEXT NOT NULL DEFAULT '',
     brand_colour TEXT NOT NULL,
     on_brand_colour TEXT NOT NULL,
     -- A small raster image (checked before it is stored), served from here.

@@ -25,6 +25,8 @@ pub struct Settings {
     pub contact_email: Option<Email>,
     pub official_domain: Option<SiteDomain>,
     pub colours: Colours,
+    /// The titles under the certificates' two signature lines (empty: no line).
+    pub signatories: [Localized; 2],
 }
 
 impl Default for Settings {
@@ -38,6 +40,7 @@ impl Default for Settings {
             contact_email: None,
             official_domain: None,
             colours: Colours::default(),
+            signatories: [Localized::default(), Localized::default()],
         }
     }
 }
@@ -126,6 +129,16 @@ impl Identity {
             .official_domain
             .as_ref()
             .map(SiteDomain::as_str)
+    }
+
+    /// The signature blocks of a certificate, in `lang` (only those set).
+    pub fn signatories(&self, lang: Lang) -> Vec<&str> {
+        self.settings
+            .signatories
+            .iter()
+            .map(|s| s.get(lang))
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 
     pub fn has_contact(&self) -> bool {

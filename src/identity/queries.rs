@@ -17,6 +17,10 @@ struct Row {
     contact_whatsapp: Option<String>,
     contact_email: Option<String>,
     official_domain: Option<String>,
+    signatory_1_fr: String,
+    signatory_1_en: String,
+    signatory_2_fr: String,
+    signatory_2_en: String,
     brand_colour: String,
     on_brand_colour: String,
     logo_mime: Option<String>,
@@ -59,6 +63,10 @@ impl Row {
                     .map(|v| SiteDomain::parse(&v).map_err(|_| corrupt("domain")))
                     .transpose()?,
                 colours,
+                signatories: [
+                    Localized::new(self.signatory_1_fr, self.signatory_1_en),
+                    Localized::new(self.signatory_2_fr, self.signatory_2_en),
+                ],
             },
             logo,
             demo: self.demo,
@@ -69,7 +77,8 @@ impl Row {
 
 pub async fn load(db: &Db) -> DbResult<Identity> {
     let sql = "SELECT name_fr, name_en, organiser_fr, organiser_en, contact_phone, \
-               contact_whatsapp, contact_email, official_domain, brand_colour, on_brand_colour, \
+               contact_whatsapp, contact_email, official_domain, signatory_1_fr, signatory_1_en, \
+               signatory_2_fr, signatory_2_en, brand_colour, on_brand_colour, \
                logo_mime, logo_sha256, demo, version FROM identity WHERE id = 1";
     let row: Row = run!(db, |pool| sqlx::query_as(sql).fetch_one(pool).await)?;
     row.decode()
@@ -98,7 +107,8 @@ pub async fn update(
     let sql = "UPDATE identity SET name_fr = $1, name_en = $2, organiser_fr = $3, \
                organiser_en = $4, contact_phone = $5, contact_whatsapp = $6, contact_email = $7, \
                official_domain = $8, brand_colour = $9, on_brand_colour = $10, \
-               version = version + 1 WHERE id = 1 AND version = $11";
+               signatory_1_fr = $12, signatory_1_en = $13, signatory_2_fr = $14, \
+               signatory_2_en = $15, version = version + 1 WHERE id = 1 AND version = $11";
     let s = settings;
     let changed = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(&s.name.fr)
@@ -112,6 +122,10 @@ pub async fn update(
         .bind(s.colours.brand.to_string())
         .bind(s.colours.on_brand.to_string())
         .bind(expected)
+        .bind(&s.signatories[0].fr)
+        .bind(&s.signatories[0].en)
+        .bind(&s.signatories[1].fr)
+        .bind(&s.signatories[1].en)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -127,6 +141,7 @@ pub async fn update(
         "contact_email": s.contact_email.as_ref().map(Email::as_str),
         "official_domain": s.official_domain.as_ref().map(SiteDomain::as_str),
         "colours": [s.colours.brand.to_string(), s.colours.on_brand.to_string()],
+        "signatories": s.signatories.iter().map(|l| [&l.fr, &l.en]).collect::<Vec<_>>(),
     });
     append(tx, actor_id, "identity.update", details, now_ms).await?;
     Ok(true)

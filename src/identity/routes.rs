@@ -51,6 +51,14 @@ pub struct IdentityForm {
     #[serde(default)]
     official_domain: String,
     #[serde(default)]
+    signatory_1_fr: String,
+    #[serde(default)]
+    signatory_1_en: String,
+    #[serde(default)]
+    signatory_2_fr: String,
+    #[serde(default)]
+    signatory_2_en: String,
+    #[serde(default)]
     brand_colour: String,
     #[serde(default)]
     on_brand_colour: String,
@@ -70,6 +78,10 @@ impl IdentityForm {
             contact_whatsapp: identity.whatsapp().unwrap_or_default().to_owned(),
             contact_email: identity.email().unwrap_or_default().to_owned(),
             official_domain: identity.domain().unwrap_or_default().to_owned(),
+            signatory_1_fr: s.signatories[0].fr.clone(),
+            signatory_1_en: s.signatories[0].en.clone(),
+            signatory_2_fr: s.signatories[1].fr.clone(),
+            signatory_2_en: s.signatories[1].en.clone(),
             brand_colour: s.colours.brand.to_string(),
             on_brand_colour: s.colours.on_brand.to_string(),
             version: identity.version.to_string(),
@@ -83,14 +95,6 @@ impl IdentityForm {
         if name_fr.is_empty() {
             errors.add("name_fr", tr(lang, "field-required"));
         }
-        let name_en = match self.name_en.trim() {
-            "" => name_fr,
-            en => en,
-        };
-        let organiser_en = match self.organiser_en.trim() {
-            "" => self.organiser_fr.trim(),
-            en => en,
-        };
         let mut phone = |field: &str, value: &str| -> Option<PhoneNumber> {
             let value = value.trim();
             if value.is_empty() {
@@ -129,16 +133,29 @@ impl IdentityForm {
         };
         match colours {
             Some(colours) if errors.is_empty() => Ok(Settings {
-                name: Localized::new(name_fr, name_en),
-                organiser: Localized::new(self.organiser_fr.trim(), organiser_en),
+                name: both_languages(name_fr, &self.name_en),
+                organiser: both_languages(&self.organiser_fr, &self.organiser_en),
                 contact_phone,
                 contact_whatsapp,
                 contact_email,
                 official_domain,
                 colours,
+                signatories: [
+                    both_languages(&self.signatory_1_fr, &self.signatory_1_en),
+                    both_languages(&self.signatory_2_fr, &self.signatory_2_en),
+                ],
             }),
             _ => Err(errors),
         }
+    }
+}
+
+/// A text in French and English; the English left empty reads as the French.
+fn both_languages(fr: &str, en: &str) -> Localized {
+    let fr = fr.trim();
+    match en.trim() {
+        "" => Localized::new(fr, fr),
+        en => Localized::new(fr, en),
     }
 }
 
@@ -249,6 +266,8 @@ fn stale_edit(stored: &Identity, lang: Lang) -> StaleEdit {
             (label("identity-contact-whatsapp"), form.contact_whatsapp),
             (label("identity-contact-email"), form.contact_email),
             (label("identity-domain"), form.official_domain),
+            (label("identity-signatory-1-fr"), form.signatory_1_fr),
+            (label("identity-signatory-2-fr"), form.signatory_2_fr),
             (label("identity-brand-colour"), form.brand_colour),
             (label("identity-on-brand-colour"), form.on_brand_colour),
         ],

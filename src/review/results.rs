@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -36,7 +36,7 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::public_cache::public_page;
 use crate::web::state::AppState;
-use crate::web::templates::render;
+use crate::web::templates::{render, render_with_status};
 use crate::{run, run_tx};
 
 /// Advisory lock key that serialises publications on PostgreSQL.
@@ -52,6 +52,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/results/{edition}/certificates/{reference}",
             get(certificate),
+        )
+        .route(
+            "/results/{edition}/verify/{reference}",
+            get(verify_certificate),
         )
         .route("/pitches/{edition}", get(public_pitches))
 }
@@ -677,6 +681,10 @@ async fn public_results(
 #[template(path = "results/certificate.html")]
 pub struct CertificateTemplate {
     pub ctx: Ctx,
+    /// The QR code (SVG) of `verify_url`, the public page that checks this certificate.
+    pub qr_svg: String,
+    pub verify_url: String,
+    pub short_seal: String,
     pub edition: String,
     pub venue: String,
     pub title: String,
@@ -689,22 +697,18 @@ pub struct CertificateTemplate {
     pub results_url: String,
 }
 
-async fn certificate(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path((slug, reference)): Path<(String, String)>,
-) -> AppResult<Response> {
-    let lang = ctx.lang;
-    let (edition, list) = published(&app, &slug).await?;
-    let current = &list[0];
-    let snapshot = current.snapshot()?;
+/// The prizes a dossier holds in a published snapshot, with its published data; `None` when
+/// `reference` names no laureate of it.
+fn laureate_prizes<'s>(
+    snapshot: &'s Snapshot,
+    reference: &str,
+    lang: Lang,
+) -> Option<(&'s PublicDossier, Vec<String>)> {
     let reference = reference.trim().to_uppercase();
-    // Only a laureate of the current publication has a certificate.
     let (id, dossier) = snapshot
         .dossiers
         .iter()
-        .find(|(_, d)| d.reference == reference)
-        .ok_or(AppError::NotFound)?;
+        .find(|(_, d)| d.reference == reference)?;
     let mut prizes = Vec::new();
     for t in &snapshot.tracks {
         if let Some((place, _)) = snapshot
@@ -726,11 +730,50 @@ async fn certificate(
     if snapshot.laureates.special_prize == Some(*id) {
         prizes.push(tr(lang, "results-special-prize"));
     }
-    if prizes.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    (!prizes.is_empty()).then_some((dossier, prizes))
+}
+
+/// Where a certificate's QR code leads: absolute with the configured public URL (a phone
+/// scanning a printed page needs the site's address), else the path.
+fn verification_link(app: &AppState, edition: &str, reference: &str, version: i64) -> String {
+    app.link(&format!(
+        "/results/{edition}/verify/{reference}?v={version}"
+    ))
+}
+
+/// The QR code of `text` as an SVG document, black on white, sized by the page.
+fn qr_svg(text: &str) -> Option<String> {
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).ok()?;
+    Some(
+        code.render::<qrcode::render::svg::Color>()
+            .quiet_zone(true)
+            .min_dimensions(160, 160)
+            .build(),
+    )
+}
+
+async fn certificate(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((slug, reference)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let (edition, list) = published(&app, &slug).await?;
+    let current = &list[0];
+    let snapshot = current.snapshot()?;
+    // Only a laureate of the current publication has a certificate.
+    let (dossier, prizes) =
+        laureate_prizes(&snapshot, &reference, lang).ok_or(AppError::NotFound)?;
+    let verify_url = verification_link(&app, &edition.slug, &dossier.reference, current.version);
     let tz = edition_tz(&edition);
     render(&CertificateTemplate {
+        qr_svg: qr_svg(&verify_url).unwrap_or_default(),
+        verify_url,
+        short_seal: current
+            .chain_head
+            .get(..12)
+            .unwrap_or(&current.chain_head)
+            .to_owned(),
         edition: edition_name(&edition, lang),
         venue: edition.venue.clone(),
         title: dossier.title.clone(),
@@ -744,6 +787,83 @@ async fn certificate(
         ctx,
     })
     .map(|page| public_page(page, None))
+}
+
+/// The public check of a certificate, where its QR code leads: the certificate's data as the
+/// published results hold it, and whether the copy in hand (its results version) still
+/// matches them.
+#[derive(Template)]
+#[template(path = "results/verify.html")]
+pub struct VerifyTemplate {
+    pub ctx: Ctx,
+    pub edition: String,
+    pub reference: String,
+    /// The laureate's published data and prizes now; `None`: no laureate has this reference.
+    pub laureate: Option<(PublicDossier, Vec<String>)>,
+    /// The certificate was printed from an earlier version of the results, whose prizes for
+    /// this reference were different (or none).
+    pub superseded: Option<i64>,
+    pub version: i64,
+    pub short_seal: String,
+    pub published: String,
+    pub results_url: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct VerifyQuery {
+    /// The results version the certificate was printed from.
+    v: Option<i64>,
+}
+
+async fn verify_certificate(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((slug, reference)): Path<(String, String)>,
+    Query(query): Query<VerifyQuery>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let (edition, list) = published(&app, &slug).await?;
+    let current = &list[0];
+    let snapshot = current.snapshot()?;
+    let laureate = laureate_prizes(&snapshot, &reference, lang).map(|(d, p)| (d.clone(), p));
+    // A copy printed from another version matches only if that version gave the same prizes.
+    let superseded = match query.v {
+        Some(v) if v != current.version => {
+            let then = list.iter().find(|p| p.version == v);
+            let prizes_then = match then {
+                Some(p) => laureate_prizes(&p.snapshot()?, &reference, lang).map(|(_, p)| p),
+                None => None,
+            };
+            let same =
+                prizes_then.is_some() && prizes_then.as_ref() == laureate.as_ref().map(|(_, p)| p);
+            (!same).then_some(v)
+        }
+        _ => None,
+    };
+    let status = if laureate.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    let tz = edition_tz(&edition);
+    render_with_status(
+        status,
+        &VerifyTemplate {
+            edition: edition_name(&edition, lang),
+            reference: reference.trim().to_uppercase(),
+            laureate,
+            superseded,
+            version: current.version,
+            short_seal: current
+                .chain_head
+                .get(..12)
+                .unwrap_or(&current.chain_head)
+                .to_owned(),
+            published: format_at(lang, current.published_at, &tz),
+            results_url: format!("/results/{}", edition.slug),
+            ctx,
+        },
+    )
 }
 
 pub struct PublicPitch {

@@ -82,6 +82,11 @@ impl Ctx {
         self.identity.organiser(self.lang)
     }
 
+    /// The certificates' signature blocks in the visitor's language.
+    pub fn signatories(&self) -> Vec<&str> {
+        self.identity.signatories(self.lang)
+    }
+
     /// What a page says of itself when it says nothing more precise (link previews).
     pub fn default_description(&self) -> String {
         self.t_args("meta-description", "name", self.site_name().to_owned())

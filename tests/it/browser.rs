@@ -414,3 +414,66 @@ async fn juror_scores_a_pitch_on_a_phone() {
     let _ = browser.client.close().await;
     app.finish().await;
 }
+
+/// A certificate printed by Chromium (as "Print → Save as PDF" does, with the page's own
+/// size) is one A4 landscape page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certificate_prints_on_one_a4_landscape_page() {
+    assert!(
+        std::path::Path::new(CHROMIUM).exists(),
+        "browser tests need Debian's Chromium: apt-get install -y chromium chromium-driver (scripts/test does it)"
+    );
+    let _one = ONE_BROWSER.lock().await;
+    let app = TestApp::start(Backend::Sqlite).await;
+    kene::demo::seed(&app.state)
+        .await
+        .expect("the full demo, results published");
+    let results = app.client().get("/results/sdn-2026").await;
+    let certificate = results
+        .tag_attr("<a href=\"/results/sdn-2026/certificates/", "href")
+        .expect("a laureate's certificate");
+    let dir = tempfile::tempdir().expect("output directory");
+    let pdf = dir.path().join("certificate.pdf");
+    let status = tokio::time::timeout(
+        Duration::from_secs(90),
+        Command::new(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                &format!("--user-data-dir={}", dir.path().join("profile").display()),
+                &format!("--print-to-pdf={}", pdf.display()),
+                &app.url(&certificate),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .status(),
+    )
+    .await
+    .expect("Chromium prints within 90 s")
+    .expect("run Chromium");
+    assert!(status.success(), "{status}");
+    let bytes = std::fs::read(&pdf).expect("the PDF");
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text
+        .match_indices("/Type /Page")
+        .filter(|(at, _)| !text[at + "/Type /Page".len()..].starts_with('s'))
+        .count();
+    assert_eq!(pages, 1, "one page");
+    let media_box = text
+        .split("/MediaBox [")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .expect("the page size");
+    let size: Vec<f64> = media_box
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert!(
+        size.len() == 4 && (size[2] - 842.0).abs() < 2.0 && (size[3] - 595.0).abs() < 2.0,
+        "A4 landscape (842 × 595 points): {media_box}"
+    );
+    app.finish().await;
+}

@@ -718,6 +718,53 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
     assert!(page
         .element_text("certificate-organiser")
         .is_some_and(|o| o.starts_with("Ministère de la Communication")));
+    page.assert_contains("Le Président du jury");
+    // Its QR code and link lead to the public check of this very certificate.
+    assert!(
+        page.element_text("certificate-qr")
+            .is_some_and(|qr| qr.contains("<svg")),
+        "a QR code"
+    );
+    let verify = page
+        .tag_attr("<a href=\"/results/sdn-2026/verify/", "href")
+        .expect("the verification link");
+    assert_eq!(
+        page.element_text("certificate-verify").as_deref(),
+        Some(verify.as_str())
+    );
+    let check = anonymous.get(&verify).await;
+    assert_eq!(check.status, StatusCode::OK);
+    assert_eq!(
+        check.element_text("verify-verdict").as_deref(),
+        Some(fr("certificate-check-matches").as_str())
+    );
+    assert_eq!(
+        check.element_text("verify-project").as_deref(),
+        Some(s1.title.as_str())
+    );
+    // A copy claiming a results version that never said so does not match.
+    let (path, _) = verify.split_once("?v=").expect("the version in the link");
+    let forged = anonymous.get(&format!("{path}?v=999")).await;
+    assert_eq!(forged.status, StatusCode::OK);
+    assert!(forged
+        .element_text("verify-verdict")
+        .is_some_and(|v| v.contains("999")));
+    // An unknown or altered reference: a clear answer, never a server error.
+    for wrong in [
+        s1.reference.replace("STA", "XYZ"),
+        "%3Cscript%3E".to_owned(),
+        "x".repeat(300),
+    ] {
+        let check = anonymous
+            .get(&format!("/results/sdn-2026/verify/{wrong}?v=1"))
+            .await;
+        assert_eq!(check.status, StatusCode::NOT_FOUND, "{wrong}");
+        assert_eq!(
+            check.element_text("verify-verdict").as_deref(),
+            Some(fr("certificate-check-unknown").as_str()),
+            "{wrong}"
+        );
+    }
     let page = anonymous
         .get(&format!("/results/sdn-2026/certificates/{}", s4.reference))
         .await;
