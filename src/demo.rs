@@ -92,6 +92,8 @@ struct TrackSeed {
     code: &'static str,
     name: Localized,
     description: Localized,
+    /// As the call for applications words them (one condition per line).
+    conditions: Localized,
     form: FormDefinition,
     rules: Vec<crate::domain::eligibility::Rule>,
 }
@@ -107,6 +109,10 @@ fn track_seeds() -> Vec<TrackSeed> {
                 "Concours des meilleurs projets innovants de e-gouvernement, d'amélioration des services, d'intelligence artificielle et de promotion culturelle, ouvert aux start-ups et PME du Mali, du Burkina Faso et du Niger.",
                 "Competition for the best innovative e-government, service-improvement, artificial-intelligence and cultural-promotion projects, open to start-ups and SMEs of Mali, Burkina Faso and Niger.",
             ),
+            conditions: Localized::new(
+                "Être une start-up ou une PME d'un pays de l'AES (Mali, Burkina Faso, Niger).\nAvoir au moins un projet innovant dans le numérique, en lien avec la modernisation de l'Administration, la sécurité ou la défense, décrit dans une fiche technique.",
+                "Be a start-up or SME from an AES country (Mali, Burkina Faso, Niger).\nHave at least one innovative digital project linked to the modernisation of the Administration, security or defence, described in a technical sheet.",
+            ),
             form: seed_forms::startup_form(),
             rules: seed_forms::startup_rules(),
         },
@@ -119,6 +125,10 @@ fn track_seeds() -> Vec<TrackSeed> {
                 "Concours des meilleurs projets de transformation numérique des services de l'administration malienne : remplissez le questionnaire du concours.",
                 "Competition for the best digital-transformation projects of Malian public services: answer the competition questionnaire.",
             ),
+            conditions: Localized::new(
+                "Être un service de l'administration malienne.\nRemplir le questionnaire du concours.",
+                "Be a service of the Malian administration.\nAnswer the competition questionnaire.",
+            ),
             form: seed_forms::administration_form(),
             rules: seed_forms::administration_rules(),
         },
@@ -130,6 +140,10 @@ fn track_seeds() -> Vec<TrackSeed> {
             description: Localized::new(
                 "Hackathon réservé aux cyberdéfenseurs juniors de nationalité malienne. Joignez une pièce d'identité : carte d'identité, carte NINA ou passeport.",
                 "Hackathon for junior cyber-defenders of Malian nationality. Attach an identity document: national ID card, NINA card or passport.",
+            ),
+            conditions: Localized::new(
+                "Être de nationalité malienne.\nJoindre une pièce d'identité : carte d'identité, carte NINA ou passeport.",
+                "Be a Malian national.\nAttach an identity document: national identity card, NINA card or passport.",
             ),
             form: seed_forms::hackathon_form(),
             rules: seed_forms::hackathon_rules(),
@@ -290,6 +304,7 @@ async fn seed_editions(app: &AppState, admin_id: i64) -> anyhow::Result<i64> {
                 position: position as i64,
                 name: seed.name.clone(),
                 description: seed.description.clone(),
+                conditions: seed.conditions.clone(),
                 opens_at: opens,
                 closes_at: closes,
                 max_per_applicant: 1,

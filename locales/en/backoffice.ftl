@@ -21,3 +21,6 @@ backoffice-bulk-skipped = Left unchanged, because their status changed since the
 
 draft-saved-still-empty = Your draft of the step "{ $step }" is saved. These required fields are still empty; they must be filled before you submit your application:
 draft-back-to-step = Back to this step
+admin-conditions-fr = Conditions to apply (French)
+admin-conditions-en = Conditions to apply (English; empty: the French text)
+admin-conditions-help = In plain words, one condition per line: this is what the call page shows. The eligibility rules below still decide. Empty: the page shows the rules.

@@ -21,3 +21,6 @@ backoffice-bulk-skipped = Non modifiés, car leur statut a changé depuis l'affi
 
 draft-saved-still-empty = Votre brouillon de l'étape « { $step } » est enregistré. Ces champs obligatoires sont encore vides ; ils devront être remplis avant de soumettre votre candidature :
 draft-back-to-step = Revenir à cette étape
+admin-conditions-fr = Conditions de participation (français)
+admin-conditions-en = Conditions de participation (anglais ; vide : le texte français)
+admin-conditions-help = En mots simples, une condition par ligne : c'est ce que la page de l'appel affiche. Les règles d'éligibilité ci-dessous restent celles qui décident. Vide : la page affiche les règles.

@@ -38,6 +38,10 @@ pub struct TrackForm {
     #[serde(default)]
     pub description_en: String,
     #[serde(default)]
+    pub conditions_fr: String,
+    #[serde(default)]
+    pub conditions_en: String,
+    #[serde(default)]
     pub opens_at: String,
     #[serde(default)]
     pub closes_at: String,
@@ -94,6 +98,8 @@ async fn stored_values(app: &AppState, track: &TrackRow) -> AppResult<TrackForm>
         name_en: track.name_en.clone(),
         description_fr: track.description_fr.clone(),
         description_en: track.description_en.clone(),
+        conditions_fr: track.conditions_fr.clone(),
+        conditions_en: track.conditions_en.clone(),
         opens_at: format_civil_input(track.opens_at, &tz),
         closes_at: format_closing_input(track.closes_at, &tz),
         max_per_applicant: track.max_per_applicant.to_string(),
@@ -110,6 +116,8 @@ fn stale_edit(stored: &TrackForm, version: i64, lang: crate::domain::types::Lang
         ("admin-name-en", &stored.name_en),
         ("admin-description-fr", &stored.description_fr),
         ("admin-description-en", &stored.description_en),
+        ("admin-conditions-fr", &stored.conditions_fr),
+        ("admin-conditions-en", &stored.conditions_en),
         ("admin-opens-at", &stored.opens_at),
         ("admin-closes-at", &stored.closes_at),
         ("admin-max-per-applicant", &stored.max_per_applicant),
@@ -212,6 +220,11 @@ async fn save(
         position: track.position,
         name: Localized::new(values.name_fr.trim(), values.name_en.trim()),
         description: Localized::new(values.description_fr.trim(), values.description_en.trim()),
+        // Browsers send CRLF from a textarea; one condition per line.
+        conditions: Localized::new(
+            values.conditions_fr.replace("\r\n", "\n").trim(),
+            values.conditions_en.replace("\r\n", "\n").trim(),
+        ),
         opens_at,
         closes_at,
         max_per_applicant,

@@ -49,6 +49,8 @@ pub struct TrackSettings {
     pub position: i64,
     pub name: Localized,
     pub description: Localized,
+    /// The conditions in the organisers' own words, for the call page.
+    pub conditions: Localized,
     pub opens_at: i64,
     pub closes_at: i64,
     pub max_per_applicant: i64,

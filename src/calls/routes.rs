@@ -170,14 +170,29 @@ async fn track_page(
     let rules = track.rules()?;
     let form = queries::form_definition(&app.db, track.id, track.form_version).await?;
     let closing_date = track.closing_date();
-    let conditions = rules
-        .iter()
-        .map(|r| {
-            crate::domain::eligibility::describe(r, &form, closing_date)
-                .get(ctx.lang)
-                .to_owned()
-        })
-        .collect();
+    // The organisers' words when they wrote them (English falls back to French), else what
+    // the rules say.
+    let written = match ctx.lang {
+        Lang::En if !track.conditions_en.trim().is_empty() => &track.conditions_en,
+        _ => &track.conditions_fr,
+    };
+    let conditions = if written.trim().is_empty() {
+        rules
+            .iter()
+            .map(|r| {
+                crate::domain::eligibility::describe(r, &form, closing_date)
+                    .get(ctx.lang)
+                    .to_owned()
+            })
+            .collect()
+    } else {
+        written
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
     let (documents, effort) = what_you_need(&form, ctx.lang);
     let now = app.now_ms();
     let card = track_card(&track, ctx.lang, now);
@@ -209,6 +224,8 @@ mod tests {
             name_en: "Start-ups".into(),
             description_fr: String::new(),
             description_en: String::new(),
+            conditions_fr: String::new(),
+            conditions_en: String::new(),
             opens_at,
             closes_at,
             max_per_applicant: 1,

@@ -294,6 +294,18 @@ async fn new_user_applies(javascript: bool) {
     )
     .await;
 
+    if javascript {
+        // Signed in, on a phone: the header keeps to two short lines (name, then menu).
+        let height = c
+            .execute(
+                "return document.querySelector('header.top').getBoundingClientRect().height",
+                vec![],
+            )
+            .await
+            .expect("measure the header");
+        let height = height.as_f64().unwrap_or(f64::MAX);
+        assert!(height < 90.0, "header {height} px high on a phone");
+    }
     click(c, &format!("form[action='{base}/submit'] button")).await;
     wait_path(c, "the receipt", |p| p.ends_with("/receipt")).await;
     let source = c.source().await.expect("receipt source");

@@ -773,6 +773,13 @@ async fn the_call_page_says_what_documents_and_time_it_takes(backend: Backend) {
         "{bx}"
     );
     assert!(bx.contains("3 étapes, environ "), "{bx}");
+    // The conditions in the organisers' plain words, not the rules' technical wording.
+    let body = crate::support::unescape(&page.body);
+    assert!(
+        body.contains("<li>Être de nationalité malienne.</li>"),
+        "{body}"
+    );
+    assert!(!body.contains("(champ «"), "no rule dump: {body}");
     let startups = app.client().get("/calls/sdn-2027/startups").await;
     assert!(
         crate::support::unescape(&startups.body).contains("(PDF, 10 Mo au plus)"),

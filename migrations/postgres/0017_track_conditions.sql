@@ -1,0 +1,10 @@
+-- A track's conditions in the organisers' own words, shown on the call page instead of the
+-- rules' technical wording (the rules still decide eligibility).
+ALTER TABLE tracks ADD COLUMN conditions_fr TEXT NOT NULL DEFAULT '';
+ALTER TABLE tracks ADD COLUMN conditions_en TEXT NOT NULL DEFAULT '';
+
+DROP TRIGGER site_version_tracks ON tracks;
+CREATE TRIGGER site_version_tracks AFTER INSERT OR DELETE OR UPDATE OF edition_id, slug, code,
+    position, name_fr, name_en, description_fr, description_en, opens_at, closes_at,
+    max_per_applicant, eligibility_json, form_version, conditions_fr, conditions_en ON tracks
+FOR EACH ROW EXECUTE FUNCTION bump_site_version();
