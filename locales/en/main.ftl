@@ -235,3 +235,4 @@ need-document-optional = { $label } ({ $kinds }, at most { $max } MB), optional
 need-document-one-of = One document of your choice: { $label } ({ $kinds }, at most { $max } MB)
 need-or = or
 need-effort = { $steps } steps, about { $minutes } minutes. You can save a draft and come back later.
+track-rules-checked = What the platform checks

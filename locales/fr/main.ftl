@@ -235,3 +235,4 @@ need-document-optional = { $label } ({ $kinds }, { $max } Mo au plus), facultati
 need-document-one-of = Une pièce au choix : { $label } ({ $kinds }, { $max } Mo au plus)
 need-or = ou
 need-effort = { $steps } étapes, environ { $minutes } minutes. Vous pouvez enregistrer un brouillon et revenir plus tard.
+track-rules-checked = Ce que la plateforme vérifie

@@ -170,28 +170,30 @@ async fn track_page(
     let rules = track.rules()?;
     let form = queries::form_definition(&app.db, track.id, track.form_version).await?;
     let closing_date = track.closing_date();
-    // The organisers' words when they wrote them (English falls back to French), else what
-    // the rules say.
+    // What the rules check, always stated; shown first only when the organisers wrote no
+    // conditions of their own (English falls back to French).
+    let checked: Vec<String> = rules
+        .iter()
+        .map(|r| {
+            crate::domain::eligibility::describe(r, &form, closing_date)
+                .get(ctx.lang)
+                .to_owned()
+        })
+        .collect();
     let written = match ctx.lang {
         Lang::En if !track.conditions_en.trim().is_empty() => &track.conditions_en,
         _ => &track.conditions_fr,
     };
-    let conditions = if written.trim().is_empty() {
-        rules
-            .iter()
-            .map(|r| {
-                crate::domain::eligibility::describe(r, &form, closing_date)
-                    .get(ctx.lang)
-                    .to_owned()
-            })
-            .collect()
+    let written: Vec<String> = written
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let (conditions, checked) = if written.is_empty() {
+        (checked, Vec::new())
     } else {
-        written
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect()
+        (written, checked)
     };
     let (documents, effort) = what_you_need(&form, ctx.lang);
     let now = app.now_ms();
@@ -201,6 +203,7 @@ async fn track_page(
         apply_url: format!("/calls/{}/{}/apply", track.edition_slug, track.slug),
         card,
         conditions,
+        checked,
         documents,
         effort,
         ctx,

@@ -52,6 +52,8 @@ pub struct TrackTemplate {
     pub ctx: Ctx,
     pub card: TrackCard,
     pub conditions: Vec<String>,
+    /// The rules' own wording, folded under conditions the organisers wrote.
+    pub checked: Vec<String>,
     pub apply_url: String,
     /// "Ce qu'il vous faut": the documents to have at hand, one line each.
     pub documents: Vec<String>,

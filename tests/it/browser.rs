@@ -304,7 +304,14 @@ async fn new_user_applies(javascript: bool) {
             .await
             .expect("measure the header");
         let height = height.as_f64().unwrap_or(f64::MAX);
-        assert!(height < 90.0, "header {height} px high on a phone");
+        let parts = c
+            .execute(
+                "var t=document.querySelector('header.top');return [t.querySelector('.brand').getBoundingClientRect().height, t.querySelector('nav').getBoundingClientRect().height, window.innerWidth, t.querySelector('nav').outerHTML]",
+                vec![],
+            )
+            .await
+            .expect("measure the header's parts");
+        assert!(height < 90.0, "header {height} px high on a phone: {parts}");
     }
     click(c, &format!("form[action='{base}/submit'] button")).await;
     wait_path(c, "the receipt", |p| p.ends_with("/receipt")).await;
