@@ -913,20 +913,8 @@ impl TestClient {
         bytes: Vec<u8>,
         file_name: &str,
     ) -> Result<Page, reqwest::Error> {
-        let token = self.csrf().await;
-        let part = reqwest::multipart::Part::bytes(bytes)
-            .file_name(file_name.to_owned())
-            .mime_str("application/pdf")?;
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", token)
-            .part("file", part);
-        let response = self
-            .http
-            .post(self.url(path))
-            .multipart(form)
-            .send()
-            .await?;
-        Ok(Self::read(response).await)
+        let file = ("file".to_owned(), bytes, file_name.to_owned());
+        self.try_post_multipart(path, &[], vec![file]).await
     }
 
     /// Posts a form as `multipart/form-data`, as a browser posts a step with file fields: the
