@@ -156,6 +156,12 @@ async fn invalid_phone_and_email_show_a_french_message_next_to_the_field(backend
         page.element_text("password-error"),
         Some(fr("password-too-short"))
     );
+    // The error says what the hint said: the hint is not repeated above it.
+    assert!(
+        page.element_text("password-help").is_none(),
+        "{}",
+        page.body
+    );
     assert_eq!(
         page.element_text("display_name-error"),
         Some(fr("field-required"))
