@@ -284,18 +284,14 @@ async fn a_file_chosen_then_next_pressed_is_kept_with_the_answers_typed_beside_i
         "the file picker is in the step's form:\n{}",
         step.body
     );
-    let page = client
-        .try_post_multipart(
-            &format!("/applications/{id}/edit/3"),
-            &[("consent", "yes"), ("action", "next")],
-            vec![(
-                "file:technical_sheet".into(),
-                small_pdf("Fiche technique"),
-                "fiche-technique.pdf".into(),
-            )],
-        )
-        .await
-        .expect("the step is answered");
+    let page = next_with_technical_sheet(
+        &client,
+        &id,
+        small_pdf("Fiche technique"),
+        "fiche-technique.pdf",
+    )
+    .await
+    .expect("the step is answered");
     let target = page
         .redirect_target()
         .unwrap_or_else(|| panic!("the step is saved, got {}:\n{}", page.status, page.text()));
@@ -327,18 +323,14 @@ async fn a_file_chosen_then_next_pressed_is_kept_with_the_answers_typed_beside_i
 async fn a_refused_file_keeps_the_answers_typed_with_it(backend: Backend) {
     let app = TestApp::start(backend).await;
     let (client, id) = at_documents_section(&app, "awa.refused@exemple.ml").await;
-    let page = client
-        .try_post_multipart(
-            &format!("/applications/{id}/edit/3"),
-            &[("consent", "yes"), ("action", "next")],
-            vec![(
-                "file:technical_sheet".into(),
-                b"MZ\x90\0 not a pdf at all".to_vec(),
-                "fiche.pdf".into(),
-            )],
-        )
-        .await
-        .expect("the step is answered");
+    let page = next_with_technical_sheet(
+        &client,
+        &id,
+        b"MZ\x90\0 not a pdf at all".to_vec(),
+        "fiche.pdf",
+    )
+    .await
+    .expect("the step is answered");
     assert_eq!(
         page.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -369,13 +361,7 @@ async fn a_step_declaring_more_than_its_files_allow_is_refused_before_it_is_read
     let (client, id) = at_documents_section(&app, "awa.huge@exemple.ml").await;
     let mut huge = small_pdf("Bien trop gros");
     huge.resize(20 * 1024 * 1024, b' ');
-    let sent = client
-        .try_post_multipart(
-            &format!("/applications/{id}/edit/3"),
-            &[("consent", "yes"), ("action", "next")],
-            vec![("file:technical_sheet".into(), huge, "enorme.pdf".into())],
-        )
-        .await;
+    let sent = next_with_technical_sheet(&client, &id, huge, "enorme.pdf").await;
     // The server may close the connection before the client has finished sending.
     if let Ok(page) = sent {
         assert_eq!(
@@ -387,4 +373,21 @@ async fn a_step_declaring_more_than_its_files_allow_is_refused_before_it_is_read
     }
     assert_eq!(files_rows_of(&app, &id).await, 0);
     assert!(files_of(&app, &id).is_empty());
+}
+
+/// Ticks the documents step's consent, chooses `bytes` as the technical sheet and presses
+/// "Next": the step posted as one multipart form, as a browser sends it.
+async fn next_with_technical_sheet(
+    client: &TestClient,
+    id: &str,
+    bytes: Vec<u8>,
+    file_name: &str,
+) -> Result<crate::support::Page, reqwest::Error> {
+    client
+        .try_post_multipart(
+            &format!("/applications/{id}/edit/3"),
+            &[("consent", "yes"), ("action", "next")],
+            vec![("file:technical_sheet".into(), bytes, file_name.into())],
+        )
+        .await
 }
