@@ -98,6 +98,32 @@ struct TrackSeed {
     rules: Vec<crate::domain::eligibility::Rule>,
 }
 
+/// The rules of the competition, as the 2026 call for applications states them; the track's
+/// own conditions in the middle.
+fn demo_regulations(conditions: &Localized) -> Localized {
+    let fr = format!(
+        "Article 1 — Objet\nLa Semaine du Numérique organise un concours pour favoriser la compétitivité, la créativité et l'exposition du savoir-faire malien dans le domaine des TIC, en vue de la modernisation de l'Administration, de la sécurité ou de la défense.\n\n\
+         Article 2 — Conditions de participation\n{}\n\n\
+         Article 3 — Dépôt des candidatures\nLes candidatures sont enregistrées exclusivement en ligne, sur cette plateforme, jusqu'à la date et l'heure de clôture indiquées sur la page de l'appel (heure de Bamako). Une candidature peut être modifiée et déposée à nouveau jusqu'à la clôture : la dernière version déposée est celle qui est examinée. Un accusé de réception avec un numéro de dossier est envoyé à chaque dépôt.\n\n\
+         Article 4 — Sélection\nUn comité de présélection examine les dossiers éligibles et les note selon des critères pondérés publiés : caractère innovant du projet, potentiel de croissance, qualifications de l'équipe. Trente (30) candidats sont présélectionnés et bénéficient d'un coaching de l'AGETIC dans son Centre d'incubation, puis présentent leur projet devant un jury (qualité et durée de la présentation, démonstration).\n\n\
+         Article 5 — Prix\nLes trois meilleurs de chaque catégorie sont primés. Un prix spécial récompense la meilleure initiative portée par une femme. Les résultats sont publiés sur cette plateforme, avec les moyens de les vérifier.\n\n\
+         Article 6 — Données personnelles\nLes informations fournies ne servent qu'à la sélection et à l'organisation de l'événement. La notice sur les données personnelles dit qui y a accès et combien de temps elles sont gardées ; les pièces d'identité ne sont vues que des organisateurs habilités, et chaque consultation est enregistrée.\n\n\
+         Article 7 — Acceptation\nDéposer une candidature vaut acceptation du présent règlement.",
+        conditions.fr
+    );
+    let en = format!(
+        "Article 1 — Purpose\nThe Semaine du Numérique holds a competition to foster the competitiveness, creativity and visibility of Malian know-how in ICT, for the modernisation of the Administration, security or defence.\n\n\
+         Article 2 — Who may apply\n{}\n\n\
+         Article 3 — Applying\nApplications are accepted online only, on this platform, until the closing date and time shown on the call page (Bamako time). An application may be changed and submitted again until the call closes: the last submitted version is the one examined. A receipt with a reference number is sent at each submission.\n\n\
+         Article 4 — Selection\nA preselection committee examines the eligible applications and scores them on published weighted criteria: innovation, growth potential, the team's qualifications. Thirty (30) applicants are shortlisted and coached by AGETIC in its incubation centre, then pitch their project before a jury (quality and length of the pitch, demonstration).\n\n\
+         Article 5 — Prizes\nThe top three of each category receive a prize. A special prize rewards the best initiative led by a woman. The results are published on this platform, with the means to verify them.\n\n\
+         Article 6 — Personal data\nThe information given is used only for the selection and the organisation of the event. The personal data notice says who may see it and how long it is kept; ID documents are seen only by authorised organisers, and every view is recorded.\n\n\
+         Article 7 — Acceptance\nSubmitting an application means accepting these rules.",
+        conditions.en
+    );
+    Localized::new(&fr, &en)
+}
+
 fn track_seeds() -> Vec<TrackSeed> {
     vec![
         TrackSeed {
@@ -305,6 +331,7 @@ async fn seed_editions(app: &AppState, admin_id: i64) -> anyhow::Result<i64> {
                 name: seed.name.clone(),
                 description: seed.description.clone(),
                 conditions: seed.conditions.clone(),
+                regulations: demo_regulations(&seed.conditions),
                 opens_at: opens,
                 closes_at: closes,
                 max_per_applicant: 1,
@@ -515,8 +542,8 @@ async fn seed_applications(
         let row = queries::find_by_public_id_tx(&mut tx, &public_id).await?;
         for field in form.sections.iter().flat_map(|s| s.fields.iter()) {
             if let FieldKind::File { id_document, .. } = field.kind {
-                // Hackathon applicants attach one of the three ID documents.
-                if id_document && field.key != "id_card" {
+                // Hackathon applicants attach the ID document of the kind they chose.
+                if id_document && !field.is_asked(&answers) {
                     continue;
                 }
                 let file_id = crate::accounts::random_public_id();
@@ -557,7 +584,7 @@ async fn seed_applications(
         queries::save_answers(&mut tx, row.id, &answers, 1, &summary, at).await?;
         let row = queries::find_for_update(&mut tx, row.id).await?;
         let reference = queries::next_reference(&mut tx, *track_id).await?;
-        queries::record_submission(&mut tx, &row, &reference, &summary, at).await?;
+        queries::record_submission(&mut tx, &row, form, &reference, &summary, at).await?;
         tx.commit().await?;
     }
     Ok(())

@@ -24,3 +24,6 @@ draft-back-to-step = Back to this step
 admin-conditions-fr = Conditions to apply (French)
 admin-conditions-en = Conditions to apply (English; empty: the French text)
 admin-conditions-help = In plain words, one condition per line: this is what the call page shows. The eligibility rules below still decide. Empty: the page shows the rules.
+admin-regulations-fr = Rules of the competition (French)
+admin-regulations-en = Rules of the competition (English; empty: the French text)
+admin-regulations-help = The rules applicants accept when they submit: a public page of the call, linked from the consent box. One paragraph per block separated by an empty line; a block's first line is its heading. Empty: no rules page.

@@ -24,3 +24,6 @@ draft-back-to-step = Revenir à cette étape
 admin-conditions-fr = Conditions de participation (français)
 admin-conditions-en = Conditions de participation (anglais ; vide : le texte français)
 admin-conditions-help = En mots simples, une condition par ligne : c'est ce que la page de l'appel affiche. Les règles d'éligibilité ci-dessous restent celles qui décident. Vide : la page affiche les règles.
+admin-regulations-fr = Règlement du concours (français)
+admin-regulations-en = Règlement du concours (anglais ; vide : le texte français)
+admin-regulations-help = Le règlement que le candidat accepte en déposant : une page publique de l'appel, liée depuis la case d'acceptation. Un paragraphe par bloc séparé d'une ligne vide ; la première ligne d'un bloc en est le titre. Vide : pas de page de règlement.

@@ -36,12 +36,19 @@ pub struct FieldView {
     pub file_name: Option<String>,
     pub accept: String,
     pub max_mb: String,
+    /// The accepted formats, for people ("JPEG, PNG, PDF").
+    pub formats: String,
     /// The same limit in bytes, for the browser's check before sending.
     pub max_bytes: u64,
     /// For groups: one row of cells per item.
     pub rows: Vec<Vec<FieldView>>,
     /// For a select whose options come in labelled groups (countries: the AES first).
     pub option_groups: Vec<(String, Vec<OptionView>)>,
+    /// `choice=value` when the field is asked only after that choice (scripts show and hide
+    /// it as the choice changes).
+    pub shown_when: Option<String>,
+    /// Not asked, given the answers saved so far.
+    pub hidden: bool,
 }
 
 impl FieldView {
@@ -107,7 +114,15 @@ pub fn section(
     section
         .fields
         .iter()
-        .map(|field| view(field, &field.key, answers.0.get(&field.key), errors, lang))
+        .map(|field| {
+            let mut v = view(field, &field.key, answers.0.get(&field.key), errors, lang);
+            v.shown_when = field
+                .shown_when
+                .as_ref()
+                .map(|w| format!("{}={}", w.field, w.equals));
+            v.hidden = !field.is_asked(answers);
+            v
+        })
         .collect()
 }
 
@@ -220,15 +235,14 @@ fn view(
                 Some(Answer::File { name, .. }) => Some(name.clone()),
                 _ => None,
             };
-            v.help = if v.help.is_empty() {
-                kinds
-                    .iter()
-                    .map(|k| k.label())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            } else {
-                v.help
-            };
+            v.formats = kinds
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", ");
+            if v.help.is_empty() {
+                v.help.clone_from(&v.formats);
+            }
         }
         FieldKind::Group {
             fields,
@@ -329,6 +343,7 @@ mod tests {
             help: None,
             required: true,
             personal: false,
+            shown_when: None,
             kind: FieldKind::Country { allowed },
         }
     }

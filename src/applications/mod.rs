@@ -5,6 +5,7 @@ pub mod admin;
 pub mod decisions;
 pub mod export;
 pub mod form_view;
+pub mod photos;
 pub mod queries;
 pub mod routes;
 pub mod stats;

@@ -1,7 +1,7 @@
 //! Applications, their submitted versions and files.
 
 use crate::db::{Db, DbError, DbResult, Tx};
-use crate::domain::form::Answers;
+use crate::domain::form::{Answers, FormDefinition};
 use crate::{run, run_tx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -335,11 +335,23 @@ pub async fn next_reference(tx: &mut Tx, track_id: i64) -> DbResult<String> {
 pub async fn record_submission(
     tx: &mut Tx,
     app: &ApplicationRow,
+    form: &FormDefinition,
     reference: &str,
     summary: &Summary,
     now_ms: i64,
 ) -> DbResult<i64> {
-    let answers_json = app.working_answers_json();
+    // The dossier holds only what was asked given the answers: a passport uploaded before
+    // the applicant chose "NINA card" stays in the draft, not in what is judged.
+    let working = app.working_answers()?;
+    let asked = crate::domain::form::asked_answers(form, &working);
+    let reduced_json;
+    let answers_json = if asked == working {
+        app.working_answers_json()
+    } else {
+        reduced_json = serde_json::to_string(&asked)
+            .map_err(|e| DbError::Corrupt(format!("answers of application {}: {e}", app.id)))?;
+        &reduced_json
+    };
     let form_version = app.working_form_version();
     let sql = "INSERT INTO application_versions (application_id, version, form_version, answers_json, submitted_at) \
                SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM application_versions \

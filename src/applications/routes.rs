@@ -356,6 +356,7 @@ pub fn section_page_response_full(
                 ],
             ),
             track: track_name(&loaded.track, ctx.lang),
+            regulations_url: loaded.track.regulations_url(),
             public_id: loaded.app.public_id.clone(),
             section,
             previous: section.checked_sub(1),
@@ -599,6 +600,7 @@ pub fn answer_sections(
             let rows = s
                 .fields
                 .iter()
+                .filter(|f| f.is_asked(answers))
                 .map(|f| {
                     let value = answers
                         .0
@@ -774,7 +776,9 @@ async fn submit(
         None => queries::next_reference(&mut tx, current.track_id).await?,
     };
     let summary = summarise(&loaded.form, &loaded.answers, &user.display_name);
-    let version = queries::record_submission(&mut tx, &current, &reference, &summary, now).await?;
+    let version =
+        queries::record_submission(&mut tx, &current, &loaded.form, &reference, &summary, now)
+            .await?;
     if let Some(receipt) = receipt {
         receipt
             .send(&mut tx, &loaded, &reference, version, now)

@@ -19,6 +19,7 @@ use object_store::path::Path as StorePath;
 use object_store::WriteMultipart;
 use sha2::{Digest, Sha256};
 
+use super::photos;
 use super::queries::{self, NewFile};
 use super::routes::{load_owned, Loaded};
 use super::summarise;
@@ -162,9 +163,10 @@ async fn store_part(
 async fn store_field(
     app: &AppState,
     mut part: Field<'_>,
-    kind: &FieldKind,
+    kind_of_field: &FieldKind,
     prefix: &str,
 ) -> Result<Stored, UploadError> {
+    let kind = kind_of_field;
     let FieldKind::File {
         kinds, max_bytes, ..
     } = kind
@@ -225,12 +227,76 @@ async fn store_field(
         }
     };
     writer.finish().await?;
-    Ok(Stored {
+    let stored = Stored {
         storage_key,
         kind,
         size,
         sha256: hex::encode(hasher.finalize()),
         display_name: with_extension(display_name, kind),
+    };
+    let id_document = matches!(
+        kind_of_field,
+        FieldKind::File {
+            id_document: true,
+            ..
+        }
+    );
+    if id_document
+        && matches!(kind, FileKind::Jpeg | FileKind::Png)
+        && size > photos::REDUCE_ABOVE_BYTES
+    {
+        return reduce_photo(app, stored, prefix).await;
+    }
+    Ok(stored)
+}
+
+/// One photo decoded at a time: a 12-megapixel photo takes ~40 MB while it is reduced, and a
+/// rush of uploads must not add those up.
+static PHOTO_REDUCTION: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// Replaces a stored phone photo by its reduced JPEG (see [`photos`]); an image that cannot
+/// be decoded is refused next to its field and deleted.
+async fn reduce_photo(app: &AppState, sent: Stored, prefix: &str) -> Result<Stored, UploadError> {
+    let sent_path = StorePath::from(sent.storage_key.as_str());
+    let bytes = app.store.get(&sent_path).await?.bytes().await?;
+    let reduced = {
+        let _permit = PHOTO_REDUCTION
+            .acquire()
+            .await
+            .map_err(|_| AppError::Internal("photo reduction closed".into()))?;
+        tokio::task::spawn_blocking(move || photos::reduce(&bytes))
+            .await
+            .map_err(|e| AppError::Internal(format!("photo reduction: {e}")))?
+    };
+    let _ = app.store.delete(&sent_path).await;
+    let reduced = match reduced {
+        Ok(reduced) => reduced,
+        Err(error) => {
+            tracing::info!(%error, "an uploaded photo could not be decoded");
+            return Err(UploadError::Field(FieldError::new(
+                "unreadable_image",
+                "Cette image ne peut pas être lue : reprenez la photo ou envoyez un PDF.",
+                "This image cannot be read: take the photo again or send a PDF.",
+            )));
+        }
+    };
+    let storage_key = format!("{prefix}/{}", crate::accounts::random_public_id());
+    app.store
+        .put(
+            &StorePath::from(storage_key.as_str()),
+            reduced.clone().into(),
+        )
+        .await?;
+    let stem = sent
+        .display_name
+        .rsplit_once('.')
+        .map_or(sent.display_name.as_str(), |(stem, _)| stem);
+    Ok(Stored {
+        storage_key,
+        kind: FileKind::Jpeg,
+        size: reduced.len() as u64,
+        sha256: hex::encode(Sha256::digest(&reduced)),
+        display_name: with_extension(stem.to_owned(), FileKind::Jpeg),
     })
 }
 
@@ -394,16 +460,24 @@ const STEP_TEXT_ALLOWANCE: u64 = 2 * 1024 * 1024;
 
 /// The step's files, as a multipart body may declare them: over this, the body is refused
 /// from its declared length, before a byte of it is read.
+/// Uploads that are alternatives (one per ID document type, each shown after its choice)
+/// count once, at the largest.
 fn step_limit(loaded: &Loaded, section: usize) -> u64 {
-    let files: u64 = loaded.form.sections[section]
-        .fields
-        .iter()
-        .map(|f| match f.kind {
-            FieldKind::File { max_bytes, .. } => max_bytes,
-            _ => 0,
-        })
-        .sum();
-    files + STEP_TEXT_ALLOWANCE
+    let mut always = 0;
+    let mut alternatives: std::collections::BTreeMap<&str, u64> = Default::default();
+    for field in &loaded.form.sections[section].fields {
+        let FieldKind::File { max_bytes, .. } = field.kind else {
+            continue;
+        };
+        match &field.shown_when {
+            None => always += max_bytes,
+            Some(when) => {
+                let largest = alternatives.entry(when.field.as_str()).or_default();
+                *largest = (*largest).max(max_bytes);
+            }
+        }
+    }
+    always + alternatives.values().sum::<u64>() + STEP_TEXT_ALLOWANCE
 }
 
 /// Reads a step posted as `multipart/form-data`: the CSRF token first, then the fields in page

@@ -42,6 +42,10 @@ pub struct TrackForm {
     #[serde(default)]
     pub conditions_en: String,
     #[serde(default)]
+    pub regulations_fr: String,
+    #[serde(default)]
+    pub regulations_en: String,
+    #[serde(default)]
     pub opens_at: String,
     #[serde(default)]
     pub closes_at: String,
@@ -100,6 +104,8 @@ async fn stored_values(app: &AppState, track: &TrackRow) -> AppResult<TrackForm>
         description_en: track.description_en.clone(),
         conditions_fr: track.conditions_fr.clone(),
         conditions_en: track.conditions_en.clone(),
+        regulations_fr: track.regulations_fr.clone(),
+        regulations_en: track.regulations_en.clone(),
         opens_at: format_civil_input(track.opens_at, &tz),
         closes_at: format_closing_input(track.closes_at, &tz),
         max_per_applicant: track.max_per_applicant.to_string(),
@@ -118,6 +124,8 @@ fn stale_edit(stored: &TrackForm, version: i64, lang: crate::domain::types::Lang
         ("admin-description-en", &stored.description_en),
         ("admin-conditions-fr", &stored.conditions_fr),
         ("admin-conditions-en", &stored.conditions_en),
+        ("admin-regulations-fr", &stored.regulations_fr),
+        ("admin-regulations-en", &stored.regulations_en),
         ("admin-opens-at", &stored.opens_at),
         ("admin-closes-at", &stored.closes_at),
         ("admin-max-per-applicant", &stored.max_per_applicant),
@@ -224,6 +232,10 @@ async fn save(
         conditions: Localized::new(
             values.conditions_fr.replace("\r\n", "\n").trim(),
             values.conditions_en.replace("\r\n", "\n").trim(),
+        ),
+        regulations: Localized::new(
+            values.regulations_fr.replace("\r\n", "\n").trim(),
+            values.regulations_en.replace("\r\n", "\n").trim(),
         ),
         opens_at,
         closes_at,

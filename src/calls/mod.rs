@@ -51,6 +51,8 @@ pub struct TrackSettings {
     pub description: Localized,
     /// The conditions in the organisers' own words, for the call page.
     pub conditions: Localized,
+    /// The rules of the competition (règlement), shown on a page of the call.
+    pub regulations: Localized,
     pub opens_at: i64,
     pub closes_at: i64,
     pub max_per_applicant: i64,

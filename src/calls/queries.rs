@@ -21,6 +21,10 @@ pub struct TrackRow {
     /// The conditions in the organisers' words (empty: the rules' own wording is shown).
     pub conditions_fr: String,
     pub conditions_en: String,
+    /// The rules of the competition (règlement), paragraphs separated by blank lines
+    /// (empty: no rules page).
+    pub regulations_fr: String,
+    pub regulations_en: String,
     pub opens_at: i64,
     pub closes_at: i64,
     pub max_per_applicant: i64,
@@ -39,7 +43,7 @@ pub struct TrackRow {
 
 const TRACK_SELECT: &str =
     "SELECT t.id, t.edition_id, t.slug, t.code, t.position, t.name_fr, t.name_en, \
-    t.description_fr, t.description_en, t.conditions_fr, t.conditions_en, t.opens_at, t.closes_at, t.max_per_applicant, \
+    t.description_fr, t.description_en, t.conditions_fr, t.conditions_en, t.regulations_fr, t.regulations_en, t.opens_at, t.closes_at, t.max_per_applicant, \
     t.eligibility_json, t.form_version, t.kind, t.version, e.slug AS edition_slug, e.year AS edition_year, \
     e.ref_prefix, e.timezone, ev.name_fr AS event_name_fr, ev.name_en AS event_name_en \
     FROM tracks t JOIN editions e ON e.id = t.edition_id JOIN events ev ON ev.id = e.event_id";
@@ -57,6 +61,22 @@ impl TrackRow {
 
     pub fn is_open(&self, now_ms: i64) -> bool {
         self.opens_at <= now_ms && now_ms < self.closes_at
+    }
+
+    /// The page of the rules of the competition, when the organisers wrote them.
+    pub fn regulations_url(&self) -> Option<String> {
+        (!self.regulations_fr.trim().is_empty())
+            .then(|| format!("/calls/{}/{}/rules", self.edition_slug, self.slug))
+    }
+
+    /// The rules of the competition in `lang` (English falls back to French).
+    pub fn regulations(&self, lang: crate::domain::types::Lang) -> &str {
+        match lang {
+            crate::domain::types::Lang::En if !self.regulations_en.trim().is_empty() => {
+                &self.regulations_en
+            }
+            _ => &self.regulations_fr,
+        }
     }
 
     /// The civil date of the close, the reference date for age rules.
@@ -230,8 +250,8 @@ pub async fn insert_track(
 ) -> DbResult<i64> {
     let sql = "INSERT INTO tracks (edition_id, slug, code, position, name_fr, name_en, description_fr, \
                description_en, opens_at, closes_at, max_per_applicant, eligibility_json, form_version, kind, \
-               conditions_fr, conditions_en) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15) RETURNING id";
+               conditions_fr, conditions_en, regulations_fr, regulations_en) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $16, $17) RETURNING id";
     let rules = to_json(&settings.rules)?;
     let id: i64 = run_tx!(tx, |conn| sqlx::query_scalar(sql)
         .bind(edition_id)
@@ -249,6 +269,8 @@ pub async fn insert_track(
         .bind(kind.as_str())
         .bind(&settings.conditions.fr)
         .bind(&settings.conditions.en)
+        .bind(&settings.regulations.fr)
+        .bind(&settings.regulations.en)
         .fetch_one(conn)
         .await)?;
     insert_form_version(tx, id, 1, form, now_ms).await?;
@@ -296,7 +318,8 @@ pub async fn update_track(
     // The guarded update first: a stale save must not reach the form version insert.
     let sql = "UPDATE tracks SET name_fr = $2, name_en = $3, description_fr = $4, description_en = $5, \
                opens_at = $6, closes_at = $7, max_per_applicant = $8, eligibility_json = $9, form_version = $10, \
-               conditions_fr = $12, conditions_en = $13, version = version + 1 WHERE id = $1 AND version = $11";
+               conditions_fr = $12, conditions_en = $13, regulations_fr = $14, regulations_en = $15, \
+               version = version + 1 WHERE id = $1 AND version = $11";
     let rules = to_json(&settings.rules)?;
     let updated = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(track.id)
@@ -312,6 +335,8 @@ pub async fn update_track(
         .bind(expected_version)
         .bind(&settings.conditions.fr)
         .bind(&settings.conditions.en)
+        .bind(&settings.regulations.fr)
+        .bind(&settings.regulations.en)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

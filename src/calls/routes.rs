@@ -13,12 +13,13 @@ use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::public_cache::public_page;
 use crate::web::state::AppState;
-use crate::web::templates::{render, CallsTemplate, TrackTemplate};
+use crate::web::templates::{render, CallsTemplate, RegulationsTemplate, TrackTemplate};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/calls", get(calls_page))
         .route("/calls/{edition}/{track}", get(track_page))
+        .route("/calls/{edition}/{track}/rules", get(regulations_page))
         .merge(super::admin::router())
 }
 
@@ -201,6 +202,7 @@ async fn track_page(
     let valid_until = shown_until(std::slice::from_ref(&track), now);
     let page = render(&TrackTemplate {
         apply_url: format!("/calls/{}/{}/apply", track.edition_slug, track.slug),
+        regulations_url: track.regulations_url(),
         card,
         conditions,
         checked,
@@ -209,6 +211,56 @@ async fn track_page(
         ctx,
     })?;
     Ok(public_page(page, Some(valid_until)))
+}
+
+/// The rules of the competition (règlement) the consent accepts; 404 when none is written.
+async fn regulations_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((edition, track)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let track = queries::track_by_slugs(&app.db, &edition, &track)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if track.regulations_url().is_none() {
+        return Err(AppError::NotFound);
+    }
+    let articles = articles(track.regulations(ctx.lang));
+    let now = app.now_ms();
+    let card = track_card(&track, ctx.lang, now);
+    let valid_until = shown_until(std::slice::from_ref(&track), now);
+    let page = render(&RegulationsTemplate {
+        track_url: format!("/calls/{}/{}", track.edition_slug, track.slug),
+        card,
+        articles,
+        ctx,
+    })?;
+    Ok(public_page(page, Some(valid_until)))
+}
+
+/// Blocks separated by an empty line; a block's first line is its heading, the others its
+/// paragraphs (a one-line block is a paragraph without heading).
+fn articles(text: &str) -> Vec<(String, Vec<String>)> {
+    let text = text.replace("\r\n", "\n");
+    text.split("\n\n")
+        .map(|block| {
+            block
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .filter(|lines| !lines.is_empty())
+        .map(|mut lines| {
+            if lines.len() == 1 {
+                (String::new(), lines)
+            } else {
+                let heading = lines.remove(0);
+                (heading, lines)
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -229,6 +281,8 @@ mod tests {
             description_en: String::new(),
             conditions_fr: String::new(),
             conditions_en: String::new(),
+            regulations_fr: String::new(),
+            regulations_en: String::new(),
             opens_at,
             closes_at,
             max_per_applicant: 1,

@@ -482,6 +482,7 @@ mod tests {
             help: None,
             required: false,
             personal: false,
+            shown_when: None,
             kind,
         }
     }

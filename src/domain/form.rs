@@ -68,7 +68,43 @@ pub struct Field {
     /// Personal data (names, contacts, ID documents…): hidden from reviewers.
     #[serde(default)]
     pub personal: bool,
+    /// Asked only when an earlier choice has a given value (the passport upload only to
+    /// those who chose "passport"): hidden, not required and not shown otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_when: Option<ShownWhen>,
     pub kind: FieldKind,
+}
+
+/// The condition of [`Field::shown_when`]: the single choice `field` answered `equals`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShownWhen {
+    pub field: String,
+    pub equals: String,
+}
+
+impl Field {
+    /// Whether the field is asked, given the answers so far. A field whose condition is
+    /// not answered yet is asked (a page without JavaScript shows it until the choice is
+    /// saved).
+    pub fn is_asked(&self, answers: &Answers) -> bool {
+        match &self.shown_when {
+            None => true,
+            Some(when) => match answers.get(&when.field) {
+                Some(Answer::Text(value)) => *value == when.equals,
+                _ => true,
+            },
+        }
+    }
+
+    /// Whether the field is asked once every answer it depends on is given: what
+    /// completeness and the review page go by.
+    fn is_asked_when_complete(&self, answers: &Answers) -> bool {
+        match &self.shown_when {
+            None => true,
+            Some(when) => answers.get(&when.field) == Some(&Answer::Text(when.equals.clone())),
+        }
+    }
 }
 
 /// What a field asks for. JSON: `{"type": "text", "max_len": 200}`.
@@ -273,6 +309,9 @@ impl FormDefinition {
                 errors.push(format!("{at}: the section has no field"));
             }
             for field in &section.fields {
+                if let Some(when) = &field.shown_when {
+                    check_shown_when(self, field, when, &field_keys, &at, &mut errors);
+                }
                 if !field_keys.insert(field.key.as_str()) {
                     errors.push(format!("{at}: duplicate field key '{}'", field.key));
                 }
@@ -284,6 +323,36 @@ impl FormDefinition {
         } else {
             Err(errors)
         }
+    }
+}
+
+/// A condition names an earlier single choice (earlier: `seen` holds the keys before this
+/// field) and one of its options.
+fn check_shown_when(
+    def: &FormDefinition,
+    field: &Field,
+    when: &ShownWhen,
+    seen: &BTreeSet<&str>,
+    at: &str,
+    errors: &mut Vec<String>,
+) {
+    let at = format!("{at}, field '{}': shown_when", field.key);
+    let choice = def
+        .field(&when.field)
+        .filter(|f| seen.contains(f.key.as_str()));
+    match choice.map(|f| &f.kind) {
+        Some(FieldKind::SingleChoice { options }) => {
+            if !options.iter().any(|o| o.value == when.equals) {
+                errors.push(format!(
+                    "{at}: '{}' is not an option of '{}'",
+                    when.equals, when.field
+                ));
+            }
+        }
+        _ => errors.push(format!(
+            "{at}: '{}' must be a single choice placed before this field",
+            when.field
+        )),
     }
 }
 
@@ -1148,10 +1217,26 @@ fn check_complete_field(
 /// Empty map = complete.
 pub fn check_complete(def: &FormDefinition, answers: &Answers) -> BTreeMap<String, FieldError> {
     let mut errors = BTreeMap::new();
-    for field in def.fields() {
+    for field in def.fields().filter(|f| f.is_asked_when_complete(answers)) {
         check_complete_field(field, answers.get(&field.key), &field.key, &mut errors);
     }
     errors
+}
+
+/// The answers that count: those of the fields asked given the other answers (a passport
+/// uploaded before the applicant chose "NINA card" is not part of the dossier).
+pub fn asked_answers(def: &FormDefinition, answers: &Answers) -> Answers {
+    Answers(
+        answers
+            .0
+            .iter()
+            .filter(|(key, _)| {
+                def.field(key)
+                    .is_none_or(|f| f.is_asked_when_complete(answers))
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
 }
 
 /// Converts an answer to what `kind` stores, if compatible.
@@ -1364,7 +1449,7 @@ mod tests {
         );
         assert_eq!(
             ids[0].formats(),
-            ("JPEG, PNG, PDF".to_owned(), "5".to_owned())
+            ("JPEG, PNG, PDF".to_owned(), "12".to_owned())
         );
         assert_eq!(needs.steps, 3);
         assert!(
@@ -1413,6 +1498,7 @@ mod tests {
             help: None,
             required,
             personal: false,
+            shown_when: None,
             kind,
         }
     }

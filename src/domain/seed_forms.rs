@@ -5,10 +5,14 @@
 
 use super::country::{AES, MALI};
 use super::eligibility::{Members, Rule};
-use super::form::{Choice, Field, FieldKind, FileKind, FormDefinition, Section};
+use super::form::{Choice, Field, FieldKind, FileKind, FormDefinition, Section, ShownWhen};
 use super::types::Localized;
 
 const MB: u64 = 1024 * 1024;
+
+/// A phone camera's photo of an ID card weighs 3–10 MB; it is accepted up to this size and
+/// stored reduced (see `applications::uploads`).
+const ID_PHOTO_MAX_BYTES: u64 = 12 * MB;
 
 fn loc(fr: &str, en: &str) -> Localized {
     Localized::new(fr, en)
@@ -28,6 +32,7 @@ fn field(key: &str, fr: &str, en: &str, required: bool, kind: FieldKind) -> Fiel
         help: None,
         required,
         personal: false,
+        shown_when: None,
         kind,
     }
 }
@@ -255,16 +260,12 @@ pub fn startup_form() -> FormDefinition {
                 "Pièces et engagement",
                 "Documents and commitment",
                 vec![
-                    help(
-                        field(
-                            "technical_sheet",
-                            "Fiche technique du projet",
-                            "Project technical sheet",
-                            true,
-                            FieldKind::File { kinds: vec![FileKind::Pdf], max_bytes: 10 * MB, id_document: false },
-                        ),
-                        "PDF, 10 Mo maximum.",
-                        "PDF, 10 MB maximum.",
+                    field(
+                        "technical_sheet",
+                        "Fiche technique du projet",
+                        "Project technical sheet",
+                        true,
+                        FieldKind::File { kinds: vec![FileKind::Pdf], max_bytes: 10 * MB, id_document: false },
                     ),
                     consent(),
                 ],
@@ -404,22 +405,24 @@ pub fn administration_rules() -> Vec<Rule> {
     ]
 }
 
-fn id_file(key: &str, fr: &str, en: &str) -> Field {
-    help(
-        personal(field(
-            key,
-            fr,
-            en,
-            false,
-            FieldKind::File {
-                kinds: vec![FileKind::Jpeg, FileKind::Png, FileKind::Pdf],
-                max_bytes: 5 * MB,
-                id_document: true,
-            },
-        )),
-        "JPEG, PNG ou PDF, 5 Mo maximum.",
-        "JPEG, PNG or PDF, 5 MB maximum.",
-    )
+/// The upload of one kind of ID document, asked of those who chose that kind.
+fn id_file(key: &str, fr: &str, en: &str, chosen_kind: &str) -> Field {
+    let mut f = personal(field(
+        key,
+        fr,
+        en,
+        true,
+        FieldKind::File {
+            kinds: vec![FileKind::Jpeg, FileKind::Png, FileKind::Pdf],
+            max_bytes: ID_PHOTO_MAX_BYTES,
+            id_document: true,
+        },
+    ));
+    f.shown_when = Some(ShownWhen {
+        field: "id_document_kind".into(),
+        equals: chosen_kind.into(),
+    });
+    f
 }
 
 /// Track 3: cybersecurity hackathon for Malian cyber-defenders.
@@ -486,9 +489,10 @@ pub fn hackathon_form() -> FormDefinition {
                         "id_card",
                         "Carte d'identité nationale",
                         "National identity card",
+                        "national_id",
                     ),
-                    id_file("nina_card", "Carte NINA", "NINA card"),
-                    id_file("passport", "Passeport", "Passport"),
+                    id_file("nina_card", "Carte NINA", "NINA card", "nina"),
+                    id_file("passport", "Passeport", "Passport", "passport"),
                 ],
             ),
             section(
@@ -620,7 +624,10 @@ mod tests {
             &a,
         )
         .answers;
-        assert!(check_complete(&def, &a).is_empty());
+        // The NINA card chosen, its upload is the one missing (not the ID card's, not the
+        // passport's).
+        let missing: Vec<String> = check_complete(&def, &a).into_keys().collect();
+        assert_eq!(missing, ["nina_card"]);
         let verdict = evaluate(&hackathon_rules(), &def, &a, date(2026, 5, 1));
         assert_eq!(verdict.failures.len(), 1);
         assert!(verdict.failures[0]
@@ -634,7 +641,18 @@ mod tests {
                 name: "nina.jpg".into(),
             },
         );
+        assert!(check_complete(&def, &a).is_empty());
         assert!(evaluate(&hackathon_rules(), &def, &a, date(2026, 5, 1)).is_eligible());
+        // A passport uploaded before the choice is not part of what is judged.
+        a.0.insert(
+            "passport".into(),
+            Answer::File {
+                file_id: "y".into(),
+                name: "passeport.pdf".into(),
+            },
+        );
+        let judged = crate::domain::form::asked_answers(&def, &a);
+        assert!(judged.get("nina_card").is_some() && judged.get("passport").is_none());
     }
 
     #[test]

@@ -216,6 +216,7 @@ async fn create_edition(
             name: Localized::new(&track.name_fr, &track.name_en),
             description: Localized::new(&track.description_fr, &track.description_en),
             conditions: Localized::new(&track.conditions_fr, &track.conditions_en),
+            regulations: Localized::new(&track.regulations_fr, &track.regulations_en),
             opens_at: shifted(track.opens_at),
             closes_at: shifted(track.closes_at),
             max_per_applicant: track.max_per_applicant,

@@ -90,6 +90,7 @@ mod tests {
                     help: None,
                     required: false,
                     personal: false,
+                    shown_when: None,
                     kind: FieldKind::File {
                         kinds: vec![FileKind::Pdf],
                         max_bytes: 1 << 20,

@@ -59,6 +59,18 @@ pub struct TrackTemplate {
     pub documents: Vec<String>,
     /// The number of steps and the time it takes.
     pub effort: String,
+    /// The rules of the competition, when written.
+    pub regulations_url: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "regulations.html")]
+pub struct RegulationsTemplate {
+    pub ctx: Ctx,
+    pub card: TrackCard,
+    pub track_url: String,
+    /// (heading, paragraphs); an empty heading for a paragraph on its own.
+    pub articles: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Template)]
@@ -163,6 +175,8 @@ pub struct SectionTemplate {
     pub submitted_version: Option<i64>,
     /// After "Save the draft": when it was saved (HH:MM, the call's clock).
     pub saved_at: Option<String>,
+    /// The rules of the competition the consent accepts, when written.
+    pub regulations_url: Option<String>,
 }
 
 impl SectionTemplate {

@@ -827,6 +827,7 @@ async fn a_form_changed_by_organisers_carries_the_draft_over(backend: Backend) {
         help: None,
         required: true,
         personal: false,
+        shown_when: None,
         kind: kene::domain::form::FieldKind::Url,
     });
     change_startup_form(&admin, &app, &form).await;

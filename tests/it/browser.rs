@@ -336,6 +336,109 @@ async fn new_user_signs_up_applies_and_gets_a_receipt_without_javascript() {
     new_user_applies(false).await;
 }
 
+/// The hackathon's ID document step on a 360 px phone, with an 8 MB photo of a NINA card.
+/// With JavaScript only the chosen kind's box is shown and the photo is sent as soon as it is
+/// picked ("✓ envoyé"); without, every box is there and the step's button carries the photo.
+/// Either way the choice and the photo are kept.
+async fn id_document_step_on_a_phone(javascript: bool) {
+    let _one = ONE_BROWSER.lock().await;
+    let app = TestApp::start(Backend::Sqlite).await;
+    let email = if javascript {
+        "id.js@exemple.ml"
+    } else {
+        "id.nojs@exemple.ml"
+    };
+    let (_, id) = crate::uploads::hackathon_at_id_step(&app, email).await;
+    let dir = tempfile::tempdir().expect("upload directory");
+    let photo = dir.path().join("carte-nina.jpg");
+    std::fs::write(&photo, crate::uploads::phone_photo(8 * 1024 * 1024)).expect("write the photo");
+
+    let browser = launch(javascript).await;
+    let c = &browser.client;
+    c.set_window_size(360, 740)
+        .await
+        .expect("phone-sized window");
+    c.goto(&app.url("/login"))
+        .await
+        .expect("open the login page");
+    type_into(c, "login", email).await;
+    type_into(c, "password", crate::applications::PASSWORD).await;
+    click(c, "form[action='/login'] button").await;
+    wait_path(c, "signed in", |p| !p.starts_with("/login")).await;
+    c.goto(&app.url(&format!("/applications/{id}/edit/1")))
+        .await
+        .expect("open the ID document step");
+    let shown = |css: &'static str| async move {
+        find(c, css)
+            .await
+            .is_displayed()
+            .await
+            .unwrap_or_else(|e| panic!("is {css} displayed: {e}"))
+    };
+    assert_eq!(
+        shown("#f-nina_card-wrap").await,
+        !javascript,
+        "before a choice, the boxes are there only without JavaScript"
+    );
+    choose(c, "id_document_kind", "nina").await;
+    assert!(shown("#f-nina_card-wrap").await, "the NINA card's box");
+    assert_eq!(
+        shown("#f-passport-wrap").await,
+        !javascript,
+        "the passport box follows the choice with JavaScript"
+    );
+    find(c, "input[name='file:nina_card']")
+        .await
+        .send_keys(&photo.display().to_string())
+        .await
+        .expect("choose the photo");
+    if javascript {
+        let current = find(c, "#f-nina_card-current").await;
+        let mut text = String::new();
+        for _ in 0..200 {
+            text = current.text().await.unwrap_or_default();
+            if text.contains('✓') {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let note = find(c, "#f-nina_card-check")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(
+            text.contains("✓") && text.contains("carte-nina.jpg"),
+            "the photo marked as sent: {text:?} (note beside the field: {note:?})"
+        );
+    }
+    click(c, "button[value='next']").await;
+    wait_path(c, "the motivation step", |p| p.ends_with("/edit/2")).await;
+    let answers = app
+        .strings_with(
+            "SELECT COALESCE(draft_answers_json, answers_json) FROM applications WHERE public_id = $1",
+            &id,
+        )
+        .await
+        .remove(0);
+    assert!(
+        answers.contains("\"nina\"") && answers.contains("\"nina_card\""),
+        "the choice and the photo are kept: {answers}"
+    );
+    let _ = browser.client.close().await;
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_id_document_step_follows_the_choice_and_keeps_the_photo_with_javascript() {
+    id_document_step_on_a_phone(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_id_document_step_follows_the_choice_and_keeps_the_photo_without_javascript() {
+    id_document_step_on_a_phone(false).await;
+}
+
 /// A juror signs in on a phone-sized screen, opens their queue and scores a pitch whose
 /// timing criterion the organisers' timer pre-filled, then submits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

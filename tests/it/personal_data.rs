@@ -17,6 +17,7 @@ both_dbs!(
     after_the_retention_period_a_judged_applicant_may_delete_and_the_record_stays,
     the_retention_command_lists_then_deletes_the_due_id_documents,
     the_consent_links_to_a_notice_that_says_how_long_id_documents_are_kept,
+    the_consent_links_to_the_rules_of_the_competition,
 );
 
 const EMAIL: &str = "aminata@exemple.ml";
@@ -657,4 +658,55 @@ async fn the_consent_links_to_a_notice_that_says_how_long_id_documents_are_kept(
         "{}",
         notice.body
     );
+}
+
+/// The rules the consent accepts are a page of the call, linked from the call page and from
+/// the consent itself; a track without written rules has no such page.
+async fn the_consent_links_to_the_rules_of_the_competition(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (client, id) = applicant_with_draft(&app).await;
+    let rules_url = "/calls/sdn-2027/startups/rules";
+    let step = client.get(&format!("/applications/{id}/edit/3")).await;
+    assert_eq!(
+        step.tag_attr(&format!("<a href=\"{rules_url}\" target=\"_blank\""), "id")
+            .as_deref(),
+        Some("f-consent-regulations"),
+        "{}",
+        step.body
+    );
+    let visitor = app.client();
+    let call = visitor.get("/calls/sdn-2027/startups").await;
+    assert_eq!(
+        call.tag_attr(&format!("<a href=\"{rules_url}\""), "id")
+            .as_deref(),
+        Some("regulations-link")
+    );
+    let rules = visitor.get(rules_url).await;
+    assert_eq!(rules.status, StatusCode::OK);
+    rules.assert_contains(&fr("regulations-title"));
+    let text = crate::support::unescape(&rules.body);
+    // The track's own conditions and the deadline rule, as the call states them.
+    assert!(text.contains("pays de l'AES"), "{text}");
+    assert!(text.contains("heure de Bamako"), "{text}");
+    assert!(text.contains("prix spécial"), "{text}");
+    visitor.get("/lang/en?next=/").await;
+    let english = visitor.get(rules_url).await;
+    assert!(english.body.contains("Bamako time"), "{}", english.body);
+    assert_eq!(
+        app.client()
+            .get("/calls/sdn-2027/nowhere/rules")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // Without written rules, neither the page nor the links.
+    app.exec("UPDATE tracks SET regulations_fr = '', regulations_en = ''")
+        .await;
+    let none = app.client();
+    assert_eq!(none.get(rules_url).await.status, StatusCode::NOT_FOUND);
+    assert!(!none
+        .get("/calls/sdn-2027/startups")
+        .await
+        .body
+        .contains(rules_url));
 }

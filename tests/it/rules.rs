@@ -769,7 +769,7 @@ async fn the_call_page_says_what_documents_and_time_it_takes(backend: Backend) {
     let bx = &page.body[start..start + page.body[start..].find("</section>").unwrap_or(0)];
     let bx = crate::support::unescape(bx);
     assert!(
-        bx.contains("Une pièce au choix : Carte d'identité nationale ou Carte NINA ou Passeport (JPEG, PNG, PDF, 5 Mo au plus)"),
+        bx.contains("Une pièce au choix : Carte d'identité nationale ou Carte NINA ou Passeport (JPEG, PNG, PDF, 12 Mo au plus)"),
         "{bx}"
     );
     assert!(bx.contains("3 étapes, environ "), "{bx}");

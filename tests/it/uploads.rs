@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 
 use crate::applications::{
-    company_section, save_section, seeded_files, start_application, PASSWORD,
+    company_section, pairs, save_section, seeded_files, start_application, PASSWORD,
 };
 use crate::support::{fr, small_pdf, Backend, TestApp, TestClient};
 
@@ -15,6 +15,8 @@ both_dbs!(
     a_file_chosen_then_next_pressed_is_kept_with_the_answers_typed_beside_it,
     a_refused_file_keeps_the_answers_typed_with_it,
     a_step_declaring_more_than_its_files_allow_is_refused_before_it_is_read,
+    id_upload_boxes_follow_the_chosen_document_type,
+    a_phone_photo_of_an_id_card_is_accepted_and_kept_lighter,
 );
 
 /// Signs up, starts an application and goes to the documents section; returns its id.
@@ -390,4 +392,223 @@ async fn next_with_technical_sheet(
             vec![("file:technical_sheet".into(), bytes, file_name.into())],
         )
         .await
+}
+
+const MB: usize = 1024 * 1024;
+
+/// A participant of the 2027 hackathon, identity saved, at the ID document step.
+pub async fn hackathon_at_id_step(app: &TestApp, email: &str) -> (TestClient, String) {
+    app.seed_demo().await;
+    let client = app
+        .signup_and_verify("Seydou Konaté", email, email, PASSWORD)
+        .await;
+    let page = client
+        .post_form("/calls/sdn-2027/hackathon/apply", &[])
+        .await;
+    let id = page
+        .redirect_target()
+        .and_then(|t| {
+            t.strip_prefix("/applications/")
+                .and_then(|rest| rest.strip_suffix("/edit/0"))
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| panic!("apply: {} {}", page.status, page.text()));
+    save_section(
+        &client,
+        &id,
+        0,
+        &pairs(&[
+            ("first_name", "Seydou"),
+            ("last_name", "Konaté"),
+            ("birth_date", "2003-04-12"),
+            ("gender", "m"),
+            ("nationality", "ML"),
+            ("email", email),
+            ("phone", "76 00 00 01"),
+        ]),
+        &format!("/applications/{id}/edit/1"),
+    )
+    .await;
+    (client, id)
+}
+
+/// Whether the page hides the box of the file field `key` (its wrapper's `hidden`).
+fn box_hidden(page: &crate::support::Page, key: &str) -> bool {
+    let marker = format!("id=\"f-{key}-wrap\"");
+    let at = page
+        .body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no box for {key}:\n{}", page.body));
+    let tag_end = page.body[at..]
+        .find('>')
+        .map_or(page.body.len(), |e| at + e);
+    page.body[at..tag_end].contains(" hidden")
+}
+
+/// A phone camera's photo: 4000 × 3000 pixels of a slightly noisy gradient, with the
+/// camera's metadata segments (APP15 here) bringing it to `size` bytes, as a JPEG.
+pub fn phone_photo(size: usize) -> Vec<u8> {
+    let mut seed = 7u32;
+    let picture = image::RgbImage::from_fn(4000, 3000, |x, y| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        let noise = (seed >> 24) as u8 / 32;
+        image::Rgb([
+            (x / 16) as u8 ^ noise,
+            (y / 12) as u8 ^ noise,
+            ((x + y) / 28) as u8,
+        ])
+    });
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .expect("encode the photo");
+    let jpeg = jpeg.into_inner();
+    assert!(
+        jpeg.len() < size,
+        "the picture alone is {} bytes",
+        jpeg.len()
+    );
+    let mut out = jpeg[..2].to_vec();
+    while out.len() + (jpeg.len() - 2) < size {
+        let room = size - out.len() - (jpeg.len() - 2);
+        let data = room.saturating_sub(4).clamp(1, 65_533);
+        out.extend_from_slice(&[0xFF, 0xEF]);
+        out.extend_from_slice(
+            &u16::try_from(data + 2)
+                .expect("segment length")
+                .to_be_bytes(),
+        );
+        out.resize(out.len() + data, b'x');
+    }
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// The hackathon asks for the ID document of the kind chosen: all three boxes until a kind
+/// is saved (a page without JavaScript cannot follow the choice), then only that one, and
+/// only that one is required. The step's limit counts one document: 20 MB is refused from
+/// its declared length.
+async fn id_upload_boxes_follow_the_chosen_document_type(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (client, id) = hackathon_at_id_step(&app, "seydou.id@exemple.ml").await;
+    let step_url = format!("/applications/{id}/edit/1");
+    let step = client.get(&step_url).await;
+    for key in ["id_card", "nina_card", "passport"] {
+        assert!(!box_hidden(&step, key), "{key} shown before a choice");
+    }
+    let page = client
+        .post_form(
+            &step_url,
+            &[("id_document_kind", "nina"), ("action", "save")],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    let step = client.get(&step_url).await;
+    assert!(!box_hidden(&step, "nina_card"), "the NINA card's box");
+    assert!(box_hidden(&step, "id_card"), "no ID card box");
+    assert!(box_hidden(&step, "passport"), "no passport box");
+    let review = client.get(&format!("/applications/{id}/review")).await;
+    assert!(
+        review.body.contains(&format!("{step_url}#f-nina_card")),
+        "the NINA card is missing:\n{}",
+        review.body
+    );
+    for other in ["id_card", "passport"] {
+        assert!(
+            !review.body.contains(&format!("#f-{other}\"")),
+            "{other} is not asked:\n{}",
+            review.body
+        );
+    }
+
+    let mut huge = small_pdf("Scan de 20 Mo");
+    huge.resize(20 * MB, b' ');
+    let sent = client
+        .try_post_multipart(
+            &step_url,
+            &[("id_document_kind", "nina"), ("action", "next")],
+            vec![("file:nina_card".into(), huge, "scan.pdf".into())],
+        )
+        .await;
+    if let Ok(page) = sent {
+        assert_eq!(
+            page.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{}",
+            page.text()
+        );
+    }
+    assert_eq!(files_rows_of(&app, &id).await, 0);
+}
+
+/// An 8 MB photo of the NINA card taken by a phone goes with the step's button; it is kept
+/// as a JPEG of at most 2000 px, upright proportions kept, far lighter; the dossier can then
+/// be submitted without the document types not chosen.
+async fn a_phone_photo_of_an_id_card_is_accepted_and_kept_lighter(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (client, id) = hackathon_at_id_step(&app, "seydou.photo@exemple.ml").await;
+    let photo = phone_photo(8 * MB);
+    assert_eq!(photo.len(), 8 * MB);
+    let page = client
+        .try_post_multipart(
+            &format!("/applications/{id}/edit/1"),
+            &[("id_document_kind", "nina"), ("action", "next")],
+            vec![(
+                "file:nina_card".into(),
+                photo,
+                "IMG_20261205_0932.jpg".into(),
+            )],
+        )
+        .await
+        .expect("the photo is sent");
+    assert_eq!(
+        page.redirect_target().as_deref(),
+        Some(format!("/applications/{id}/edit/2").as_str()),
+        "{} {}",
+        page.status,
+        page.text()
+    );
+    let stored = files_of(&app, &id);
+    assert_eq!(
+        stored.len(),
+        1,
+        "only the reduced photo is kept: {stored:?}"
+    );
+    let kept = std::fs::read(&stored[0]).expect("read the stored photo");
+    assert!(kept.starts_with(&[0xFF, 0xD8, 0xFF]), "a JPEG");
+    assert!(kept.len() < 2 * MB, "{} bytes kept", kept.len());
+    let decoded = image::load_from_memory(&kept).expect("a readable photo");
+    assert_eq!((decoded.width(), decoded.height()), (2000, 1500));
+    let names = app
+        .strings_with(
+            "SELECT f.display_name FROM files f JOIN applications a ON a.id = f.application_id WHERE a.public_id = $1",
+            &id,
+        )
+        .await;
+    assert_eq!(names, vec!["IMG_20261205_0932.jpg".to_owned()]);
+
+    save_section(
+        &client,
+        &id,
+        2,
+        &pairs(&[
+            (
+                "motivation_letter",
+                "Je veux défendre les systèmes du Mali.",
+            ),
+            ("team_name", "Les Pare-feu"),
+            ("consent", "yes"),
+        ]),
+        &format!("/applications/{id}/review"),
+    )
+    .await;
+    let page = client
+        .post_form(&format!("/applications/{id}/submit"), &[])
+        .await;
+    assert!(
+        page.status.is_redirection(),
+        "submitted without a passport or ID card: {} {}",
+        page.status,
+        page.text()
+    );
 }

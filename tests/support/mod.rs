@@ -305,6 +305,15 @@ impl TestApp {
         .unwrap_or_else(|e| panic!("query failed: {sql}: {e}"))
     }
 
+    /// Runs one statement (arranging what no page does, e.g. erasing a text); rows changed.
+    pub async fn exec(&self, sql: &str) -> u64 {
+        kene::run!(&self.state.db, |pool| sqlx::query(sql)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+        .unwrap_or_else(|e| panic!("statement failed: {sql}: {e}"))
+    }
+
     /// One text column of every row.
     pub async fn strings(&self, sql: &str) -> Vec<String> {
         kene::run!(&self.state.db, |pool| sqlx::query_scalar::<_, String>(sql)
@@ -801,16 +810,22 @@ impl TestClient {
     }
 
     pub async fn read(response: reqwest::Response) -> Page {
+        Self::try_read(response).await.expect("read response body")
+    }
+
+    /// Like [`TestClient::read`], returning the error when the body is cut off (a server
+    /// that refuses an oversized request early may reset the connection mid-answer).
+    pub async fn try_read(response: reqwest::Response) -> Result<Page, reqwest::Error> {
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.expect("read response body").to_vec();
+        let bytes = response.bytes().await?.to_vec();
         let body = String::from_utf8_lossy(&bytes).into_owned();
-        Page {
+        Ok(Page {
             status,
             headers,
             body,
             bytes,
-        }
+        })
     }
 
     fn remember_csrf(&self, page: &Page) {
@@ -893,7 +908,7 @@ impl TestClient {
         fields: &[(&str, &str)],
     ) -> Result<Page, reqwest::Error> {
         let response = self.http.post(self.url(path)).form(fields).send().await?;
-        let page = Self::read(response).await;
+        let page = Self::try_read(response).await?;
         self.remember_csrf(&page);
         Ok(page)
     }
@@ -941,7 +956,7 @@ impl TestClient {
             .multipart(form)
             .send()
             .await?;
-        Ok(Self::read(response).await)
+        Self::try_read(response).await
     }
 
     /// Signs in through the login form; asserts a redirect and a session cookie.
