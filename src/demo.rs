@@ -221,6 +221,10 @@ async fn seed_identity(app: &AppState, admin_id: i64) -> anyhow::Result<()> {
             "Ministère de la Communication, de l'Économie numérique et de la Modernisation de l'Administration",
             "Ministry of Communication, Digital Economy and Modernisation of the Administration",
         ),
+        motto: Localized::new(
+            "Un Peuple – Un But – Une Foi",
+            "One People – One Goal – One Faith",
+        ),
         contact_phone: None,
         contact_whatsapp: None,
         contact_email: Some(
@@ -242,9 +246,36 @@ async fn seed_identity(app: &AppState, admin_id: i64) -> anyhow::Result<()> {
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
     identity::queries::update(&mut tx, &settings, current.version, admin_id, now).await?;
+    let emblem = identity::Logo::parse(demo_emblem()?).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    identity::queries::set_logo(&mut tx, Some(&emblem), admin_id, now).await?;
     identity::queries::mark_demo(&mut tx, admin_id, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A stand-in emblem for the demonstration: a roundel in Mali's colours (green, gold, red)
+/// in a green ring. An installation uploads its real emblem on the identity page.
+fn demo_emblem() -> anyhow::Result<Vec<u8>> {
+    const SIZE: u32 = 160;
+    let centre = SIZE as f32 / 2.0;
+    let image = image::RgbaImage::from_fn(SIZE, SIZE, |x, y| {
+        let (dx, dy) = (x as f32 + 0.5 - centre, y as f32 + 0.5 - centre);
+        let radius = (dx * dx + dy * dy).sqrt();
+        if radius > centre - 1.0 {
+            image::Rgba([0, 0, 0, 0])
+        } else if radius > centre - 8.0 {
+            image::Rgba([0x0b, 0x6e, 0x4f, 0xff])
+        } else if x < SIZE / 3 {
+            image::Rgba([0x14, 0xb5, 0x3a, 0xff])
+        } else if x < 2 * SIZE / 3 {
+            image::Rgba([0xfc, 0xd1, 0x16, 0xff])
+        } else {
+            image::Rgba([0xce, 0x11, 0x26, 0xff])
+        }
+    });
+    let mut png = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut png, image::ImageFormat::Png)?;
+    Ok(png.into_inner())
 }
 
 /// Returns the 2026 edition's id.
@@ -437,8 +468,14 @@ fn sample_field(
     let woman = n.is_multiple_of(3);
     let value: Option<String> = match &field.kind {
         FieldKind::Text { .. } => Some(match field.key.as_str() {
-            "first_name" | "name" if woman => FIRST_NAMES_F[rng.gen_range(0..8)].into(),
-            "first_name" | "name" => FIRST_NAMES_M[rng.gen_range(0..8)].into(),
+            "first_name" if woman => FIRST_NAMES_F[rng.gen_range(0..8)].into(),
+            "first_name" => FIRST_NAMES_M[rng.gen_range(0..8)].into(),
+            // A full name (team members); the family name from `n`, not drawn, so that the
+            // rest of the demo's draws stay as they were.
+            "name" => {
+                let first = if woman { FIRST_NAMES_F } else { FIRST_NAMES_M };
+                format!("{} {}", first[rng.gen_range(0..8)], LAST_NAMES[n % LAST_NAMES.len()])
+            }
             "last_name" => LAST_NAMES[rng.gen_range(0..10)].into(),
             "project_title" | "company_name" | "team_name" => format!("{} {}", PROJECTS[n % PROJECTS.len()], n),
             _ => "Bamako".into(),

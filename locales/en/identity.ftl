@@ -61,3 +61,5 @@ identity-signatory-1-fr = First signature (French)
 identity-signatory-1-en = First signature (English; empty: the French text)
 identity-signatory-2-fr = Second signature (French)
 identity-signatory-2-en = Second signature (English; empty: the French text)
+identity-motto-fr = Motto, printed under the emblem on certificates (French), for instance "Un Peuple – Un But – Une Foi"
+identity-motto-en = Motto (English; empty: the French text)

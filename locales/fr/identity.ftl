@@ -61,3 +61,5 @@ identity-signatory-1-fr = Première signature (français)
 identity-signatory-1-en = Première signature (anglais ; vide : le texte français)
 identity-signatory-2-fr = Seconde signature (français)
 identity-signatory-2-en = Seconde signature (anglais ; vide : le texte français)
+identity-motto-fr = Devise, imprimée sous l'emblème des attestations (français), par exemple « Un Peuple – Un But – Une Foi »
+identity-motto-en = Devise (anglais ; vide : le texte français)

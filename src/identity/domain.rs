@@ -51,6 +51,11 @@ impl Colour {
         format!("{:02x}{:02x}{:02x}", self.r, self.g, self.b)
     }
 
+    /// Red, green and blue, for drawing outside CSS (the certificate's PDF).
+    pub fn rgb(&self) -> (u8, u8, u8) {
+        (self.r, self.g, self.b)
+    }
+
     /// WCAG 2 relative luminance.
     fn luminance(&self) -> f64 {
         let linear = |c: u8| {

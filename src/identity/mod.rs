@@ -20,6 +20,8 @@ pub struct Settings {
     pub name: Localized,
     /// The organiser line, e.g. the ministry.
     pub organiser: Localized,
+    /// The line under the emblem on certificates, e.g. the republic's motto.
+    pub motto: Localized,
     pub contact_phone: Option<PhoneNumber>,
     pub contact_whatsapp: Option<PhoneNumber>,
     pub contact_email: Option<Email>,
@@ -35,6 +37,7 @@ impl Default for Settings {
         Settings {
             name: Localized::new("Kènè", "Kènè"),
             organiser: Localized::default(),
+            motto: Localized::default(),
             contact_phone: None,
             contact_whatsapp: None,
             contact_email: None,
@@ -79,6 +82,10 @@ impl Identity {
 
     pub fn organiser(&self, lang: Lang) -> &str {
         self.settings.organiser.get(lang)
+    }
+
+    pub fn motto(&self, lang: Lang) -> &str {
+        self.settings.motto.get(lang)
     }
 
     pub fn logo_url(&self) -> Option<String> {

@@ -13,6 +13,8 @@ struct Row {
     name_en: String,
     organiser_fr: String,
     organiser_en: String,
+    motto_fr: String,
+    motto_en: String,
     contact_phone: Option<String>,
     contact_whatsapp: Option<String>,
     contact_email: Option<String>,
@@ -52,6 +54,7 @@ impl Row {
             settings: Settings {
                 name: Localized::new(self.name_fr, self.name_en),
                 organiser: Localized::new(self.organiser_fr, self.organiser_en),
+                motto: Localized::new(self.motto_fr, self.motto_en),
                 contact_phone: optional(self.contact_phone, "phone")?,
                 contact_whatsapp: optional(self.contact_whatsapp, "whatsapp")?,
                 contact_email: self
@@ -76,8 +79,8 @@ impl Row {
 }
 
 pub async fn load(db: &Db) -> DbResult<Identity> {
-    let sql = "SELECT name_fr, name_en, organiser_fr, organiser_en, contact_phone, \
-               contact_whatsapp, contact_email, official_domain, signatory_1_fr, signatory_1_en, \
+    let sql = "SELECT name_fr, name_en, organiser_fr, organiser_en, motto_fr, motto_en, \
+               contact_phone, contact_whatsapp, contact_email, official_domain, signatory_1_fr, signatory_1_en, \
                signatory_2_fr, signatory_2_en, brand_colour, on_brand_colour, \
                logo_mime, logo_sha256, demo, version FROM identity WHERE id = 1";
     let row: Row = run!(db, |pool| sqlx::query_as(sql).fetch_one(pool).await)?;
@@ -108,7 +111,7 @@ pub async fn update(
                organiser_en = $4, contact_phone = $5, contact_whatsapp = $6, contact_email = $7, \
                official_domain = $8, brand_colour = $9, on_brand_colour = $10, \
                signatory_1_fr = $12, signatory_1_en = $13, signatory_2_fr = $14, \
-               signatory_2_en = $15, version = version + 1 WHERE id = 1 AND version = $11";
+               signatory_2_en = $15, motto_fr = $16, motto_en = $17, version = version + 1 WHERE id = 1 AND version = $11";
     let s = settings;
     let changed = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(&s.name.fr)
@@ -126,6 +129,8 @@ pub async fn update(
         .bind(&s.signatories[0].en)
         .bind(&s.signatories[1].fr)
         .bind(&s.signatories[1].en)
+        .bind(&s.motto.fr)
+        .bind(&s.motto.en)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -136,6 +141,7 @@ pub async fn update(
         "version": expected + 1,
         "name": { "fr": s.name.fr, "en": s.name.en },
         "organiser": { "fr": s.organiser.fr, "en": s.organiser.en },
+        "motto": { "fr": s.motto.fr, "en": s.motto.en },
         "contact_phone": s.contact_phone.as_ref().map(PhoneNumber::as_str),
         "contact_whatsapp": s.contact_whatsapp.as_ref().map(PhoneNumber::as_str),
         "contact_email": s.contact_email.as_ref().map(Email::as_str),

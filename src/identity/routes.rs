@@ -43,6 +43,10 @@ pub struct IdentityForm {
     #[serde(default)]
     organiser_en: String,
     #[serde(default)]
+    motto_fr: String,
+    #[serde(default)]
+    motto_en: String,
+    #[serde(default)]
     contact_phone: String,
     #[serde(default)]
     contact_whatsapp: String,
@@ -74,6 +78,8 @@ impl IdentityForm {
             name_en: s.name.en.clone(),
             organiser_fr: s.organiser.fr.clone(),
             organiser_en: s.organiser.en.clone(),
+            motto_fr: s.motto.fr.clone(),
+            motto_en: s.motto.en.clone(),
             contact_phone: identity.phone().unwrap_or_default().to_owned(),
             contact_whatsapp: identity.whatsapp().unwrap_or_default().to_owned(),
             contact_email: identity.email().unwrap_or_default().to_owned(),
@@ -135,6 +141,7 @@ impl IdentityForm {
             Some(colours) if errors.is_empty() => Ok(Settings {
                 name: both_languages(name_fr, &self.name_en),
                 organiser: both_languages(&self.organiser_fr, &self.organiser_en),
+                motto: both_languages(&self.motto_fr, &self.motto_en),
                 contact_phone,
                 contact_whatsapp,
                 contact_email,
@@ -262,6 +269,7 @@ fn stale_edit(stored: &Identity, lang: Lang) -> StaleEdit {
             (label("identity-name-en"), form.name_en),
             (label("identity-organiser-fr"), form.organiser_fr),
             (label("identity-organiser-en"), form.organiser_en),
+            (label("identity-motto-fr"), form.motto_fr),
             (label("identity-contact-phone"), form.contact_phone),
             (label("identity-contact-whatsapp"), form.contact_whatsapp),
             (label("identity-contact-email"), form.contact_email),

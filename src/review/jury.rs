@@ -29,7 +29,7 @@ use crate::applications::queries::ListedApplication;
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::db::{Db, DbResult, Tx};
-use crate::domain::form::Answers;
+use crate::domain::form::{Answer, Answers};
 use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
@@ -407,6 +407,39 @@ pub fn team_name(answers_json: &str) -> String {
                 .map(str::to_owned)
         })
         .unwrap_or_default()
+}
+
+/// The people a certificate names: the team members' names, the leader first (at most six),
+/// or, on a personal form, the applicant's first name and initial.
+pub fn people_names(answers_json: &str) -> Vec<String> {
+    const MAX_NAMED: usize = 6;
+    let answers: Answers = serde_json::from_str(answers_json).unwrap_or_default();
+    let text = |a: Option<&Answer>| {
+        a.and_then(Answer::as_text)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    if let Some(Answer::Group(rows)) = answers.get("team") {
+        return rows
+            .iter()
+            .filter_map(|row| text(row.get("name")))
+            .take(MAX_NAMED)
+            .collect();
+    }
+    // A person applying alone (the hackathon's young participants): the first name and the
+    // family name's initial, as public pages never show their family name.
+    match (
+        text(answers.get("first_name")),
+        text(answers.get("last_name")),
+    ) {
+        (Some(first), Some(last)) => match last.chars().next() {
+            Some(initial) => vec![format!("{first} {}.", initial.to_uppercase())],
+            None => vec![first],
+        },
+        (Some(first), None) => vec![first],
+        _ => Vec::new(),
+    }
 }
 
 /// The team name when it says more than the project title (start-ups often share both).
@@ -1496,6 +1529,7 @@ fn snapshot(
                     reference: d.reference.clone().unwrap_or_default(),
                     title: d.title.clone(),
                     team: distinct_team(d),
+                    people: people_names(&d.answers_json),
                     track_id: d.track_id,
                 },
             ))
@@ -1668,6 +1702,16 @@ mod tests {
         assert_eq!(format_allowed(300), "5");
         assert_eq!(format_allowed(270), "4:30");
         assert_eq!(parse_allowed(&format_allowed(275)), Some(275));
+    }
+
+    #[test]
+    fn certificates_name_team_members_or_a_first_name_and_initial() {
+        let team = r#"{"team":{"group":[{"name":{"text":"Awa Traoré"}},{"name":{"text":" Moussa Diarra "}}]}}"#;
+        assert_eq!(people_names(team), ["Awa Traoré", "Moussa Diarra"]);
+        let alone = r#"{"first_name":{"text":"Aminata"},"last_name":{"text":"élise"}}"#;
+        assert_eq!(people_names(alone), ["Aminata É."]);
+        assert!(people_names(r#"{"contact_email":{"text":"a@b.ml"}}"#).is_empty());
+        assert!(people_names("not json").is_empty());
     }
 
     #[test]

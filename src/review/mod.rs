@@ -16,6 +16,7 @@ pub mod ties;
 
 pub mod access;
 pub mod admin;
+pub mod certificate_pdf;
 pub mod demo;
 pub mod finalists;
 pub mod jury;

@@ -12,12 +12,14 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HOST};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
+use super::certificate_pdf;
 use super::jury::{self, edition_tz, format_at};
 use super::prizes::{self, Change, Laureates};
 use super::queries::RoundStatus;
@@ -54,6 +56,10 @@ pub fn router() -> Router<AppState> {
             get(certificate),
         )
         .route(
+            "/results/{edition}/certificates/{reference}/pdf",
+            get(certificate_download),
+        )
+        .route(
             "/results/{edition}/verify/{reference}",
             get(verify_certificate),
         )
@@ -85,6 +91,10 @@ pub struct PublicDossier {
     pub reference: String,
     pub title: String,
     pub team: String,
+    /// The laureates' names, for their certificate (absent from publications made before
+    /// certificates named people).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<String>,
     pub track_id: i64,
 }
 
@@ -689,12 +699,15 @@ pub struct CertificateTemplate {
     pub venue: String,
     pub title: String,
     pub team: String,
+    /// The laureates' names, comma-separated.
+    pub people: String,
     pub reference: String,
     pub prizes: Vec<String>,
     pub published: String,
     pub head: String,
     pub version: i64,
     pub results_url: String,
+    pub pdf_url: String,
 }
 
 /// The prizes a dossier holds in a published snapshot, with its published data; `None` when
@@ -733,12 +746,35 @@ fn laureate_prizes<'s>(
     (!prizes.is_empty()).then_some((dossier, prizes))
 }
 
-/// Where a certificate's QR code leads: absolute with the configured public URL (a phone
-/// scanning a printed page needs the site's address), else the path.
-fn verification_link(app: &AppState, edition: &str, reference: &str, version: i64) -> String {
-    app.link(&format!(
-        "/results/{edition}/verify/{reference}?v={version}"
-    ))
+/// Where a certificate's QR code leads. A phone scanning a printed page needs the site's full
+/// address: the configured public URL, else the address the page was asked on. The second
+/// value says whether the link may be shared with others: one taken from the request's `Host`
+/// is not, so that a forged `Host` never reaches anyone's certificate through a cache.
+fn verification_link(
+    app: &AppState,
+    headers: &HeaderMap,
+    edition: &str,
+    reference: &str,
+    version: i64,
+) -> (String, bool) {
+    let path = format!("/results/{edition}/verify/{reference}?v={version}");
+    if app.config.public_url.is_some() {
+        return (app.link(&path), true);
+    }
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok()).filter(|h| {
+        !h.is_empty()
+            && h.len() <= 255
+            && h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+    });
+    let scheme = match headers.get("x-forwarded-proto").map(|v| v.as_bytes()) {
+        Some(b"https") => "https",
+        _ => "http",
+    };
+    match host {
+        Some(host) => (format!("{scheme}://{host}{path}"), false),
+        None => (path, false),
+    }
 }
 
 /// The QR code of `text` as an SVG document, black on white, sized by the page.
@@ -752,41 +788,177 @@ fn qr_svg(text: &str) -> Option<String> {
     )
 }
 
+/// A laureate's certificate as its page and its PDF both show it.
+struct Certificate {
+    edition: EditionRow,
+    current: PublicationRow,
+    dossier: PublicDossier,
+    prizes: Vec<String>,
+    verify_url: String,
+    /// The page may be kept in shared caches (see [`verification_link`]).
+    shared: bool,
+}
+
+impl Certificate {
+    async fn load(
+        app: &AppState,
+        headers: &HeaderMap,
+        lang: Lang,
+        slug: &str,
+        reference: &str,
+    ) -> AppResult<Certificate> {
+        let (edition, mut list) = published(app, slug).await?;
+        let current = list.swap_remove(0);
+        let snapshot = current.snapshot()?;
+        // Only a laureate of the current publication has a certificate.
+        let (dossier, prizes) =
+            laureate_prizes(&snapshot, reference, lang).ok_or(AppError::NotFound)?;
+        let (verify_url, shared) = verification_link(
+            app,
+            headers,
+            &edition.slug,
+            &dossier.reference,
+            current.version,
+        );
+        Ok(Certificate {
+            dossier: dossier.clone(),
+            prizes,
+            verify_url,
+            shared,
+            edition,
+            current,
+        })
+    }
+
+    fn short_seal(&self) -> String {
+        let head = &self.current.chain_head;
+        head.get(..12).unwrap_or(head).to_owned()
+    }
+
+    fn published(&self, lang: Lang) -> String {
+        format_at(lang, self.current.published_at, &edition_tz(&self.edition))
+    }
+}
+
 async fn certificate(
     State(app): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
     Path((slug, reference)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let (edition, list) = published(&app, &slug).await?;
-    let current = &list[0];
-    let snapshot = current.snapshot()?;
-    // Only a laureate of the current publication has a certificate.
-    let (dossier, prizes) =
-        laureate_prizes(&snapshot, &reference, lang).ok_or(AppError::NotFound)?;
-    let verify_url = verification_link(&app, &edition.slug, &dossier.reference, current.version);
-    let tz = edition_tz(&edition);
-    render(&CertificateTemplate {
-        qr_svg: qr_svg(&verify_url).unwrap_or_default(),
-        verify_url,
-        short_seal: current
-            .chain_head
-            .get(..12)
-            .unwrap_or(&current.chain_head)
-            .to_owned(),
-        edition: edition_name(&edition, lang),
-        venue: edition.venue.clone(),
-        title: dossier.title.clone(),
-        team: dossier.team.clone(),
-        reference: dossier.reference.clone(),
-        prizes,
-        published: format_at(lang, current.published_at, &tz),
-        head: current.chain_head.clone(),
-        version: current.version,
-        results_url: format!("/results/{}", edition.slug),
+    let c = Certificate::load(&app, &headers, lang, &slug, &reference).await?;
+    let page = render(&CertificateTemplate {
+        qr_svg: qr_svg(&c.verify_url).unwrap_or_default(),
+        verify_url: c.verify_url.clone(),
+        short_seal: c.short_seal(),
+        edition: edition_name(&c.edition, lang),
+        venue: c.edition.venue.clone(),
+        title: c.dossier.title.clone(),
+        team: c.dossier.team.clone(),
+        people: c.dossier.people.join(", "),
+        reference: c.dossier.reference.clone(),
+        published: c.published(lang),
+        head: c.current.chain_head.clone(),
+        version: c.current.version,
+        results_url: format!("/results/{}", c.edition.slug),
+        pdf_url: format!(
+            "/results/{}/certificates/{}/pdf",
+            c.edition.slug, c.dossier.reference
+        ),
+        prizes: c.prizes,
         ctx,
+    })?;
+    Ok(if c.shared {
+        public_page(page, None)
+    } else {
+        page
     })
-    .map(|page| public_page(page, None))
+}
+
+/// The same certificate as a PDF file (see [`certificate_pdf`]).
+async fn certificate_download(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((slug, reference)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let c = Certificate::load(&app, &headers, lang, &slug, &reference).await?;
+    let identity = &ctx.identity;
+    let logo = match &identity.logo {
+        Some(logo) => crate::identity::queries::logo(&app.db, &logo.sha256).await?,
+        None => None,
+    };
+    let signatories: Vec<String> = identity
+        .signatories(lang)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let texts = [
+        identity.organiser(lang).to_owned(),
+        identity.motto(lang).to_owned(),
+        identity.name(lang).to_owned(),
+        edition_name(&c.edition, lang),
+        tr(lang, "results-certificate-heading"),
+        tr(lang, "results-certificate-awarded"),
+        format!("{} · {}", c.edition.venue, c.published(lang)),
+        tr(lang, "certificate-scan"),
+        format!(
+            "{} · {} {} · {} {}",
+            c.dossier.reference,
+            tr(lang, "results-version"),
+            c.current.version,
+            tr(lang, "results-short-seal"),
+            c.short_seal()
+        ),
+    ];
+    let brand = identity.settings.colours.brand;
+    let file_name = format!(
+        "{}-{}.pdf",
+        tr(lang, "results-certificate-file"),
+        c.dossier.reference
+    );
+    let pdf = tokio::task::spawn_blocking(move || {
+        let [organiser, motto, event_name, edition, heading, awarded, place_and_date, scan_line, proof_line] =
+            &texts;
+        let signatories: Vec<&str> = signatories.iter().map(String::as_str).collect();
+        certificate_pdf::render(&certificate_pdf::CertificateContent {
+            organiser,
+            motto,
+            event_name,
+            edition,
+            heading,
+            awarded,
+            title: &c.dossier.title,
+            team: &c.dossier.team,
+            people: &c.dossier.people.join(", "),
+            prizes: &c.prizes,
+            place_and_date,
+            signatories: &signatories,
+            scan_line,
+            verify_url: &c.verify_url,
+            proof_line,
+            brand,
+            logo: logo.as_ref().map(|(kind, bytes)| (*kind, bytes.as_slice())),
+            lang: lang.as_str(),
+        })
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("certificate PDF: {e}")))?
+    .map_err(|e| AppError::Internal(format!("certificate PDF: {e}")))?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (CACHE_CONTROL, "private, no-cache".to_owned()),
+        ],
+        pdf,
+    )
+        .into_response())
 }
 
 /// The public check of a certificate, where its QR code leads: the certificate's data as the
@@ -970,6 +1142,7 @@ mod tests {
                             reference: format!("SDN26-STA-00{id}"),
                             title: format!("Projet {id}"),
                             team: String::new(),
+                            people: Vec::new(),
                             track_id: 7,
                         },
                     )

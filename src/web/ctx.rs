@@ -83,6 +83,10 @@ impl Ctx {
     }
 
     /// The certificates' signature blocks in the visitor's language.
+    pub fn motto(&self) -> &str {
+        self.identity.motto(self.lang)
+    }
+
     pub fn signatories(&self) -> Vec<&str> {
         self.identity.signatories(self.lang)
     }

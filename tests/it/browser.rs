@@ -597,5 +597,60 @@ async fn a_certificate_prints_on_one_a4_landscape_page() {
         size.len() == 4 && (size[2] - 842.0).abs() < 2.0 && (size[3] - 595.0).abs() < 2.0,
         "A4 landscape (842 × 595 points): {media_box}"
     );
+
+    // It names the laureates, and the QR code printed on it opens this certificate's
+    // verification page: Chromium draws the page, the code is read from the picture.
+    let page = app.client().get(&certificate).await;
+    assert!(
+        page.element_text("certificate-people")
+            .is_some_and(|names| !names.trim().is_empty()),
+        "the laureates' names"
+    );
+    let shot = dir.path().join("certificate.png");
+    let status = tokio::time::timeout(
+        Duration::from_secs(90),
+        Command::new(CHROMIUM)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                "--force-device-scale-factor=3",
+                "--window-size=800,1600",
+                &format!(
+                    "--user-data-dir={}",
+                    dir.path().join("profile-shot").display()
+                ),
+                &format!("--screenshot={}", shot.display()),
+                &app.url(&certificate),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .status(),
+    )
+    .await
+    .expect("Chromium draws the page within 90 s")
+    .expect("run Chromium");
+    assert!(status.success(), "{status}");
+    let picture = image::open(&shot).expect("the screenshot").to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+        picture.width() as usize,
+        picture.height() as usize,
+        |x, y| picture.get_pixel(x as u32, y as u32).0[0],
+    );
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the certificate");
+    let (_, link) = grids[0].decode().expect("a readable QR code");
+    let base = app.url("/");
+    let path = link
+        .strip_prefix(base.trim_end_matches('/'))
+        .unwrap_or_else(|| panic!("the QR code leads to this site ({base}), not to {link}"));
+    assert!(path.starts_with("/results/sdn-2026/verify/"), "{path}");
+    let check = app.client().get(path).await;
+    assert_eq!(
+        check.element_text("verify-verdict").as_deref(),
+        Some(crate::support::fr("certificate-check-matches").as_str())
+    );
     app.finish().await;
 }

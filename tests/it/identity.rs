@@ -22,11 +22,13 @@ const PNG: [u8; 68] = [
     0xae, 0x42, 0x60, 0x82,
 ];
 
-const CYBER_DAYS: [(&str, &str); 10] = [
+const CYBER_DAYS: [(&str, &str); 12] = [
     ("name_fr", "Journées nationales de la cybersécurité"),
     ("name_en", "National Cybersecurity Days"),
     ("organiser_fr", "Agence des technologies de l'information"),
     ("organiser_en", ""),
+    ("motto_fr", "La sécurité numérique, affaire de tous"),
+    ("motto_en", ""),
     ("contact_phone", "76 00 00 01"),
     ("contact_whatsapp", "+223 66 00 00 02"),
     ("contact_email", "Aide@Exemple.ml"),
@@ -44,6 +46,8 @@ async fn save_identity(admin: &TestClient, changes: &[(&str, &str)]) -> crate::s
         "name_en",
         "organiser_fr",
         "organiser_en",
+        "motto_fr",
+        "motto_en",
         "contact_phone",
         "contact_whatsapp",
         "contact_email",
@@ -155,8 +159,14 @@ async fn an_administrator_sets_the_identity_and_every_page_shows_it(backend: Bac
     assert!(
         audited
             .first()
-            .is_some_and(|d| d.contains("cyber.exemple.ml")),
+            .is_some_and(|d| d.contains("cyber.exemple.ml") && d.contains("affaire de tous")),
         "{audited:?}"
+    );
+    // The motto, printed on certificates, is kept; left empty in English it reads in French.
+    let form = admin.get("/admin/identity").await;
+    assert_eq!(
+        form.input_value("motto_en").as_deref(),
+        Some("La sécurité numérique, affaire de tous")
     );
     app.finish().await;
 }
@@ -218,6 +228,10 @@ async fn a_logo_must_be_a_small_raster_image(backend: Backend) {
         "identity-error-logo-size",
         &[("size", "150".to_owned()), ("max", "100".to_owned())],
     );
+    let demo_emblem = app
+        .strings("SELECT COALESCE(logo_sha256, '') FROM identity")
+        .await;
+    assert_eq!(demo_emblem.len(), 1);
     let refusals: [(&str, Vec<u8>, String); 3] = [
         (
             "emblem.svg",
@@ -256,10 +270,11 @@ async fn a_logo_must_be_a_small_raster_image(backend: Backend) {
     if let Ok(page) = page {
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
+    // Nothing refused replaced the demo's emblem.
     assert_eq!(
-        app.scalar_i64("SELECT COUNT(*) FROM identity WHERE logo IS NOT NULL")
+        app.strings("SELECT COALESCE(logo_sha256, '') FROM identity")
             .await,
-        0
+        demo_emblem
     );
 
     let page = admin

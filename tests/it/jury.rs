@@ -725,13 +725,81 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
             .is_some_and(|qr| qr.contains("<svg")),
         "a QR code"
     );
-    let verify = page
-        .tag_attr("<a href=\"/results/sdn-2026/verify/", "href")
+    // Absolute (this test's server has no public URL configured: the address it was asked
+    // on), so that a phone scanning the printed code reaches this site.
+    let link = page
+        .element_text("certificate-verify")
         .expect("the verification link");
     assert_eq!(
-        page.element_text("certificate-verify").as_deref(),
-        Some(verify.as_str())
+        page.tag_attr("<a href=\"http://", "href").as_deref(),
+        Some(link.as_str())
     );
+    let verify = link
+        .strip_prefix(app.base.as_str().trim_end_matches('/'))
+        .unwrap_or_else(|| panic!("{link} is on {}", app.base))
+        .to_owned();
+    assert!(verify.starts_with("/results/sdn-2026/verify/"), "{verify}");
+    // A forged `Host` is answered to its sender only: asked twice (so that a shared cache
+    // would keep it), it never reaches the next reader's certificate.
+    let certificate = app.url(&format!("/results/sdn-2026/certificates/{}", s1.reference));
+    for _ in 0..2 {
+        let forged = reqwest::Client::new()
+            .get(&certificate)
+            .header("host", "evil.example")
+            .send()
+            .await
+            .expect("GET with a forged Host");
+        let body = forged.text().await.expect("the page");
+        assert!(body.contains("http://evil.example/results/"), "{body}");
+    }
+    let again = app.client().get(&certificate).await;
+    assert_eq!(again.element_text("certificate-verify"), Some(link.clone()));
+    assert_eq!(
+        page.element_text("certificate-motto").as_deref(),
+        Some("Un Peuple – Un But – Une Foi")
+    );
+    // The same certificate as a PDF: one A4 landscape page, with the same names and lines.
+    let pdf = anonymous
+        .get(&format!(
+            "/results/sdn-2026/certificates/{}/pdf",
+            s1.reference
+        ))
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(
+        pdf.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let document = lopdf::Document::load_mem(&pdf.bytes).expect("a readable PDF");
+    let pages = document.get_pages();
+    assert_eq!(pages.len(), 1, "one page");
+    let media_box: Vec<f32> = pages
+        .values()
+        .next()
+        .and_then(|id| document.get_dictionary(*id).ok())
+        .and_then(|page| page.get(b"MediaBox").ok())
+        .and_then(|b| b.as_array().ok())
+        .map(|a| a.iter().filter_map(|n| n.as_float().ok()).collect())
+        .unwrap_or_default();
+    assert!(
+        media_box.len() == 4
+            && (media_box[2] - 841.89).abs() < 1.0
+            && (media_box[3] - 595.28).abs() < 1.0,
+        "A4 landscape: {media_box:?}"
+    );
+    let text = document.extract_text(&[1]).expect("the PDF's text");
+    for line in [
+        s1.title.as_str(),
+        "MINISTÈRE DE LA COMMUNICATION",
+        "Un Peuple – Un But – Une Foi",
+        "Le Président du jury",
+        &fr("results-place-1"),
+        &s1.reference,
+    ] {
+        assert!(text.contains(line), "{line:?} missing from the PDF: {text}");
+    }
     let check = anonymous.get(&verify).await;
     assert_eq!(check.status, StatusCode::OK);
     assert_eq!(
