@@ -537,6 +537,26 @@ async fn juror_scores_a_pitch_on_a_phone() {
     app.finish().await;
 }
 
+/// Runs Chromium headless on `url` with `args` (what to make of the page), in its own profile.
+async fn headless_chromium(profile: &std::path::Path, args: &[&str], url: &str) {
+    let status = tokio::time::timeout(
+        Duration::from_secs(90),
+        Command::new(CHROMIUM)
+            .args(["--headless", "--no-sandbox", "--disable-gpu"])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(args)
+            .arg(url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .status(),
+    )
+    .await
+    .expect("Chromium renders the page within 90 s")
+    .expect("run Chromium");
+    assert!(status.success(), "{status}");
+}
+
 /// A certificate printed by Chromium (as "Print → Save as PDF" does, with the page's own
 /// size) is one A4 landscape page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -556,27 +576,15 @@ async fn a_certificate_prints_on_one_a4_landscape_page() {
         .expect("a laureate's certificate");
     let dir = tempfile::tempdir().expect("output directory");
     let pdf = dir.path().join("certificate.pdf");
-    let status = tokio::time::timeout(
-        Duration::from_secs(90),
-        Command::new(CHROMIUM)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-pdf-header-footer",
-                &format!("--user-data-dir={}", dir.path().join("profile").display()),
-                &format!("--print-to-pdf={}", pdf.display()),
-                &app.url(&certificate),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .status(),
+    headless_chromium(
+        &dir.path().join("profile"),
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        &app.url(&certificate),
     )
-    .await
-    .expect("Chromium prints within 90 s")
-    .expect("run Chromium");
-    assert!(status.success(), "{status}");
+    .await;
     let bytes = std::fs::read(&pdf).expect("the PDF");
     let text = String::from_utf8_lossy(&bytes);
     let pages = text
@@ -607,32 +615,17 @@ async fn a_certificate_prints_on_one_a4_landscape_page() {
         "the laureates' names"
     );
     let shot = dir.path().join("certificate.png");
-    let status = tokio::time::timeout(
-        Duration::from_secs(90),
-        Command::new(CHROMIUM)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--hide-scrollbars",
-                "--force-device-scale-factor=3",
-                "--window-size=800,1600",
-                &format!(
-                    "--user-data-dir={}",
-                    dir.path().join("profile-shot").display()
-                ),
-                &format!("--screenshot={}", shot.display()),
-                &app.url(&certificate),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .status(),
+    headless_chromium(
+        &dir.path().join("profile-shot"),
+        &[
+            "--hide-scrollbars",
+            "--force-device-scale-factor=3",
+            "--window-size=800,1600",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &app.url(&certificate),
     )
-    .await
-    .expect("Chromium draws the page within 90 s")
-    .expect("run Chromium");
-    assert!(status.success(), "{status}");
+    .await;
     let picture = image::open(&shot).expect("the screenshot").to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
         picture.width() as usize,
