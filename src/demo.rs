@@ -211,7 +211,7 @@ pub async fn seed_with(app: &AppState, scope: Scope) -> anyhow::Result<DemoLogin
 /// The Semaine du Numérique's identity, as its call for applications gives it (no phone
 /// number is made up), marked as a demonstration on every page.
 async fn seed_identity(app: &AppState, admin_id: i64) -> anyhow::Result<()> {
-    let current = identity::queries::load(&app.db).await?;
+    let current = identity::queries::installation(&app.db).await?;
     if current.demo {
         return Ok(());
     }
@@ -245,9 +245,24 @@ async fn seed_identity(app: &AppState, admin_id: i64) -> anyhow::Result<()> {
     };
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    identity::queries::update(&mut tx, &settings, current.version, admin_id, now).await?;
+    identity::queries::update(
+        &mut tx,
+        identity::Scope::Installation,
+        &settings,
+        current.version,
+        admin_id,
+        now,
+    )
+    .await?;
     let emblem = identity::Logo::parse(demo_emblem()?).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    identity::queries::set_logo(&mut tx, Some(&emblem), admin_id, now).await?;
+    identity::queries::set_logo(
+        &mut tx,
+        identity::Scope::Installation,
+        Some(&emblem),
+        admin_id,
+        now,
+    )
+    .await?;
     identity::queries::mark_demo(&mut tx, admin_id, now).await?;
     tx.commit().await?;
     Ok(())

@@ -225,6 +225,7 @@ async fn overview(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let loaded = load_owned(&app, &id, &user).await?;
+    let ctx = ctx.in_edition(&app, loaded.track.edition_id).await;
     let now = app.now_ms();
     let sections = loaded
         .form
@@ -278,6 +279,7 @@ async fn section_page(
     Query(after): Query<After>,
 ) -> AppResult<Response> {
     let loaded = load_owned(&app, &id, &user).await?;
+    let ctx = ctx.in_edition(&app, loaded.track.edition_id).await;
     if section >= loaded.form.sections.len() {
         return Err(AppError::NotFound);
     }
@@ -389,6 +391,7 @@ async fn save_section(
     request: Request,
 ) -> AppResult<Response> {
     let loaded = load_owned(&app, &id, &user).await?;
+    let ctx = ctx.in_edition(&app, loaded.track.edition_id).await;
     if section >= loaded.form.sections.len() {
         return Err(AppError::NotFound);
     }
@@ -672,6 +675,7 @@ async fn review_page(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let loaded = load_owned(&app, &id, &user).await?;
+    let ctx = ctx.in_edition(&app, loaded.track.edition_id).await;
     review_response(&app, ctx, &loaded, None, StatusCode::OK)
 }
 
@@ -722,6 +726,7 @@ async fn submit(
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     let loaded = load_owned(&app, &id, &user).await?;
+    let ctx = ctx.in_edition(&app, loaded.track.edition_id).await;
     let now = app.now_ms();
     let status = loaded.app.status();
     let receipt_url = format!("/applications/{}/receipt", loaded.app.public_id);
@@ -839,7 +844,12 @@ impl ReceiptMessage {
         let texts =
             template_admin::texts(&app.db, loaded.track.edition_id, MessageKind::Receipt, lang)
                 .await?;
-        let signature = app.identity.get(app).await.signature(lang);
+        let signature = app
+            .identity
+            .get(app)
+            .await
+            .for_edition(loaded.track.edition_id)
+            .signature(lang);
         Ok(Some(ReceiptMessage {
             lang,
             channel,
@@ -903,6 +913,7 @@ async fn receipt(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let loaded = load_owned(&app, &id, &user).await?;
+    let ctx = ctx.in_edition(&app, loaded.track.edition_id).await;
     let reference = loaded.app.reference.clone().ok_or(AppError::NotFound)?;
     let submitted = loaded
         .app

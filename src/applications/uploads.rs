@@ -75,6 +75,7 @@ pub async fn upload(
         return Err(AppError::Csrf);
     }
     let loaded = load_owned(&app, &id, &user).await?;
+    let ctx = ctx.in_edition(&app, loaded.track.edition_id).await;
     let now = app.now_ms();
     if !loaded.app.status().editable() || !loaded.track.is_open(now) {
         return Err(AppError::BadRequest("apply-call-closed"));

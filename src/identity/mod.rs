@@ -7,6 +7,7 @@ pub mod domain;
 pub mod queries;
 pub mod routes;
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::domain::types::{Email, Lang, Localized, PhoneNumber};
@@ -169,34 +170,84 @@ impl Identity {
     }
 }
 
-/// The identity as of the public content version (identity writes bump it): read again only
-/// when that version moved, so a page costs no query for it.
+/// Whose identity: the installation's, or one edition's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Installation,
+    Edition(i64),
+}
+
+/// Every identity pages may show, as of one content version: the installation's, and the
+/// editions' that have their own (a sister event hosted on the same installation).
+#[derive(Debug, Default)]
+pub struct Identities {
+    installation: Arc<Identity>,
+    by_edition: HashMap<i64, Arc<Identity>>,
+    edition_by_slug: HashMap<String, i64>,
+}
+
+impl Identities {
+    pub fn new(
+        installation: Identity,
+        by_edition: HashMap<i64, Arc<Identity>>,
+        edition_by_slug: HashMap<String, i64>,
+    ) -> Identities {
+        Identities {
+            installation: Arc::new(installation),
+            by_edition,
+            edition_by_slug,
+        }
+    }
+
+    pub fn installation(&self) -> Arc<Identity> {
+        self.installation.clone()
+    }
+
+    /// What the pages and messages of an edition show.
+    pub fn for_edition(&self, edition_id: i64) -> Arc<Identity> {
+        self.by_edition
+            .get(&edition_id)
+            .unwrap_or(&self.installation)
+            .clone()
+    }
+
+    /// The same, for an edition named by its slug (in a page's address).
+    pub fn for_slug(&self, slug: &str) -> Arc<Identity> {
+        match self.edition_by_slug.get(slug) {
+            Some(edition_id) => self.for_edition(*edition_id),
+            None => self.installation(),
+        }
+    }
+}
+
+/// The identities as of the public content version (identity writes bump it): read again
+/// only when that version moved, so a page costs no query for them.
 #[derive(Default)]
 pub struct IdentityCache {
-    current: RwLock<Option<(i64, Arc<Identity>)>>,
+    current: RwLock<Option<(i64, Arc<Identities>)>>,
 }
 
 impl IdentityCache {
-    pub async fn get(&self, app: &AppState) -> Arc<Identity> {
+    pub async fn get(&self, app: &AppState) -> Arc<Identities> {
         let version = app.public_cache.current_version(&app.db).await;
         let cached = self
             .current
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        if let (Some((at, identity)), Some(version)) = (&cached, version) {
+        if let (Some((at, identities)), Some(version)) = (&cached, version) {
             if *at == version {
-                return identity.clone();
+                return identities.clone();
             }
         }
-        match (queries::load(&app.db).await, version) {
-            (Ok(identity), Some(version)) => {
-                let identity = Arc::new(identity);
+        match (queries::load_all(&app.db).await, version) {
+            (Ok(identities), Some(version)) => {
+                let identities = Arc::new(identities);
                 *self.current.write().unwrap_or_else(|e| e.into_inner()) =
-                    Some((version, identity.clone()));
-                identity
+                    Some((version, identities.clone()));
+                identities
             }
-            (Ok(identity), None) => Arc::new(identity),
+            (Ok(identities), None) => Arc::new(identities),
             (Err(error), _) => {
                 tracing::warn!(%error, "cannot read the identity; showing the last one known");
                 cached.map(|(_, i)| i).unwrap_or_default()

@@ -1,8 +1,9 @@
 //! The identity settings page (administrators), and the logo and colours served to every page.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{FromRequestParts, Multipart, Path, Query, RawPathParams, State};
 use axum::http::header::{CACHE_CONTROL, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -10,8 +11,9 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::domain::MAX_LOGO_BYTES;
-use super::{queries, Colour, Colours, Identity, IdentityError, Logo, Settings, SiteDomain};
+use super::{queries, Colour, Colours, Identity, IdentityError, Logo, Scope, Settings, SiteDomain};
 use crate::accounts::sessions::SessionUser;
+use crate::applications::admin::organised_edition;
 use crate::domain::types::{Email, Lang, Localized, ParseErrorMessage, PhoneNumber};
 use crate::i18n::tr;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
@@ -21,14 +23,83 @@ use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
 
-const PAGE: &str = "/admin/identity";
-
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(PAGE, get(page).post(save))
+        .route("/admin/identity", get(page).post(save))
         .route("/admin/identity/logo", post(upload_logo))
         .route("/admin/identity/logo/remove", post(remove_logo))
+        .route("/admin/editions/{edition}/identity", get(page).post(save))
+        .route("/admin/editions/{edition}/identity/logo", post(upload_logo))
+        .route(
+            "/admin/editions/{edition}/identity/logo/remove",
+            post(remove_logo),
+        )
+        .route("/admin/editions/{edition}/identity/reset", post(reset))
         .route("/identity/{file}", get(serve))
+}
+
+/// Whose identity a page edits, checked against who asks: the installation's for an
+/// administrator (`/admin/identity`), an edition's for its organisers
+/// (`/admin/editions/<edition>/identity`); anyone else gets "not found".
+pub struct Editing {
+    user: SessionUser,
+    scope: Scope,
+    /// The settings page's address (its forms post beside it).
+    page: String,
+    /// The edition's year, when editing an edition's.
+    edition_year: Option<i64>,
+}
+
+impl FromRequestParts<AppState> for Editing {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let SignedIn(user) = SignedIn::from_request_parts(parts, app).await?;
+        let params = RawPathParams::from_request_parts(parts, app)
+            .await
+            .map_err(|_| AppError::NotFound.into_response())?;
+        let slug = params
+            .iter()
+            .find(|(name, _)| *name == "edition")
+            .map(|(_, slug)| slug.to_owned());
+        match slug {
+            None if user.is_admin => Ok(Editing {
+                user,
+                scope: Scope::Installation,
+                page: "/admin/identity".into(),
+                edition_year: None,
+            }),
+            None => Err(AppError::NotFound.into_response()),
+            Some(slug) => {
+                let edition = organised_edition(app, &user, &slug)
+                    .await
+                    .map_err(IntoResponse::into_response)?;
+                Ok(Editing {
+                    user,
+                    scope: Scope::Edition(edition.id),
+                    page: format!("/admin/editions/{}/identity", edition.slug),
+                    edition_year: Some(edition.year),
+                })
+            }
+        }
+    }
+}
+
+impl Editing {
+    fn saved(&self) -> Response {
+        Redirect::to(&format!("{}?saved=1", self.page)).into_response()
+    }
+
+    /// The identity stored for the scope, or — for an edition without its own — the one it
+    /// shows (the installation's), as version 0.
+    async fn stored(&self, app: &AppState) -> AppResult<(Identity, bool)> {
+        if let Some(identity) = queries::load(&app.db, self.scope).await? {
+            return Ok((identity, true));
+        }
+        let mut inherited = queries::installation(&app.db).await?;
+        inherited.version = 0;
+        Ok((inherited, false))
+    }
 }
 
 /// The form as typed: kept whole when something is refused.
@@ -170,6 +241,12 @@ fn both_languages(fr: &str, en: &str) -> Localized {
 #[template(path = "admin/identity.html")]
 struct IdentityTemplate {
     ctx: Ctx,
+    /// Where the forms post.
+    page: String,
+    /// The edition's year, when the page edits an edition's identity.
+    edition_year: Option<i64>,
+    /// An edition has its own identity (false: it shows the installation's).
+    own: bool,
     values: IdentityForm,
     errors: FieldErrors,
     /// The refusal of the last logo sent, if any.
@@ -179,84 +256,84 @@ struct IdentityTemplate {
     max_logo_kb: usize,
 }
 
+impl IdentityTemplate {
+    fn new(ctx: Ctx, editing: &Editing, stored: &Identity, own: bool) -> IdentityTemplate {
+        IdentityTemplate {
+            ctx,
+            page: editing.page.clone(),
+            edition_year: editing.edition_year,
+            own,
+            values: IdentityForm::from_identity(stored),
+            errors: FieldErrors::default(),
+            logo_error: None,
+            saved: false,
+            stale: None,
+            max_logo_kb: MAX_LOGO_BYTES / 1024,
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct PageQuery {
     #[serde(default)]
     saved: Option<String>,
 }
 
-fn require_admin(user: &SessionUser) -> AppResult<()> {
-    if user.is_admin {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 async fn page(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
+    editing: Editing,
     Query(query): Query<PageQuery>,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
-    let identity = queries::load(&app.db).await?;
-    let page = IdentityTemplate {
-        ctx,
-        values: IdentityForm::from_identity(&identity),
-        errors: FieldErrors::default(),
-        logo_error: None,
-        saved: query.saved.is_some(),
-        stale: None,
-        max_logo_kb: MAX_LOGO_BYTES / 1024,
-    };
+    let (stored, own) = editing.stored(&app).await?;
+    let mut page = IdentityTemplate::new(ctx, &editing, &stored, own);
+    page.saved = query.saved.is_some();
     render_with_status(StatusCode::OK, &page)
 }
 
 async fn save(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
+    editing: Editing,
     form: CsrfForm<IdentityForm>,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
     let values = form.value;
     let expected = posted_version(&values.version);
-    let refused = |ctx, values, errors, stale, status| {
-        let page = IdentityTemplate {
-            ctx,
-            values,
-            errors,
-            logo_error: None,
-            saved: false,
-            stale,
-            max_logo_kb: MAX_LOGO_BYTES / 1024,
-        };
-        render_with_status(status, &page)
-    };
     let settings = match values.parse(ctx.lang) {
         Ok(settings) => settings,
         Err(errors) => {
-            return refused(ctx, values, errors, None, StatusCode::UNPROCESSABLE_ENTITY);
+            let (stored, own) = editing.stored(&app).await?;
+            let mut page = IdentityTemplate::new(ctx, &editing, &stored, own);
+            page.values = values;
+            page.errors = errors;
+            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
     let mut tx = app.db.begin().await?;
-    if !queries::update(&mut tx, &settings, expected, user.id, app.now_ms()).await? {
+    let now = app.now_ms();
+    if !queries::update(
+        &mut tx,
+        editing.scope,
+        &settings,
+        expected,
+        editing.user.id,
+        now,
+    )
+    .await?
+    {
         drop(tx);
-        let stored = queries::load(&app.db).await?;
-        let stale = stale_edit(&stored, ctx.lang);
-        let mut values = values;
-        values.version = stored.version.to_string();
-        return refused(
-            ctx,
-            values,
-            FieldErrors::default(),
-            Some(stale),
-            StatusCode::CONFLICT,
-        );
+        let (stored, own) = editing.stored(&app).await?;
+        let lang = ctx.lang;
+        let mut page = IdentityTemplate::new(ctx, &editing, &stored, own);
+        page.stale = Some(stale_edit(&stored, lang));
+        page.values = IdentityForm {
+            version: stored.version.to_string(),
+            ..values
+        };
+        return render_with_status(StatusCode::CONFLICT, &page);
     }
     tx.commit().await?;
-    Ok(Redirect::to(&format!("{PAGE}?saved=1")).into_response())
+    Ok(editing.saved())
 }
 
 fn stale_edit(stored: &Identity, lang: Lang) -> StaleEdit {
@@ -290,11 +367,10 @@ const READ_AT_MOST: u64 = 2 * 1024 * 1024;
 async fn upload_logo(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
+    editing: Editing,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
     // Refused from its declared length, before a byte of the body is read.
     let declared = headers
         .get(CONTENT_LENGTH)
@@ -325,22 +401,16 @@ async fn upload_logo(
     match outcome {
         Ok(logo) => {
             let mut tx = app.db.begin().await?;
-            queries::set_logo(&mut tx, Some(&logo), user.id, app.now_ms()).await?;
+            let now = app.now_ms();
+            queries::set_logo(&mut tx, editing.scope, Some(&logo), editing.user.id, now).await?;
             tx.commit().await?;
-            Ok(Redirect::to(&format!("{PAGE}?saved=1")).into_response())
+            Ok(editing.saved())
         }
         Err(error) => {
-            let identity = queries::load(&app.db).await?;
+            let (stored, own) = editing.stored(&app).await?;
             let lang = ctx.lang;
-            let page = IdentityTemplate {
-                ctx,
-                values: IdentityForm::from_identity(&identity),
-                errors: FieldErrors::default(),
-                logo_error: Some(error.message(lang)),
-                saved: false,
-                stale: None,
-                max_logo_kb: MAX_LOGO_BYTES / 1024,
-            };
+            let mut page = IdentityTemplate::new(ctx, &editing, &stored, own);
+            page.logo_error = Some(error.message(lang));
             let mut response = render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?;
             if unread {
                 // The body was left unread: this connection cannot carry another request.
@@ -377,14 +447,28 @@ async fn read_logo(multipart: &mut Multipart) -> Result<Vec<u8>, IdentityError> 
 
 async fn remove_logo(
     State(app): State<AppState>,
-    SignedIn(user): SignedIn,
+    editing: Editing,
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
-    require_admin(&user)?;
     let mut tx = app.db.begin().await?;
-    queries::set_logo(&mut tx, None, user.id, app.now_ms()).await?;
+    queries::set_logo(&mut tx, editing.scope, None, editing.user.id, app.now_ms()).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("{PAGE}?saved=1")).into_response())
+    Ok(editing.saved())
+}
+
+/// The edition shows the installation's identity again.
+async fn reset(
+    State(app): State<AppState>,
+    editing: Editing,
+    _form: CsrfForm<serde::de::IgnoredAny>,
+) -> AppResult<Response> {
+    let Scope::Edition(edition_id) = editing.scope else {
+        return Err(AppError::NotFound);
+    };
+    let mut tx = app.db.begin().await?;
+    queries::reset_edition(&mut tx, edition_id, editing.user.id, app.now_ms()).await?;
+    tx.commit().await?;
+    Ok(editing.saved())
 }
 
 /// `logo-<sha256 prefix>.<ext>` and `colours-<brand>-<on brand>.css`: named by their content,

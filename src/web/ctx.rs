@@ -100,10 +100,44 @@ impl Ctx {
         self.user.as_ref().is_some_and(|u| u.is_admin)
     }
 
+    /// Shows `identity` on this page (and in its link preview).
+    fn show_identity(&mut self, app: &AppState, identity: Arc<Identity>) {
+        self.og_image = app
+            .config
+            .public_url
+            .as_deref()
+            .zip(identity.logo_url())
+            .map(|(base, logo)| format!("{}{logo}", base.trim_end_matches('/')));
+        self.identity = identity;
+    }
+
+    /// The page belongs to an edition not named in its address (an application's pages): it
+    /// shows that edition's identity.
+    pub async fn in_edition(mut self, app: &AppState, edition_id: i64) -> Ctx {
+        let identity = app.identity.get(app).await.for_edition(edition_id);
+        if !Arc::ptr_eq(&identity, &self.identity) {
+            self.show_identity(app, identity);
+        }
+        self
+    }
+
     /// `path` made safe to put in a `next=` query parameter.
     pub fn path_encoded(&self) -> String {
         url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect()
     }
+}
+
+/// The edition whose slug a page's address carries (`/calls/<edition>/…`, `/results/<edition>`,
+/// the edition's back-office pages…): those pages show its identity.
+fn edition_in_path(path: &str) -> Option<&str> {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let mut segments = path.trim_start_matches('/').split('/');
+    let slug = match segments.next()? {
+        "calls" | "results" | "finalists" | "pitches" => segments.next(),
+        "admin" if segments.next() == Some("editions") => segments.next(),
+        _ => None,
+    };
+    slug.filter(|s| !s.is_empty())
 }
 
 pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -159,21 +193,20 @@ pub async fn context_middleware(
         },
         None => None,
     };
-    let identity = app.identity.get(&app).await;
-    let og_image = app
-        .config
-        .public_url
-        .as_deref()
-        .zip(identity.logo_url())
-        .map(|(base, logo)| format!("{}{logo}", base.trim_end_matches('/')));
-    let ctx = Ctx {
+    let identities = app.identity.get(&app).await;
+    let identity = match edition_in_path(&path) {
+        Some(slug) => identities.for_slug(slug),
+        None => identities.installation(),
+    };
+    let mut ctx = Ctx {
         lang,
         user,
         csrf: csrf.clone(),
         path,
-        identity,
-        og_image,
+        identity: identity.clone(),
+        og_image: None,
     };
+    ctx.show_identity(&app, identity);
     request.extensions_mut().insert(ctx.clone());
 
     let mut response = if origin_ok {
@@ -315,5 +348,31 @@ where
         let value = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::BadRequest("error-bad-form"))?;
         Ok(CsrfForm { value, pairs })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edition_in_path;
+
+    #[test]
+    fn pages_of_an_edition_are_found_by_their_address() {
+        for (path, slug) in [
+            ("/calls/sdn-2027/startups", Some("sdn-2027")),
+            ("/calls/sdn-2027/startups/apply?x=1", Some("sdn-2027")),
+            ("/results/sdn-2026", Some("sdn-2026")),
+            ("/results/sdn-2026/certificates/SDN-1/pdf", Some("sdn-2026")),
+            ("/finalists/cyber-2027?lang=en", Some("cyber-2027")),
+            ("/pitches/sdn-2026", Some("sdn-2026")),
+            ("/admin/editions/sdn-2027/identity", Some("sdn-2027")),
+            ("/calls", None),
+            ("/calls/", None),
+            ("/", None),
+            ("/admin/identity", None),
+            ("/applications/12/receipt", None),
+            ("/resultsx/sdn-2026", None),
+        ] {
+            assert_eq!(edition_in_path(path), slug, "{path}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use reqwest::StatusCode;
 
+use crate::applications::PASSWORD;
 use crate::support::{fr, Backend, TestApp, TestClient};
 
 both_dbs!(
@@ -11,6 +12,8 @@ both_dbs!(
     colours_too_close_to_read_are_refused_with_their_ratio,
     a_logo_must_be_a_small_raster_image,
     shared_calls_and_results_have_link_previews,
+    an_edition_carries_its_own_identity_on_its_pages,
+    an_application_shows_and_signs_with_its_edition_identity,
 );
 
 /// A real 1×1 PNG.
@@ -39,7 +42,16 @@ const CYBER_DAYS: [(&str, &str); 12] = [
 
 /// Posts the settings form as loaded, with `changes` typed over it.
 async fn save_identity(admin: &TestClient, changes: &[(&str, &str)]) -> crate::support::Page {
-    let form = admin.get("/admin/identity").await;
+    save_identity_at(admin, "/admin/identity", changes).await
+}
+
+/// The same on the settings page at `page` (the installation's or an edition's).
+async fn save_identity_at(
+    admin: &TestClient,
+    page: &str,
+    changes: &[(&str, &str)],
+) -> crate::support::Page {
+    let form = admin.get(page).await;
     assert_eq!(form.status, StatusCode::OK);
     let mut fields: Vec<(String, String)> = [
         "name_fr",
@@ -54,6 +66,10 @@ async fn save_identity(admin: &TestClient, changes: &[(&str, &str)]) -> crate::s
         "official_domain",
         "brand_colour",
         "on_brand_colour",
+        "signatory_1_fr",
+        "signatory_1_en",
+        "signatory_2_fr",
+        "signatory_2_en",
         "version",
     ]
     .iter()
@@ -68,7 +84,7 @@ async fn save_identity(admin: &TestClient, changes: &[(&str, &str)]) -> crate::s
             None => fields.push((name.to_string(), value.to_string())),
         }
     }
-    admin.post_form_owned("/admin/identity", &fields).await
+    admin.post_form_owned(page, &fields).await
 }
 
 async fn an_administrator_sets_the_identity_and_every_page_shows_it(backend: Backend) {
@@ -339,6 +355,242 @@ async fn shared_calls_and_results_have_link_previews(backend: Backend) {
             .tag_attr("<meta property=\"og:site_name\"", "content")
             .as_deref(),
         Some("Semaine du Numérique")
+    );
+    app.finish().await;
+}
+
+const EDITION_2026: &str = "/admin/editions/sdn-2026/identity";
+
+async fn an_edition_carries_its_own_identity_on_its_pages(backend: Backend) {
+    let app = TestApp::start_with(backend, |config| {
+        config.public_url = Some("https://kene.exemple.ml".into());
+    })
+    .await;
+    let login = kene::demo::seed(&app.state)
+        .await
+        .expect("the full demo, results published");
+    let admin = app.client();
+    admin.login(&login.email, &login.password).await;
+    let visitor = app.client();
+    let certificate = visitor
+        .get("/results/sdn-2026")
+        .await
+        .tag_attr("<a href=\"/results/sdn-2026/certificates/", "href")
+        .expect("a laureate's certificate");
+    visitor.get("/results/sdn-2026").await; // now served from the public cache
+
+    // Only organisers of the edition reach its settings.
+    let stranger = app
+        .signup_and_verify("Awa", "awa@exemple.ml", "awa@exemple.ml", PASSWORD)
+        .await;
+    assert_eq!(
+        stranger.get(EDITION_2026).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        stranger.post_form(EDITION_2026, &CYBER_DAYS).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        stranger.get("/admin/identity").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Until it is given one, the edition shows the installation's identity, copied in the form.
+    let form = admin.get(EDITION_2026).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.element_text("identity-inherited").is_some(),
+        "{}",
+        form.text()
+    );
+    assert_eq!(
+        form.input_value("name_fr").as_deref(),
+        Some("Semaine du Numérique")
+    );
+    assert_eq!(form.input_value("version").as_deref(), Some("0"));
+
+    let mut changes = CYBER_DAYS.to_vec();
+    changes.push(("signatory_1_fr", "Le Directeur général de l'AGETIC"));
+    let saved = save_identity_at(&admin, EDITION_2026, &changes).await;
+    assert_eq!(
+        saved.redirect_target().as_deref(),
+        Some("/admin/editions/sdn-2026/identity?saved=1"),
+        "{}",
+        saved.text()
+    );
+    // A second save over the first form's version 0 is a stale edit, not a second copy.
+    let stale = save_identity_at(
+        &admin,
+        EDITION_2026,
+        &[("version", "0"), ("name_fr", "Autre")],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text());
+
+    // The edition's pages (cached ones included) show its identity; the others do not.
+    let results = visitor.get("/results/sdn-2026").await;
+    assert!(
+        results
+            .body
+            .contains("· Journées nationales de la cybersécurité</title>"),
+        "{}",
+        results.body
+    );
+    assert_eq!(
+        results.element_text("organiser").as_deref(),
+        Some("Agence des technologies de l'information")
+    );
+    assert!(results.body.contains("href=\"mailto:aide@exemple.ml\""));
+    let home = visitor.get("/").await;
+    assert!(
+        home.body.contains("· Semaine du Numérique</title>"),
+        "{}",
+        home.body
+    );
+    let call = visitor.get("/calls/sdn-2027/startups").await;
+    assert!(
+        call.body.contains("· Semaine du Numérique</title>"),
+        "{}",
+        call.body
+    );
+    let page = visitor.get(&certificate).await;
+    assert_eq!(
+        page.element_text("certificate-motto").as_deref(),
+        Some("La sécurité numérique, affaire de tous")
+    );
+    assert!(
+        page.body
+            .contains("<p>Le Directeur général de l&#39;AGETIC</p>")
+            || page
+                .body
+                .contains("<p>Le Directeur général de l&#x27;AGETIC</p>"),
+        "{}",
+        page.body
+    );
+
+    // Its own emblem: served, in its pages' header and link preview; the home keeps the demo's.
+    let home_logo = home
+        .tag_attr("<img src=\"/identity/logo-", "src")
+        .expect("the demo's emblem");
+    let sent = admin
+        .upload(&format!("{EDITION_2026}/logo"), PNG.to_vec(), "embleme.png")
+        .await;
+    assert!(sent.status.is_redirection(), "{}", sent.text());
+    let results = visitor.get("/results/sdn-2026").await;
+    let logo = results
+        .tag_attr("<img src=\"/identity/logo-", "src")
+        .expect("the edition's emblem");
+    assert_ne!(logo, home_logo);
+    assert_eq!(visitor.get(&logo).await.bytes, PNG.to_vec());
+    assert_eq!(
+        results
+            .tag_attr("<meta property=\"og:image\"", "content")
+            .as_deref(),
+        Some(format!("https://kene.exemple.ml{logo}").as_str())
+    );
+    assert_eq!(
+        visitor
+            .get("/")
+            .await
+            .tag_attr("<img src=\"/identity/logo-", "src"),
+        Some(home_logo.clone())
+    );
+    // A refused logo leaves the edition's in place.
+    let refused = admin
+        .upload(
+            &format!("{EDITION_2026}/logo"),
+            b"not an image".to_vec(),
+            "embleme.png",
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.element_text("logo-error").as_deref(),
+        Some(fr("identity-error-not-image").as_str())
+    );
+
+    let audited = app
+        .strings(
+            "SELECT a.action FROM audit_log a JOIN editions e ON a.object = 'identity/edition/' || CAST(e.id AS TEXT) \
+             WHERE e.slug = 'sdn-2026' ORDER BY a.id",
+        )
+        .await;
+    assert_eq!(audited, ["identity.update", "identity.logo"]);
+
+    // Back to the installation's identity, emblem included.
+    let form = admin.get(EDITION_2026).await;
+    assert!(
+        form.element_text("identity-own").is_some(),
+        "{}",
+        form.text()
+    );
+    let reset = admin.post_form(&format!("{EDITION_2026}/reset"), &[]).await;
+    assert!(reset.status.is_redirection(), "{}", reset.text());
+    let results = visitor.get("/results/sdn-2026").await;
+    assert!(
+        results.body.contains("· Semaine du Numérique</title>"),
+        "{}",
+        results.body
+    );
+    assert_eq!(
+        results.tag_attr("<img src=\"/identity/logo-", "src"),
+        Some(home_logo)
+    );
+    assert_eq!(visitor.get(&logo).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("edition_identity").await, 0);
+    app.finish().await;
+}
+
+async fn an_application_shows_and_signs_with_its_edition_identity(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    let saved = save_identity_at(&admin, "/admin/editions/sdn-2027/identity", &CYBER_DAYS).await;
+    assert!(saved.status.is_redirection(), "{}", saved.text());
+
+    let client = app
+        .signup_and_verify(
+            "Aminata",
+            "aminata@exemple.ml",
+            "aminata@exemple.ml",
+            PASSWORD,
+        )
+        .await;
+    let id = crate::applications::start_application(&client).await;
+    // Pages of the application, whose address does not name the edition, show its identity.
+    let overview = client.get(&format!("/applications/{id}")).await;
+    assert!(
+        overview
+            .body
+            .contains("· Journées nationales de la cybersécurité</title>"),
+        "{}",
+        overview.body
+    );
+    crate::applications::fill_startup_application(&client, &id, "SahelSanté").await;
+    let submitted = client
+        .post_form(&format!("/applications/{id}/submit"), &[])
+        .await;
+    assert!(submitted.status.is_redirection(), "{}", submitted.text());
+    let receipt = client.get(&format!("/applications/{id}/receipt")).await;
+    assert_eq!(
+        receipt.element_text("organiser").as_deref(),
+        Some("Agence des technologies de l'information")
+    );
+    // The receipt e-mail is signed by the edition's organisers, with their contact.
+    let mail = app.wait_mail("aminata@exemple.ml", "SDN27-STA-0001").await;
+    assert!(
+        mail.body.contains(
+            "— Journées nationales de la cybersécurité\nAgence des technologies de l'information"
+        ) && mail.body.contains("aide@exemple.ml"),
+        "{}",
+        mail.body
+    );
+    // Pages of no edition keep the installation's.
+    let mine = client.get("/applications").await;
+    assert!(
+        mine.body.contains("· Semaine du Numérique</title>"),
+        "{}",
+        mine.body
     );
     app.finish().await;
 }
