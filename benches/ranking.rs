@@ -8,12 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use kene::review::assignment::assign;
-use kene::review::ranking::{
+use kene::review::rules::assignment::assign;
+use kene::review::rules::ranking::{
     aggregate, normalise, rank, sheet_totals, ReviewSheet, DEFAULT_DISPUTE_THRESHOLD,
     DEFAULT_MIN_SHEETS,
 };
-use kene::review::rubric::{default_final, Points, Round, Rubric, ScoreSheet};
+use kene::review::rules::rubric::{default_final, Points, Round, Rubric, ScoreSheet};
 
 const DOSSIERS: i64 = 10_000;
 const REVIEWERS: i64 = 150;

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use super::admin::{round_ranking, RoundContext};
 use super::queries::{self, RoundStatus, SheetWrite};
-use super::rubric::Round;
-use super::shortlist::{self, Candidate};
+use super::round::{round_ranking, RoundContext};
+use super::rules::rubric::Round;
+use super::rules::shortlist::{self, Candidate};
 use crate::accounts::roles::{self, Role};
 use crate::accounts::users::{self, NewUser};
 use crate::applications::queries::{self as applications, ListFilter};
@@ -134,7 +134,8 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
             .filter(|d| d.track_id == t.id)
             .map(|d| d.id)
             .collect();
-        let assignment = super::assignment::assign(&ids, &reviewer_ids, 3, &BTreeSet::new(), &[]);
+        let assignment =
+            super::rules::assignment::assign(&ids, &reviewer_ids, 3, &BTreeSet::new(), &[]);
         for (reviewer, dossier) in assignment.pairs {
             queries::assign(&mut tx, round.id, dossier, reviewer, at(21, 12)).await?;
             let index = reviewer_ids
@@ -285,7 +286,7 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
         jurors.push(demo_account(app, email, name, at(28, 10)).await?);
     }
     let finalists = queries::finalists(&app.db, edition.id).await?;
-    let allowed_secs = super::jury::DEFAULT_ALLOWED_SECS;
+    let allowed_secs = super::queries::DEFAULT_ALLOWED_SECS;
     let bamako = jiff::tz::TimeZone::get("Africa/Bamako")?;
     let first_slot = jiff::civil::date(2026, 1, 30)
         .at(9, 0, 0, 0)
@@ -332,8 +333,8 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
                 .enumerate()
                 .filter(|(_, c)| !c.bonus)
                 .map(|(k, c)| {
-                    let value = if c.key == super::jury::TIMING_CRITERION {
-                        super::rubric::Rubric::timing_points(
+                    let value = if c.key == super::queries::TIMING_CRITERION {
+                        super::rules::rubric::Rubric::timing_points(
                             u32::try_from(measured).unwrap_or(0),
                             u32::try_from(allowed_secs).unwrap_or(300),
                             c.max_points,
@@ -356,7 +357,7 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
     lock_round(&mut tx, &round, admin_id, at(30, 18)).await?;
     tx.commit().await?;
 
-    let deliberation = super::jury::deliberate(app, edition, Lang::Fr)
+    let deliberation = crate::review::jury::deliberate(app, edition, Lang::Fr)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let json = serde_json::to_string(&deliberation.snapshot)?;
@@ -377,15 +378,15 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
                     .snapshot
                     .ties
                     .iter()
-                    .any(super::prizes::PrizeTie::is_arbitrary),
+                    .any(super::rules::prizes::PrizeTie::is_arbitrary),
             }),
         },
         at(31, 17),
     )
     .await?;
-    super::results::insert_publication(
+    super::publication::insert_publication(
         &mut tx,
-        &super::results::NewPublication {
+        &super::publication::NewPublication {
             edition_id: edition.id,
             version: 1,
             json: &json,

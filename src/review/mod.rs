@@ -7,19 +7,19 @@
 //! and queries around it load the data, call these functions and store the
 //! results.
 
-pub mod assignment;
-pub mod prizes;
-pub mod ranking;
-pub mod rubric;
-pub mod shortlist;
+// The shared core: pure rules, then what every stage reads.
+pub mod names;
+pub mod publication;
+pub mod queries;
+pub mod round;
+pub mod rules;
 pub mod ties;
 
-pub mod access;
-pub mod admin;
-pub mod certificate_pdf;
-pub mod demo;
-pub mod finalists;
+// The stages, in the order a competition goes through them; none imports another.
+pub mod committee;
 pub mod jury;
-pub mod queries;
 pub mod results;
-pub mod routes;
+pub mod scoring;
+pub mod shortlist;
+
+pub mod demo;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use crate::db::{Db, DbError, DbResult, Tx};
 use crate::{run, run_tx, run_write};
 
-use super::ranking::Pooling;
-use super::rubric::{Round, Rubric};
+use super::rules::ranking::Pooling;
+use super::rules::rubric::{Round, Rubric};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RoundRow {
@@ -680,4 +680,107 @@ pub async fn reopen_reason(
             .then(|| d["reason"].as_str().map(str::to_owned))
             .flatten()
     }))
+}
+
+/// The shortlist is locked (or published): its finalists may go to the final.
+pub async fn shortlist_locked(db: &Db, edition_id: i64) -> DbResult<bool> {
+    let sql = "SELECT COUNT(*) FROM shortlists WHERE edition_id = $1 \
+               AND status IN ('locked', 'published')";
+    let n: i64 = run!(db, |pool| sqlx::query_scalar(sql)
+        .bind(edition_id)
+        .fetch_one(pool)
+        .await)?;
+    Ok(n > 0)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SlotRow {
+    pub application_id: i64,
+    pub track_id: i64,
+    pub position: i64,
+    pub starts_at: i64,
+    pub minutes: i64,
+    pub room: String,
+    pub timer_started_at: Option<i64>,
+    pub timer_stopped_at: Option<i64>,
+    pub measured_secs: Option<i64>,
+}
+
+impl SlotRow {
+    pub fn running(&self) -> bool {
+        self.timer_started_at.is_some() && self.timer_stopped_at.is_none()
+    }
+}
+
+const SLOT_COLUMNS: &str = "application_id, track_id, position, starts_at, minutes, room, \
+                            timer_started_at, timer_stopped_at, measured_secs";
+
+pub async fn slots(db: &Db, edition_id: i64) -> DbResult<Vec<SlotRow>> {
+    let sql = format!(
+        "SELECT {SLOT_COLUMNS} FROM pitch_slots WHERE edition_id = $1 \
+         ORDER BY track_id, position, starts_at, application_id"
+    );
+    Ok(run!(db, |pool| sqlx::query_as::<_, SlotRow>(&sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+pub async fn slot_tx(
+    tx: &mut Tx,
+    edition_id: i64,
+    application_id: i64,
+) -> DbResult<Option<SlotRow>> {
+    let sql = format!(
+        "SELECT {SLOT_COLUMNS} FROM pitch_slots WHERE edition_id = $1 AND application_id = $2"
+    );
+    Ok(run_tx!(tx, |conn| sqlx::query_as::<_, SlotRow>(&sql)
+        .bind(edition_id)
+        .bind(application_id)
+        .fetch_optional(conn)
+        .await)?)
+}
+
+/// The presentation time measured by the organisers' timer, in seconds.
+pub async fn measured_secs(db: &Db, edition_id: i64, application_id: i64) -> DbResult<Option<i64>> {
+    let sql = "SELECT measured_secs FROM pitch_slots WHERE edition_id = $1 AND application_id = $2";
+    let row: Option<Option<i64>> = run!(db, |pool| sqlx::query_scalar(sql)
+        .bind(edition_id)
+        .bind(application_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row.flatten())
+}
+
+/// Allowed presentation time when the organisers did not set one: 5 minutes.
+pub const DEFAULT_ALLOWED_SECS: i64 = 300;
+/// Key of the rubric criterion the timer pre-fills.
+pub const TIMING_CRITERION: &str = "timing";
+
+/// The final's settings: allowed presentation time, cumulated scores.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JurySettings {
+    pub allowed_secs: i64,
+    pub cumulate: bool,
+    /// Bumped by every save of the settings (0: none stored yet); no silent overwrite.
+    pub version: i64,
+}
+
+impl Default for JurySettings {
+    fn default() -> Self {
+        JurySettings {
+            allowed_secs: DEFAULT_ALLOWED_SECS,
+            cumulate: false,
+            version: 0,
+        }
+    }
+}
+
+pub async fn settings(db: &Db, round_id: i64) -> DbResult<JurySettings> {
+    let sql = "SELECT allowed_secs, cumulate, version FROM jury_settings WHERE round_id = $1";
+    let row = run!(db, |pool| sqlx::query_as::<_, JurySettings>(sql)
+        .bind(round_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row.unwrap_or_default())
 }

@@ -4,8 +4,8 @@
 
 use jiff::tz::TimeZone;
 
-use super::ranking::{decided_arbitrarily, TieStep};
-use super::routes::format_score;
+use super::rules::ranking::format_score;
+use super::rules::ranking::{decided_arbitrarily, TieStep};
 use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
 

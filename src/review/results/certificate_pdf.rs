@@ -24,8 +24,8 @@ use crate::identity::{Colour, LogoKind};
 pub const PAGE_WIDTH: f32 = 841.89;
 pub const PAGE_HEIGHT: f32 = 595.28;
 
-const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSerif-Bold.ttf");
+const REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSerif.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSerif-Bold.ttf");
 
 /// A face to draw with and to measure with.
 struct Face {

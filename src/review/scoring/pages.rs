@@ -12,8 +12,6 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::access::{openable_files, OpenableFile};
-use super::queries::{self, RoundRow, RoundStatus, SheetWrite};
-use super::rubric::{Points, Round, Rubric, ScoreSheet};
 use crate::accounts::sessions::SessionUser;
 use crate::applications::queries::{self as applications, ApplicationRow};
 use crate::audit;
@@ -21,6 +19,10 @@ use crate::calls::queries as calls;
 use crate::domain::form;
 use crate::domain::types::Lang;
 use crate::i18n::tr;
+use crate::review::queries::{self, RoundRow, RoundStatus, SheetWrite};
+use crate::review::round::rubric_of;
+use crate::review::rules::ranking::format_score;
+use crate::review::rules::rubric::{stored_sheet, Points, Round, Rubric};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -44,7 +46,6 @@ pub fn router() -> Router<AppState> {
 pub struct QueueItem {
     pub url: String,
     pub reference: String,
-    pub title: String,
     pub track: String,
     pub round: String,
     pub done: bool,
@@ -52,7 +53,7 @@ pub struct QueueItem {
 }
 
 #[derive(Template)]
-#[template(path = "review/queue.html")]
+#[template(path = "review/scoring/queue.html")]
 pub struct QueueTemplate {
     pub ctx: Ctx,
     pub items: Vec<QueueItem>,
@@ -91,7 +92,6 @@ async fn queue(
         items.push(QueueItem {
             url: format!("/review/{}/{}", row.round_id, row.public_id),
             reference: row.reference.unwrap_or_default(),
-            title: row.title,
             track: track_names.get(&row.track_id).cloned().unwrap_or_default(),
             round: round_label(ctx.lang, round, row.edition_year),
             done: row.sheet_status.as_deref() == Some("submitted"),
@@ -136,7 +136,7 @@ pub struct OtherSheet {
 }
 
 #[derive(Template)]
-#[template(path = "review/score.html")]
+#[template(path = "review/scoring/score.html")]
 pub struct ScoreTemplate {
     pub ctx: Ctx,
     pub action: String,
@@ -190,10 +190,7 @@ async fn load(
     let track = calls::track_by_id(&app.db, dossier.track_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rubric = match queries::rubric(&app.db, round.id, track.id).await? {
-        Some(row) => row.rubric()?,
-        None => round.round().default_rubric(track.kind()?),
-    };
+    let (rubric, _) = rubric_of(app, &round, &track).await?;
     let edition_year = calls::editions(&app.db)
         .await?
         .into_iter()
@@ -254,22 +251,6 @@ async fn dossier_sections(
     Ok((sections, files))
 }
 
-/// Stored points back into a sheet; values that no longer fit (cannot happen with a frozen
-/// rubric) are dropped rather than trusted.
-pub fn stored_sheet(rubric: &Rubric, points: &BTreeMap<String, u32>) -> ScoreSheet {
-    let mut sheet = ScoreSheet::new();
-    for c in rubric.criteria() {
-        if let Some(p) = points.get(&c.key).and_then(|v| Points::new(*v, c).ok()) {
-            sheet.insert(c.key.clone(), p);
-        }
-    }
-    sheet
-}
-
-pub fn format_score(x: f64) -> String {
-    format!("{x:.2}")
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn render_score_page(
     app: &AppState,
@@ -289,11 +270,12 @@ async fn render_score_page(
     let stored_points = stored.as_ref().map(|sh| sh.points()).unwrap_or_default();
     let stored_comments = stored.as_ref().map(|sh| sh.comments()).unwrap_or_default();
     // In the final, the measured pitch time pre-fills the timing criterion.
-    let timing = super::jury::timing_hint(app, &s.round, s.dossier.id, &s.rubric, lang).await?;
+    let timing =
+        crate::review::round::timing_hint(app, &s.round, s.dossier.id, &s.rubric, lang).await?;
     let timing_of = |key: &str| {
         timing
             .as_ref()
-            .filter(|_| key == super::jury::TIMING_CRITERION)
+            .filter(|_| key == crate::review::queries::TIMING_CRITERION)
     };
     let criteria = s
         .rubric
@@ -627,7 +609,7 @@ pub struct PanelDossier {
 }
 
 #[derive(Template)]
-#[template(path = "review/panel.html")]
+#[template(path = "review/scoring/panel.html")]
 pub struct PanelTemplate {
     pub ctx: Ctx,
     pub action: String,
@@ -711,7 +693,7 @@ async fn render_panel(
         }
     }
     let mut dossiers = Vec::new();
-    for d in super::admin::dossiers_of_round(app, round).await? {
+    for d in crate::review::round::dossiers_of_round(app, round).await? {
         if !tracks.contains(&d.track_id) {
             continue;
         }
@@ -791,7 +773,7 @@ async fn panel_conflict(
     let values = form.value;
     let reference = values.reference.trim().to_uppercase();
     let reason = values.reason.trim().to_owned();
-    let dossier = super::admin::dossiers_of_round(&app, &round)
+    let dossier = crate::review::round::dossiers_of_round(&app, &round)
         .await?
         .into_iter()
         .find(|d| {

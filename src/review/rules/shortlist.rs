@@ -185,7 +185,7 @@ impl From<Justification> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::review::ranking::{rank, DossierScore};
+    use crate::review::rules::ranking::{rank, DossierScore};
     use proptest::prelude::*;
 
     /// Candidates ranked by `rank`, from (dossier, track, score).

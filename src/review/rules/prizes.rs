@@ -241,7 +241,7 @@ pub fn diff(previous: &Laureates, next: &Laureates) -> Vec<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::review::ranking::{rank, DossierScore};
+    use crate::review::rules::ranking::{rank, DossierScore};
 
     /// A category ranking from (dossier, score), through `rank`.
     fn ranking(rows: &[(i64, f64)]) -> Vec<Ranked> {

@@ -8,48 +8,32 @@
 //! one the log recorded. A correction
 //! is a new version with a mandatory reason; the page shows what changed and why.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HOST};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::certificate_pdf;
-use super::jury::{self, edition_tz, format_at};
-use super::prizes::{self, Change, Laureates};
-use super::queries::RoundStatus;
-use super::ranking::TieStep;
-use crate::applications::admin::organised_edition;
-use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow};
-use crate::db::{Db, DbError, DbResult, Tx};
-use crate::domain::types::{Lang, Login};
+use crate::db::{Db, DbResult};
+use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
-use crate::notifications::template_admin;
-use crate::notifications::templates::{MessageKind, Values};
-use crate::notifications::{self, Channel, NewMessage};
-use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::review::names::{edition_tz, format_at, place_label, team_name, track_name};
+use crate::review::publication::{publications, PublicDossier, PublicationRow, Snapshot};
+use crate::review::rules::prizes::{self, Change};
+use crate::run;
+use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::FieldErrors;
 use crate::web::public_cache::public_page;
 use crate::web::state::AppState;
 use crate::web::templates::{render, render_with_status};
-use crate::{run, run_tx};
-
-/// Advisory lock key that serialises publications on PostgreSQL.
-const RESULTS_LOCK: i64 = 0x4b45_4e45_0004;
-/// A correction must say what was wrong: a few words at least.
-const MIN_REASON_CHARS: usize = 10;
-const MAX_REASON_CHARS: usize = 2000;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/admin/editions/{edition}/results/publish", post(publish))
         .route("/results/{edition}", get(public_results))
         .route(
             "/results/{edition}/certificates/{reference}",
@@ -64,385 +48,6 @@ pub fn router() -> Router<AppState> {
             get(verify_certificate),
         )
         .route("/pitches/{edition}", get(public_pitches))
-}
-
-/// A category as published.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublicTrack {
-    pub id: i64,
-    pub name_fr: String,
-    pub name_en: String,
-}
-
-impl PublicTrack {
-    fn name(&self, lang: Lang) -> &str {
-        if lang == Lang::En {
-            &self.name_en
-        } else {
-            &self.name_fr
-        }
-    }
-}
-
-/// What the public may know of a laureate: the project and the team or organisation,
-/// never a personal contact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublicDossier {
-    pub reference: String,
-    pub title: String,
-    pub team: String,
-    /// The laureates' names, for their certificate (absent from publications made before
-    /// certificates named people).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub people: Vec<String>,
-    pub track_id: i64,
-}
-
-/// Everything one publication shows, frozen at publication time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Snapshot {
-    pub laureates: Laureates,
-    /// The categories with finalists, in display order.
-    pub tracks: Vec<PublicTrack>,
-    /// Every dossier named in `laureates`.
-    pub dossiers: BTreeMap<i64, PublicDossier>,
-    pub cumulate: bool,
-    /// Exact ties that decided a prize and how each was broken (empty in publications made
-    /// before ties were recorded).
-    #[serde(default)]
-    pub ties: Vec<prizes::PrizeTie>,
-}
-
-impl Snapshot {
-    fn is_empty(&self) -> bool {
-        self.laureates.special_prize.is_none()
-            && self.laureates.categories.values().all(Vec::is_empty)
-    }
-
-    fn project(&self, dossier: i64, lang: Lang) -> String {
-        self.dossiers
-            .get(&dossier)
-            .map(|d| {
-                tr_args(
-                    lang,
-                    "results-project",
-                    &[
-                        ("title", d.title.clone()),
-                        ("reference", d.reference.clone()),
-                    ],
-                )
-            })
-            .unwrap_or_else(|| dossier.to_string())
-    }
-
-    /// When `dossier` won its place (of `track`, or the special prize) on an exact tie: the
-    /// rule that broke it, as the public page says it.
-    fn tie_note(&self, track: Option<i64>, dossier: i64, lang: Lang) -> Option<String> {
-        let tie = self
-            .ties
-            .iter()
-            .find(|t| t.track == track && t.ahead == dossier)?;
-        let rule = match tie.steps.last()? {
-            TieStep::Criterion { key, .. } => {
-                tr_args(lang, "results-tie-criterion", &[("criterion", key.clone())])
-            }
-            TieStep::SubmissionTime { .. } => tr(lang, "results-tie-submission"),
-            TieStep::DossierNumber { .. } => tr(lang, "results-tie-dossier"),
-        };
-        Some(tr_args(lang, "results-tie", &[("rule", rule)]))
-    }
-
-    fn track_name(&self, track: i64, lang: Lang) -> String {
-        self.tracks
-            .iter()
-            .find(|t| t.id == track)
-            .map(|t| t.name(lang).to_owned())
-            .unwrap_or_default()
-    }
-}
-
-/// "1er prix" / "1st prize", …
-pub fn place_label(lang: Lang, place: usize) -> String {
-    match place {
-        1..=3 => tr(lang, &format!("results-place-{place}")),
-        n => tr_args(lang, "results-place-n", &[("n", n.to_string())]),
-    }
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PublicationRow {
-    pub version: i64,
-    pub laureates_json: String,
-    pub reason: String,
-    pub chain_head: String,
-    pub published_at: i64,
-}
-
-impl PublicationRow {
-    pub fn snapshot(&self) -> DbResult<Snapshot> {
-        serde_json::from_str(&self.laureates_json)
-            .map_err(|e| DbError::Corrupt(format!("results v{}: {e}", self.version)))
-    }
-}
-
-const PUBLICATION_COLUMNS: &str = "version, laureates_json, reason, chain_head, published_at";
-
-/// Every publication of the edition, newest first.
-pub async fn publications(db: &Db, edition_id: i64) -> DbResult<Vec<PublicationRow>> {
-    let sql = format!(
-        "SELECT {PUBLICATION_COLUMNS} FROM results_publications WHERE edition_id = $1 \
-         ORDER BY version DESC"
-    );
-    Ok(run!(db, |pool| sqlx::query_as::<_, PublicationRow>(&sql)
-        .bind(edition_id)
-        .fetch_all(pool)
-        .await)?)
-}
-
-async fn latest_tx(tx: &mut Tx, edition_id: i64) -> DbResult<Option<PublicationRow>> {
-    let sql = format!(
-        "SELECT {PUBLICATION_COLUMNS} FROM results_publications WHERE edition_id = $1 \
-         ORDER BY version DESC LIMIT 1"
-    );
-    Ok(run_tx!(tx, |conn| sqlx::query_as::<_, PublicationRow>(
-        &sql
-    )
-    .bind(edition_id)
-    .fetch_optional(conn)
-    .await)?)
-}
-
-pub(crate) struct NewPublication<'a> {
-    pub edition_id: i64,
-    pub version: i64,
-    pub json: &'a str,
-    pub reason: &'a str,
-    pub chain_head: &'a str,
-    pub at: i64,
-    pub actor_id: i64,
-}
-
-pub(crate) async fn insert_publication(tx: &mut Tx, p: &NewPublication<'_>) -> DbResult<()> {
-    let sql = "INSERT INTO results_publications (edition_id, version, laureates_json, reason, \
-               chain_head, published_at, actor_id) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-    run_tx!(tx, |conn| sqlx::query(sql)
-        .bind(p.edition_id)
-        .bind(p.version)
-        .bind(p.json)
-        .bind(p.reason)
-        .bind(p.chain_head)
-        .bind(p.at)
-        .bind(p.actor_id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-#[derive(Deserialize, Default)]
-pub struct PublishForm {
-    #[serde(default)]
-    reason: String,
-    /// The jury confirms prize ties broken by an arbitrary rule.
-    #[serde(default)]
-    confirm_ties: Option<String>,
-}
-
-async fn publish(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
-    form: CsrfForm<PublishForm>,
-) -> AppResult<Response> {
-    let edition = organised_edition(&app, &user, &edition).await?;
-    let lang = ctx.lang;
-    let typed = form.value.reason;
-    let confirmed = form.value.confirm_ties.is_some();
-    let reason = typed.trim().to_owned();
-    let d = jury::deliberate(&app, &edition, lang).await?;
-    let refuse_field = |field: &'static str, key: &str, status: StatusCode, ctx: Ctx, typed| {
-        let mut errors = FieldErrors::default();
-        errors.add(field, tr(lang, key));
-        let app = app.clone();
-        let edition = edition.clone();
-        let state = jury::DeliberationState {
-            reason: typed,
-            confirm_ties: confirmed,
-            errors,
-            ..jury::DeliberationState::default()
-        };
-        async move { jury::render_deliberation(&app, ctx, &edition, state, status).await }
-    };
-    let refuse = |key: &str, status: StatusCode, ctx: Ctx, typed: String| {
-        refuse_field("reason", key, status, ctx, typed)
-    };
-    if d.round.status() != RoundStatus::Closed {
-        return refuse("results-round-not-closed", StatusCode::CONFLICT, ctx, typed).await;
-    }
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return refuse(
-            "review-comment-too-long",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx,
-            typed,
-        )
-        .await;
-    }
-    // A prize decided by submission time or dossier number is the jury's call, not the code's.
-    let arbitrary_ties = d.snapshot.ties.iter().any(prizes::PrizeTie::is_arbitrary);
-    if arbitrary_ties && !confirmed {
-        return refuse_field(
-            "confirm_ties",
-            "tie-confirm-required",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ctx,
-            typed,
-        )
-        .await;
-    }
-    let json = serde_json::to_string(&d.snapshot).map_err(|e| AppError::Internal(e.to_string()))?;
-    let now = app.now_ms();
-    let mut tx = app.db.begin().await?;
-    tx.lock(RESULTS_LOCK).await?;
-    // Checked inside the transaction that writes: two organisers publishing at once get one
-    // publication, and the other a refusal.
-    let previous = latest_tx(&mut tx, edition.id).await?;
-    let previous_snapshot = previous.as_ref().map(|p| p.snapshot()).transpose()?;
-    let refused = match &previous_snapshot {
-        None if d.snapshot.is_empty() => Some(("results-nothing-to-publish", StatusCode::CONFLICT)),
-        None => None,
-        Some(prev) if *prev == d.snapshot && reason.is_empty() => {
-            Some(("results-already-published", StatusCode::CONFLICT))
-        }
-        Some(prev) if *prev == d.snapshot => {
-            Some(("results-nothing-changed", StatusCode::CONFLICT))
-        }
-        Some(_) if reason.is_empty() => {
-            Some(("results-reason-required", StatusCode::UNPROCESSABLE_ENTITY))
-        }
-        Some(_) if reason.chars().count() < MIN_REASON_CHARS => {
-            Some(("results-reason-too-short", StatusCode::UNPROCESSABLE_ENTITY))
-        }
-        Some(_) => None,
-    };
-    if let Some((key, status)) = refused {
-        drop(tx);
-        return refuse(key, status, ctx, typed).await;
-    }
-    let version = previous.as_ref().map_or(1, |p| p.version + 1);
-    let changes: Vec<Change> = previous_snapshot
-        .as_ref()
-        .map(|prev| prizes::diff(&prev.laureates, &d.snapshot.laureates))
-        .unwrap_or_default();
-    let head = audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: if version == 1 {
-                "results.published"
-            } else {
-                "results.corrected"
-            },
-            object: &format!("edition:{}", edition.slug),
-            details: serde_json::json!({
-                "version": version,
-                "reason": reason,
-                "laureates": d.snapshot.laureates,
-                "snapshot_sha256": crate::accounts::sha256_hex(json.as_bytes()),
-                "changes": changes,
-                "ties": d.snapshot.ties,
-                "arbitrary_ties_confirmed": arbitrary_ties && confirmed,
-            }),
-        },
-        now,
-    )
-    .await?;
-    insert_publication(
-        &mut tx,
-        &NewPublication {
-            edition_id: edition.id,
-            version,
-            json: &json,
-            reason: &reason,
-            chain_head: &head,
-            at: now,
-            actor_id: user.id,
-        },
-    )
-    .await?;
-    // Finalists hear of the results once; a correction is explained on the public page.
-    if version == 1 {
-        notify_finalists(&app, &mut tx, &edition, now).await?;
-    }
-    tx.commit().await?;
-    app.outbox_wake.notify_one();
-    Ok(Redirect::to(&format!("/results/{}", edition.slug)).into_response())
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct Finalist {
-    application_id: i64,
-    reference: Option<String>,
-    title: String,
-    email: Option<String>,
-    phone: Option<String>,
-    locale: String,
-}
-
-/// Queues the "results are published" message to every finalist, laureate or not, with the
-/// public results link, in the publication's transaction.
-async fn notify_finalists(
-    app: &AppState,
-    tx: &mut Tx,
-    edition: &EditionRow,
-    now: i64,
-) -> AppResult<()> {
-    let sql = "SELECT a.id AS application_id, a.reference, a.title, u.email, u.phone, u.locale \
-               FROM shortlist_entries s JOIN applications a ON a.id = s.application_id \
-               JOIN users u ON u.id = a.applicant_id WHERE s.edition_id = $1 ORDER BY a.id";
-    let finalists = run_tx!(tx, |conn| sqlx::query_as::<_, Finalist>(sql)
-        .bind(edition.id)
-        .fetch_all(conn)
-        .await)
-    .map_err(DbError::from)?;
-    let link = app.link(&format!("/results/{}", edition.slug));
-    for f in finalists {
-        let lang = if f.locale == "en" { Lang::En } else { Lang::Fr };
-        let login = f
-            .email
-            .as_deref()
-            .or(f.phone.as_deref())
-            .and_then(|x| Login::parse(x).ok());
-        let Some(login) = login else { continue };
-        let (channel, recipient) = match &login {
-            Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
-            Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
-        };
-        let values = Values::new(vec![
-            ("reference", f.reference.clone().unwrap_or_default()),
-            ("title", f.title.clone()),
-            ("year", edition.year.to_string()),
-            ("link", link.clone()),
-        ]);
-        let (subject, body) =
-            template_admin::compose(tx, edition.id, MessageKind::Results, lang, channel, &values)
-                .await?;
-        notifications::enqueue(
-            tx,
-            &NewMessage {
-                idempotency_key: format!("results:{}:{}", edition.id, f.application_id),
-                channel,
-                recipient,
-                subject,
-                body,
-                edition_id: Some(edition.id),
-            },
-            now,
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -473,7 +78,7 @@ pub struct HistoryEntry {
 }
 
 #[derive(Template)]
-#[template(path = "results/public.html")]
+#[template(path = "review/results/public.html")]
 pub struct PublicResultsTemplate {
     pub ctx: Ctx,
     pub edition: String,
@@ -688,7 +293,7 @@ async fn public_results(
 }
 
 #[derive(Template)]
-#[template(path = "results/certificate.html")]
+#[template(path = "review/results/certificate.html")]
 pub struct CertificateTemplate {
     pub ctx: Ctx,
     /// The QR code (SVG) of `verify_url`, the public page that checks this certificate.
@@ -704,7 +309,6 @@ pub struct CertificateTemplate {
     pub reference: String,
     pub prizes: Vec<String>,
     pub published: String,
-    pub head: String,
     pub version: i64,
     pub results_url: String,
     pub pdf_url: String,
@@ -859,7 +463,6 @@ async fn certificate(
         people: c.dossier.people.join(", "),
         reference: c.dossier.reference.clone(),
         published: c.published(lang),
-        head: c.current.chain_head.clone(),
         version: c.current.version,
         results_url: format!("/results/{}", c.edition.slug),
         pdf_url: format!(
@@ -965,7 +568,7 @@ async fn certificate_download(
 /// published results hold it, and whether the copy in hand (its results version) still
 /// matches them.
 #[derive(Template)]
-#[template(path = "results/verify.html")]
+#[template(path = "review/results/verify.html")]
 pub struct VerifyTemplate {
     pub ctx: Ctx,
     pub edition: String,
@@ -1046,7 +649,7 @@ pub struct PublicPitch {
 }
 
 #[derive(Template)]
-#[template(path = "results/pitches.html")]
+#[template(path = "review/results/pitches.html")]
 pub struct PublicPitchesTemplate {
     pub ctx: Ctx,
     pub edition: String,
@@ -1078,8 +681,8 @@ async fn public_pitches(
         return Err(AppError::NotFound);
     }
     let tz = edition_tz(&edition);
-    let finalists = super::queries::finalists(&app.db, edition.id).await?;
-    let slots = jury::slots(&app.db, edition.id).await?;
+    let finalists = crate::review::queries::finalists(&app.db, edition.id).await?;
+    let slots = crate::review::queries::slots(&app.db, edition.id).await?;
     let mut categories = Vec::new();
     for t in calls::tracks_of_edition(&app.db, edition.id).await? {
         let mut pitches: Vec<(i64, i64, PublicPitch)> = slots
@@ -1087,7 +690,7 @@ async fn public_pitches(
             .filter(|s| s.track_id == t.id)
             .filter_map(|s| {
                 let d = finalists.iter().find(|d| d.id == s.application_id)?;
-                let team = jury::team_name(&d.answers_json);
+                let team = team_name(&d.answers_json);
                 Some((
                     s.starts_at,
                     s.position,
@@ -1105,7 +708,7 @@ async fn public_pitches(
         }
         pitches.sort_by_key(|(at, position, _)| (*at, *position));
         categories.push((
-            jury::track_name(&t, lang),
+            track_name(&t, lang),
             pitches.into_iter().map(|(_, _, p)| p).collect(),
         ));
     }
@@ -1120,7 +723,11 @@ async fn public_pitches(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::review::publication::PublicTrack;
+    use crate::review::rules::prizes::Laureates;
 
     fn snapshot(special: Option<i64>) -> Snapshot {
         Snapshot {

@@ -3,6 +3,10 @@
 //! justification, locked, then published: a public page lists the finalists and every
 //! applicant of the call is told the outcome in their language.
 
+use super::queries::{
+    applicants, changes, delete_entries, ensure_shortlist, entries, insert_entry, set_status,
+    status_tx, ShortlistRow,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
@@ -13,23 +17,23 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use super::admin::{round_context, round_ranking, RoundContext};
-use super::queries::RoundStatus;
-use super::ranking::decided_arbitrarily;
-use super::routes::format_score;
-use super::rubric::Rubric;
-use super::shortlist::{self, Candidate, Justification};
-use super::ties;
 use crate::accounts::sessions::SessionUser;
 use crate::applications::queries::ListedApplication;
 use crate::audit;
 use crate::calls::queries as calls;
-use crate::db::{Db, DbResult, Tx};
 use crate::domain::types::{Lang, Login};
 use crate::i18n::{tr, tr_args};
 use crate::notifications::template_admin;
 use crate::notifications::templates::{MessageKind, Values};
 use crate::notifications::{self, Channel, NewMessage};
+use crate::review::queries::RoundStatus;
+use crate::review::round::{round_context, round_ranking, RoundContext};
+use crate::review::rules::ranking::decided_arbitrarily;
+use crate::review::rules::ranking::format_score;
+use crate::review::rules::rubric::Rubric;
+use crate::review::rules::shortlist::{self, Candidate, Justification};
+use crate::review::ties;
+use crate::run_tx;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::edit::StaleEdit;
 use crate::web::error::{AppError, AppResult};
@@ -37,7 +41,6 @@ use crate::web::forms::FieldErrors;
 use crate::web::public_cache::public_page;
 use crate::web::state::AppState;
 use crate::web::templates::{render, render_with_status};
-use crate::{run, run_tx, run_write};
 
 pub fn router() -> Router<AppState> {
     const BASE: &str = "/admin/editions/{edition}/shortlist";
@@ -51,130 +54,6 @@ pub fn router() -> Router<AppState> {
         .route("/finalists/{edition}", get(finalists_page))
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ShortlistRow {
-    pub size: i64,
-    pub quotas_json: String,
-    pub status: String,
-    pub with_feedback: bool,
-    pub published_at: Option<i64>,
-    /// Bumped by every save of the settings form (no silent overwrite).
-    pub version: i64,
-}
-
-impl ShortlistRow {
-    fn quotas(&self) -> BTreeMap<i64, usize> {
-        serde_json::from_str(&self.quotas_json).unwrap_or_default()
-    }
-}
-
-async fn ensure_shortlist(db: &Db, edition_id: i64) -> DbResult<ShortlistRow> {
-    let insert = "INSERT INTO shortlists (edition_id) VALUES ($1) ON CONFLICT DO NOTHING";
-    run_write!(db, |pool| sqlx::query(insert)
-        .bind(edition_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    let sql = "SELECT size, quotas_json, status, with_feedback, published_at, version FROM shortlists WHERE edition_id = $1";
-    Ok(run_write!(db, |pool| sqlx::query_as::<_, ShortlistRow>(
-        sql
-    )
-    .bind(edition_id)
-    .fetch_one(pool)
-    .await)?)
-}
-
-/// The status re-read inside the transaction that changes the shortlist.
-async fn status_tx(tx: &mut Tx, edition_id: i64) -> DbResult<String> {
-    let sql = "SELECT status FROM shortlists WHERE edition_id = $1";
-    Ok(run_tx!(tx, |conn| sqlx::query_scalar(sql)
-        .bind(edition_id)
-        .fetch_one(conn)
-        .await)?)
-}
-
-async fn set_status(tx: &mut Tx, edition_id: i64, status: &str, now_ms: i64) -> DbResult<()> {
-    let sql = "UPDATE shortlists SET status = $1, \
-               locked_at = CASE WHEN $1 = 'locked' THEN $2 ELSE locked_at END, \
-               published_at = CASE WHEN $1 = 'published' THEN $2 ELSE published_at END \
-               WHERE edition_id = $3";
-    run_tx!(tx, |conn| sqlx::query(sql)
-        .bind(status)
-        .bind(now_ms)
-        .bind(edition_id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-struct EntryRow {
-    application_id: i64,
-    source: String,
-}
-
-async fn entries(db: &Db, edition_id: i64) -> DbResult<Vec<EntryRow>> {
-    let sql = "SELECT application_id, source FROM shortlist_entries WHERE edition_id = $1 ORDER BY position";
-    Ok(run!(db, |pool| sqlx::query_as::<_, EntryRow>(sql)
-        .bind(edition_id)
-        .fetch_all(pool)
-        .await)?)
-}
-
-async fn insert_entry(
-    tx: &mut Tx,
-    edition_id: i64,
-    application_id: i64,
-    position: i64,
-    source: &str,
-) -> DbResult<()> {
-    let sql = "INSERT INTO shortlist_entries (edition_id, application_id, position, source) \
-               VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
-    run_tx!(tx, |conn| sqlx::query(sql)
-        .bind(edition_id)
-        .bind(application_id)
-        .bind(position)
-        .bind(source)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-async fn delete_entries(
-    tx: &mut Tx,
-    edition_id: i64,
-    application_id: Option<i64>,
-) -> DbResult<u64> {
-    let sql = "DELETE FROM shortlist_entries WHERE edition_id = $1 AND (application_id = $2 OR $2 IS NULL)";
-    run_tx!(tx, |conn| sqlx::query(sql)
-        .bind(edition_id)
-        .bind(application_id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))
-    .map_err(Into::into)
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-struct ChangeRow {
-    application_id: i64,
-    action: String,
-    justification: String,
-    actor_name: String,
-}
-
-async fn changes(db: &Db, edition_id: i64) -> DbResult<Vec<ChangeRow>> {
-    let sql = "SELECT c.application_id, c.action, c.justification, u.display_name AS actor_name \
-               FROM shortlist_changes c JOIN users u ON u.id = c.actor_id \
-               WHERE c.edition_id = $1 ORDER BY c.id";
-    Ok(run!(db, |pool| sqlx::query_as::<_, ChangeRow>(sql)
-        .bind(edition_id)
-        .fetch_all(pool)
-        .await)?)
-}
-
 pub struct EntryLine {
     pub position: usize,
     pub reference: String,
@@ -186,7 +65,7 @@ pub struct EntryLine {
 }
 
 #[derive(Template)]
-#[template(path = "review/shortlist.html")]
+#[template(path = "review/shortlist/shortlist.html")]
 pub struct ShortlistTemplate {
     pub ctx: Ctx,
     pub base: String,
@@ -256,7 +135,7 @@ fn track_name(c: &RoundContext, track_id: i64, lang: Lang) -> String {
 }
 
 /// Track id → its rubric and tie-break criteria.
-type Rubrics = BTreeMap<i64, (Rubric, Vec<String>)>;
+pub(super) type Rubrics = BTreeMap<i64, (Rubric, Vec<String>)>;
 
 /// The ranked candidates, the dossiers by id, and each track's rubric (for ties).
 async fn scored_dossiers(
@@ -299,7 +178,7 @@ fn describe_cut_ties(
     by_id: &BTreeMap<i64, ListedApplication>,
     rubrics: &Rubrics,
 ) -> Vec<String> {
-    let tz = crate::review::jury::edition_tz(&c.edition);
+    let tz = crate::review::names::edition_tz(&c.edition);
     let reference = |id: i64| {
         by_id
             .get(&id)
@@ -442,7 +321,7 @@ async fn render_page(
     )
 }
 
-async fn page(
+pub(super) async fn page(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
@@ -773,7 +652,7 @@ pub struct LockForm {
     confirm_ties: Option<String>,
 }
 
-async fn lock(
+pub(super) async fn lock(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
@@ -825,29 +704,8 @@ async fn lock(
     Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-struct Applicant {
-    application_id: i64,
-    reference: Option<String>,
-    title: String,
-    email: Option<String>,
-    phone: Option<String>,
-    locale: String,
-}
-
-/// Everyone who applied to the edition's call (drafts and withdrawals aside).
-async fn applicants(db: &Db, edition_id: i64) -> DbResult<Vec<Applicant>> {
-    let sql = "SELECT a.id AS application_id, a.reference, a.title, u.email, u.phone, u.locale \
-               FROM applications a JOIN tracks t ON t.id = a.track_id JOIN users u ON u.id = a.applicant_id \
-               WHERE t.edition_id = $1 AND a.status IN ('submitted', 'eligible', 'ineligible') ORDER BY a.id";
-    Ok(run!(db, |pool| sqlx::query_as::<_, Applicant>(sql)
-        .bind(edition_id)
-        .fetch_all(pool)
-        .await)?)
-}
-
 /// The committee's comments on a dossier, without the reviewers' names.
-fn feedback(stored: &[super::queries::SheetRow], application_id: i64) -> Vec<String> {
+fn feedback(stored: &[crate::review::queries::SheetRow], application_id: i64) -> Vec<String> {
     stored
         .iter()
         .filter(|s| s.application_id == application_id)
@@ -964,7 +822,7 @@ pub struct FinalistLine {
 }
 
 #[derive(Template)]
-#[template(path = "review/finalists.html")]
+#[template(path = "review/shortlist/finalists.html")]
 pub struct FinalistsTemplate {
     pub ctx: Ctx,
     pub year: i64,
@@ -989,7 +847,7 @@ async fn finalists_page(
         return Err(AppError::NotFound);
     };
     let lang = ctx.lang;
-    let finalists = super::queries::finalists(&app.db, edition.id).await?;
+    let finalists = crate::review::queries::finalists(&app.db, edition.id).await?;
     let mut tracks = Vec::new();
     for t in calls::tracks_of_edition(&app.db, edition.id).await? {
         // Hackathon contestants are young individuals who chose a team name or pseudonym:

@@ -1,0 +1,668 @@
+//! The deliberation (ranking per category, top 3, special prize) and the publication of the
+//! results it decides, with the message to every finalist.
+
+use super::pages::{distinct_team, round_title};
+use crate::review::round::rubric_of;
+use std::collections::{BTreeMap, BTreeSet};
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::applications::admin::organised_edition;
+use crate::applications::queries::ListedApplication;
+use crate::audit;
+use crate::calls::queries::{self as calls, EditionRow, TrackRow};
+use crate::db::{DbError, Tx};
+use crate::domain::types::Lang;
+use crate::domain::types::Login;
+use crate::i18n::{tr, tr_args};
+use crate::notifications::template_admin;
+use crate::notifications::templates::{MessageKind, Values};
+use crate::notifications::{self, Channel, NewMessage};
+use crate::review::names::{edition_tz, format_at, people_names, place_label, track_name};
+use crate::review::publication::{
+    self, insert_publication, latest_tx, NewPublication, PublicDossier, PublicTrack, Snapshot,
+};
+use crate::review::queries::settings;
+use crate::review::queries::{self, RoundRow, RoundStatus};
+use crate::review::rules::prizes::Change;
+use crate::review::rules::prizes::{self, Laureates};
+use crate::review::rules::ranking::format_score;
+use crate::review::rules::ranking::{self, DossierScore};
+use crate::review::rules::rubric::Round;
+use crate::review::ties;
+use crate::run_tx;
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::edit::StaleEdit;
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FieldErrors;
+use crate::web::state::AppState;
+use crate::web::templates::render_with_status;
+
+// ---------------------------------------------------------------------------------------
+// Deliberation
+// ---------------------------------------------------------------------------------------
+
+pub struct RankLine {
+    pub position: usize,
+    pub reference: String,
+    pub title: String,
+    pub team: String,
+    pub women_led: bool,
+    pub sheets: usize,
+    pub score: String,
+    pub spread: String,
+    pub disputed: bool,
+    pub prize: Option<String>,
+    pub special: bool,
+    /// An exact tie with the line above, and how the chain broke it.
+    pub tie: Option<String>,
+    /// That tie was broken by an arbitrary rule.
+    pub arbitrary: bool,
+}
+
+pub struct TrackRanking {
+    pub name: String,
+    pub lines: Vec<RankLine>,
+}
+
+/// The outcome of the deliberation as it stands: rankings per category and the snapshot
+/// that a publication would store.
+pub struct Deliberation {
+    pub round: RoundRow,
+    pub cumulate: bool,
+    pub tracks: Vec<TrackRanking>,
+    pub snapshot: Snapshot,
+    pub missing_sheets: i64,
+    /// Finalists left out because they were declared ineligible or withdrew.
+    pub excluded: Vec<String>,
+    /// Every exact tie that decides a prize, as the page says it.
+    pub ties: Vec<String>,
+    /// The jury settings' version (for the cumulation form).
+    pub settings_version: i64,
+}
+
+/// Computes the deliberation from the submitted sheets of the final round: for each
+/// category the plain weighted mean of the jurors' totals, ranked with the tie-break chain;
+/// the first three of each category; then the special prize ([`prizes::laureates`]).
+pub async fn deliberate(
+    app: &AppState,
+    edition: &EditionRow,
+    lang: Lang,
+) -> AppResult<Deliberation> {
+    let round = queries::ensure_round(&app.db, edition.id, Round::Final).await?;
+    let jury = settings(&app.db, round.id).await?;
+    let tracks = calls::tracks_of_edition(&app.db, edition.id).await?;
+    let (finalists, left_out): (Vec<ListedApplication>, Vec<ListedApplication>) =
+        queries::finalists(&app.db, edition.id)
+            .await?
+            .into_iter()
+            .partition(|d| !matches!(d.status.as_str(), "ineligible" | "withdrawn"));
+    let by_id: BTreeMap<i64, &ListedApplication> = finalists.iter().map(|d| (d.id, d)).collect();
+    let mut rubrics = BTreeMap::new();
+    for t in &tracks {
+        rubrics.insert(t.id, rubric_of(app, &round, t).await?);
+    }
+    let stored = queries::submitted_sheets(&app.db, round.id).await?;
+    let (totals, sheets) = crate::review::round::totals_and_sheets(&stored, &by_id, &rubrics);
+    // The final uses raw totals: nobody is rescaled.
+    let normalised = ranking::normalise(&totals, usize::MAX);
+    let submitted_at: BTreeMap<i64, i64> = finalists
+        .iter()
+        .map(|d| (d.id, d.submitted_at.unwrap_or(i64::MAX)))
+        .collect();
+    let scores = ranking::aggregate(
+        &normalised,
+        Round::Final,
+        &sheets,
+        &submitted_at,
+        round.dispute_threshold as f64,
+    );
+    let mut finals = BTreeMap::new();
+    for t in &tracks {
+        if !finalists.iter().any(|d| d.track_id == t.id) {
+            continue;
+        }
+        let tie_break = rubrics
+            .get(&t.id)
+            .map(|(_, tb)| tb.clone())
+            .unwrap_or_default();
+        let of_track: Vec<DossierScore> = scores
+            .iter()
+            .filter(|s| by_id.get(&s.dossier).is_some_and(|d| d.track_id == t.id))
+            .cloned()
+            .collect();
+        finals.insert(t.id, ranking::rank(&of_track, &tie_break));
+    }
+    let women_led: BTreeSet<i64> = finalists
+        .iter()
+        .filter(|d| d.women_led)
+        .map(|d| d.id)
+        .collect();
+    let laureates = prizes::laureates(&finals, &women_led, prizes::DEFAULT_TOP_N, jury.cumulate);
+    let keys: BTreeMap<i64, Vec<String>> = rubrics
+        .iter()
+        .map(|(track, (_, tie_break))| (*track, tie_break.clone()))
+        .collect();
+    let prize_ties = prizes::prize_ties(
+        &finals,
+        &keys,
+        &women_led,
+        prizes::DEFAULT_TOP_N,
+        jury.cumulate,
+    );
+    let tz = edition_tz(edition);
+    let track_of: BTreeMap<i64, i64> = finalists.iter().map(|d| (d.id, d.track_id)).collect();
+    let criterion_label = |track: i64| {
+        let rubric = rubrics.get(&track).map(|(r, _)| r);
+        move |key: &str| {
+            rubric
+                .and_then(|r| r.criterion(key))
+                .map_or_else(|| key.to_owned(), |c| c.label.get(lang).to_owned())
+        }
+    };
+    let reference = |id: i64| {
+        by_id
+            .get(&id)
+            .and_then(|d| d.reference.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let describe = |between: ties::Between, track: i64, score: f64, steps: &[ranking::TieStep]| {
+        let label = criterion_label(track);
+        ties::describe(
+            lang,
+            between,
+            score,
+            steps,
+            &ties::Names {
+                criterion: &label,
+                dossier: &reference,
+                tz: &tz,
+            },
+        )
+    };
+    let scores_of: BTreeMap<i64, f64> = scores.iter().map(|s| (s.dossier, s.score)).collect();
+    let tie_lines: Vec<String> = prize_ties
+        .iter()
+        .map(|t| {
+            let track = t
+                .track
+                .or_else(|| track_of.get(&t.ahead).copied())
+                .unwrap_or_default();
+            let score = scores_of.get(&t.ahead).copied().unwrap_or_default();
+            tr_args(
+                lang,
+                "tie-podium-line",
+                &[
+                    (
+                        "prize",
+                        match t.track {
+                            Some(track) => format!(
+                                "{} · {}",
+                                tracks
+                                    .iter()
+                                    .find(|x| x.id == track)
+                                    .map(|x| track_name(x, lang))
+                                    .unwrap_or_default(),
+                                place_label(lang, t.place)
+                            ),
+                            None => tr(lang, "tie-special-prize"),
+                        },
+                    ),
+                    ("ahead", reference(t.ahead)),
+                    ("behind", reference(t.behind)),
+                    (
+                        "how",
+                        describe(ties::Between::Named, track, score, &t.steps),
+                    ),
+                ],
+            )
+        })
+        .collect();
+    let snapshot = snapshot(&tracks, &by_id, &laureates, jury.cumulate, prize_ties);
+    let mut rankings = Vec::new();
+    for t in &tracks {
+        let Some(ranked) = finals.get(&t.id) else {
+            continue;
+        };
+        let places: BTreeMap<i64, usize> = laureates
+            .categories
+            .get(&t.id)
+            .map(|v| v.iter().map(|(p, d)| (*d, *p)).collect())
+            .unwrap_or_default();
+        let tie_break = keys.get(&t.id).cloned().unwrap_or_default();
+        let lines = ranked
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let d = by_id.get(&r.dossier)?;
+                let steps = i
+                    .checked_sub(1)
+                    .and_then(|above| ranking::tie_steps(&ranked[above], r, &tie_break));
+                Some(RankLine {
+                    position: r.position,
+                    reference: d.reference.clone().unwrap_or_default(),
+                    title: d.title.clone(),
+                    team: distinct_team(d),
+                    women_led: d.women_led,
+                    sheets: r.sheets,
+                    score: format_score(r.score),
+                    spread: format_score(r.spread),
+                    disputed: r.disputed,
+                    prize: places.get(&r.dossier).map(|p| place_label(lang, *p)),
+                    special: laureates.special_prize == Some(r.dossier),
+                    arbitrary: steps.as_deref().is_some_and(ranking::decided_arbitrarily),
+                    tie: steps
+                        .map(|steps| describe(ties::Between::LineAbove, t.id, r.score, &steps)),
+                })
+            })
+            .collect();
+        rankings.push(TrackRanking {
+            name: track_name(t, lang),
+            lines,
+        });
+    }
+    let (assigned, submitted) = queries::progress(&app.db, round.id).await?;
+    Ok(Deliberation {
+        round,
+        cumulate: jury.cumulate,
+        tracks: rankings,
+        snapshot,
+        missing_sheets: (assigned - submitted).max(0),
+        excluded: left_out
+            .iter()
+            .map(|d| format!("{} · {}", d.reference.clone().unwrap_or_default(), d.title))
+            .collect(),
+        ties: tie_lines,
+        settings_version: jury.version,
+    })
+}
+
+fn snapshot(
+    tracks: &[TrackRow],
+    by_id: &BTreeMap<i64, &ListedApplication>,
+    laureates: &Laureates,
+    cumulate: bool,
+    ties: Vec<prizes::PrizeTie>,
+) -> Snapshot {
+    let mut named: BTreeSet<i64> = laureates
+        .categories
+        .values()
+        .flatten()
+        .map(|(_, d)| *d)
+        .collect();
+    named.extend(laureates.special_prize);
+    let dossiers = named
+        .into_iter()
+        .filter_map(|id| {
+            let d = by_id.get(&id)?;
+            Some((
+                id,
+                PublicDossier {
+                    reference: d.reference.clone().unwrap_or_default(),
+                    title: d.title.clone(),
+                    team: distinct_team(d),
+                    people: people_names(&d.answers_json),
+                    track_id: d.track_id,
+                },
+            ))
+        })
+        .collect();
+    Snapshot {
+        laureates: laureates.clone(),
+        tracks: tracks
+            .iter()
+            .filter(|t| laureates.categories.contains_key(&t.id))
+            .map(|t| PublicTrack {
+                id: t.id,
+                name_fr: t.name_fr.clone(),
+                name_en: t.name_en.clone(),
+            })
+            .collect(),
+        dossiers,
+        cumulate,
+        ties,
+    }
+}
+
+pub struct PublishedLine {
+    pub version: i64,
+    pub at: String,
+    pub reason: String,
+    pub head: String,
+}
+
+#[derive(Template)]
+#[template(path = "review/jury/deliberation.html")]
+pub struct DeliberationTemplate {
+    pub ctx: Ctx,
+    pub back: String,
+    pub title: String,
+    pub closed: bool,
+    pub missing: i64,
+    pub cumulate: bool,
+    pub cumulate_action: String,
+    pub ranking_url: String,
+    pub results_url: String,
+    pub publish_action: String,
+    pub tracks: Vec<TrackRanking>,
+    pub special: Option<String>,
+    pub excluded: Vec<String>,
+    pub published: Vec<PublishedLine>,
+    pub reason: String,
+    pub errors: FieldErrors,
+    /// Exact ties deciding prizes, as the page says them.
+    pub ties: Vec<String>,
+    /// Some prize tie was broken by an arbitrary rule: publishing needs the jury's confirmation.
+    pub arbitrary_ties: bool,
+    /// The confirmation box as the organiser left it.
+    pub confirm_ties: bool,
+    pub settings_version: i64,
+    pub stale: Option<StaleEdit>,
+}
+
+/// What the deliberation page's forms show again after a refused action.
+#[derive(Default)]
+pub struct DeliberationState {
+    pub reason: String,
+    pub confirm_ties: bool,
+    /// The cumulation choice as typed, when its save was refused.
+    pub cumulate: Option<bool>,
+    pub errors: FieldErrors,
+    pub stale: Option<StaleEdit>,
+}
+
+/// The deliberation page, with the publication form (and what was typed in it when a
+/// publication was refused).
+pub async fn render_deliberation(
+    app: &AppState,
+    ctx: Ctx,
+    edition: &EditionRow,
+    state: DeliberationState,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let d = deliberate(app, edition, lang).await?;
+    let closed = d.round.status() == RoundStatus::Closed;
+    let tz = edition_tz(edition);
+    let special = d.snapshot.laureates.special_prize.and_then(|id| {
+        d.snapshot
+            .dossiers
+            .get(&id)
+            .map(|p| format!("{} · {}", p.reference, p.title))
+    });
+    let published = publication::publications(&app.db, edition.id)
+        .await?
+        .into_iter()
+        .map(|p| PublishedLine {
+            version: p.version,
+            at: format_at(lang, p.published_at, &tz),
+            reason: p.reason,
+            head: p.chain_head,
+        })
+        .collect();
+    let base = format!("/admin/editions/{}/jury", edition.slug);
+    render_with_status(
+        status,
+        &DeliberationTemplate {
+            back: base.clone(),
+            title: round_title(lang, edition),
+            closed,
+            missing: d.missing_sheets,
+            cumulate: state.cumulate.unwrap_or(d.cumulate),
+            cumulate_action: format!("{base}/cumulate"),
+            ranking_url: format!("/admin/editions/{}/review/final/ranking", edition.slug),
+            results_url: format!("/results/{}", edition.slug),
+            publish_action: format!("/admin/editions/{}/results/publish", edition.slug),
+            // Scores stay hidden until the jury's sheets are locked.
+            tracks: if closed { d.tracks } else { Vec::new() },
+            special: if closed { special } else { None },
+            excluded: d.excluded,
+            published,
+            reason: state.reason,
+            errors: state.errors,
+            arbitrary_ties: closed && d.snapshot.ties.iter().any(prizes::PrizeTie::is_arbitrary),
+            ties: if closed { d.ties } else { Vec::new() },
+            confirm_ties: state.confirm_ties,
+            settings_version: d.settings_version,
+            stale: state.stale,
+            ctx,
+        },
+    )
+}
+
+pub(super) async fn deliberation_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(edition): Path<String>,
+) -> AppResult<Response> {
+    let edition = organised_edition(&app, &user, &edition).await?;
+    render_deliberation(
+        &app,
+        ctx,
+        &edition,
+        DeliberationState::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+// ---------------------------------------------------------------------------------------
+// Publication of the results
+// ---------------------------------------------------------------------------------------
+
+/// Advisory lock key that serialises publications on PostgreSQL.
+const RESULTS_LOCK: i64 = 0x4b45_4e45_0004;
+/// A correction must say what was wrong: a few words at least.
+const MIN_REASON_CHARS: usize = 10;
+const MAX_REASON_CHARS: usize = 2000;
+
+#[derive(Deserialize, Default)]
+pub struct PublishForm {
+    #[serde(default)]
+    reason: String,
+    /// The jury confirms prize ties broken by an arbitrary rule.
+    #[serde(default)]
+    confirm_ties: Option<String>,
+}
+
+pub(super) async fn publish(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(edition): Path<String>,
+    form: CsrfForm<PublishForm>,
+) -> AppResult<Response> {
+    let edition = organised_edition(&app, &user, &edition).await?;
+    let lang = ctx.lang;
+    let typed = form.value.reason;
+    let confirmed = form.value.confirm_ties.is_some();
+    let reason = typed.trim().to_owned();
+    let d = deliberate(&app, &edition, lang).await?;
+    let refuse_field = |field: &'static str, key: &str, status: StatusCode, ctx: Ctx, typed| {
+        let mut errors = FieldErrors::default();
+        errors.add(field, tr(lang, key));
+        let app = app.clone();
+        let edition = edition.clone();
+        let state = DeliberationState {
+            reason: typed,
+            confirm_ties: confirmed,
+            errors,
+            ..DeliberationState::default()
+        };
+        async move { render_deliberation(&app, ctx, &edition, state, status).await }
+    };
+    let refuse = |key: &str, status: StatusCode, ctx: Ctx, typed: String| {
+        refuse_field("reason", key, status, ctx, typed)
+    };
+    if d.round.status() != RoundStatus::Closed {
+        return refuse("results-round-not-closed", StatusCode::CONFLICT, ctx, typed).await;
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return refuse(
+            "review-comment-too-long",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx,
+            typed,
+        )
+        .await;
+    }
+    // A prize decided by submission time or dossier number is the jury's call, not the code's.
+    let arbitrary_ties = d.snapshot.ties.iter().any(prizes::PrizeTie::is_arbitrary);
+    if arbitrary_ties && !confirmed {
+        return refuse_field(
+            "confirm_ties",
+            "tie-confirm-required",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx,
+            typed,
+        )
+        .await;
+    }
+    let json = serde_json::to_string(&d.snapshot).map_err(|e| AppError::Internal(e.to_string()))?;
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    tx.lock(RESULTS_LOCK).await?;
+    // Checked inside the transaction that writes: two organisers publishing at once get one
+    // publication, and the other a refusal.
+    let previous = latest_tx(&mut tx, edition.id).await?;
+    let previous_snapshot = previous.as_ref().map(|p| p.snapshot()).transpose()?;
+    let refused = match &previous_snapshot {
+        None if d.snapshot.is_empty() => Some(("results-nothing-to-publish", StatusCode::CONFLICT)),
+        None => None,
+        Some(prev) if *prev == d.snapshot && reason.is_empty() => {
+            Some(("results-already-published", StatusCode::CONFLICT))
+        }
+        Some(prev) if *prev == d.snapshot => {
+            Some(("results-nothing-changed", StatusCode::CONFLICT))
+        }
+        Some(_) if reason.is_empty() => {
+            Some(("results-reason-required", StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Some(_) if reason.chars().count() < MIN_REASON_CHARS => {
+            Some(("results-reason-too-short", StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Some(_) => None,
+    };
+    if let Some((key, status)) = refused {
+        drop(tx);
+        return refuse(key, status, ctx, typed).await;
+    }
+    let version = previous.as_ref().map_or(1, |p| p.version + 1);
+    let changes: Vec<Change> = previous_snapshot
+        .as_ref()
+        .map(|prev| prizes::diff(&prev.laureates, &d.snapshot.laureates))
+        .unwrap_or_default();
+    let head = audit::append(
+        &mut tx,
+        &audit::Entry {
+            actor_id: Some(user.id),
+            action: if version == 1 {
+                "results.published"
+            } else {
+                "results.corrected"
+            },
+            object: &format!("edition:{}", edition.slug),
+            details: serde_json::json!({
+                "version": version,
+                "reason": reason,
+                "laureates": d.snapshot.laureates,
+                "snapshot_sha256": crate::accounts::sha256_hex(json.as_bytes()),
+                "changes": changes,
+                "ties": d.snapshot.ties,
+                "arbitrary_ties_confirmed": arbitrary_ties && confirmed,
+            }),
+        },
+        now,
+    )
+    .await?;
+    insert_publication(
+        &mut tx,
+        &NewPublication {
+            edition_id: edition.id,
+            version,
+            json: &json,
+            reason: &reason,
+            chain_head: &head,
+            at: now,
+            actor_id: user.id,
+        },
+    )
+    .await?;
+    // Finalists hear of the results once; a correction is explained on the public page.
+    if version == 1 {
+        notify_finalists(&app, &mut tx, &edition, now).await?;
+    }
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to(&format!("/results/{}", edition.slug)).into_response())
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct Finalist {
+    application_id: i64,
+    reference: Option<String>,
+    title: String,
+    email: Option<String>,
+    phone: Option<String>,
+    locale: String,
+}
+
+/// Queues the "results are published" message to every finalist, laureate or not, with the
+/// public results link, in the publication's transaction.
+async fn notify_finalists(
+    app: &AppState,
+    tx: &mut Tx,
+    edition: &EditionRow,
+    now: i64,
+) -> AppResult<()> {
+    let sql = "SELECT a.id AS application_id, a.reference, a.title, u.email, u.phone, u.locale \
+               FROM shortlist_entries s JOIN applications a ON a.id = s.application_id \
+               JOIN users u ON u.id = a.applicant_id WHERE s.edition_id = $1 ORDER BY a.id";
+    let finalists = run_tx!(tx, |conn| sqlx::query_as::<_, Finalist>(sql)
+        .bind(edition.id)
+        .fetch_all(conn)
+        .await)
+    .map_err(DbError::from)?;
+    let link = app.link(&format!("/results/{}", edition.slug));
+    for f in finalists {
+        let lang = if f.locale == "en" { Lang::En } else { Lang::Fr };
+        let login = f
+            .email
+            .as_deref()
+            .or(f.phone.as_deref())
+            .and_then(|x| Login::parse(x).ok());
+        let Some(login) = login else { continue };
+        let (channel, recipient) = match &login {
+            Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
+            Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
+        };
+        let values = Values::new(vec![
+            ("reference", f.reference.clone().unwrap_or_default()),
+            ("title", f.title.clone()),
+            ("year", edition.year.to_string()),
+            ("link", link.clone()),
+        ]);
+        let (subject, body) =
+            template_admin::compose(tx, edition.id, MessageKind::Results, lang, channel, &values)
+                .await?;
+        notifications::enqueue(
+            tx,
+            &NewMessage {
+                idempotency_key: format!("results:{}:{}", edition.id, f.application_id),
+                channel,
+                recipient,
+                subject,
+                body,
+                edition_id: Some(edition.id),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,244 @@
+//! What every stage of a round shares: the round of an edition as its organisers open it,
+//! the dossiers it scores, each track's rubric, and its scores turned into rankings.
+
+use std::collections::BTreeMap;
+
+use super::names::format_duration;
+use super::queries::{self, RoundRow};
+use super::queries::{measured_secs, settings, TIMING_CRITERION};
+use super::rules::ranking::{self, ReviewSheet, SheetTotal};
+use super::rules::rubric::{stored_sheet, Round, Rubric};
+use crate::accounts::sessions::SessionUser;
+use crate::applications::admin::organised_edition;
+use crate::applications::queries::{self as applications, ListFilter, ListedApplication};
+use crate::calls::queries::{self as calls, EditionRow, TrackRow};
+use crate::domain::types::Lang;
+use crate::i18n::tr_args;
+use crate::web::error::{AppError, AppResult};
+use crate::web::state::AppState;
+
+/// The preselection is scored by the committee on the eligible dossiers; the final by the
+/// jury on the finalists of the locked shortlist.
+pub fn parse_round(s: &str) -> AppResult<Round> {
+    Round::parse(s).ok_or(AppError::NotFound)
+}
+
+pub struct RoundContext {
+    pub edition: EditionRow,
+    pub round: RoundRow,
+    pub tracks: Vec<TrackRow>,
+}
+
+pub async fn round_context(
+    app: &AppState,
+    user: &SessionUser,
+    edition: &str,
+    round: &str,
+) -> AppResult<RoundContext> {
+    let kind = parse_round(round)?;
+    let edition = organised_edition(app, user, edition).await?;
+    let round = queries::ensure_round(&app.db, edition.id, kind).await?;
+    let tracks = calls::tracks_of_edition(&app.db, edition.id).await?;
+    Ok(RoundContext {
+        edition,
+        round,
+        tracks,
+    })
+}
+
+/// The dossiers a round scores: for the preselection, those declared eligible; for the
+/// final, the finalists (none until the shortlist is locked).
+pub async fn round_dossiers(app: &AppState, c: &RoundContext) -> AppResult<Vec<ListedApplication>> {
+    dossiers_of_round(app, &c.round).await
+}
+
+/// The dossiers a round scores: the eligible ones in the preselection, the finalists of the
+/// locked shortlist in the final.
+pub async fn dossiers_of_round(
+    app: &AppState,
+    round: &RoundRow,
+) -> AppResult<Vec<ListedApplication>> {
+    if round.round() == Round::Final {
+        return Ok(queries::finalists(&app.db, round.edition_id).await?);
+    }
+    let filter = ListFilter {
+        status: Some("eligible".into()),
+        ..ListFilter::default()
+    };
+    Ok(applications::list_for_edition(&app.db, round.edition_id, &filter).await?)
+}
+
+/// The rubric and tie-break criteria a round scores a track with (the default ones until
+/// organisers set them).
+pub async fn rubric_of(
+    app: &AppState,
+    round: &RoundRow,
+    track: &TrackRow,
+) -> AppResult<(Rubric, Vec<String>)> {
+    Ok(match queries::rubric(&app.db, round.id, track.id).await? {
+        Some(row) => (row.rubric()?, row.tie_break()),
+        None => {
+            let rubric = round.round().default_rubric(track.kind()?);
+            let tie_break = rubric.default_tie_break();
+            (rubric, tie_break)
+        }
+    })
+}
+
+/// A round's scores turned into rankings by the pure code: per track, the ranked dossiers.
+pub struct RoundRanking {
+    pub dossiers: Vec<ListedApplication>,
+    pub normalised: ranking::Normalised,
+    /// Over which dossiers the mean and spread were taken: the round, or each track.
+    pub pools: Vec<ranking::Pool>,
+    pub stored: Vec<queries::SheetRow>,
+    /// Track id → its dossiers in ranking order (tracks in their display order).
+    pub ranked: Vec<(i64, Vec<ranking::Ranked>)>,
+    /// Dossier → (sum of raw totals, number of sheets).
+    pub raw_sum: BTreeMap<i64, (f64, usize)>,
+    pub criteria_keys: Vec<String>,
+    /// Track id → its rubric and tie-break criteria.
+    pub rubrics: BTreeMap<i64, (Rubric, Vec<String>)>,
+}
+
+/// Each stored sheet of a dossier still in the round, scored with its track's rubric: the
+/// weighted totals and the points behind them, for the ranking code.
+pub fn totals_and_sheets(
+    stored: &[queries::SheetRow],
+    dossiers: &BTreeMap<i64, &ListedApplication>,
+    rubrics: &BTreeMap<i64, (Rubric, Vec<String>)>,
+) -> (Vec<SheetTotal>, Vec<ReviewSheet>) {
+    let mut totals = Vec::new();
+    let mut sheets = Vec::new();
+    for s in stored {
+        let Some(d) = dossiers.get(&s.application_id) else {
+            continue;
+        };
+        let Some((rubric, _)) = rubrics.get(&d.track_id) else {
+            continue;
+        };
+        let points = stored_sheet(rubric, &s.points());
+        totals.push(SheetTotal {
+            reviewer: s.reviewer_id,
+            dossier: s.application_id,
+            total: rubric.weighted_total(&points).value(),
+        });
+        sheets.push(ReviewSheet {
+            reviewer: s.reviewer_id,
+            dossier: s.application_id,
+            points,
+        });
+    }
+    (totals, sheets)
+}
+
+pub async fn round_ranking(app: &AppState, c: &RoundContext) -> AppResult<RoundRanking> {
+    let dossiers = round_dossiers(app, c).await?;
+    let by_id: BTreeMap<i64, &ListedApplication> = dossiers.iter().map(|d| (d.id, d)).collect();
+    let mut rubrics = BTreeMap::new();
+    for t in &c.tracks {
+        rubrics.insert(t.id, rubric_of(app, &c.round, t).await?);
+    }
+    let stored = queries::submitted_sheets(&app.db, c.round.id).await?;
+    let (totals, sheets) = totals_and_sheets(&stored, &by_id, &rubrics);
+    // The final is a plain weighted mean: every juror scores every finalist, nobody is
+    // rescaled.
+    let min_sheets = match c.round.round() {
+        Round::Final => usize::MAX,
+        Round::Preselection => usize::try_from(c.round.min_sheets).unwrap_or(5),
+    };
+    let track_of: BTreeMap<i64, i64> = dossiers.iter().map(|d| (d.id, d.track_id)).collect();
+    let (normalised, pools) =
+        ranking::normalise_pooled(&totals, &track_of, c.round.pooling(), min_sheets);
+    let submitted_at: BTreeMap<i64, i64> = dossiers
+        .iter()
+        .map(|d| (d.id, d.submitted_at.unwrap_or(i64::MAX)))
+        .collect();
+    let scores = ranking::aggregate(
+        &normalised,
+        c.round.round(),
+        &sheets,
+        &submitted_at,
+        c.round.dispute_threshold as f64,
+    );
+    let mut raw_sum: BTreeMap<i64, (f64, usize)> = BTreeMap::new();
+    for t in &totals {
+        let e = raw_sum.entry(t.dossier).or_insert((0.0, 0));
+        e.0 += t.total;
+        e.1 += 1;
+    }
+    let mut ranked = Vec::new();
+    for t in &c.tracks {
+        let tie_break = rubrics
+            .get(&t.id)
+            .map(|(_, tb)| tb.clone())
+            .unwrap_or_default();
+        let of_track: Vec<_> = scores
+            .iter()
+            .filter(|s| by_id.get(&s.dossier).is_some_and(|d| d.track_id == t.id))
+            .cloned()
+            .collect();
+        ranked.push((t.id, ranking::rank(&of_track, &tie_break)));
+    }
+    let mut criteria_keys: Vec<String> = Vec::new();
+    for (rubric, _) in rubrics.values() {
+        for cr in rubric.criteria() {
+            if !criteria_keys.contains(&cr.key) {
+                criteria_keys.push(cr.key.clone());
+            }
+        }
+    }
+    drop(by_id);
+    Ok(RoundRanking {
+        dossiers,
+        normalised,
+        pools,
+        stored,
+        ranked,
+        raw_sum,
+        criteria_keys,
+        rubrics,
+    })
+}
+
+/// What the score form of the final shows about the pitch's measured time, and the points
+/// it gives on the timing criterion (the juror may still change them).
+pub struct TimingHint {
+    pub points: u32,
+    pub text: String,
+}
+
+pub async fn timing_hint(
+    app: &AppState,
+    round: &RoundRow,
+    application_id: i64,
+    rubric: &Rubric,
+    lang: Lang,
+) -> AppResult<Option<TimingHint>> {
+    if round.round() != Round::Final {
+        return Ok(None);
+    }
+    let Some(criterion) = rubric.criterion(TIMING_CRITERION) else {
+        return Ok(None);
+    };
+    let Some(measured) = measured_secs(&app.db, round.edition_id, application_id).await? else {
+        return Ok(None);
+    };
+    let allowed = settings(&app.db, round.id).await?.allowed_secs;
+    let points = Rubric::timing_points(
+        u32::try_from(measured).unwrap_or(u32::MAX),
+        u32::try_from(allowed).unwrap_or(0),
+        criterion.max_points,
+    );
+    let text = tr_args(
+        lang,
+        "pitch-timing-hint",
+        &[
+            ("measured", format_duration(lang, measured)),
+            ("allowed", format_duration(lang, allowed)),
+            ("points", points.to_string()),
+            ("max", criterion.max_points.to_string()),
+        ],
+    );
+    Ok(Some(TimingHint { points, text }))
+}

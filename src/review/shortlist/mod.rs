@@ -1,0 +1,7 @@
+//! The shortlist: the cut proposed from the preselection's ranking, changes with their
+//! justification, the lock, and the finalists' page and messages once it is published.
+
+mod pages;
+mod queries;
+
+pub use pages::router;

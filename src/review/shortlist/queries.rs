@@ -1,0 +1,157 @@
+//! The shortlist's rows: its settings and status, its entries, the log of changes, and the
+//! applicants its publication writes to.
+
+use std::collections::BTreeMap;
+
+use crate::db::{Db, DbResult, Tx};
+use crate::{run, run_tx, run_write};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ShortlistRow {
+    pub size: i64,
+    pub quotas_json: String,
+    pub status: String,
+    pub with_feedback: bool,
+    pub published_at: Option<i64>,
+    /// Bumped by every save of the settings form (no silent overwrite).
+    pub version: i64,
+}
+
+impl ShortlistRow {
+    pub(super) fn quotas(&self) -> BTreeMap<i64, usize> {
+        serde_json::from_str(&self.quotas_json).unwrap_or_default()
+    }
+}
+
+pub(super) async fn ensure_shortlist(db: &Db, edition_id: i64) -> DbResult<ShortlistRow> {
+    let insert = "INSERT INTO shortlists (edition_id) VALUES ($1) ON CONFLICT DO NOTHING";
+    run_write!(db, |pool| sqlx::query(insert)
+        .bind(edition_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    let sql = "SELECT size, quotas_json, status, with_feedback, published_at, version FROM shortlists WHERE edition_id = $1";
+    Ok(run_write!(db, |pool| sqlx::query_as::<_, ShortlistRow>(
+        sql
+    )
+    .bind(edition_id)
+    .fetch_one(pool)
+    .await)?)
+}
+
+/// The status re-read inside the transaction that changes the shortlist.
+pub(super) async fn status_tx(tx: &mut Tx, edition_id: i64) -> DbResult<String> {
+    let sql = "SELECT status FROM shortlists WHERE edition_id = $1";
+    Ok(run_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(edition_id)
+        .fetch_one(conn)
+        .await)?)
+}
+
+pub(super) async fn set_status(
+    tx: &mut Tx,
+    edition_id: i64,
+    status: &str,
+    now_ms: i64,
+) -> DbResult<()> {
+    let sql = "UPDATE shortlists SET status = $1, \
+               locked_at = CASE WHEN $1 = 'locked' THEN $2 ELSE locked_at END, \
+               published_at = CASE WHEN $1 = 'published' THEN $2 ELSE published_at END \
+               WHERE edition_id = $3";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(status)
+        .bind(now_ms)
+        .bind(edition_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(super) struct EntryRow {
+    pub(super) application_id: i64,
+    pub(super) source: String,
+}
+
+pub(super) async fn entries(db: &Db, edition_id: i64) -> DbResult<Vec<EntryRow>> {
+    let sql = "SELECT application_id, source FROM shortlist_entries WHERE edition_id = $1 ORDER BY position";
+    Ok(run!(db, |pool| sqlx::query_as::<_, EntryRow>(sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+pub(super) async fn insert_entry(
+    tx: &mut Tx,
+    edition_id: i64,
+    application_id: i64,
+    position: i64,
+    source: &str,
+) -> DbResult<()> {
+    let sql = "INSERT INTO shortlist_entries (edition_id, application_id, position, source) \
+               VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(edition_id)
+        .bind(application_id)
+        .bind(position)
+        .bind(source)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub(super) async fn delete_entries(
+    tx: &mut Tx,
+    edition_id: i64,
+    application_id: Option<i64>,
+) -> DbResult<u64> {
+    let sql = "DELETE FROM shortlist_entries WHERE edition_id = $1 AND (application_id = $2 OR $2 IS NULL)";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(edition_id)
+        .bind(application_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(Into::into)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(super) struct ChangeRow {
+    pub(super) application_id: i64,
+    pub(super) action: String,
+    pub(super) justification: String,
+    pub(super) actor_name: String,
+}
+
+pub(super) async fn changes(db: &Db, edition_id: i64) -> DbResult<Vec<ChangeRow>> {
+    let sql = "SELECT c.application_id, c.action, c.justification, u.display_name AS actor_name \
+               FROM shortlist_changes c JOIN users u ON u.id = c.actor_id \
+               WHERE c.edition_id = $1 ORDER BY c.id";
+    Ok(run!(db, |pool| sqlx::query_as::<_, ChangeRow>(sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(super) struct Applicant {
+    pub(super) application_id: i64,
+    pub(super) reference: Option<String>,
+    pub(super) title: String,
+    pub(super) email: Option<String>,
+    pub(super) phone: Option<String>,
+    pub(super) locale: String,
+}
+
+/// Everyone who applied to the edition's call (drafts and withdrawals aside).
+pub(super) async fn applicants(db: &Db, edition_id: i64) -> DbResult<Vec<Applicant>> {
+    let sql = "SELECT a.id AS application_id, a.reference, a.title, u.email, u.phone, u.locale \
+               FROM applications a JOIN tracks t ON t.id = a.track_id JOIN users u ON u.id = a.applicant_id \
+               WHERE t.edition_id = $1 AND a.status IN ('submitted', 'eligible', 'ineligible') ORDER BY a.id";
+    Ok(run!(db, |pool| sqlx::query_as::<_, Applicant>(sql)
+        .bind(edition_id)
+        .fetch_all(pool)
+        .await)?)
+}
