@@ -25,7 +25,7 @@ use crate::db::Tx;
 use crate::domain::types::Lang;
 use crate::i18n::{self, tr, tr_args};
 use crate::notifications::{self, NewMessage};
-use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::ctx::{SiteAddress, CsrfForm, Ctx, SignedIn};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -98,14 +98,6 @@ fn contact_line(email: Option<&str>, phone: Option<&str>) -> String {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(" · ")
-}
-
-/// A path of this site as a link for a message: absolute when the public URL is known.
-fn link(app: &AppState, path: &str) -> String {
-    match &app.config.public_url {
-        Some(base) => format!("{}{path}", base.trim_end_matches('/')),
-        None => path.to_owned(),
-    }
 }
 
 fn admin_base(edition: &EditionRow) -> String {
@@ -309,7 +301,7 @@ async fn create_session(
             ("when", when(coach_lang, session.starts_at, &tz)),
             ("zone", edition.timezone.clone()),
             ("place", session.place.clone()),
-            ("link", link(&app, &format!("/coaching/{public_id}"))),
+            ("link", ctx.link(&format!("/coaching/{public_id}"))),
         ];
         notifications::enqueue(
             &mut tx,
@@ -693,7 +685,7 @@ struct InviteeNotice<'a> {
 
 /// Queues `notice` about `session` to an invited finalist, in their language, by e-mail or SMS.
 async fn tell_invitee(
-    app: &AppState,
+    site: &SiteAddress,
     tx: &mut Tx,
     (edition, session): (&EditionRow, &SessionRow),
     contact: &queries::ApplicantContact,
@@ -716,10 +708,7 @@ async fn tell_invitee(
         ("place", session.place.clone()),
         (
             "link",
-            link(
-                app,
-                &format!("/applications/{}/coaching", contact.public_id),
-            ),
+            site.link(&format!("/applications/{}/coaching", contact.public_id)),
         ),
     ];
     args.extend_from_slice(&notice.extra);
@@ -881,7 +870,7 @@ async fn edit_session(
         };
         for contact in expected_contacts(&app, &edition, &session).await? {
             let about = (&edition, &changed);
-            tell_invitee(&app, &mut tx, about, &contact, &notice, now).await?;
+            tell_invitee(&ctx.site, &mut tx, about, &contact, &notice, now).await?;
         }
     }
     back_to_session(&app, tx, &edition, &session).await
@@ -964,7 +953,7 @@ async fn cancel_session(
         event: format!("coaching-cancelled:{}", session.id),
     };
     for contact in expected_contacts(&app, &edition, &session).await? {
-        tell_invitee(&app, &mut tx, (&edition, &session), &contact, &notice, now).await?;
+        tell_invitee(&ctx.site, &mut tx, (&edition, &session), &contact, &notice, now).await?;
     }
     back_to_session(&app, tx, &edition, &session).await
 }
@@ -1035,7 +1024,7 @@ async fn withdraw_invitation(
             extra: Vec::new(),
             event: format!("coaching-withdrawn:{}", session.id),
         };
-        tell_invitee(&app, &mut tx, (&edition, &session), &contact, &notice, now).await?;
+        tell_invitee(&ctx.site, &mut tx, (&edition, &session), &contact, &notice, now).await?;
     }
     back_to_session(&app, tx, &edition, &session).await
 }
@@ -1116,7 +1105,7 @@ async fn invite(
         }
         invited.push(f.reference.clone().unwrap_or_default());
         if let Some(contact) = contacts.get(&f.id) {
-            notify_invitation(&app, &mut tx, &edition, &session, contact, &tz, now).await?;
+            notify_invitation(&ctx.site, &mut tx, &edition, &session, contact, &tz, now).await?;
         }
     }
     if !invited.is_empty() {
@@ -1138,7 +1127,7 @@ async fn invite(
 /// Queues the invitation for the applicant, in their language, by e-mail or SMS depending on
 /// the login of their account. One message per session and dossier (idempotency key).
 async fn notify_invitation(
-    app: &AppState,
+    site: &SiteAddress,
     tx: &mut Tx,
     edition: &EditionRow,
     session: &SessionRow,
@@ -1162,10 +1151,7 @@ async fn notify_invitation(
         ("coach", session.coach_name.clone()),
         (
             "link",
-            link(
-                app,
-                &format!("/applications/{}/coaching", contact.public_id),
-            ),
+            site.link(&format!("/applications/{}/coaching", contact.public_id)),
         ),
     ];
     notifications::enqueue(

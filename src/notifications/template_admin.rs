@@ -18,7 +18,7 @@ use crate::calls::queries::{self as calls, EditionRow};
 use crate::db::{Db, DbResult, Tx};
 use crate::domain::types::Lang;
 use crate::i18n::{self, tr, tr_args};
-use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::ctx::{SiteAddress, CsrfForm, Ctx, SignedIn};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -329,7 +329,7 @@ fn link_path(kind: MessageKind, edition: &EditionRow) -> String {
 }
 
 /// Values that look like real ones, in the template's language.
-async fn sample_values(app: &AppState, t: &Target) -> AppResult<Values> {
+async fn sample_values(app: &AppState, site: &SiteAddress, t: &Target) -> AppResult<Values> {
     let tracks = calls::tracks_of_edition(&app.db, t.edition.id).await?;
     let track = tracks.first();
     let tz = jiff::tz::TimeZone::get(&t.edition.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
@@ -355,7 +355,7 @@ async fn sample_values(app: &AppState, t: &Target) -> AppResult<Values> {
         ("when", when),
         ("title", tr(t.lang, "msgtpl-sample-title")),
         ("year", t.edition.year.to_string()),
-        ("link", app.link(&link_path(t.kind, &t.edition))),
+        ("link", site.link(&link_path(t.kind, &t.edition))),
     ]))
 }
 
@@ -395,7 +395,7 @@ async fn render_edit(
         .values
         .or(current)
         .unwrap_or_else(|| Texts::defaults(t.kind, t.lang));
-    let samples = sample_values(app, t).await?;
+    let samples = sample_values(app, &ctx.site, t).await?;
     let rendered = templates::parse_all(t.kind, &values).map(|[subject, body, sms]| Preview {
         subject: templates::one_line(&subject.render(&samples)),
         body: body.render(&samples),
@@ -516,7 +516,7 @@ async fn save(
     };
     let expected = posted_version(&form.version);
     let mut errors = FieldErrors::default();
-    let samples = sample_values(&app, &t).await?;
+    let samples = sample_values(&app, &ctx.site, &t).await?;
     for part in Part::ALL {
         let error = match templates::parse(t.kind, part, texts.get(part)) {
             Err(e) => Some(e),

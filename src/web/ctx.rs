@@ -35,6 +35,51 @@ pub struct Ctx {
     pub identity: Arc<Identity>,
     /// The logo as an absolute URL for link previews (only with a configured public URL).
     pub og_image: Option<String>,
+    /// The site's address, for links read outside it (messages, QR codes).
+    pub site: SiteAddress,
+}
+
+/// The address links read outside the site start with: a phone opening an e-mail, an SMS or a
+/// printed QR code needs it whole. The configured public URL, else the one the request was
+/// made on (`Host`, and `X-Forwarded-Proto` behind a proxy).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteAddress {
+    base: String,
+    /// From the configuration: the same for everyone, so a page showing it may be cached.
+    /// One taken from a request's `Host` never is (a forged `Host` must reach nobody else).
+    pub configured: bool,
+}
+
+impl SiteAddress {
+    fn of_request(app: &AppState, headers: &HeaderMap) -> SiteAddress {
+        if let Some(public) = &app.config.public_url {
+            return SiteAddress {
+                base: public.trim_end_matches('/').to_owned(),
+                configured: true,
+            };
+        }
+        let host = headers.get(HOST).and_then(|v| v.to_str().ok()).filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        });
+        let scheme = match headers.get("x-forwarded-proto").map(|v| v.as_bytes()) {
+            Some(b"https") => "https",
+            _ => "http",
+        };
+        SiteAddress {
+            base: host
+                .map(|host| format!("{scheme}://{host}"))
+                .unwrap_or_default(),
+            configured: false,
+        }
+    }
+
+    /// `path` (starting with `/`) as a full address.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
 }
 
 impl Ctx {
@@ -121,6 +166,11 @@ impl Ctx {
         self
     }
 
+    /// `path` of this site as a link for a message or a QR code (see [`SiteAddress`]).
+    pub fn link(&self, path: &str) -> String {
+        self.site.link(path)
+    }
+
     /// `path` made safe to put in a `next=` query parameter.
     pub fn path_encoded(&self) -> String {
         url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect()
@@ -198,6 +248,7 @@ pub async fn context_middleware(
         Some(slug) => identities.for_slug(slug),
         None => identities.installation(),
     };
+    let site = SiteAddress::of_request(&app, request.headers());
     let mut ctx = Ctx {
         lang,
         user,
@@ -205,6 +256,7 @@ pub async fn context_middleware(
         path,
         identity: identity.clone(),
         og_image: None,
+        site,
     };
     ctx.show_identity(&app, identity);
     request.extensions_mut().insert(ctx.clone());

@@ -25,13 +25,4 @@ impl AppState {
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
-
-    /// A path of this site as a link for a message, which is read outside the site: absolute
-    /// when the public URL is configured, else the path alone.
-    pub fn link(&self, path: &str) -> String {
-        match &self.config.public_url {
-            Some(base) => format!("{}{path}", base.trim_end_matches('/')),
-            None => path.to_owned(),
-        }
-    }
 }

@@ -209,8 +209,10 @@ async fn finalists_are_invited_coached_and_noted(backend: Backend) {
         "naming a coach grants the role for the edition"
     );
     let mail = app.wait_mail("coach@exemple.ml", "Atelier pitch").await;
+    // A whole address: the link must open from a phone's mail app (no public URL is
+    // configured here: the address the organiser used).
     assert!(
-        mail.body.contains(&format!("/coaching/{session}")),
+        mail.body.contains(&app.url(&format!("/coaching/{session}"))),
         "{}",
         mail.body
     );
@@ -247,6 +249,13 @@ async fn finalists_are_invited_coached_and_noted(backend: Backend) {
     let sms = app.wait_sms(SMS_FINALIST, &finalists[2].reference).await;
     assert!(
         sms.contains("Your project") && sms.contains("20 November 2026 at 10:00"),
+        "{sms}"
+    );
+    assert!(
+        sms.contains(&app.url(&format!(
+            "/applications/{}/coaching",
+            finalists[2].public_id
+        ))),
         "{sms}"
     );
 

@@ -274,8 +274,8 @@ async fn an_organiser_reopens_a_sheet_with_a_reason_and_verify_stays_intact(back
         mail.body
     );
     assert!(
-        mail.body.contains(&public_id),
-        "a link to the sheet: {}",
+        mail.body.contains(&app.url("/review/")) && mail.body.contains(&public_id),
+        "a whole link to the sheet: {}",
         mail.body
     );
     // The verification knows a reopened sheet is a legitimate draft.

@@ -663,6 +663,16 @@ async fn shortlist_is_proposed_justified_locked_and_published_to_every_applicant
         with_feedback > 0,
         "the committee's comments go with the e-mails"
     );
+    // Every message carries the whole address of the finalists' page: it opens from a
+    // phone's mail or SMS app (no public URL is configured here: the organiser's address).
+    let without_link = app
+        .strings_with(
+            "SELECT recipient FROM outbox WHERE idempotency_key LIKE 'shortlist:%' \
+             AND body NOT LIKE '%' || $1 || '%'",
+            &app.url("/finalists/sdn-2026"),
+        )
+        .await;
+    assert_eq!(without_link, Vec::<String>::new());
     // Publishing twice notifies nobody twice.
     let page = admin.post_form(&format!("{SHORTLIST}/publish"), &[]).await;
     assert_eq!(page.status, StatusCode::CONFLICT);

@@ -409,15 +409,7 @@ pub(super) async fn reopen_sheet(
         notifications::channel_for(reviewer.email.as_deref(), reviewer.phone.as_deref())
     {
         let reviewer_lang = Lang::parse(&reviewer.locale).unwrap_or_default();
-        let link = match &app.config.public_url {
-            Some(base) => format!(
-                "{}/review/{}/{}",
-                base.trim_end_matches('/'),
-                c.round.id,
-                dossier.public_id
-            ),
-            None => format!("/review/{}/{}", c.round.id, dossier.public_id),
-        };
+        let link = ctx.link(&format!("/review/{}/{}", c.round.id, dossier.public_id));
         let args = [
             ("reference", dossier.reference.clone().unwrap_or_default()),
             ("reason", reason.clone()),

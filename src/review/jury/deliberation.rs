@@ -595,7 +595,8 @@ pub(super) async fn publish(
     .await?;
     // Finalists hear of the results once; a correction is explained on the public page.
     if version == 1 {
-        notify_finalists(&app, &mut tx, &edition, now).await?;
+        let link = ctx.link(&format!("/results/{}", edition.slug));
+        notify_finalists(&mut tx, &edition, &link, now).await?;
     }
     tx.commit().await?;
     app.outbox_wake.notify_one();
@@ -615,9 +616,9 @@ struct Finalist {
 /// Queues the "results are published" message to every finalist, laureate or not, with the
 /// public results link, in the publication's transaction.
 async fn notify_finalists(
-    app: &AppState,
     tx: &mut Tx,
     edition: &EditionRow,
+    link: &str,
     now: i64,
 ) -> AppResult<()> {
     let sql = "SELECT a.id AS application_id, a.reference, a.title, u.email, u.phone, u.locale \
@@ -628,7 +629,6 @@ async fn notify_finalists(
         .fetch_all(conn)
         .await)
     .map_err(DbError::from)?;
-    let link = app.link(&format!("/results/{}", edition.slug));
     for f in finalists {
         let lang = if f.locale == "en" { Lang::En } else { Lang::Fr };
         let login = f
@@ -645,7 +645,7 @@ async fn notify_finalists(
             ("reference", f.reference.clone().unwrap_or_default()),
             ("title", f.title.clone()),
             ("year", edition.year.to_string()),
-            ("link", link.clone()),
+            ("link", link.to_owned()),
         ]);
         let (subject, body) =
             template_admin::compose(tx, edition.id, MessageKind::Results, lang, channel, &values)

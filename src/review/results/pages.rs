@@ -10,8 +10,8 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HOST};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -26,7 +26,7 @@ use crate::review::names::{edition_tz, format_at, place_label, team_name, track_
 use crate::review::publication::{publications, PublicDossier, PublicationRow, Snapshot};
 use crate::review::rules::prizes::{self, Change};
 use crate::run;
-use crate::web::ctx::Ctx;
+use crate::web::ctx::{Ctx, SiteAddress};
 use crate::web::error::{AppError, AppResult};
 use crate::web::public_cache::public_page;
 use crate::web::state::AppState;
@@ -350,37 +350,6 @@ fn laureate_prizes<'s>(
     (!prizes.is_empty()).then_some((dossier, prizes))
 }
 
-/// Where a certificate's QR code leads. A phone scanning a printed page needs the site's full
-/// address: the configured public URL, else the address the page was asked on. The second
-/// value says whether the link may be shared with others: one taken from the request's `Host`
-/// is not, so that a forged `Host` never reaches anyone's certificate through a cache.
-fn verification_link(
-    app: &AppState,
-    headers: &HeaderMap,
-    edition: &str,
-    reference: &str,
-    version: i64,
-) -> (String, bool) {
-    let path = format!("/results/{edition}/verify/{reference}?v={version}");
-    if app.config.public_url.is_some() {
-        return (app.link(&path), true);
-    }
-    let host = headers.get(HOST).and_then(|v| v.to_str().ok()).filter(|h| {
-        !h.is_empty()
-            && h.len() <= 255
-            && h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-    });
-    let scheme = match headers.get("x-forwarded-proto").map(|v| v.as_bytes()) {
-        Some(b"https") => "https",
-        _ => "http",
-    };
-    match host {
-        Some(host) => (format!("{scheme}://{host}{path}"), false),
-        None => (path, false),
-    }
-}
-
 /// The QR code of `text` as an SVG document, black on white, sized by the page.
 fn qr_svg(text: &str) -> Option<String> {
     let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).ok()?;
@@ -406,7 +375,7 @@ struct Certificate {
 impl Certificate {
     async fn load(
         app: &AppState,
-        headers: &HeaderMap,
+        site: &SiteAddress,
         lang: Lang,
         slug: &str,
         reference: &str,
@@ -417,13 +386,13 @@ impl Certificate {
         // Only a laureate of the current publication has a certificate.
         let (dossier, prizes) =
             laureate_prizes(&snapshot, reference, lang).ok_or(AppError::NotFound)?;
-        let (verify_url, shared) = verification_link(
-            app,
-            headers,
-            &edition.slug,
-            &dossier.reference,
-            current.version,
-        );
+        // A phone scanning the printed page needs the site's full address; one taken from
+        // the request's `Host` must not be kept for others (see [`SiteAddress`]).
+        let verify_url = site.link(&format!(
+            "/results/{}/verify/{}?v={}",
+            edition.slug, dossier.reference, current.version
+        ));
+        let shared = site.configured;
         Ok(Certificate {
             dossier: dossier.clone(),
             prizes,
@@ -447,11 +416,10 @@ impl Certificate {
 async fn certificate(
     State(app): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
     Path((slug, reference)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let c = Certificate::load(&app, &headers, lang, &slug, &reference).await?;
+    let c = Certificate::load(&app, &ctx.site, lang, &slug, &reference).await?;
     let page = render(&CertificateTemplate {
         qr_svg: qr_svg(&c.verify_url).unwrap_or_default(),
         verify_url: c.verify_url.clone(),
@@ -483,11 +451,10 @@ async fn certificate(
 async fn certificate_download(
     State(app): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
     Path((slug, reference)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let c = Certificate::load(&app, &headers, lang, &slug, &reference).await?;
+    let c = Certificate::load(&app, &ctx.site, lang, &slug, &reference).await?;
     let identity = &ctx.identity;
     let logo = match &identity.logo {
         Some(logo) => crate::identity::queries::logo(&app.db, &logo.sha256).await?,

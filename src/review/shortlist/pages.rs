@@ -743,7 +743,7 @@ async fn publish(
     }
     set_status(&mut tx, l.c.edition.id, "published", now).await?;
     // Read outside the site: an absolute link when the public URL is configured.
-    let public_url = app.link(&format!("/finalists/{}", l.c.edition.slug));
+    let public_url = ctx.link(&format!("/finalists/{}", l.c.edition.slug));
     for a in &everyone {
         let lang = if a.locale == "en" { Lang::En } else { Lang::Fr };
         let login = a
