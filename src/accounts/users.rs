@@ -23,8 +23,17 @@ const USER_COLUMNS: &str =
     "id, public_id, display_name, email, phone, password_hash, locale, verified_at, is_admin";
 
 pub async fn find_by_login(db: &Db, login: &Login) -> DbResult<Option<UserRow>> {
-    let (column, value) = login_column(login);
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
+    // One whole statement per column, so that each is prepared by the SQL check.
+    let (sql, value) = match login {
+        Login::Email(email) => (
+            format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"),
+            email.as_str(),
+        ),
+        Login::Phone(phone) => (
+            format!("SELECT {USER_COLUMNS} FROM users WHERE phone = $1"),
+            phone.as_str(),
+        ),
+    };
     Ok(run!(db, |pool| sqlx::query_as::<_, UserRow>(&sql)
         .bind(value)
         .fetch_optional(pool)
@@ -45,13 +54,6 @@ pub async fn find_by_id(db: &Db, id: i64) -> DbResult<Option<UserRow>> {
         .bind(id)
         .fetch_optional(pool)
         .await)?)
-}
-
-fn login_column(login: &Login) -> (&'static str, &str) {
-    match login {
-        Login::Email(email) => ("email", email.as_str()),
-        Login::Phone(phone) => ("phone", phone.as_str()),
-    }
 }
 
 pub struct NewUser<'a> {

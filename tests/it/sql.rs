@@ -83,9 +83,12 @@ fn statements() -> Vec<(String, String)> {
         let mut consts = BTreeMap::new();
         for line_start in source.match_indices("const ") {
             let rest = &source[line_start.0 + 6..];
-            let Some((name, tail)) = rest.split_once(": &str = ") else {
+            let Some((name, tail)) = rest.split_once(": &str =") else {
                 continue;
             };
+            if name.contains(char::is_whitespace) {
+                continue;
+            }
             if let Some(value) = string_literals(tail).into_iter().next() {
                 consts.insert(name.trim().to_owned(), value);
             }
@@ -99,12 +102,17 @@ fn statements() -> Vec<(String, String)> {
             let is_sql = ["SELECT ", "INSERT ", "UPDATE ", "DELETE ", "WITH "]
                 .iter()
                 .any(|k| head.starts_with(k));
-            if is_sql && !sql.contains('{') {
+            if is_sql {
                 out.push((file.display().to_string(), sql));
             }
         }
     }
     out
+}
+
+/// `sql` without its quoted strings (a JSON literal like `'{}'` is data, not a placeholder).
+fn outside_quotes(sql: &str) -> String {
+    sql.split('\'').step_by(2).collect()
 }
 
 #[test]
@@ -127,6 +135,12 @@ async fn every_statement_prepares_on_sqlite_and_postgres() {
     let postgres = kene::db::Db::connect(&pg_url, 1).await.expect("postgres");
     let mut failures = Vec::new();
     for (file, sql) in &statements {
+        // A piece left unresolved (a value spliced in at run time, a constant of another
+        // file) would hide the statement from this check: every statement is whole text.
+        if outside_quotes(sql).contains('{') {
+            failures.push(format!("not checkable, {file}: {{…}} left in\n  {sql}"));
+            continue;
+        }
         // Row locks and advisory locks exist only on PostgreSQL; the code takes those paths
         // only there (SQLite has a single writer).
         let postgres_only = sql.contains("FOR UPDATE") || sql.contains("pg_advisory");
