@@ -8,6 +8,7 @@ fn main() -> std::process::ExitCode {
 /// burst of sign-ups left the server at ~600 MB. A fixed threshold (which also turns off the
 /// dynamic adjustment) maps every allocation above 128 KiB on its own and unmaps it on free.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
 fn keep_large_allocations_out_of_the_heap() {
     // SAFETY: mallopt only changes allocator parameters; called before any other thread exists.
     unsafe {

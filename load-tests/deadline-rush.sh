@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Deadline-rush load test of Kènè, on loopback, bounded in time (see bench/README.md).
+# Deadline-rush load test of Kènè, on loopback, bounded in time (see load-tests/README.md).
 #
-#   bench/deadline-rush.sh                 # build (release), start `kene demo`, run, print, stop
-#   SKIP_BUILD=1 bench/deadline-rush.sh    # reuse the release binaries already built
-#   bench/deadline-rush.sh --users 200 --rate 330 --rate-secs 20 --max-secs 15   # bench options
+#   load-tests/deadline-rush.sh                 # build (release), start `kene demo`, run, print, stop
+#   SKIP_BUILD=1 load-tests/deadline-rush.sh    # reuse the release binaries already built
+#   load-tests/deadline-rush.sh --users 200 --rate 330 --rate-secs 20 --max-secs 15   # bench options
 #
 # Environment: PORT (default: a free port), KEEP_DATA=1 (keep the data directory),
 # CPU_HOG=1 (a second process keeps one core busy during the run, as on a shared machine),
@@ -18,9 +18,9 @@ KENE=$TARGET_DIR/release/kene
 BENCH=$TARGET_DIR/release/deadline-rush
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  echo "== building kene and kene-bench (release) =="
+  echo "== building kene and kene-load-tests (release) =="
   cargo build --release --bin kene || exit 1
-  cargo build --release -p kene-bench || exit 1
+  cargo build --release -p kene-load-tests || exit 1
 fi
 [[ -x "$KENE" && -x "$BENCH" ]] || { echo "missing $KENE or $BENCH (build first)"; exit 1; }
 

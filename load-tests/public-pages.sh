@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Public pages as browsers ask for them: Kènè against nginx serving the same bytes from files,
-# on loopback, in one run (see bench/README.md).
+# on loopback, in one run (see load-tests/README.md).
 #
-#   bench/public-pages.sh                 # build (release), start `kene demo` and nginx, measure, stop
-#   SKIP_BUILD=1 bench/public-pages.sh    # reuse target/release/kene
+#   load-tests/public-pages.sh                 # build (release), start `kene demo` and nginx, measure, stop
+#   SKIP_BUILD=1 load-tests/public-pages.sh    # reuse target/release/kene
 #
 # Environment: PORT, NGINX_PORT (default: free ports), DURATION (wrk seconds, default 10),
 # CARGO_TARGET_DIR. Installs Debian's nginx-light and wrk when missing (apt-get install -y).

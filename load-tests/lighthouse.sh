@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Lighthouse mobile scores of the public pages a phone opens first: the home page and the open
 # call page of the demo's 2027 edition, against a release `kene demo` on loopback (see
-# bench/README.md).
+# load-tests/README.md).
 #
-#   bench/lighthouse.sh                   # build (release), start `kene demo`, run Lighthouse, stop
-#   SKIP_BUILD=1 bench/lighthouse.sh      # reuse target/release/kene
-#   RUNS=3 SKIP_BUILD=1 bench/lighthouse.sh   # three runs per page, the median (performance) kept
+#   load-tests/lighthouse.sh                   # build (release), start `kene demo`, run Lighthouse, stop
+#   SKIP_BUILD=1 load-tests/lighthouse.sh      # reuse target/release/kene
+#   RUNS=3 SKIP_BUILD=1 load-tests/lighthouse.sh   # three runs per page, the median (performance) kept
 #
 # Environment: PORT (default: a free port), CARGO_TARGET_DIR, RUNS (default 1), PAGES (default:
 # "/" and the first open call linked from the home page), KEEP_REPORTS=DIR (copy the JSON

@@ -1,4 +1,4 @@
-//! `deadline-rush`: the "deadline rush" load test of Kènè (see `bench/README.md`).
+//! `deadline-rush`: the "deadline rush" load test of Kènè (see `load-tests/README.md`).
 //!
 //! Talks HTTP to a running `kene demo` on loopback, exactly as browsers with JavaScript off
 //! would: real sessions (one cookie jar and one connection pool per virtual applicant), real
