@@ -182,7 +182,7 @@ impl RunningServer {
             data_lock.is_held(),
         );
         let retention = crate::personal_data::retention::spawn(state.clone(), shutdown.clone());
-        let router = crate::web::router(state.clone());
+        let router = crate::site::router(state.clone());
         let server = tokio::spawn(async move {
             let service = router.into_make_service_with_connect_info::<SocketAddr>();
             let result = axum::serve(listener, service)

@@ -598,7 +598,7 @@ async fn seed_applications(
                 if id_document && !field.is_asked(&answers) {
                     continue;
                 }
-                let file_id = crate::accounts::random_public_id();
+                let file_id = crate::crypto::random_public_id();
                 let key = format!("applications/{public_id}/{file_id}");
                 app.store
                     .put(
@@ -616,7 +616,7 @@ async fn seed_applications(
                         display_name: "document.pdf",
                         mime: "application/pdf",
                         size_bytes: SAMPLE_PDF.len() as i64,
-                        sha256: &crate::accounts::sha256_hex(SAMPLE_PDF),
+                        sha256: &crate::crypto::sha256_hex(SAMPLE_PDF),
                         storage_key: &key,
                         id_document,
                     },

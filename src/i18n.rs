@@ -151,6 +151,14 @@ pub fn format_time_left(lang: Lang, millis: i64) -> String {
     }
 }
 
+/// An instant stored in milliseconds, in UTC (the outbox and the audit log, which span
+/// editions and their time zones).
+pub fn format_utc_ms(lang: Lang, ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| format_instant(lang, t, &jiff::tz::TimeZone::UTC))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,31 +10,6 @@ pub mod users;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use base64::Engine;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
-
-/// 32 random bytes, URL-safe base64: session tokens, CSRF tokens, public identifiers.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// A shorter opaque identifier for URLs (96 bits).
-pub fn random_public_id() -> String {
-    let mut bytes = [0u8; 12];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
-}
-
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 /// argon2id with the crate's defaults (19 MiB, 2 passes): OWASP's recommended minimum.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
@@ -149,12 +124,5 @@ mod tests {
             NewPassword::parse(&"x".repeat(129)).err(),
             Some(PasswordError::TooLong)
         );
-    }
-
-    #[test]
-    fn constant_time_eq_compares_content_and_length() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"abcd"));
     }
 }

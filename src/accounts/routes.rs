@@ -4,6 +4,7 @@
 //! answer an unknown login exactly as a known one (the owner of an existing account is told
 //! by message instead), and rate limits apply before any lookup.
 
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::HeaderMap;
@@ -22,10 +23,7 @@ use crate::web::ctx::{cookie_value, set_cookie, CsrfForm, Ctx, SESSION_COOKIE};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{safe_next, FieldErrors};
 use crate::web::state::AppState;
-use crate::web::templates::{
-    render, render_with_status, ForgotTemplate, LoginCodeTemplate, LoginTemplate, ResetTemplate,
-    SignupTemplate, VerifyTemplate,
-};
+use crate::web::templates::{render, render_with_status};
 use crate::web::ClientIp;
 
 pub fn router() -> Router<AppState> {
@@ -750,4 +748,60 @@ async fn reset(
     tx.commit().await?;
     rate_limit::clear_login_failures(&app.db, login.as_str()).await?;
     Ok(signed_in_redirect(&app, "/", &token))
+}
+
+#[derive(Template)]
+#[template(path = "accounts/signup.html")]
+pub struct SignupTemplate {
+    pub ctx: Ctx,
+    pub display_name: String,
+    pub login: String,
+    pub next: String,
+    pub errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/verify.html")]
+pub struct VerifyTemplate {
+    pub ctx: Ctx,
+    /// The login as typed and normalised (known to the visitor already).
+    pub destination: String,
+    pub next: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/login.html")]
+pub struct LoginTemplate {
+    pub ctx: Ctx,
+    pub login: String,
+    pub next: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/login_code.html")]
+pub struct LoginCodeTemplate {
+    pub ctx: Ctx,
+    pub login: String,
+    pub next: String,
+    /// A code was asked for: show the form to enter it.
+    pub sent: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/forgot.html")]
+pub struct ForgotTemplate {
+    pub ctx: Ctx,
+    pub login: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/reset.html")]
+pub struct ResetTemplate {
+    pub ctx: Ctx,
+    pub login: String,
+    pub errors: FieldErrors,
 }

@@ -23,7 +23,7 @@ pub struct SessionUser {
 }
 
 pub async fn load(db: &Db, token: &str, now_ms: i64) -> DbResult<Option<SessionUser>> {
-    let hash = super::sha256_hex(token.as_bytes());
+    let hash = crate::crypto::sha256_hex(token.as_bytes());
     let sql = "SELECT u.id, u.public_id, u.display_name, u.email, u.phone, u.locale, u.is_admin, \
                (EXISTS (SELECT 1 FROM assignments x WHERE x.reviewer_id = u.id) \
                 OR EXISTS (SELECT 1 FROM panel_members p WHERE p.user_id = u.id)) AS is_reviewer, \
@@ -40,8 +40,8 @@ pub async fn load(db: &Db, token: &str, now_ms: i64) -> DbResult<Option<SessionU
 /// Creates a fresh session (never reusing an earlier token: rotation at login) and returns
 /// the token for the cookie.
 pub async fn create(tx: &mut Tx, user_id: i64, now_ms: i64) -> DbResult<String> {
-    let token = super::random_token();
-    let hash = super::sha256_hex(token.as_bytes());
+    let token = crate::crypto::random_token();
+    let hash = crate::crypto::sha256_hex(token.as_bytes());
     let sql =
         "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
     run_tx!(tx, |conn| sqlx::query(sql)
@@ -56,7 +56,7 @@ pub async fn create(tx: &mut Tx, user_id: i64, now_ms: i64) -> DbResult<String> 
 }
 
 pub async fn delete(db: &Db, token: &str) -> DbResult<()> {
-    let hash = super::sha256_hex(token.as_bytes());
+    let hash = crate::crypto::sha256_hex(token.as_bytes());
     run_write!(db, |pool| sqlx::query(
         "DELETE FROM sessions WHERE id_hash = $1"
     )

@@ -74,7 +74,7 @@ pub async fn insert(tx: &mut Tx, user: &NewUser<'_>, now_ms: i64) -> DbResult<i6
                verified_at, is_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
     let verified_at = user.verified.then_some(now_ms);
     Ok(run_tx!(tx, |conn| sqlx::query_scalar(sql)
-        .bind(super::random_public_id())
+        .bind(crate::crypto::random_public_id())
         .bind(email)
         .bind(phone)
         .bind(user.display_name)
@@ -167,7 +167,7 @@ pub async fn issue_code(
 }
 
 fn code_hash(user_id: i64, code: &str) -> String {
-    super::sha256_hex(format!("{user_id}:{code}").as_bytes())
+    crate::crypto::sha256_hex(format!("{user_id}:{code}").as_bytes())
 }
 
 /// Counts a wrong guess and checks the expiry and the try limit in one statement, so that
@@ -199,7 +199,7 @@ pub async fn check_code(
         .fetch_optional(conn)
         .await)?;
     Ok(row
-        .filter(|(_, hash)| super::constant_time_eq(typed_hash.as_bytes(), hash.as_bytes()))
+        .filter(|(_, hash)| crate::crypto::constant_time_eq(typed_hash.as_bytes(), hash.as_bytes()))
         .map(|(id, _)| id))
 }
 

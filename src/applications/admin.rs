@@ -1,6 +1,9 @@
 //! The organisers' back office: the list with filters and counts, the dossier page with the
 //! eligibility verdict, status changes, exports, the outbox and the audit log.
 
+use askama::Template;
+
+use super::routes::ReviewData;
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
@@ -17,21 +20,17 @@ use super::queries::{self, ListFilter};
 use super::Status;
 use crate::accounts::roles::{self, Role};
 use crate::accounts::sessions::SessionUser;
-use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::domain::country::Country;
 use crate::domain::eligibility;
 use crate::domain::form::{self, FormDefinition};
 use crate::domain::types::Lang;
+use crate::editions::access::{organised_editions, OrganisedEdition};
 use crate::i18n;
-use crate::notifications;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
-use crate::web::templates::{
-    render, render_with_status, AdminAuditTemplate, AdminDossierTemplate, AdminHomeTemplate,
-    AdminListTemplate, AdminOutboxTemplate,
-};
+use crate::web::templates::{render, render_with_status};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -51,34 +50,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/applications/{id}", get(dossier))
         .route("/admin/applications/{id}/status", post(change_status))
-        .route("/admin/outbox", get(outbox))
-        .route("/admin/outbox/{id}/retry", post(retry_message))
-        .route("/admin/editions/{edition}/sms", post(save_sms_setting))
-        .route("/admin/audit", get(audit_log))
-}
-
-/// The edition if the user organises it; 404 otherwise (no hint that it exists).
-pub async fn organised_edition(
-    app: &AppState,
-    user: &SessionUser,
-    slug: &str,
-) -> AppResult<EditionRow> {
-    let edition = calls::edition_by_slug(&app.db, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if roles::has_role(&app.db, user.id, edition.id, Role::Organiser).await? {
-        Ok(edition)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-async fn require_any_organiser(app: &AppState, user: &SessionUser) -> AppResult<Vec<i64>> {
-    let editions = roles::organised_editions(&app.db, user.id).await?;
-    if editions.is_empty() && !user.is_admin {
-        return Err(AppError::NotFound);
-    }
-    Ok(editions)
 }
 
 pub struct EditionLink {
@@ -94,7 +65,7 @@ async fn home(
     ctx: Ctx,
     SignedIn(user): SignedIn,
 ) -> AppResult<Response> {
-    let ids = require_any_organiser(&app, &user).await?;
+    let ids = organised_editions(&app, &user).await?;
     let mut editions = Vec::new();
     for e in calls::editions(&app.db)
         .await?
@@ -182,12 +153,10 @@ pub struct Select {
 async fn list(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(slug): Path<String>,
+    OrganisedEdition { edition, .. }: OrganisedEdition,
     Query(filter): Query<ListFilter>,
     Query(done): Query<BulkReport>,
 ) -> AppResult<Response> {
-    let edition = organised_edition(&app, &user, &slug).await?;
     let report = done.decided.map(|n| {
         let mut text = i18n::tr_args(ctx.lang, "backoffice-bulk-done", &[("n", n.to_string())]);
         // The report comes from a URL anyone can forge: only reference-like words are
@@ -386,11 +355,9 @@ struct BulkForm {
 async fn bulk_decide(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(slug): Path<String>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
     form: CsrfForm<BulkForm>,
 ) -> AppResult<Response> {
-    let edition = organised_edition(&app, &user, &slug).await?;
     let filter: ListFilter = serde_urlencoded::from_str(&form.value.back).unwrap_or_default();
     let picks: Vec<(String, String)> = form
         .pairs
@@ -569,11 +536,9 @@ async fn build_table(
 async fn export_csv(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(slug): Path<String>,
+    OrganisedEdition { edition, .. }: OrganisedEdition,
     Query(filter): Query<ListFilter>,
 ) -> AppResult<Response> {
-    let edition = organised_edition(&app, &user, &slug).await?;
     let table = build_table(&app, &edition, &filter, ctx.lang).await?;
     let bytes = super::export::to_csv(&table).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((
@@ -592,11 +557,9 @@ async fn export_csv(
 async fn export_xlsx(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(slug): Path<String>,
+    OrganisedEdition { edition, .. }: OrganisedEdition,
     Query(filter): Query<ListFilter>,
 ) -> AppResult<Response> {
-    let edition = organised_edition(&app, &user, &slug).await?;
     let table = build_table(&app, &edition, &filter, ctx.lang).await?;
     let bytes = super::export::to_xlsx(&table, &ctx.t("export-sheet"))
         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -902,212 +865,57 @@ fn decided_meanwhile(stored: &queries::ApplicationRow, lang: Lang) -> String {
     )
 }
 
-pub struct OutboxLine {
-    pub id: i64,
-    pub created: String,
-    pub channel: String,
-    pub recipient: String,
-    pub subject: String,
-    /// Secrets (codes) masked.
-    pub body: String,
-    pub status: String,
-    pub attempts: i64,
-    pub last_error: String,
-    /// Failed or uncertain: offered a resend button.
-    pub needs_organiser: bool,
-    /// Interrupted mid-delivery: may have arrived.
-    pub uncertain: bool,
-    /// Parts of an SMS, 0 for an e-mail.
-    pub sms_parts: i64,
+#[derive(Template)]
+#[template(path = "admin/home.html")]
+pub struct AdminHomeTemplate {
+    pub ctx: Ctx,
+    pub editions: Vec<EditionLink>,
 }
 
-/// An organised edition and its SMS setting, on the outbox page.
-pub struct SmsSetting {
-    pub slug: String,
-    pub name: String,
-    pub strip_accents: bool,
-}
-
-fn format_ms(ms: i64, lang: Lang) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| i18n::format_instant(lang, t, &jiff::tz::TimeZone::UTC))
-        .unwrap_or_default()
-}
-
-fn viewer(user: &SessionUser) -> notifications::Viewer {
-    notifications::Viewer {
-        user_id: user.id,
-        is_admin: user.is_admin,
-    }
-}
-
-/// The messages of the editions the user organises (every message for an administrator),
-/// codes masked.
-async fn outbox(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    SignedIn(user): SignedIn,
-) -> AppResult<Response> {
-    let organised = require_any_organiser(&app, &user).await?;
-    let lines = notifications::recent_visible(&app.db, viewer(&user), 200)
-        .await?
-        .into_iter()
-        .map(|m| OutboxLine {
-            id: m.id,
-            created: format_ms(m.created_at, ctx.lang),
-            needs_organiser: m.needs_organiser(),
-            uncertain: m.status_kind() == Some(notifications::OutboxStatus::Uncertain),
-            channel: m.channel.to_string(),
-            recipient: m.recipient,
-            subject: m.subject,
-            body: m.body,
-            status: ctx.t(&format!("outbox-status-{}", m.status)),
-            attempts: m.attempts,
-            last_error: m.last_error.unwrap_or_default(),
-            sms_parts: m.sms_parts.unwrap_or(0),
-        })
-        .collect();
-    let stripping = notifications::editions_stripping_accents(&app.db).await?;
-    let sms_settings = calls::editions(&app.db)
-        .await?
-        .into_iter()
-        .filter(|e| organised.contains(&e.id))
-        .map(|e| SmsSetting {
-            name: format!(
-                "{} {}",
-                if ctx.lang == Lang::En {
-                    &e.event_name_en
-                } else {
-                    &e.event_name_fr
-                },
-                e.year
-            ),
-            strip_accents: stripping.contains(&e.id),
-            slug: e.slug,
-        })
-        .collect();
-    render(&AdminOutboxTemplate {
-        ctx,
-        lines,
-        sms_settings,
-    })
-}
-
-async fn retry_message(
-    State(app): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<i64>,
-    _form: CsrfForm<serde::de::IgnoredAny>,
-) -> AppResult<Response> {
-    require_any_organiser(&app, &user).await?;
-    if !notifications::resend(&app.db, id, viewer(&user), app.now_ms()).await? {
-        return Err(AppError::NotFound);
-    }
-    app.outbox_wake.notify_one();
-    Ok(Redirect::to("/admin/outbox").into_response())
-}
-
-#[derive(Deserialize)]
-struct SmsSettingForm {
-    strip_accents: Option<String>,
-}
-
-/// Organisers choose whether their edition's SMS may lose the accents GSM-7 cannot carry.
-async fn save_sms_setting(
-    State(app): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(slug): Path<String>,
-    form: CsrfForm<SmsSettingForm>,
-) -> AppResult<Response> {
-    let edition = organised_edition(&app, &user, &slug).await?;
-    let strip = form.value.strip_accents.is_some();
-    let now = app.now_ms();
-    let mut tx = app.db.begin().await?;
-    notifications::set_strip_accents_in_sms(&mut tx, edition.id, strip).await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: "edition.sms_strip_accents",
-            object: &format!("edition:{}", edition.slug),
-            details: serde_json::json!({ "strip_accents": strip }),
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/admin/outbox").into_response())
-}
-
-pub struct AuditLine {
-    pub at: String,
-    pub actor: String,
+#[derive(Template)]
+#[template(path = "admin/list.html")]
+pub struct AdminListTemplate {
+    pub ctx: Ctx,
+    pub edition_name: String,
+    pub csv_url: String,
+    pub xlsx_url: String,
     pub action: String,
-    pub object: String,
-    pub details: String,
+    pub q: String,
+    pub total: usize,
+    pub women_led: usize,
+    pub by_status: Vec<(String, usize)>,
+    pub rows: Vec<ListRow>,
+    pub filters: Vec<Select>,
+    pub bulk_action: String,
+    /// The filters as a query string, sent back with a bulk decision.
+    pub back: String,
+    pub bulk: BulkView,
 }
 
-async fn audit_log(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    SignedIn(user): SignedIn,
-) -> AppResult<Response> {
-    // The log spans every edition and its details name people: administrators only.
-    if !user.is_admin {
-        return Err(AppError::NotFound);
-    }
-    let lines = audit::recent(&app.db, 200)
-        .await?
-        .into_iter()
-        .map(|r| AuditLine {
-            at: format_ms(r.at, ctx.lang),
-            actor: r.actor_id.map(|a| a.to_string()).unwrap_or_default(),
-            action: r.action,
-            object: r.object,
-            details: r.details,
-        })
-        .collect();
-    let verdict = match audit::verify(&app.db).await? {
-        audit::ChainCheck::Intact { entries } => {
-            i18n::tr_args(ctx.lang, "audit-intact", &[("n", entries.to_string())])
-        }
-        audit::ChainCheck::Broken { id, reason } => i18n::tr_args(
-            ctx.lang,
-            "audit-broken",
-            &[("id", id.to_string()), ("reason", reason)],
-        ),
-    };
-    let mismatches: Vec<String> = audit::check_data(&app.db)
-        .await?
-        .into_iter()
-        .map(|m| {
-            i18n::tr_args(
-                ctx.lang,
-                "audit-data-mismatch",
-                &[
-                    ("table", m.table.to_owned()),
-                    ("id", m.id),
-                    ("field", m.field),
-                    ("stored", m.stored),
-                    ("expected", m.expected),
-                ],
-            )
-        })
-        .collect();
-    let data_verdict = if mismatches.is_empty() {
-        i18n::tr(ctx.lang, "audit-data-intact")
-    } else {
-        i18n::tr_args(
-            ctx.lang,
-            "audit-data-differs",
-            &[("n", mismatches.len().to_string())],
-        )
-    };
-    render(&AdminAuditTemplate {
-        ctx,
-        lines,
-        verdict,
-        data_verdict,
-        mismatches,
-    })
+#[derive(Template)]
+#[template(path = "admin/dossier.html")]
+pub struct AdminDossierTemplate {
+    pub ctx: Ctx,
+    pub reference: String,
+    pub title: String,
+    pub track: String,
+    pub applicant: String,
+    pub contact: String,
+    pub status_label: String,
+    pub status_reason: String,
+    /// Sent back as `from`: the status this decision was made from.
+    pub current_status: String,
+    pub women_led: bool,
+    pub public_id: String,
+    pub can_decide: bool,
+    pub list_url: String,
+    pub data: ReviewData,
+    /// Each eligibility condition of the track, in words, and whether the dossier meets it.
+    pub conditions: Vec<(String, bool)>,
+    /// The decision and reason the form starts from.
+    pub decision: String,
+    pub reason: String,
+    pub files: Vec<FileLink>,
+    pub error: Option<String>,
+    pub draft: Option<crate::applications::admin::DraftView>,
 }

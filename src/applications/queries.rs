@@ -187,7 +187,7 @@ pub async fn insert_draft_within_limit(
     max: i64,
     now_ms: i64,
 ) -> DbResult<Option<String>> {
-    let public_id = crate::accounts::random_public_id();
+    let public_id = crate::crypto::random_public_id();
     let json = serde_json::to_string(draft.answers).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let sql = "INSERT INTO applications (public_id, track_id, applicant_id, status, form_version, answers_json, \
                created_at, updated_at) SELECT $1, $2, $3, 'draft', $4, $7, $5, $5 \

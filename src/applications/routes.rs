@@ -1,5 +1,6 @@
 //! The applicant's side: start, fill in section by section, upload, review, submit, receipt.
 
+use askama::Template;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
@@ -26,10 +27,7 @@ use crate::notifications::{self, Channel, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
-use crate::web::templates::{
-    render, render_with_status, MyApplicationsTemplate, OverviewTemplate, ReceiptTemplate,
-    ReviewTemplate, SectionTemplate,
-};
+use crate::web::templates::{render, render_with_status};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -969,4 +967,87 @@ async fn withdraw(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/applications/{}", loaded.app.public_id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "applications/mine.html")]
+pub struct MyApplicationsTemplate {
+    pub ctx: Ctx,
+    pub items: Vec<MyApplicationItem>,
+}
+
+#[derive(Template)]
+#[template(path = "applications/overview.html")]
+pub struct OverviewTemplate {
+    pub ctx: Ctx,
+    pub deadline: Deadline,
+    pub track: String,
+    pub status_label: String,
+    pub decision_reason: String,
+    pub editable: bool,
+    pub withdrawable: bool,
+    pub has_changes: bool,
+    pub reference: String,
+    pub public_id: String,
+    pub form_changed: bool,
+    pub sections: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "applications/section.html")]
+pub struct SectionTemplate {
+    pub ctx: Ctx,
+    pub title: String,
+    pub step: String,
+    pub track: String,
+    pub public_id: String,
+    pub section: usize,
+    pub previous: Option<usize>,
+    pub is_last: bool,
+    pub deadline: Deadline,
+    pub form_changed: bool,
+    pub editable: bool,
+    pub has_errors: bool,
+    pub page_error: Option<String>,
+    pub still_empty: Option<crate::applications::form_view::StillEmpty>,
+    pub fields: Vec<FieldView>,
+    /// Editing after a submission: the version that still counts until the next one.
+    pub submitted_version: Option<i64>,
+    /// After "Save the draft": when it was saved (HH:MM, the call's clock).
+    pub saved_at: Option<String>,
+    /// The rules of the competition the consent accepts, when written.
+    pub regulations_url: Option<String>,
+}
+
+impl SectionTemplate {
+    /// A step with file fields is one `multipart/form-data` form: its buttons carry the files.
+    pub fn has_files(&self) -> bool {
+        self.fields.iter().any(|f| f.input == "file")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "applications/review.html")]
+pub struct ReviewTemplate {
+    pub ctx: Ctx,
+    pub track: String,
+    pub public_id: String,
+    pub deadline: Deadline,
+    pub last_section: usize,
+    pub already_submitted: bool,
+    pub form_changed: bool,
+    pub data: ReviewData,
+    pub can_submit: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "applications/receipt.html")]
+pub struct ReceiptTemplate {
+    pub ctx: Ctx,
+    pub reference: String,
+    pub track: String,
+    pub submitted: String,
+    pub version: i64,
+    pub public_id: String,
 }

@@ -71,7 +71,7 @@ pub async fn upload(
         Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.unwrap_or_default(),
         _ => String::new(),
     };
-    if !crate::accounts::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
+    if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
         return Err(AppError::Csrf);
     }
     let loaded = load_owned(&app, &id, &user).await?;
@@ -175,7 +175,7 @@ async fn store_field(
         return Err(AppError::NotFound.into());
     };
     let display_name = display_name(part.file_name());
-    let storage_key = format!("{prefix}/{}", crate::accounts::random_public_id());
+    let storage_key = format!("{prefix}/{}", crate::crypto::random_public_id());
     let path = StorePath::from(storage_key.as_str());
     let mut writer = WriteMultipart::new(app.store.put_multipart(&path).await?);
     let mut hasher = Sha256::new();
@@ -281,7 +281,7 @@ async fn reduce_photo(app: &AppState, sent: Stored, prefix: &str) -> Result<Stor
             )));
         }
     };
-    let storage_key = format!("{prefix}/{}", crate::accounts::random_public_id());
+    let storage_key = format!("{prefix}/{}", crate::crypto::random_public_id());
     app.store
         .put(
             &StorePath::from(storage_key.as_str()),
@@ -515,7 +515,7 @@ pub async fn read_step(
         Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.unwrap_or_default(),
         _ => String::new(),
     };
-    if !crate::accounts::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
+    if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
         return Err(AppError::Csrf);
     }
     let prefix = format!("applications/{}", loaded.app.public_id);
@@ -590,7 +590,7 @@ pub async fn record_files(
                 ..
             })
         );
-        let file_id = crate::accounts::random_public_id();
+        let file_id = crate::crypto::random_public_id();
         queries::insert_file(
             tx,
             &NewFile {

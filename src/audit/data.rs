@@ -128,7 +128,7 @@ impl fmt::Display for Mismatch {
 /// the sheet stores them (a JSON object with sorted keys).
 pub fn comments_digest(comments: &BTreeMap<String, String>) -> String {
     let canonical = serde_json::to_string(comments).unwrap_or_default();
-    crate::accounts::sha256_hex(canonical.as_bytes())
+    crate::crypto::sha256_hex(canonical.as_bytes())
 }
 
 fn show<T: fmt::Debug>(v: &Option<T>) -> String {
@@ -617,7 +617,7 @@ fn publications(log: &[Logged], stored: &Stored, out: &mut Collector) {
                 "laureates_json",
                 format!(
                     "digest {}",
-                    crate::accounts::sha256_hex(p.laureates_json.as_bytes())
+                    crate::crypto::sha256_hex(p.laureates_json.as_bytes())
                 ),
                 format!("digest {digest}"),
                 entry,
@@ -1002,7 +1002,7 @@ mod tests {
             "edition:sdn-2026",
             json!({
                 "version": 1, "reason": "",
-                "snapshot_sha256": crate::accounts::sha256_hex(json.as_bytes()),
+                "snapshot_sha256": crate::crypto::sha256_hex(json.as_bytes()),
             }),
         )];
         let stored = |laureates: &str| Stored {

@@ -2,6 +2,7 @@
 //! previous entry's hash, so rewriting any row breaks every later link.
 
 pub mod data;
+pub mod page;
 
 use crate::db::{Db, DbResult, Tx};
 use crate::{run, run_tx};
@@ -27,7 +28,7 @@ fn entry_hash(
 ) -> String {
     let actor = actor.map(|a| a.to_string()).unwrap_or_default();
     let line = format!("{prev}\n{at}\n{actor}\n{action}\n{object}\n{details}");
-    crate::accounts::sha256_hex(line.as_bytes())
+    crate::crypto::sha256_hex(line.as_bytes())
 }
 
 /// Appends an entry inside the caller's transaction (the audited change and its record commit

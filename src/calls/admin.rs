@@ -1,6 +1,7 @@
 //! Organisers edit a track: names, window (in the edition's civil time), limits, the form
 //! definition and the eligibility rules (as JSON, checked before saving).
 
+use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,7 +22,7 @@ use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
-use crate::web::templates::{render_with_status, AdminTrackTemplate};
+use crate::web::templates::render_with_status;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/admin/tracks/{id}", get(edit_page).post(save))
@@ -288,4 +289,17 @@ async fn save(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/tracks/{}?saved=1", track.id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/track.html")]
+pub struct AdminTrackTemplate {
+    pub ctx: Ctx,
+    pub track_id: i64,
+    pub timezone: String,
+    pub version: i64,
+    pub values: TrackForm,
+    pub errors: FieldErrors,
+    /// Set when the save was refused because the track changed since the form was loaded.
+    pub stale: Option<crate::web::edit::StaleEdit>,
 }

@@ -1,5 +1,6 @@
 //! Public pages of the calls: the open tracks and each track's description.
 
+use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
@@ -13,7 +14,7 @@ use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::public_cache::public_page;
 use crate::web::state::AppState;
-use crate::web::templates::{render, CallsTemplate, RegulationsTemplate, TrackTemplate};
+use crate::web::templates::render;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -261,6 +262,58 @@ fn articles(text: &str) -> Vec<(String, Vec<String>)> {
             }
         })
         .collect()
+}
+
+/// The home page: the calls open now or soon.
+pub async fn home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let tracks = super::queries::open_and_upcoming_tracks(&app.db, app.now_ms()).await?;
+    let valid_until = shown_until(&tracks, app.now_ms());
+    let cards = track_cards(&app, &ctx, tracks).await?;
+    Ok(public_page(
+        render(&HomeTemplate { ctx, tracks: cards })?,
+        Some(valid_until),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomeTemplate {
+    pub ctx: Ctx,
+    pub tracks: Vec<TrackCard>,
+}
+
+#[derive(Template)]
+#[template(path = "calls.html")]
+pub struct CallsTemplate {
+    pub ctx: Ctx,
+    pub tracks: Vec<TrackCard>,
+}
+
+#[derive(Template)]
+#[template(path = "track.html")]
+pub struct TrackTemplate {
+    pub ctx: Ctx,
+    pub card: TrackCard,
+    pub conditions: Vec<String>,
+    /// The rules' own wording, folded under conditions the organisers wrote.
+    pub checked: Vec<String>,
+    pub apply_url: String,
+    /// "Ce qu'il vous faut": the documents to have at hand, one line each.
+    pub documents: Vec<String>,
+    /// The number of steps and the time it takes.
+    pub effort: String,
+    /// The rules of the competition, when written.
+    pub regulations_url: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "regulations.html")]
+pub struct RegulationsTemplate {
+    pub ctx: Ctx,
+    pub card: TrackCard,
+    pub track_url: String,
+    /// (heading, paragraphs); an empty heading for a paragraph on its own.
+    pub articles: Vec<(String, Vec<String>)>,
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ pub async fn insert_session(
     s: &NewSession<'_>,
     now_ms: i64,
 ) -> DbResult<(i64, String)> {
-    let public_id = crate::accounts::random_public_id();
+    let public_id = crate::crypto::random_public_id();
     let sql = "INSERT INTO coaching_sessions (public_id, edition_id, title, starts_at, \
                duration_minutes, place, coach_id, created_by, created_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";

@@ -18,14 +18,15 @@ use super::{Attendance, SessionForm};
 use crate::accounts::roles::{self, Role};
 use crate::accounts::sessions::SessionUser;
 use crate::accounts::users;
-use crate::applications::admin::organised_edition;
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow};
 use crate::db::Tx;
 use crate::domain::types::Lang;
+use crate::editions::access::organised_edition;
+use crate::editions::access::OrganisedEdition;
 use crate::i18n::{self, tr, tr_args};
 use crate::notifications::{self, NewMessage};
-use crate::web::ctx::{SiteAddress, CsrfForm, Ctx, SignedIn};
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn, SiteAddress};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -205,10 +206,8 @@ async fn render_admin_sessions(
 async fn admin_sessions(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedEdition { edition, .. }: OrganisedEdition,
 ) -> AppResult<Response> {
-    let edition = organised_edition(&app, &user, &edition).await?;
     render_admin_sessions(
         &app,
         ctx,
@@ -223,11 +222,9 @@ async fn admin_sessions(
 async fn create_session(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
     form: CsrfForm<SessionForm>,
 ) -> AppResult<Response> {
-    let edition = organised_edition(&app, &user, &edition).await?;
     let lang = ctx.lang;
     let typed = form.value;
     let tz = edition_zone(&edition);
@@ -953,7 +950,15 @@ async fn cancel_session(
         event: format!("coaching-cancelled:{}", session.id),
     };
     for contact in expected_contacts(&app, &edition, &session).await? {
-        tell_invitee(&ctx.site, &mut tx, (&edition, &session), &contact, &notice, now).await?;
+        tell_invitee(
+            &ctx.site,
+            &mut tx,
+            (&edition, &session),
+            &contact,
+            &notice,
+            now,
+        )
+        .await?;
     }
     back_to_session(&app, tx, &edition, &session).await
 }
@@ -1024,7 +1029,15 @@ async fn withdraw_invitation(
             extra: Vec::new(),
             event: format!("coaching-withdrawn:{}", session.id),
         };
-        tell_invitee(&ctx.site, &mut tx, (&edition, &session), &contact, &notice, now).await?;
+        tell_invitee(
+            &ctx.site,
+            &mut tx,
+            (&edition, &session),
+            &contact,
+            &notice,
+            now,
+        )
+        .await?;
     }
     back_to_session(&app, tx, &edition, &session).await
 }

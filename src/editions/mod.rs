@@ -2,9 +2,13 @@
 //! for next year), and naming each edition's team (organisers, reviewers, jury, coaches,
 //! check-in staff).
 
+pub mod access;
 pub mod record;
 
-use axum::extract::{Path, State};
+use self::access::OrganisedEdition;
+
+use askama::Template;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -23,7 +27,7 @@ use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
-use crate::web::templates::{render_with_status, NewEditionTemplate, TeamTemplate};
+use crate::web::templates::render_with_status;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -246,17 +250,6 @@ pub struct Member {
     pub role: String,
 }
 
-async fn organised(app: &AppState, user_id: i64, slug: &str) -> AppResult<calls::EditionRow> {
-    let edition = calls::edition_by_slug(&app.db, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if roles::has_role(&app.db, user_id, edition.id, Role::Organiser).await? {
-        Ok(edition)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 async fn team_response(
     app: &AppState,
     ctx: Ctx,
@@ -301,10 +294,8 @@ async fn team_response(
 async fn team_page(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(slug): Path<String>,
+    OrganisedEdition { edition, .. }: OrganisedEdition,
 ) -> AppResult<Response> {
-    let edition = organised(&app, user.id, &slug).await?;
     team_response(&app, ctx, &edition, String::new(), None, StatusCode::OK).await
 }
 
@@ -319,11 +310,9 @@ struct GrantForm {
 async fn grant_role(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(slug): Path<String>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
     form: CsrfForm<GrantForm>,
 ) -> AppResult<Response> {
-    let edition = organised(&app, user.id, &slug).await?;
     let form = form.value;
     let role = Role::parse(&form.role)
         .filter(|r| *r != Role::Applicant)
@@ -371,4 +360,25 @@ async fn grant_role(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/editions/{}/team", edition.slug)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "editions/new.html")]
+pub struct NewEditionTemplate {
+    pub ctx: Ctx,
+    pub sources: Vec<(String, i64)>,
+    pub values: crate::editions::EditionForm,
+    pub errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "editions/team.html")]
+pub struct TeamTemplate {
+    pub ctx: Ctx,
+    pub edition_slug: String,
+    pub edition_year: i64,
+    pub members: Vec<crate::editions::Member>,
+    pub roles: Vec<(String, String)>,
+    pub login: String,
+    pub error: Option<String>,
 }

@@ -280,7 +280,7 @@ pub async fn set_logo(
     actor_id: i64,
     now_ms: i64,
 ) -> DbResult<()> {
-    let sha256 = logo.map(|l| crate::accounts::sha256_hex(&l.bytes));
+    let sha256 = logo.map(|l| crate::crypto::sha256_hex(&l.bytes));
     let (sql, key) = match scope {
         Scope::Installation => (
             "UPDATE identity SET logo = $1, logo_mime = $2, logo_sha256 = $3, \

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use super::domain::MAX_LOGO_BYTES;
 use super::{queries, Colour, Colours, Identity, IdentityError, Logo, Scope, Settings, SiteDomain};
 use crate::accounts::sessions::SessionUser;
-use crate::applications::admin::organised_edition;
 use crate::domain::types::{Email, Lang, Localized, ParseErrorMessage, PhoneNumber};
+use crate::editions::access::organised_edition;
 use crate::i18n::tr;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::edit::{posted_version, StaleEdit};
@@ -392,7 +392,7 @@ async fn upload_logo(
                 }
                 _ => String::new(),
             };
-            if !crate::accounts::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
+            if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
                 return Err(AppError::Csrf);
             }
             read_logo(&mut multipart).await.and_then(Logo::parse)

@@ -16,6 +16,7 @@
 
 pub mod config;
 pub mod email;
+pub mod outbox_page;
 pub mod sms;
 pub mod sms_text;
 pub mod template_admin;

@@ -12,13 +12,14 @@ use serde::Deserialize;
 use super::sms_text;
 use super::templates::{self, MessageKind, Part, Texts, Values, MAX_SMS_PARTS};
 use super::Channel;
-use crate::applications::admin::organised_edition;
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow};
 use crate::db::{Db, DbResult, Tx};
 use crate::domain::types::Lang;
+use crate::editions::access::organised_edition;
+use crate::editions::access::OrganisedEdition;
 use crate::i18n::{self, tr, tr_args};
-use crate::web::ctx::{SiteAddress, CsrfForm, Ctx, SignedIn};
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn, SiteAddress};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -187,10 +188,8 @@ pub struct ListTemplate {
 async fn list(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedEdition { edition, .. }: OrganisedEdition,
 ) -> AppResult<Response> {
-    let edition = organised_edition(&app, &user, &edition).await?;
     let mut lines = Vec::new();
     for kind in MessageKind::ALL {
         let mut langs = Vec::new();

@@ -337,7 +337,7 @@ pub async fn download(
     let now = app.now_ms();
     let dir = app.config.data_dir.join("exports");
     std::fs::create_dir_all(&dir).map_err(|e| AppError::Internal(format!("export dir: {e}")))?;
-    let temp = TempArchive(dir.join(format!("{}.zip", crate::accounts::random_public_id())));
+    let temp = TempArchive(dir.join(format!("{}.zip", crate::crypto::random_public_id())));
     write_archive(&app, &temp.0, &collected, now).await?;
     let file = tokio::fs::File::open(&temp.0)
         .await

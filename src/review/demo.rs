@@ -371,7 +371,7 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
             details: serde_json::json!({
                 "version": 1,
                 "laureates": deliberation.snapshot.laureates,
-                "snapshot_sha256": crate::accounts::sha256_hex(json.as_bytes()),
+                "snapshot_sha256": crate::crypto::sha256_hex(json.as_bytes()),
                 // As the publish form records them: the demo jury confirmed its ties.
                 "ties": deliberation.snapshot.ties,
                 "arbitrary_ties_confirmed": deliberation

@@ -8,20 +8,18 @@ use super::queries::{self, RoundRow};
 use super::queries::{measured_secs, settings, TIMING_CRITERION};
 use super::rules::ranking::{self, ReviewSheet, SheetTotal};
 use super::rules::rubric::{stored_sheet, Round, Rubric};
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+
 use crate::accounts::sessions::SessionUser;
-use crate::applications::admin::organised_edition;
 use crate::applications::queries::{self as applications, ListFilter, ListedApplication};
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::domain::types::Lang;
+use crate::editions::access::OrganisedEdition;
 use crate::i18n::tr_args;
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
-
-/// The preselection is scored by the committee on the eligible dossiers; the final by the
-/// jury on the finalists of the locked shortlist.
-pub fn parse_round(s: &str) -> AppResult<Round> {
-    Round::parse(s).ok_or(AppError::NotFound)
-}
 
 pub struct RoundContext {
     pub edition: EditionRow,
@@ -29,14 +27,12 @@ pub struct RoundContext {
     pub tracks: Vec<TrackRow>,
 }
 
+/// The round `kind` of an edition, created on first use, with the edition's tracks.
 pub async fn round_context(
     app: &AppState,
-    user: &SessionUser,
-    edition: &str,
-    round: &str,
+    edition: EditionRow,
+    kind: Round,
 ) -> AppResult<RoundContext> {
-    let kind = parse_round(round)?;
-    let edition = organised_edition(app, user, edition).await?;
     let round = queries::ensure_round(&app.db, edition.id, kind).await?;
     let tracks = calls::tracks_of_edition(&app.db, edition.id).await?;
     Ok(RoundContext {
@@ -44,6 +40,34 @@ pub async fn round_context(
         round,
         tracks,
     })
+}
+
+/// A round of an edition the signed-in user organises, named by the `{edition}` and
+/// `{round}` segments of the address (`preselection` or `final`); "not found" otherwise.
+pub struct OrganisedRound {
+    pub round: RoundContext,
+    pub user: SessionUser,
+}
+
+impl FromRequestParts<AppState> for OrganisedRound {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let OrganisedEdition { edition, user } =
+            OrganisedEdition::from_request_parts(parts, app).await?;
+        let params = RawPathParams::from_request_parts(parts, app)
+            .await
+            .map_err(|_| AppError::NotFound.into_response())?;
+        let kind = params
+            .iter()
+            .find(|(name, _)| *name == "round")
+            .and_then(|(_, round)| Round::parse(round))
+            .ok_or_else(|| AppError::NotFound.into_response())?;
+        let round = round_context(app, edition, kind)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(OrganisedRound { round, user })
+    }
 }
 
 /// The dossiers a round scores: for the preselection, those declared eligible; for the

@@ -16,7 +16,7 @@ struct Asset {
 }
 
 fn asset(stem: &str, ext: &str, body: &'static str, content_type: &'static str) -> Asset {
-    let hash = &crate::accounts::sha256_hex(body.as_bytes())[..12];
+    let hash = &crate::crypto::sha256_hex(body.as_bytes())[..12];
     Asset {
         url: format!("/static/{stem}.{hash}.{ext}"),
         body,

@@ -229,7 +229,7 @@ pub async fn context_middleware(
         .filter(|v| v.len() >= 32)
         .map(str::to_owned);
     let new_csrf = existing_csrf.is_none();
-    let csrf = existing_csrf.unwrap_or_else(crate::accounts::random_token);
+    let csrf = existing_csrf.unwrap_or_else(crate::crypto::random_token);
     let session_token = cookie_value(headers, SESSION_COOKIE).map(str::to_owned);
     let origin_ok = origin_matches(&app, request.method(), headers);
 
@@ -394,7 +394,7 @@ where
             .find(|(k, _)| k == "csrf")
             .map(|(_, v)| v.as_str())
             .unwrap_or("");
-        if !crate::accounts::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
+        if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
             return Err(AppError::Csrf);
         }
         let value = serde_urlencoded::from_bytes(&bytes)

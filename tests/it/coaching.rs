@@ -212,7 +212,8 @@ async fn finalists_are_invited_coached_and_noted(backend: Backend) {
     // A whole address: the link must open from a phone's mail app (no public URL is
     // configured here: the address the organiser used).
     assert!(
-        mail.body.contains(&app.url(&format!("/coaching/{session}"))),
+        mail.body
+            .contains(&app.url(&format!("/coaching/{session}"))),
         "{}",
         mail.body
     );

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -20,10 +20,10 @@ use crate::audit;
 use crate::i18n::tr;
 use crate::review::names::track_name;
 use crate::review::queries::{self, RoundSettings, RoundStatus};
-use crate::review::round::{round_context, round_dossiers, RoundContext};
+use crate::review::round::{round_context, round_dossiers, OrganisedRound, RoundContext};
 use crate::review::rules::ranking::{self};
 use crate::review::rules::rubric::Round;
-use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -292,10 +292,8 @@ pub(super) async fn render_round(
 async fn round_page(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    OrganisedRound { round: c, .. }: OrganisedRound,
 ) -> AppResult<Response> {
-    let c = round_context(&app, &user, &edition, &round).await?;
     render_round(&app, ctx, &c, PageState::default(), StatusCode::OK).await
 }
 
@@ -310,11 +308,9 @@ fn parse_bounded(input: &str, range: std::ops::RangeInclusive<i64>) -> Option<i6
 async fn save_settings(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    OrganisedRound { round: c, user }: OrganisedRound,
     form: CsrfForm<SettingsForm>,
 ) -> AppResult<Response> {
-    let c = round_context(&app, &user, &edition, &round).await?;
     let lang = ctx.lang;
     let values = form.value;
     let mut errors = FieldErrors::default();
@@ -378,7 +374,7 @@ async fn save_settings(
     if !queries::update_round_settings(&mut tx, c.round.id, expected, &settings).await? {
         drop(tx);
         // Shown against the round as stored now, the typed values kept in the form.
-        let c = round_context(&app, &user, &edition, &round).await?;
+        let c = round_context(&app, c.edition, c.round.round()).await?;
         let yes_no = |b: bool| tr(lang, if b { "yes" } else { "no" });
         let stale = StaleEdit {
             version: c.round.version,
@@ -440,11 +436,9 @@ pub struct StatusForm {
 async fn change_status(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    OrganisedRound { round: c, user }: OrganisedRound,
     form: CsrfForm<StatusForm>,
 ) -> AppResult<Response> {
-    let c = round_context(&app, &user, &edition, &round).await?;
     let target = match form.value.status.as_str() {
         "open" => RoundStatus::Open,
         "closed" => RoundStatus::Closed,

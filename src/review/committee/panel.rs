@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -17,10 +17,10 @@ use crate::domain::types::{Lang, Login};
 use crate::i18n::{tr, tr_args};
 use crate::notifications;
 use crate::review::queries::{self, RoundStatus};
-use crate::review::round::{round_context, round_dossiers, RoundContext};
+use crate::review::round::{round_dossiers, OrganisedRound, RoundContext};
 use crate::review::rules::assignment;
 use crate::review::rules::rubric::Round;
-use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::error::AppResult;
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
@@ -35,11 +35,9 @@ async fn user_by_login(app: &AppState, login: &str) -> AppResult<Option<users::U
 pub(super) async fn add_panel_member(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    OrganisedRound { round: c, user }: OrganisedRound,
     form: CsrfForm<PanelForm>,
 ) -> AppResult<Response> {
-    let c = round_context(&app, &user, &edition, &round).await?;
     let lang = ctx.lang;
     let values = form.value;
     let mut errors = FieldErrors::default();
@@ -86,11 +84,9 @@ pub(super) async fn add_panel_member(
 pub(super) async fn auto_assign(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    OrganisedRound { round: c, user }: OrganisedRound,
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
-    let c = round_context(&app, &user, &edition, &round).await?;
     if c.round.status() == RoundStatus::Closed {
         let mut errors = FieldErrors::default();
         errors.add("assign", tr(ctx.lang, "review-round-closed"));
@@ -175,11 +171,9 @@ async fn dossier_by_reference(
 pub(super) async fn reassign(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    OrganisedRound { round: c, user }: OrganisedRound,
     form: CsrfForm<ReassignForm>,
 ) -> AppResult<Response> {
-    let c = round_context(&app, &user, &edition, &round).await?;
     let lang = ctx.lang;
     let values = form.value;
     let mut errors = FieldErrors::default();
@@ -299,11 +293,9 @@ async fn read_dossier_person(
 pub(super) async fn set_conflict(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    OrganisedRound { round: c, user }: OrganisedRound,
     form: CsrfForm<DossierPersonForm>,
 ) -> AppResult<Response> {
-    let c = round_context(&app, &user, &edition, &round).await?;
     let lang = ctx.lang;
     let values = form.value;
     let (dossier, member, reason, errors) =
@@ -340,11 +332,9 @@ pub(super) async fn set_conflict(
 pub(super) async fn reopen_sheet(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    OrganisedRound { round: c, user }: OrganisedRound,
     form: CsrfForm<DossierPersonForm>,
 ) -> AppResult<Response> {
-    let c = round_context(&app, &user, &edition, &round).await?;
     let lang = ctx.lang;
     let values = form.value;
     let (dossier, reviewer, reason, errors) = read_dossier_person(

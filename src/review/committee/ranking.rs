@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
@@ -14,12 +14,12 @@ use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
 use crate::review::names::track_name;
 use crate::review::queries::{self, RoundStatus};
-use crate::review::round::{round_context, round_ranking, RoundContext, RoundRanking};
+use crate::review::round::{round_ranking, OrganisedRound, RoundContext, RoundRanking};
 use crate::review::rules::ranking::format_score;
 use crate::review::rules::ranking::{self};
 use crate::review::rules::rubric::Round;
 use crate::review::ties;
-use crate::web::ctx::{Ctx, SignedIn};
+use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
 use crate::web::templates::render;
@@ -216,10 +216,8 @@ pub struct RankingTemplate {
 pub(super) async fn ranking_page(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, round)): Path<(String, String)>,
+    OrganisedRound { round: c, .. }: OrganisedRound,
 ) -> AppResult<Response> {
-    let c = round_context(&app, &user, &edition, &round).await?;
     let lang = ctx.lang;
     let data = compute_ranking(&app, &c, lang).await?;
     let panel = queries::panel(&app.db, c.round.id).await?;
@@ -384,13 +382,7 @@ const CSV: &str = "text/csv; charset=utf-8";
 
 /// Scores are for organisers only, and only once the round is closed: until then a
 /// ranking would leak partial results.
-async fn closed_round(
-    app: &AppState,
-    user: &crate::accounts::sessions::SessionUser,
-    edition: &str,
-    round: &str,
-) -> AppResult<RoundContext> {
-    let c = round_context(app, user, edition, round).await?;
+fn closed_round(c: RoundContext) -> AppResult<RoundContext> {
     if c.round.status() != RoundStatus::Closed {
         return Err(AppError::BadRequest("review-export-after-close"));
     }
@@ -413,12 +405,11 @@ enum Format {
 async fn export_file(
     app: &AppState,
     lang: Lang,
-    user: &crate::accounts::sessions::SessionUser,
-    (edition, round): (String, String),
+    c: RoundContext,
     what: Export,
     format: Format,
 ) -> AppResult<Response> {
-    let c = closed_round(app, user, &edition, &round).await?;
+    let c = closed_round(c)?;
     let data = compute_ranking(app, &c, lang).await?;
     let (table, name) = match what {
         Export::Ranking => (ranking_table(&data, lang), "ranking"),
@@ -447,35 +438,31 @@ async fn export_file(
 pub(super) async fn ranking_csv(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(path): Path<(String, String)>,
+    OrganisedRound { round, .. }: OrganisedRound,
 ) -> AppResult<Response> {
-    export_file(&app, ctx.lang, &user, path, Export::Ranking, Format::Csv).await
+    export_file(&app, ctx.lang, round, Export::Ranking, Format::Csv).await
 }
 
 pub(super) async fn ranking_xlsx(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(path): Path<(String, String)>,
+    OrganisedRound { round, .. }: OrganisedRound,
 ) -> AppResult<Response> {
-    export_file(&app, ctx.lang, &user, path, Export::Ranking, Format::Xlsx).await
+    export_file(&app, ctx.lang, round, Export::Ranking, Format::Xlsx).await
 }
 
 pub(super) async fn scores_csv(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(path): Path<(String, String)>,
+    OrganisedRound { round, .. }: OrganisedRound,
 ) -> AppResult<Response> {
-    export_file(&app, ctx.lang, &user, path, Export::Scores, Format::Csv).await
+    export_file(&app, ctx.lang, round, Export::Scores, Format::Csv).await
 }
 
 pub(super) async fn scores_xlsx(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(path): Path<(String, String)>,
+    OrganisedRound { round, .. }: OrganisedRound,
 ) -> AppResult<Response> {
-    export_file(&app, ctx.lang, &user, path, Export::Scores, Format::Xlsx).await
+    export_file(&app, ctx.lang, round, Export::Scores, Format::Xlsx).await
 }

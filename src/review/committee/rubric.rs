@@ -12,9 +12,9 @@ use crate::calls::queries::TrackRow;
 use crate::i18n::tr;
 use crate::review::names::track_name;
 use crate::review::queries::{self, RoundRow};
-use crate::review::round::{round_context, rubric_of, RoundContext};
+use crate::review::round::{rubric_of, OrganisedRound, RoundContext};
 use crate::review::rules::rubric::Rubric;
-use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -58,10 +58,9 @@ pub(super) fn track_of(c: &RoundContext, track: &str) -> AppResult<TrackRow> {
 pub(super) async fn rubric_page(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, round, track)): Path<(String, String, String)>,
+    OrganisedRound { round: c, .. }: OrganisedRound,
+    Path((_, _, track)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
-    let c = round_context(&app, &user, &edition, &round).await?;
     let track = track_of(&c, &track)?;
     let (rubric, tie_break) = rubric_of(&app, &c.round, &track).await?;
     let version = rubric_version(&app, &c.round, track.id).await?;
@@ -115,11 +114,10 @@ pub struct RubricForm {
 pub(super) async fn save_rubric(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, round, track)): Path<(String, String, String)>,
+    OrganisedRound { round: c, user }: OrganisedRound,
+    Path((_, _, track)): Path<(String, String, String)>,
     form: CsrfForm<RubricForm>,
 ) -> AppResult<Response> {
-    let c = round_context(&app, &user, &edition, &round).await?;
     let track = track_of(&c, &track)?;
     let lang = ctx.lang;
     let values = form.value;

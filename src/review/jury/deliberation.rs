@@ -2,16 +2,16 @@
 //! results it decides, with the message to every finalist.
 
 use super::pages::{distinct_team, round_title};
+use crate::editions::access::OrganisedEdition;
 use crate::review::round::rubric_of;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::applications::admin::organised_edition;
 use crate::applications::queries::ListedApplication;
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
@@ -35,7 +35,7 @@ use crate::review::rules::ranking::{self, DossierScore};
 use crate::review::rules::rubric::Round;
 use crate::review::ties;
 use crate::run_tx;
-use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::edit::StaleEdit;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -437,10 +437,8 @@ pub async fn render_deliberation(
 pub(super) async fn deliberation_page(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedEdition { edition, .. }: OrganisedEdition,
 ) -> AppResult<Response> {
-    let edition = organised_edition(&app, &user, &edition).await?;
     render_deliberation(
         &app,
         ctx,
@@ -473,11 +471,9 @@ pub struct PublishForm {
 pub(super) async fn publish(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
     form: CsrfForm<PublishForm>,
 ) -> AppResult<Response> {
-    let edition = organised_edition(&app, &user, &edition).await?;
     let lang = ctx.lang;
     let typed = form.value.reason;
     let confirmed = form.value.confirm_ties.is_some();
@@ -571,7 +567,7 @@ pub(super) async fn publish(
                 "version": version,
                 "reason": reason,
                 "laureates": d.snapshot.laureates,
-                "snapshot_sha256": crate::accounts::sha256_hex(json.as_bytes()),
+                "snapshot_sha256": crate::crypto::sha256_hex(json.as_bytes()),
                 "changes": changes,
                 "ties": d.snapshot.ties,
                 "arbitrary_ties_confirmed": arbitrary_ties && confirmed,

@@ -10,6 +10,8 @@ use super::deliberation::{render_deliberation, DeliberationState};
 use super::progress::progress_page;
 use super::queries::submitted_sheets_of_dossier_tx;
 use super::queries::{set_timer, store_settings, upsert_slot, NewSlot};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
@@ -22,12 +24,12 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use crate::accounts::sessions::SessionUser;
-use crate::applications::admin::organised_edition;
 use crate::applications::queries::ListedApplication;
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::db::{DbResult, Tx};
 use crate::domain::types::Lang;
+use crate::editions::access::OrganisedEdition;
 use crate::i18n::{tr, tr_args};
 use crate::review::names::{edition_tz, format_at, format_duration, team_name, track_name};
 use crate::review::queries::{self, RoundRow, RoundStatus};
@@ -37,7 +39,7 @@ use crate::review::queries::{
 use crate::review::round::rubric_of;
 use crate::review::rules::rubric::{Round, Rubric};
 use crate::run_tx;
-use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -104,12 +106,8 @@ pub(super) struct Final {
     pub(super) tz: TimeZone,
 }
 
-pub(super) async fn final_context(
-    app: &AppState,
-    user: &SessionUser,
-    edition: &str,
-) -> AppResult<Final> {
-    let edition = organised_edition(app, user, edition).await?;
+/// The final of `edition`, created on first use.
+async fn final_of(app: &AppState, edition: EditionRow) -> AppResult<Final> {
     let round = queries::ensure_round(&app.db, edition.id, Round::Final).await?;
     let tracks = calls::tracks_of_edition(&app.db, edition.id).await?;
     let tz = edition_tz(&edition);
@@ -119,6 +117,26 @@ pub(super) async fn final_context(
         tracks,
         tz,
     })
+}
+
+/// The final of an edition the signed-in user organises (`{edition}` in the address);
+/// "not found" otherwise.
+pub(super) struct OrganisedFinal {
+    pub(super) final_round: Final,
+    pub(super) user: SessionUser,
+}
+
+impl FromRequestParts<AppState> for OrganisedFinal {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let OrganisedEdition { edition, user } =
+            OrganisedEdition::from_request_parts(parts, app).await?;
+        let final_round = final_of(app, edition)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(OrganisedFinal { final_round, user })
+    }
 }
 
 pub(super) fn base_url(f: &Final) -> String {
@@ -397,21 +415,20 @@ async fn render_jury(
 async fn jury_page(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedFinal { final_round: f, .. }: OrganisedFinal,
 ) -> AppResult<Response> {
-    let f = final_context(&app, &user, &edition).await?;
     render_jury(&app, ctx, &f, JuryState::default(), StatusCode::OK).await
 }
 
 async fn save_settings(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedFinal {
+        final_round: f,
+        user,
+    }: OrganisedFinal,
     form: CsrfForm<SettingsForm>,
 ) -> AppResult<Response> {
-    let f = final_context(&app, &user, &edition).await?;
     let values = form.value;
     let mut errors = FieldErrors::default();
     let allowed = parse_allowed(&values.allowed);
@@ -482,11 +499,12 @@ pub struct CumulateForm {
 async fn save_cumulate(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedFinal {
+        final_round: f,
+        user,
+    }: OrganisedFinal,
     form: CsrfForm<CumulateForm>,
 ) -> AppResult<Response> {
-    let f = final_context(&app, &user, &edition).await?;
     let cumulate = match form.value.cumulate.as_str() {
         "yes" => true,
         "no" => false,
@@ -526,11 +544,12 @@ async fn save_cumulate(
 async fn generate_schedule(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedFinal {
+        final_round: f,
+        user,
+    }: OrganisedFinal,
     form: CsrfForm<ScheduleForm>,
 ) -> AppResult<Response> {
-    let f = final_context(&app, &user, &edition).await?;
     let lang = ctx.lang;
     let values = form.value;
     let mut errors = FieldErrors::default();
@@ -616,11 +635,12 @@ async fn generate_schedule(
 async fn save_slot(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedFinal {
+        final_round: f,
+        user,
+    }: OrganisedFinal,
     form: CsrfForm<SlotForm>,
 ) -> AppResult<Response> {
-    let f = final_context(&app, &user, &edition).await?;
     let lang = ctx.lang;
     let values = form.value;
     let mut errors = FieldErrors::default();
@@ -695,21 +715,29 @@ enum TimerAction {
 async fn start_timer(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, reference)): Path<(String, String)>,
+    OrganisedFinal { final_round, user }: OrganisedFinal,
+    Path((_, reference)): Path<(String, String)>,
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
-    timer(&app, ctx, &user, &edition, &reference, TimerAction::Start).await
+    timer(
+        &app,
+        ctx,
+        &user,
+        final_round,
+        &reference,
+        TimerAction::Start,
+    )
+    .await
 }
 
 async fn stop_timer(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, reference)): Path<(String, String)>,
+    OrganisedFinal { final_round, user }: OrganisedFinal,
+    Path((_, reference)): Path<(String, String)>,
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
-    timer(&app, ctx, &user, &edition, &reference, TimerAction::Stop).await
+    timer(&app, ctx, &user, final_round, &reference, TimerAction::Stop).await
 }
 
 /// Start records the server's instant; stop records the second instant and the measured
@@ -719,11 +747,10 @@ async fn timer(
     app: &AppState,
     ctx: Ctx,
     user: &SessionUser,
-    edition: &str,
+    f: Final,
     reference: &str,
     action: TimerAction,
 ) -> AppResult<Response> {
-    let f = final_context(app, user, edition).await?;
     let finalist = finalist_by_reference(app, f.edition.id, reference)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -1,17 +1,17 @@
 //! The jury's progress during the final: who has scored which pitch.
 
-use super::pages::{base_url, final_context, round_title};
+use super::pages::{base_url, round_title, OrganisedFinal};
 use super::queries::sheet_statuses;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use crate::i18n::tr;
 use crate::review::names::{format_at, track_name};
 use crate::review::queries::{self, RoundStatus};
-use crate::web::ctx::{Ctx, SignedIn};
+use crate::web::ctx::Ctx;
 use crate::web::error::AppResult;
 use crate::web::state::AppState;
 use crate::web::templates::render;
@@ -59,10 +59,8 @@ pub struct ProgressTemplate {
 pub(super) async fn progress_page(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedFinal { final_round: f, .. }: OrganisedFinal,
 ) -> AppResult<Response> {
-    let f = final_context(&app, &user, &edition).await?;
     let lang = ctx.lang;
     let finalists = queries::finalists(&app.db, f.edition.id).await?;
     let panel = queries::panel(&app.db, f.round.id).await?;

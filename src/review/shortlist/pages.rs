@@ -17,11 +17,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use crate::accounts::sessions::SessionUser;
 use crate::applications::queries::ListedApplication;
 use crate::audit;
 use crate::calls::queries as calls;
+use crate::calls::queries::EditionRow;
 use crate::domain::types::{Lang, Login};
+use crate::editions::access::OrganisedEdition;
 use crate::i18n::{tr, tr_args};
 use crate::notifications::template_admin;
 use crate::notifications::templates::{MessageKind, Values};
@@ -30,11 +31,12 @@ use crate::review::queries::RoundStatus;
 use crate::review::round::{round_context, round_ranking, RoundContext};
 use crate::review::rules::ranking::decided_arbitrarily;
 use crate::review::rules::ranking::format_score;
+use crate::review::rules::rubric::Round;
 use crate::review::rules::rubric::Rubric;
 use crate::review::rules::shortlist::{self, Candidate, Justification};
 use crate::review::ties;
 use crate::run_tx;
-use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::edit::StaleEdit;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -110,8 +112,9 @@ struct Loaded {
     stale: Option<StaleEdit>,
 }
 
-async fn load(app: &AppState, user: &SessionUser, edition: &str) -> AppResult<Loaded> {
-    let c = round_context(app, user, edition, "preselection").await?;
+/// The shortlist of an edition, drawn from its preselection.
+async fn load(app: &AppState, edition: &EditionRow) -> AppResult<Loaded> {
+    let c = round_context(app, edition.clone(), Round::Preselection).await?;
     let shortlist = ensure_shortlist(&app.db, c.edition.id).await?;
     Ok(Loaded {
         c,
@@ -324,10 +327,9 @@ async fn render_page(
 pub(super) async fn page(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedEdition { edition, .. }: OrganisedEdition,
 ) -> AppResult<Response> {
-    let l = load(&app, &user, &edition).await?;
+    let l = load(&app, &edition).await?;
     render_page(
         &app,
         ctx,
@@ -362,11 +364,10 @@ async fn refuse(
 async fn save_settings(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
     form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
-    let l = load(&app, &user, &edition).await?;
+    let l = load(&app, &edition).await?;
     if l.shortlist.status != "draft" {
         return refuse(&app, ctx, &l, "settings", "shortlist-not-draft").await;
     }
@@ -430,7 +431,7 @@ async fn save_settings(
         .map(|r| r.rows_affected()))?;
     if updated == 0 {
         drop(tx);
-        let mut now_stored = load(&app, &user, &edition).await?;
+        let mut now_stored = load(&app, &edition).await?;
         if now_stored.shortlist.status != "draft" {
             return refuse(&app, ctx, &now_stored, "settings", "shortlist-not-draft").await;
         }
@@ -485,11 +486,10 @@ async fn save_settings(
 async fn propose(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
-    let l = load(&app, &user, &edition).await?;
+    let l = load(&app, &edition).await?;
     if l.c.round.status() != RoundStatus::Closed {
         return refuse(&app, ctx, &l, "propose", "shortlist-preselection-open").await;
     }
@@ -536,11 +536,10 @@ async fn propose(
 async fn change(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
     form: CsrfForm<ChangeForm>,
 ) -> AppResult<Response> {
-    let l = load(&app, &user, &edition).await?;
+    let l = load(&app, &edition).await?;
     let lang = ctx.lang;
     let values = form.value;
     let mut errors = FieldErrors::default();
@@ -655,11 +654,10 @@ pub struct LockForm {
 pub(super) async fn lock(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
     form: CsrfForm<LockForm>,
 ) -> AppResult<Response> {
-    let l = load(&app, &user, &edition).await?;
+    let l = load(&app, &edition).await?;
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
     if status_tx(&mut tx, l.c.edition.id).await? != "draft" {
@@ -716,11 +714,10 @@ fn feedback(stored: &[crate::review::queries::SheetRow], application_id: i64) ->
 async fn publish(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(edition): Path<String>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
-    let l = load(&app, &user, &edition).await?;
+    let l = load(&app, &edition).await?;
     let finalists: BTreeSet<i64> = entries(&app.db, l.c.edition.id)
         .await?
         .into_iter()
