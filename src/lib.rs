@@ -1,5 +1,5 @@
 //! Kènè: calls for applications, selection, event and ecosystem platform for national digital
-//! weeks. See `README.md` and `ARCHITECTURE.md` for the architecture.
+//! weeks. See `ARCHITECTURE.md` for its layout and `DECISIONS.md` for why.
 
 pub mod accounts;
 pub mod app;

@@ -1,9 +1,10 @@
 //! Editions, tracks and versioned form definitions.
 
-use crate::calls::{TrackKind, TrackSettings};
+use crate::calls::TrackSettings;
 use crate::db::{Db, DbError, DbResult, Tx};
 use crate::domain::eligibility::Rule;
 use crate::domain::form::FormDefinition;
+use crate::domain::track::TrackKind;
 use crate::{run, run_tx};
 
 /// A track with what pages need of its edition.

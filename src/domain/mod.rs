@@ -5,4 +5,5 @@ pub mod country;
 pub mod eligibility;
 pub mod form;
 pub mod seed_forms;
+pub mod track;
 pub mod types;

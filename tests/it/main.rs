@@ -8,6 +8,7 @@ mod support;
 mod accounts;
 mod admin;
 mod applications;
+mod architecture;
 mod backoffice;
 mod browser;
 mod cli;

@@ -8,13 +8,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 
-use super::panel::{add_panel_member, auto_assign, reassign, reopen_sheet, set_conflict};
-use super::ranking::{ranking_csv, ranking_page, ranking_xlsx, scores_csv, scores_xlsx};
-use super::rubric::{rubric_page, save_rubric};
 use crate::accounts::users;
 use crate::audit;
 use crate::i18n::tr;
@@ -29,28 +24,6 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
-
-pub fn router() -> Router<AppState> {
-    const BASE: &str = "/admin/editions/{edition}/review/{round}";
-    Router::new()
-        .route(BASE, get(round_page))
-        .route(&format!("{BASE}/settings"), post(save_settings))
-        .route(
-            &format!("{BASE}/rubric/{{track}}"),
-            get(rubric_page).post(save_rubric),
-        )
-        .route(&format!("{BASE}/panel"), post(add_panel_member))
-        .route(&format!("{BASE}/assign"), post(auto_assign))
-        .route(&format!("{BASE}/reassign"), post(reassign))
-        .route(&format!("{BASE}/conflict"), post(set_conflict))
-        .route(&format!("{BASE}/reopen"), post(reopen_sheet))
-        .route(&format!("{BASE}/status"), post(change_status))
-        .route(&format!("{BASE}/ranking"), get(ranking_page))
-        .route(&format!("{BASE}/ranking.csv"), get(ranking_csv))
-        .route(&format!("{BASE}/ranking.xlsx"), get(ranking_xlsx))
-        .route(&format!("{BASE}/scores.csv"), get(scores_csv))
-        .route(&format!("{BASE}/scores.xlsx"), get(scores_xlsx))
-}
 
 pub(super) fn base_url(c: &RoundContext) -> String {
     format!("/admin/editions/{}/review/{}", c.edition.slug, c.round.kind)
@@ -289,7 +262,7 @@ pub(super) async fn render_round(
     )
 }
 
-async fn round_page(
+pub(super) async fn round_page(
     State(app): State<AppState>,
     ctx: Ctx,
     OrganisedRound { round: c, .. }: OrganisedRound,
@@ -305,7 +278,7 @@ fn parse_bounded(input: &str, range: std::ops::RangeInclusive<i64>) -> Option<i6
         .filter(|v| range.contains(v))
 }
 
-async fn save_settings(
+pub(super) async fn save_settings(
     State(app): State<AppState>,
     ctx: Ctx,
     OrganisedRound { round: c, user }: OrganisedRound,
@@ -433,7 +406,7 @@ pub struct StatusForm {
     status: String,
 }
 
-async fn change_status(
+pub(super) async fn change_status(
     State(app): State<AppState>,
     ctx: Ctx,
     OrganisedRound { round: c, user }: OrganisedRound,

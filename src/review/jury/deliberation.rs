@@ -1,7 +1,7 @@
 //! The deliberation (ranking per category, top 3, special prize) and the publication of the
 //! results it decides, with the message to every finalist.
 
-use super::pages::{distinct_team, round_title};
+use super::context::{distinct_team, round_title};
 use crate::editions::access::OrganisedEdition;
 use crate::review::round::rubric_of;
 use std::collections::{BTreeMap, BTreeSet};

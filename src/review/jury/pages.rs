@@ -5,39 +5,31 @@
 //! The jury itself scores through the generic review pages (`/review`); the final round is
 //! set up on the round page (`/admin/editions/{e}/review/final`).
 
-use super::deliberation::{deliberation_page, publish};
+use super::context::{base_url, round_title, Final, OrganisedFinal};
 use super::deliberation::{render_deliberation, DeliberationState};
-use super::progress::progress_page;
 use super::queries::submitted_sheets_of_dossier_tx;
 use super::queries::{set_timer, store_settings, upsert_slot, NewSlot};
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
-use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use crate::accounts::sessions::SessionUser;
 use crate::applications::queries::ListedApplication;
 use crate::audit;
-use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::db::{DbResult, Tx};
 use crate::domain::types::Lang;
-use crate::editions::access::OrganisedEdition;
 use crate::i18n::{tr, tr_args};
-use crate::review::names::{edition_tz, format_at, format_duration, team_name, track_name};
-use crate::review::queries::{self, RoundRow, RoundStatus};
+use crate::review::names::{format_at, format_duration, track_name};
+use crate::review::queries::{self, RoundStatus};
 use crate::review::queries::{
     settings, shortlist_locked, slot_tx, slots, JurySettings, TIMING_CRITERION,
 };
 use crate::review::round::rubric_of;
-use crate::review::rules::rubric::{Round, Rubric};
+use crate::review::rules::rubric::Rubric;
 use crate::run_tx;
 use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::edit::{posted_version, StaleEdit};
@@ -45,27 +37,6 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
-
-pub fn router() -> Router<AppState> {
-    const BASE: &str = "/admin/editions/{edition}/jury";
-    Router::new()
-        .route("/admin/editions/{edition}/results/publish", post(publish))
-        .route(BASE, get(jury_page))
-        .route(&format!("{BASE}/settings"), post(save_settings))
-        .route(&format!("{BASE}/cumulate"), post(save_cumulate))
-        .route(&format!("{BASE}/schedule"), post(generate_schedule))
-        .route(&format!("{BASE}/slot"), post(save_slot))
-        .route(
-            &format!("{BASE}/pitches/{{reference}}/start"),
-            post(start_timer),
-        )
-        .route(
-            &format!("{BASE}/pitches/{{reference}}/stop"),
-            post(stop_timer),
-        )
-        .route(&format!("{BASE}/progress"), get(progress_page))
-        .route(&format!("{BASE}/deliberation"), get(deliberation_page))
-}
 
 // ---------------------------------------------------------------------------------------
 // Storage
@@ -98,54 +69,6 @@ fn stale_settings(lang: Lang, s: &JurySettings) -> StaleEdit {
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
-
-pub(super) struct Final {
-    pub(super) edition: EditionRow,
-    pub(super) round: RoundRow,
-    pub(super) tracks: Vec<TrackRow>,
-    pub(super) tz: TimeZone,
-}
-
-/// The final of `edition`, created on first use.
-async fn final_of(app: &AppState, edition: EditionRow) -> AppResult<Final> {
-    let round = queries::ensure_round(&app.db, edition.id, Round::Final).await?;
-    let tracks = calls::tracks_of_edition(&app.db, edition.id).await?;
-    let tz = edition_tz(&edition);
-    Ok(Final {
-        edition,
-        round,
-        tracks,
-        tz,
-    })
-}
-
-/// The final of an edition the signed-in user organises (`{edition}` in the address);
-/// "not found" otherwise.
-pub(super) struct OrganisedFinal {
-    pub(super) final_round: Final,
-    pub(super) user: SessionUser,
-}
-
-impl FromRequestParts<AppState> for OrganisedFinal {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
-        let OrganisedEdition { edition, user } =
-            OrganisedEdition::from_request_parts(parts, app).await?;
-        let final_round = final_of(app, edition)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        Ok(OrganisedFinal { final_round, user })
-    }
-}
-
-pub(super) fn base_url(f: &Final) -> String {
-    format!("/admin/editions/{}/jury", f.edition.slug)
-}
-
-pub(super) fn round_title(lang: Lang, edition: &EditionRow) -> String {
-    format!("{} {}", tr(lang, "round-final"), edition.year)
-}
 
 /// "5" (minutes) or "4:30" (minutes and seconds), 30 s to 1 h.
 fn parse_allowed(input: &str) -> Option<i64> {
@@ -182,16 +105,6 @@ fn parse_bounded(input: &str, range: std::ops::RangeInclusive<i64>) -> Option<i6
         .parse::<i64>()
         .ok()
         .filter(|v| range.contains(v))
-}
-
-/// The team name when it says more than the project title (start-ups often share both).
-pub(super) fn distinct_team(d: &ListedApplication) -> String {
-    let team = team_name(&d.answers_json);
-    if team == d.title {
-        String::new()
-    } else {
-        team
-    }
 }
 
 async fn finalist_by_reference(
@@ -412,7 +325,7 @@ async fn render_jury(
     )
 }
 
-async fn jury_page(
+pub(super) async fn jury_page(
     State(app): State<AppState>,
     ctx: Ctx,
     OrganisedFinal { final_round: f, .. }: OrganisedFinal,
@@ -420,7 +333,7 @@ async fn jury_page(
     render_jury(&app, ctx, &f, JuryState::default(), StatusCode::OK).await
 }
 
-async fn save_settings(
+pub(super) async fn save_settings(
     State(app): State<AppState>,
     ctx: Ctx,
     OrganisedFinal {
@@ -496,7 +409,7 @@ pub struct CumulateForm {
     version: String,
 }
 
-async fn save_cumulate(
+pub(super) async fn save_cumulate(
     State(app): State<AppState>,
     ctx: Ctx,
     OrganisedFinal {
@@ -541,7 +454,7 @@ async fn save_cumulate(
     Ok(Redirect::to(&format!("{}/deliberation", base_url(&f))).into_response())
 }
 
-async fn generate_schedule(
+pub(super) async fn generate_schedule(
     State(app): State<AppState>,
     ctx: Ctx,
     OrganisedFinal {
@@ -632,7 +545,7 @@ async fn generate_schedule(
     Ok(Redirect::to(&base_url(&f)).into_response())
 }
 
-async fn save_slot(
+pub(super) async fn save_slot(
     State(app): State<AppState>,
     ctx: Ctx,
     OrganisedFinal {
@@ -712,7 +625,7 @@ enum TimerAction {
     Stop,
 }
 
-async fn start_timer(
+pub(super) async fn start_timer(
     State(app): State<AppState>,
     ctx: Ctx,
     OrganisedFinal { final_round, user }: OrganisedFinal,
@@ -730,7 +643,7 @@ async fn start_timer(
     .await
 }
 
-async fn stop_timer(
+pub(super) async fn stop_timer(
     State(app): State<AppState>,
     ctx: Ctx,
     OrganisedFinal { final_round, user }: OrganisedFinal,

@@ -1,6 +1,6 @@
 //! The jury's progress during the final: who has scored which pitch.
 
-use super::pages::{base_url, round_title, OrganisedFinal};
+use super::context::{base_url, round_title, OrganisedFinal};
 use super::queries::sheet_statuses;
 use std::collections::{BTreeMap, BTreeSet};
 

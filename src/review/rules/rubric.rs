@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::calls::TrackKind;
+use crate::domain::track::TrackKind;
 use crate::domain::types::{Lang, Localized};
 
 /// One criterion of a rubric.

@@ -849,7 +849,7 @@ async fn finalists_page(
     for t in calls::tracks_of_edition(&app.db, edition.id).await? {
         // Hackathon contestants are young individuals who chose a team name or pseudonym:
         // their own name is not published.
-        let individuals = t.kind()? == crate::calls::TrackKind::Hackathon;
+        let individuals = t.kind()? == crate::domain::track::TrackKind::Hackathon;
         let lines = finalists
             .iter()
             .filter(|f| f.track_id == t.id)
