@@ -228,6 +228,33 @@ mod tests {
         assert!(missing.is_empty(), "untranslated keys: {missing:#?}");
     }
 
+    /// Keys the domain hands to the pages (a field's error, a refused value) are written
+    /// whole in the code: each one must exist.
+    #[test]
+    fn every_key_the_domain_returns_exists() {
+        let fr = language_keys("fr");
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for path in walk(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")) {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for prefix in ["\"form-error-", "\"parse-"] {
+                for piece in text.split(prefix).skip(1) {
+                    let rest = piece.split('"').next().unwrap_or_default();
+                    if rest.is_empty() {
+                        continue; // this test's own prefixes
+                    }
+                    let key = format!("{}{rest}", &prefix[1..]);
+                    seen += 1;
+                    if !fr.contains(&key) {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 20, "the domain's keys were not found");
+        assert!(missing.is_empty(), "untranslated keys: {missing:#?}");
+    }
+
     fn walk(dir: std::path::PathBuf) -> Vec<std::path::PathBuf> {
         let mut out = Vec::new();
         if let Ok(entries) = std::fs::read_dir(&dir) {

@@ -143,7 +143,7 @@ fn view(
             .map(|h| h.get(lang).to_owned())
             .unwrap_or_default(),
         required: field.required,
-        error: errors.get(name).map(|e| e.message.get(lang).to_owned()),
+        error: errors.get(name).map(|e| e.message(lang)),
         value: match answer {
             Some(Answer::Text(s)) => s.clone(),
             Some(Answer::Number(n)) => n.to_string(),

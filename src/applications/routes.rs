@@ -647,7 +647,7 @@ pub fn review_data(
                     "/applications/{public_id}/edit/{section}#f-{}",
                     form_view::dom_id(&key)
                 ),
-                format!("{label} : {}", error.message.get(lang)),
+                format!("{label} : {}", error.message(lang)),
             );
             (order, link)
         })

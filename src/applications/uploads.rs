@@ -276,8 +276,7 @@ async fn reduce_photo(app: &AppState, sent: Stored, prefix: &str) -> Result<Stor
             tracing::info!(%error, "an uploaded photo could not be decoded");
             return Err(UploadError::Field(FieldError::new(
                 "unreadable_image",
-                "Cette image ne peut pas être lue : reprenez la photo ou envoyez un PDF.",
-                "This image cannot be read: take the photo again or send a PDF.",
+                "form-error-unreadable-image",
             )));
         }
     };
@@ -302,11 +301,7 @@ async fn reduce_photo(app: &AppState, sent: Stored, prefix: &str) -> Result<Stor
 }
 
 fn no_file() -> FieldError {
-    FieldError::new(
-        "no_file",
-        "Choisissez un fichier à envoyer.",
-        "Choose a file to upload.",
-    )
+    FieldError::new("no_file", "form-error-no-file")
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> UploadError {

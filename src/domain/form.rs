@@ -233,24 +233,15 @@ pub fn check_upload(
     else {
         return Err(FieldError::new(
             "not_a_file_field",
-            "Ce champ n'accepte pas de fichier.",
-            "This field does not accept files.",
+            "form-error-not-a-file-field",
         ));
     };
     if size == 0 {
-        return Err(FieldError::new(
-            "empty_file",
-            "Le fichier est vide.",
-            "The file is empty.",
-        ));
+        return Err(FieldError::new("empty_file", "form-error-empty-file"));
     }
     if size > *max_bytes {
         let mb = format_megabytes(*max_bytes);
-        return Err(FieldError::new(
-            "file_too_large",
-            format!("Le fichier dépasse la taille maximale de {mb} Mo."),
-            format!("The file exceeds the maximum size of {mb} MB."),
-        ));
+        return Err(FieldError::new("file_too_large", "form-error-file-too-large").with("mb", mb));
     }
     match FileKind::detect(first_bytes) {
         Some(k) if kinds.contains(&k) => Ok(k),
@@ -260,11 +251,7 @@ pub fn check_upload(
                 .map(FileKind::label)
                 .collect::<Vec<_>>()
                 .join(", ");
-            Err(FieldError::new(
-                "file_type",
-                format!("Type de fichier non accepté. Formats acceptés : {list}."),
-                format!("File type not accepted. Accepted formats: {list}."),
-            ))
+            Err(FieldError::new("file_type", "form-error-file-type").with("list", list))
         }
     }
 }
@@ -657,26 +644,59 @@ impl Answers {
 }
 
 /// A validation error on one field (or one group cell).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub code: &'static str,
-    pub message: Localized,
+    /// The message's Fluent key, and the values it names.
+    key: &'static str,
+    args: Vec<(&'static str, MessageArg)>,
+}
+
+/// A value a field's error message names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum MessageArg {
+    Text(String),
+    /// Country names, in the reader's language.
+    Countries(Vec<Country>),
 }
 
 impl FieldError {
-    pub fn new(code: &'static str, fr: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn new(code: &'static str, key: &'static str) -> Self {
         FieldError {
             code,
-            message: Localized::new(fr, en),
+            key,
+            args: Vec::new(),
         }
     }
 
+    /// The message names `value` as `$name`.
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, MessageArg::Text(value.to_string())));
+        self
+    }
+
+    fn parse(code: &'static str, error: crate::domain::types::ParseError) -> Self {
+        Self::new(code, error.key())
+    }
+
     fn required() -> Self {
-        Self::new(
-            "required",
-            "Ce champ est obligatoire.",
-            "This field is required.",
-        )
+        Self::new("required", "field-required")
+    }
+
+    /// What the person reads beside the field.
+    pub fn message(&self, lang: Lang) -> String {
+        let args: Vec<(&'static str, String)> = self
+            .args
+            .iter()
+            .map(|(name, value)| {
+                let text = match value {
+                    MessageArg::Text(text) => text.clone(),
+                    MessageArg::Countries(list) => country::names(list, lang),
+                };
+                (*name, text)
+            })
+            .collect();
+        crate::i18n::tr_args(lang, self.key, &args)
     }
 }
 
@@ -716,11 +736,9 @@ pub const MAX_RAW_LEN: usize = 2048;
 /// group rows than `max_items`.
 fn size_error(kind: &FieldKind, answer: &Answer) -> Option<FieldError> {
     let too_long = |max: usize, typed: usize| {
-        FieldError::new(
-            "too_long",
-            format!("Maximum {max} caractères (vous en avez saisi {typed})."),
-            format!("At most {max} characters (you typed {typed})."),
-        )
+        FieldError::new("too_long", "form-error-too-long")
+            .with("max", max)
+            .with("typed", typed)
     };
     match (kind, answer) {
         (FieldKind::Text { max_len } | FieldKind::LongText { max_len }, Answer::Text(s)) => {
@@ -734,20 +752,11 @@ fn size_error(kind: &FieldKind, answer: &Answer) -> Option<FieldError> {
         (FieldKind::MultipleChoice { options, .. }, Answer::Choices(values)) => (values.len()
             > options.len()
             || values.iter().any(|v| v.chars().count() > MAX_OPTION_LEN))
-        .then(|| {
-            FieldError::new(
-                "too_long",
-                "Trop de choix, ou des choix trop longs.",
-                "Too many choices, or choices too long.",
-            )
-        }),
+        .then(|| FieldError::new("too_long", "form-error-too-many-long-choices")),
         (FieldKind::Group { max_items, .. }, Answer::Group(rows)) => {
             (rows.len() > *max_items as usize).then(|| {
-                FieldError::new(
-                    "too_many_items",
-                    format!("Maximum {max_items} élément(s)."),
-                    format!("At most {max_items} item(s)."),
-                )
+                FieldError::new("too_many_items", "form-error-too-many-items")
+                    .with("max", max_items)
             })
         }
         _ => None,
@@ -925,7 +934,7 @@ fn answer_from_values(kind: &FieldKind, values: &[&str]) -> Option<Answer> {
 }
 
 fn wrong_type() -> FieldError {
-    FieldError::new("invalid", "Valeur invalide.", "Invalid value.")
+    FieldError::new("invalid", "form-error-invalid")
 }
 
 /// Checks the format of a non-blank answer (not whether it is required).
@@ -959,48 +968,28 @@ fn format_error(kind: &FieldKind, answer: &Answer) -> Option<FieldError> {
         (FieldKind::Text { .. } | FieldKind::LongText { .. }, Answer::Text(_)) => None,
         (FieldKind::Number { min, max }, Answer::Number(n)) => {
             if let Some(min) = min.filter(|m| n < m) {
-                Some(FieldError::new(
-                    "too_small",
-                    format!("Minimum {min}."),
-                    format!("At least {min}."),
-                ))
+                Some(FieldError::new("too_small", "form-error-too-small").with("min", min))
             } else {
                 max.filter(|m| n > m).map(|max| {
-                    FieldError::new(
-                        "too_large",
-                        format!("Maximum {max}."),
-                        format!("At most {max}."),
-                    )
+                    FieldError::new("too_large", "form-error-too-large").with("max", max)
                 })
             }
         }
-        (FieldKind::Number { .. }, Answer::Text(_)) => Some(FieldError::new(
-            "not_a_number",
-            "Veuillez saisir un nombre entier.",
-            "Please enter a whole number.",
-        )),
-        (FieldKind::Email, Answer::Text(s)) => Email::parse(s).err().map(|e| FieldError {
-            code: "invalid_email",
-            message: e.localized(),
-        }),
-        (FieldKind::Phone, Answer::Text(s)) => PhoneNumber::parse(s).err().map(|e| FieldError {
-            code: "invalid_phone",
-            message: e.localized(),
-        }),
-        (FieldKind::Url, Answer::Text(s)) => parse_url(s).is_none().then(|| {
-            FieldError::new(
-                "invalid_url",
-                "Adresse web invalide (exemple : https://exemple.ml).",
-                "Invalid web address (example: https://example.ml).",
-            )
-        }),
-        (FieldKind::Date, Answer::Text(s)) => parse_date(s).is_none().then(|| {
-            FieldError::new(
-                "invalid_date",
-                "Date invalide (format attendu : JJ/MM/AAAA).",
-                "Invalid date (expected format: DD/MM/YYYY).",
-            )
-        }),
+        (FieldKind::Number { .. }, Answer::Text(_)) => {
+            Some(FieldError::new("not_a_number", "form-error-not-a-number"))
+        }
+        (FieldKind::Email, Answer::Text(s)) => Email::parse(s)
+            .err()
+            .map(|e| FieldError::parse("invalid_email", e)),
+        (FieldKind::Phone, Answer::Text(s)) => PhoneNumber::parse(s)
+            .err()
+            .map(|e| FieldError::parse("invalid_phone", e)),
+        (FieldKind::Url, Answer::Text(s)) => parse_url(s)
+            .is_none()
+            .then(|| FieldError::new("invalid_url", "form-error-invalid-url")),
+        (FieldKind::Date, Answer::Text(s)) => parse_date(s)
+            .is_none()
+            .then(|| FieldError::new("invalid_date", "form-error-invalid-date")),
         (FieldKind::SingleChoice { options }, Answer::Text(s)) => {
             option_label(options, s).is_none().then(unknown_choice)
         }
@@ -1017,39 +1006,23 @@ fn format_error(kind: &FieldKind, answer: &Answer) -> Option<FieldError> {
                 max_selected
                     .filter(|m| values.len() > *m as usize)
                     .map(|m| {
-                        FieldError::new(
-                            "too_many_choices",
-                            format!("Choisissez au plus {m} option(s)."),
-                            format!("Choose at most {m} option(s)."),
-                        )
+                        FieldError::new("too_many_choices", "form-error-too-many-choices")
+                            .with("max", m)
                     })
             }
         }
         (FieldKind::Country { allowed }, Answer::Text(s)) => match Country::parse(s) {
-            Err(e) => Some(FieldError {
-                code: "invalid_country",
-                message: e.localized(),
-            }),
+            Err(e) => Some(FieldError::parse("invalid_country", e)),
             Ok(c) => allowed.as_ref().filter(|a| !a.contains(&c)).map(|a| {
-                FieldError::new(
-                    "country_not_allowed",
-                    format!(
-                        "Pays non accepté. Pays acceptés : {}.",
-                        country::names(a, Lang::Fr)
-                    ),
-                    format!(
-                        "Country not accepted. Accepted countries: {}.",
-                        country::names(a, Lang::En)
-                    ),
-                )
+                let mut error = FieldError::new("country_not_allowed", "form-error-country");
+                error.args.push(("list", MessageArg::Countries(a.clone())));
+                error
             }),
         },
         (FieldKind::YesNo | FieldKind::Consent, Answer::Bool(_)) => None,
-        (FieldKind::YesNo, Answer::Text(_)) => Some(FieldError::new(
-            "invalid_yes_no",
-            "Répondez par oui ou non.",
-            "Please answer yes or no.",
-        )),
+        (FieldKind::YesNo, Answer::Text(_)) => {
+            Some(FieldError::new("invalid_yes_no", "form-error-yes-no"))
+        }
         (FieldKind::File { .. }, Answer::File { .. }) => None,
         (FieldKind::Group { .. }, Answer::Group(_)) => None,
         _ => Some(wrong_type()),
@@ -1057,7 +1030,7 @@ fn format_error(kind: &FieldKind, answer: &Answer) -> Option<FieldError> {
 }
 
 fn unknown_choice() -> FieldError {
-    FieldError::new("unknown_choice", "Choix invalide.", "Invalid choice.")
+    FieldError::new("unknown_choice", "form-error-unknown-choice")
 }
 
 /// Splits `group[12][sub]` into `("group", 12, "sub")`.
@@ -1165,11 +1138,7 @@ fn check_complete_field(
         (FieldKind::Consent, a) if field.required && a != Some(&Answer::Bool(true)) => {
             errors.insert(
                 key.to_string(),
-                FieldError::new(
-                    "consent_required",
-                    "Vous devez cocher cette case pour continuer.",
-                    "You must tick this box to continue.",
-                ),
+                FieldError::new("consent_required", "form-error-consent"),
             );
         }
         (_, None) => {
@@ -1192,11 +1161,8 @@ fn check_complete_field(
             {
                 if rows.len() < *min_items as usize {
                     errors.entry(key.to_string()).or_insert_with(|| {
-                        FieldError::new(
-                            "too_few_items",
-                            format!("Au moins {min_items} élément(s)."),
-                            format!("At least {min_items} item(s)."),
-                        )
+                        FieldError::new("too_few_items", "form-error-too-few-items")
+                            .with("min", min_items)
                     });
                 }
                 for (i, row) in rows.iter().enumerate() {
@@ -1770,10 +1736,10 @@ mod tests {
         let e = &out.errors["summary"];
         assert_eq!(e.code, "too_long");
         assert_eq!(
-            e.message.fr,
+            e.message(Lang::Fr),
             "Maximum 20 caractères (vous en avez saisi 37)."
         );
-        assert_eq!(e.message.en, "At most 20 characters (you typed 37).");
+        assert_eq!(e.message(Lang::En), "At most 20 characters (you typed 37).");
         assert!(out.oversize());
         // HTML is kept as-is (escaping is the template's job).
         let out = parse0(&[("name", "<b>x</b>")]);
@@ -1820,9 +1786,9 @@ mod tests {
         assert_eq!(out.answers.get("count"), Some(&text("douze")));
         assert_eq!(out.errors["count"].code, "not_a_number");
         let out = parse0(&[("count", "101")]);
-        assert_eq!(out.errors["count"].message.en, "At most 100.");
+        assert_eq!(out.errors["count"].message(Lang::En), "At most 100.");
         let out = parse0(&[("count", "-1")]);
-        assert_eq!(out.errors["count"].message.fr, "Minimum 0.");
+        assert_eq!(out.errors["count"].message(Lang::Fr), "Minimum 0.");
         let out = parse0(&[("count", "1.5")]);
         assert_eq!(out.errors["count"].code, "not_a_number");
         let out = parse0(&[("count", "99999999999999999999999")]);
@@ -1850,9 +1816,12 @@ mod tests {
             ("born", "2003-02-29"),
         ]);
         assert_eq!(out.answers.get("email"), Some(&text("a@b")));
-        assert_eq!(out.errors["email"].message.fr, "Adresse e-mail invalide.");
+        assert_eq!(
+            out.errors["email"].message(Lang::Fr),
+            "Adresse e-mail invalide."
+        );
         assert_eq!(out.errors["phone"].code, "invalid_phone");
-        assert!(out.errors["phone"].message.en.contains("8 digits"));
+        assert!(out.errors["phone"].message(Lang::En).contains("8 digits"));
         assert_eq!(out.errors["site"].code, "invalid_url");
         assert_eq!(out.errors["born"].code, "invalid_date");
         assert_eq!(
@@ -1895,7 +1864,10 @@ mod tests {
         assert_eq!(out.errors["tags"].code, "unknown_choice");
         assert_eq!(out.answers.get("domain"), Some(&text("blockchain")));
         let out = parse0(&[("tags", "a"), ("tags", "b"), ("tags", "c")]);
-        assert_eq!(out.errors["tags"].message.en, "Choose at most 2 option(s).");
+        assert_eq!(
+            out.errors["tags"].message(Lang::En),
+            "Choose at most 2 option(s)."
+        );
     }
 
     #[test]
@@ -1918,8 +1890,7 @@ mod tests {
         ]);
         assert_eq!(out.errors["country"].code, "country_not_allowed");
         assert!(out.errors["country"]
-            .message
-            .fr
+            .message(Lang::Fr)
             .contains("Mali, Burkina Faso, Niger"));
         assert_eq!(out.errors["any_country"].code, "invalid_country");
         assert_eq!(out.errors["malian"].code, "invalid_yes_no");
@@ -2000,7 +1971,10 @@ mod tests {
         let d = def();
         let errors = check_complete(&d, &Answers::default());
         assert_eq!(errors["name"].code, "required");
-        assert_eq!(errors["name"].message.fr, "Ce champ est obligatoire.");
+        assert_eq!(
+            errors["name"].message(Lang::Fr),
+            "Ce champ est obligatoire."
+        );
         assert_eq!(errors["email"].code, "required");
         assert_eq!(errors["consent"].code, "consent_required");
         assert_eq!(errors["team"].code, "required");
@@ -2069,7 +2043,7 @@ mod tests {
         .into();
         a.0.insert("team".into(), Answer::Group(vec![row]));
         assert_eq!(
-            check_complete(&d2, &a)["team"].message.en,
+            check_complete(&d2, &a)["team"].message(Lang::En),
             "At least 2 item(s)."
         );
     }
@@ -2242,14 +2216,13 @@ mod tests {
         assert_eq!(check_upload(&kind, b"%PDF-1.4", 1000), Ok(FileKind::Pdf));
         let e = check_upload(&kind, b"%PDF-1.4", (10 << 20) + 1).unwrap_err();
         assert_eq!(
-            e.message.fr,
+            e.message(Lang::Fr),
             "Le fichier dépasse la taille maximale de 10 Mo."
         );
         assert_eq!(
             check_upload(&kind, b"\x89PNG\r\n\x1a\n", 10)
                 .unwrap_err()
-                .message
-                .en,
+                .message(Lang::En),
             "File type not accepted. Accepted formats: PDF."
         );
         assert_eq!(check_upload(&kind, b"", 0).unwrap_err().code, "empty_file");

@@ -61,39 +61,24 @@ pub enum ParseError {
 }
 
 impl ParseError {
-    /// A message for the end user, in the requested language.
-    pub fn message(&self, lang: Lang) -> &'static str {
-        let (fr, en) = match self {
-            // The same words as the forms' "required" message (`field-required`).
-            ParseError::Empty => ("Ce champ est obligatoire.", "This field is required."),
-            ParseError::InvalidEmail => ("Adresse e-mail invalide.", "Invalid e-mail address."),
-            ParseError::InvalidPhone => (
-                "Numéro de téléphone invalide (exemple : +223 70 12 34 56).",
-                "Invalid phone number (example: +223 70 12 34 56).",
-            ),
+    /// The Fluent key of the message for the end user.
+    pub fn key(&self) -> &'static str {
+        match self {
+            // The same words as the forms' "required" message.
+            ParseError::Empty => "field-required",
+            ParseError::InvalidEmail => "parse-invalid-email",
+            ParseError::InvalidPhone => "parse-invalid-phone",
             // Agrees with the sign-up hint: 8 digits are enough for Mali.
-            ParseError::PhoneMissingCountryCode => (
-                "Un numéro malien compte 8 chiffres (exemple : 70 12 34 56). Pour un autre pays, \
-                 ajoutez l'indicatif : +226 Burkina Faso, +227 Niger…",
-                "A Malian number has 8 digits (example: 70 12 34 56). For another country, add \
-                 its code: +226 Burkina Faso, +227 Niger…",
-            ),
-            ParseError::MaliPhoneLength => (
-                "Un numéro malien compte exactement 8 chiffres après +223.",
-                "A Malian number has exactly 8 digits after +223.",
-            ),
-            ParseError::UnknownLang => ("Langue inconnue.", "Unknown language."),
-            ParseError::UnknownCountry => ("Pays inconnu.", "Unknown country."),
-        };
-        match lang {
-            Lang::Fr => fr,
-            Lang::En => en,
+            ParseError::PhoneMissingCountryCode => "parse-phone-country-code",
+            ParseError::MaliPhoneLength => "parse-mali-phone-length",
+            ParseError::UnknownLang => "parse-unknown-lang",
+            ParseError::UnknownCountry => "parse-unknown-country",
         }
     }
 
-    /// Both translations of [`ParseError::message`].
-    pub fn localized(&self) -> Localized {
-        Localized::new(self.message(Lang::Fr), self.message(Lang::En))
+    /// A message for the end user, in the requested language.
+    pub fn message(&self, lang: Lang) -> String {
+        crate::i18n::tr(lang, self.key())
     }
 }
 
@@ -307,7 +292,7 @@ string_serde!(Login);
 
 impl fmt::Display for ParseErrorMessage<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.message(self.1))
+        f.write_str(&self.0.message(self.1))
     }
 }
 

@@ -116,8 +116,8 @@ async fn invalid_phone_and_email_show_a_french_message_next_to_the_field(backend
             "{typed}: no account created, got a redirect"
         );
         assert_eq!(
-            page.element_text("login-error").as_deref(),
-            Some(expected),
+            page.element_text("login-error"),
+            Some(expected.to_string()),
             "{typed}: the message sits next to the login field:\n{}",
             page.body
         );

@@ -356,7 +356,7 @@ async fn section_errors_are_shown_next_to_fields_and_typed_values_kept(backend: 
         );
     }
     assert_eq!(
-        page.element_text("f-contact_phone-error").as_deref(),
+        page.element_text("f-contact_phone-error"),
         Some(
             kene::domain::types::PhoneNumber::parse("+223 70 11")
                 .expect_err("invalid")

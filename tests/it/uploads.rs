@@ -74,9 +74,7 @@ async fn a_file_of_the_wrong_kind_renamed_pdf_is_refused_and_nothing_stored(back
         6,
     )
     .expect_err("HTML is not a PDF")
-    .message
-    .fr
-    .clone();
+    .message(kene::i18n::Lang::Fr);
     let fakes: [(&str, Vec<u8>); 3] = [
         ("cv.pdf", b"<html><script>alert(1)</script></html>".to_vec()),
         (

@@ -1,0 +1,22 @@
+# What a form says beside a field it refuses.
+form-error-not-a-file-field = This field does not accept files.
+form-error-empty-file = The file is empty.
+form-error-file-too-large = The file exceeds the maximum size of { $mb } MB.
+form-error-file-type = File type not accepted. Accepted formats: { $list }.
+form-error-too-long = At most { $max } characters (you typed { $typed }).
+form-error-too-many-long-choices = Too many choices, or choices too long.
+form-error-too-many-items = At most { $max } item(s).
+form-error-too-few-items = At least { $min } item(s).
+form-error-invalid = Invalid value.
+form-error-too-small = At least { $min }.
+form-error-too-large = At most { $max }.
+form-error-not-a-number = Please enter a whole number.
+form-error-invalid-url = Invalid web address (example: https://example.ml).
+form-error-invalid-date = Invalid date (expected format: DD/MM/YYYY).
+form-error-too-many-choices = Choose at most { $max } option(s).
+form-error-country = Country not accepted. Accepted countries: { $list }.
+form-error-yes-no = Please answer yes or no.
+form-error-unknown-choice = Invalid choice.
+form-error-consent = You must tick this box to continue.
+form-error-unreadable-image = This image cannot be read: take the photo again or send a PDF.
+form-error-no-file = Choose a file to upload.

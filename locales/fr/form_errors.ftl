@@ -1,0 +1,22 @@
+# What a form says beside a field it refuses.
+form-error-not-a-file-field = Ce champ n'accepte pas de fichier.
+form-error-empty-file = Le fichier est vide.
+form-error-file-too-large = Le fichier dépasse la taille maximale de { $mb } Mo.
+form-error-file-type = Type de fichier non accepté. Formats acceptés : { $list }.
+form-error-too-long = Maximum { $max } caractères (vous en avez saisi { $typed }).
+form-error-too-many-long-choices = Trop de choix, ou des choix trop longs.
+form-error-too-many-items = Maximum { $max } élément(s).
+form-error-too-few-items = Au moins { $min } élément(s).
+form-error-invalid = Valeur invalide.
+form-error-too-small = Minimum { $min }.
+form-error-too-large = Maximum { $max }.
+form-error-not-a-number = Veuillez saisir un nombre entier.
+form-error-invalid-url = Adresse web invalide (exemple : https://exemple.ml).
+form-error-invalid-date = Date invalide (format attendu : JJ/MM/AAAA).
+form-error-too-many-choices = Choisissez au plus { $max } option(s).
+form-error-country = Pays non accepté. Pays acceptés : { $list }.
+form-error-yes-no = Répondez par oui ou non.
+form-error-unknown-choice = Choix invalide.
+form-error-consent = Vous devez cocher cette case pour continuer.
+form-error-unreadable-image = Cette image ne peut pas être lue : reprenez la photo ou envoyez un PDF.
+form-error-no-file = Choisissez un fichier à envoyer.
