@@ -237,7 +237,13 @@ mod tests {
         let mut seen = 0;
         for path in walk(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")) {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            for prefix in ["\"form-error-", "\"parse-"] {
+            for prefix in [
+                "\"form-error-",
+                "\"parse-",
+                "\"rubric-error-",
+                "\"score-error-",
+                "\"shortlist-error-",
+            ] {
                 for piece in text.split(prefix).skip(1) {
                     let rest = piece.split('"').next().unwrap_or_default();
                     if rest.is_empty() {

@@ -82,6 +82,21 @@ impl ParseError {
     }
 }
 
+/// A message the domain hands to the pages: its Fluent key and the values it names. The
+/// text itself lives in `locales/`, in both languages.
+pub trait UserMessage {
+    fn key(&self) -> &'static str;
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// The message in `lang`.
+    fn message(&self, lang: Lang) -> String {
+        crate::i18n::tr_args(lang, self.key(), &self.args())
+    }
+}
+
 /// User interface language. Serialized as `"fr"` / `"en"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::pages::base_url;
 use crate::audit;
 use crate::calls::queries::TrackRow;
+use crate::domain::types::UserMessage;
 use crate::i18n::tr;
 use crate::review::names::track_name;
 use crate::review::queries::{self, RoundRow};

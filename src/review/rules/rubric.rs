@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::track::TrackKind;
-use crate::domain::types::{Lang, Localized};
+use crate::domain::types::{Localized, UserMessage};
 
 /// One criterion of a rubric.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,57 +72,31 @@ pub enum RubricError {
     EmptyLabel(String),
 }
 
-impl RubricError {
-    /// A message for the organiser editing the rubric, in the requested language.
-    pub fn message(&self, lang: Lang) -> String {
-        let (fr, en) = match self {
-            RubricError::Json(detail) => (
-                format!("La grille n'est pas un JSON valide ({detail})."),
-                format!("The rubric is not valid JSON ({detail})."),
-            ),
-            RubricError::NoScoredCriterion => (
-                "La grille doit contenir au moins un critère noté qui n'est pas un bonus."
-                    .to_string(),
-                "The rubric needs at least one scored criterion that is not a bonus.".to_string(),
-            ),
-            RubricError::InvalidKey(key) => (
-                format!(
-                    "Identifiant de critère invalide « {key} » : lettres minuscules sans accent, \
-                     chiffres et « _ » uniquement."
-                ),
-                format!(
-                    "Invalid criterion key \"{key}\": use lowercase letters without accents, \
-                     digits and \"_\" only."
-                ),
-            ),
-            RubricError::DuplicateKey(key) => (
-                format!("Le critère « {key} » apparaît plusieurs fois."),
-                format!("Criterion \"{key}\" appears more than once."),
-            ),
-            RubricError::ZeroWeight(key) => (
-                format!("Critère « {key} » : le coefficient doit être au moins 1."),
-                format!("Criterion \"{key}\": the weight must be at least 1."),
-            ),
-            RubricError::MaxPoints { key, max } => (
-                format!(
-                    "Critère « {key} » : la note maximale doit être comprise entre 1 et 100 \
-                     (valeur reçue : {max})."
-                ),
-                format!(
-                    "Criterion \"{key}\": the maximum score must be between 1 and 100 \
-                     (got {max})."
-                ),
-            ),
-            RubricError::EmptyLabel(key) => (
-                format!(
-                    "Critère « {key} » : l'intitulé doit être renseigné en français et en anglais."
-                ),
-                format!("Criterion \"{key}\": the label must be given in both French and English."),
-            ),
-        };
-        match lang {
-            Lang::Fr => fr,
-            Lang::En => en,
+/// Said to the organiser editing the rubric.
+impl UserMessage for RubricError {
+    fn key(&self) -> &'static str {
+        match self {
+            RubricError::Json(_) => "rubric-error-json",
+            RubricError::NoScoredCriterion => "rubric-error-no-scored-criterion",
+            RubricError::InvalidKey(_) => "rubric-error-invalid-key",
+            RubricError::DuplicateKey(_) => "rubric-error-duplicate-key",
+            RubricError::ZeroWeight(_) => "rubric-error-zero-weight",
+            RubricError::MaxPoints { .. } => "rubric-error-max-points",
+            RubricError::EmptyLabel(_) => "rubric-error-empty-label",
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            RubricError::Json(detail) => vec![("detail", detail.clone())],
+            RubricError::NoScoredCriterion => Vec::new(),
+            RubricError::InvalidKey(key)
+            | RubricError::DuplicateKey(key)
+            | RubricError::ZeroWeight(key)
+            | RubricError::EmptyLabel(key) => vec![("key", key.clone())],
+            RubricError::MaxPoints { key, max } => {
+                vec![("key", key.clone()), ("max", max.to_string())]
+            }
         }
     }
 }
@@ -738,28 +712,25 @@ pub enum ScoreError {
     UnknownCriterion,
 }
 
-impl ScoreError {
-    /// A message for the reviewer, in the requested language.
-    pub fn message(&self, lang: Lang) -> String {
-        let (fr, en) = match *self {
+/// Said to the reviewer beside the criterion.
+impl UserMessage for ScoreError {
+    fn key(&self) -> &'static str {
+        match self {
+            ScoreError::Empty { .. }
+            | ScoreError::NotWholeNumber { .. }
+            | ScoreError::OutOfRange { .. } => "score-error-range",
+            ScoreError::Missing { .. } => "score-error-missing",
+            ScoreError::UnknownCriterion => "score-error-unknown-criterion",
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        match *self {
             ScoreError::Empty { max }
             | ScoreError::NotWholeNumber { max }
-            | ScoreError::OutOfRange { max } => (
-                format!("La note doit être un nombre entier entre 0 et {max}."),
-                format!("The score must be a whole number between 0 and {max}."),
-            ),
-            ScoreError::Missing { max } => (
-                format!("Ce critère n'est pas noté : indiquez un nombre entier entre 0 et {max}."),
-                format!("This criterion is not scored: enter a whole number between 0 and {max}."),
-            ),
-            ScoreError::UnknownCriterion => (
-                "Ce critère ne fait pas partie de la grille.".to_string(),
-                "This criterion is not part of the rubric.".to_string(),
-            ),
-        };
-        match lang {
-            Lang::Fr => fr,
-            Lang::En => en,
+            | ScoreError::OutOfRange { max }
+            | ScoreError::Missing { max } => vec![("max", max.to_string())],
+            ScoreError::UnknownCriterion => Vec::new(),
         }
     }
 }

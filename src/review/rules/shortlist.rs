@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::ranking::{same_score, tie_steps, Ranked, TieStep};
-use crate::domain::types::Lang;
+use crate::domain::types::UserMessage;
 
 /// A ranked dossier and the track (category) it competes in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,34 +111,21 @@ pub enum JustificationError {
     TooLong,
 }
 
-impl JustificationError {
-    pub fn message(&self, lang: Lang) -> String {
-        let (fr, en) = match self {
-            JustificationError::TooShort => (
-                format!(
-                    "La justification doit compter au moins {} caractères.",
-                    Justification::MIN_CHARS
-                ),
-                format!(
-                    "The justification must be at least {} characters long.",
-                    Justification::MIN_CHARS
-                ),
-            ),
-            JustificationError::TooLong => (
-                format!(
-                    "La justification ne doit pas dépasser {} caractères.",
-                    Justification::MAX_CHARS
-                ),
-                format!(
-                    "The justification must not exceed {} characters.",
-                    Justification::MAX_CHARS
-                ),
-            ),
-        };
-        match lang {
-            Lang::Fr => fr,
-            Lang::En => en,
+/// Said to the organiser beside the justification.
+impl UserMessage for JustificationError {
+    fn key(&self) -> &'static str {
+        match self {
+            JustificationError::TooShort => "shortlist-error-justification-short",
+            JustificationError::TooLong => "shortlist-error-justification-long",
         }
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        let chars = match self {
+            JustificationError::TooShort => Justification::MIN_CHARS,
+            JustificationError::TooLong => Justification::MAX_CHARS,
+        };
+        vec![("chars", chars.to_string())]
     }
 }
 
@@ -185,6 +172,7 @@ impl From<Justification> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::types::Lang;
     use crate::review::rules::ranking::{rank, DossierScore};
     use proptest::prelude::*;
 

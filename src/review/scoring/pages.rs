@@ -18,6 +18,7 @@ use crate::audit;
 use crate::calls::queries as calls;
 use crate::domain::form;
 use crate::domain::types::Lang;
+use crate::domain::types::UserMessage;
 use crate::i18n::tr;
 use crate::review::queries::{self, RoundRow, RoundStatus, SheetWrite};
 use crate::review::round::rubric_of;

@@ -21,6 +21,7 @@ use crate::applications::queries::ListedApplication;
 use crate::audit;
 use crate::calls::queries as calls;
 use crate::calls::queries::EditionRow;
+use crate::domain::types::UserMessage;
 use crate::domain::types::{Lang, Login};
 use crate::editions::access::OrganisedEdition;
 use crate::i18n::{tr, tr_args};

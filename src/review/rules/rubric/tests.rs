@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::types::Lang;
 use proptest::prelude::*;
 
 fn crit(key: &str, weight: u32, max: u32, bonus: bool) -> Criterion {
