@@ -503,7 +503,7 @@ async fn build_table(
     .map(|k| i18n::tr(lang, k))
     .collect();
     headers.extend(columns.iter().map(|(_, label)| label.clone()));
-    let tz = jiff::tz::TimeZone::get(&edition.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = edition.timezone.tz().clone();
     let mut table_rows = Vec::with_capacity(rows.len());
     for row in &rows {
         let answers: form::Answers = serde_json::from_str(&row.answers_json).unwrap_or_default();

@@ -85,7 +85,7 @@ async fn edit_page(
         &AdminTrackTemplate {
             ctx,
             track_id: track.id,
-            timezone: track.timezone.clone(),
+            timezone: track.timezone.name().to_owned(),
             version: track.form_version,
             values,
             errors: FieldErrors::default(),
@@ -213,7 +213,7 @@ async fn save(
             &AdminTrackTemplate {
                 ctx,
                 track_id: track.id,
-                timezone: track.timezone.clone(),
+                timezone: track.timezone.name().to_owned(),
                 version: track.form_version,
                 values,
                 errors,
@@ -262,7 +262,7 @@ async fn save(
             &AdminTrackTemplate {
                 ctx,
                 track_id: current.id,
-                timezone: current.timezone.clone(),
+                timezone: current.timezone.name().to_owned(),
                 version: current.form_version,
                 values,
                 errors: FieldErrors::default(),

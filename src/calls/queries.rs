@@ -5,6 +5,7 @@ use crate::db::{Db, DbError, DbResult, Tx};
 use crate::domain::eligibility::Rule;
 use crate::domain::form::FormDefinition;
 use crate::domain::track::TrackKind;
+use crate::domain::types::Zone;
 use crate::{run, run_tx};
 
 /// A track with what pages need of its edition.
@@ -37,7 +38,8 @@ pub struct TrackRow {
     pub edition_slug: String,
     pub edition_year: i64,
     pub ref_prefix: String,
-    pub timezone: String,
+    #[sqlx(try_from = "String")]
+    pub timezone: Zone,
     pub event_name_fr: String,
     pub event_name_en: String,
 }
@@ -88,7 +90,7 @@ impl TrackRow {
     }
 
     pub fn time_zone(&self) -> jiff::tz::TimeZone {
-        jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+        self.timezone.tz().clone()
     }
 }
 
@@ -154,7 +156,8 @@ pub struct EditionRow {
     pub venue: String,
     pub starts_on: String,
     pub ends_on: String,
-    pub timezone: String,
+    #[sqlx(try_from = "String")]
+    pub timezone: Zone,
     pub call_title_fr: String,
     pub call_title_en: String,
     pub event_name_fr: String,

@@ -346,7 +346,7 @@ mod tests {
             edition_slug: "sdn-2027".into(),
             edition_year: 2027,
             ref_prefix: "SDN27".into(),
-            timezone: "Africa/Bamako".into(),
+            timezone: crate::domain::types::Zone::parse("Africa/Bamako").expect("bundled zone"),
             event_name_fr: String::new(),
             event_name_en: String::new(),
         }

@@ -1,6 +1,7 @@
 //! Storage of coaching: sessions, invitations with attendance, and coaches' notes.
 
 use crate::db::{Db, DbResult, Tx};
+use crate::domain::types::Zone;
 use crate::{run, run_tx};
 
 use super::Attendance;
@@ -19,7 +20,8 @@ pub struct SessionRow {
     pub coach_email: Option<String>,
     pub coach_phone: Option<String>,
     /// The edition's time zone, in which the start is shown.
-    pub timezone: String,
+    #[sqlx(try_from = "String")]
+    pub timezone: Zone,
     pub edition_slug: String,
     pub edition_year: i64,
     /// Bumped by every edit of the session (no silent overwrite).
@@ -31,7 +33,7 @@ pub struct SessionRow {
 
 impl SessionRow {
     pub fn time_zone(&self) -> jiff::tz::TimeZone {
-        jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+        self.timezone.tz().clone()
     }
 
     pub fn coach_login(&self) -> String {
@@ -470,7 +472,8 @@ pub struct InvitationRow {
     pub duration_minutes: i64,
     pub place: String,
     pub coach_name: String,
-    pub timezone: String,
+    #[sqlx(try_from = "String")]
+    pub timezone: Zone,
     pub cancelled_at: Option<i64>,
     pub cancel_reason: Option<String>,
 }

@@ -61,7 +61,7 @@ fn lang_of(locale: &str) -> Lang {
 }
 
 fn edition_zone(edition: &EditionRow) -> TimeZone {
-    TimeZone::get(&edition.timezone).unwrap_or(TimeZone::UTC)
+    edition.timezone.tz().clone()
 }
 
 /// "27 janvier 2026 à 10:00" in the edition's zone.
@@ -193,7 +193,7 @@ async fn render_admin_sessions(
             zone_help: tr_args(
                 lang,
                 "coaching-zone-help",
-                &[("zone", edition.timezone.clone())],
+                &[("zone", edition.timezone.name().to_owned())],
             ),
             sessions,
             form,
@@ -296,7 +296,7 @@ async fn create_session(
         let args = [
             ("title", session.title.clone()),
             ("when", when(coach_lang, session.starts_at, &tz)),
-            ("zone", edition.timezone.clone()),
+            ("zone", edition.timezone.name().to_owned()),
             ("place", session.place.clone()),
             ("link", ctx.link(&format!("/coaching/{public_id}"))),
         ];
@@ -599,7 +599,7 @@ async fn render_admin_session(
             zone_help: tr_args(
                 lang,
                 "coaching-zone-help",
-                &[("zone", edition.timezone.clone())],
+                &[("zone", edition.timezone.name().to_owned())],
             ),
             stale: edit.stale,
             ctx,
@@ -700,7 +700,7 @@ async fn tell_invitee(
         ("reference", contact.reference.clone().unwrap_or_default()),
         ("title", session.title.clone()),
         ("when", when(lang, session.starts_at, &tz)),
-        ("zone", edition.timezone.clone()),
+        ("zone", edition.timezone.name().to_owned()),
         ("minutes", session.duration_minutes.to_string()),
         ("place", session.place.clone()),
         (
@@ -1158,7 +1158,7 @@ async fn notify_invitation(
         ("reference", contact.reference.clone().unwrap_or_default()),
         ("title", session.title.clone()),
         ("when", when(lang, session.starts_at, tz)),
-        ("zone", edition.timezone.clone()),
+        ("zone", edition.timezone.name().to_owned()),
         ("minutes", session.duration_minutes.to_string()),
         ("place", session.place.clone()),
         ("coach", session.coach_name.clone()),
@@ -1621,7 +1621,7 @@ async fn applicant_sessions(
         .await?
         .into_iter()
         .map(|s| {
-            let tz = TimeZone::get(&s.timezone).unwrap_or(TimeZone::UTC);
+            let tz = s.timezone.tz().clone();
             let cancelled = s.cancelled_at.map(|at| {
                 let when = when(lang, at, &tz);
                 match &s.cancel_reason {

@@ -97,6 +97,49 @@ pub trait UserMessage {
     }
 }
 
+/// An edition's time zone by its IANA name (`Africa/Bamako`), checked against the bundled
+/// database when the row is read: a stored name that is no zone is a corrupt row, never a
+/// silent UTC (Niger is UTC+1: an hour off on every deadline).
+#[derive(Debug, Clone)]
+pub struct Zone {
+    name: String,
+    tz: jiff::tz::TimeZone,
+}
+
+impl Zone {
+    pub fn parse(name: &str) -> Result<Zone, UnknownZone> {
+        let name = name.trim();
+        jiff::tz::TimeZone::get(name)
+            .map(|tz| Zone {
+                name: name.to_owned(),
+                tz,
+            })
+            .map_err(|_| UnknownZone(name.to_owned()))
+    }
+
+    /// The IANA name, as organisers typed it and messages show it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn tz(&self) -> &jiff::tz::TimeZone {
+        &self.tz
+    }
+}
+
+impl TryFrom<String> for Zone {
+    type Error = UnknownZone;
+
+    fn try_from(name: String) -> Result<Zone, UnknownZone> {
+        Zone::parse(&name)
+    }
+}
+
+/// A time zone name the bundled database does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown time zone {0:?}")]
+pub struct UnknownZone(pub String);
+
 /// User interface language. Serialized as `"fr"` / `"en"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
@@ -534,5 +577,21 @@ mod tests {
         fn login_never_panics(s in "\\PC{0,40}") {
             let _ = Login::parse(&s);
         }
+    }
+
+    #[test]
+    fn a_zone_is_a_known_iana_name() {
+        let niamey = Zone::parse(" Africa/Niamey ").expect("a bundled zone");
+        assert_eq!(niamey.name(), "Africa/Niamey");
+        let noon = jiff::civil::date(2027, 1, 19)
+            .at(12, 0, 0, 0)
+            .to_zoned(niamey.tz().clone())
+            .expect("a civil time");
+        assert_eq!(noon.offset().seconds(), 3600, "Niger is UTC+1");
+        assert_eq!(
+            Zone::try_from("Mars/Olympus".to_owned()).err(),
+            Some(UnknownZone("Mars/Olympus".into()))
+        );
+        assert!(Zone::parse("").is_err());
     }
 }

@@ -173,7 +173,7 @@ async fn create_edition(
             .fetch_one(pool)
             .await)?
     };
-    let tz = jiff::tz::TimeZone::get(&source.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = source.timezone.tz().clone();
     let shift = jiff::Span::new().years(i64::from(year) - source.year);
     let now = app.now_ms();
     let tracks = calls::tracks_of_edition(&app.db, source.id).await?;
@@ -196,7 +196,7 @@ async fn create_edition(
             venue: values.venue.trim(),
             starts_on: &starts_on,
             ends_on: &ends_on,
-            timezone: &source.timezone,
+            timezone: source.timezone.name(),
             call_title_fr: &source.call_title_fr,
             call_title_en: &source.call_title_en,
             criteria_json: &criteria,

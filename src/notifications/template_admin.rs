@@ -331,7 +331,7 @@ fn link_path(kind: MessageKind, edition: &EditionRow) -> String {
 async fn sample_values(app: &AppState, site: &SiteAddress, t: &Target) -> AppResult<Values> {
     let tracks = calls::tracks_of_edition(&app.db, t.edition.id).await?;
     let track = tracks.first();
-    let tz = jiff::tz::TimeZone::get(&t.edition.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = t.edition.timezone.tz().clone();
     let when = jiff::Timestamp::from_millisecond(app.now_ms())
         .map(|at| i18n::format_instant(t.lang, at, &tz))
         .unwrap_or_default();

@@ -23,7 +23,7 @@ pub fn track_name(t: &TrackRow, lang: Lang) -> String {
 
 /// The edition's time zone (UTC if the stored name is unknown).
 pub fn edition_tz(edition: &EditionRow) -> TimeZone {
-    TimeZone::get(&edition.timezone).unwrap_or(TimeZone::UTC)
+    edition.timezone.tz().clone()
 }
 
 /// "19 janvier 2026 à 09:30" in the edition's time zone.

@@ -301,7 +301,7 @@ async fn render_jury(
             locked,
             timing: f.round.status() != RoundStatus::Closed,
             now_ms: now,
-            timezone: f.edition.timezone.clone(),
+            timezone: f.edition.timezone.name().to_owned(),
             allowed_label: format_duration(lang, settings.allowed_secs),
             categories,
             track_options: f

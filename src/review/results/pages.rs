@@ -681,7 +681,7 @@ async fn public_pitches(
     }
     render(&PublicPitchesTemplate {
         edition: edition_name(&edition, lang),
-        timezone: edition.timezone.clone(),
+        timezone: edition.timezone.name().to_owned(),
         categories,
         ctx,
     })

@@ -866,7 +866,7 @@ async fn finalists_page(
         };
         tracks.push((name, lines));
     }
-    let tz = jiff::tz::TimeZone::get(&edition.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = edition.timezone.tz().clone();
     let published = jiff::Timestamp::from_millisecond(published_at)
         .map(|t| crate::i18n::format_instant(lang, t, &tz))
         .unwrap_or_default();
