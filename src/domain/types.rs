@@ -140,6 +140,11 @@ impl TryFrom<String> for Zone {
 #[error("unknown time zone {0:?}")]
 pub struct UnknownZone(pub String);
 
+/// A stored name (a status, a kind) the code does not know: the row is corrupt.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown stored value {0:?}")]
+pub struct UnknownValue(pub String);
+
 /// User interface language. Serialized as `"fr"` / `"en"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {

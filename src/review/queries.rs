@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::db::{Db, DbError, DbResult, Tx};
+use crate::domain::types::UnknownValue;
 use crate::{run, run_tx, run_write};
 
 use super::rules::ranking::Pooling;
@@ -13,8 +14,11 @@ use super::rules::rubric::{Round, Rubric};
 pub struct RoundRow {
     pub id: i64,
     pub edition_id: i64,
-    pub kind: String,
-    pub status: String,
+    /// Read as stored; a name the code does not know fails the read (a corrupt row).
+    #[sqlx(try_from = "String")]
+    pub kind: Round,
+    #[sqlx(try_from = "String")]
+    pub status: RoundStatus,
     pub reviewers_per_dossier: i64,
     pub blind: bool,
     pub min_sheets: i64,
@@ -24,7 +28,8 @@ pub struct RoundRow {
     /// Bumped by every save of the round's settings form (no silent overwrite).
     pub version: i64,
     /// Over which dossiers the normalisation's mean and spread are taken (`round`, `track`).
-    pub pooling: String,
+    #[sqlx(try_from = "String")]
+    pub pooling: Pooling,
 }
 
 /// Where a round stands: organisers set it up, reviewers score while it is open, and once it
@@ -46,21 +51,35 @@ impl RoundStatus {
     }
 }
 
+/// Its stored name, which addresses and keys use too.
+impl std::fmt::Display for RoundStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl TryFrom<String> for RoundStatus {
+    type Error = UnknownValue;
+
+    fn try_from(name: String) -> Result<RoundStatus, UnknownValue> {
+        [RoundStatus::Setup, RoundStatus::Open, RoundStatus::Closed]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+            .ok_or(UnknownValue(name))
+    }
+}
+
 impl RoundRow {
     pub fn round(&self) -> Round {
-        Round::parse(&self.kind).unwrap_or(Round::Preselection)
+        self.kind
     }
 
     pub fn pooling(&self) -> Pooling {
-        Pooling::parse(&self.pooling).unwrap_or_default()
+        self.pooling
     }
 
     pub fn status(&self) -> RoundStatus {
-        match self.status.as_str() {
-            "open" => RoundStatus::Open,
-            "closed" => RoundStatus::Closed,
-            _ => RoundStatus::Setup,
-        }
+        self.status
     }
 }
 

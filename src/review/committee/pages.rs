@@ -223,7 +223,7 @@ pub(super) async fn render_round(
         min_sheets: c.round.min_sheets.to_string(),
         dispute_threshold: c.round.dispute_threshold.to_string(),
         blind: c.round.blind.then(|| "on".to_owned()),
-        pooling: c.round.pooling.clone(),
+        pooling: c.round.pooling.to_string(),
         version: c.round.version.to_string(),
     });
     render_with_status(

@@ -59,6 +59,7 @@
 //! the page says it may leave 0–100 and why, and the raw mean stays shown
 //! beside it.
 
+use crate::domain::types::UnknownValue;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BTreeMap;
 
@@ -589,6 +590,21 @@ pub fn decided_arbitrarily(steps: &[TieStep]) -> bool {
 /// A score as the pages and exports print it.
 pub fn format_score(x: f64) -> String {
     format!("{x:.2}")
+}
+
+/// Its stored name, which addresses and keys use too.
+impl std::fmt::Display for Pooling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl TryFrom<String> for Pooling {
+    type Error = UnknownValue;
+
+    fn try_from(name: String) -> Result<Pooling, UnknownValue> {
+        Pooling::parse(&name).ok_or(UnknownValue(name))
+    }
 }
 
 #[cfg(test)]

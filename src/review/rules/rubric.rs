@@ -6,6 +6,7 @@
 //! "guidance": {"fr": "…", "en": "…"}, "weight": 3, "max_points": 10, "bonus": false}]}`.
 //! `guidance` and `bonus` may be left out.
 
+use crate::domain::types::UnknownValue;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -841,6 +842,21 @@ pub fn stored_sheet(rubric: &Rubric, points: &BTreeMap<String, u32>) -> ScoreShe
         }
     }
     sheet
+}
+
+/// Its stored name, which addresses and keys use too.
+impl std::fmt::Display for Round {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl TryFrom<String> for Round {
+    type Error = UnknownValue;
+
+    fn try_from(name: String) -> Result<Round, UnknownValue> {
+        Round::parse(&name).ok_or(UnknownValue(name))
+    }
 }
 
 #[cfg(test)]
