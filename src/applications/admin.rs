@@ -215,9 +215,7 @@ async fn list_page(
     let women_led = rows.iter().filter(|r| r.women_led).count();
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     for row in &rows {
-        *by_status
-            .entry(Status::parse(&row.status).label(lang))
-            .or_default() += 1;
+        *by_status.entry(row.status.label(lang)).or_default() += 1;
     }
     let list_rows = rows
         .iter()
@@ -227,12 +225,12 @@ async fn list_page(
             title: r.title.clone(),
             applicant: r.applicant_name.clone(),
             track: r.track_code.clone(),
-            status: Status::parse(&r.status).label(lang),
+            status: r.status.label(lang),
             country: r.country.as_deref().map(country_label).unwrap_or_default(),
             domain: r.domain.as_deref().map(domain_label).unwrap_or_default(),
             women_led: r.women_led,
             pick: matches!(
-                Status::parse(&r.status),
+                r.status,
                 Status::Submitted | Status::Eligible | Status::Ineligible
             )
             .then(|| format!("{}:{}", r.public_id, r.status)),
@@ -517,7 +515,7 @@ async fn build_table(
         let mut cells: Vec<Cell> = vec![
             row.reference.clone().unwrap_or_default().into(),
             row.track_code.clone().into(),
-            Status::parse(&row.status).label(lang).into(),
+            row.status.label(lang).into(),
             row.applicant_name.clone().into(),
             submitted_at,
             i18n::tr(lang, if row.women_led { "yes" } else { "no" }).into(),
@@ -726,7 +724,7 @@ async fn dossier_page(
             contact: applicant.email.or(applicant.phone).unwrap_or_default(),
             status_label: status.label(ctx.lang),
             status_reason: application.status_reason.clone().unwrap_or_default(),
-            current_status: application.status.clone(),
+            current_status: application.status.to_string(),
             women_led: application.women_led,
             public_id: application.public_id.clone(),
             can_decide: matches!(

@@ -84,7 +84,7 @@ pub async fn prepare<'a>(
     ) {
         return Ok(Err(Refusal::NotDecidable));
     }
-    if seen != application.status {
+    if seen != application.status.as_str() {
         return Ok(Err(Refusal::ChangedMeanwhile));
     }
     let (_, _, _, verdict) = automatic_check(app, application, track).await?;
@@ -135,7 +135,7 @@ pub async fn record(
     let changed = queries::set_status_from(
         tx,
         application.id,
-        &application.status,
+        application.status.as_str(),
         decision.status.as_str(),
         (!decision.reason.is_empty()).then_some(decision.reason.as_str()),
         now,
@@ -154,7 +154,7 @@ pub async fn record(
                 .as_deref()
                 .unwrap_or(&application.public_id),
             details: serde_json::json!({
-                "from": application.status,
+                "from": application.status.as_str(),
                 "to": decision.status.as_str(),
                 "automatic": decision.automatic.as_str(),
                 "override": decision.overrides,

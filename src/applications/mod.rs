@@ -24,6 +24,23 @@ pub enum Status {
     Withdrawn,
 }
 
+/// Read back from a row: a name the code does not know fails the read (a corrupt row), it
+/// is never taken for another status.
+impl TryFrom<String> for Status {
+    type Error = crate::domain::types::UnknownValue;
+
+    fn try_from(name: String) -> Result<Status, Self::Error> {
+        Status::parse(&name).ok_or(crate::domain::types::UnknownValue(name))
+    }
+}
+
+/// Its stored name (filters and exports use it too).
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Status {
     pub const ALL: [Status; 5] = [
         Status::Draft,
@@ -43,13 +60,8 @@ impl Status {
         }
     }
 
-    /// Unknown values read back as drafts would be wrong; they cannot occur since only this
-    /// module writes the column, so the fallback is the least privileged state.
-    pub fn parse(s: &str) -> Status {
-        Status::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .unwrap_or(Status::Withdrawn)
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
     pub fn label(self, lang: Lang) -> String {
@@ -195,7 +207,7 @@ mod tests {
             id: 1,
             public_id: "p".into(),
             reference: Some("SDN27-CYB-0001".into()),
-            status: "submitted".into(),
+            status: Status::Submitted,
             title: title.into(),
             country: None,
             domain: None,

@@ -11,7 +11,8 @@ pub struct ApplicationRow {
     pub track_id: i64,
     pub applicant_id: i64,
     pub reference: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: super::Status,
     pub status_reason: Option<String>,
     pub form_version: i64,
     pub answers_json: String,
@@ -83,7 +84,7 @@ impl ApplicationRow {
     }
 
     pub fn status(&self) -> super::Status {
-        super::Status::parse(&self.status)
+        self.status
     }
 }
 
@@ -543,7 +544,8 @@ pub struct ListedApplication {
     pub id: i64,
     pub public_id: String,
     pub reference: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: super::Status,
     pub title: String,
     pub country: Option<String>,
     pub domain: Option<String>,
@@ -612,7 +614,8 @@ pub async fn list_for_edition(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CountRow {
     pub track_id: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: super::Status,
     pub country: Option<String>,
     pub women_led: bool,
     pub n: i64,

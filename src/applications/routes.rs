@@ -149,7 +149,7 @@ async fn start(
         let mine = queries::list_for_applicant(&app.db, user.id).await?;
         if let Some(existing) = mine
             .iter()
-            .find(|a| a.track_id == track.id && a.status != "withdrawn")
+            .find(|a| a.track_id == track.id && a.status != Status::Withdrawn)
         {
             return Ok(
                 Redirect::to(&format!("/applications/{}", existing.public_id)).into_response(),

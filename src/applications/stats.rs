@@ -20,9 +20,9 @@ pub struct CountTable {
 
 /// Dossiers that reached the organisers and are still in: drafts are the applicants' own
 /// business and withdrawn ones no longer compete.
-fn in_review(status: &str) -> bool {
+fn in_review(status: Status) -> bool {
     matches!(
-        Status::parse(status),
+        status,
         Status::Submitted | Status::Eligible | Status::Ineligible
     )
 }
@@ -48,7 +48,7 @@ pub fn tables(rows: &[CountRow], tracks: &[(i64, String)], lang: Lang) -> Vec<Co
         }
         out
     };
-    let by_status = tally(&|_| true, &|r| r.status.clone());
+    let by_status = tally(&|_| true, &|r| r.status.to_string());
     let status_rows = Status::ALL
         .iter()
         .map(|s| {
@@ -65,8 +65,8 @@ pub fn tables(rows: &[CountRow], tracks: &[(i64, String)], lang: Lang) -> Vec<Co
             .unwrap_or_else(|_| code.to_owned()),
         None => tr(lang, "backoffice-not-given"),
     };
-    let by_country = tally(&|r| in_review(&r.status), &country_label);
-    let by_gender = tally(&|r| in_review(&r.status), &|r| {
+    let by_country = tally(&|r| in_review(r.status), &country_label);
+    let by_gender = tally(&|r| in_review(r.status), &|r| {
         tr(lang, if r.women_led { "yes" } else { "no" })
     });
     let gender_rows = [tr(lang, "yes"), tr(lang, "no")]
@@ -114,7 +114,7 @@ mod tests {
     ) -> CountRow {
         CountRow {
             track_id,
-            status: status.into(),
+            status: Status::parse(status).expect("a known status"),
             country: country.map(str::to_owned),
             women_led,
             n,

@@ -91,7 +91,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
                 action: "application.status",
                 object: d.reference.as_deref().unwrap_or(&d.public_id),
                 details: serde_json::json!({
-                    "from": d.status,
+                    "from": d.status.as_str(),
                     "to": status,
                     "reason": reason.unwrap_or_default(),
                 }),
