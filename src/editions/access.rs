@@ -20,18 +20,22 @@ pub struct OrganisedEdition {
     pub user: SessionUser,
 }
 
+/// The segment `name` of the address (`{edition}`, `{round}`…), if the route has one.
+pub async fn path_param(parts: &mut Parts, app: &AppState, name: &str) -> Option<String> {
+    let params = RawPathParams::from_request_parts(parts, app).await.ok()?;
+    params
+        .iter()
+        .find(|(param, _)| *param == name)
+        .map(|(_, value)| value.to_owned())
+}
+
 impl FromRequestParts<AppState> for OrganisedEdition {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
         let SignedIn(user) = SignedIn::from_request_parts(parts, app).await?;
-        let params = RawPathParams::from_request_parts(parts, app)
+        let slug = path_param(parts, app, "edition")
             .await
-            .map_err(|_| AppError::NotFound.into_response())?;
-        let slug = params
-            .iter()
-            .find(|(name, _)| *name == "edition")
-            .map(|(_, slug)| slug.to_owned())
             .ok_or_else(|| AppError::NotFound.into_response())?;
         let edition = organised_edition(app, &user, &slug)
             .await

@@ -1,7 +1,7 @@
 //! The identity settings page (administrators), and the logo and colours served to every page.
 
 use askama::Template;
-use axum::extract::{FromRequestParts, Multipart, Path, Query, RawPathParams, State};
+use axum::extract::{FromRequestParts, Multipart, Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -14,7 +14,7 @@ use super::domain::MAX_LOGO_BYTES;
 use super::{queries, Colour, Colours, Identity, IdentityError, Logo, Scope, Settings, SiteDomain};
 use crate::accounts::sessions::SessionUser;
 use crate::domain::types::{Email, Lang, Localized, ParseErrorMessage, PhoneNumber};
-use crate::editions::access::organised_edition;
+use crate::editions::access::{path_param, OrganisedEdition};
 use crate::i18n::tr;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::edit::{posted_version, StaleEdit};
@@ -54,31 +54,27 @@ impl FromRequestParts<AppState> for Editing {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
-        let SignedIn(user) = SignedIn::from_request_parts(parts, app).await?;
-        let params = RawPathParams::from_request_parts(parts, app)
-            .await
-            .map_err(|_| AppError::NotFound.into_response())?;
-        let slug = params
-            .iter()
-            .find(|(name, _)| *name == "edition")
-            .map(|(_, slug)| slug.to_owned());
-        match slug {
-            None if user.is_admin => Ok(Editing {
-                user,
-                scope: Scope::Installation,
-                page: "/admin/identity".into(),
-                edition_year: None,
-            }),
-            None => Err(AppError::NotFound.into_response()),
-            Some(slug) => {
-                let edition = organised_edition(app, &user, &slug)
-                    .await
-                    .map_err(IntoResponse::into_response)?;
+        match path_param(parts, app, "edition").await {
+            Some(_) => {
+                let OrganisedEdition { edition, user } =
+                    OrganisedEdition::from_request_parts(parts, app).await?;
                 Ok(Editing {
                     user,
                     scope: Scope::Edition(edition.id),
                     page: format!("/admin/editions/{}/identity", edition.slug),
                     edition_year: Some(edition.year),
+                })
+            }
+            None => {
+                let SignedIn(user) = SignedIn::from_request_parts(parts, app).await?;
+                if !user.is_admin {
+                    return Err(AppError::NotFound.into_response());
+                }
+                Ok(Editing {
+                    user,
+                    scope: Scope::Installation,
+                    page: "/admin/identity".into(),
+                    edition_year: None,
                 })
             }
         }

@@ -8,7 +8,7 @@ use super::queries::{self, RoundRow};
 use super::queries::{measured_secs, settings, TIMING_CRITERION};
 use super::rules::ranking::{self, ReviewSheet, SheetTotal};
 use super::rules::rubric::{stored_sheet, Round, Rubric};
-use axum::extract::{FromRequestParts, RawPathParams};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
@@ -16,7 +16,7 @@ use crate::accounts::sessions::SessionUser;
 use crate::applications::queries::{self as applications, ListFilter, ListedApplication};
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::domain::types::Lang;
-use crate::editions::access::OrganisedEdition;
+use crate::editions::access::{path_param, OrganisedEdition};
 use crate::i18n::tr_args;
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
@@ -55,13 +55,9 @@ impl FromRequestParts<AppState> for OrganisedRound {
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
         let OrganisedEdition { edition, user } =
             OrganisedEdition::from_request_parts(parts, app).await?;
-        let params = RawPathParams::from_request_parts(parts, app)
+        let kind = path_param(parts, app, "round")
             .await
-            .map_err(|_| AppError::NotFound.into_response())?;
-        let kind = params
-            .iter()
-            .find(|(name, _)| *name == "round")
-            .and_then(|(_, round)| Round::parse(round))
+            .and_then(|round| Round::parse(&round))
             .ok_or_else(|| AppError::NotFound.into_response())?;
         let round = round_context(app, edition, kind)
             .await
