@@ -22,7 +22,6 @@ use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow};
 use crate::db::Tx;
 use crate::domain::types::Lang;
-use crate::editions::access::organised_edition;
 use crate::editions::access::OrganisedEdition;
 use crate::i18n::{self, tr, tr_args};
 use crate::notifications::{self, NewMessage};
@@ -435,13 +434,12 @@ pub struct InviteForm {
     pub track: String,
 }
 
-async fn organised_session(
+/// A session of the edition, named by the address.
+async fn session_of(
     app: &AppState,
-    user: &SessionUser,
-    edition: &str,
+    edition: EditionRow,
     session: &str,
 ) -> AppResult<(EditionRow, SessionRow)> {
-    let edition = organised_edition(app, user, edition).await?;
     let session = queries::session_of_edition(&app.db, edition.id, session)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -636,10 +634,10 @@ fn cancelled_line(session: &SessionRow, lang: Lang) -> Option<String> {
 async fn admin_session(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, session)): Path<(String, String)>,
+    OrganisedEdition { edition, .. }: OrganisedEdition,
+    Path((_, session)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
+    let (edition, session) = session_of(&app, edition, &session).await?;
     render_admin_session(
         &app,
         ctx,
@@ -730,11 +728,11 @@ async fn tell_invitee(
 async fn edit_session(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, session)): Path<(String, String)>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
+    Path((_, session)): Path<(String, String)>,
     form: CsrfForm<SessionForm>,
 ) -> AppResult<Response> {
-    let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
+    let (edition, session) = session_of(&app, edition, &session).await?;
     let lang = ctx.lang;
     let typed = form.value;
     let now = app.now_ms();
@@ -885,11 +883,11 @@ pub struct CancelForm {
 async fn cancel_session(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, session)): Path<(String, String)>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
+    Path((_, session)): Path<(String, String)>,
     form: CsrfForm<CancelForm>,
 ) -> AppResult<Response> {
-    let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
+    let (edition, session) = session_of(&app, edition, &session).await?;
     let lang = ctx.lang;
     let reason = form.value.reason.trim().to_owned();
     let mut errors = FieldErrors::default();
@@ -973,11 +971,11 @@ pub struct WithdrawForm {
 async fn withdraw_invitation(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, session)): Path<(String, String)>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
+    Path((_, session)): Path<(String, String)>,
     form: CsrfForm<WithdrawForm>,
 ) -> AppResult<Response> {
-    let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
+    let (edition, session) = session_of(&app, edition, &session).await?;
     let lang = ctx.lang;
     let invitee = queries::invitees(&app.db, session.id)
         .await?
@@ -1045,11 +1043,11 @@ async fn withdraw_invitation(
 async fn invite(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, session)): Path<(String, String)>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
+    Path((_, session)): Path<(String, String)>,
     form: CsrfForm<InviteForm>,
 ) -> AppResult<Response> {
-    let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
+    let (edition, session) = session_of(&app, edition, &session).await?;
     let lang = ctx.lang;
     let chosen: BTreeSet<String> = form
         .pairs
@@ -1304,11 +1302,11 @@ async fn record_attendance(
 async fn admin_attendance(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, session)): Path<(String, String)>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
+    Path((_, session)): Path<(String, String)>,
     form: CsrfForm<AttendanceForm>,
 ) -> AppResult<Response> {
-    let (edition, session) = organised_session(&app, &user, &edition, &session).await?;
+    let (edition, session) = session_of(&app, edition, &session).await?;
     let anchor = match record_attendance(&app, ctx.lang, &user, &session, &form.value).await? {
         Recorded::Saved(anchor) => anchor,
         Recorded::Stale(errors, kept) => {

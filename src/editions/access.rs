@@ -45,7 +45,7 @@ impl FromRequestParts<AppState> for OrganisedEdition {
 }
 
 /// The edition if the user organises it; 404 otherwise (no hint that it exists).
-pub async fn organised_edition(
+async fn organised_edition(
     app: &AppState,
     user: &SessionUser,
     slug: &str,

@@ -16,10 +16,9 @@ use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow};
 use crate::db::{Db, DbResult, Tx};
 use crate::domain::types::Lang;
-use crate::editions::access::organised_edition;
 use crate::editions::access::OrganisedEdition;
 use crate::i18n::{self, tr, tr_args};
-use crate::web::ctx::{CsrfForm, Ctx, SignedIn, SiteAddress};
+use crate::web::ctx::{CsrfForm, Ctx, SiteAddress};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -299,14 +298,8 @@ struct Target {
     lang: Lang,
 }
 
-async fn target(
-    app: &AppState,
-    user: &crate::accounts::sessions::SessionUser,
-    edition: &str,
-    kind: &str,
-    lang: &str,
-) -> AppResult<Target> {
-    let edition = organised_edition(app, user, edition).await?;
+/// The message of `edition` the address names by kind and language.
+fn target(edition: EditionRow, kind: &str, lang: &str) -> AppResult<Target> {
     let kind = MessageKind::parse(kind).ok_or(AppError::NotFound)?;
     let lang = parse_lang(lang).ok_or(AppError::NotFound)?;
     Ok(Target {
@@ -447,11 +440,11 @@ async fn render_edit(
 async fn edit_page(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, kind, lang)): Path<(String, String, String)>,
+    OrganisedEdition { edition, .. }: OrganisedEdition,
+    Path((_, kind, lang)): Path<(String, String, String)>,
     Query(q): Query<SavedParam>,
 ) -> AppResult<Response> {
-    let t = target(&app, &user, &edition, &kind, &lang).await?;
+    let t = target(edition, &kind, &lang)?;
     let state = PageState {
         saved: q.saved.is_some(),
         ..PageState::default()
@@ -501,11 +494,11 @@ fn stale_edit(lang: Lang, row: Option<&StoredRow>, kind: MessageKind, of: Lang) 
 async fn save(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, kind, lang)): Path<(String, String, String)>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
+    Path((_, kind, lang)): Path<(String, String, String)>,
     form: CsrfForm<TemplateForm>,
 ) -> AppResult<Response> {
-    let t = target(&app, &user, &edition, &kind, &lang).await?;
+    let t = target(edition, &kind, &lang)?;
     let form = form.value;
     // Browsers send CRLF line ends from a textarea; messages are stored with LF.
     let texts = Texts {
@@ -612,11 +605,11 @@ pub struct ResetForm {
 async fn reset(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((edition, kind, lang)): Path<(String, String, String)>,
+    OrganisedEdition { edition, user }: OrganisedEdition,
+    Path((_, kind, lang)): Path<(String, String, String)>,
     form: CsrfForm<ResetForm>,
 ) -> AppResult<Response> {
-    let t = target(&app, &user, &edition, &kind, &lang).await?;
+    let t = target(edition, &kind, &lang)?;
     let expected = posted_version(&form.value.version);
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
