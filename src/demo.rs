@@ -1,6 +1,7 @@
 //! Demo data for `kene demo`: the 2026 edition exactly as in the organisers' call (closed,
 //! with sample applications) and a 2027 edition whose call is open for 30 days from now.
 
+use crate::i18n::Say;
 use jiff::civil::date;
 use jiff::tz::TimeZone;
 use object_store::path::Path as StorePath;

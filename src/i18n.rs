@@ -9,6 +9,7 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 pub use crate::domain::types::Lang;
+use crate::domain::types::UserMessage;
 
 fluent_templates::static_loader! {
     static LOCALES = {
@@ -158,6 +159,26 @@ pub fn format_utc_ms(lang: Lang, ms: i64) -> String {
         .map(|t| format_instant(lang, t, &jiff::tz::TimeZone::UTC))
         .unwrap_or_default()
 }
+
+/// The text of a message the domain returns (its key and values), in `lang`.
+pub trait Say {
+    fn message(&self, lang: Lang) -> String;
+}
+
+impl<T: UserMessage + ?Sized> Say for T {
+    fn message(&self, lang: Lang) -> String {
+        tr_args(lang, self.key(), &self.args())
+    }
+}
+
+impl std::fmt::Display for ParseErrorMessage<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.message(self.1))
+    }
+}
+
+/// Helper to display a [`ParseError`](crate::domain::types::ParseError) in a given language: `ParseErrorMessage(&e, lang)`.
+pub struct ParseErrorMessage<'a>(pub &'a crate::domain::types::ParseError, pub Lang);
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 //! answer an unknown login exactly as a known one (the owner of an existing account is told
 //! by message instead), and rate limits apply before any lookup.
 
+use crate::i18n::Say;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;

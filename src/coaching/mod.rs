@@ -16,14 +16,19 @@
 //! list may still change. This file holds the pure input parsing; `queries` the storage and
 //! `routes` the pages.
 
+mod applicant;
+mod coach;
+mod organisers;
 pub mod queries;
 pub mod routes;
+mod shared;
 
 pub use routes::router;
 
 use jiff::tz::TimeZone;
 
-use crate::domain::types::{Lang, Login, ParseErrorMessage};
+use crate::domain::types::{Lang, Login};
+use crate::i18n::ParseErrorMessage;
 use crate::i18n::{tr, tr_args};
 use crate::web::forms::FieldErrors;
 

@@ -30,6 +30,7 @@
 //! * [`check_complete`] (before submission) reports missing required fields,
 //!   unchecked required consents, too few group rows, and format errors.
 
+use crate::domain::types::UserMessage;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};

@@ -3,8 +3,6 @@
 //! Every type here is built only through `parse` (or `FromStr`), so holding a
 //! value means it is valid. They serialize as plain strings.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// Implements `Display`, `FromStr`, `Serialize` and `Deserialize` (as a plain
@@ -60,9 +58,9 @@ pub enum ParseError {
     UnknownCountry,
 }
 
-impl ParseError {
-    /// The Fluent key of the message for the end user.
-    pub fn key(&self) -> &'static str {
+/// Said to the person beside the value they typed.
+impl UserMessage for ParseError {
+    fn key(&self) -> &'static str {
         match self {
             // The same words as the forms' "required" message.
             ParseError::Empty => "field-required",
@@ -75,11 +73,6 @@ impl ParseError {
             ParseError::UnknownCountry => "parse-unknown-country",
         }
     }
-
-    /// A message for the end user, in the requested language.
-    pub fn message(&self, lang: Lang) -> String {
-        crate::i18n::tr(lang, self.key())
-    }
 }
 
 /// A message the domain hands to the pages: its Fluent key and the values it names. The
@@ -89,11 +82,6 @@ pub trait UserMessage {
 
     fn args(&self) -> Vec<(&'static str, String)> {
         Vec::new()
-    }
-
-    /// The message in `lang`.
-    fn message(&self, lang: Lang) -> String {
-        crate::i18n::tr_args(lang, self.key(), &self.args())
     }
 }
 
@@ -353,18 +341,10 @@ impl Login {
 }
 string_serde!(Login);
 
-impl fmt::Display for ParseErrorMessage<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.message(self.1))
-    }
-}
-
-/// Helper to display a [`ParseError`] in a given language: `ParseErrorMessage(&e, lang)`.
-pub struct ParseErrorMessage<'a>(pub &'a ParseError, pub Lang);
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Say;
     use proptest::prelude::*;
 
     #[test]
@@ -542,7 +522,7 @@ mod tests {
             assert!(!e.message(Lang::Fr).is_empty());
             assert_ne!(e.message(Lang::Fr), e.message(Lang::En));
             assert_eq!(
-                ParseErrorMessage(&e, Lang::En).to_string(),
+                crate::i18n::ParseErrorMessage(&e, Lang::En).to_string(),
                 e.message(Lang::En)
             );
         }

@@ -6,6 +6,7 @@ pub mod access;
 pub mod record;
 
 use self::access::OrganisedEdition;
+use crate::i18n::Say;
 
 use askama::Template;
 use axum::extract::State;

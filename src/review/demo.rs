@@ -2,6 +2,7 @@
 //! eligibility rules, a preselection committee of five that has scored every eligible dossier
 //! (closed round), and the published shortlist of finalists proposed from its ranking.
 
+use crate::i18n::Say;
 use std::collections::BTreeSet;
 
 use super::queries::{self, RoundStatus, SheetWrite};

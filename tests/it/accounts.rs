@@ -2,6 +2,7 @@
 //! logout, password reset, login rate limit.
 
 use kene::domain::types::{Lang, Login};
+use kene::i18n::Say;
 use reqwest::StatusCode;
 
 use crate::support::{fr, Backend, TestApp};

@@ -2,6 +2,7 @@
 //! submit, receipt; bad input; the exact deadline; double submit; other people's dossiers;
 //! a form changed while a draft is open; HTML typed into fields.
 
+use kene::i18n::Say;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 

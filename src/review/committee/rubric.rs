@@ -1,5 +1,6 @@
 //! A track's rubric in a round: shown, edited as JSON by organisers, frozen once scored.
 
+use crate::i18n::Say;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -9,7 +10,6 @@ use serde::Deserialize;
 use super::pages::base_url;
 use crate::audit;
 use crate::calls::queries::TrackRow;
-use crate::domain::types::UserMessage;
 use crate::i18n::tr;
 use crate::review::names::track_name;
 use crate::review::queries::{self, RoundRow};

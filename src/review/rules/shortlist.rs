@@ -173,6 +173,7 @@ impl From<Justification> for String {
 mod tests {
     use super::*;
     use crate::domain::types::Lang;
+    use crate::i18n::Say;
     use crate::review::rules::ranking::{rank, DossierScore};
     use proptest::prelude::*;
 

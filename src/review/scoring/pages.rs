@@ -1,6 +1,7 @@
 //! The reviewer's and juror's side: their queue, the score form (draft, then submit), and
 //! declaring a conflict of interest. Works without JavaScript on a phone.
 
+use crate::i18n::Say;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -18,7 +19,6 @@ use crate::audit;
 use crate::calls::queries as calls;
 use crate::domain::form;
 use crate::domain::types::Lang;
-use crate::domain::types::UserMessage;
 use crate::i18n::tr;
 use crate::review::queries::{self, RoundRow, RoundStatus, SheetWrite};
 use crate::review::round::rubric_of;

@@ -7,6 +7,7 @@ use super::queries::{
     applicants, changes, delete_entries, ensure_shortlist, entries, insert_entry, set_status,
     status_tx, ShortlistRow,
 };
+use crate::i18n::Say;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
@@ -21,7 +22,6 @@ use crate::applications::queries::ListedApplication;
 use crate::audit;
 use crate::calls::queries as calls;
 use crate::calls::queries::EditionRow;
-use crate::domain::types::UserMessage;
 use crate::domain::types::{Lang, Login};
 use crate::editions::access::OrganisedEdition;
 use crate::i18n::{tr, tr_args};

@@ -1,5 +1,6 @@
 use super::*;
 use crate::domain::types::Lang;
+use crate::i18n::Say;
 use proptest::prelude::*;
 
 fn crit(key: &str, weight: u32, max: u32, bonus: bool) -> Criterion {
