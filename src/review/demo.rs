@@ -127,7 +127,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
     )
     .await?;
     let mut tx = app.db.begin().await?;
-    queries::set_round_status(&mut tx, round.id, RoundStatus::Open, at(21, 12)).await?;
+    super::round::set_status(&mut tx, &round, RoundStatus::Open, admin_id, at(21, 12)).await?;
     for t in &tracks {
         let rubric = round.round().default_rubric(t.kind()?);
         let ids: Vec<i64> = eligible
@@ -301,7 +301,7 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
             queries::add_panel_member(&mut tx, round.id, t.id, *juror).await?;
         }
     }
-    queries::set_round_status(&mut tx, round.id, RoundStatus::Open, at(30, 8)).await?;
+    super::round::set_status(&mut tx, &round, RoundStatus::Open, admin_id, at(30, 8)).await?;
     let slot =
         "INSERT INTO pitch_slots (edition_id, track_id, application_id, position, starts_at, \
                 minutes, room, timer_started_at, timer_stopped_at, measured_secs) \
@@ -455,17 +455,6 @@ async fn lock_round(
     admin_id: i64,
     at: i64,
 ) -> anyhow::Result<()> {
-    queries::set_round_status(tx, round.id, RoundStatus::Closed, at).await?;
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(admin_id),
-            action: "review.round_locked",
-            object: &format!("round:{}", round.id),
-            details: serde_json::json!({ "kind": round.kind }),
-        },
-        at,
-    )
-    .await?;
+    super::round::set_status(tx, round, RoundStatus::Closed, admin_id, at).await?;
     Ok(())
 }

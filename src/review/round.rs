@@ -14,10 +14,13 @@ use axum::response::{IntoResponse, Response};
 
 use crate::accounts::sessions::SessionUser;
 use crate::applications::queries::{self as applications, ListFilter, ListedApplication};
+use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
+use crate::db::{DbResult, Tx};
 use crate::domain::types::Lang;
 use crate::editions::access::{path_param, OrganisedEdition};
 use crate::i18n::tr_args;
+use crate::review::queries::RoundStatus;
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
 
@@ -261,4 +264,32 @@ pub async fn timing_hint(
         ],
     );
     Ok(Some(TimingHint { points, text }))
+}
+
+/// Opens or closes a round — the status and its audit entry, in the caller's transaction —
+/// as the organisers' round page and the demo both do.
+pub async fn set_status(
+    tx: &mut Tx,
+    round: &RoundRow,
+    target: RoundStatus,
+    actor_id: i64,
+    now_ms: i64,
+) -> DbResult<()> {
+    queries::set_round_status(tx, round.id, target, now_ms).await?;
+    let action = match target {
+        RoundStatus::Open => "review.round_opened",
+        RoundStatus::Closed | RoundStatus::Setup => "review.round_locked",
+    };
+    audit::append(
+        tx,
+        &audit::Entry {
+            actor_id: Some(actor_id),
+            action,
+            object: &format!("round:{}", round.id),
+            details: serde_json::json!({ "kind": round.kind }),
+        },
+        now_ms,
+    )
+    .await?;
+    Ok(())
 }

@@ -15,6 +15,7 @@ use crate::audit;
 use crate::i18n::tr;
 use crate::review::names::track_name;
 use crate::review::queries::{self, RoundSettings, RoundStatus};
+use crate::review::round;
 use crate::review::round::{round_context, round_dossiers, OrganisedRound, RoundContext};
 use crate::review::rules::ranking::{self};
 use crate::review::rules::rubric::Round;
@@ -448,22 +449,7 @@ pub(super) async fn change_status(
         };
         return render_round(&app, ctx, &c, state, StatusCode::CONFLICT).await;
     }
-    queries::set_round_status(&mut tx, c.round.id, target, now).await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: if target == RoundStatus::Open {
-                "review.round_opened"
-            } else {
-                "review.round_locked"
-            },
-            object: &format!("round:{}", c.round.id),
-            details: serde_json::json!({ "kind": c.round.kind }),
-        },
-        now,
-    )
-    .await?;
+    round::set_status(&mut tx, &c.round, target, user.id, now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&base_url(&c)).into_response())
 }
