@@ -30,7 +30,7 @@ pub fn router(state: AppState) -> Router {
         .route("/robots.txt", get(web::assets::robots_txt))
         .merge(crate::accounts::routes::router())
         .merge(crate::calls::routes::router())
-        .merge(crate::applications::routes::router())
+        .merge(crate::applications::router())
         .merge(crate::applications::admin::router())
         .merge(crate::editions::router())
         .merge(crate::review::scoring::router())

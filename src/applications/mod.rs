@@ -4,16 +4,22 @@
 pub mod admin;
 pub mod decisions;
 pub mod export;
+mod file_pages;
 pub mod form_view;
+pub mod owned;
 pub mod photos;
 pub mod queries;
 pub mod routes;
 pub mod stats;
 pub mod uploads;
 
+use axum::routing::{get, post};
+use axum::Router;
+
 use crate::db::{Db, DbError, DbResult};
 use crate::domain::form::{Answer, Answers, FormDefinition};
 use crate::domain::types::Lang;
+use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -166,6 +172,24 @@ pub async fn restore_submitted_versions(db: &Db, now_ms: i64) -> DbResult<usize>
         tx.commit().await?;
     }
     Ok(repaired)
+}
+
+/// The applicant's pages and the file endpoints.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/calls/{edition}/{track}/apply", post(routes::start))
+        .route("/applications", get(routes::my_applications))
+        .route("/applications/{id}", get(routes::overview))
+        .route(
+            "/applications/{id}/edit/{section}",
+            get(routes::section_page).post(routes::save_section),
+        )
+        .route("/applications/{id}/files/{field}", post(file_pages::upload))
+        .route("/applications/{id}/review", get(routes::review_page))
+        .route("/applications/{id}/submit", post(routes::submit))
+        .route("/applications/{id}/receipt", get(routes::receipt))
+        .route("/applications/{id}/withdraw", post(routes::withdraw))
+        .route("/files/{id}", get(file_pages::download))
 }
 
 #[cfg(test)]

@@ -1,16 +1,15 @@
 //! The applicant's side: start, fill in section by section, upload, review, submit, receipt.
 
+use super::owned::{load_owned, Loaded};
 use askama::Template;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 
 use super::form_view::{self, FieldView};
-use super::queries::{self, ApplicationRow};
+use super::queries::{self};
 use super::uploads;
 use super::{summarise, Status};
 use crate::accounts::sessions::SessionUser;
@@ -29,87 +28,7 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
 use crate::web::templates::{render, render_with_status};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/calls/{edition}/{track}/apply", post(start))
-        .route("/applications", get(my_applications))
-        .route("/applications/{id}", get(overview))
-        .route(
-            "/applications/{id}/edit/{section}",
-            get(section_page).post(save_section),
-        )
-        .route(
-            "/applications/{id}/files/{field}",
-            post(super::uploads::upload),
-        )
-        .route("/applications/{id}/review", get(review_page))
-        .route("/applications/{id}/submit", post(submit))
-        .route("/applications/{id}/receipt", get(receipt))
-        .route("/applications/{id}/withdraw", post(withdraw))
-        .route("/files/{id}", get(super::uploads::download))
-}
-
-/// An application with its track and the form version it is answered against.
-pub struct Loaded {
-    pub app: ApplicationRow,
-    pub track: TrackRow,
-    pub form: FormDefinition,
-    pub answers: Answers,
-    /// The organisers changed the form since this draft was last saved.
-    pub form_changed: bool,
-}
-
-/// Loads an application of the signed-in applicant (404 for anyone else's) with what they
-/// work on (the pending draft after a submission) and, if the organisers changed the form
-/// while it is still editable, carries the answers over to the new version.
-pub async fn load_owned(app: &AppState, public_id: &str, user: &SessionUser) -> AppResult<Loaded> {
-    let row = queries::find_owned(&app.db, public_id, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let track = calls::track_by_id(&app.db, row.track_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let answers = row.working_answers()?;
-    if row.working_form_version() != track.form_version
-        && row.status().editable()
-        && track.is_open(app.now_ms())
-    {
-        let form = calls::form_definition(&app.db, track.id, track.form_version).await?;
-        let answers = form::migrate_answers(&form, &answers);
-        let summary = summarise(&form, &answers, &user.display_name);
-        let mut tx = app.db.begin_single_write().await?;
-        queries::save_answers(
-            &mut tx,
-            row.id,
-            &answers,
-            track.form_version,
-            &summary,
-            app.now_ms(),
-        )
-        .await?;
-        tx.commit().await?;
-        let row = queries::find_owned(&app.db, public_id, user.id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        return Ok(Loaded {
-            app: row,
-            track,
-            form,
-            answers,
-            form_changed: true,
-        });
-    }
-    let form = calls::form_definition(&app.db, track.id, row.working_form_version()).await?;
-    Ok(Loaded {
-        app: row,
-        track,
-        form,
-        answers,
-        form_changed: false,
-    })
-}
-
-async fn start(
+pub(super) async fn start(
     State(app): State<AppState>,
     SignedIn(user): SignedIn,
     Path((edition, track)): Path<(String, String)>,
@@ -160,7 +79,7 @@ async fn start(
     Ok(Redirect::to(&format!("/applications/{public_id}/edit/0")).into_response())
 }
 
-async fn my_applications(
+pub(super) async fn my_applications(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
@@ -216,7 +135,7 @@ pub fn track_name(track: &TrackRow, lang: Lang) -> String {
     }
 }
 
-async fn overview(
+pub(super) async fn overview(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
@@ -262,14 +181,14 @@ async fn overview(
 /// `?after=N`: the page is shown after "Next" on step N, whose still-empty required fields
 /// it names; `?saved=1`: after "Save the draft", it says when it was saved.
 #[derive(Deserialize, Default)]
-struct After {
+pub(super) struct After {
     #[serde(default)]
     after: Option<usize>,
     #[serde(default)]
     saved: Option<String>,
 }
 
-async fn section_page(
+pub(super) async fn section_page(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
@@ -381,7 +300,7 @@ pub fn section_page_response_full(
 /// Saves a step: its answers and, when the step has file fields, the files chosen in it (one
 /// form, `multipart/form-data`). The button pressed (`action`: "next", "previous" or "save")
 /// says where to go next.
-async fn save_section(
+pub(super) async fn save_section(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
@@ -666,7 +585,7 @@ pub fn review_data(
     }
 }
 
-async fn review_page(
+pub(super) async fn review_page(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
@@ -716,7 +635,7 @@ fn review_response(
     )
 }
 
-async fn submit(
+pub(super) async fn submit(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
@@ -904,7 +823,7 @@ impl ReceiptMessage {
     }
 }
 
-async fn receipt(
+pub(super) async fn receipt(
     State(app): State<AppState>,
     ctx: Ctx,
     SignedIn(user): SignedIn,
@@ -930,7 +849,7 @@ async fn receipt(
     })
 }
 
-async fn withdraw(
+pub(super) async fn withdraw(
     State(app): State<AppState>,
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
