@@ -23,7 +23,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(crate::calls::routes::home))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(web::readyz))
-        .route("/metrics", get(web::metrics::serve))
+        .route("/metrics", get(web::metrics::layer::serve))
         .route("/lang/{code}", get(web::switch_language))
         .route("/static/{file}", get(web::assets::serve))
         .route("/favicon.ico", get(web::assets::favicon_ico))
@@ -53,7 +53,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             web::cache_and_transport_headers,
         ))
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), web::metrics::record))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), web::metrics::layer::record))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
         // Pages kept by the public cache are compressed once at the best level; everything
@@ -62,7 +62,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(web::CSP),
+            HeaderValue::from_static(web::headers::CSP),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -93,7 +93,7 @@ pub fn router(state: AppState) -> Router {
         // security headers above itself).
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            web::public_cache::middleware,
+            web::public_cache::layer::middleware,
         ))
         .with_state(state)
 }

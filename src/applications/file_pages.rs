@@ -158,7 +158,7 @@ pub async fn download(
     if let Some(purged_at) = file.purged_at {
         return crate::web::templates::render_with_status(
             StatusCode::GONE,
-            &crate::web::templates::ErrorTemplate {
+            &crate::web::ctx::ErrorTemplate {
                 message: super::admin::purged_notice(ctx.lang, purged_at, &track.time_zone()),
                 title: ctx.t("pd-retention-title"),
                 ctx,

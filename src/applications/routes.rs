@@ -762,8 +762,7 @@ impl ReceiptMessage {
             template_admin::texts(&app.db, loaded.track.edition_id, MessageKind::Receipt, lang)
                 .await?;
         let signature = app
-            .identity
-            .get(app)
+            .identities()
             .await
             .for_edition(loaded.track.edition_id)
             .signature(lang);

@@ -10,8 +10,9 @@ pub mod routes;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use crate::db::Db;
 use crate::domain::types::{Email, Lang, Localized, PhoneNumber};
-use crate::web::state::AppState;
+use crate::web::public_cache::PublicCache;
 
 pub use self::domain::{Colour, Colours, IdentityError, Logo, LogoKind, SiteDomain};
 
@@ -228,8 +229,8 @@ pub struct IdentityCache {
 }
 
 impl IdentityCache {
-    pub async fn get(&self, app: &AppState) -> Arc<Identities> {
-        let version = app.public_cache.current_version(&app.db).await;
+    pub async fn get(&self, db: &Db, public_cache: &PublicCache) -> Arc<Identities> {
+        let version = public_cache.current_version(db).await;
         let cached = self
             .current
             .read()
@@ -240,7 +241,7 @@ impl IdentityCache {
                 return identities.clone();
             }
         }
-        match (queries::load_all(&app.db).await, version) {
+        match (queries::load_all(db).await, version) {
             (Ok(identities), Some(version)) => {
                 let identities = Arc::new(identities);
                 *self.current.write().unwrap_or_else(|e| e.into_inner()) =

@@ -1,6 +1,7 @@
 //! Per-request context: language, signed-in user, CSRF token, the event's identity; and the
 //! extractors built on it.
 
+use askama::Template;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::header::{CACHE_CONTROL, COOKIE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::request::Parts;
@@ -15,7 +16,6 @@ use crate::i18n::{self, Lang};
 use crate::identity::Identity;
 use crate::web::error::{AppError, ErrorPage};
 use crate::web::state::AppState;
-use crate::web::templates::ErrorTemplate;
 
 pub const SESSION_COOKIE: &str = "kene_session";
 pub const CSRF_COOKIE: &str = "kene_csrf";
@@ -159,7 +159,7 @@ impl Ctx {
     /// The page belongs to an edition not named in its address (an application's pages): it
     /// shows that edition's identity.
     pub async fn in_edition(mut self, app: &AppState, edition_id: i64) -> Ctx {
-        let identity = app.identity.get(app).await.for_edition(edition_id);
+        let identity = app.identities().await.for_edition(edition_id);
         if !Arc::ptr_eq(&identity, &self.identity) {
             self.show_identity(app, identity);
         }
@@ -243,7 +243,7 @@ pub async fn context_middleware(
         },
         None => None,
     };
-    let identities = app.identity.get(&app).await;
+    let identities = app.identities().await;
     let identity = match edition_in_path(&path) {
         Some(slug) => identities.for_slug(slug),
         None => identities.installation(),
@@ -401,6 +401,15 @@ where
             .map_err(|_| AppError::BadRequest("error-bad-form"))?;
         Ok(CsrfForm { value, pairs })
     }
+}
+
+/// The page that says what went wrong, in the visitor's language.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorTemplate {
+    pub ctx: Ctx,
+    pub title: String,
+    pub message: String,
 }
 
 #[cfg(test)]

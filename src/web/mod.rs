@@ -6,6 +6,7 @@ pub mod ctx;
 pub mod edit;
 pub mod error;
 pub mod forms;
+pub mod headers;
 pub mod metrics;
 pub mod public_cache;
 pub mod state;
@@ -21,10 +22,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use self::ctx::{set_cookie, LANG_COOKIE};
 use self::error::AppError;
 use self::state::AppState;
-
-pub(crate) const CSP: &str =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
-                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Pages, exports and files may hold personal data: no browser or proxy keeps a response
 /// unless its handler chose a cache policy itself (content-hashed assets do). Behind TLS,

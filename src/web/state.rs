@@ -25,4 +25,9 @@ impl AppState {
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
+
+    /// The identities pages show, as of the public content version.
+    pub async fn identities(&self) -> Arc<crate::identity::Identities> {
+        self.identity.get(&self.db, &self.public_cache).await
+    }
 }

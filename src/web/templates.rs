@@ -5,7 +5,6 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::web::ctx::Ctx;
 use crate::web::error::AppResult;
 
 pub fn render(template: &impl Template) -> AppResult<Response> {
@@ -14,12 +13,4 @@ pub fn render(template: &impl Template) -> AppResult<Response> {
 
 pub fn render_with_status(status: StatusCode, template: &impl Template) -> AppResult<Response> {
     Ok((status, Html(template.render()?)).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorTemplate {
-    pub ctx: Ctx,
-    pub title: String,
-    pub message: String,
 }

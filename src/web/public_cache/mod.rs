@@ -18,14 +18,13 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::{
     ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
-    IF_NONE_MATCH, REFERRER_POLICY, SET_COOKIE, STRICT_TRANSPORT_SECURITY, VARY,
-    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    IF_NONE_MATCH, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, VARY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
 };
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::Next;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use tower::{Layer, ServiceExt};
@@ -33,11 +32,11 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use crate::db::{Db, DbResult};
 use crate::run;
-use crate::web::ctx::{cookie_value, LANG_COOKIE, SESSION_COOKIE};
-use crate::web::state::AppState;
-use crate::web::CSP;
+use crate::web::headers::CSP;
 
 /// How stale another instance's edit may be seen here, at most.
+pub mod layer;
+
 const CHECK_EVERY_MS: u64 = 250;
 /// Bounds memory: case and encoding variants of real URLs are pages too.
 const MAX_ENTRIES: usize = 256;
@@ -342,117 +341,6 @@ impl Entry {
         }
         response
     }
-}
-
-/// The cache key of an anonymous GET without a query string; `None` for anything else
-/// (signed-in visitors get their own page, never a shared one).
-fn cache_key(request: &Request) -> Option<Key> {
-    if request.method() != Method::GET || request.uri().query().is_some() {
-        return None;
-    }
-    let headers = request.headers();
-    if cookie_value(headers, SESSION_COOKIE).is_some() {
-        return None;
-    }
-    let english = cookie_value(headers, LANG_COOKIE) == Some("en");
-    Some((english, request.uri().path().to_owned()))
-}
-
-pub async fn middleware(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    let cache = app.public_cache.clone();
-    let Some(key) = cache_key(&request) else {
-        let writes = !matches!(
-            *request.method(),
-            Method::GET | Method::HEAD | Method::OPTIONS
-        );
-        let response = next.run(request).await;
-        if writes {
-            cache.stale.store(true, Ordering::Release);
-        }
-        return response;
-    };
-    let Some(version) = cache.current_version(&app.db).await else {
-        return next.run(request).await;
-    };
-    let secure = app.config.secure_cookies;
-    if let Some(entry) = cache.get(&key, version, app.now_ms()) {
-        return entry.respond(request.headers(), secure);
-    }
-    if !cache.is_known(&key) {
-        // Served like any page the first time; kept from the next one if it is public.
-        let response = next.run(request).await;
-        if response.status() == StatusCode::OK
-            && response.extensions().get::<PublicPage>().is_some()
-        {
-            cache.learn(key);
-        }
-        return response;
-    }
-    let lock = cache.build_lock(&key);
-    let _building = lock.lock().await;
-    let now = app.now_ms();
-    let response = match cache.get(&key, version, now) {
-        Some(entry) => entry.respond(request.headers(), secure),
-        None => {
-            let headers = request.headers().clone();
-            let mut request = request;
-            // Rendered in clear: the cache compresses once, at the best level.
-            request.headers_mut().remove(ACCEPT_ENCODING);
-            let kept = Kept {
-                key: key.clone(),
-                version,
-                now,
-                secure,
-            };
-            render_and_keep(&cache, kept, &headers, request, next).await
-        }
-    };
-    cache.build_done(&key);
-    response
-}
-
-/// What a render is kept under.
-struct Kept {
-    key: Key,
-    version: i64,
-    now: i64,
-    secure: bool,
-}
-
-async fn render_and_keep(
-    cache: &PublicCache,
-    kept: Kept,
-    headers: &HeaderMap,
-    request: Request,
-    next: Next,
-) -> Response {
-    let response = next.run(request).await;
-    let Some(page) = response.extensions().get::<PublicPage>().copied() else {
-        return response;
-    };
-    let content_type = response.headers().get(CONTENT_TYPE).cloned();
-    let (Some(content_type), StatusCode::OK, false) = (
-        content_type,
-        response.status(),
-        response.headers().contains_key(SET_COOKIE),
-    ) else {
-        return response;
-    };
-    let bytes = match axum::body::to_bytes(response.into_body(), MAX_PAGE_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            tracing::error!(%error, "cannot read a public page to keep it");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    let valid_until = page.valid_until.unwrap_or(i64::MAX);
-    let Some(entry) = Entry::build(bytes, content_type, kept.version, kept.now, valid_until).await
-    else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let entry = Arc::new(entry);
-    cache.insert(kept.key, entry.clone());
-    entry.respond(headers, kept.secure)
 }
 
 #[cfg(test)]
