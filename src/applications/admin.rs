@@ -92,15 +92,7 @@ async fn home(
             ctx.lang,
         );
         editions.push(EditionLink {
-            name: format!(
-                "{} {}",
-                if ctx.lang == Lang::En {
-                    &e.event_name_en
-                } else {
-                    &e.event_name_fr
-                },
-                e.year
-            ),
+            name: e.name(ctx.lang),
             slug: e.slug,
             tracks,
             counts,
@@ -309,15 +301,7 @@ async fn list_page(
     render_with_status(
         status_code,
         &AdminListTemplate {
-            edition_name: format!(
-                "{} {}",
-                if lang == Lang::En {
-                    &edition.event_name_en
-                } else {
-                    &edition.event_name_fr
-                },
-                edition.year
-            ),
+            edition_name: edition.name(lang),
             csv_url: format!("/admin/editions/{}/applications.csv?{query}", edition.slug),
             xlsx_url: format!("/admin/editions/{}/applications.xlsx?{query}", edition.slug),
             action: format!("/admin/editions/{}/applications", edition.slug),

@@ -5,6 +5,7 @@ use crate::db::{Db, DbError, DbResult, Tx};
 use crate::domain::eligibility::Rule;
 use crate::domain::form::FormDefinition;
 use crate::domain::track::TrackKind;
+use crate::domain::types::Lang;
 use crate::domain::types::Zone;
 use crate::{run, run_tx};
 
@@ -162,6 +163,17 @@ pub struct EditionRow {
     pub call_title_en: String,
     pub event_name_fr: String,
     pub event_name_en: String,
+}
+
+impl EditionRow {
+    /// "Semaine du Numérique 2026": the event's name in `lang` and the year.
+    pub fn name(&self, lang: Lang) -> String {
+        let event = match lang {
+            Lang::En => &self.event_name_en,
+            Lang::Fr => &self.event_name_fr,
+        };
+        format!("{event} {}", self.year)
+    }
 }
 
 const EDITION_SELECT: &str =

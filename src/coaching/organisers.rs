@@ -2,9 +2,8 @@
 //! edits, cancellation and attendance, and the messages they send.
 
 use super::shared::{
-    admin_base, cancelled_line, edition_name, edition_zone, invitee_view, kept_choice, lang_of,
-    minutes, record_attendance, session_object, when, AttendanceForm, InviteeView, KeptAttendance,
-    Recorded,
+    admin_base, cancelled_line, edition_zone, invitee_view, kept_choice, lang_of, minutes,
+    record_attendance, session_object, when, AttendanceForm, InviteeView, KeptAttendance, Recorded,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -110,7 +109,7 @@ pub(super) async fn render_admin_sessions(
     render_with_status(
         status,
         &AdminSessionsTemplate {
-            edition: edition_name(edition, lang),
+            edition: edition.name(lang),
             action: base,
             shortlist,
             shortlist_locked: locked,
@@ -444,7 +443,7 @@ pub(super) async fn render_admin_session(
         &AdminSessionTemplate {
             back: admin_base(edition),
             base: format!("{}/{}", admin_base(edition), session.public_id),
-            edition: edition_name(edition, lang),
+            edition: edition.name(lang),
             title: session.title.clone(),
             when: when(lang, session.starts_at, &tz),
             duration: minutes(lang, session.duration_minutes),

@@ -35,15 +35,6 @@ pub(super) fn minutes(lang: Lang, n: i64) -> String {
     tr_args(lang, "coaching-minutes", &[("n", n.to_string())])
 }
 
-pub(super) fn edition_name(edition: &EditionRow, lang: Lang) -> String {
-    let event = if lang == Lang::En {
-        &edition.event_name_en
-    } else {
-        &edition.event_name_fr
-    };
-    format!("{event} {}", edition.year)
-}
-
 fn track_name(row: &InviteeRow, lang: Lang) -> String {
     if lang == Lang::En {
         row.track_name_en.clone()

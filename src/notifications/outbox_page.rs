@@ -11,7 +11,6 @@ use serde::Deserialize;
 use crate::accounts::sessions::SessionUser;
 use crate::audit;
 use crate::calls::queries as calls;
-use crate::domain::types::Lang;
 use crate::editions::access::{organised_editions, OrganisedEdition};
 use crate::i18n;
 use crate::notifications;
@@ -92,15 +91,7 @@ async fn outbox(
         .into_iter()
         .filter(|e| organised.contains(&e.id))
         .map(|e| SmsSetting {
-            name: format!(
-                "{} {}",
-                if ctx.lang == Lang::En {
-                    &e.event_name_en
-                } else {
-                    &e.event_name_fr
-                },
-                e.year
-            ),
+            name: e.name(ctx.lang),
             strip_accents: stripping.contains(&e.id),
             slug: e.slug,
         })

@@ -208,19 +208,10 @@ async fn list(
         });
     }
     render(&ListTemplate {
-        edition: edition_title(&edition, ctx.lang),
+        edition: edition.name(ctx.lang),
         lines,
         ctx,
     })
-}
-
-fn edition_title(edition: &EditionRow, lang: Lang) -> String {
-    let event = if lang == Lang::En {
-        &edition.event_name_en
-    } else {
-        &edition.event_name_fr
-    };
-    format!("{event} {}", edition.year)
 }
 
 /// A message rendered with sample values.
@@ -400,7 +391,7 @@ async fn render_edit(
     render_with_status(
         status,
         &EditTemplate {
-            edition: edition_title(&t.edition, lang),
+            edition: t.edition.name(lang),
             list_url: base(&t.edition),
             action: format!(
                 "{}/{}/{}",

@@ -293,3 +293,34 @@ pub async fn set_status(
     .await?;
     Ok(())
 }
+
+/// A conflict of interest between a reviewer and a dossier — declared by the reviewer, or set
+/// by an organiser (`actor_id` differs) — and its audit entry, in the caller's transaction.
+pub async fn record_conflict(
+    tx: &mut Tx,
+    dossier: (i64, &str),
+    reviewer_id: i64,
+    actor_id: i64,
+    reason: &str,
+    now_ms: i64,
+) -> DbResult<()> {
+    let (dossier_id, dossier_public_id) = dossier;
+    queries::declare_conflict(tx, dossier_id, reviewer_id, actor_id, reason, now_ms).await?;
+    let action = if reviewer_id == actor_id {
+        "review.conflict_declared"
+    } else {
+        "review.conflict_set"
+    };
+    audit::append(
+        tx,
+        &audit::Entry {
+            actor_id: Some(actor_id),
+            action,
+            object: &format!("application:{dossier_public_id}"),
+            details: serde_json::json!({ "user_id": reviewer_id, "reason": reason }),
+        },
+        now_ms,
+    )
+    .await?;
+    Ok(())
+}

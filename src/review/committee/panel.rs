@@ -17,7 +17,7 @@ use crate::domain::types::{Lang, Login};
 use crate::i18n::{tr, tr_args};
 use crate::notifications;
 use crate::review::queries::{self, RoundStatus};
-use crate::review::round::{round_dossiers, OrganisedRound, RoundContext};
+use crate::review::round::{record_conflict, round_dossiers, OrganisedRound, RoundContext};
 use crate::review::rules::assignment;
 use crate::review::rules::rubric::Round;
 use crate::web::ctx::{CsrfForm, Ctx};
@@ -310,15 +310,12 @@ pub(super) async fn set_conflict(
     };
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    queries::declare_conflict(&mut tx, dossier.id, member.id, user.id, &reason, now).await?;
-    audit::append(
+    record_conflict(
         &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: "review.conflict_set",
-            object: &format!("application:{}", dossier.public_id),
-            details: serde_json::json!({ "user_id": member.id, "reason": reason }),
-        },
+        (dossier.id, &dossier.public_id),
+        member.id,
+        user.id,
+        &reason,
         now,
     )
     .await?;

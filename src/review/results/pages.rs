@@ -98,15 +98,6 @@ impl PublicResultsTemplate {
     }
 }
 
-fn edition_name(edition: &EditionRow, lang: Lang) -> String {
-    let event = if lang == Lang::En {
-        &edition.event_name_en
-    } else {
-        &edition.event_name_fr
-    };
-    format!("{event} {}", edition.year)
-}
-
 /// The edition and its publications (newest first); 404 until something is published.
 async fn published(app: &AppState, slug: &str) -> AppResult<(EditionRow, Vec<PublicationRow>)> {
     let edition = calls::edition_by_slug(&app.db, slug)
@@ -279,7 +270,7 @@ async fn public_results(
         })
         .collect();
     render(&PublicResultsTemplate {
-        edition: edition_name(&edition, lang),
+        edition: edition.name(lang),
         version: current.version,
         published: format_at(lang, current.published_at, &tz),
         head: current.chain_head.clone(),
@@ -424,7 +415,7 @@ async fn certificate(
         qr_svg: qr_svg(&c.verify_url).unwrap_or_default(),
         verify_url: c.verify_url.clone(),
         short_seal: c.short_seal(),
-        edition: edition_name(&c.edition, lang),
+        edition: c.edition.name(lang),
         venue: c.edition.venue.clone(),
         title: c.dossier.title.clone(),
         team: c.dossier.team.clone(),
@@ -469,7 +460,7 @@ async fn certificate_download(
         identity.organiser(lang).to_owned(),
         identity.motto(lang).to_owned(),
         identity.name(lang).to_owned(),
-        edition_name(&c.edition, lang),
+        c.edition.name(lang),
         tr(lang, "results-certificate-heading"),
         tr(lang, "results-certificate-awarded"),
         format!("{} · {}", c.edition.venue, c.published(lang)),
@@ -591,7 +582,7 @@ async fn verify_certificate(
     render_with_status(
         status,
         &VerifyTemplate {
-            edition: edition_name(&edition, lang),
+            edition: edition.name(lang),
             reference: reference.trim().to_uppercase(),
             laureate,
             superseded,
@@ -680,7 +671,7 @@ async fn public_pitches(
         ));
     }
     render(&PublicPitchesTemplate {
-        edition: edition_name(&edition, lang),
+        edition: edition.name(lang),
         timezone: edition.timezone.name().to_owned(),
         categories,
         ctx,

@@ -2,6 +2,7 @@
 //! declaring a conflict of interest. Works without JavaScript on a phone.
 
 use crate::i18n::Say;
+use crate::review::round;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -585,15 +586,12 @@ async fn declare_conflict(
         // A submitted sheet stays: withdrawing after scoring would let a reviewer erase it.
         return Err(AppError::BadRequest("review-conflict-after-submit"));
     }
-    queries::declare_conflict(&mut tx, s.dossier.id, user.id, user.id, &reason, now).await?;
-    audit::append(
+    round::record_conflict(
         &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: "review.conflict_declared",
-            object: &format!("application:{}", s.dossier.public_id),
-            details: serde_json::json!({ "user_id": user.id, "reason": reason }),
-        },
+        (s.dossier.id, &s.dossier.public_id),
+        user.id,
+        user.id,
+        &reason,
         now,
     )
     .await?;
@@ -809,15 +807,12 @@ async fn panel_conflict(
     {
         return Err(AppError::BadRequest("review-conflict-after-submit"));
     }
-    queries::declare_conflict(&mut tx, dossier.id, user.id, user.id, &reason, now).await?;
-    audit::append(
+    round::record_conflict(
         &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: "review.conflict_declared",
-            object: &format!("application:{}", dossier.public_id),
-            details: serde_json::json!({ "user_id": user.id, "reason": reason }),
-        },
+        (dossier.id, &dossier.public_id),
+        user.id,
+        user.id,
+        &reason,
         now,
     )
     .await?;
