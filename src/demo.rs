@@ -7,7 +7,7 @@ use jiff::tz::TimeZone;
 use object_store::path::Path as StorePath;
 use object_store::PutPayload;
 use rand::distributions::Alphanumeric;
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 
 use crate::accounts::roles::{self, Role};
 use crate::accounts::users::{self, NewUser};
@@ -546,7 +546,8 @@ async fn seed_applications(
     tracks: &[(i64, FormDefinition, String)],
     submitted_at: i64,
 ) -> anyhow::Result<()> {
-    let mut rng = rand::thread_rng();
+    // Seeded, so that two demo databases hold the same people (comparable dumps, stable screenshots).
+    let mut rng = rand::rngs::StdRng::seed_from_u64(2026);
     let unusable_hash = "!demo-account-without-password";
     for n in 0..60usize {
         let (track_id, form, kind) = &tracks[match n % 10 {
