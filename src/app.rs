@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::Clock;
 use crate::config::{Config, StorageConfig};
 use crate::db::Db;
+use crate::web::identities::IdentityCache;
 use crate::web::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
@@ -136,7 +137,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         outbox_wake: Arc::new(Notify::new()),
         metrics: Arc::default(),
         public_cache: Arc::default(),
-        identity: Arc::default(),
+        identity: Arc::new(IdentityCache::new(crate::identity::queries::load_all_boxed)),
     })
 }
 

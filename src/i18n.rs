@@ -167,7 +167,7 @@ pub trait Say {
 
 impl<T: UserMessage + ?Sized> Say for T {
     fn message(&self, lang: Lang) -> String {
-        tr_args(lang, self.key(), &self.args())
+        tr_args(lang, self.key(), &self.args(lang))
     }
 }
 

@@ -14,6 +14,10 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+
 use crate::web::{self, state::AppState};
 
 pub fn router(state: AppState) -> Router {
@@ -23,7 +27,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(crate::calls::routes::home))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(web::readyz))
-        .route("/metrics", get(web::metrics::layer::serve))
+        .route("/metrics", get(metrics))
         .route("/lang/{code}", get(web::switch_language))
         .route("/static/{file}", get(web::assets::serve))
         .route("/favicon.ico", get(web::assets::favicon_ico))
@@ -96,4 +100,11 @@ pub fn router(state: AppState) -> Router {
             web::public_cache::layer::middleware,
         ))
         .with_state(state)
+}
+
+/// `/metrics`: the request counts, and the outbox's backlog counted when scraped.
+async fn metrics(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let db = app.db.clone();
+    let backlog = async move { crate::outbox::backlog(&db).await.ok() };
+    web::metrics::layer::serve(&app, &headers, backlog).await
 }

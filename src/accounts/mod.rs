@@ -4,7 +4,6 @@
 pub mod rate_limit;
 pub mod roles;
 pub mod routes;
-pub mod sessions;
 pub mod users;
 
 use argon2::password_hash::rand_core::OsRng;

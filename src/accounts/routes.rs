@@ -16,13 +16,14 @@ use serde::Deserialize;
 
 use super::rate_limit::{self, FIFTEEN_MINUTES, ONE_HOUR};
 use super::users::{self, CodePurpose, NewUser};
-use super::{sessions, NewPassword};
+use super::NewPassword;
 use crate::domain::types::{Lang, Login};
 use crate::i18n::{tr, tr_args};
-use crate::notifications::{self, Channel, NewMessage};
+use crate::outbox::{self, Channel, NewMessage};
 use crate::web::ctx::{cookie_value, set_cookie, CsrfForm, Ctx, SESSION_COOKIE};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{safe_next, FieldErrors};
+use crate::web::sessions;
 use crate::web::state::AppState;
 use crate::web::templates::{render, render_with_status};
 use crate::web::ClientIp;
@@ -192,7 +193,7 @@ async fn tell_owner_of_signup_attempt(
         Channel::Email => "signup-exists-body",
         Channel::Sms => "signup-exists-sms",
     };
-    notifications::enqueue(
+    outbox::enqueue(
         tx,
         &NewMessage {
             idempotency_key: format!("signup-exists:{}:{}", owner.id, now / ONE_HOUR),
@@ -228,7 +229,7 @@ async fn send_code(
     } else {
         body_key
     };
-    notifications::enqueue_with_secret(
+    outbox::enqueue_with_secret(
         tx,
         &NewMessage {
             idempotency_key: format!("code:{code_id}"),

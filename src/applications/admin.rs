@@ -19,7 +19,6 @@ use super::export::Cell;
 use super::queries::{self, ListFilter};
 use super::Status;
 use crate::accounts::roles::{self, Role};
-use crate::accounts::sessions::SessionUser;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::domain::country::Country;
 use crate::domain::eligibility;
@@ -29,6 +28,7 @@ use crate::editions::access::{organised_editions, OrganisedEdition};
 use crate::i18n;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
+use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 use crate::web::templates::{render, render_with_status};
 

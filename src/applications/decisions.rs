@@ -12,7 +12,7 @@ use crate::db::Tx;
 use crate::domain::eligibility::{self, Verdict};
 use crate::domain::types::{Lang, Login};
 use crate::i18n;
-use crate::notifications::{self, Channel};
+use crate::outbox::{self, Channel};
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
 
@@ -148,7 +148,7 @@ pub async fn record(
         tx,
         &audit::Entry {
             actor_id: Some(actor_id),
-            action: "application.status",
+            action: audit::Action::ApplicationStatus,
             object: application
                 .reference
                 .as_deref()
@@ -226,9 +226,9 @@ async fn tell_applicant(tx: &mut Tx, decision: &Prepared<'_>, now: i64) -> AppRe
             },
         ),
     };
-    notifications::enqueue(
+    outbox::enqueue(
         tx,
-        &notifications::NewMessage {
+        &outbox::NewMessage {
             idempotency_key: format!(
                 "eligibility:{}:{}:{now}",
                 application.id,

@@ -79,7 +79,9 @@ pub fn answer_cells(
             (Some(field), Some(Answer::Text(s))) if matches!(field.kind, FieldKind::Date) => s
                 .parse::<jiff::civil::Date>()
                 .map_or_else(|_| Cell::Text(s.clone()), Cell::Date),
-            (Some(field), Some(answer)) => Cell::Text(form::answer_display(answer, field, lang)),
+            (Some(field), Some(answer)) => Cell::Text(
+                crate::applications::form_view::answer_display(answer, field, lang),
+            ),
             _ => Cell::Text(String::new()),
         })
         .collect()

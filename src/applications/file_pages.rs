@@ -124,34 +124,27 @@ pub async fn download(
         .ok_or(AppError::NotFound)?;
     let organiser = roles::has_role(&app.db, user.id, track.edition_id, Role::Organiser).await?;
     let owner = file.owner_id == user.id;
-    let panel_member =
-        match crate::review::scoring::access::panel_access(&app.db, user.id, application.id).await?
-        {
-            Some(blind) => {
-                let form = crate::calls::queries::form_definition(
-                    &app.db,
-                    track.id,
-                    application.form_version,
-                )
-                .await?;
-                let personal = form
-                    .sections
-                    .iter()
-                    .flat_map(|s| s.fields.iter())
-                    .any(|f| f.key == file.field_key && f.personal);
-                // Panels judge the submitted version: a file uploaded to a later draft is not theirs.
-                let submitted = application.answers()?.0.values().any(
+    let panel_member = match super::panel_access::panel_access(&app.db, user.id, application.id)
+        .await?
+    {
+        Some(blind) => {
+            let form =
+                crate::calls::queries::form_definition(&app.db, track.id, application.form_version)
+                    .await?;
+            let personal = form
+                .sections
+                .iter()
+                .flat_map(|s| s.fields.iter())
+                .any(|f| f.key == file.field_key && f.personal);
+            // Panels judge the submitted version: a file uploaded to a later draft is not theirs.
+            let submitted =
+                application.answers()?.0.values().any(
                     |a| matches!(a, Answer::File { file_id, .. } if *file_id == file.public_id),
                 );
-                submitted
-                    && crate::review::scoring::access::may_open_file(
-                        blind,
-                        file.id_document,
-                        personal,
-                    )
-            }
-            None => false,
-        };
+            submitted && super::panel_access::may_open_file(blind, file.id_document, personal)
+        }
+        None => false,
+    };
     if !(organiser || (owner && !file.id_document) || panel_member) {
         return Err(AppError::NotFound);
     }
@@ -171,7 +164,7 @@ pub async fn download(
             &mut tx,
             &audit::Entry {
                 actor_id: Some(user.id),
-                action: "file.view_id_document",
+                action: audit::Action::FileViewIdDocument,
                 object: application
                     .reference
                     .as_deref()

@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use crate::domain::country::{Country, AES};
-use crate::domain::form::{Answer, Field, FieldError, FieldKind, FormDefinition};
+use crate::domain::form::{self, Answer, Field, FieldError, FieldKind, FormDefinition};
 use crate::domain::types::Lang;
 use crate::i18n::tr;
+use crate::i18n::Say;
 
 #[derive(Debug, Clone)]
 pub struct OptionView {
@@ -330,6 +331,56 @@ pub fn still_empty(
         step_url,
         fields,
     })
+}
+
+/// Renders an answer as plain text for exports and the review page: choice
+/// labels, country names, Oui/Non or Yes/No, file names, and group rows as
+/// `first (second, third, …); …`. Not HTML-escaped.
+pub fn answer_display(answer: &Answer, field: &Field, lang: Lang) -> String {
+    match (&field.kind, answer) {
+        (FieldKind::SingleChoice { options }, Answer::Text(v)) => form::option_label(options, v)
+            .map(|l| l.get(lang).to_string())
+            .unwrap_or_else(|| v.clone()),
+        (FieldKind::Country { .. }, Answer::Text(v)) => Country::parse(v)
+            .map(|c| c.name(lang).to_string())
+            .unwrap_or_else(|_| v.clone()),
+        // People read "15 janvier 2000", not "2000-01-15".
+        (FieldKind::Date, Answer::Text(v)) => v
+            .parse::<jiff::civil::Date>()
+            .map(|d| crate::i18n::format_date(lang, d))
+            .unwrap_or_else(|_| v.clone()),
+        (FieldKind::MultipleChoice { options, .. }, Answer::Choices(vs)) => vs
+            .iter()
+            .map(|v| {
+                form::option_label(options, v)
+                    .map(|l| l.get(lang))
+                    .unwrap_or(v)
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        (FieldKind::Group { fields, .. }, Answer::Group(rows)) => rows
+            .iter()
+            .map(|row| {
+                let cells: Vec<String> = fields
+                    .iter()
+                    .filter_map(|sub| row.get(&sub.key).map(|a| answer_display(a, sub, lang)))
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                match cells.split_first() {
+                    Some((first, [])) => first.clone(),
+                    Some((first, rest)) => format!("{first} ({})", rest.join(", ")),
+                    None => String::new(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        (_, Answer::Text(s)) => s.clone(),
+        (_, Answer::Number(n)) => n.to_string(),
+        (_, Answer::Bool(b)) => tr(lang, if *b { "yes" } else { "no" }),
+        (_, Answer::Choices(vs)) => vs.join(", "),
+        (_, Answer::File { name, .. }) => name.clone(),
+        (_, Answer::Group(rows)) => format!("{} ×", rows.len()),
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod export;
 mod file_pages;
 pub mod form_view;
 pub mod owned;
+pub mod panel_access;
 pub mod photos;
 pub mod queries;
 pub mod routes;
@@ -160,7 +161,7 @@ pub async fn restore_submitted_versions(db: &Db, now_ms: i64) -> DbResult<usize>
                 &mut tx,
                 &crate::audit::Entry {
                     actor_id: None,
-                    action: "application.restore_submitted",
+                    action: crate::audit::Action::ApplicationRestoreSubmitted,
                     object: row.reference.as_deref().unwrap_or(&row.public_id),
                     details: serde_json::json!({ "version": version }),
                 },

@@ -2,10 +2,10 @@
 
 use super::queries::{self, ApplicationRow};
 use super::summarise;
-use crate::accounts::sessions::SessionUser;
 use crate::calls::queries::{self as calls, TrackRow};
 use crate::domain::form::{self, Answers, FormDefinition};
 use crate::web::error::{AppError, AppResult};
+use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 
 /// An application with its track and the form version it is answered against.

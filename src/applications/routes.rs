@@ -12,19 +12,19 @@ use super::form_view::{self, FieldView};
 use super::queries::{self};
 use super::uploads;
 use super::{summarise, Status};
-use crate::accounts::sessions::SessionUser;
 use crate::audit;
 use crate::calls::queries::{self as calls, TrackRow};
 use crate::db::Tx;
 use crate::domain::eligibility;
 use crate::domain::form::{self, Answers, FormDefinition};
 use crate::domain::types::{Lang, Login};
-use crate::i18n::{self, tr, tr_args};
+use crate::i18n::{self, tr, tr_args, Say};
 use crate::notifications::template_admin;
 use crate::notifications::templates::{MessageKind, Texts, Values};
-use crate::notifications::{self, Channel, NewMessage};
+use crate::outbox::{self, Channel, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
+use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 use crate::web::templates::{render, render_with_status};
 
@@ -525,7 +525,7 @@ pub fn answer_sections(
                     let value = answers
                         .0
                         .get(&f.key)
-                        .map(|a| form::answer_display(a, f, lang))
+                        .map(|a| crate::applications::form_view::answer_display(a, f, lang))
                         .unwrap_or_default();
                     (f.label.get(lang).to_owned(), value)
                 })
@@ -710,7 +710,7 @@ pub(super) async fn submit(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "application.submit",
+            action: audit::Action::ApplicationSubmit,
             object: &reference,
             details: serde_json::json!({ "version": version, "form_version": current.working_form_version() }),
         },
@@ -805,7 +805,7 @@ impl ReceiptMessage {
             body.push_str("\n\n— ");
             body.push_str(&self.signature);
         }
-        notifications::enqueue(
+        outbox::enqueue(
             tx,
             &NewMessage {
                 idempotency_key: format!("receipt:{}:{version}", loaded.app.id),
@@ -872,7 +872,7 @@ pub(super) async fn withdraw(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "application.withdraw",
+            action: audit::Action::ApplicationWithdraw,
             object: loaded
                 .app
                 .reference

@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde_json::Value;
 
+use super::Action;
+
 /// One audit entry, its details parsed.
 #[derive(Debug, Clone)]
 pub struct Logged {
@@ -213,7 +215,7 @@ fn sheets(log: &[Logged], stored: &Stored, out: &mut Collector) {
     // rewritten only through a reopening and a new submission, both logged.
     let mut expected: BTreeMap<(i64, &str, i64), SheetState> = BTreeMap::new();
     for e in log {
-        if e.action == "review.score_reopened" {
+        if e.action == Action::ReviewScoreReopened.as_str() {
             let round = e.details.get("round_id").and_then(Value::as_i64);
             let reviewer = e.details.get("reviewer_id").and_then(Value::as_i64);
             let (Some(round), Some(dossier), Some(reviewer)) =
@@ -225,7 +227,7 @@ fn sheets(log: &[Logged], stored: &Stored, out: &mut Collector) {
             expected.insert((round, dossier, reviewer), SheetState::Reopened(e));
             continue;
         }
-        if e.action != "review.score_submitted" {
+        if e.action != Action::ReviewScoreSubmitted.as_str() {
             continue;
         }
         let round = e.details.get("round_id").and_then(Value::as_i64);
@@ -443,7 +445,7 @@ fn shortlists(log: &[Logged], stored: &Stored, out: &mut Collector) {
             locked: None,
             published: None,
         });
-        if e.action == "shortlist.locked" {
+        if e.action == Action::ShortlistLocked.as_str() {
             x.locked = Some((e, finalists));
         } else {
             x.published = Some((e, finalists.into_iter().collect()));
@@ -678,7 +680,10 @@ fn jury_settings(log: &[Logged], stored: &Stored, out: &mut Collector) {
         cumulate: Option<(&'a Logged, bool)>,
     }
     let mut expected: BTreeMap<i64, Expected> = BTreeMap::new();
-    for e in log.iter().filter(|e| e.action == "jury.settings_changed") {
+    for e in log
+        .iter()
+        .filter(|e| e.action == Action::JurySettingsChanged.as_str())
+    {
         let Some(round) = e
             .object
             .strip_prefix("round:")
@@ -748,7 +753,7 @@ fn pitches(log: &[Logged], stored: &Stored, out: &mut Collector) {
             continue;
         };
         let field = |key: &str| e.details.get(key).and_then(Value::as_i64);
-        let (started, stopped, measured) = if e.action == "jury.pitch_started" {
+        let (started, stopped, measured) = if e.action == Action::JuryPitchStarted.as_str() {
             (field("started_at"), None, None)
         } else {
             (

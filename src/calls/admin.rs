@@ -274,7 +274,7 @@ async fn save(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "track.update",
+            action: audit::Action::TrackUpdate,
             object: &format!("{}/{}", track.edition_slug, track.slug),
             details: serde_json::json!({
                 "version": expected + 1,

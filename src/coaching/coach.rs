@@ -13,11 +13,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::queries::{self, SessionRow};
-use crate::accounts::sessions::SessionUser;
 use crate::audit;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
+use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 use crate::web::templates::{render, render_with_status};
 
@@ -243,7 +243,7 @@ pub(super) async fn coach_note(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "coaching.note_saved",
+            action: audit::Action::CoachingNoteSaved,
             object: &session_object(&session.public_id),
             details: serde_json::json!({
                 "reference": invitee.reference, "chars": note.chars().count(),

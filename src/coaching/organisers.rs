@@ -24,7 +24,7 @@ use crate::db::Tx;
 use crate::domain::types::Lang;
 use crate::editions::access::OrganisedEdition;
 use crate::i18n::{tr, tr_args};
-use crate::notifications::{self, NewMessage};
+use crate::outbox::{self, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SiteAddress};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
@@ -200,7 +200,7 @@ pub(super) async fn create_session(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "coaching.session_created",
+            action: audit::Action::CoachingSessionCreated,
             object: &session_object(&public_id),
             details: serde_json::json!({
                 "edition": edition.slug, "title": session.title,
@@ -213,7 +213,7 @@ pub(super) async fn create_session(
     .await?;
     // The coach learns of the session (and where to find it) by e-mail or SMS.
     if let Some((channel, recipient)) =
-        notifications::channel_for(coach.email.as_deref(), coach.phone.as_deref())
+        outbox::channel_for(coach.email.as_deref(), coach.phone.as_deref())
     {
         let coach_lang = lang_of(&coach.locale);
         let args = [
@@ -223,7 +223,7 @@ pub(super) async fn create_session(
             ("place", session.place.clone()),
             ("link", ctx.link(&format!("/coaching/{public_id}"))),
         ];
-        notifications::enqueue(
+        outbox::enqueue(
             &mut tx,
             &NewMessage {
                 idempotency_key: format!("coaching-coach:{session_id}:{}", coach.id),
@@ -536,7 +536,7 @@ pub(super) async fn tell_invitee(
     now: i64,
 ) -> AppResult<()> {
     let Some((channel, recipient)) =
-        notifications::channel_for(contact.email.as_deref(), contact.phone.as_deref())
+        outbox::channel_for(contact.email.as_deref(), contact.phone.as_deref())
     else {
         return Ok(());
     };
@@ -555,7 +555,7 @@ pub(super) async fn tell_invitee(
         ),
     ];
     args.extend_from_slice(&notice.extra);
-    notifications::enqueue(
+    outbox::enqueue(
         tx,
         &NewMessage {
             idempotency_key: format!("{}:{}", notice.event, contact.application_id),
@@ -683,7 +683,7 @@ pub(super) async fn edit_session(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "coaching.session_changed",
+            action: audit::Action::CoachingSessionChanged,
             object: &session_object(&session.public_id),
             details: serde_json::json!({
                 "version": version, "title": valid.title, "starts_at": valid.starts_at,
@@ -778,7 +778,7 @@ pub(super) async fn cancel_session(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "coaching.session_cancelled",
+            action: audit::Action::CoachingSessionCancelled,
             object: &session_object(&session.public_id),
             details: serde_json::json!({ "reason": reason }),
         },
@@ -857,7 +857,7 @@ pub(super) async fn withdraw_invitation(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "coaching.invitation_withdrawn",
+            action: audit::Action::CoachingInvitationWithdrawn,
             object: &session_object(&session.public_id),
             details: serde_json::json!({ "reference": invitee.reference }),
         },
@@ -972,7 +972,7 @@ pub(super) async fn invite(
             &mut tx,
             &audit::Entry {
                 actor_id: Some(user.id),
-                action: "coaching.invited",
+                action: audit::Action::CoachingInvited,
                 object: &session_object(&session.public_id),
                 details: serde_json::json!({ "references": invited }),
             },
@@ -995,7 +995,7 @@ pub(super) async fn notify_invitation(
     now: i64,
 ) -> AppResult<()> {
     let Some((channel, recipient)) =
-        notifications::channel_for(contact.email.as_deref(), contact.phone.as_deref())
+        outbox::channel_for(contact.email.as_deref(), contact.phone.as_deref())
     else {
         return Ok(());
     };
@@ -1013,7 +1013,7 @@ pub(super) async fn notify_invitation(
             site.link(&format!("/applications/{}/coaching", contact.public_id)),
         ),
     ];
-    notifications::enqueue(
+    outbox::enqueue(
         tx,
         &NewMessage {
             idempotency_key: format!(

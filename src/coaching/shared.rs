@@ -6,7 +6,6 @@ use serde::Deserialize;
 
 use super::queries::{self, InviteeRow, SessionRow};
 use super::Attendance;
-use crate::accounts::sessions::SessionUser;
 use crate::audit;
 use crate::calls::queries::EditionRow;
 use crate::domain::types::Lang;
@@ -14,6 +13,7 @@ use crate::i18n::{self, tr_args};
 use crate::web::edit::posted_version;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
+use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 
 pub(super) fn lang_of(locale: &str) -> Lang {
@@ -242,7 +242,7 @@ pub(super) async fn record_attendance(
             &mut tx,
             &audit::Entry {
                 actor_id: Some(user.id),
-                action: "coaching.attendance_recorded",
+                action: audit::Action::CoachingAttendanceRecorded,
                 object: &session_object(&session.public_id),
                 details: serde_json::json!({
                     "reference": invitee.reference, "attendance": value.as_str(),

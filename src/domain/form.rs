@@ -683,11 +683,16 @@ impl FieldError {
     fn required() -> Self {
         Self::new("required", "field-required")
     }
+}
 
-    /// What the person reads beside the field.
-    pub fn message(&self, lang: Lang) -> String {
-        let args: Vec<(&'static str, String)> = self
-            .args
+/// What the person reads beside the field.
+impl UserMessage for FieldError {
+    fn key(&self) -> &'static str {
+        self.key
+    }
+
+    fn args(&self, lang: Lang) -> Vec<(&'static str, String)> {
+        self.args
             .iter()
             .map(|(name, value)| {
                 let text = match value {
@@ -696,8 +701,7 @@ impl FieldError {
                 };
                 (*name, text)
             })
-            .collect();
-        crate::i18n::tr_args(lang, self.key, &args)
+            .collect()
     }
 }
 
@@ -865,7 +869,7 @@ fn parse_number(s: &str) -> Option<i64> {
     compact.parse().ok()
 }
 
-fn option_label<'a>(options: &'a [Choice], value: &str) -> Option<&'a Localized> {
+pub(crate) fn option_label<'a>(options: &'a [Choice], value: &str) -> Option<&'a Localized> {
     options.iter().find(|o| o.value == value).map(|o| &o.label)
 }
 
@@ -1343,65 +1347,12 @@ pub fn field_columns(def: &FormDefinition) -> Vec<(String, Localized)> {
         .collect()
 }
 
-fn yes_no(b: bool, lang: Lang) -> &'static str {
-    match (b, lang) {
-        (true, Lang::Fr) => "Oui",
-        (false, Lang::Fr) => "Non",
-        (true, Lang::En) => "Yes",
-        (false, Lang::En) => "No",
-    }
-}
-
-/// Renders an answer as plain text for exports and the review page: choice
-/// labels, country names, Oui/Non or Yes/No, file names, and group rows as
-/// `first (second, third, …); …`. Not HTML-escaped.
-pub fn answer_display(answer: &Answer, field: &Field, lang: Lang) -> String {
-    match (&field.kind, answer) {
-        (FieldKind::SingleChoice { options }, Answer::Text(v)) => option_label(options, v)
-            .map(|l| l.get(lang).to_string())
-            .unwrap_or_else(|| v.clone()),
-        (FieldKind::Country { .. }, Answer::Text(v)) => Country::parse(v)
-            .map(|c| c.name(lang).to_string())
-            .unwrap_or_else(|_| v.clone()),
-        // People read "15 janvier 2000", not "2000-01-15".
-        (FieldKind::Date, Answer::Text(v)) => v
-            .parse::<jiff::civil::Date>()
-            .map(|d| crate::i18n::format_date(lang, d))
-            .unwrap_or_else(|_| v.clone()),
-        (FieldKind::MultipleChoice { options, .. }, Answer::Choices(vs)) => vs
-            .iter()
-            .map(|v| option_label(options, v).map(|l| l.get(lang)).unwrap_or(v))
-            .collect::<Vec<_>>()
-            .join(", "),
-        (FieldKind::Group { fields, .. }, Answer::Group(rows)) => rows
-            .iter()
-            .map(|row| {
-                let cells: Vec<String> = fields
-                    .iter()
-                    .filter_map(|sub| row.get(&sub.key).map(|a| answer_display(a, sub, lang)))
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                match cells.split_first() {
-                    Some((first, [])) => first.clone(),
-                    Some((first, rest)) => format!("{first} ({})", rest.join(", ")),
-                    None => String::new(),
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        (_, Answer::Text(s)) => s.clone(),
-        (_, Answer::Number(n)) => n.to_string(),
-        (_, Answer::Bool(b)) => yes_no(*b, lang).to_string(),
-        (_, Answer::Choices(vs)) => vs.join(", "),
-        (_, Answer::File { name, .. }) => name.clone(),
-        (_, Answer::Group(rows)) => format!("{} ×", rows.len()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::applications::form_view::answer_display;
     use crate::domain::country::{AES, MALI};
+    use crate::i18n::Say;
     use proptest::prelude::*;
 
     #[test]

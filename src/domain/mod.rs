@@ -4,6 +4,7 @@
 pub mod country;
 pub mod eligibility;
 pub mod form;
+pub mod identity;
 pub mod seed_forms;
 pub mod track;
 pub mod types;

@@ -80,7 +80,8 @@ impl UserMessage for ParseError {
 pub trait UserMessage {
     fn key(&self) -> &'static str;
 
-    fn args(&self) -> Vec<(&'static str, String)> {
+    /// The values the message names, written for a reader of `lang` (a list of countries).
+    fn args(&self, _lang: Lang) -> Vec<(&'static str, String)> {
         Vec::new()
     }
 }

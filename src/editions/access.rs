@@ -7,10 +7,10 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
 use crate::accounts::roles::{self, Role};
-use crate::accounts::sessions::SessionUser;
 use crate::calls::queries::{self as calls, EditionRow};
 use crate::web::ctx::SignedIn;
 use crate::web::error::{AppError, AppResult};
+use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 
 /// The edition named by the `{edition}` segment of the address, which the signed-in user

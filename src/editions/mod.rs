@@ -233,7 +233,7 @@ async fn create_edition(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "edition.create",
+            action: audit::Action::EditionCreate,
             object: &slug,
             details: serde_json::json!({ "copied_from": source.slug, "tracks": tracks.len() }),
         },
@@ -352,7 +352,7 @@ async fn grant_role(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "role.grant",
+            action: audit::Action::RoleGrant,
             object: &format!("{}/{}", edition.slug, member.public_id),
             details: serde_json::json!({ "role": role.as_str() }),
         },

@@ -132,6 +132,13 @@ pub async fn installation(db: &Db) -> DbResult<Identity> {
 
 /// Every identity pages may show: the installation's and each edition's own, found by the
 /// edition's slug too.
+/// [`load_all`] as the page cache takes it (see [`crate::web::identities::Loader`]).
+pub fn load_all_boxed(
+    db: &Db,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = DbResult<Identities>> + Send + '_>> {
+    Box::pin(load_all(db))
+}
+
 pub async fn load_all(db: &Db) -> DbResult<Identities> {
     let installation = installation(db).await?;
     let sql = format!(
@@ -267,7 +274,15 @@ pub async fn update(
         "colours": [s.colours.brand.to_string(), s.colours.on_brand.to_string()],
         "signatories": s.signatories.iter().map(|l| [&l.fr, &l.en]).collect::<Vec<_>>(),
     });
-    append(tx, scope, actor_id, "identity.update", details, now_ms).await?;
+    append(
+        tx,
+        scope,
+        actor_id,
+        audit::Action::IdentityUpdate,
+        details,
+        now_ms,
+    )
+    .await?;
     Ok(true)
 }
 
@@ -306,10 +321,10 @@ pub async fn set_logo(
         .map(|r| r.rows_affected()))?;
     let (action, details) = match logo {
         Some(l) => (
-            "identity.logo",
+            audit::Action::IdentityLogo,
             serde_json::json!({ "sha256": sha256, "bytes": l.bytes.len(), "type": l.kind.mime() }),
         ),
-        None => ("identity.logo_removed", serde_json::json!({})),
+        None => (audit::Action::IdentityLogoRemoved, serde_json::json!({})),
     };
     append(tx, scope, actor_id, action, details, now_ms).await
 }
@@ -333,7 +348,7 @@ pub async fn reset_edition(
         tx,
         scope,
         actor_id,
-        "identity.reset",
+        audit::Action::IdentityReset,
         serde_json::json!({}),
         now_ms,
     )
@@ -353,7 +368,7 @@ pub async fn mark_demo(tx: &mut Tx, actor_id: i64, now_ms: i64) -> DbResult<()> 
         tx,
         Scope::Installation,
         actor_id,
-        "identity.demo",
+        audit::Action::IdentityDemo,
         details,
         now_ms,
     )
@@ -365,7 +380,7 @@ async fn append(
     tx: &mut Tx,
     scope: Scope,
     actor_id: i64,
-    action: &str,
+    action: audit::Action,
     mut details: serde_json::Value,
     now_ms: i64,
 ) -> DbResult<()> {

@@ -10,17 +10,18 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use super::domain::MAX_LOGO_BYTES;
 use super::{queries, Colour, Colours, Identity, IdentityError, Logo, Scope, Settings, SiteDomain};
-use crate::accounts::sessions::SessionUser;
+use crate::domain::identity::MAX_LOGO_BYTES;
 use crate::domain::types::{Email, Lang, Localized, PhoneNumber};
 use crate::editions::access::{path_param, OrganisedEdition};
 use crate::i18n::tr;
 use crate::i18n::ParseErrorMessage;
+use crate::i18n::Say;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
+use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
 

@@ -8,8 +8,8 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sha2::{Digest, Sha256};
 
-use super::config::{SmtpConfig, SmtpTls};
 use super::{DeliveryError, TransportError};
+use crate::config::notifications::{SmtpConfig, SmtpTls};
 
 /// Value of `outbox.transport` for messages handed to SMTP.
 pub const TRANSPORT: &str = "smtp";

@@ -8,14 +8,13 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use crate::accounts::sessions::SessionUser;
 use crate::audit;
 use crate::calls::queries as calls;
 use crate::editions::access::{organised_editions, OrganisedEdition};
 use crate::i18n;
-use crate::notifications;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
+use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 use crate::web::templates::render;
 
@@ -52,8 +51,8 @@ pub struct SmsSetting {
     pub strip_accents: bool,
 }
 
-fn viewer(user: &SessionUser) -> notifications::Viewer {
-    notifications::Viewer {
+fn viewer(user: &SessionUser) -> crate::outbox::Viewer {
+    crate::outbox::Viewer {
         user_id: user.id,
         is_admin: user.is_admin,
     }
@@ -67,14 +66,14 @@ async fn outbox(
     SignedIn(user): SignedIn,
 ) -> AppResult<Response> {
     let organised = organised_editions(&app, &user).await?;
-    let lines = notifications::recent_visible(&app.db, viewer(&user), 200)
+    let lines = crate::outbox::recent_visible(&app.db, viewer(&user), 200)
         .await?
         .into_iter()
         .map(|m| OutboxLine {
             id: m.id,
             created: i18n::format_utc_ms(ctx.lang, m.created_at),
             needs_organiser: m.needs_organiser(),
-            uncertain: m.status_kind() == Some(notifications::OutboxStatus::Uncertain),
+            uncertain: m.status_kind() == Some(crate::outbox::OutboxStatus::Uncertain),
             channel: m.channel.to_string(),
             recipient: m.recipient,
             subject: m.subject,
@@ -85,7 +84,7 @@ async fn outbox(
             sms_parts: m.sms_parts.unwrap_or(0),
         })
         .collect();
-    let stripping = notifications::editions_stripping_accents(&app.db).await?;
+    let stripping = crate::outbox::editions_stripping_accents(&app.db).await?;
     let sms_settings = calls::editions(&app.db)
         .await?
         .into_iter()
@@ -110,7 +109,7 @@ async fn retry_message(
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     organised_editions(&app, &user).await?;
-    if !notifications::resend(&app.db, id, viewer(&user), app.now_ms()).await? {
+    if !crate::outbox::resend(&app.db, id, viewer(&user), app.now_ms()).await? {
         return Err(AppError::NotFound);
     }
     app.outbox_wake.notify_one();
@@ -131,12 +130,12 @@ async fn save_sms_setting(
     let strip = form.value.strip_accents.is_some();
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    notifications::set_strip_accents_in_sms(&mut tx, edition.id, strip).await?;
+    crate::outbox::set_strip_accents_in_sms(&mut tx, edition.id, strip).await?;
     audit::append(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "edition.sms_strip_accents",
+            action: audit::Action::EditionSmsStripAccents,
             object: &format!("edition:{}", edition.slug),
             details: serde_json::json!({ "strip_accents": strip }),
         },

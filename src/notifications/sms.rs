@@ -10,8 +10,8 @@ use std::time::Duration;
 use reqwest::{StatusCode, Url};
 use serde::Serialize;
 
-use super::config::SmsConfig;
 use super::{DeliveryError, TransportError};
+use crate::config::notifications::SmsConfig;
 
 /// Value of `outbox.transport` for messages handed to the SMS gateway.
 pub const TRANSPORT: &str = "sms_http";

@@ -9,15 +9,15 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use super::sms_text;
 use super::templates::{self, MessageKind, Part, Texts, Values, MAX_SMS_PARTS};
-use super::Channel;
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow};
 use crate::db::{Db, DbResult, Tx};
 use crate::domain::types::Lang;
 use crate::editions::access::OrganisedEdition;
 use crate::i18n::{self, tr, tr_args};
+use crate::outbox::sms_text;
+use crate::outbox::Channel;
 use crate::web::ctx::{CsrfForm, Ctx, SiteAddress};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
@@ -558,7 +558,7 @@ async fn save(
 
 async fn audit_change(
     tx: &mut Tx,
-    user: &crate::accounts::sessions::SessionUser,
+    user: &crate::web::sessions::SessionUser,
     t: &Target,
     texts: Option<&Texts>,
     version: i64,
@@ -568,7 +568,7 @@ async fn audit_change(
         tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "message_template.changed",
+            action: audit::Action::MessageTemplateChanged,
             object: &format!("edition:{}", t.edition.slug),
             details: serde_json::json!({
                 "kind": t.kind.as_str(),

@@ -20,14 +20,13 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::config::NotifyConfig;
 use super::email::{self, EmailTransport};
 use super::sms::{self, SmsTransport};
-use super::{
-    Channel, DeliveryError, TransportError, STATUS_FAILED, STATUS_PENDING, STATUS_UNCERTAIN,
-};
+use super::{DeliveryError, TransportError};
 use crate::clock::Clock;
+use crate::config::notifications::NotifyConfig;
 use crate::db::{Db, DbError};
+use crate::outbox::{Channel, STATUS_FAILED, STATUS_PENDING, STATUS_UNCERTAIN};
 
 /// After this many attempts a temporary failure becomes final (status `failed`).
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -440,12 +439,10 @@ mod tests {
 
     use super::*;
     use crate::clock::ManualClock;
-    use crate::notifications::config::{SmsConfig, SmtpConfig, SmtpTls};
+    use crate::config::notifications::{SmsConfig, SmtpConfig, SmtpTls};
     use crate::notifications::sinks::{start_sms_recorder, start_smtp_sink, SmsRecorder};
     use crate::notifications::testdb::both_engines;
-    use crate::notifications::{
-        backlog, enqueue, find_by_key, recent, resend, NewMessage, OutboxStatus,
-    };
+    use crate::outbox::{backlog, enqueue, find_by_key, recent, resend, NewMessage, OutboxStatus};
 
     const WAIT: Duration = Duration::from_secs(10);
 
@@ -484,7 +481,7 @@ mod tests {
         (transports, recorder)
     }
 
-    async fn entry(db: &Db, key: &str) -> crate::notifications::OutboxEntry {
+    async fn entry(db: &Db, key: &str) -> crate::outbox::OutboxEntry {
         find_by_key(db, key)
             .await
             .expect("find")
@@ -761,7 +758,7 @@ mod tests {
             0
         );
         recorder.set_status(200);
-        let admin = crate::notifications::Viewer {
+        let admin = crate::outbox::Viewer {
             user_id: 0,
             is_admin: true,
         };
@@ -850,7 +847,7 @@ mod tests {
         assert_eq!(backlog(&db).await.expect("backlog"), 0);
 
         // An organiser sends it again: it goes once.
-        let admin = crate::notifications::Viewer {
+        let admin = crate::outbox::Viewer {
             user_id: 0,
             is_admin: true,
         };

@@ -295,7 +295,7 @@ async fn erase_account(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user_id),
-            action: "account.deleted",
+            action: audit::Action::AccountDeleted,
             object: public_id,
             details: serde_json::json!({
                 "drafts_deleted": drafts_deleted,

@@ -351,7 +351,7 @@ pub async fn download(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "account.data_exported",
+            action: audit::Action::AccountDataExported,
             object: &user.public_id,
             details: serde_json::json!({
                 "applications": collected.applications.len(),

@@ -147,7 +147,7 @@ async fn purge_one(app: &AppState, doc: &IdDocument, months: u32) -> Result<bool
         &mut tx,
         &audit::Entry {
             actor_id: None,
-            action: "upload.purged",
+            action: audit::Action::UploadPurged,
             object: doc.reference.as_deref().unwrap_or(&doc.application),
             details: serde_json::json!({
                 "file": doc.public_id,

@@ -89,7 +89,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
             &mut tx,
             &audit::Entry {
                 actor_id: Some(admin_id),
-                action: "application.status",
+                action: audit::Action::ApplicationStatus,
                 object: d.reference.as_deref().unwrap_or(&d.public_id),
                 details: serde_json::json!({
                     "from": d.status.as_str(),
@@ -223,7 +223,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
         &mut tx,
         &audit::Entry {
             actor_id: Some(admin_id),
-            action: "shortlist.locked",
+            action: audit::Action::ShortlistLocked,
             object: &format!("edition:{}", context.edition.slug),
             details: serde_json::json!({ "finalists": chosen }),
         },
@@ -234,7 +234,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
         &mut tx,
         &audit::Entry {
             actor_id: Some(admin_id),
-            action: "shortlist.published",
+            action: audit::Action::ShortlistPublished,
             object: &format!("edition:{}", context.edition.slug),
             details: serde_json::json!({ "finalists": chosen }),
         },
@@ -367,7 +367,7 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
         &mut tx,
         &audit::Entry {
             actor_id: Some(admin_id),
-            action: "results.published",
+            action: audit::Action::ResultsPublished,
             object: &format!("edition:{}", edition.slug),
             details: serde_json::json!({
                 "version": 1,
@@ -434,7 +434,7 @@ async fn submit_sheet(
         tx,
         &audit::Entry {
             actor_id: Some(sheet.reviewer),
-            action: "review.score_submitted",
+            action: audit::Action::ReviewScoreSubmitted,
             object: &format!("application:{}", sheet.public_id),
             details: serde_json::json!({
                 "round_id": sheet.round_id,

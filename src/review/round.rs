@@ -12,7 +12,6 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
-use crate::accounts::sessions::SessionUser;
 use crate::applications::queries::{self as applications, ListFilter, ListedApplication};
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
@@ -22,6 +21,7 @@ use crate::editions::access::{path_param, OrganisedEdition};
 use crate::i18n::tr_args;
 use crate::review::queries::RoundStatus;
 use crate::web::error::{AppError, AppResult};
+use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 
 pub struct RoundContext {
@@ -277,8 +277,8 @@ pub async fn set_status(
 ) -> DbResult<()> {
     queries::set_round_status(tx, round.id, target, now_ms).await?;
     let action = match target {
-        RoundStatus::Open => "review.round_opened",
-        RoundStatus::Closed | RoundStatus::Setup => "review.round_locked",
+        RoundStatus::Open => audit::Action::ReviewRoundOpened,
+        RoundStatus::Closed | RoundStatus::Setup => audit::Action::ReviewRoundLocked,
     };
     audit::append(
         tx,
@@ -307,9 +307,9 @@ pub async fn record_conflict(
     let (dossier_id, dossier_public_id) = dossier;
     queries::declare_conflict(tx, dossier_id, reviewer_id, actor_id, reason, now_ms).await?;
     let action = if reviewer_id == actor_id {
-        "review.conflict_declared"
+        audit::Action::ReviewConflictDeclared
     } else {
-        "review.conflict_set"
+        audit::Action::ReviewConflictSet
     };
     audit::append(
         tx,

@@ -11,10 +11,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
-use crate::accounts::sessions::{self, SessionUser};
+use crate::domain::identity::Identity;
 use crate::i18n::{self, Lang};
-use crate::identity::Identity;
 use crate::web::error::{AppError, ErrorPage};
+use crate::web::sessions::{self, SessionUser};
 use crate::web::state::AppState;
 
 pub const SESSION_COOKIE: &str = "kene_session";

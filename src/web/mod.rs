@@ -7,8 +7,10 @@ pub mod edit;
 pub mod error;
 pub mod forms;
 pub mod headers;
+pub mod identities;
 pub mod metrics;
 pub mod public_cache;
+pub mod sessions;
 pub mod state;
 pub mod templates;
 

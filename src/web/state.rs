@@ -18,7 +18,7 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     pub metrics: crate::web::metrics::SharedMetrics,
     pub public_cache: Arc<crate::web::public_cache::PublicCache>,
-    pub identity: Arc<crate::identity::IdentityCache>,
+    pub identity: Arc<crate::web::identities::IdentityCache>,
 }
 
 impl AppState {
@@ -27,7 +27,7 @@ impl AppState {
     }
 
     /// The identities pages show, as of the public content version.
-    pub async fn identities(&self) -> Arc<crate::identity::Identities> {
+    pub async fn identities(&self) -> Arc<crate::domain::identity::Identities> {
         self.identity.get(&self.db, &self.public_cache).await
     }
 }

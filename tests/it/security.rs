@@ -7,7 +7,7 @@
 use kene::clock::Clock;
 use kene::domain::types::Lang;
 use kene::i18n::tr_args;
-use kene::notifications::{self, Channel, NewMessage};
+use kene::outbox::{self, Channel, NewMessage};
 use reqwest::StatusCode;
 
 use crate::support::{fr, six_digits, Backend, TestApp, TestClient};
@@ -54,7 +54,7 @@ async fn edition_id(app: &TestApp, slug: &str) -> i64 {
 
 async fn queue(app: &TestApp, msg: NewMessage) {
     let mut tx = app.db().begin().await.expect("begin");
-    notifications::enqueue(&mut tx, &msg, app.clock.now_ms())
+    outbox::enqueue(&mut tx, &msg, app.clock.now_ms())
         .await
         .expect("enqueue");
     tx.commit().await.expect("commit");
@@ -121,7 +121,7 @@ async fn an_organiser_cannot_read_an_admins_reset_code_nor_take_the_account(back
     // The administrator sees the account message, masked.
     let outbox = admin.get("/admin/outbox").await;
     assert!(outbox.body.contains(&admin_email), "{}", outbox.body);
-    assert!(outbox.body.contains(notifications::SECRET_MASK));
+    assert!(outbox.body.contains(outbox::SECRET_MASK));
     assert!(!outbox.body.contains(&code), "masked for admins too");
 
     // Retrying a failed account message is not the organiser's either.

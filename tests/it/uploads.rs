@@ -1,6 +1,7 @@
 //! Uploads: kind checked by content, size limit enforced while streaming, user file names
 //! never reach the file system.
 
+use kene::i18n::Say;
 use reqwest::StatusCode;
 
 use crate::applications::{

@@ -386,7 +386,7 @@ pub(super) async fn save_settings(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "review.settings_changed",
+            action: audit::Action::ReviewSettingsChanged,
             object: &format!("round:{}", c.round.id),
             details: serde_json::json!({
                 "reviewers_per_dossier": k, "blind": settings.blind,

@@ -15,7 +15,7 @@ use crate::applications::queries::ListedApplication;
 use crate::audit;
 use crate::domain::types::{Lang, Login};
 use crate::i18n::{tr, tr_args};
-use crate::notifications;
+use crate::outbox;
 use crate::review::queries::{self, RoundStatus};
 use crate::review::round::{record_conflict, round_dossiers, OrganisedRound, RoundContext};
 use crate::review::rules::assignment;
@@ -69,7 +69,7 @@ pub(super) async fn add_panel_member(
             &mut tx,
             &audit::Entry {
                 actor_id: Some(user.id),
-                action: "review.panel_member_added",
+                action: audit::Action::ReviewPanelMemberAdded,
                 object: &format!("round:{}:track:{}", c.round.id, track.id),
                 details: serde_json::json!({ "user_id": member.id }),
             },
@@ -145,7 +145,7 @@ pub(super) async fn auto_assign(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "review.assigned",
+            action: audit::Action::ReviewAssigned,
             object: &format!("round:{}", c.round.id),
             details: serde_json::json!({ "created": created, "reviewers_per_dossier": k, "short": short }),
         },
@@ -236,7 +236,7 @@ pub(super) async fn reassign(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "review.reassigned",
+            action: audit::Action::ReviewReassigned,
             object: &format!("application:{}", dossier.public_id),
             details: serde_json::json!({
                 "round_id": c.round.id,
@@ -382,7 +382,7 @@ pub(super) async fn reopen_sheet(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "review.score_reopened",
+            action: audit::Action::ReviewScoreReopened,
             object: &format!("application:{}", dossier.public_id),
             details: serde_json::json!({
                 "round": c.round.kind, "round_id": c.round.id,
@@ -393,7 +393,7 @@ pub(super) async fn reopen_sheet(
     )
     .await?;
     if let Some((channel, recipient)) =
-        notifications::channel_for(reviewer.email.as_deref(), reviewer.phone.as_deref())
+        outbox::channel_for(reviewer.email.as_deref(), reviewer.phone.as_deref())
     {
         let reviewer_lang = Lang::parse(&reviewer.locale).unwrap_or_default();
         let link = ctx.link(&format!("/review/{}/{}", c.round.id, dossier.public_id));
@@ -402,9 +402,9 @@ pub(super) async fn reopen_sheet(
             ("reason", reason.clone()),
             ("link", link),
         ];
-        notifications::enqueue(
+        outbox::enqueue(
             &mut tx,
-            &notifications::NewMessage {
+            &outbox::NewMessage {
                 // One message per reopening: the same sheet may be reopened again later.
                 idempotency_key: format!("score-reopened:{hash}"),
                 channel,

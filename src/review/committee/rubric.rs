@@ -211,7 +211,7 @@ pub(super) async fn save_rubric(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "review.rubric_changed",
+            action: audit::Action::ReviewRubricChanged,
             object: &format!("round:{}:track:{}", c.round.id, track.id),
             details: serde_json::json!({ "criteria": rubric.to_json(), "tie_break": tie_break }),
         },

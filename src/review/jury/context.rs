@@ -7,7 +7,6 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use jiff::tz::TimeZone;
 
-use crate::accounts::sessions::SessionUser;
 use crate::applications::queries::ListedApplication;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::domain::types::Lang;
@@ -17,6 +16,7 @@ use crate::review::names::{edition_tz, team_name};
 use crate::review::queries::{self, RoundRow};
 use crate::review::rules::rubric::Round;
 use crate::web::error::AppResult;
+use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 
 /// The final round of an edition, its tracks and its time zone.

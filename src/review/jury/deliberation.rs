@@ -21,7 +21,7 @@ use crate::domain::types::Login;
 use crate::i18n::{tr, tr_args};
 use crate::notifications::template_admin;
 use crate::notifications::templates::{MessageKind, Values};
-use crate::notifications::{self, Channel, NewMessage};
+use crate::outbox::{self, Channel, NewMessage};
 use crate::review::names::{edition_tz, format_at, people_names, place_label, track_name};
 use crate::review::publication::{
     self, insert_publication, latest_tx, NewPublication, PublicDossier, PublicTrack, Snapshot,
@@ -558,9 +558,9 @@ pub(super) async fn publish(
         &audit::Entry {
             actor_id: Some(user.id),
             action: if version == 1 {
-                "results.published"
+                audit::Action::ResultsPublished
             } else {
-                "results.corrected"
+                audit::Action::ResultsCorrected
             },
             object: &format!("edition:{}", edition.slug),
             details: serde_json::json!({
@@ -646,7 +646,7 @@ async fn notify_finalists(
         let (subject, body) =
             template_admin::compose(tx, edition.id, MessageKind::Results, lang, channel, &values)
                 .await?;
-        notifications::enqueue(
+        outbox::enqueue(
             tx,
             &NewMessage {
                 idempotency_key: format!("results:{}:{}", edition.id, f.application_id),

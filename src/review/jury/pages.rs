@@ -17,7 +17,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::accounts::sessions::SessionUser;
 use crate::applications::queries::ListedApplication;
 use crate::audit;
 use crate::db::{DbResult, Tx};
@@ -35,6 +34,7 @@ use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
+use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
 
@@ -380,7 +380,7 @@ pub(super) async fn save_settings(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "jury.settings_changed",
+            action: audit::Action::JurySettingsChanged,
             object: &format!("round:{}", f.round.id),
             details: serde_json::json!({ "allowed_secs": allowed }),
         },
@@ -442,7 +442,7 @@ pub(super) async fn save_cumulate(
             &mut tx,
             &audit::Entry {
                 actor_id: Some(user.id),
-                action: "jury.settings_changed",
+                action: audit::Action::JurySettingsChanged,
                 object: &format!("round:{}", f.round.id),
                 details: serde_json::json!({ "cumulate": cumulate }),
             },
@@ -532,7 +532,7 @@ pub(super) async fn generate_schedule(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "jury.schedule_generated",
+            action: audit::Action::JuryScheduleGenerated,
             object: &format!("edition:{}:track:{}", f.edition.slug, track.id),
             details: serde_json::json!({
                 "starts_at": start, "minutes": minutes, "room": room, "pitches": finalists.len(),
@@ -606,7 +606,7 @@ pub(super) async fn save_slot(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "jury.slot_changed",
+            action: audit::Action::JurySlotChanged,
             object: &format!("application:{}", finalist.public_id),
             details: serde_json::json!({
                 "position": position, "starts_at": start, "minutes": minutes, "room": room,
@@ -701,7 +701,7 @@ async fn timer(
                 &mut tx,
                 &audit::Entry {
                     actor_id: Some(user.id),
-                    action: "jury.pitch_started",
+                    action: audit::Action::JuryPitchStarted,
                     object: &object,
                     details: serde_json::json!({ "started_at": now }),
                 },
@@ -726,7 +726,7 @@ async fn timer(
                 &mut tx,
                 &audit::Entry {
                     actor_id: Some(user.id),
-                    action: "jury.pitch_timed",
+                    action: audit::Action::JuryPitchTimed,
                     object: &object,
                     details: serde_json::json!({
                         "started_at": started, "stopped_at": now, "measured_secs": measured,

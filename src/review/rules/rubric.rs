@@ -87,7 +87,7 @@ impl UserMessage for RubricError {
         }
     }
 
-    fn args(&self) -> Vec<(&'static str, String)> {
+    fn args(&self, _: crate::domain::types::Lang) -> Vec<(&'static str, String)> {
         match self {
             RubricError::Json(detail) => vec![("detail", detail.clone())],
             RubricError::NoScoredCriterion => Vec::new(),
@@ -725,7 +725,7 @@ impl UserMessage for ScoreError {
         }
     }
 
-    fn args(&self) -> Vec<(&'static str, String)> {
+    fn args(&self, _: crate::domain::types::Lang) -> Vec<(&'static str, String)> {
         match *self {
             ScoreError::Empty { max }
             | ScoreError::NotWholeNumber { max }

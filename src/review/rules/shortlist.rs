@@ -120,7 +120,7 @@ impl UserMessage for JustificationError {
         }
     }
 
-    fn args(&self) -> Vec<(&'static str, String)> {
+    fn args(&self, _: crate::domain::types::Lang) -> Vec<(&'static str, String)> {
         let chars = match self {
             JustificationError::TooShort => Justification::MIN_CHARS,
             JustificationError::TooLong => Justification::MAX_CHARS,

@@ -1,7 +1,6 @@
 //! Scoring: each reviewer's queue, the score form of a dossier (blind where the round says
 //! so), conflicts of interest declared by the reviewer, and the panel view of a final.
 
-pub mod access;
 mod pages;
 
 pub use pages::router;

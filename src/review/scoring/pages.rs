@@ -13,8 +13,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use super::access::{openable_files, OpenableFile};
-use crate::accounts::sessions::SessionUser;
+use crate::applications::panel_access::{openable_files, OpenableFile};
 use crate::applications::queries::{self as applications, ApplicationRow};
 use crate::audit;
 use crate::calls::queries as calls;
@@ -28,6 +27,7 @@ use crate::review::rules::rubric::{stored_sheet, Points, Round, Rubric};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
+use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 use crate::web::templates::{render, render_with_status};
 
@@ -241,7 +241,7 @@ async fn dossier_sections(
                     let value = answers
                         .0
                         .get(&f.key)
-                        .map(|a| form::answer_display(a, f, lang))
+                        .map(|a| crate::applications::form_view::answer_display(a, f, lang))
                         .unwrap_or_default();
                     (f.label.get(lang).to_owned(), value)
                 })
@@ -535,7 +535,7 @@ async fn save_scores(
             &mut tx,
             &audit::Entry {
                 actor_id: Some(user.id),
-                action: "review.score_submitted",
+                action: audit::Action::ReviewScoreSubmitted,
                 object: &format!("application:{}", s.dossier.public_id),
                 details: serde_json::json!({
                     "round": s.round.kind,

@@ -27,7 +27,7 @@ use crate::editions::access::OrganisedEdition;
 use crate::i18n::{tr, tr_args};
 use crate::notifications::template_admin;
 use crate::notifications::templates::{MessageKind, Values};
-use crate::notifications::{self, Channel, NewMessage};
+use crate::outbox::{self, Channel, NewMessage};
 use crate::review::queries::RoundStatus;
 use crate::review::round::{round_context, round_ranking, RoundContext};
 use crate::review::rules::ranking::decided_arbitrarily;
@@ -473,7 +473,7 @@ async fn save_settings(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "shortlist.settings_changed",
+            action: audit::Action::ShortlistSettingsChanged,
             object: &format!("edition:{}", l.c.edition.slug),
             details: serde_json::json!({ "size": size, "quotas": quotas, "with_feedback": with_feedback }),
         },
@@ -523,7 +523,7 @@ async fn propose(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "shortlist.proposed",
+            action: audit::Action::ShortlistProposed,
             object: &format!("edition:{}", l.c.edition.slug),
             details: serde_json::json!({ "size": size, "dossiers": chosen_sorted }),
         },
@@ -631,9 +631,9 @@ async fn change(
         &audit::Entry {
             actor_id: Some(user.id),
             action: if adding {
-                "shortlist.override_in"
+                audit::Action::ShortlistOverrideIn
             } else {
-                "shortlist.override_out"
+                audit::Action::ShortlistOverrideOut
             },
             object: &format!("application:{}", dossier.public_id),
             details: serde_json::json!({ "justification": justification.as_str() }),
@@ -688,7 +688,7 @@ pub(super) async fn lock(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "shortlist.locked",
+            action: audit::Action::ShortlistLocked,
             object: &format!("edition:{}", l.c.edition.slug),
             details: serde_json::json!({
                 "finalists": finalists,
@@ -780,7 +780,7 @@ async fn publish(
                 }
             }
         }
-        notifications::enqueue(
+        outbox::enqueue(
             &mut tx,
             &NewMessage {
                 idempotency_key: format!("shortlist:{}:{}", l.c.edition.id, a.application_id),
@@ -798,7 +798,7 @@ async fn publish(
         &mut tx,
         &audit::Entry {
             actor_id: Some(user.id),
-            action: "shortlist.published",
+            action: audit::Action::ShortlistPublished,
             object: &format!("edition:{}", l.c.edition.slug),
             details: serde_json::json!({
                 "finalists": finalists,

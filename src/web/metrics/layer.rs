@@ -37,7 +37,12 @@ pub async fn record(State(app): State<AppState>, request: Request, next: Next) -
 
 /// The metrics, for a scraper that presents the configured token (`Authorization: Bearer …`).
 /// They tell outsiders what runs and how busy it is, so without a token they are not served.
-pub async fn serve(State(app): State<AppState>, headers: HeaderMap) -> Response {
+/// `backlog` counts the outbox's waiting messages; it is awaited only for an accepted scraper.
+pub async fn serve(
+    app: &AppState,
+    headers: &HeaderMap,
+    backlog: impl std::future::Future<Output = Option<i64>>,
+) -> Response {
     let Some(expected) = app.config.metrics_token.as_deref() else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -50,7 +55,7 @@ pub async fn serve(State(app): State<AppState>, headers: HeaderMap) -> Response 
     if Sha256::digest(presented.as_bytes()) != Sha256::digest(expected.as_bytes()) {
         return (StatusCode::UNAUTHORIZED, [(WWW_AUTHENTICATE, "Bearer")]).into_response();
     }
-    if let Ok(backlog) = crate::notifications::backlog(&app.db).await {
+    if let Some(backlog) = backlog.await {
         app.metrics.outbox_backlog.set(backlog);
     }
     let mut text = String::new();

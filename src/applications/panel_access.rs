@@ -1,6 +1,7 @@
 //! What panel members may read of a dossier beyond its answers: its files, while it is
 //! assigned to them in a round under way — never ID documents, and in blind mode nothing
-//! the form marks personal.
+//! the form marks personal. It lives beside the files it guards (the file endpoint asks it;
+//! the review pages list what it allows), reading the review's assignments in one query.
 
 use crate::db::{Db, DbResult};
 use crate::domain::form::{Answer, Answers, FieldKind, FormDefinition};

@@ -1,11 +1,13 @@
 //! Configuration: an optional TOML file, then `KENE_*` environment variables.
 
+pub mod notifications;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::notifications::config::NotifyConfig;
+use self::notifications::NotifyConfig;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -192,21 +194,21 @@ impl Config {
                 Some(v) => parsed("KENE_SMTP_PORT", v)?,
                 None => 25,
             };
-            self.notifications.smtp = Some(crate::notifications::config::SmtpConfig {
+            self.notifications.smtp = Some(notifications::SmtpConfig {
                 host,
                 port,
                 username: var("KENE_SMTP_USERNAME"),
                 password: var("KENE_SMTP_PASSWORD"),
                 from: var("KENE_SMTP_FROM").unwrap_or_else(|| "Kènè <no-reply@localhost>".into()),
                 tls: match var("KENE_SMTP_TLS").as_deref() {
-                    Some("starttls") => crate::notifications::config::SmtpTls::StartTls,
-                    Some("tls") => crate::notifications::config::SmtpTls::Tls,
-                    _ => crate::notifications::config::SmtpTls::None,
+                    Some("starttls") => notifications::SmtpTls::StartTls,
+                    Some("tls") => notifications::SmtpTls::Tls,
+                    _ => notifications::SmtpTls::None,
                 },
             });
         }
         if let Some(url) = var("KENE_SMS_URL") {
-            self.notifications.sms = Some(crate::notifications::config::SmsConfig {
+            self.notifications.sms = Some(notifications::SmsConfig {
                 url,
                 token: var("KENE_SMS_TOKEN"),
                 sender: var("KENE_SMS_SENDER"),

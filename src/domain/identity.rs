@@ -1,10 +1,14 @@
-//! What an identity is made of, parsed once: colours with their contrast, a logo that can only
-//! be a raster image, an official web address. Pure: no I/O.
+//! The event's identity as pages show it (name, organiser, motto, contact, colours, logo), and
+//! what it is made of, parsed once: colours with their contrast, a logo that can only be a
+//! raster image, an official web address. Pure: no I/O; the `identity` area stores and edits
+//! it, `web` shows it.
 
 use std::fmt;
 
-use crate::domain::types::Lang;
-use crate::i18n::{tr, tr_args};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::domain::types::{Email, Lang, Localized, PhoneNumber, UserMessage};
 
 /// Text on the brand colour must reach WCAG's AA level for normal text.
 pub const MIN_CONTRAST: f64 = 4.5;
@@ -234,34 +238,34 @@ pub enum IdentityError {
     NotADomain,
 }
 
-impl IdentityError {
-    pub fn message(&self, lang: Lang) -> String {
+impl UserMessage for IdentityError {
+    fn key(&self) -> &'static str {
         match self {
-            IdentityError::NotAColour => tr(lang, "identity-error-colour"),
-            IdentityError::LowContrast { ratio } => tr_args(
-                lang,
-                "identity-error-contrast",
-                &[
-                    ("ratio", ratio_text(*ratio, lang)),
-                    ("minimum", ratio_text(MIN_CONTRAST, lang)),
-                ],
-            ),
-            IdentityError::NoLogo => tr(lang, "identity-error-no-logo"),
-            IdentityError::LogoTooLarge { bytes } => tr_args(
-                lang,
-                "identity-error-logo-size",
-                &[
-                    // Rounded to the nearest kilobyte, yet never as small as the limit.
-                    (
-                        "size",
-                        format!("{}", ((bytes + 512) / 1024).max(MAX_LOGO_BYTES / 1024 + 1)),
-                    ),
-                    ("max", format!("{}", MAX_LOGO_BYTES / 1024)),
-                ],
-            ),
-            IdentityError::SvgLogo => tr(lang, "identity-error-svg"),
-            IdentityError::NotAnImage => tr(lang, "identity-error-not-image"),
-            IdentityError::NotADomain => tr(lang, "identity-error-domain"),
+            IdentityError::NotAColour => "identity-error-colour",
+            IdentityError::LowContrast { .. } => "identity-error-contrast",
+            IdentityError::NoLogo => "identity-error-no-logo",
+            IdentityError::LogoTooLarge { .. } => "identity-error-logo-size",
+            IdentityError::SvgLogo => "identity-error-svg",
+            IdentityError::NotAnImage => "identity-error-not-image",
+            IdentityError::NotADomain => "identity-error-domain",
+        }
+    }
+
+    fn args(&self, lang: Lang) -> Vec<(&'static str, String)> {
+        match self {
+            IdentityError::LowContrast { ratio } => vec![
+                ("ratio", ratio_text(*ratio, lang)),
+                ("minimum", ratio_text(MIN_CONTRAST, lang)),
+            ],
+            // Rounded to the nearest kilobyte, yet never as small as the limit.
+            IdentityError::LogoTooLarge { bytes } => vec![
+                (
+                    "size",
+                    format!("{}", ((bytes + 512) / 1024).max(MAX_LOGO_BYTES / 1024 + 1)),
+                ),
+                ("max", format!("{}", MAX_LOGO_BYTES / 1024)),
+            ],
+            _ => Vec::new(),
         }
     }
 }
@@ -274,6 +278,211 @@ pub fn ratio_text(ratio: f64, lang: Lang) -> String {
     match lang {
         Lang::Fr => text.replace('.', ","),
         Lang::En => text,
+    }
+}
+
+/// What administrators edit in one form (the logo has its own).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub name: Localized,
+    /// The organiser line, e.g. the ministry.
+    pub organiser: Localized,
+    /// The line under the emblem on certificates, e.g. the republic's motto.
+    pub motto: Localized,
+    pub contact_phone: Option<PhoneNumber>,
+    pub contact_whatsapp: Option<PhoneNumber>,
+    pub contact_email: Option<Email>,
+    pub official_domain: Option<SiteDomain>,
+    pub colours: Colours,
+    /// The titles under the certificates' two signature lines (empty: no line).
+    pub signatories: [Localized; 2],
+}
+
+impl Default for Settings {
+    /// A fresh installation: the software's name, its own colours, nothing else.
+    fn default() -> Self {
+        Settings {
+            name: Localized::new("Kènè", "Kènè"),
+            organiser: Localized::default(),
+            motto: Localized::default(),
+            contact_phone: None,
+            contact_whatsapp: None,
+            contact_email: None,
+            official_domain: None,
+            colours: Colours::default(),
+            signatories: [Localized::default(), Localized::default()],
+        }
+    }
+}
+
+/// The stored logo, named by its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoRef {
+    pub kind: LogoKind,
+    pub sha256: String,
+}
+
+impl LogoRef {
+    /// Changes with the image, so it is cached for a year.
+    pub fn url(&self) -> String {
+        format!(
+            "/identity/logo-{}.{}",
+            &self.sha256[..16.min(self.sha256.len())],
+            self.kind.extension()
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Identity {
+    pub settings: Settings,
+    pub logo: Option<LogoRef>,
+    /// A demonstration install (`kene demo`): pages say so.
+    pub demo: bool,
+    pub version: i64,
+}
+
+impl Identity {
+    pub fn name(&self, lang: Lang) -> &str {
+        self.settings.name.get(lang)
+    }
+
+    pub fn organiser(&self, lang: Lang) -> &str {
+        self.settings.organiser.get(lang)
+    }
+
+    pub fn motto(&self, lang: Lang) -> &str {
+        self.settings.motto.get(lang)
+    }
+
+    pub fn logo_url(&self) -> Option<String> {
+        self.logo.as_ref().map(LogoRef::url)
+    }
+
+    /// The stylesheet that paints the brand colours, when they are not the stylesheet's own.
+    pub fn colours_url(&self) -> Option<String> {
+        let c = &self.settings.colours;
+        (!c.is_default()).then(|| {
+            format!(
+                "/identity/colours-{}-{}.css",
+                c.brand.digits(),
+                c.on_brand.digits()
+            )
+        })
+    }
+
+    /// The phone as people dial it, for a `tel:` link.
+    pub fn phone(&self) -> Option<&str> {
+        self.settings
+            .contact_phone
+            .as_ref()
+            .map(PhoneNumber::as_str)
+    }
+
+    /// A `wa.me` link: WhatsApp wants the number's digits only.
+    pub fn whatsapp_link(&self) -> Option<String> {
+        self.settings
+            .contact_whatsapp
+            .as_ref()
+            .map(|p| format!("https://wa.me/{}", p.as_str().trim_start_matches('+')))
+    }
+
+    pub fn whatsapp(&self) -> Option<&str> {
+        self.settings
+            .contact_whatsapp
+            .as_ref()
+            .map(PhoneNumber::as_str)
+    }
+
+    pub fn email(&self) -> Option<&str> {
+        self.settings.contact_email.as_ref().map(Email::as_str)
+    }
+
+    pub fn domain(&self) -> Option<&str> {
+        self.settings
+            .official_domain
+            .as_ref()
+            .map(SiteDomain::as_str)
+    }
+
+    /// The signature blocks of a certificate, in `lang` (only those set).
+    pub fn signatories(&self, lang: Lang) -> Vec<&str> {
+        self.settings
+            .signatories
+            .iter()
+            .map(|s| s.get(lang))
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    pub fn has_contact(&self) -> bool {
+        self.phone().is_some() || self.whatsapp().is_some() || self.email().is_some()
+    }
+
+    /// The line a message ends with: who sends it and how to reach them.
+    pub fn signature(&self, lang: Lang) -> String {
+        let mut lines = vec![self.name(lang).to_owned()];
+        if !self.organiser(lang).is_empty() {
+            lines.push(self.organiser(lang).to_owned());
+        }
+        let contact: Vec<&str> = [self.phone(), self.email(), self.domain()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !contact.is_empty() {
+            lines.push(contact.join(" · "));
+        }
+        lines.join("\n")
+    }
+}
+
+/// Whose identity: the installation's, or one edition's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Installation,
+    Edition(i64),
+}
+
+/// Every identity pages may show, as of one content version: the installation's, and the
+/// editions' that have their own (a sister event hosted on the same installation).
+#[derive(Debug, Default)]
+pub struct Identities {
+    installation: Arc<Identity>,
+    by_edition: HashMap<i64, Arc<Identity>>,
+    edition_by_slug: HashMap<String, i64>,
+}
+
+impl Identities {
+    pub fn new(
+        installation: Identity,
+        by_edition: HashMap<i64, Arc<Identity>>,
+        edition_by_slug: HashMap<String, i64>,
+    ) -> Identities {
+        Identities {
+            installation: Arc::new(installation),
+            by_edition,
+            edition_by_slug,
+        }
+    }
+
+    pub fn installation(&self) -> Arc<Identity> {
+        self.installation.clone()
+    }
+
+    /// What the pages and messages of an edition show.
+    pub fn for_edition(&self, edition_id: i64) -> Arc<Identity> {
+        self.by_edition
+            .get(&edition_id)
+            .unwrap_or(&self.installation)
+            .clone()
+    }
+
+    /// The same, for an edition named by its slug (in a page's address).
+    pub fn for_slug(&self, slug: &str) -> Arc<Identity> {
+        match self.edition_by_slug.get(slug) {
+            Some(edition_id) => self.for_edition(*edition_id),
+            None => self.installation(),
+        }
     }
 }
 
