@@ -497,7 +497,7 @@ mod tests {
         .fetch_all(pool)
         .await)
         .expect("read the hashes");
-        assert_eq!(prevs[2].0, "server.after");
+        assert_eq!(prevs[2].0, Action::TrackUpdate.as_str());
         assert_eq!(
             prevs[2].1, hashes[1],
             "chained to the other process's entry"
