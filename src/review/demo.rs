@@ -9,12 +9,13 @@ use super::queries::{self, RoundStatus, SheetWrite};
 use super::round::{round_ranking, RoundContext};
 use super::rules::rubric::Round;
 use super::rules::shortlist::{self, Candidate};
+use super::shortlist::actions::{self, Publication, Settings as ShortlistSettings};
 use crate::accounts::roles::{self, Role};
 use crate::accounts::users::{self, NewUser};
+use crate::applications::decisions;
 use crate::applications::queries::{self as applications, ListFilter};
 use crate::audit;
 use crate::calls::queries as calls;
-use crate::domain::eligibility;
 use crate::domain::types::{Lang, Login};
 use crate::run_tx;
 use crate::web::state::AppState;
@@ -70,36 +71,16 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
         let Some(track) = tracks.iter().find(|t| t.id == d.track_id) else {
             continue;
         };
-        let form = calls::form_definition(&app.db, track.id, d.form_version).await?;
-        let answers = serde_json::from_str(&d.answers_json)?;
-        let verdict = eligibility::evaluate(&track.rules()?, &form, &answers, track.closing_date());
-        let reasons: Vec<String> = verdict
-            .failures
-            .iter()
-            .map(|f| f.reason.get(Lang::Fr).to_owned())
-            .collect();
-        let (status, reason) = if reasons.is_empty() {
-            ("eligible", None)
-        } else {
-            ("ineligible", Some(reasons.join(" ; ")))
-        };
-        applications::set_status(&mut tx, d.id, status, reason.as_deref(), at(21, 10)).await?;
-        // Recorded as the organisers' decision form records it.
-        audit::append(
-            &mut tx,
-            &audit::Entry {
-                actor_id: Some(admin_id),
-                action: audit::Action::ApplicationStatus,
-                object: d.reference.as_deref().unwrap_or(&d.public_id),
-                details: serde_json::json!({
-                    "from": d.status.as_str(),
-                    "to": status,
-                    "reason": reason.unwrap_or_default(),
-                }),
-            },
-            at(21, 10),
-        )
-        .await?;
+        let application = applications::find_for_update(&mut tx, d.id).await?;
+        let (_, _, _, verdict) = decisions::automatic_check(app, &application, track).await?;
+        let status = decisions::proposed(&verdict);
+        // Decided as an organiser confirms the rules' verdict on the decision form.
+        let decision = decisions::prepare(app, &application, track, status, "", d.status.as_str())
+            .await?
+            .map_err(|refusal| anyhow::anyhow!("{refusal:?}"))?;
+        decisions::record(&mut tx, admin_id, &decision, at(21, 10))
+            .await?
+            .map_err(|refusal| anyhow::anyhow!("{refusal:?}"))?;
     }
     tx.commit().await?;
 
@@ -177,6 +158,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
         tracks,
     };
     let ranking = round_ranking(app, &context).await?;
+    let ranking_sheets = ranking.stored;
     let candidates: Vec<Candidate> = ranking
         .ranked
         .into_iter()
@@ -197,50 +179,45 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
         })
         .collect();
     let chosen = shortlist::propose(&candidates, 30, &quotas);
+    let in_order = shortlist::in_ranking_order(&candidates, &chosen);
+    let finalists: BTreeSet<i64> = chosen.iter().copied().collect();
+    let stored = crate::review::shortlist::queries::ensure_shortlist(&app.db, edition_id).await?;
+    let applicants = crate::review::shortlist::queries::applicants(&app.db, edition_id).await?;
+    // The finalists' page as a full address (the demo has no request to take a host from):
+    // the public URL when configured, else the address the demo serves on.
+    let base = match app.config.public_url.as_deref() {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => format!("http://{}", app.config.addr),
+    };
+    let link = format!("{base}/finalists/{}", context.edition.slug);
+    let settings = ShortlistSettings {
+        size: 30,
+        quotas,
+        with_feedback: false,
+    };
+    let publication = Publication {
+        finalists: &finalists,
+        applicants: &applicants,
+        link: &link,
+        with_feedback: false,
+        sheets: &ranking_sheets,
+    };
+    let edition = &context.edition;
+    let at = at(26, 9);
     let mut tx = app.db.begin().await?;
-    let insert =
-        "INSERT INTO shortlists (edition_id, size, quotas_json, status, locked_at, published_at) \
-                  VALUES ($1, 30, $3, 'published', $2, $2) ON CONFLICT DO NOTHING";
-    run_tx!(&mut tx, |conn| sqlx::query(insert)
-        .bind(edition_id)
-        .bind(at(26, 9))
-        .bind(serde_json::to_string(&quotas)?)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    let entry = "INSERT INTO shortlist_entries (edition_id, application_id, position, source) \
-                 VALUES ($1, $2, $3, 'proposed') ON CONFLICT DO NOTHING";
-    for (i, id) in chosen.iter().enumerate() {
-        run_tx!(&mut tx, |conn| sqlx::query(entry)
-            .bind(edition_id)
-            .bind(id)
-            .bind(i as i64 + 1)
-            .execute(conn)
-            .await
-            .map(|r| r.rows_affected()))?;
-    }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(admin_id),
-            action: audit::Action::ShortlistLocked,
-            object: &format!("edition:{}", context.edition.slug),
-            details: serde_json::json!({ "finalists": chosen }),
-        },
-        at(26, 9),
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(admin_id),
-            action: audit::Action::ShortlistPublished,
-            object: &format!("edition:{}", context.edition.slug),
-            details: serde_json::json!({ "finalists": chosen }),
-        },
-        at(26, 9),
-    )
-    .await?;
+    actions::save_settings(&mut tx, edition, &settings, stored.version, admin_id, at)
+        .await?
+        .map_err(|refused| anyhow::anyhow!("{refused:?}"))?;
+    actions::propose(&mut tx, edition, &in_order, 30, admin_id, at)
+        .await?
+        .map_err(|refused| anyhow::anyhow!("{refused:?}"))?;
+    let no_ties: [(); 0] = [];
+    actions::lock(&mut tx, edition, &in_order, &no_ties, false, admin_id, at)
+        .await?
+        .map_err(|refused| anyhow::anyhow!("{refused:?}"))?;
+    actions::publish(&mut tx, edition, &publication, admin_id, at)
+        .await?
+        .map_err(|refused| anyhow::anyhow!("{refused:?}"))?;
     tx.commit().await?;
     seed_final(app, &context, admin_id).await
 }

@@ -169,6 +169,20 @@ impl From<Justification> for String {
     }
 }
 
+/// The chosen dossiers in ranking order, whichever pass of the proposal chose them.
+pub fn in_ranking_order(candidates: &[Candidate], chosen: &[i64]) -> Vec<i64> {
+    let mut sorted: Vec<&Candidate> = candidates.iter().collect();
+    sorted.sort_by(|a, b| a.ranked.cmp_rank(&b.ranked));
+    let order: BTreeMap<i64, usize> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.ranked.dossier, i))
+        .collect();
+    let mut in_order = chosen.to_vec();
+    in_order.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
+    in_order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

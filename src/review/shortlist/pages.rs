@@ -3,9 +3,10 @@
 //! justification, locked, then published: a public page lists the finalists and every
 //! applicant of the call is told the outcome in their language.
 
+use super::actions::{self, Settings};
 use super::queries::{
-    applicants, changes, delete_entries, ensure_shortlist, entries, insert_entry, set_status,
-    status_tx, ShortlistRow,
+    applicants, changes, delete_entries, ensure_shortlist, entries, insert_entry, status_tx,
+    ShortlistRow,
 };
 use crate::i18n::Say;
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,12 +23,9 @@ use crate::applications::queries::ListedApplication;
 use crate::audit;
 use crate::calls::queries as calls;
 use crate::calls::queries::EditionRow;
-use crate::domain::types::{Lang, Login};
+use crate::domain::types::Lang;
 use crate::editions::access::OrganisedEdition;
 use crate::i18n::{tr, tr_args};
-use crate::notifications::template_admin;
-use crate::notifications::templates::{MessageKind, Values};
-use crate::outbox::{self, Channel, NewMessage};
 use crate::review::queries::RoundStatus;
 use crate::review::round::{round_context, round_ranking, RoundContext};
 use crate::review::rules::ranking::decided_arbitrarily;
@@ -411,26 +409,20 @@ async fn save_settings(
         )
         .await;
     };
-    let with_feedback = fields.contains_key("with_feedback");
-    let quotas_json =
-        serde_json::to_string(&quotas).map_err(|e| AppError::Internal(e.to_string()))?;
+    let settings = Settings {
+        size,
+        quotas,
+        with_feedback: fields.contains_key("with_feedback"),
+    };
     let now = app.now_ms();
     let expected = fields
         .get("version")
         .map_or(0, |v| crate::web::edit::posted_version(v));
     let mut tx = app.db.begin().await?;
-    let sql = "UPDATE shortlists SET size = $1, quotas_json = $2, with_feedback = $3, \
-               version = version + 1 WHERE edition_id = $4 AND status = 'draft' AND version = $5";
-    let updated = run_tx!(&mut tx, |conn| sqlx::query(sql)
-        .bind(size)
-        .bind(&quotas_json)
-        .bind(with_feedback)
-        .bind(l.c.edition.id)
-        .bind(expected)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    if updated == 0 {
+    if actions::save_settings(&mut tx, &l.c.edition, &settings, expected, user.id, now)
+        .await?
+        .is_err()
+    {
         drop(tx);
         let mut now_stored = load(&app, &edition).await?;
         if now_stored.shortlist.status != "draft" {
@@ -456,9 +448,10 @@ async fn save_settings(
             ],
         });
         // The form shows what was typed, with the stored version.
-        now_stored.shortlist.size = size;
-        now_stored.shortlist.quotas_json = quotas_json;
-        now_stored.shortlist.with_feedback = with_feedback;
+        now_stored.shortlist.size = settings.size;
+        now_stored.shortlist.quotas_json = serde_json::to_string(&settings.quotas)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        now_stored.shortlist.with_feedback = settings.with_feedback;
         return render_page(
             &app,
             ctx,
@@ -469,17 +462,6 @@ async fn save_settings(
         )
         .await;
     }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::ShortlistSettingsChanged,
-            object: &format!("edition:{}", l.c.edition.slug),
-            details: serde_json::json!({ "size": size, "quotas": quotas, "with_feedback": with_feedback }),
-        },
-        now,
-    )
-    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())
 }
@@ -497,39 +479,15 @@ async fn propose(
     let (candidates, _, _) = scored_dossiers(&app, &l.c).await?;
     let size = usize::try_from(l.shortlist.size).unwrap_or(30);
     let chosen = shortlist::propose(&candidates, size, &l.shortlist.quotas());
-    // Shown in ranking order, whichever pass chose them.
-    let order: BTreeMap<i64, usize> = {
-        let mut sorted: Vec<&Candidate> = candidates.iter().collect();
-        sorted.sort_by(|a, b| a.ranked.cmp_rank(&b.ranked));
-        sorted
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.ranked.dossier, i))
-            .collect()
-    };
-    let mut chosen_sorted = chosen.clone();
-    chosen_sorted.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
+    let chosen_sorted = shortlist::in_ranking_order(&candidates, &chosen);
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    if status_tx(&mut tx, l.c.edition.id).await? != "draft" {
+    if let Err(refused) =
+        actions::propose(&mut tx, &l.c.edition, &chosen_sorted, size, user.id, now).await?
+    {
         drop(tx);
-        return refuse(&app, ctx, &l, "propose", "shortlist-not-draft").await;
+        return refuse(&app, ctx, &l, "propose", refused.key()).await;
     }
-    delete_entries(&mut tx, l.c.edition.id, None).await?;
-    for (i, id) in chosen_sorted.iter().enumerate() {
-        insert_entry(&mut tx, l.c.edition.id, *id, i as i64 + 1, "proposed").await?;
-    }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::ShortlistProposed,
-            object: &format!("edition:{}", l.c.edition.slug),
-            details: serde_json::json!({ "size": size, "dossiers": chosen_sorted }),
-        },
-        now,
-    )
-    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())
 }
@@ -659,57 +617,37 @@ pub(super) async fn lock(
     form: CsrfForm<LockForm>,
 ) -> AppResult<Response> {
     let l = load(&app, &edition).await?;
-    let now = app.now_ms();
-    let mut tx = app.db.begin().await?;
-    if status_tx(&mut tx, l.c.edition.id).await? != "draft" {
-        drop(tx);
-        return refuse(&app, ctx, &l, "lock", "shortlist-not-draft").await;
-    }
     let finalists: Vec<i64> = entries(&app.db, l.c.edition.id)
         .await?
         .into_iter()
         .map(|e| e.application_id)
         .collect();
-    if finalists.is_empty() {
-        drop(tx);
-        return refuse(&app, ctx, &l, "lock", "shortlist-empty").await;
-    }
     // A place decided by submission time or dossier number is the organisers' call.
     let (candidates, _, rubrics) = scored_dossiers(&app, &l.c).await?;
     let ties = ties_at_the_cut(&candidates, &finalists, &rubrics);
     let arbitrary = ties.iter().any(|t| decided_arbitrarily(&t.steps));
     let confirmed = form.value.confirm_ties.is_some();
-    if arbitrary && !confirmed {
-        drop(tx);
+    if arbitrary && !confirmed && l.shortlist.status == "draft" {
         return refuse(&app, ctx, &l, "lock", "tie-cut-confirm-required").await;
     }
-    set_status(&mut tx, l.c.edition.id, "locked", now).await?;
-    audit::append(
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    if let Err(refused) = actions::lock(
         &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::ShortlistLocked,
-            object: &format!("edition:{}", l.c.edition.slug),
-            details: serde_json::json!({
-                "finalists": finalists,
-                "cut_ties": ties,
-                "arbitrary_ties_confirmed": arbitrary && confirmed,
-            }),
-        },
+        &l.c.edition,
+        &finalists,
+        &ties,
+        arbitrary && confirmed,
+        user.id,
         now,
     )
-    .await?;
+    .await?
+    {
+        drop(tx);
+        return refuse(&app, ctx, &l, "lock", refused.key()).await;
+    }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())
-}
-
-/// The committee's comments on a dossier, without the reviewers' names.
-fn feedback(stored: &[crate::review::queries::SheetRow], application_id: i64) -> Vec<String> {
-    stored
-        .iter()
-        .filter(|s| s.application_id == application_id)
-        .flat_map(|s| s.comments().into_values())
-        .collect()
 }
 
 async fn publish(
@@ -727,87 +665,22 @@ async fn publish(
     let everyone = applicants(&app.db, l.c.edition.id).await?;
     let ranking = round_ranking(&app, &l.c).await?;
     let now = app.now_ms();
-    let mut tx = app.db.begin().await?;
-    match status_tx(&mut tx, l.c.edition.id).await?.as_str() {
-        "locked" => {}
-        "published" => {
-            drop(tx);
-            return refuse(&app, ctx, &l, "publish", "shortlist-already-published").await;
-        }
-        _ => {
-            drop(tx);
-            return refuse(&app, ctx, &l, "publish", "shortlist-lock-first").await;
-        }
-    }
-    set_status(&mut tx, l.c.edition.id, "published", now).await?;
     // Read outside the site: an absolute link when the public URL is configured.
-    let public_url = ctx.link(&format!("/finalists/{}", l.c.edition.slug));
-    for a in &everyone {
-        let lang = if a.locale == "en" { Lang::En } else { Lang::Fr };
-        let login = a
-            .email
-            .as_deref()
-            .or(a.phone.as_deref())
-            .and_then(|x| Login::parse(x).ok());
-        let Some(login) = login else { continue };
-        let (channel, recipient) = match &login {
-            Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
-            Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
-        };
-        let selected = finalists.contains(&a.application_id);
-        let values = Values::new(vec![
-            ("reference", a.reference.clone().unwrap_or_default()),
-            ("title", a.title.clone()),
-            ("year", l.c.edition.year.to_string()),
-            ("link", public_url.clone()),
-        ]);
-        let kind = if selected {
-            MessageKind::ShortlistSelected
-        } else {
-            MessageKind::ShortlistNotSelected
-        };
-        let (subject, mut body) =
-            template_admin::compose(&mut tx, l.c.edition.id, kind, lang, channel, &values).await?;
-        // Feedback goes by e-mail only: an SMS must stay short and cheap.
-        if l.shortlist.with_feedback && channel == Channel::Email {
-            let comments = feedback(&ranking.stored, a.application_id);
-            if !comments.is_empty() {
-                body.push_str("\n\n");
-                body.push_str(&tr(lang, "shortlist-mail-feedback"));
-                for comment in comments {
-                    body.push_str("\n- ");
-                    body.push_str(&comment);
-                }
-            }
-        }
-        outbox::enqueue(
-            &mut tx,
-            &NewMessage {
-                idempotency_key: format!("shortlist:{}:{}", l.c.edition.id, a.application_id),
-                channel,
-                recipient,
-                subject,
-                body,
-                edition_id: Some(l.c.edition.id),
-            },
-            now,
-        )
-        .await?;
+    let link = ctx.link(&format!("/finalists/{}", l.c.edition.slug));
+    let publication = actions::Publication {
+        finalists: &finalists,
+        applicants: &everyone,
+        link: &link,
+        with_feedback: l.shortlist.with_feedback,
+        sheets: &ranking.stored,
+    };
+    let mut tx = app.db.begin().await?;
+    if let Err(refused) =
+        actions::publish(&mut tx, &l.c.edition, &publication, user.id, now).await?
+    {
+        drop(tx);
+        return refuse(&app, ctx, &l, "publish", refused.key()).await;
     }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::ShortlistPublished,
-            object: &format!("edition:{}", l.c.edition.slug),
-            details: serde_json::json!({
-                "finalists": finalists,
-                "notified": everyone.len(),
-            }),
-        },
-        now,
-    )
-    .await?;
     tx.commit().await?;
     app.outbox_wake.notify_one();
     Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())

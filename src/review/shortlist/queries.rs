@@ -23,7 +23,7 @@ impl ShortlistRow {
     }
 }
 
-pub(super) async fn ensure_shortlist(db: &Db, edition_id: i64) -> DbResult<ShortlistRow> {
+pub async fn ensure_shortlist(db: &Db, edition_id: i64) -> DbResult<ShortlistRow> {
     let insert = "INSERT INTO shortlists (edition_id) VALUES ($1) ON CONFLICT DO NOTHING";
     run_write!(db, |pool| sqlx::query(insert)
         .bind(edition_id)
@@ -136,17 +136,17 @@ pub(super) async fn changes(db: &Db, edition_id: i64) -> DbResult<Vec<ChangeRow>
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub(super) struct Applicant {
-    pub(super) application_id: i64,
-    pub(super) reference: Option<String>,
-    pub(super) title: String,
-    pub(super) email: Option<String>,
-    pub(super) phone: Option<String>,
-    pub(super) locale: String,
+pub struct Applicant {
+    pub application_id: i64,
+    pub reference: Option<String>,
+    pub title: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub locale: String,
 }
 
 /// Everyone who applied to the edition's call (drafts and withdrawals aside).
-pub(super) async fn applicants(db: &Db, edition_id: i64) -> DbResult<Vec<Applicant>> {
+pub async fn applicants(db: &Db, edition_id: i64) -> DbResult<Vec<Applicant>> {
     let sql = "SELECT a.id AS application_id, a.reference, a.title, u.email, u.phone, u.locale \
                FROM applications a JOIN tracks t ON t.id = a.track_id JOIN users u ON u.id = a.applicant_id \
                WHERE t.edition_id = $1 AND a.status IN ('submitted', 'eligible', 'ineligible') ORDER BY a.id";
