@@ -5,13 +5,13 @@ use super::shared::{
     admin_base, cancelled_line, edition_zone, invitee_view, kept_choice, lang_of, minutes,
     record_attendance, session_object, when, AttendanceForm, InviteeView, KeptAttendance, Recorded,
 };
+use crate::review::queries::shortlist_locked;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use super::queries::{self, SessionRow};
@@ -75,11 +75,8 @@ pub(super) async fn render_admin_sessions(
     let lang = ctx.lang;
     let tz = edition_zone(edition);
     let base = admin_base(edition);
-    let locked = queries::shortlist_is_locked(
-        queries::shortlist_status(&app.db, edition.id)
-            .await?
-            .as_deref(),
-    );
+    // Finalists can be invited once the shortlist is frozen.
+    let locked = shortlist_locked(&app.db, edition.id).await?;
     let shortlist = if locked {
         let n = crate::review::queries::finalists(&app.db, edition.id)
             .await?
@@ -390,11 +387,8 @@ pub(super) async fn render_admin_session(
             ..kept_choice(invitee_view(r, lang), kept, lang)
         })
         .collect();
-    let locked = queries::shortlist_is_locked(
-        queries::shortlist_status(&app.db, edition.id)
-            .await?
-            .as_deref(),
-    );
+    // Finalists can be invited once the shortlist is frozen.
+    let locked = shortlist_locked(&app.db, edition.id).await?;
     let finalists = if locked {
         crate::review::queries::finalists(&app.db, edition.id).await?
     } else {
@@ -904,10 +898,10 @@ pub(super) async fn invite(
         .map(|(_, v)| v.trim().to_owned())
         .collect();
     let typed = form.value;
-    let status = queries::shortlist_status(&app.db, edition.id).await?;
+    let locked = shortlist_locked(&app.db, edition.id).await?;
     let refusal = if session.cancelled_at.is_some() {
         Some("followups-session-is-cancelled")
-    } else if !queries::shortlist_is_locked(status.as_deref()) {
+    } else if !locked {
         Some("coaching-shortlist-not-locked")
     } else {
         None
@@ -950,7 +944,6 @@ pub(super) async fn invite(
             .into_iter()
             .map(|c| (c.application_id, c))
             .collect();
-    let tz = session.time_zone();
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
     let mut invited = Vec::new();
@@ -964,7 +957,7 @@ pub(super) async fn invite(
         }
         invited.push(f.reference.clone().unwrap_or_default());
         if let Some(contact) = contacts.get(&f.id) {
-            notify_invitation(&ctx.site, &mut tx, &edition, &session, contact, &tz, now).await?;
+            notify_invitation(&ctx.site, &mut tx, &edition, &session, contact, now).await?;
         }
     }
     if !invited.is_empty() {
@@ -991,45 +984,15 @@ pub(super) async fn notify_invitation(
     edition: &EditionRow,
     session: &SessionRow,
     contact: &queries::ApplicantContact,
-    tz: &TimeZone,
     now: i64,
 ) -> AppResult<()> {
-    let Some((channel, recipient)) =
-        outbox::channel_for(contact.email.as_deref(), contact.phone.as_deref())
-    else {
-        return Ok(());
+    let notice = InviteeNotice {
+        subject: "coaching-invite-subject",
+        body: "coaching-invite-body",
+        extra: vec![("coach", session.coach_name.clone())],
+        event: format!("coaching-invitation:{}", session.id),
     };
-    let lang = lang_of(&contact.locale);
-    let args = [
-        ("reference", contact.reference.clone().unwrap_or_default()),
-        ("title", session.title.clone()),
-        ("when", when(lang, session.starts_at, tz)),
-        ("zone", edition.timezone.name().to_owned()),
-        ("minutes", session.duration_minutes.to_string()),
-        ("place", session.place.clone()),
-        ("coach", session.coach_name.clone()),
-        (
-            "link",
-            site.link(&format!("/applications/{}/coaching", contact.public_id)),
-        ),
-    ];
-    outbox::enqueue(
-        tx,
-        &NewMessage {
-            idempotency_key: format!(
-                "coaching-invitation:{}:{}",
-                session.id, contact.application_id
-            ),
-            channel,
-            recipient,
-            subject: tr_args(lang, "coaching-invite-subject", &args),
-            body: tr_args(lang, "coaching-invite-body", &args),
-            edition_id: Some(edition.id),
-        },
-        now,
-    )
-    .await?;
-    Ok(())
+    tell_invitee(site, tx, (edition, session), contact, &notice, now).await
 }
 
 pub(super) async fn admin_attendance(

@@ -244,21 +244,6 @@ pub async fn sessions_of_edition(db: &Db, edition_id: i64) -> DbResult<Vec<Sessi
         .await)?)
 }
 
-/// Where the edition's shortlist stands: `None` before it exists, else `draft`, `locked`
-/// or `published`.
-pub async fn shortlist_status(db: &Db, edition_id: i64) -> DbResult<Option<String>> {
-    let sql = "SELECT status FROM shortlists WHERE edition_id = $1";
-    Ok(run!(db, |pool| sqlx::query_scalar(sql)
-        .bind(edition_id)
-        .fetch_optional(pool)
-        .await)?)
-}
-
-/// Finalists can be invited once the shortlist is frozen.
-pub fn shortlist_is_locked(status: Option<&str>) -> bool {
-    matches!(status, Some("locked") | Some("published"))
-}
-
 /// An invited finalist with what a coach or organiser needs to reach them.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InviteeRow {

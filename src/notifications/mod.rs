@@ -12,6 +12,7 @@
 //! (`Message-ID`, `Idempotency-Key`) so receivers can drop a duplicate of a manual resend.
 
 pub mod email;
+pub mod letters;
 pub mod outbox_page;
 pub mod sms;
 pub mod template_admin;

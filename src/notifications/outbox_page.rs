@@ -73,7 +73,7 @@ async fn outbox(
             id: m.id,
             created: i18n::format_utc_ms(ctx.lang, m.created_at),
             needs_organiser: m.needs_organiser(),
-            uncertain: m.status_kind() == Some(crate::outbox::OutboxStatus::Uncertain),
+            uncertain: m.status == crate::outbox::OutboxStatus::Uncertain,
             channel: m.channel.to_string(),
             recipient: m.recipient,
             subject: m.subject,

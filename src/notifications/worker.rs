@@ -522,7 +522,7 @@ mod tests {
         );
         assert_eq!(recorder.requests().len(), 1);
         let e = entry(&db, "otp:1").await;
-        assert_eq!(e.status_kind(), Some(OutboxStatus::Sent));
+        assert_eq!(e.status, OutboxStatus::Sent);
         assert_eq!(e.attempts, 1);
     }
     both_engines!(same_key_twice_delivers_once);
@@ -586,7 +586,7 @@ mod tests {
             Some(email::message_id(&msg.idempotency_key, &from).as_str())
         );
         let e = entry(&db, &msg.idempotency_key).await;
-        assert_eq!(e.status_kind(), Some(OutboxStatus::Sent));
+        assert_eq!(e.status, OutboxStatus::Sent);
         assert_eq!(e.transport.as_deref(), Some(email::TRANSPORT));
         assert_eq!(e.sent_at, Some(clock.now_ms()));
         assert_eq!(e.locked_until, None);
@@ -607,7 +607,7 @@ mod tests {
             .await
             .expect("deliver"));
         let e = entry(&db, "k-550").await;
-        assert_eq!(e.status_kind(), Some(OutboxStatus::Failed));
+        assert_eq!(e.status, OutboxStatus::Failed);
         assert!(
             e.last_error
                 .as_deref()
@@ -616,7 +616,7 @@ mod tests {
             "{e:?}"
         );
         let e = entry(&db, "k-451").await;
-        assert_eq!(e.status_kind(), Some(OutboxStatus::Pending));
+        assert_eq!(e.status, OutboxStatus::Pending);
         assert_eq!(e.next_attempt_at, clock.now_ms() + 30_000);
         assert!(
             e.last_error.as_deref().unwrap_or("").contains("try again"),
@@ -657,7 +657,7 @@ mod tests {
             })
         );
         let e = entry(&db, "otp:42").await;
-        assert_eq!(e.status_kind(), Some(OutboxStatus::Sent));
+        assert_eq!(e.status, OutboxStatus::Sent);
         assert_eq!(e.transport.as_deref(), Some(sms::TRANSPORT));
     }
     both_engines!(sms_delivery);
@@ -676,7 +676,7 @@ mod tests {
             1
         );
         let e = entry(&db, "otp:500").await;
-        assert_eq!(e.status_kind(), Some(OutboxStatus::Pending));
+        assert_eq!(e.status, OutboxStatus::Pending);
         assert_eq!(
             (e.attempts, e.next_attempt_at, e.locked_until),
             (1, t0 + 30_000, None)
@@ -839,7 +839,7 @@ mod tests {
             clock.advance(SignedDuration::from_hours(1));
         }
         let e = entry(&db, "otp:crash").await;
-        assert_eq!(e.status_kind(), Some(OutboxStatus::Uncertain));
+        assert_eq!(e.status, OutboxStatus::Uncertain);
         assert_eq!((e.attempts, e.locked_until), (1, None));
         assert_eq!(e.last_error.as_deref(), Some(INTERRUPTED));
         assert!(e.needs_organiser());
@@ -918,7 +918,7 @@ mod tests {
             "only the message nobody had started"
         );
         let e = entry(&db, "otp:before-crash").await;
-        assert_eq!(e.status_kind(), Some(OutboxStatus::Uncertain));
+        assert_eq!(e.status, OutboxStatus::Uncertain);
         assert_eq!(entry(&db, "otp:queued").await.status.as_str(), "sent");
     }
     both_engines!(the_sole_worker_sets_aside_every_lease_at_start);
@@ -1032,7 +1032,7 @@ mod tests {
         );
         for key in ["log:sms", "log:email"] {
             let e = entry(&db, key).await;
-            assert_eq!(e.status_kind(), Some(OutboxStatus::Sent));
+            assert_eq!(e.status, OutboxStatus::Sent);
             assert_eq!(e.transport.as_deref(), Some(LOG_TRANSPORT));
             assert_eq!(e.sent_at, Some(clock.now_ms()));
         }
@@ -1082,7 +1082,7 @@ mod tests {
             .expect("worker stops")
             .expect("worker task");
         let e = entry(&db, "worker:1").await;
-        assert_eq!(e.status_kind(), Some(OutboxStatus::Sent));
+        assert_eq!(e.status, OutboxStatus::Sent);
     }
     both_engines!(worker_delivers_on_wake_and_stops);
 }

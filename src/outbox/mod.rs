@@ -13,6 +13,7 @@ pub mod sms_text;
 use std::fmt;
 
 use crate::db::{Db, DbError, Tx};
+use crate::domain::types::UnknownValue;
 
 /// Outbox row statuses as stored.
 pub(crate) const STATUS_PENDING: &str = "pending";
@@ -41,6 +42,14 @@ impl Channel {
             "sms" => Some(Channel::Sms),
             _ => None,
         }
+    }
+}
+
+impl TryFrom<String> for Channel {
+    type Error = UnknownValue;
+
+    fn try_from(name: String) -> Result<Channel, UnknownValue> {
+        Channel::parse(&name).ok_or(UnknownValue(name))
     }
 }
 
@@ -80,6 +89,14 @@ impl OutboxStatus {
             STATUS_UNCERTAIN => Some(OutboxStatus::Uncertain),
             _ => None,
         }
+    }
+}
+
+impl TryFrom<String> for OutboxStatus {
+    type Error = UnknownValue;
+
+    fn try_from(name: String) -> Result<OutboxStatus, UnknownValue> {
+        OutboxStatus::parse(&name).ok_or(UnknownValue(name))
     }
 }
 
@@ -227,20 +244,19 @@ pub async fn set_strip_accents_in_sms(
     Ok(())
 }
 
-/// One outbox row, for the organisers' page. Columns as stored; [`OutboxEntry::channel_kind`]
-/// and [`OutboxEntry::status_kind`] give the typed values.
+/// One outbox row, for the organisers' page; channel and status decoded when read.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OutboxEntry {
     pub id: i64,
     pub idempotency_key: String,
-    /// `email` or `sms`.
-    pub channel: String,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
     pub recipient: String,
     pub subject: String,
     /// The body as pages may show it: a secret it carries (a code) is masked.
     pub body: String,
-    /// `pending`, `sent` or `failed`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: OutboxStatus,
     /// Delivery attempts started so far (incremented when a worker claims the row).
     pub attempts: i64,
     pub next_attempt_at: i64,
@@ -259,17 +275,9 @@ pub struct OutboxEntry {
 }
 
 impl OutboxEntry {
-    pub fn channel_kind(&self) -> Option<Channel> {
-        Channel::parse(&self.channel)
-    }
-
-    pub fn status_kind(&self) -> Option<OutboxStatus> {
-        OutboxStatus::parse(&self.status)
-    }
-
     /// Given up or interrupted: an organiser may [`resend`] it.
     pub fn needs_organiser(&self) -> bool {
-        self.status == STATUS_FAILED || self.status == STATUS_UNCERTAIN
+        matches!(self.status, OutboxStatus::Failed | OutboxStatus::Uncertain)
     }
 }
 
@@ -407,9 +415,9 @@ mod tests {
         assert_eq!(rows.len(), 1);
         let e = &rows[0];
         assert_eq!(e.idempotency_key, "k1");
-        assert_eq!(e.channel, "email");
-        assert_eq!(e.channel_kind(), Some(Channel::Email));
-        assert_eq!(e.status_kind(), Some(OutboxStatus::Pending));
+        assert_eq!(e.channel, Channel::Email);
+        assert_eq!(e.channel, Channel::Email);
+        assert_eq!(e.status, OutboxStatus::Pending);
         assert!(!e.needs_organiser());
         assert_eq!(e.body, "Bonjour Awa, votre dossier est bien arrivé.");
         assert_eq!(
@@ -471,7 +479,7 @@ mod tests {
         );
         assert!(resend(&db, e.id, ADMIN, 5_000).await.expect("retry failed"));
         let e = get(&db, e.id).await.expect("get").expect("row");
-        assert_eq!(e.status_kind(), Some(OutboxStatus::Pending));
+        assert_eq!(e.status, OutboxStatus::Pending);
         assert_eq!((e.attempts, e.next_attempt_at), (0, 5_000));
         assert_eq!(e.last_error.as_deref(), Some("boom"));
         assert_eq!(backlog(&db).await.expect("backlog"), 1);

@@ -5,19 +5,20 @@
 use crate::i18n::Say;
 use std::collections::BTreeSet;
 
-use super::queries::{self, RoundStatus, SheetWrite};
+use super::jury::{self, actions as pitch};
+use super::queries::{self, RoundStatus};
 use super::round::{round_ranking, RoundContext};
 use super::rules::rubric::Round;
+use super::rules::rubric::Rubric;
 use super::rules::shortlist::{self, Candidate};
+use super::scoring::actions::{self as scoring, Sheet};
 use super::shortlist::actions::{self, Publication, Settings as ShortlistSettings};
 use crate::accounts::roles::{self, Role};
 use crate::accounts::users::{self, NewUser};
 use crate::applications::decisions;
 use crate::applications::queries::{self as applications, ListFilter};
-use crate::audit;
 use crate::calls::queries as calls;
 use crate::domain::types::{Lang, Login};
-use crate::run_tx;
 use crate::web::state::AppState;
 
 const REVIEWERS: [(&str, &str); 5] = [
@@ -136,13 +137,8 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
                 .find(|d| d.id == dossier)
                 .map(|d| d.public_id.as_str())
                 .unwrap_or_default();
-            let sheet = Sheet {
-                round_id: round.id,
-                dossier,
-                public_id,
-                reviewer,
-            };
-            submit_sheet(&mut tx, &sheet, &points, at(22 + (dossier % 3) as i8, 15)).await?;
+            let sheet = (&round, &rubric, (dossier, public_id), reviewer);
+            submit_sheet(&mut tx, sheet, &points, at(22 + (dossier % 3) as i8, 15)).await?;
         }
     }
     lock_round(&mut tx, &round, admin_id, at(25, 18)).await?;
@@ -183,13 +179,7 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
     let finalists: BTreeSet<i64> = chosen.iter().copied().collect();
     let stored = crate::review::shortlist::queries::ensure_shortlist(&app.db, edition_id).await?;
     let applicants = crate::review::shortlist::queries::applicants(&app.db, edition_id).await?;
-    // The finalists' page as a full address (the demo has no request to take a host from):
-    // the public URL when configured, else the address the demo serves on.
-    let base = match app.config.public_url.as_deref() {
-        Some(url) => url.trim_end_matches('/').to_owned(),
-        None => format!("http://{}", app.config.addr),
-    };
-    let link = format!("{base}/finalists/{}", context.edition.slug);
+    let link = format!("{}/finalists/{}", public_base(app), context.edition.slug);
     let settings = ShortlistSettings {
         size: 30,
         quotas,
@@ -279,24 +269,31 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
         }
     }
     super::round::set_status(&mut tx, &round, RoundStatus::Open, admin_id, at(30, 8)).await?;
-    let slot =
-        "INSERT INTO pitch_slots (edition_id, track_id, application_id, position, starts_at, \
-                minutes, room, timer_started_at, timer_stopped_at, measured_secs) \
-                VALUES ($1, $2, $3, $4, $5, 10, 'CICB, salle 1', $5, $6, $7)";
-    for (i, d) in finalists.iter().enumerate() {
-        let starts_at = first_slot + i as i64 * 600_000;
+    for (i, d) in (0i64..).zip(&finalists) {
+        let starts_at = first_slot + i * 600_000;
         let measured = 240 + (d.id * 53) % 150;
-        run_tx!(&mut tx, |conn| sqlx::query(slot)
-            .bind(edition.id)
-            .bind(d.track_id)
-            .bind(d.id)
-            .bind(i as i64 + 1)
-            .bind(starts_at)
-            .bind(starts_at + measured * 1000)
-            .bind(measured)
-            .execute(conn)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let finalist = pitch::Finalist {
+            id: d.id,
+            public_id: &d.public_id,
+            track_id: d.track_id,
+        };
+        let slot = pitch::Slot {
+            position: i + 1,
+            starts_at,
+            minutes: 10,
+            room: "CICB, salle 1",
+        };
+        pitch::set_slot(&mut tx, edition.id, finalist, slot, admin_id, at(30, 8)).await?;
+        // Timed at the door of the room, as the organisers' timer buttons record it.
+        let final_round = (edition.id, round.id);
+        for (timer, at) in [
+            (pitch::Timer::Start, starts_at),
+            (pitch::Timer::Stop, starts_at + measured * 1000),
+        ] {
+            pitch::time_pitch(&mut tx, final_round, finalist, timer, admin_id, at)
+                .await?
+                .map_err(|key| anyhow::anyhow!("{key}"))?;
+        }
         let track = context
             .tracks
             .iter()
@@ -323,106 +320,67 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
                     (c.key.clone(), value)
                 })
                 .collect();
-            let sheet = Sheet {
-                round_id: round.id,
-                dossier: d.id,
-                public_id: &d.public_id,
-                reviewer: *juror,
-            };
-            submit_sheet(&mut tx, &sheet, &points, starts_at + measured * 1000).await?;
+            let sheet = (&round, &rubric, (d.id, d.public_id.as_str()), *juror);
+            submit_sheet(&mut tx, sheet, &points, starts_at + measured * 1000).await?;
         }
     }
     lock_round(&mut tx, &round, admin_id, at(30, 18)).await?;
     tx.commit().await?;
 
-    let deliberation = crate::review::jury::deliberate(app, edition, Lang::Fr)
+    let deliberation = jury::deliberate(app, edition, Lang::Fr)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let json = serde_json::to_string(&deliberation.snapshot)?;
+    // As the publish form records it: the demo jury confirmed its ties.
+    let arbitrary_ties_confirmed = deliberation
+        .snapshot
+        .ties
+        .iter()
+        .any(super::rules::prizes::PrizeTie::is_arbitrary);
+    let link = format!("{}/results/{}", public_base(app), edition.slug);
+    let publication = jury::Publication {
+        snapshot: &deliberation.snapshot,
+        reason: "",
+        arbitrary_ties_confirmed,
+        link: &link,
+    };
     let mut tx = app.db.begin().await?;
-    let head = audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(admin_id),
-            action: audit::Action::ResultsPublished,
-            object: &format!("edition:{}", edition.slug),
-            details: serde_json::json!({
-                "version": 1,
-                "laureates": deliberation.snapshot.laureates,
-                "snapshot_sha256": crate::crypto::sha256_hex(json.as_bytes()),
-                // As the publish form records them: the demo jury confirmed its ties.
-                "ties": deliberation.snapshot.ties,
-                "arbitrary_ties_confirmed": deliberation
-                    .snapshot
-                    .ties
-                    .iter()
-                    .any(super::rules::prizes::PrizeTie::is_arbitrary),
-            }),
-        },
-        at(31, 17),
-    )
-    .await?;
-    super::publication::insert_publication(
-        &mut tx,
-        &super::publication::NewPublication {
-            edition_id: edition.id,
-            version: 1,
-            json: &json,
-            reason: "",
-            chain_head: &head,
-            at: at(31, 17),
-            actor_id: admin_id,
-        },
-    )
-    .await?;
+    jury::publish_results(&mut tx, edition, &publication, admin_id, at(31, 17))
+        .await?
+        .map_err(|refused| anyhow::anyhow!("{refused:?}"))?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Which sheet: the round, the dossier (its id and public id) and the panel member.
-struct Sheet<'a> {
-    round_id: i64,
-    dossier: i64,
-    public_id: &'a str,
-    reviewer: i64,
+/// Where pages are read from, for the links in messages (the demo has no request to take a
+/// host from): the public URL when configured, else the address the demo serves on.
+fn public_base(app: &AppState) -> String {
+    match app.config.public_url.as_deref() {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => format!("http://{}", app.config.addr),
+    }
 }
 
-/// A submitted sheet and its audit entry, as the score form records them.
+/// A submitted sheet, as the score form records it (without comments).
 async fn submit_sheet(
     tx: &mut crate::db::Tx,
-    sheet: &Sheet<'_>,
+    sheet: (&super::queries::RoundRow, &Rubric, (i64, &str), i64),
     points: &std::collections::BTreeMap<String, u32>,
     at: i64,
 ) -> anyhow::Result<()> {
-    queries::save_sheet(
-        tx,
-        &SheetWrite {
-            round_id: sheet.round_id,
-            application_id: sheet.dossier,
-            reviewer_id: sheet.reviewer,
-            points,
-            comments: &Default::default(),
-            submit: true,
-        },
-        at,
-    )
-    .await?;
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(sheet.reviewer),
-            action: audit::Action::ReviewScoreSubmitted,
-            object: &format!("application:{}", sheet.public_id),
-            details: serde_json::json!({
-                "round_id": sheet.round_id,
-                "points": points,
-                "comments_sha256": audit::data::comments_digest(&Default::default()),
-            }),
-        },
-        at,
-    )
-    .await?;
-    Ok(())
+    let (round, rubric, dossier, reviewer_id) = sheet;
+    let sheet = Sheet {
+        round,
+        rubric,
+        dossier,
+        reviewer_id,
+        points,
+        comments: &Default::default(),
+        submit: true,
+    };
+    scoring::save(tx, &sheet, at)
+        .await?
+        .map_err(|refused| anyhow::anyhow!("{refused:?}"))
 }
 
 /// Closes a round, as the organisers' "close and lock" does.

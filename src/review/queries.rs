@@ -458,13 +458,42 @@ pub async fn queue(db: &Db, reviewer_id: i64) -> DbResult<Vec<QueueRow>> {
         .await)?)
 }
 
+/// A score sheet is a draft its author may change, until submitted (then final, unless an
+/// organiser reopens it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetStatus {
+    Draft,
+    Submitted,
+}
+
+impl SheetStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SheetStatus::Draft => "draft",
+            SheetStatus::Submitted => "submitted",
+        }
+    }
+}
+
+impl TryFrom<String> for SheetStatus {
+    type Error = UnknownValue;
+
+    fn try_from(name: String) -> Result<SheetStatus, UnknownValue> {
+        [SheetStatus::Draft, SheetStatus::Submitted]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+            .ok_or(UnknownValue(name))
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SheetRow {
     pub application_id: i64,
     pub reviewer_id: i64,
     pub points_json: String,
     pub comments_json: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: SheetStatus,
     pub submitted_at: Option<i64>,
 }
 
@@ -478,7 +507,7 @@ impl SheetRow {
     }
 
     pub fn is_submitted(&self) -> bool {
-        self.status == "submitted"
+        self.status == SheetStatus::Submitted
     }
 }
 
@@ -562,7 +591,11 @@ pub async fn save_sheet(tx: &mut Tx, w: &SheetWrite<'_>, now_ms: i64) -> DbResul
     let points = serde_json::to_string(w.points).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let comments =
         serde_json::to_string(w.comments).map_err(|e| DbError::Corrupt(e.to_string()))?;
-    let status = if w.submit { "submitted" } else { "draft" };
+    let status = if w.submit {
+        SheetStatus::Submitted
+    } else {
+        SheetStatus::Draft
+    };
     let submitted_at = w.submit.then_some(now_ms);
     let sql = "INSERT INTO score_sheets (round_id, application_id, reviewer_id, points_json, \
                comments_json, status, updated_at, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -576,7 +609,7 @@ pub async fn save_sheet(tx: &mut Tx, w: &SheetWrite<'_>, now_ms: i64) -> DbResul
         .bind(w.reviewer_id)
         .bind(&points)
         .bind(&comments)
-        .bind(status)
+        .bind(status.as_str())
         .bind(now_ms)
         .bind(submitted_at)
         .execute(conn)

@@ -17,11 +17,9 @@ use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
 use crate::db::{DbError, Tx};
 use crate::domain::types::Lang;
-use crate::domain::types::Login;
 use crate::i18n::{tr, tr_args};
-use crate::notifications::template_admin;
+use crate::notifications::letters::{self, Letter, Reader};
 use crate::notifications::templates::{MessageKind, Values};
-use crate::outbox::{self, Channel, NewMessage};
 use crate::review::names::{edition_tz, format_at, people_names, place_label, track_name};
 use crate::review::publication::{
     self, insert_publication, latest_tx, NewPublication, PublicDossier, PublicTrack, Snapshot,
@@ -519,44 +517,108 @@ pub(super) async fn publish(
         )
         .await;
     }
-    let json = serde_json::to_string(&d.snapshot).map_err(|e| AppError::Internal(e.to_string()))?;
     let now = app.now_ms();
+    let link = ctx.link(&format!("/results/{}", edition.slug));
+    let publication = Publication {
+        snapshot: &d.snapshot,
+        reason: &reason,
+        arbitrary_ties_confirmed: arbitrary_ties && confirmed,
+        link: &link,
+    };
     let mut tx = app.db.begin().await?;
+    if let Err(refused) = publish_results(&mut tx, &edition, &publication, user.id, now).await? {
+        drop(tx);
+        let status = if refused.is_conflict() {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return refuse(refused.key(), status, ctx, typed).await;
+    }
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to(&format!("/results/{}", edition.slug)).into_response())
+}
+
+/// Why a publication was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    NothingToPublish,
+    AlreadyPublished,
+    NothingChanged,
+    /// A correction must say why.
+    ReasonRequired,
+    ReasonTooShort,
+}
+
+impl Refused {
+    /// The Fluent key of the message.
+    pub fn key(self) -> &'static str {
+        match self {
+            Refused::NothingToPublish => "results-nothing-to-publish",
+            Refused::AlreadyPublished => "results-already-published",
+            Refused::NothingChanged => "results-nothing-changed",
+            Refused::ReasonRequired => "results-reason-required",
+            Refused::ReasonTooShort => "results-reason-too-short",
+        }
+    }
+
+    /// Refused because of what is already published (not because of what was typed).
+    pub fn is_conflict(self) -> bool {
+        matches!(
+            self,
+            Refused::NothingToPublish | Refused::AlreadyPublished | Refused::NothingChanged
+        )
+    }
+}
+
+/// What the jury publishes: the deliberation's snapshot, and for a correction its reason.
+pub struct Publication<'a> {
+    pub snapshot: &'a Snapshot,
+    pub reason: &'a str,
+    /// Ties decided by time or number, confirmed by the organiser.
+    pub arbitrary_ties_confirmed: bool,
+    /// The public results page, as a full address (read from the finalists' messages).
+    pub link: &'a str,
+}
+
+/// Publishes the results (version 1) or a correction: the audit entry whose hash the
+/// publication keeps, the publication, and for the first version the finalists' messages.
+/// Checked inside the transaction that writes: two organisers publishing at once get one
+/// publication, and the other a refusal.
+pub async fn publish_results(
+    tx: &mut Tx,
+    edition: &EditionRow,
+    publication: &Publication<'_>,
+    actor_id: i64,
+    now: i64,
+) -> AppResult<Result<i64, Refused>> {
+    let (snapshot, reason) = (publication.snapshot, publication.reason);
+    let json = serde_json::to_string(snapshot).map_err(|e| AppError::Internal(e.to_string()))?;
     tx.lock(RESULTS_LOCK).await?;
-    // Checked inside the transaction that writes: two organisers publishing at once get one
-    // publication, and the other a refusal.
-    let previous = latest_tx(&mut tx, edition.id).await?;
+    let previous = latest_tx(tx, edition.id).await?;
     let previous_snapshot = previous.as_ref().map(|p| p.snapshot()).transpose()?;
     let refused = match &previous_snapshot {
-        None if d.snapshot.is_empty() => Some(("results-nothing-to-publish", StatusCode::CONFLICT)),
+        None if snapshot.is_empty() => Some(Refused::NothingToPublish),
         None => None,
-        Some(prev) if *prev == d.snapshot && reason.is_empty() => {
-            Some(("results-already-published", StatusCode::CONFLICT))
-        }
-        Some(prev) if *prev == d.snapshot => {
-            Some(("results-nothing-changed", StatusCode::CONFLICT))
-        }
-        Some(_) if reason.is_empty() => {
-            Some(("results-reason-required", StatusCode::UNPROCESSABLE_ENTITY))
-        }
-        Some(_) if reason.chars().count() < MIN_REASON_CHARS => {
-            Some(("results-reason-too-short", StatusCode::UNPROCESSABLE_ENTITY))
-        }
+        Some(prev) if prev == snapshot && reason.is_empty() => Some(Refused::AlreadyPublished),
+        Some(prev) if prev == snapshot => Some(Refused::NothingChanged),
+        Some(_) if reason.is_empty() => Some(Refused::ReasonRequired),
+        Some(_) if reason.chars().count() < MIN_REASON_CHARS => Some(Refused::ReasonTooShort),
         Some(_) => None,
     };
-    if let Some((key, status)) = refused {
-        drop(tx);
-        return refuse(key, status, ctx, typed).await;
+    if let Some(refused) = refused {
+        return Ok(Err(refused));
     }
     let version = previous.as_ref().map_or(1, |p| p.version + 1);
     let changes: Vec<Change> = previous_snapshot
         .as_ref()
-        .map(|prev| prizes::diff(&prev.laureates, &d.snapshot.laureates))
+        .map(|prev| prizes::diff(&prev.laureates, &snapshot.laureates))
         .unwrap_or_default();
     let head = audit::append(
-        &mut tx,
+        tx,
         &audit::Entry {
-            actor_id: Some(user.id),
+            actor_id: Some(actor_id),
             action: if version == 1 {
                 audit::Action::ResultsPublished
             } else {
@@ -566,37 +628,34 @@ pub(super) async fn publish(
             details: serde_json::json!({
                 "version": version,
                 "reason": reason,
-                "laureates": d.snapshot.laureates,
+                "laureates": snapshot.laureates,
                 "snapshot_sha256": crate::crypto::sha256_hex(json.as_bytes()),
                 "changes": changes,
-                "ties": d.snapshot.ties,
-                "arbitrary_ties_confirmed": arbitrary_ties && confirmed,
+                "ties": snapshot.ties,
+                "arbitrary_ties_confirmed": publication.arbitrary_ties_confirmed,
             }),
         },
         now,
     )
     .await?;
     insert_publication(
-        &mut tx,
+        tx,
         &NewPublication {
             edition_id: edition.id,
             version,
             json: &json,
-            reason: &reason,
+            reason,
             chain_head: &head,
             at: now,
-            actor_id: user.id,
+            actor_id,
         },
     )
     .await?;
     // Finalists hear of the results once; a correction is explained on the public page.
     if version == 1 {
-        let link = ctx.link(&format!("/results/{}", edition.slug));
-        notify_finalists(&mut tx, &edition, &link, now).await?;
+        notify_finalists(tx, edition, publication.link, now).await?;
     }
-    tx.commit().await?;
-    app.outbox_wake.notify_one();
-    Ok(Redirect::to(&format!("/results/{}", edition.slug)).into_response())
+    Ok(Ok(version))
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -626,39 +685,23 @@ async fn notify_finalists(
         .await)
     .map_err(DbError::from)?;
     for f in finalists {
-        let lang = if f.locale == "en" { Lang::En } else { Lang::Fr };
-        let login = f
-            .email
-            .as_deref()
-            .or(f.phone.as_deref())
-            .and_then(|x| Login::parse(x).ok());
-        let Some(login) = login else { continue };
-        let (channel, recipient) = match &login {
-            Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
-            Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
-        };
-        let values = Values::new(vec![
-            ("reference", f.reference.clone().unwrap_or_default()),
-            ("title", f.title.clone()),
-            ("year", edition.year.to_string()),
-            ("link", link.to_owned()),
-        ]);
-        let (subject, body) =
-            template_admin::compose(tx, edition.id, MessageKind::Results, lang, channel, &values)
-                .await?;
-        outbox::enqueue(
-            tx,
-            &NewMessage {
-                idempotency_key: format!("results:{}:{}", edition.id, f.application_id),
-                channel,
-                recipient,
-                subject,
-                body,
-                edition_id: Some(edition.id),
+        let letter = Letter {
+            edition_id: edition.id,
+            kind: MessageKind::Results,
+            to: Reader {
+                email: f.email.as_deref(),
+                phone: f.phone.as_deref(),
+                locale: &f.locale,
             },
-            now,
-        )
-        .await?;
+            values: Values::new(vec![
+                ("reference", f.reference.clone().unwrap_or_default()),
+                ("title", f.title.clone()),
+                ("year", edition.year.to_string()),
+                ("link", link.to_owned()),
+            ]),
+            idempotency_key: format!("results:{}:{}", edition.id, f.application_id),
+        };
+        letters::send(tx, letter, |_| None, now).await?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The final before the jury: settings, the pitch schedule and timers, the jurors' progress,
 //! the deliberation and the publication of the results.
 
+pub mod actions;
 mod context;
 mod deliberation;
 mod pages;
@@ -9,7 +10,9 @@ mod queries;
 
 use axum::routing::{get, post};
 use axum::Router;
-pub use deliberation::{deliberate, render_deliberation, DeliberationState};
+pub use deliberation::{
+    deliberate, publish_results, render_deliberation, DeliberationState, Publication, Refused,
+};
 
 use crate::web::state::AppState;
 

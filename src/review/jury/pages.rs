@@ -5,10 +5,10 @@
 //! The jury itself scores through the generic review pages (`/review`); the final round is
 //! set up on the round page (`/admin/editions/{e}/review/final`).
 
+use super::actions::{self, Timer};
 use super::context::{base_url, round_title, Final, OrganisedFinal};
 use super::deliberation::{render_deliberation, DeliberationState};
-use super::queries::submitted_sheets_of_dossier_tx;
-use super::queries::{set_timer, store_settings, upsert_slot, NewSlot};
+use super::queries::store_settings;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
@@ -24,9 +24,7 @@ use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
 use crate::review::names::{format_at, format_duration, track_name};
 use crate::review::queries::{self, RoundStatus};
-use crate::review::queries::{
-    settings, shortlist_locked, slot_tx, slots, JurySettings, TIMING_CRITERION,
-};
+use crate::review::queries::{settings, shortlist_locked, slots, JurySettings, TIMING_CRITERION};
 use crate::review::round::rubric_of;
 use crate::review::rules::rubric::Rubric;
 use crate::run_tx;
@@ -510,37 +508,17 @@ pub(super) async fn generate_schedule(
         };
         return render_jury(&app, ctx, &f, state, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
+    let dossiers: Vec<i64> = finalists.iter().map(|d| d.id).collect();
+    let schedule = actions::Schedule {
+        track_id: track.id,
+        dossiers: &dossiers,
+        starts_at: start,
+        minutes,
+        room: &room,
+    };
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    for (i, d) in finalists.iter().enumerate() {
-        let i = i as i64;
-        upsert_slot(
-            &mut tx,
-            &NewSlot {
-                edition_id: f.edition.id,
-                track_id: track.id,
-                application_id: d.id,
-                position: i + 1,
-                starts_at: start + i * minutes * 60_000,
-                minutes,
-                room: &room,
-            },
-        )
-        .await?;
-    }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::JuryScheduleGenerated,
-            object: &format!("edition:{}:track:{}", f.edition.slug, track.id),
-            details: serde_json::json!({
-                "starts_at": start, "minutes": minutes, "room": room, "pitches": finalists.len(),
-            }),
-        },
-        now,
-    )
-    .await?;
+    actions::generate_schedule(&mut tx, &f.edition, &schedule, user.id, now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&base_url(&f)).into_response())
 }
@@ -589,40 +567,20 @@ pub(super) async fn save_slot(
     };
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    upsert_slot(
-        &mut tx,
-        &NewSlot {
-            edition_id: f.edition.id,
-            track_id: finalist.track_id,
-            application_id: finalist.id,
-            position,
-            starts_at: start,
-            minutes,
-            room: &room,
-        },
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::JurySlotChanged,
-            object: &format!("application:{}", finalist.public_id),
-            details: serde_json::json!({
-                "position": position, "starts_at": start, "minutes": minutes, "room": room,
-            }),
-        },
-        now,
-    )
-    .await?;
+    let who = actions::Finalist {
+        id: finalist.id,
+        public_id: &finalist.public_id,
+        track_id: finalist.track_id,
+    };
+    let slot = actions::Slot {
+        position,
+        starts_at: start,
+        minutes,
+        room: &room,
+    };
+    actions::set_slot(&mut tx, f.edition.id, who, slot, user.id, now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&base_url(&f)).into_response())
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum TimerAction {
-    Start,
-    Stop,
 }
 
 pub(super) async fn start_timer(
@@ -632,15 +590,7 @@ pub(super) async fn start_timer(
     Path((_, reference)): Path<(String, String)>,
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
-    timer(
-        &app,
-        ctx,
-        &user,
-        final_round,
-        &reference,
-        TimerAction::Start,
-    )
-    .await
+    timer(&app, ctx, &user, final_round, &reference, Timer::Start).await
 }
 
 pub(super) async fn stop_timer(
@@ -650,92 +600,46 @@ pub(super) async fn stop_timer(
     Path((_, reference)): Path<(String, String)>,
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
-    timer(&app, ctx, &user, final_round, &reference, TimerAction::Stop).await
+    timer(&app, ctx, &user, final_round, &reference, Timer::Stop).await
 }
 
-/// Start records the server's instant; stop records the second instant and the measured
-/// presentation time. Restarting re-measures, until a juror has submitted a sheet for the
-/// pitch: from then on the measurement is part of a score and stays.
+/// The timer's buttons on the jury's page (see [`actions::time_pitch`]).
 async fn timer(
     app: &AppState,
     ctx: Ctx,
     user: &SessionUser,
     f: Final,
     reference: &str,
-    action: TimerAction,
+    timer: Timer,
 ) -> AppResult<Response> {
     let finalist = finalist_by_reference(app, f.edition.id, reference)
         .await?
         .ok_or(AppError::NotFound)?;
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    let slot = slot_tx(&mut tx, f.edition.id, finalist.id).await?;
-    let round = queries::round_tx(&mut tx, f.round.id).await?;
-    let refused = match (&slot, action) {
-        (None, _) => Some("pitch-no-slot"),
-        _ if round.status() == RoundStatus::Closed => Some("review-round-closed"),
-        (Some(s), TimerAction::Start) if s.running() => Some("pitch-timer-running"),
-        (Some(s), TimerAction::Stop) if !s.running() => Some("pitch-timer-not-running"),
-        (Some(_), TimerAction::Start)
-            if submitted_sheets_of_dossier_tx(&mut tx, f.round.id, finalist.id).await? > 0 =>
-        {
-            Some("pitch-timer-frozen")
-        }
-        _ => None,
+    let who = actions::Finalist {
+        id: finalist.id,
+        public_id: &finalist.public_id,
+        track_id: finalist.track_id,
     };
-    let (Some(slot), None) = (slot, refused) else {
+    let timed = actions::time_pitch(
+        &mut tx,
+        (f.edition.id, f.round.id),
+        who,
+        timer,
+        user.id,
+        now,
+    )
+    .await?;
+    if let Err(key) = timed {
         drop(tx);
         let mut errors = FieldErrors::default();
-        errors.add("timer", tr(ctx.lang, refused.unwrap_or("pitch-no-slot")));
+        errors.add("timer", tr(ctx.lang, key));
         let state = JuryState {
             errors,
             ..JuryState::default()
         };
         return render_jury(app, ctx, &f, state, StatusCode::CONFLICT).await;
-    };
-    let object = format!("application:{}", finalist.public_id);
-    match action {
-        TimerAction::Start => {
-            set_timer(&mut tx, f.edition.id, finalist.id, Some(now), None, None).await?;
-            audit::append(
-                &mut tx,
-                &audit::Entry {
-                    actor_id: Some(user.id),
-                    action: audit::Action::JuryPitchStarted,
-                    object: &object,
-                    details: serde_json::json!({ "started_at": now }),
-                },
-                now,
-            )
-            .await?;
-        }
-        TimerAction::Stop => {
-            let started = slot.timer_started_at.unwrap_or(now);
-            // Whole seconds, rounded to the nearest.
-            let measured = ((now - started).max(0) + 500) / 1000;
-            set_timer(
-                &mut tx,
-                f.edition.id,
-                finalist.id,
-                Some(started),
-                Some(now),
-                Some(measured),
-            )
-            .await?;
-            audit::append(
-                &mut tx,
-                &audit::Entry {
-                    actor_id: Some(user.id),
-                    action: audit::Action::JuryPitchTimed,
-                    object: &object,
-                    details: serde_json::json!({
-                        "started_at": started, "stopped_at": now, "measured_secs": measured,
-                    }),
-                },
-                now,
-            )
-            .await?;
-        }
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!(

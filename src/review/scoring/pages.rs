@@ -1,6 +1,7 @@
 //! The reviewer's and juror's side: their queue, the score form (draft, then submit), and
 //! declaring a conflict of interest. Works without JavaScript on a phone.
 
+use super::actions;
 use crate::i18n::Say;
 use crate::review::round;
 use std::collections::BTreeMap;
@@ -15,12 +16,11 @@ use serde::Deserialize;
 
 use crate::applications::panel_access::{openable_files, OpenableFile};
 use crate::applications::queries::{self as applications, ApplicationRow};
-use crate::audit;
 use crate::calls::queries as calls;
 use crate::domain::form;
 use crate::domain::types::Lang;
 use crate::i18n::tr;
-use crate::review::queries::{self, RoundRow, RoundStatus, SheetWrite};
+use crate::review::queries::{self, RoundRow, RoundStatus};
 use crate::review::round::rubric_of;
 use crate::review::rules::ranking::format_score;
 use crate::review::rules::rubric::{stored_sheet, Points, Round, Rubric};
@@ -480,14 +480,19 @@ async fn save_scores(
     }
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    // Re-checked inside the transaction: the round may have closed, or a conflict been
-    // declared, since the page was loaded.
-    let round = queries::round_tx(&mut tx, s.round.id).await?;
-    let still_assigned = queries::is_assigned(&mut tx, s.round.id, s.dossier.id, user.id).await?;
-    if round.status() != RoundStatus::Open || !still_assigned {
+    let sheet = actions::Sheet {
+        round: &s.round,
+        rubric: &s.rubric,
+        dossier: (s.dossier.id, &s.dossier.public_id),
+        reviewer_id: user.id,
+        points: &points,
+        comments: &comments,
+        submit,
+    };
+    if let Err(refused) = actions::save(&mut tx, &sheet, now).await? {
         drop(tx);
         let mut errors = FieldErrors::default();
-        errors.add("form", tr(lang, "review-round-not-open"));
+        errors.add("form", tr(lang, refused.key()));
         return render_score_page(
             &app,
             ctx,
@@ -499,55 +504,6 @@ async fn save_scores(
             false,
         )
         .await;
-    }
-    let written = queries::save_sheet(
-        &mut tx,
-        &SheetWrite {
-            round_id: s.round.id,
-            application_id: s.dossier.id,
-            reviewer_id: user.id,
-            points: &points,
-            comments: &comments,
-            submit,
-        },
-        now,
-    )
-    .await?;
-    if !written {
-        drop(tx);
-        let mut errors = FieldErrors::default();
-        errors.add("form", tr(lang, "review-sheet-locked"));
-        return render_score_page(
-            &app,
-            ctx,
-            &user,
-            &s,
-            &typed,
-            errors,
-            StatusCode::CONFLICT,
-            false,
-        )
-        .await;
-    }
-    if submit {
-        let total = s.rubric.weighted_total(&stored_sheet(&s.rubric, &points));
-        audit::append(
-            &mut tx,
-            &audit::Entry {
-                actor_id: Some(user.id),
-                action: audit::Action::ReviewScoreSubmitted,
-                object: &format!("application:{}", s.dossier.public_id),
-                details: serde_json::json!({
-                    "round": s.round.kind,
-                    "round_id": s.round.id,
-                    "points": points,
-                    "comments_sha256": audit::data::comments_digest(&comments),
-                    "total": format_score(total.value()),
-                }),
-            },
-            now,
-        )
-        .await?;
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!(

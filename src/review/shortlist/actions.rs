@@ -6,15 +6,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::queries::{delete_entries, insert_entry, set_status, status_tx, Applicant};
+use super::queries::{
+    delete_entries, insert_entry, set_status, status_tx, Applicant, ShortlistStatus,
+};
 use crate::audit;
 use crate::calls::queries::EditionRow;
 use crate::db::Tx;
-use crate::domain::types::{Lang, Login};
 use crate::i18n::tr;
-use crate::notifications::template_admin;
+use crate::notifications::letters::{self, Letter, Reader};
 use crate::notifications::templates::{MessageKind, Values};
-use crate::outbox::{self, Channel, NewMessage};
 use crate::review::queries::SheetRow;
 use crate::run_tx;
 use crate::web::error::AppResult;
@@ -109,7 +109,7 @@ pub async fn propose(
     actor_id: i64,
     now: i64,
 ) -> AppResult<Result<(), Refused>> {
-    if status_tx(tx, edition.id).await? != "draft" {
+    if status_tx(tx, edition.id).await? != ShortlistStatus::Draft {
         return Ok(Err(Refused::NotDraft));
     }
     delete_entries(tx, edition.id, None).await?;
@@ -141,13 +141,13 @@ pub async fn lock(
     actor_id: i64,
     now: i64,
 ) -> AppResult<Result<(), Refused>> {
-    if status_tx(tx, edition.id).await? != "draft" {
+    if status_tx(tx, edition.id).await? != ShortlistStatus::Draft {
         return Ok(Err(Refused::NotDraft));
     }
     if finalists.is_empty() {
         return Ok(Err(Refused::Empty));
     }
-    set_status(tx, edition.id, "locked", now).await?;
+    set_status(tx, edition.id, ShortlistStatus::Locked, now).await?;
     audit::append(
         tx,
         &audit::Entry {
@@ -185,12 +185,12 @@ pub async fn publish(
     actor_id: i64,
     now: i64,
 ) -> AppResult<Result<(), Refused>> {
-    match status_tx(tx, edition.id).await?.as_str() {
-        "locked" => {}
-        "published" => return Ok(Err(Refused::AlreadyPublished)),
-        _ => return Ok(Err(Refused::NotLocked)),
+    match status_tx(tx, edition.id).await? {
+        ShortlistStatus::Locked => {}
+        ShortlistStatus::Published => return Ok(Err(Refused::AlreadyPublished)),
+        ShortlistStatus::Draft => return Ok(Err(Refused::NotLocked)),
     }
-    set_status(tx, edition.id, "published", now).await?;
+    set_status(tx, edition.id, ShortlistStatus::Published, now).await?;
     for a in publication.applicants {
         tell_applicant(tx, edition, publication, a, now).await?;
     }
@@ -211,7 +211,8 @@ pub async fn publish(
     Ok(Ok(()))
 }
 
-/// The outcome's message to one applicant, by e-mail or SMS (their login).
+/// The outcome's message to one applicant, by e-mail or SMS (their login), with the
+/// committee's comments by e-mail when the settings say so.
 async fn tell_applicant(
     tx: &mut Tx,
     edition: &EditionRow,
@@ -219,55 +220,43 @@ async fn tell_applicant(
     a: &Applicant,
     now: i64,
 ) -> AppResult<()> {
-    let lang = if a.locale == "en" { Lang::En } else { Lang::Fr };
-    let login = a
-        .email
-        .as_deref()
-        .or(a.phone.as_deref())
-        .and_then(|x| Login::parse(x).ok());
-    let Some(login) = login else { return Ok(()) };
-    let (channel, recipient) = match &login {
-        Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
-        Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
-    };
-    let values = Values::new(vec![
-        ("reference", a.reference.clone().unwrap_or_default()),
-        ("title", a.title.clone()),
-        ("year", edition.year.to_string()),
-        ("link", publication.link.to_owned()),
-    ]);
     let kind = if publication.finalists.contains(&a.application_id) {
         MessageKind::ShortlistSelected
     } else {
         MessageKind::ShortlistNotSelected
     };
-    let (subject, mut body) =
-        template_admin::compose(tx, edition.id, kind, lang, channel, &values).await?;
-    // Feedback goes by e-mail only: an SMS must stay short and cheap.
-    if publication.with_feedback && channel == Channel::Email {
-        let comments = feedback(publication.sheets, a.application_id);
-        if !comments.is_empty() {
-            body.push_str("\n\n");
-            body.push_str(&tr(lang, "shortlist-mail-feedback"));
-            for comment in comments {
-                body.push_str("\n- ");
-                body.push_str(&comment);
-            }
-        }
-    }
-    outbox::enqueue(
-        tx,
-        &NewMessage {
-            idempotency_key: format!("shortlist:{}:{}", edition.id, a.application_id),
-            channel,
-            recipient,
-            subject,
-            body,
-            edition_id: Some(edition.id),
+    let letter = Letter {
+        edition_id: edition.id,
+        kind,
+        to: Reader {
+            email: a.email.as_deref(),
+            phone: a.phone.as_deref(),
+            locale: &a.locale,
         },
-        now,
-    )
-    .await?;
+        values: Values::new(vec![
+            ("reference", a.reference.clone().unwrap_or_default()),
+            ("title", a.title.clone()),
+            ("year", edition.year.to_string()),
+            ("link", publication.link.to_owned()),
+        ]),
+        idempotency_key: format!("shortlist:{}:{}", edition.id, a.application_id),
+    };
+    let comments = if publication.with_feedback {
+        feedback(publication.sheets, a.application_id)
+    } else {
+        Vec::new()
+    };
+    let postscript = |lang| {
+        (!comments.is_empty()).then(|| {
+            let mut text = tr(lang, "shortlist-mail-feedback");
+            for comment in &comments {
+                text.push_str("\n- ");
+                text.push_str(comment);
+            }
+            text
+        })
+    };
+    letters::send(tx, letter, postscript, now).await?;
     Ok(())
 }
 

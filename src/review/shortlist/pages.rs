@@ -6,7 +6,7 @@
 use super::actions::{self, Settings};
 use super::queries::{
     applicants, changes, delete_entries, ensure_shortlist, entries, insert_entry, status_tx,
-    ShortlistRow,
+    ShortlistRow, ShortlistStatus,
 };
 use crate::i18n::Say;
 use std::collections::{BTreeMap, BTreeSet};
@@ -303,9 +303,9 @@ async fn render_page(
             public_url: format!("/finalists/{}", l.c.edition.slug),
             year: l.c.edition.year,
             status: tr(lang, &format!("shortlist-status-{}", l.shortlist.status)),
-            is_draft: l.shortlist.status == "draft",
-            is_locked: l.shortlist.status == "locked",
-            is_published: l.shortlist.status == "published",
+            is_draft: l.shortlist.status == ShortlistStatus::Draft,
+            is_locked: l.shortlist.status == ShortlistStatus::Locked,
+            is_published: l.shortlist.status == ShortlistStatus::Published,
             preselection_closed: l.c.round.status() == RoundStatus::Closed,
             size: l.shortlist.size.to_string(),
             quotas,
@@ -367,7 +367,7 @@ async fn save_settings(
     form: CsrfForm<serde::de::IgnoredAny>,
 ) -> AppResult<Response> {
     let l = load(&app, &edition).await?;
-    if l.shortlist.status != "draft" {
+    if l.shortlist.status != ShortlistStatus::Draft {
         return refuse(&app, ctx, &l, "settings", "shortlist-not-draft").await;
     }
     let fields: BTreeMap<String, String> = form.pairs.into_iter().collect();
@@ -425,7 +425,7 @@ async fn save_settings(
     {
         drop(tx);
         let mut now_stored = load(&app, &edition).await?;
-        if now_stored.shortlist.status != "draft" {
+        if now_stored.shortlist.status != ShortlistStatus::Draft {
             return refuse(&app, ctx, &now_stored, "settings", "shortlist-not-draft").await;
         }
         let stored = &now_stored.shortlist;
@@ -538,7 +538,7 @@ async fn change(
             errors.add("reference", tr(lang, "shortlist-not-in"));
         }
     }
-    if l.shortlist.status != "draft" {
+    if l.shortlist.status != ShortlistStatus::Draft {
         errors.add("reference", tr(lang, "shortlist-not-draft"));
     }
     let (Some(dossier), Some(adding), Some(justification), true) =
@@ -556,7 +556,7 @@ async fn change(
     };
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    if status_tx(&mut tx, l.c.edition.id).await? != "draft" {
+    if status_tx(&mut tx, l.c.edition.id).await? != ShortlistStatus::Draft {
         drop(tx);
         return refuse(&app, ctx, &l, "reference", "shortlist-not-draft").await;
     }
@@ -627,7 +627,7 @@ pub(super) async fn lock(
     let ties = ties_at_the_cut(&candidates, &finalists, &rubrics);
     let arbitrary = ties.iter().any(|t| decided_arbitrarily(&t.steps));
     let confirmed = form.value.confirm_ties.is_some();
-    if arbitrary && !confirmed && l.shortlist.status == "draft" {
+    if arbitrary && !confirmed && l.shortlist.status == ShortlistStatus::Draft {
         return refuse(&app, ctx, &l, "lock", "tie-cut-confirm-required").await;
     }
     let now = app.now_ms();
@@ -713,7 +713,7 @@ async fn finalists_page(
     let shortlist = ensure_shortlist(&app.db, edition.id).await?;
     let Some(published_at) = shortlist
         .published_at
-        .filter(|_| shortlist.status == "published")
+        .filter(|_| shortlist.status == ShortlistStatus::Published)
     else {
         return Err(AppError::NotFound);
     };

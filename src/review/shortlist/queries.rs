@@ -3,14 +3,56 @@
 
 use std::collections::BTreeMap;
 
-use crate::db::{Db, DbResult, Tx};
+use crate::db::{Db, DbError, DbResult, Tx};
+use crate::domain::types::UnknownValue;
 use crate::{run, run_tx, run_write};
+
+/// Where the shortlist stands: a draft organisers change, locked (final, not yet public),
+/// then published (the finalists' page is up and every applicant told).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortlistStatus {
+    Draft,
+    Locked,
+    Published,
+}
+
+impl ShortlistStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShortlistStatus::Draft => "draft",
+            ShortlistStatus::Locked => "locked",
+            ShortlistStatus::Published => "published",
+        }
+    }
+}
+
+impl std::fmt::Display for ShortlistStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl TryFrom<String> for ShortlistStatus {
+    type Error = UnknownValue;
+
+    fn try_from(name: String) -> Result<ShortlistStatus, UnknownValue> {
+        [
+            ShortlistStatus::Draft,
+            ShortlistStatus::Locked,
+            ShortlistStatus::Published,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+        .ok_or(UnknownValue(name))
+    }
+}
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ShortlistRow {
     pub size: i64,
     pub quotas_json: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ShortlistStatus,
     pub with_feedback: bool,
     pub published_at: Option<i64>,
     /// Bumped by every save of the settings form (no silent overwrite).
@@ -40,18 +82,19 @@ pub async fn ensure_shortlist(db: &Db, edition_id: i64) -> DbResult<ShortlistRow
 }
 
 /// The status re-read inside the transaction that changes the shortlist.
-pub(super) async fn status_tx(tx: &mut Tx, edition_id: i64) -> DbResult<String> {
+pub(super) async fn status_tx(tx: &mut Tx, edition_id: i64) -> DbResult<ShortlistStatus> {
     let sql = "SELECT status FROM shortlists WHERE edition_id = $1";
-    Ok(run_tx!(tx, |conn| sqlx::query_scalar(sql)
+    let name: String = run_tx!(tx, |conn| sqlx::query_scalar(sql)
         .bind(edition_id)
         .fetch_one(conn)
-        .await)?)
+        .await)?;
+    ShortlistStatus::try_from(name).map_err(|e| DbError::Corrupt(e.to_string()))
 }
 
 pub(super) async fn set_status(
     tx: &mut Tx,
     edition_id: i64,
-    status: &str,
+    status: ShortlistStatus,
     now_ms: i64,
 ) -> DbResult<()> {
     let sql = "UPDATE shortlists SET status = $1, \
@@ -59,7 +102,7 @@ pub(super) async fn set_status(
                published_at = CASE WHEN $1 = 'published' THEN $2 ELSE published_at END \
                WHERE edition_id = $3";
     run_tx!(tx, |conn| sqlx::query(sql)
-        .bind(status)
+        .bind(status.as_str())
         .bind(now_ms)
         .bind(edition_id)
         .execute(conn)

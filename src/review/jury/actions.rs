@@ -1,0 +1,191 @@
+//! The final's pitch slots and timers, one use case each (the change and its audit entry, in
+//! the caller's transaction): the jury's page and the demo both go through them.
+
+use super::queries::{set_timer, submitted_sheets_of_dossier_tx, upsert_slot, NewSlot};
+use crate::audit;
+use crate::calls::queries::EditionRow;
+use crate::db::Tx;
+use crate::review::queries::{self, slot_tx, RoundStatus};
+use crate::web::error::AppResult;
+
+/// A finalist of the final: its dossier's id, public id and track.
+#[derive(Debug, Clone, Copy)]
+pub struct Finalist<'a> {
+    pub id: i64,
+    pub public_id: &'a str,
+    pub track_id: i64,
+}
+
+/// Where and when a finalist pitches.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot<'a> {
+    pub position: i64,
+    pub starts_at: i64,
+    pub minutes: i64,
+    pub room: &'a str,
+}
+
+/// Creates or moves a finalist's slot (a measured time already recorded is kept).
+pub async fn set_slot(
+    tx: &mut Tx,
+    edition_id: i64,
+    finalist: Finalist<'_>,
+    slot: Slot<'_>,
+    actor_id: i64,
+    now: i64,
+) -> AppResult<()> {
+    upsert_slot(
+        tx,
+        &NewSlot {
+            edition_id,
+            track_id: finalist.track_id,
+            application_id: finalist.id,
+            position: slot.position,
+            starts_at: slot.starts_at,
+            minutes: slot.minutes,
+            room: slot.room,
+        },
+    )
+    .await?;
+    audit::append(
+        tx,
+        &audit::Entry {
+            actor_id: Some(actor_id),
+            action: audit::Action::JurySlotChanged,
+            object: &format!("application:{}", finalist.public_id),
+            details: serde_json::json!({
+                "position": slot.position, "starts_at": slot.starts_at,
+                "minutes": slot.minutes, "room": slot.room,
+            }),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// A track's pitches one after the other, in the finalists' order, from `starts_at`.
+pub struct Schedule<'a> {
+    pub track_id: i64,
+    pub dossiers: &'a [i64],
+    pub starts_at: i64,
+    pub minutes: i64,
+    pub room: &'a str,
+}
+
+/// Lays out a track's pitch slots (measured times already recorded are kept).
+pub async fn generate_schedule(
+    tx: &mut Tx,
+    edition: &EditionRow,
+    schedule: &Schedule<'_>,
+    actor_id: i64,
+    now: i64,
+) -> AppResult<()> {
+    for (i, dossier) in (0i64..).zip(schedule.dossiers) {
+        upsert_slot(
+            tx,
+            &NewSlot {
+                edition_id: edition.id,
+                track_id: schedule.track_id,
+                application_id: *dossier,
+                position: i + 1,
+                starts_at: schedule.starts_at + i * schedule.minutes * 60_000,
+                minutes: schedule.minutes,
+                room: schedule.room,
+            },
+        )
+        .await?;
+    }
+    audit::append(
+        tx,
+        &audit::Entry {
+            actor_id: Some(actor_id),
+            action: audit::Action::JuryScheduleGenerated,
+            object: &format!("edition:{}:track:{}", edition.slug, schedule.track_id),
+            details: serde_json::json!({
+                "starts_at": schedule.starts_at, "minutes": schedule.minutes,
+                "room": schedule.room, "pitches": schedule.dossiers.len(),
+            }),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The pitch timer's two buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timer {
+    Start,
+    Stop,
+}
+
+/// Start records the server's instant; stop records the second instant and the measured
+/// presentation time. Restarting re-measures, until a juror has submitted a sheet for the
+/// pitch: from then on the measurement is part of a score and stays. `Err` holds the Fluent
+/// key of the refusal.
+pub async fn time_pitch(
+    tx: &mut Tx,
+    (edition_id, round_id): (i64, i64),
+    finalist: Finalist<'_>,
+    timer: Timer,
+    actor_id: i64,
+    now: i64,
+) -> AppResult<Result<(), &'static str>> {
+    let slot = slot_tx(tx, edition_id, finalist.id).await?;
+    let round = queries::round_tx(tx, round_id).await?;
+    let refused = match (&slot, timer) {
+        (None, _) => Some("pitch-no-slot"),
+        _ if round.status() == RoundStatus::Closed => Some("review-round-closed"),
+        (Some(s), Timer::Start) if s.running() => Some("pitch-timer-running"),
+        (Some(s), Timer::Stop) if !s.running() => Some("pitch-timer-not-running"),
+        (Some(_), Timer::Start)
+            if submitted_sheets_of_dossier_tx(tx, round_id, finalist.id).await? > 0 =>
+        {
+            Some("pitch-timer-frozen")
+        }
+        _ => None,
+    };
+    let (Some(slot), None) = (slot, refused) else {
+        return Ok(Err(refused.unwrap_or("pitch-no-slot")));
+    };
+    let object = format!("application:{}", finalist.public_id);
+    let (action, details) = match timer {
+        Timer::Start => {
+            set_timer(tx, edition_id, finalist.id, Some(now), None, None).await?;
+            let details = serde_json::json!({ "started_at": now });
+            (audit::Action::JuryPitchStarted, details)
+        }
+        Timer::Stop => {
+            let started = slot.timer_started_at.unwrap_or(now);
+            // Whole seconds, rounded to the nearest.
+            let measured = ((now - started).max(0) + 500) / 1000;
+            let (started, stopped) = (Some(started), Some(now));
+            set_timer(
+                tx,
+                edition_id,
+                finalist.id,
+                started,
+                stopped,
+                Some(measured),
+            )
+            .await?;
+            let details = serde_json::json!({
+                "started_at": started, "stopped_at": now, "measured_secs": measured,
+            });
+            (audit::Action::JuryPitchTimed, details)
+        }
+    };
+    audit::append(
+        tx,
+        &audit::Entry {
+            actor_id: Some(actor_id),
+            action,
+            object: &object,
+            details,
+        },
+        now,
+    )
+    .await?;
+    Ok(Ok(()))
+}
