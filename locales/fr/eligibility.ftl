@@ -16,3 +16,14 @@ eligibility-sms-ineligible = Votre candidature { $reference } n'est pas eligible
 eligibility-rules-help = Règles possibles : nationality_in (pays d'un champ), members_nationality_in (nationalité des membres d'un groupe ; who : leader, majority ou all), applicant_kind_in, yes_no_is (réponse oui/non attendue), documents_any_of, documents_all_of, age_between (limite d'âge : aucune tant que cette règle n'est pas ajoutée).
 eligibility-decided-meanwhile = Un autre organisateur a décidé de ce dossier pendant que vous le lisiez : il est maintenant « { $status } ». Votre choix et votre motif sont conservés ci-dessous : enregistrez à nouveau pour remplacer cette décision.
 eligibility-decided-meanwhile-reason = Un autre organisateur a décidé de ce dossier pendant que vous le lisiez : il est maintenant « { $status } » (motif : { $reason }). Votre choix et votre motif sont conservés ci-dessous : enregistrez à nouveau pour remplacer cette décision.
+
+## Why a condition is not met (the verdict of the rules, shown to organisers and applicants).
+eligibility-fail-nationality = La nationalité doit être : { $countries } (champ « { $field } »).
+eligibility-fail-applicant-kind = Le type de candidat doit être : { $kinds } (champ « { $field } »).
+eligibility-fail-documents-any = Au moins une de ces pièces est requise : { $fields }.
+eligibility-fail-documents-all = Pièces requises : { $fields }.
+eligibility-fail-age = L'âge doit être compris entre { $min } et { $max } ans au { $date } (champ « { $field } »).
+eligibility-fail-yes-no = La réponse à « { $field } » doit être « { $expected } ».
+eligibility-fail-leader-nationality = Le ou la responsable (première ligne de « { $group } ») doit être de nationalité : { $countries }.
+eligibility-fail-majority-nationality = La majorité des membres (« { $group } ») doit être de nationalité : { $countries }.
+eligibility-fail-all-nationality = Tous les membres (« { $group } ») doivent être de nationalité : { $countries }.

@@ -1,6 +1,7 @@
 //! The organisers' back office: the list with filters and counts, the dossier page with the
 //! eligibility verdict, status changes, exports, the outbox and the audit log.
 
+use crate::i18n::Say;
 use askama::Template;
 
 use super::routes::ReviewData;
@@ -645,8 +646,8 @@ async fn dossier_page(
         .map(|(i, rule)| {
             (
                 eligibility::describe(rule, &form_def, reference_date)
-                    .get(ctx.lang)
-                    .to_owned(),
+                    .map(|reason| reason.message(ctx.lang))
+                    .unwrap_or_default(),
                 !verdict.failures.iter().any(|f| f.rule_index == i),
             )
         })

@@ -11,7 +11,7 @@ use crate::calls::queries::{self as calls, TrackRow};
 use crate::db::Tx;
 use crate::domain::eligibility::{self, Verdict};
 use crate::domain::types::{Lang, Login};
-use crate::i18n;
+use crate::i18n::{self, Say};
 use crate::outbox::{self, Channel};
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
@@ -103,7 +103,7 @@ pub async fn prepare<'a>(
         verdict
             .failures
             .iter()
-            .map(|f| f.reason.get(applicant_lang))
+            .map(|f| f.reason.message(applicant_lang))
             .collect::<Vec<_>>()
             .join(" ")
     } else {

@@ -576,7 +576,7 @@ pub fn review_data(
     let verdict = eligibility::evaluate(rules, form_def, answers, reference_date)
         .failures
         .iter()
-        .map(|f| f.reason.get(lang).to_owned())
+        .map(|f| f.reason.message(lang))
         .collect();
     ReviewData {
         sections,

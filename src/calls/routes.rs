@@ -1,5 +1,6 @@
 //! Public pages of the calls: the open tracks and each track's description.
 
+use crate::i18n::Say;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -178,8 +179,8 @@ async fn track_page(
         .iter()
         .map(|r| {
             crate::domain::eligibility::describe(r, &form, closing_date)
-                .get(ctx.lang)
-                .to_owned()
+                .map(|reason| reason.message(ctx.lang))
+                .unwrap_or_default()
         })
         .collect();
     let written = match ctx.lang {

@@ -16,6 +16,8 @@ use sqlx::{ConnectOptions, Executor, PgPool, Postgres, SqlitePool, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub mod durable;
+#[cfg(test)]
+pub(crate) mod testing;
 use durable::WalSync;
 
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::country::{self, Country};
 use super::form::{answer_date, Answer, Answers, Field, FieldKind, FormDefinition};
-use super::types::{Lang, Localized};
+use super::types::{Lang, Localized, UserMessage};
 
 /// One eligibility rule. JSON: `{"rule": "nationality_in", "field": "nationality", "countries": ["ML"]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,15 +54,50 @@ pub enum Members {
 }
 
 /// A failed rule, with a reason for the applicant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     /// Index of the rule in the list given to [`evaluate`].
     pub rule_index: usize,
-    pub reason: Localized,
+    pub reason: Reason,
+}
+
+/// Why a rule failed: its message's Fluent key (`eligibility-fail-…`) and the values it
+/// names, each written in both languages (field labels, country names, a date).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    key: &'static str,
+    args: Vec<(&'static str, Localized)>,
+}
+
+impl Reason {
+    fn new(key: &'static str) -> Reason {
+        Reason {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    fn with(mut self, name: &'static str, value: Localized) -> Reason {
+        self.args.push((name, value));
+        self
+    }
+}
+
+impl UserMessage for Reason {
+    fn key(&self) -> &'static str {
+        self.key
+    }
+
+    fn args(&self, lang: Lang) -> Vec<(&'static str, String)> {
+        self.args
+            .iter()
+            .map(|(name, value)| (*name, value.get(lang).to_owned()))
+            .collect()
+    }
 }
 
 /// The outcome of [`evaluate`]: every failed rule.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Verdict {
     pub failures: Vec<Failure>,
 }
@@ -146,7 +181,8 @@ fn check_rule(
     def: &FormDefinition,
     answers: &Answers,
     reference_date: Date,
-) -> Option<Localized> {
+) -> Option<Reason> {
+    let in_every = |text: &dyn Fn(Lang) -> String| Localized::new(text(Lang::Fr), text(Lang::En));
     match rule {
         Rule::NationalityIn { field, countries } => {
             let answer = answers
@@ -156,19 +192,14 @@ fn check_rule(
             if answer.is_some_and(|c| countries.contains(&c)) {
                 return None;
             }
-            let l = label(def, field);
-            Some(Localized::new(
-                format!(
-                    "La nationalité doit être : {} (champ « {} »).",
-                    country::names(countries, Lang::Fr),
-                    l.fr
-                ),
-                format!(
-                    "Nationality must be one of: {} (field “{}”).",
-                    country::names(countries, Lang::En),
-                    l.en
-                ),
-            ))
+            Some(
+                Reason::new("eligibility-fail-nationality")
+                    .with(
+                        "countries",
+                        in_every(&|lang| country::names(countries, lang)),
+                    )
+                    .with("field", label(def, field)),
+            )
         }
         Rule::ApplicantKindIn { field, kinds } => {
             let answer = answers.get(field).and_then(Answer::as_text);
@@ -192,29 +223,17 @@ fn check_rule(
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let l = label(def, field);
-            Some(Localized::new(
-                format!(
-                    "Le type de candidat doit être : {} (champ « {} »).",
-                    names(Lang::Fr),
-                    l.fr
-                ),
-                format!(
-                    "The applicant type must be one of: {} (field “{}”).",
-                    names(Lang::En),
-                    l.en
-                ),
-            ))
+            Some(
+                Reason::new("eligibility-fail-applicant-kind")
+                    .with("kinds", in_every(&names))
+                    .with("field", label(def, field)),
+            )
         }
         Rule::DocumentsAnyOf { fields } => {
             if fields.iter().any(|f| has_file(answers, f)) {
                 return None;
             }
-            let l = labels(def, fields);
-            Some(Localized::new(
-                format!("Au moins une de ces pièces est requise : {}.", l.fr),
-                format!("At least one of these documents is required: {}.", l.en),
-            ))
+            Some(Reason::new("eligibility-fail-documents-any").with("fields", labels(def, fields)))
         }
         Rule::DocumentsAllOf { fields } => {
             let missing: Vec<String> = fields
@@ -225,11 +244,9 @@ fn check_rule(
             if missing.is_empty() {
                 return None;
             }
-            let l = labels(def, &missing);
-            Some(Localized::new(
-                format!("Pièces requises : {}.", l.fr),
-                format!("Required documents: {}.", l.en),
-            ))
+            Some(
+                Reason::new("eligibility-fail-documents-all").with("fields", labels(def, &missing)),
+            )
         }
         Rule::AgeBetween { field, min, max } => {
             let birth = answers.get(field).and_then(answer_date);
@@ -237,34 +254,29 @@ fn check_rule(
             if age.is_some_and(|a| a >= i32::from(*min) && a <= i32::from(*max)) {
                 return None;
             }
-            let l = label(def, field);
-            Some(Localized::new(
-                format!(
-                    "L'âge doit être compris entre {min} et {max} ans au {} (champ « {} »).",
-                    format_date(reference_date, Lang::Fr),
-                    l.fr
-                ),
-                format!(
-                    "Age must be between {min} and {max} years on {} (field “{}”).",
-                    format_date(reference_date, Lang::En),
-                    l.en
-                ),
-            ))
+            let same = |n: u8| Localized::new(n.to_string(), n.to_string());
+            Some(
+                Reason::new("eligibility-fail-age")
+                    .with("min", same(*min))
+                    .with("max", same(*max))
+                    .with("date", in_every(&|lang| format_date(reference_date, lang)))
+                    .with("field", label(def, field)),
+            )
         }
         Rule::YesNoIs { field, expected } => {
             if answers.get(field) == Some(&Answer::Bool(*expected)) {
                 return None;
             }
-            let l = label(def, field);
-            let (fr, en) = if *expected {
-                ("Oui", "Yes")
+            let expected = if *expected {
+                Localized::new("Oui", "Yes")
             } else {
-                ("Non", "No")
+                Localized::new("Non", "No")
             };
-            Some(Localized::new(
-                format!("La réponse à « {} » doit être « {fr} ».", l.fr),
-                format!("The answer to “{}” must be “{en}”.", l.en),
-            ))
+            Some(
+                Reason::new("eligibility-fail-yes-no")
+                    .with("field", label(def, field))
+                    .with("expected", expected),
+            )
         }
         Rule::MembersNationalityIn {
             group,
@@ -285,47 +297,15 @@ fn check_rule(
             if passed {
                 return None;
             }
-            let g = label(def, group);
-            let names = |lang| country::names(countries, lang);
-            let (fr, en) = match who {
-                Members::Leader => (
-                    format!(
-                        "Le ou la responsable (première ligne de « {} ») doit être de nationalité : {}.",
-                        g.fr,
-                        names(Lang::Fr)
-                    ),
-                    format!(
-                        "The leader (first row of “{}”) must be a national of: {}.",
-                        g.en,
-                        names(Lang::En)
-                    ),
-                ),
-                Members::Majority => (
-                    format!(
-                        "La majorité des membres (« {} ») doit être de nationalité : {}.",
-                        g.fr,
-                        names(Lang::Fr)
-                    ),
-                    format!(
-                        "Most members (“{}”) must be nationals of: {}.",
-                        g.en,
-                        names(Lang::En)
-                    ),
-                ),
-                Members::All => (
-                    format!(
-                        "Tous les membres (« {} ») doivent être de nationalité : {}.",
-                        g.fr,
-                        names(Lang::Fr)
-                    ),
-                    format!(
-                        "Every member (“{}”) must be a national of: {}.",
-                        g.en,
-                        names(Lang::En)
-                    ),
-                ),
+            let key = match who {
+                Members::Leader => "eligibility-fail-leader-nationality",
+                Members::Majority => "eligibility-fail-majority-nationality",
+                Members::All => "eligibility-fail-all-nationality",
             };
-            Some(Localized::new(fr, en))
+            Some(Reason::new(key).with("group", label(def, group)).with(
+                "countries",
+                in_every(&|lang| country::names(countries, lang)),
+            ))
         }
     }
 }
@@ -460,11 +440,10 @@ pub fn check_rules(rules: &[Rule], def: &FormDefinition) -> Result<(), Vec<Strin
     }
 }
 
-/// The condition a rule states, in words, for the track's public page.
-pub fn describe(rule: &Rule, def: &FormDefinition, reference_date: Date) -> Localized {
-    // Every rule fails on empty answers, and its failure reason states the condition.
+/// The condition a rule states, in words, for the track's public page. Every rule fails on
+/// empty answers, and its failure reason states the condition.
+pub fn describe(rule: &Rule, def: &FormDefinition, reference_date: Date) -> Option<Reason> {
     check_rule(rule, def, &Answers::default(), reference_date)
-        .unwrap_or_else(|| Localized::new("", ""))
 }
 
 #[cfg(test)]
@@ -472,6 +451,7 @@ mod tests {
     use super::*;
     use crate::domain::country::{AES, MALI};
     use crate::domain::form::{Choice, FileKind, Section};
+    use crate::i18n::Say;
     use jiff::civil::date;
     use proptest::prelude::*;
 
@@ -597,11 +577,11 @@ mod tests {
         let v = eval(rule.clone(), &answers(&[("nationality", text("SN"))]));
         assert_eq!(v.failures.len(), 1);
         assert_eq!(
-            v.failures[0].reason.fr,
+            v.failures[0].reason.message(Lang::Fr),
             "La nationalité doit être : Mali, Burkina Faso, Niger (champ « Nationalité »)."
         );
         assert_eq!(
-            v.failures[0].reason.en,
+            v.failures[0].reason.message(Lang::En),
             "Nationality must be one of: Mali, Burkina Faso, Niger (field “Nationality”)."
         );
         assert!(!eval(rule.clone(), &Answers::default()).is_eligible());
@@ -617,11 +597,11 @@ mod tests {
         assert!(eval(rule.clone(), &answers(&[("kind", text("company"))])).is_eligible());
         let v = eval(rule.clone(), &answers(&[("kind", text("administration"))]));
         assert_eq!(
-            v.failures[0].reason.fr,
+            v.failures[0].reason.message(Lang::Fr),
             "Le type de candidat doit être : Entreprise (champ « Type de candidat »)."
         );
         assert_eq!(
-            v.failures[0].reason.en,
+            v.failures[0].reason.message(Lang::En),
             "The applicant type must be one of: Company (field “Applicant type”)."
         );
         assert!(!eval(rule, &Answers::default()).is_eligible());
@@ -638,11 +618,14 @@ mod tests {
         let one = answers(&[("passport", file())]);
         assert!(eval(any.clone(), &one).is_eligible());
         let v = eval(all.clone(), &one);
-        assert_eq!(v.failures[0].reason.en, "Required documents: ID card.");
+        assert_eq!(
+            v.failures[0].reason.message(Lang::En),
+            "Required documents: ID card."
+        );
         assert!(eval(all, &answers(&[("passport", file()), ("id_card", file())])).is_eligible());
         let v = eval(any.clone(), &Answers::default());
         assert_eq!(
-            v.failures[0].reason.fr,
+            v.failures[0].reason.message(Lang::Fr),
             "Au moins une de ces pièces est requise : Carte d'identité, Passeport."
         );
         // A text answer is not a file.
@@ -685,9 +668,9 @@ mod tests {
             &answers(&[("birth", text("2020-01-01"))]),
             REF,
         );
-        assert_eq!(v.failures[0].reason.fr, "L'âge doit être compris entre 15 et 35 ans au 01/03/2026 (champ « Date de naissance »).");
+        assert_eq!(v.failures[0].reason.message(Lang::Fr), "L'âge doit être compris entre 15 et 35 ans au 01/03/2026 (champ « Date de naissance »).");
         assert_eq!(
-            v.failures[0].reason.en,
+            v.failures[0].reason.message(Lang::En),
             "Age must be between 15 and 35 years on 2026-03-01 (field “Date of birth”)."
         );
         assert!(!ok("not a date", REF));
@@ -778,11 +761,11 @@ mod tests {
             &answers(&[("malian_admin", Answer::Bool(false))]),
         );
         assert_eq!(
-            v.failures[0].reason.fr,
+            v.failures[0].reason.message(Lang::Fr),
             "La réponse à « Relève de l'administration malienne ? » doit être « Oui »."
         );
         assert_eq!(
-            v.failures[0].reason.en,
+            v.failures[0].reason.message(Lang::En),
             "The answer to “Part of the Malian administration?” must be “Yes”."
         );
         assert!(!eval(rule.clone(), &Answers::default()).is_eligible());
@@ -845,11 +828,11 @@ mod tests {
         assert!(!eval(members(Members::Leader), &a).is_eligible());
         let v = eval(members(Members::Leader), &team_of(&["SN"]));
         assert_eq!(
-            v.failures[0].reason.fr,
+            v.failures[0].reason.message(Lang::Fr),
             "Le ou la responsable (première ligne de « Équipe ») doit être de nationalité : Mali, Burkina Faso, Niger."
         );
         assert_eq!(
-            v.failures[0].reason.en,
+            v.failures[0].reason.message(Lang::En),
             "The leader (first row of “Team”) must be a national of: Mali, Burkina Faso, Niger."
         );
         let json = serde_json::to_string(&members(Members::Majority)).unwrap();

@@ -548,6 +548,8 @@ mod tests {
     use super::*;
     use crate::domain::eligibility::{check_rules, evaluate};
     use crate::domain::form::{check_complete, parse_section, women_led, Answer, Answers};
+    use crate::domain::types::Lang;
+    use crate::i18n::Say;
     use jiff::civil::date;
 
     fn raw(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -632,7 +634,7 @@ mod tests {
         assert_eq!(verdict.failures.len(), 1);
         assert!(verdict.failures[0]
             .reason
-            .en
+            .message(Lang::En)
             .contains("National identity card, NINA card, Passport"));
         a.0.insert(
             "nina_card".into(),
@@ -714,7 +716,7 @@ mod tests {
             v.failures.iter().map(|f| f.rule_index).collect::<Vec<_>>(),
             vec![1]
         );
-        assert!(v.failures[0].reason.en.contains("leader"));
+        assert!(v.failures[0].reason.message(Lang::En).contains("leader"));
     }
 
     #[test]
@@ -732,7 +734,10 @@ mod tests {
         );
         let v = evaluate(&administration_rules(), &def, &a.answers, date(2026, 5, 1));
         assert_eq!(v.failures.len(), 1);
-        assert!(v.failures[0].reason.fr.contains("doit être « Oui »"));
+        assert!(v.failures[0]
+            .reason
+            .message(Lang::Fr)
+            .contains("doit être « Oui »"));
         // Rules the call does not state are off: no seeded track has an age rule.
         for rules in [startup_rules(), administration_rules(), hackathon_rules()] {
             assert!(!rules.iter().any(|r| matches!(r, Rule::AgeBetween { .. })));

@@ -42,8 +42,5 @@ pub enum TransportError {
 }
 
 #[cfg(test)]
-pub(crate) mod testdb;
-
-#[cfg(test)]
 #[path = "../../tests/support/sinks.rs"]
 pub(crate) mod sinks;

@@ -440,8 +440,8 @@ mod tests {
     use super::*;
     use crate::clock::ManualClock;
     use crate::config::notifications::{SmsConfig, SmtpConfig, SmtpTls};
+    use crate::db::testing::both_engines;
     use crate::notifications::sinks::{start_sms_recorder, start_smtp_sink, SmsRecorder};
-    use crate::notifications::testdb::both_engines;
     use crate::outbox::{backlog, enqueue, find_by_key, recent, resend, NewMessage, OutboxStatus};
 
     const WAIT: Duration = Duration::from_secs(10);

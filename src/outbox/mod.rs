@@ -378,7 +378,7 @@ pub async fn resend(db: &Db, id: i64, viewer: Viewer, now_ms: i64) -> Result<boo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notifications::testdb::both_engines;
+    use crate::db::testing::both_engines;
 
     fn msg(key: &str) -> NewMessage {
         NewMessage {
