@@ -190,12 +190,65 @@ fn sheet(level: u32, timing: Option<&str>) -> Vec<(String, String)> {
 async fn final_from_pitches_to_published_results(backend: Backend) {
     let app = TestApp::start(backend).await;
     let admin = app.admin_client().await;
-    let startups = finalists_of(&app, "STA", 4).await;
-    let administration = finalists_of(&app, "ADM", 3).await;
+    the_final_waits_for_a_locked_shortlist(&app, &admin).await;
+    let FinalSetup {
+        startups,
+        administration,
+        jurors,
+    } = prepare_final(&app, &admin, 3).await;
+    let scene = Scene {
+        anonymous: app.client(),
+        app,
+        admin,
+        startups,
+        administration,
+        jurors,
+    };
+    the_jury_is_named_and_assigned_around_a_conflict(&scene).await;
+    the_pitch_schedule_refuses_bad_input_and_goes_public_with_the_finalists(&scene).await;
+    the_allowed_time_is_set_and_the_round_opens(&scene).await;
+    the_timer_measures_the_pitches(&scene).await;
+    let link_s1 = jurors_open_only_their_category_and_strangers_nothing(&scene).await;
+    let link_s1_juror2 =
+        jurors_score_and_the_organiser_follows_the_progress(&scene, &link_s1).await;
+    the_round_closes_and_the_results_are_published(&scene, &link_s1_juror2).await;
+    a_correction_is_published_with_its_reason(&scene).await;
+    certificates_are_printed_and_verified(&scene).await;
+    the_audit_chain_holds_and_names_a_tampered_row(&scene).await;
+    scene.app.finish().await;
+}
+
+/// What the steps of the final share: the server, the organiser, the finalists (start-ups
+/// and administration, in shortlist order), the jurors, and a visitor who never signs in.
+struct Scene {
+    app: TestApp,
+    admin: TestClient,
+    startups: Vec<Finalist>,
+    administration: Vec<Finalist>,
+    jurors: Vec<(String, TestClient)>,
+    anonymous: TestClient,
+}
+
+impl Scene {
+    fn startups(&self) -> (&Finalist, &Finalist, &Finalist, &Finalist) {
+        let s = &self.startups;
+        (&s[0], &s[1], &s[2], &s[3])
+    }
+
+    fn administration(&self) -> (&Finalist, &Finalist, &Finalist) {
+        let a = &self.administration;
+        (&a[0], &a[1], &a[2])
+    }
+}
+
+/// While the shortlist is a draft, the final neither opens nor assigns.
+async fn the_final_waits_for_a_locked_shortlist(app: &TestApp, admin: &TestClient) {
+    let startups = finalists_of(app, "STA", 4).await;
+    let administration = finalists_of(app, "ADM", 3).await;
 
     // While the shortlist is a draft, the final neither opens nor assigns.
     let all: Vec<&Finalist> = startups.iter().chain(&administration).collect();
-    set_shortlist(&app, &all, "draft").await;
+    set_shortlist(app, &all, "draft").await;
     let page = admin.get(FINAL).await;
     assert_eq!(page.status, StatusCode::OK, "the final round page exists");
     let page = admin
@@ -209,18 +262,16 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
     let page = admin.get(JURY).await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains(&fr("jury-shortlist-not-locked"));
+}
 
-    let FinalSetup {
-        startups,
-        administration,
-        jurors,
-    } = prepare_final(&app, &admin, 3).await;
-    let (s1, s2, s3, s4) = (&startups[0], &startups[1], &startups[2], &startups[3]);
-    let (a1, a2, a3) = (&administration[0], &administration[1], &administration[2]);
+/// The jury named per category; a conflict of interest kept out of the assignment.
+async fn the_jury_is_named_and_assigned_around_a_conflict(scene: &Scene) {
+    let Scene { app, admin, .. } = scene;
+    let (s1, s2, _, s4) = scene.startups();
     // Women-led: the best start-up (a category laureate) and the fourth one.
-    exec(&app, "UPDATE applications SET women_led = FALSE").await;
+    exec(app, "UPDATE applications SET women_led = FALSE").await;
     exec(
-        &app,
+        app,
         &format!(
             "UPDATE applications SET women_led = TRUE WHERE id IN ({}, {})",
             s1.id, s4.id
@@ -261,10 +312,16 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
         )
         .await;
     assert_eq!(jurors_have_the_juror_role, 3);
+}
 
+/// The pitch schedule: bad input refused with messages, typed values kept; public with the finalists.
+async fn the_pitch_schedule_refuses_bad_input_and_goes_public_with_the_finalists(scene: &Scene) {
+    let Scene { app, admin, .. } = scene;
+    let (_, s2, _, _) = scene.startups();
+    let (_, _, a3) = scene.administration();
     // The pitch schedule: bad input refused with messages, typed values kept.
-    let sta = track_id(&app, "STA").await;
-    let adm = track_id(&app, "ADM").await;
+    let sta = track_id(app, "STA").await;
+    let adm = track_id(app, "ADM").await;
     let page = admin
         .post_form(
             &format!("{JURY}/schedule"),
@@ -357,13 +414,17 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
         visitor.get("/pitches/sdn-2026").await.status,
         StatusCode::NOT_FOUND
     );
-    exec(&app, "UPDATE shortlists SET status = 'published'").await;
+    exec(app, "UPDATE shortlists SET status = 'published'").await;
     let page = visitor.get("/pitches/sdn-2026").await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("29 janvier 2026 à 09:10</strong> · Salle 1 (CICB)");
     page.assert_contains(&s2.title);
     assert!(!page.body.contains("@exemple.ml"), "no personal contact");
+}
 
+/// The allowed time: refused when not a duration; then the round opens.
+async fn the_allowed_time_is_set_and_the_round_opens(scene: &Scene) {
+    let Scene { admin, .. } = scene;
     // Allowed time: refused when not a duration, kept as typed.
     let page = admin
         .post_form(&format!("{JURY}/settings"), &[("allowed", "cinq")])
@@ -391,7 +452,13 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
         .post_form(&format!("{FINAL}/status"), &[("status", "open")])
         .await;
     assert!(page.status.is_redirection(), "open: {}", page.text());
+}
 
+/// The timer measures each pitch on the server's clock.
+async fn the_timer_measures_the_pitches(scene: &Scene) {
+    let Scene { app, admin, .. } = scene;
+    let (s1, _, _, _) = scene.startups();
+    let (a1, _, _) = scene.administration();
     // The timer: 5 min 40 s on the server's clock for the first start-up.
     let start = format!("{JURY}/pitches/{}/start", s1.reference);
     let stop = format!("{JURY}/pitches/{}/stop", s1.reference);
@@ -424,10 +491,19 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
         .post_form(&format!("{JURY}/pitches/{}/stop", a1.reference), &[])
         .await;
     assert!(page.status.is_redirection());
+}
 
+/// Jurors reach only their category's finalists; applicants and visitors see no score.
+async fn jurors_open_only_their_category_and_strangers_nothing(scene: &Scene) -> String {
+    let Scene {
+        app,
+        anonymous,
+        jurors,
+        ..
+    } = scene;
+    let (s1, s2, _, _) = scene.startups();
     // Juror 1 scores the start-ups; the timing criterion comes pre-filled (40 s over: 8/10).
     let (_, juror1) = &jurors[0];
-    let (_, juror2) = &jurors[1];
     let (_, juror3) = &jurors[2];
     let links1 = final_links(juror1).await;
     assert_eq!(links1.len(), 3, "three start-ups, the conflict left out");
@@ -462,7 +538,7 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
         )
         .await;
     exec(
-        &app,
+        app,
         &format!(
             "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = 'curieux@exemple.ml') \
              WHERE id = (SELECT applicant_id FROM applications WHERE id = {})",
@@ -495,7 +571,6 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
             );
         }
     }
-    let anonymous = app.client();
     let page = anonymous.get(&link_s1).await;
     assert!(
         page.status.is_redirection()
@@ -510,7 +585,20 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
         StatusCode::NOT_FOUND,
         "nothing public before publication"
     );
+    link_s1
+}
 
+/// Every juror scores; the timer freezes once a score uses it; the organiser follows.
+async fn jurors_score_and_the_organiser_follows_the_progress(
+    scene: &Scene,
+    link_s1: &str,
+) -> String {
+    let Scene { admin, jurors, .. } = scene;
+    let (s1, s2, s3, s4) = scene.startups();
+    let (a1, a2, a3) = scene.administration();
+    let (_, juror1) = &scene.jurors[0];
+    let (_, juror2) = &scene.jurors[1];
+    let start = format!("{JURY}/pitches/{}/start", scene.startups().0.reference);
     // Scores: start-ups 9, 8, 7, 6 and administration 9, 8, 7 (every criterion).
     let level = |public_id: &str| -> u32 {
         let order = [s1, s2, s3, s4, a1, a2, a3];
@@ -520,9 +608,9 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
             .expect("a finalist");
         [9, 8, 7, 6, 9, 8, 7][i]
     };
-    let timing1 = page_timing(juror1, &link_s1).await;
+    let timing1 = page_timing(juror1, link_s1).await;
     let page = juror1
-        .post_form_owned(&link_s1, &sheet(level(&link_s1), Some(&timing1)))
+        .post_form_owned(link_s1, &sheet(level(link_s1), Some(&timing1)))
         .await;
     assert!(page.status.is_redirection(), "submit: {}", page.text());
     // Before the close, juror 2 does not see juror 1's scores.
@@ -547,7 +635,7 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
     page.assert_contains("data-refresh=");
 
     let mut sheets = 1;
-    for (_, client) in &jurors {
+    for (_, client) in jurors {
         for link in final_links(client).await {
             if std::ptr::eq(client, juror1) && link == link_s1 {
                 continue;
@@ -563,7 +651,20 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
     assert_eq!(sheets, 13);
     let page = admin.get(&format!("{JURY}/progress")).await;
     page.assert_contains("13 / 13");
+    link_s1_juror2
+}
 
+/// After the close: the ranking, the deliberation and the publication.
+async fn the_round_closes_and_the_results_are_published(scene: &Scene, link_s1_juror2: &str) {
+    let Scene {
+        app,
+        admin,
+        anonymous,
+        ..
+    } = scene;
+    let (s1, s2, s3, s4) = scene.startups();
+    let (a1, a2, a3) = scene.administration();
+    let (_, juror2) = &scene.jurors[1];
     // Deliberation and publication wait for the close.
     let page = admin.get(&format!("{JURY}/deliberation")).await;
     page.assert_contains(&fr("jury-deliberation-after-close"));
@@ -580,7 +681,7 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
         .post_form(&format!("{FINAL}/status"), &[("status", "closed")])
         .await;
     assert!(page.status.is_redirection());
-    let page = juror2.get(&link_s1_juror2).await;
+    let page = juror2.get(link_s1_juror2).await;
     page.assert_contains(&fr("review-other-sheets"));
     // The final's ranking: a plain weighted mean, no normalisation formula.
     let page = admin.get(&format!("{FINAL}/ranking")).await;
@@ -645,7 +746,17 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
     assert_eq!(page.status, StatusCode::CONFLICT);
     page.assert_contains(&fr("results-nothing-changed"));
     assert_eq!(app.count("results_publications").await, 1);
+}
 
+/// A correction needs a reason, and is shown with it.
+async fn a_correction_is_published_with_its_reason(scene: &Scene) {
+    let Scene {
+        app,
+        admin,
+        anonymous,
+        ..
+    } = scene;
+    let (_, a2, _) = scene.administration();
     // A correction: the second administration laureate is declared ineligible.
     let stored = app
         .strings_with(
@@ -705,7 +816,18 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
     page.assert_contains(&fr("results-history"));
     page.assert_contains("n'est plus lauréat");
     page.assert_contains("passe du 3e prix au 2e prix");
+}
 
+/// Certificates: printable, as a PDF, verifiable by their QR code.
+async fn certificates_are_printed_and_verified(scene: &Scene) {
+    let Scene {
+        app,
+        anonymous,
+        startups,
+        ..
+    } = scene;
+    let (s1, _, _, s4) = scene.startups();
+    let (_, a2, _) = scene.administration();
     // Certificates: print-ready, for the current laureates only.
     let page = anonymous
         .get(&format!("/results/sdn-2026/certificates/{}", s1.reference))
@@ -855,16 +977,17 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
         .get(&css_url)
         .await
         .assert_contains("@media print");
+}
 
+/// The audit chain holds, then names the row altered behind its back.
+async fn the_audit_chain_holds_and_names_a_tampered_row(scene: &Scene) {
+    let Scene { app, .. } = scene;
     // Everything is in the audit chain, and the chain holds.
-    let count = |action: &'static str| {
-        let app = &app;
-        async move {
-            app.scalar_i64(&format!(
-                "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = '{action}'"
-            ))
-            .await
-        }
+    let count = |action: &'static str| async move {
+        app.scalar_i64(&format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action = '{action}'"
+        ))
+        .await
     };
     let final_round = app
         .scalar_i64("SELECT CAST(id AS BIGINT) FROM review_rounds WHERE kind = 'final'")
@@ -909,7 +1032,7 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
         ))
         .await;
     exec(
-        &app,
+        app,
         &format!(
             "UPDATE audit_log SET details = REPLACE(details, '\"innovation\":9', '\"innovation\":2') \
              WHERE id = {victim}"
@@ -938,7 +1061,6 @@ async fn final_from_pitches_to_published_results(backend: Backend) {
         stdout.contains(&format!("entry {victim}")),
         "kene audit verify names the altered row {victim}: {stdout}"
     );
-    app.finish().await;
 }
 
 fn link_ends(link: &str, public_id: &str) -> bool {
