@@ -5,6 +5,7 @@
 use crate::i18n::Say;
 use std::collections::BTreeSet;
 
+use super::committee::actions as committee;
 use super::jury::{self, actions as pitch};
 use super::queries::{self, RoundStatus};
 use super::round::{round_ranking, RoundContext};
@@ -13,7 +14,6 @@ use super::rules::rubric::Rubric;
 use super::rules::shortlist::{self, Candidate};
 use super::scoring::actions::{self as scoring, Sheet};
 use super::shortlist::actions::{self, Publication, Settings as ShortlistSettings};
-use crate::accounts::roles::{self, Role};
 use crate::accounts::users::{self, NewUser};
 use crate::applications::decisions;
 use crate::applications::queries::{self as applications, ListFilter};
@@ -91,9 +91,8 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
     for (email, name) in REVIEWERS {
         let id = demo_account(app, email, name, at(21, 11)).await?;
         let mut tx = app.db.begin().await?;
-        roles::grant_tx(&mut tx, id, edition_id, Role::Reviewer).await?;
         for t in &tracks {
-            queries::add_panel_member(&mut tx, round.id, t.id, id).await?;
+            committee::add_panel_member(&mut tx, &round, t.id, id, admin_id, at(21, 11)).await?;
         }
         tx.commit().await?;
         reviewer_ids.push(id);
@@ -110,8 +109,10 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
     .await?;
     let mut tx = app.db.begin().await?;
     super::round::set_status(&mut tx, &round, RoundStatus::Open, admin_id, at(21, 12)).await?;
+    // Three reviewers a dossier, from its track's panel, as "assign automatically" does.
+    let mut by_track = Vec::new();
+    let mut pairs = Vec::new();
     for t in &tracks {
-        let rubric = round.round().default_rubric(t.kind()?);
         let ids: Vec<i64> = eligible
             .iter()
             .filter(|d| d.track_id == t.id)
@@ -119,8 +120,18 @@ pub async fn seed(app: &AppState, edition_id: i64, admin_id: i64) -> anyhow::Res
             .collect();
         let assignment =
             super::rules::assignment::assign(&ids, &reviewer_ids, 3, &BTreeSet::new(), &[]);
-        for (reviewer, dossier) in assignment.pairs {
-            queries::assign(&mut tx, round.id, dossier, reviewer, at(21, 12)).await?;
+        pairs.extend(assignment.pairs.iter().copied());
+        by_track.push((t, assignment.pairs));
+    }
+    let assignment = committee::Assignment {
+        pairs,
+        reviewers_per_dossier: 3,
+        short: 0,
+    };
+    committee::assign(&mut tx, &round, &assignment, admin_id, at(21, 12)).await?;
+    for (t, pairs) in by_track {
+        let rubric = round.round().default_rubric(t.kind()?);
+        for (reviewer, dossier) in pairs {
             let index = reviewer_ids
                 .iter()
                 .position(|r| *r == reviewer)
@@ -263,12 +274,21 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
         .as_millisecond();
     let mut tx = app.db.begin().await?;
     for juror in &jurors {
-        roles::grant_tx(&mut tx, *juror, edition.id, Role::Juror).await?;
         for t in &context.tracks {
-            queries::add_panel_member(&mut tx, round.id, t.id, *juror).await?;
+            committee::add_panel_member(&mut tx, &round, t.id, *juror, admin_id, at(30, 8)).await?;
         }
     }
     super::round::set_status(&mut tx, &round, RoundStatus::Open, admin_id, at(30, 8)).await?;
+    // Every juror scores every finalist (the jurors sit on every track's panel).
+    let assignment = committee::Assignment {
+        pairs: finalists
+            .iter()
+            .flat_map(|d| jurors.iter().map(move |juror| (*juror, d.id)))
+            .collect(),
+        reviewers_per_dossier: jurors.len(),
+        short: 0,
+    };
+    committee::assign(&mut tx, &round, &assignment, admin_id, at(30, 8)).await?;
     for (i, d) in (0i64..).zip(&finalists) {
         let starts_at = first_slot + i * 600_000;
         let measured = 240 + (d.id * 53) % 150;
@@ -301,7 +321,6 @@ async fn seed_final(app: &AppState, context: &RoundContext, admin_id: i64) -> an
             .ok_or_else(|| anyhow::anyhow!("track {} not found", d.track_id))?;
         let rubric = Round::Final.default_rubric(track.kind()?);
         for (j, juror) in jurors.iter().enumerate() {
-            queries::assign(&mut tx, round.id, d.id, *juror, at(30, 8)).await?;
             let points = rubric
                 .criteria()
                 .iter()

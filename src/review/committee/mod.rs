@@ -2,6 +2,7 @@
 //! assignment of dossiers, conflicts, reopened sheets, the round's status, and the ranking
 //! with its exports.
 
+pub mod actions;
 mod pages;
 mod panel;
 mod ranking;

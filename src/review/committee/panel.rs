@@ -7,9 +7,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::actions;
 use super::pages::{base_url, render_round, DossierPersonForm, PageState, PanelForm, ReassignForm};
 use super::rubric::track_of;
-use crate::accounts::roles::{self, Role};
 use crate::accounts::users;
 use crate::applications::queries::ListedApplication;
 use crate::audit;
@@ -57,26 +57,9 @@ pub(super) async fn add_panel_member(
         };
         return render_round(&app, ctx, &c, state, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let role = match c.round.round() {
-        Round::Preselection => Role::Reviewer,
-        Round::Final => Role::Juror,
-    };
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    roles::grant_tx(&mut tx, member.id, c.edition.id, role).await?;
-    if queries::add_panel_member(&mut tx, c.round.id, track.id, member.id).await? {
-        audit::append(
-            &mut tx,
-            &audit::Entry {
-                actor_id: Some(user.id),
-                action: audit::Action::ReviewPanelMemberAdded,
-                object: &format!("round:{}:track:{}", c.round.id, track.id),
-                details: serde_json::json!({ "user_id": member.id }),
-            },
-            now,
-        )
-        .await?;
-    }
+    actions::add_panel_member(&mut tx, &c.round, track.id, member.id, user.id, now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&base_url(&c)).into_response())
 }
@@ -115,9 +98,7 @@ pub(super) async fn auto_assign(
         .collect();
     let existing = queries::assignments(&app.db, c.round.id).await?;
     let k = usize::try_from(c.round.reviewers_per_dossier).unwrap_or(3);
-    let now = app.now_ms();
-    let mut tx = app.db.begin().await?;
-    let mut created = 0usize;
+    let mut pairs = Vec::new();
     let mut short = 0usize;
     // Reviewers are named per track: each track is assigned from its own panel.
     for track in &c.tracks {
@@ -134,24 +115,17 @@ pub(super) async fn auto_assign(
         // In the final every juror of the track scores every finalist of the track.
         let k = if is_final { reviewers.len() } else { k };
         let result = assignment::assign(&ids, &reviewers, k, &conflicts, &existing);
-        for (reviewer, dossier) in &result.pairs {
-            if queries::assign(&mut tx, c.round.id, *dossier, *reviewer, now).await? {
-                created += 1;
-            }
-        }
+        pairs.extend(result.pairs);
         short += result.short.len();
     }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::ReviewAssigned,
-            object: &format!("round:{}", c.round.id),
-            details: serde_json::json!({ "created": created, "reviewers_per_dossier": k, "short": short }),
-        },
-        now,
-    )
-    .await?;
+    let assignment = actions::Assignment {
+        pairs,
+        reviewers_per_dossier: k,
+        short,
+    };
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    actions::assign(&mut tx, &c.round, &assignment, user.id, now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&base_url(&c)).into_response())
 }
