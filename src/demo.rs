@@ -11,6 +11,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::accounts::roles::{self, Role};
 use crate::accounts::users::{self, NewUser};
+use crate::applications::actions;
 use crate::applications::{queries, summarise};
 use crate::calls::queries::{self as calls, NewEdition, NewEvent};
 use crate::calls::TrackSettings;
@@ -566,6 +567,9 @@ async fn seed_applications(
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let mut answers = sample_answers(form, kind, n, &mut rng);
         let at = submitted_at + (n as i64) * 3_600_000;
+        let track = calls::track_by_id(&app.db, *track_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo track {track_id} is missing"))?;
         let mut tx = app.db.begin().await?;
         let user_id = users::insert(
             &mut tx,
@@ -638,8 +642,9 @@ async fn seed_applications(
         let summary = summarise(form, &answers, &name);
         queries::save_answers(&mut tx, row.id, &answers, 1, &summary, at).await?;
         let row = queries::find_for_update(&mut tx, row.id).await?;
-        let reference = queries::next_reference(&mut tx, *track_id).await?;
-        queries::record_submission(&mut tx, &row, form, &reference, &summary, at).await?;
+        // Submitted as an applicant submits (reference, version, audit entry), without the
+        // receipt: the demo's applicants are made up, their addresses must receive nothing.
+        actions::submit(&mut tx, (&row, &track, form), &summary, None, user_id, at).await?;
         tx.commit().await?;
     }
     Ok(())

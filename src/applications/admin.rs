@@ -704,7 +704,7 @@ async fn dossier_page(
         &AdminDossierTemplate {
             reference: application.reference.clone().unwrap_or_default(),
             title: application.title.clone(),
-            track: super::routes::track_name(track, ctx.lang),
+            track: track.name(ctx.lang),
             applicant: applicant.display_name,
             contact: applicant.email.or(applicant.phone).unwrap_or_default(),
             status_label: status.label(ctx.lang),

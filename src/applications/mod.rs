@@ -1,6 +1,7 @@
 //! Applications: drafts, section-by-section saving, uploads, submission before an exact
 //! deadline, receipts, and the organisers' back office.
 
+pub mod actions;
 pub mod admin;
 pub mod decisions;
 pub mod export;
@@ -156,18 +157,8 @@ pub async fn restore_submitted_versions(db: &Db, now_ms: i64) -> DbResult<usize>
             .unwrap_or_default();
         let summary = summarise(&form, &answers, &name);
         let mut tx = db.begin().await?;
-        if queries::restore_submitted(&mut tx, row.id, &json, form_version, &summary).await? {
-            crate::audit::append(
-                &mut tx,
-                &crate::audit::Entry {
-                    actor_id: None,
-                    action: crate::audit::Action::ApplicationRestoreSubmitted,
-                    object: row.reference.as_deref().unwrap_or(&row.public_id),
-                    details: serde_json::json!({ "version": version }),
-                },
-                now_ms,
-            )
-            .await?;
+        let stored = (version, form_version, json.as_str());
+        if actions::restore_submitted(&mut tx, &row, stored, &summary, now_ms).await? {
             repaired += 1;
         }
         tx.commit().await?;

@@ -8,23 +8,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::actions::{self, Receipt, Recipient};
 use super::form_view::{self, FieldView};
 use super::queries::{self};
 use super::uploads;
 use super::{summarise, Status};
-use crate::audit;
 use crate::calls::queries::{self as calls, TrackRow};
-use crate::db::Tx;
 use crate::domain::eligibility;
 use crate::domain::form::{self, Answers, FormDefinition};
-use crate::domain::types::{Lang, Login};
+use crate::domain::types::Lang;
 use crate::i18n::{self, tr, tr_args, Say};
-use crate::notifications::template_admin;
-use crate::notifications::templates::{MessageKind, Texts, Values};
-use crate::outbox::{self, Channel, NewMessage};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
-use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 use crate::web::templates::{render, render_with_status};
 
@@ -127,14 +122,6 @@ fn deadline(track: &TrackRow, lang: Lang, now: i64) -> Deadline {
         is_open: card.is_open,
     }
 }
-
-pub fn track_name(track: &TrackRow, lang: Lang) -> String {
-    match lang {
-        Lang::Fr => track.name_fr.clone(),
-        Lang::En => track.name_en.clone(),
-    }
-}
-
 pub(super) async fn overview(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -159,7 +146,7 @@ pub(super) async fn overview(
     let status = loaded.app.status();
     render(&OverviewTemplate {
         deadline: deadline(&loaded.track, ctx.lang, now),
-        track: track_name(&loaded.track, ctx.lang),
+        track: loaded.track.name(ctx.lang),
         status_label: status.label(ctx.lang),
         // The applicant is told why a dossier is not eligible (the SMS points here).
         decision_reason: if status == Status::Ineligible {
@@ -274,7 +261,7 @@ pub fn section_page_response_full(
                     ("total", count.to_string()),
                 ],
             ),
-            track: track_name(&loaded.track, ctx.lang),
+            track: loaded.track.name(ctx.lang),
             regulations_url: loaded.track.regulations_url(),
             public_id: loaded.app.public_id.clone(),
             section,
@@ -621,7 +608,7 @@ fn review_response(
     render_with_status(
         status,
         &ReviewTemplate {
-            track: track_name(&loaded.track, ctx.lang),
+            track: loaded.track.name(ctx.lang),
             public_id: loaded.app.public_id.clone(),
             deadline: deadline(&loaded.track, ctx.lang, now),
             last_section: loaded.form.sections.len().saturating_sub(1),
@@ -679,7 +666,12 @@ pub(super) async fn submit(
         );
     }
 
-    let receipt = ReceiptMessage::prepare(&app, &user, &loaded).await?;
+    let to = Recipient {
+        locale: &user.locale,
+        email: user.email.as_deref(),
+        phone: user.phone.as_deref(),
+    };
+    let receipt = Receipt::prepare(&app, to, loaded.track.edition_id).await?;
     let mut tx = app.db.begin().await?;
     let current = queries::find_for_update(&mut tx, loaded.app.id).await?;
     if current.status() == Status::Submitted && !current.has_changes {
@@ -693,133 +685,12 @@ pub(super) async fn submit(
             Redirect::to(&format!("/applications/{}/review", loaded.app.public_id)).into_response(),
         );
     }
-    let reference = match &current.reference {
-        Some(r) => r.clone(),
-        None => queries::next_reference(&mut tx, current.track_id).await?,
-    };
     let summary = summarise(&loaded.form, &loaded.answers, &user.display_name);
-    let version =
-        queries::record_submission(&mut tx, &current, &loaded.form, &reference, &summary, now)
-            .await?;
-    if let Some(receipt) = receipt {
-        receipt
-            .send(&mut tx, &loaded, &reference, version, now)
-            .await?;
-    }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::ApplicationSubmit,
-            object: &reference,
-            details: serde_json::json!({ "version": version, "form_version": current.working_form_version() }),
-        },
-        now,
-    )
-    .await?;
+    let dossier = (&current, &loaded.track, &loaded.form);
+    actions::submit(&mut tx, dossier, &summary, receipt, user.id, now).await?;
     tx.commit().await?;
     app.outbox_wake.notify_one();
     Ok(Redirect::to(&receipt_url).into_response())
-}
-
-/// The receipt a submission sends: to whom, in which language and wording. Prepared before
-/// the submission's transaction, so that the single SQLite writer does not wait for the read
-/// of the wording (an organiser's edit landing in between applies from the next receipt).
-struct ReceiptMessage {
-    lang: Lang,
-    channel: Channel,
-    recipient: String,
-    texts: Texts,
-    /// Who sends it and how to reach them, at the foot of an e-mail.
-    signature: String,
-}
-
-impl ReceiptMessage {
-    /// `None` for an account with neither e-mail nor phone (a receipt cannot be sent).
-    async fn prepare(
-        app: &AppState,
-        user: &SessionUser,
-        loaded: &Loaded,
-    ) -> AppResult<Option<ReceiptMessage>> {
-        let lang = if user.locale == "en" {
-            Lang::En
-        } else {
-            Lang::Fr
-        };
-        let login = user
-            .email
-            .as_deref()
-            .or(user.phone.as_deref())
-            .and_then(|l| Login::parse(l).ok());
-        let Some(login) = login else {
-            return Ok(None);
-        };
-        let (channel, recipient) = match &login {
-            Login::Email(e) => (Channel::Email, e.as_str().to_owned()),
-            Login::Phone(p) => (Channel::Sms, p.as_str().to_owned()),
-        };
-        let texts =
-            template_admin::texts(&app.db, loaded.track.edition_id, MessageKind::Receipt, lang)
-                .await?;
-        let signature = app
-            .identities()
-            .await
-            .for_edition(loaded.track.edition_id)
-            .signature(lang);
-        Ok(Some(ReceiptMessage {
-            lang,
-            channel,
-            recipient,
-            texts,
-            signature,
-        }))
-    }
-
-    /// Queues the receipt of `version`, in the submission's transaction.
-    async fn send(
-        self,
-        tx: &mut Tx,
-        loaded: &Loaded,
-        reference: &str,
-        version: i64,
-        now: i64,
-    ) -> AppResult<()> {
-        let when = jiff::Timestamp::from_millisecond(now)
-            .map(|t| i18n::format_instant(self.lang, t, &loaded.track.time_zone()))
-            .unwrap_or_default();
-        let values = Values::new(vec![
-            ("reference", reference.to_owned()),
-            ("track", track_name(&loaded.track, self.lang)),
-            ("when", when),
-        ]);
-        let (subject, mut body) = template_admin::fill(
-            &self.texts,
-            loaded.track.edition_id,
-            MessageKind::Receipt,
-            self.lang,
-            self.channel,
-            &values,
-        );
-        // An SMS stays short (and cheap): only an e-mail carries the signature.
-        if self.channel == Channel::Email {
-            body.push_str("\n\n— ");
-            body.push_str(&self.signature);
-        }
-        outbox::enqueue(
-            tx,
-            &NewMessage {
-                idempotency_key: format!("receipt:{}:{version}", loaded.app.id),
-                channel: self.channel,
-                recipient: self.recipient,
-                subject,
-                body,
-                edition_id: Some(loaded.track.edition_id),
-            },
-            now,
-        )
-        .await?;
-        Ok(())
-    }
 }
 
 pub(super) async fn receipt(
@@ -840,7 +711,7 @@ pub(super) async fn receipt(
     let versions = queries::versions(&app.db, loaded.app.id).await?;
     render(&ReceiptTemplate {
         reference,
-        track: track_name(&loaded.track, ctx.lang),
+        track: loaded.track.name(ctx.lang),
         submitted,
         version: versions.first().map(|v| v.version).unwrap_or(1),
         public_id: loaded.app.public_id.clone(),
@@ -858,31 +729,8 @@ pub(super) async fn withdraw(
     if !loaded.app.status().editable() {
         return Err(AppError::BadRequest("application-not-editable"));
     }
-    let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    queries::set_status(
-        &mut tx,
-        loaded.app.id,
-        Status::Withdrawn.as_str(),
-        None,
-        now,
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::ApplicationWithdraw,
-            object: loaded
-                .app
-                .reference
-                .as_deref()
-                .unwrap_or(&loaded.app.public_id),
-            details: serde_json::json!({}),
-        },
-        now,
-    )
-    .await?;
+    actions::withdraw(&mut tx, &loaded.app, user.id, app.now_ms()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/applications/{}", loaded.app.public_id)).into_response())
 }

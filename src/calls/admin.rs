@@ -9,10 +9,10 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
+use super::actions;
 use super::queries::{self, TrackRow};
 use super::{format_civil_input, format_closing_input, parse_civil, parse_closing, TrackSettings};
 use crate::accounts::roles::{self, Role};
-use crate::audit;
 use crate::domain::eligibility::{self, Rule};
 use crate::domain::form::FormDefinition;
 use crate::domain::types::Localized;
@@ -246,9 +246,9 @@ async fn save(
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
     let expected = posted_version(&values.version);
-    let Some(version) =
-        queries::update_track(&mut tx, &track, expected, &settings, changed_form, now).await?
-    else {
+    let saved = (&settings, changed_form);
+    let updated = actions::update_track(&mut tx, &track, expected, saved, user.id, now).await?;
+    if updated.is_none() {
         drop(tx);
         let current = organised_track(&app, user.id, id).await?;
         let stored = stored_values(&app, &current).await?;
@@ -269,24 +269,7 @@ async fn save(
                 stale: Some(stale),
             },
         );
-    };
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::TrackUpdate,
-            object: &format!("{}/{}", track.edition_slug, track.slug),
-            details: serde_json::json!({
-                "version": expected + 1,
-                "form_version": version,
-                "opens_at": opens_at,
-                "closes_at": closes_at,
-                "max_per_applicant": max_per_applicant,
-            }),
-        },
-        now,
-    )
-    .await?;
+    }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/tracks/{}?saved=1", track.id)).into_response())
 }

@@ -1,5 +1,6 @@
 //! Calls for applications: editions' tracks, their forms and eligibility rules.
 
+pub mod actions;
 pub mod admin;
 pub mod queries;
 pub mod routes;

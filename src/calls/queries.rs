@@ -53,6 +53,14 @@ const TRACK_SELECT: &str =
     FROM tracks t JOIN editions e ON e.id = t.edition_id JOIN events ev ON ev.id = e.event_id";
 
 impl TrackRow {
+    /// The track's name in `lang`.
+    pub fn name(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Fr => self.name_fr.clone(),
+            Lang::En => self.name_en.clone(),
+        }
+    }
+
     pub fn rules(&self) -> DbResult<Vec<Rule>> {
         serde_json::from_str(&self.eligibility_json)
             .map_err(|e| DbError::Corrupt(format!("eligibility rules of track {}: {e}", self.id)))

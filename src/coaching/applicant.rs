@@ -1,6 +1,7 @@
 //! The applicant's page: the coaching sessions their dossier is invited to.
 
-use super::shared::{minutes, when};
+use super::shared::minutes;
+use super::when;
 
 use askama::Template;
 use axum::extract::{Path, State};

@@ -1,9 +1,10 @@
 //! The coach's pages: their sessions, attendance and notes.
 
 use super::shared::{
-    cancelled_line, invitee_view, kept_choice, minutes, record_attendance, session_object, when,
-    AttendanceForm, InviteeView, KeptAttendance, Recorded,
+    cancelled_line, invitee_view, kept_choice, minutes, record_attendance, AttendanceForm,
+    InviteeView, KeptAttendance, Recorded,
 };
+use super::when;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -12,8 +13,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::actions::{self, By};
 use super::queries::{self, SessionRow};
-use crate::audit;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -224,34 +225,14 @@ pub(super) async fn coach_note(
             .await;
         }
     };
-    let now = app.now_ms();
+    let by = By {
+        actor_id: user.id,
+        now: app.now_ms(),
+    };
     let mut tx = app.db.begin().await?;
-    if !queries::save_note(
-        &mut tx,
-        session.id,
-        invitee.application_id,
-        user.id,
-        &note,
-        now,
-    )
-    .await?
-    {
+    if !actions::save_note(&mut tx, &session, &invitee, &note, by).await? {
         return Err(AppError::NotFound);
     }
-    // The note's text stays out of the audit log, which other organisers' tools may show.
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::CoachingNoteSaved,
-            object: &session_object(&session.public_id),
-            details: serde_json::json!({
-                "reference": invitee.reference, "chars": note.chars().count(),
-            }),
-        },
-        now,
-    )
-    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/coaching/{}#f-{}",

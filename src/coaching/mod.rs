@@ -16,6 +16,7 @@
 //! list may still change. This file holds the pure input parsing; `queries` the storage and
 //! `routes` the pages.
 
+pub mod actions;
 mod applicant;
 mod coach;
 mod organisers;
@@ -98,6 +99,23 @@ impl SessionForm {
             ..SessionForm::default()
         }
     }
+}
+
+/// A person's language from their account's locale (French when unknown).
+fn lang_of(locale: &str) -> Lang {
+    Lang::parse(locale).unwrap_or_default()
+}
+
+/// "27 janvier 2026 à 10:00" in the edition's zone.
+fn when(lang: Lang, at_ms: i64, tz: &TimeZone) -> String {
+    jiff::Timestamp::from_millisecond(at_ms)
+        .map(|t| crate::i18n::format_instant(lang, t, tz))
+        .unwrap_or_default()
+}
+
+/// How the audit log names a session.
+fn session_object(session_public_id: &str) -> String {
+    format!("coaching_session:{session_public_id}")
 }
 
 /// A session that passed every check that needs no database (the coach's account is looked

@@ -2,9 +2,10 @@
 //! edits, cancellation and attendance, and the messages they send.
 
 use super::shared::{
-    admin_base, cancelled_line, edition_zone, invitee_view, kept_choice, lang_of, minutes,
-    record_attendance, session_object, when, AttendanceForm, InviteeView, KeptAttendance, Recorded,
+    admin_base, cancelled_line, edition_zone, invitee_view, kept_choice, minutes,
+    record_attendance, AttendanceForm, InviteeView, KeptAttendance, Recorded,
 };
+use super::when;
 use crate::review::queries::shortlist_locked;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,18 +15,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::actions::{self, By, SessionEdit};
 use super::queries::{self, SessionRow};
 use super::SessionForm;
-use crate::accounts::roles::{self, Role};
 use crate::accounts::users;
-use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow};
-use crate::db::Tx;
 use crate::domain::types::Lang;
 use crate::editions::access::OrganisedEdition;
 use crate::i18n::{tr, tr_args};
-use crate::outbox::{self, NewMessage};
-use crate::web::ctx::{CsrfForm, Ctx, SiteAddress};
+use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
@@ -178,62 +176,12 @@ pub(super) async fn create_session(
         .await;
     };
     let mut tx = app.db.begin().await?;
-    let (session_id, public_id) = queries::insert_session(
-        &mut tx,
-        &queries::NewSession {
-            edition_id: edition.id,
-            title: &session.title,
-            starts_at: session.starts_at,
-            duration_minutes: session.duration_minutes,
-            place: &session.place,
-            coach_id: coach.id,
-            created_by: user.id,
-        },
+    let by = By {
+        actor_id: user.id,
         now,
-    )
-    .await?;
-    roles::grant_tx(&mut tx, coach.id, edition.id, Role::Coach).await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::CoachingSessionCreated,
-            object: &session_object(&public_id),
-            details: serde_json::json!({
-                "edition": edition.slug, "title": session.title,
-                "starts_at": session.starts_at, "duration_minutes": session.duration_minutes,
-                "place": session.place, "coach_id": coach.id,
-            }),
-        },
-        now,
-    )
-    .await?;
-    // The coach learns of the session (and where to find it) by e-mail or SMS.
-    if let Some((channel, recipient)) =
-        outbox::channel_for(coach.email.as_deref(), coach.phone.as_deref())
-    {
-        let coach_lang = lang_of(&coach.locale);
-        let args = [
-            ("title", session.title.clone()),
-            ("when", when(coach_lang, session.starts_at, &tz)),
-            ("zone", edition.timezone.name().to_owned()),
-            ("place", session.place.clone()),
-            ("link", ctx.link(&format!("/coaching/{public_id}"))),
-        ];
-        outbox::enqueue(
-            &mut tx,
-            &NewMessage {
-                idempotency_key: format!("coaching-coach:{session_id}:{}", coach.id),
-                channel,
-                recipient,
-                subject: tr_args(coach_lang, "coaching-coach-subject", &args),
-                body: tr_args(coach_lang, "coaching-coach-body", &args),
-                edition_id: Some(edition.id),
-            },
-            now,
-        )
-        .await?;
-    }
+    };
+    let public_id =
+        actions::create_session(&mut tx, &ctx.site, &edition, &session, &coach, by).await?;
     tx.commit().await?;
     app.outbox_wake.notify_one();
     Ok(Redirect::to(&format!("{}/{public_id}", admin_base(&edition))).into_response())
@@ -510,61 +458,6 @@ pub(super) async fn expected_contacts(
         .collect())
 }
 
-/// A message about a session to its invited finalists: the Fluent keys of its subject and
-/// body, arguments beyond the session's own, and the event it tells of (`coaching-<event>:…`),
-/// so each change is sent once and distinct changes each get their own message.
-pub(super) struct InviteeNotice<'a> {
-    subject: &'a str,
-    body: &'a str,
-    extra: Vec<(&'static str, String)>,
-    event: String,
-}
-
-/// Queues `notice` about `session` to an invited finalist, in their language, by e-mail or SMS.
-pub(super) async fn tell_invitee(
-    site: &SiteAddress,
-    tx: &mut Tx,
-    (edition, session): (&EditionRow, &SessionRow),
-    contact: &queries::ApplicantContact,
-    notice: &InviteeNotice<'_>,
-    now: i64,
-) -> AppResult<()> {
-    let Some((channel, recipient)) =
-        outbox::channel_for(contact.email.as_deref(), contact.phone.as_deref())
-    else {
-        return Ok(());
-    };
-    let lang = lang_of(&contact.locale);
-    let tz = session.time_zone();
-    let mut args = vec![
-        ("reference", contact.reference.clone().unwrap_or_default()),
-        ("title", session.title.clone()),
-        ("when", when(lang, session.starts_at, &tz)),
-        ("zone", edition.timezone.name().to_owned()),
-        ("minutes", session.duration_minutes.to_string()),
-        ("place", session.place.clone()),
-        (
-            "link",
-            site.link(&format!("/applications/{}/coaching", contact.public_id)),
-        ),
-    ];
-    args.extend_from_slice(&notice.extra);
-    outbox::enqueue(
-        tx,
-        &NewMessage {
-            idempotency_key: format!("{}:{}", notice.event, contact.application_id),
-            channel,
-            recipient,
-            subject: tr_args(lang, notice.subject, &args),
-            body: tr_args(lang, notice.body, &args),
-            edition_id: Some(edition.id),
-        },
-        now,
-    )
-    .await?;
-    Ok(())
-}
-
 /// Organisers edit a session (title, start, duration, place, coach), based on the version
 /// they loaded. The finalists still invited are told when the time or the place changes.
 pub(super) async fn edit_session(
@@ -620,16 +513,20 @@ pub(super) async fn edit_session(
         )
         .await;
     };
+    let contacts = expected_contacts(&app, &edition, &session).await?;
     let mut tx = app.db.begin().await?;
-    let change = queries::SessionChange {
-        title: &valid.title,
-        starts_at: valid.starts_at,
-        duration_minutes: valid.duration_minutes,
-        place: &valid.place,
+    let by = By {
+        actor_id: user.id,
+        now,
+    };
+    let about = (&edition, &session);
+    let edit = SessionEdit {
+        expected_version: posted_version(&typed.version),
+        changed: &valid,
         coach_id: coach.id,
     };
-    let expected = posted_version(&typed.version);
-    if !queries::update_session(&mut tx, session.id, expected, &change).await? {
+    let saved = actions::change_session(&mut tx, &ctx.site, about, edit, &contacts, by).await?;
+    if !saved {
         drop(tx);
         // Shown against the session as stored now (perhaps cancelled), typed values kept.
         let stored = queries::session_of_edition(&app.db, edition.id, &session.public_id)
@@ -671,45 +568,6 @@ pub(super) async fn edit_session(
         )
         .await;
     }
-    roles::grant_tx(&mut tx, coach.id, edition.id, Role::Coach).await?;
-    let version = session.version + 1;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::CoachingSessionChanged,
-            object: &session_object(&session.public_id),
-            details: serde_json::json!({
-                "version": version, "title": valid.title, "starts_at": valid.starts_at,
-                "duration_minutes": valid.duration_minutes, "place": valid.place,
-                "coach_id": coach.id,
-            }),
-        },
-        now,
-    )
-    .await?;
-    let moved = valid.starts_at != session.starts_at
-        || valid.duration_minutes != session.duration_minutes
-        || valid.place != session.place;
-    if moved {
-        let changed = SessionRow {
-            title: valid.title.clone(),
-            starts_at: valid.starts_at,
-            duration_minutes: valid.duration_minutes,
-            place: valid.place.clone(),
-            ..session.clone()
-        };
-        let notice = InviteeNotice {
-            subject: "followups-changed-subject",
-            body: "followups-changed-body",
-            extra: Vec::new(),
-            event: format!("coaching-changed:{}:{version}", session.id),
-        };
-        for contact in expected_contacts(&app, &edition, &session).await? {
-            let about = (&edition, &changed);
-            tell_invitee(&ctx.site, &mut tx, about, &contact, &notice, now).await?;
-        }
-    }
     back_to_session(&app, tx, &edition, &session).await
 }
 
@@ -744,10 +602,17 @@ pub(super) async fn cancel_session(
         );
     }
     let now = app.now_ms();
+    let by = By {
+        actor_id: user.id,
+        now,
+    };
+    let contacts = expected_contacts(&app, &edition, &session).await?;
     let mut tx = app.db.begin().await?;
     let reason = (!reason.is_empty()).then_some(reason);
+    let about = (&edition, &session);
     if errors.is_empty()
-        && !queries::cancel_session(&mut tx, session.id, reason.as_deref(), now).await?
+        && !actions::cancel_session(&mut tx, &ctx.site, about, reason.as_deref(), &contacts, by)
+            .await?
     {
         errors.add("cancel", tr(lang, "followups-session-is-cancelled"));
     }
@@ -767,38 +632,6 @@ pub(super) async fn cancel_session(
             status,
         )
         .await;
-    }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::CoachingSessionCancelled,
-            object: &session_object(&session.public_id),
-            details: serde_json::json!({ "reason": reason }),
-        },
-        now,
-    )
-    .await?;
-    let notice = InviteeNotice {
-        subject: "followups-cancelled-subject",
-        body: if reason.is_some() {
-            "followups-cancelled-body-reason"
-        } else {
-            "followups-cancelled-body"
-        },
-        extra: reason.iter().map(|r| ("reason", r.clone())).collect(),
-        event: format!("coaching-cancelled:{}", session.id),
-    };
-    for contact in expected_contacts(&app, &edition, &session).await? {
-        tell_invitee(
-            &ctx.site,
-            &mut tx,
-            (&edition, &session),
-            &contact,
-            &notice,
-            now,
-        )
-        .await?;
     }
     back_to_session(&app, tx, &edition, &session).await
 }
@@ -824,11 +657,28 @@ pub(super) async fn withdraw_invitation(
         .into_iter()
         .find(|r| r.public_id == form.value.application.trim())
         .ok_or(AppError::NotFound)?;
-    let now = app.now_ms();
+    let contact = queries::applicant_contacts(&app.db, edition.id)
+        .await?
+        .into_iter()
+        .find(|c| c.application_id == invitee.application_id);
+    let by = By {
+        actor_id: user.id,
+        now: app.now_ms(),
+    };
     let mut tx = app.db.begin().await?;
+    let about = (&edition, &session);
     let refusal = if session.cancelled_at.is_some() {
         Some("followups-session-is-cancelled")
-    } else if !queries::withdraw(&mut tx, session.id, invitee.application_id, now).await? {
+    } else if !actions::withdraw_invitation(
+        &mut tx,
+        &ctx.site,
+        about,
+        &invitee,
+        contact.as_ref(),
+        by,
+    )
+    .await?
+    {
         Some("followups-already-withdrawn")
     } else {
         None
@@ -846,38 +696,6 @@ pub(super) async fn withdraw_invitation(
             StatusCode::CONFLICT,
         )
         .await;
-    }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::CoachingInvitationWithdrawn,
-            object: &session_object(&session.public_id),
-            details: serde_json::json!({ "reference": invitee.reference }),
-        },
-        now,
-    )
-    .await?;
-    let contact = queries::applicant_contacts(&app.db, edition.id)
-        .await?
-        .into_iter()
-        .find(|c| c.application_id == invitee.application_id);
-    if let Some(contact) = contact {
-        let notice = InviteeNotice {
-            subject: "followups-withdrawn-subject",
-            body: "followups-withdrawn-body",
-            extra: Vec::new(),
-            event: format!("coaching-withdrawn:{}", session.id),
-        };
-        tell_invitee(
-            &ctx.site,
-            &mut tx,
-            (&edition, &session),
-            &contact,
-            &notice,
-            now,
-        )
-        .await?;
     }
     back_to_session(&app, tx, &edition, &session).await
 }
@@ -944,55 +762,14 @@ pub(super) async fn invite(
             .into_iter()
             .map(|c| (c.application_id, c))
             .collect();
-    let now = app.now_ms();
-    let mut tx = app.db.begin().await?;
-    let mut invited = Vec::new();
-    let mut seen = BTreeSet::new();
-    for f in selected {
-        if !seen.insert(f.id) {
-            continue;
-        }
-        if !queries::invite(&mut tx, session.id, f.id, user.id, now).await? {
-            continue; // already invited: no second message
-        }
-        invited.push(f.reference.clone().unwrap_or_default());
-        if let Some(contact) = contacts.get(&f.id) {
-            notify_invitation(&ctx.site, &mut tx, &edition, &session, contact, now).await?;
-        }
-    }
-    if !invited.is_empty() {
-        audit::append(
-            &mut tx,
-            &audit::Entry {
-                actor_id: Some(user.id),
-                action: audit::Action::CoachingInvited,
-                object: &session_object(&session.public_id),
-                details: serde_json::json!({ "references": invited }),
-            },
-            now,
-        )
-        .await?;
-    }
-    back_to_session(&app, tx, &edition, &session).await
-}
-
-/// Queues the invitation for the applicant, in their language, by e-mail or SMS depending on
-/// the login of their account. One message per session and dossier (idempotency key).
-pub(super) async fn notify_invitation(
-    site: &SiteAddress,
-    tx: &mut Tx,
-    edition: &EditionRow,
-    session: &SessionRow,
-    contact: &queries::ApplicantContact,
-    now: i64,
-) -> AppResult<()> {
-    let notice = InviteeNotice {
-        subject: "coaching-invite-subject",
-        body: "coaching-invite-body",
-        extra: vec![("coach", session.coach_name.clone())],
-        event: format!("coaching-invitation:{}", session.id),
+    let by = By {
+        actor_id: user.id,
+        now: app.now_ms(),
     };
-    tell_invitee(site, tx, (edition, session), contact, &notice, now).await
+    let mut tx = app.db.begin().await?;
+    let about = (&edition, &session);
+    actions::invite(&mut tx, &ctx.site, about, &selected, &contacts, by).await?;
+    back_to_session(&app, tx, &edition, &session).await
 }
 
 pub(super) async fn admin_attendance(

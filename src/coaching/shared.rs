@@ -4,31 +4,20 @@
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
+use super::actions::{self, AttendanceOutcome, By};
 use super::queries::{self, InviteeRow, SessionRow};
-use super::Attendance;
-use crate::audit;
+use super::{when, Attendance};
 use crate::calls::queries::EditionRow;
 use crate::domain::types::Lang;
-use crate::i18n::{self, tr_args};
+use crate::i18n::tr_args;
 use crate::web::edit::posted_version;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 
-pub(super) fn lang_of(locale: &str) -> Lang {
-    Lang::parse(locale).unwrap_or_default()
-}
-
 pub(super) fn edition_zone(edition: &EditionRow) -> TimeZone {
     edition.timezone.tz().clone()
-}
-
-/// "27 janvier 2026 à 10:00" in the edition's zone.
-pub(super) fn when(lang: Lang, at_ms: i64, tz: &TimeZone) -> String {
-    jiff::Timestamp::from_millisecond(at_ms)
-        .map(|t| i18n::format_instant(lang, t, tz))
-        .unwrap_or_default()
 }
 
 pub(super) fn minutes(lang: Lang, n: i64) -> String {
@@ -54,10 +43,6 @@ fn contact_line(email: Option<&str>, phone: Option<&str>) -> String {
 
 pub(super) fn admin_base(edition: &EditionRow) -> String {
     format!("/admin/editions/{}/coaching", edition.slug)
-}
-
-pub(super) fn session_object(session_public_id: &str) -> String {
-    format!("coaching_session:{session_public_id}")
 }
 
 // Attendance, recorded by organisers and coaches alike.
@@ -197,22 +182,16 @@ pub(super) async fn record_attendance(
         .into_iter()
         .find(|r| r.public_id == form.application.trim())
         .ok_or(AppError::NotFound)?;
-    let now = app.now_ms();
+    let by = By {
+        actor_id: user.id,
+        now: app.now_ms(),
+    };
     let mut tx = app.db.begin().await?;
-    let previous = match queries::set_attendance(
-        &mut tx,
-        session.id,
-        invitee.application_id,
-        posted_version(&form.version),
-        value,
-        user.id,
-        now,
-    )
-    .await?
-    {
-        queries::AttendanceSaved::Saved(previous) => previous,
-        queries::AttendanceSaved::NotInvited => return Err(AppError::NotFound),
-        queries::AttendanceSaved::Stale(stored, version) => {
+    let expected = posted_version(&form.version);
+    match actions::record_attendance(&mut tx, session, &invitee, expected, value, by).await? {
+        AttendanceOutcome::Saved => {}
+        AttendanceOutcome::NotInvited => return Err(AppError::NotFound),
+        AttendanceOutcome::Stale(stored, version) => {
             drop(tx);
             let mut errors = FieldErrors::default();
             errors.add(
@@ -237,22 +216,6 @@ pub(super) async fn record_attendance(
             return Ok(Recorded::Stale(errors, kept));
         }
     };
-    if previous.as_deref() != Some(value.as_str()) {
-        audit::append(
-            &mut tx,
-            &audit::Entry {
-                actor_id: Some(user.id),
-                action: audit::Action::CoachingAttendanceRecorded,
-                object: &session_object(&session.public_id),
-                details: serde_json::json!({
-                    "reference": invitee.reference, "attendance": value.as_str(),
-                    "previous": previous,
-                }),
-            },
-            now,
-        )
-        .await?;
-    }
     tx.commit().await?;
     Ok(Recorded::Saved(invitee.public_id))
 }

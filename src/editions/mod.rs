@@ -3,9 +3,11 @@
 //! check-in staff).
 
 pub mod access;
+pub mod actions;
 pub mod record;
 
 use self::access::OrganisedEdition;
+use self::actions::Source;
 use crate::i18n::Say;
 
 use askama::Template;
@@ -18,10 +20,8 @@ use serde::Deserialize;
 
 use crate::accounts::roles::{self, Role};
 use crate::accounts::users;
-use crate::audit;
 use crate::calls::queries::{self as calls, NewEdition};
-use crate::calls::TrackSettings;
-use crate::domain::types::{Localized, Login};
+use crate::domain::types::Login;
 use crate::i18n::tr;
 use crate::run;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
@@ -174,74 +174,36 @@ async fn create_edition(
             .fetch_one(pool)
             .await)?
     };
-    let tz = source.timezone.tz().clone();
-    let shift = jiff::Span::new().years(i64::from(year) - source.year);
-    let now = app.now_ms();
-    let tracks = calls::tracks_of_edition(&app.db, source.id).await?;
-    let mut forms = Vec::with_capacity(tracks.len());
-    for track in &tracks {
-        forms.push(calls::form_definition(&app.db, track.id, track.form_version).await?);
+    let mut tracks = Vec::new();
+    for track in calls::tracks_of_edition(&app.db, source.id).await? {
+        let form = calls::form_definition(&app.db, track.id, track.form_version).await?;
+        tracks.push((track, form));
     }
-    let starts_on = starts.to_string();
-    let ends_on = ends.to_string();
+    let (starts_on, ends_on) = (starts.to_string(), ends.to_string());
+    let new = NewEdition {
+        event_id,
+        slug: &slug,
+        year: i64::from(year),
+        ref_prefix: &prefix,
+        theme_fr: values.theme_fr.trim(),
+        theme_en: values.theme_en.trim(),
+        venue: values.venue.trim(),
+        starts_on: &starts_on,
+        ends_on: &ends_on,
+        timezone: source.timezone.name(),
+        call_title_fr: &source.call_title_fr,
+        call_title_en: &source.call_title_en,
+        criteria_json: &criteria,
+    };
+    let source = Source {
+        edition: &source,
+        event_id,
+        criteria_json: &criteria,
+        tracks: &tracks,
+    };
     let mut tx = app.db.begin().await?;
-    let edition_id = calls::insert_edition(
-        &mut tx,
-        &NewEdition {
-            event_id,
-            slug: &slug,
-            year: i64::from(year),
-            ref_prefix: &prefix,
-            theme_fr: values.theme_fr.trim(),
-            theme_en: values.theme_en.trim(),
-            venue: values.venue.trim(),
-            starts_on: &starts_on,
-            ends_on: &ends_on,
-            timezone: source.timezone.name(),
-            call_title_fr: &source.call_title_fr,
-            call_title_en: &source.call_title_en,
-            criteria_json: &criteria,
-        },
-        now,
-    )
-    .await?;
-    for (track, form) in tracks.iter().zip(&forms) {
-        // Same civil dates and times, `year - source.year` years later.
-        let shifted = |ms: i64| -> i64 {
-            jiff::Timestamp::from_millisecond(ms)
-                .ok()
-                .and_then(|t| t.to_zoned(tz.clone()).checked_add(shift).ok())
-                .map(|z| z.timestamp().as_millisecond())
-                .unwrap_or(ms)
-        };
-        let settings = TrackSettings {
-            slug: track.slug.clone(),
-            code: track.code.clone(),
-            position: track.position,
-            name: Localized::new(&track.name_fr, &track.name_en),
-            description: Localized::new(&track.description_fr, &track.description_en),
-            conditions: Localized::new(&track.conditions_fr, &track.conditions_en),
-            regulations: Localized::new(&track.regulations_fr, &track.regulations_en),
-            opens_at: shifted(track.opens_at),
-            closes_at: shifted(track.closes_at),
-            max_per_applicant: track.max_per_applicant,
-            rules: track.rules()?,
-        };
-        calls::insert_track(&mut tx, edition_id, track.kind()?, &settings, form, now).await?;
-    }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::EditionCreate,
-            object: &slug,
-            details: serde_json::json!({ "copied_from": source.slug, "tracks": tracks.len() }),
-        },
-        now,
-    )
-    .await?;
+    actions::copy_edition(&mut tx, &source, &new, user.id, app.now_ms()).await?;
     tx.commit().await?;
-    roles::grant(&app.db, user.id, edition_id, Role::Organiser).await?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -345,20 +307,9 @@ async fn grant_role(
         )
         .await;
     };
-    let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    roles::grant_tx(&mut tx, member.id, edition.id, role).await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::RoleGrant,
-            object: &format!("{}/{}", edition.slug, member.public_id),
-            details: serde_json::json!({ "role": role.as_str() }),
-        },
-        now,
-    )
-    .await?;
+    let granted = (&member, role);
+    actions::grant_role(&mut tx, &edition, granted, user.id, app.now_ms()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/editions/{}/team", edition.slug)).into_response())
 }

@@ -3,7 +3,7 @@
 
 use jiff::tz::TimeZone;
 
-use crate::calls::queries::{EditionRow, TrackRow};
+use crate::calls::queries::EditionRow;
 use crate::domain::form::{Answer, Answers};
 use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
@@ -11,16 +11,6 @@ use crate::i18n::{tr, tr_args};
 /// Fields that name the team or organisation behind a dossier (public on the results page);
 /// never the personal contact fields.
 const TEAM_FIELDS: [&str; 3] = ["company_name", "service_name", "team_name"];
-
-/// A track's name in `lang`.
-pub fn track_name(t: &TrackRow, lang: Lang) -> String {
-    if lang == Lang::En {
-        t.name_en.clone()
-    } else {
-        t.name_fr.clone()
-    }
-}
-
 /// The edition's time zone (UTC if the stored name is unknown).
 pub fn edition_tz(edition: &EditionRow) -> TimeZone {
     edition.timezone.tz().clone()

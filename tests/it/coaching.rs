@@ -9,6 +9,7 @@
 use kene::i18n::{tr_args, Lang};
 use reqwest::StatusCode;
 
+use crate::support::builders::{self, ShortlistBuilder};
 use crate::support::{fr, Backend, TestApp, TestClient};
 
 both_dbs!(
@@ -53,22 +54,14 @@ pub async fn shortlist(app: &TestApp) -> Vec<Finalist> {
         ),
     )
     .await;
-    exec(
-        app,
-        "INSERT INTO shortlists (edition_id, status) \
-         SELECT id, 'draft' FROM editions WHERE slug = 'sdn-2026'",
-    )
-    .await;
     let mut finalists = Vec::new();
-    for (position, login) in [
+    let mut shortlist = ShortlistBuilder::of("sdn-2026");
+    for login in [
         "candidat0@exemple.ml",
         "candidat1@exemple.ml",
         SMS_FINALIST,
         "candidat8@exemple.ml",
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    ] {
         let row = app
             .strings_with(
                 "SELECT a.public_id || ' ' || a.reference FROM applications a \
@@ -78,31 +71,19 @@ pub async fn shortlist(app: &TestApp) -> Vec<Finalist> {
             .await
             .remove(0);
         let (public_id, reference) = row.split_once(' ').expect("id and reference");
-        exec(
-            app,
-            &format!(
-                "INSERT INTO shortlist_entries (edition_id, application_id, position, source) \
-                 SELECT t.edition_id, a.id, {position}, 'ranking' FROM applications a \
-                 JOIN tracks t ON t.id = a.track_id WHERE a.public_id = '{public_id}'"
-            ),
-        )
-        .await;
+        shortlist = shortlist.with(public_id);
         finalists.push(Finalist {
             public_id: public_id.to_owned(),
             reference: reference.to_owned(),
             login: login.to_owned(),
         });
     }
+    shortlist.build(app).await;
     finalists
 }
 
 pub async fn lock_shortlist(app: &TestApp) {
-    exec(
-        app,
-        "UPDATE shortlists SET status = 'locked', locked_at = 1 \
-         WHERE edition_id = (SELECT id FROM editions WHERE slug = 'sdn-2026')",
-    )
-    .await;
+    builders::lock_shortlist(app, "sdn-2026").await;
 }
 
 pub async fn track_id(app: &TestApp, code: &str) -> String {

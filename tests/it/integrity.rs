@@ -12,6 +12,7 @@ use crate::applications::{
     application_field, fill_startup_application, pairs, project_section, save_section,
     start_application, versions_of, PASSWORD,
 };
+use crate::support::builders::ShortlistBuilder;
 use crate::support::{fr, small_pdf, Backend, TestApp, TestClient};
 
 both_dbs!(
@@ -272,27 +273,18 @@ async fn the_submitted_version_is_the_judged_version(backend: Backend) {
     );
 
     // The final and the published results: the submitted title wins, on the certificate too.
-    let edition = app
-        .scalar_i64("SELECT CAST(id AS BIGINT) FROM editions WHERE slug = 'sdn-2027'")
-        .await;
     let application = app
-        .scalar_i64(&format!(
-            "SELECT CAST(id AS BIGINT) FROM applications WHERE reference = '{reference}'"
-        ))
+        .strings_with(
+            "SELECT public_id FROM applications WHERE reference = $1",
+            &reference,
+        )
+        .await
+        .remove(0);
+    ShortlistBuilder::of("sdn-2027")
+        .with(&application)
+        .locked()
+        .build(&app)
         .await;
-    exec(
-        &app,
-        &format!("INSERT INTO shortlists (edition_id, status) VALUES ({edition}, 'locked')"),
-    )
-    .await;
-    exec(
-        &app,
-        &format!(
-            "INSERT INTO shortlist_entries (edition_id, application_id, position, source) \
-             VALUES ({edition}, {application}, 1, 'proposed')"
-        ),
-    )
-    .await;
     let juror = panel_member(
         &app,
         &admin,

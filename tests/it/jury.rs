@@ -8,6 +8,7 @@
 
 use reqwest::StatusCode;
 
+use crate::support::builders::ShortlistBuilder;
 use crate::support::{fr, Backend, TestApp, TestClient};
 
 both_dbs!(final_from_pitches_to_published_results);
@@ -85,37 +86,17 @@ async fn track_id(app: &TestApp, code: &str) -> String {
     .remove(0)
 }
 
-/// The shortlist of the 2026 demo edition replaced by `finalists`, in this order, with the
-/// given status ('draft' or 'locked').
-async fn set_shortlist(app: &TestApp, finalists: &[&Finalist], status: &str) {
-    let edition = app
-        .scalar_i64("SELECT CAST(id AS BIGINT) FROM editions WHERE slug = 'sdn-2026'")
-        .await;
-    exec(
-        app,
-        &format!("DELETE FROM shortlist_entries WHERE edition_id = {edition}"),
-    )
-    .await;
-    exec(
-        app,
-        &format!(
-            "INSERT INTO shortlists (edition_id, status) VALUES ({edition}, '{status}') \
-             ON CONFLICT (edition_id) DO UPDATE SET status = excluded.status"
-        ),
-    )
-    .await;
-    for (i, f) in finalists.iter().enumerate() {
-        exec(
-            app,
-            &format!(
-                "INSERT INTO shortlist_entries (edition_id, application_id, position, source) \
-                 VALUES ({edition}, {}, {}, 'proposed')",
-                f.id,
-                i + 1
-            ),
-        )
-        .await;
+/// The shortlist of the 2026 demo edition (a draft) replaced by `finalists`, in this order,
+/// as organisers propose it, and locked when asked.
+async fn set_shortlist(app: &TestApp, finalists: &[&Finalist], locked: bool) {
+    let mut shortlist = ShortlistBuilder::of("sdn-2026");
+    for f in finalists {
+        shortlist = shortlist.with(&f.public_id);
     }
+    if locked {
+        shortlist = shortlist.locked();
+    }
+    shortlist.build(app).await;
 }
 
 /// The final's links in a juror's queue.
@@ -140,7 +121,7 @@ pub async fn prepare_final(app: &TestApp, admin: &TestClient, jurors: usize) -> 
     let startups = finalists_of(app, "STA", 4).await;
     let administration = finalists_of(app, "ADM", 3).await;
     let all: Vec<&Finalist> = startups.iter().chain(&administration).collect();
-    set_shortlist(app, &all, "locked").await;
+    set_shortlist(app, &all, true).await;
     let mut members = Vec::new();
     for n in 1..=jurors {
         let login = format!("jure{n}@jury.ml");
@@ -248,7 +229,7 @@ async fn the_final_waits_for_a_locked_shortlist(app: &TestApp, admin: &TestClien
 
     // While the shortlist is a draft, the final neither opens nor assigns.
     let all: Vec<&Finalist> = startups.iter().chain(&administration).collect();
-    set_shortlist(app, &all, "draft").await;
+    set_shortlist(app, &all, false).await;
     let page = admin.get(FINAL).await;
     assert_eq!(page.status, StatusCode::OK, "the final round page exists");
     let page = admin

@@ -3,6 +3,7 @@
 //! HTTP client with a cookie jar that does not follow redirects (so tests can assert them).
 #![allow(dead_code)]
 
+pub mod builders;
 pub mod process;
 pub mod sinks;
 

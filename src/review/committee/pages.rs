@@ -10,10 +10,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::actions;
 use crate::accounts::users;
-use crate::audit;
 use crate::i18n::tr;
-use crate::review::names::track_name;
+
 use crate::review::queries::{self, RoundSettings, RoundStatus};
 use crate::review::round;
 use crate::review::round::{round_context, round_dossiers, OrganisedRound, RoundContext};
@@ -153,7 +153,7 @@ pub(super) async fn render_round(
         .iter()
         .map(|t| TrackPanel {
             id: t.id,
-            name: track_name(t, lang),
+            name: t.name(lang),
             rubric_url: format!("{}/rubric/{}", base_url(c), t.id),
             members: panel
                 .iter()
@@ -345,7 +345,7 @@ pub(super) async fn save_settings(
     let now = app.now_ms();
     let expected = posted_version(&values.version);
     let mut tx = app.db.begin().await?;
-    if !queries::update_round_settings(&mut tx, c.round.id, expected, &settings).await? {
+    if !actions::save_settings(&mut tx, &c.round, expected, &settings, user.id, now).await? {
         drop(tx);
         // Shown against the round as stored now, the typed values kept in the form.
         let c = round_context(&app, c.edition, c.round.round()).await?;
@@ -382,21 +382,6 @@ pub(super) async fn save_settings(
         };
         return render_round(&app, ctx, &c, state, StatusCode::CONFLICT).await;
     }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::ReviewSettingsChanged,
-            object: &format!("round:{}", c.round.id),
-            details: serde_json::json!({
-                "reviewers_per_dossier": k, "blind": settings.blind,
-                "min_sheets": min_sheets, "dispute_threshold": threshold,
-                "pooling": pooling.as_str(),
-            }),
-        },
-        now,
-    )
-    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&base_url(&c)).into_response())
 }

@@ -12,10 +12,8 @@ use super::pages::{base_url, render_round, DossierPersonForm, PageState, PanelFo
 use super::rubric::track_of;
 use crate::accounts::users;
 use crate::applications::queries::ListedApplication;
-use crate::audit;
 use crate::domain::types::{Lang, Login};
-use crate::i18n::{tr, tr_args};
-use crate::outbox;
+use crate::i18n::tr;
 use crate::review::queries::{self, RoundStatus};
 use crate::review::round::{record_conflict, round_dossiers, OrganisedRound, RoundContext};
 use crate::review::rules::assignment;
@@ -198,29 +196,9 @@ pub(super) async fn reassign(
         };
         return render_round(&app, ctx, &c, state, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    if let Some(r) = &remove {
-        queries::unassign(&mut tx, c.round.id, dossier.id, r.id).await?;
-    }
-    if let Some(a) = &add {
-        queries::assign(&mut tx, c.round.id, dossier.id, a.id, now).await?;
-    }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::ReviewReassigned,
-            object: &format!("application:{}", dossier.public_id),
-            details: serde_json::json!({
-                "round_id": c.round.id,
-                "removed": remove.as_ref().map(|u| u.id),
-                "added": add.as_ref().map(|u| u.id),
-            }),
-        },
-        now,
-    )
-    .await?;
+    let moved = (remove.map(|u| u.id), add.map(|u| u.id));
+    actions::reassign(&mut tx, &c.round, &dossier, moved, user.id, app.now_ms()).await?;
     tx.commit().await?;
     Ok(Redirect::to(&base_url(&c)).into_response())
 }
@@ -329,19 +307,9 @@ pub(super) async fn reopen_sheet(
     let mut tx = app.db.begin().await?;
     // Checked inside the transaction: the round may have closed, or the shortlist been
     // locked, since the page was loaded.
-    let current = queries::round_tx(&mut tx, c.round.id).await?;
-    let refusal = if current.status() != RoundStatus::Open {
-        Some("followups-reopen-round-not-open")
-    } else if current.round() == Round::Preselection
-        && queries::shortlist_locked_tx(&mut tx, c.edition.id).await?
-    {
-        Some("followups-reopen-shortlist-locked")
-    } else if !queries::reopen_sheet(&mut tx, c.round.id, dossier.id, reviewer.id, now).await? {
-        Some("followups-reopen-not-submitted")
-    } else {
-        None
-    };
-    if let Some(key) = refusal {
+    let about = (&c.round, &dossier, &reviewer);
+    let reopened = actions::reopen_sheet(&mut tx, &ctx.site, about, &reason, user.id, now).await?;
+    if let Err(key) = reopened {
         drop(tx);
         let mut errors = FieldErrors::default();
         errors.add("reopen", tr(lang, key));
@@ -351,45 +319,6 @@ pub(super) async fn reopen_sheet(
             ..PageState::default()
         };
         return render_round(&app, ctx, &c, state, StatusCode::CONFLICT).await;
-    }
-    let hash = audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::ReviewScoreReopened,
-            object: &format!("application:{}", dossier.public_id),
-            details: serde_json::json!({
-                "round": c.round.kind, "round_id": c.round.id,
-                "reviewer_id": reviewer.id, "reason": reason,
-            }),
-        },
-        now,
-    )
-    .await?;
-    if let Some((channel, recipient)) =
-        outbox::channel_for(reviewer.email.as_deref(), reviewer.phone.as_deref())
-    {
-        let reviewer_lang = Lang::parse(&reviewer.locale).unwrap_or_default();
-        let link = ctx.link(&format!("/review/{}/{}", c.round.id, dossier.public_id));
-        let args = [
-            ("reference", dossier.reference.clone().unwrap_or_default()),
-            ("reason", reason.clone()),
-            ("link", link),
-        ];
-        outbox::enqueue(
-            &mut tx,
-            &outbox::NewMessage {
-                // One message per reopening: the same sheet may be reopened again later.
-                idempotency_key: format!("score-reopened:{hash}"),
-                channel,
-                recipient,
-                subject: tr_args(reviewer_lang, "followups-reopened-subject", &args),
-                body: tr_args(reviewer_lang, "followups-reopened-body", &args),
-                edition_id: Some(c.edition.id),
-            },
-            now,
-        )
-        .await?;
     }
     tx.commit().await?;
     app.outbox_wake.notify_one();

@@ -12,7 +12,7 @@ use crate::applications::export::{self, Cell, Table};
 use crate::applications::queries::ListedApplication;
 use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
-use crate::review::names::track_name;
+
 use crate::review::queries::{self, RoundStatus};
 use crate::review::round::{round_ranking, OrganisedRound, RoundContext, RoundRanking};
 use crate::review::rules::ranking::format_score;
@@ -122,18 +122,15 @@ async fn compute_ranking(app: &AppState, c: &RoundContext, lang: Lang) -> AppRes
                 })
             })
             .collect();
-        tracks.push((track_name(t, lang), lines));
+        tracks.push((t.name(lang), lines));
     }
     let panel = queries::panel(&app.db, c.round.id).await?;
     let names: BTreeMap<i64, String> = panel
         .into_iter()
         .map(|m| (m.user_id, m.display_name))
         .collect();
-    let track_names: BTreeMap<i64, String> = c
-        .tracks
-        .iter()
-        .map(|t| (t.id, track_name(t, lang)))
-        .collect();
+    let track_names: BTreeMap<i64, String> =
+        c.tracks.iter().map(|t| (t.id, t.name(lang))).collect();
     // Normalised sheets follow the stored ones but skip any whose dossier left the round.
     let stored_by_pair: BTreeMap<(i64, i64), &queries::SheetRow> = stored
         .iter()
@@ -225,11 +222,8 @@ pub(super) async fn ranking_page(
         .into_iter()
         .map(|m| (m.user_id, m.display_name))
         .collect();
-    let track_names: BTreeMap<i64, String> = c
-        .tracks
-        .iter()
-        .map(|t| (t.id, track_name(t, lang)))
-        .collect();
+    let track_names: BTreeMap<i64, String> =
+        c.tracks.iter().map(|t| (t.id, t.name(lang))).collect();
     let pools = data
         .pools
         .iter()

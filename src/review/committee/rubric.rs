@@ -7,11 +7,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::actions;
 use super::pages::base_url;
-use crate::audit;
 use crate::calls::queries::TrackRow;
 use crate::i18n::tr;
-use crate::review::names::track_name;
+
 use crate::review::queries::{self, RoundRow};
 use crate::review::round::{rubric_of, OrganisedRound, RoundContext};
 use crate::review::rules::rubric::Rubric;
@@ -72,7 +72,7 @@ pub(super) async fn rubric_page(
     render(&RubricTemplate {
         back: base_url(&c),
         action: format!("{}/rubric/{}", base_url(&c), track.id),
-        track: track_name(&track, lang),
+        track: track.name(lang),
         frozen,
         criteria_json: pretty(&rubric),
         tie_break: tie_break.join(", "),
@@ -161,7 +161,7 @@ pub(super) async fn save_rubric(
                 &RubricTemplate {
                     back: base_url(&c),
                     action: format!("{}/rubric/{}", base_url(&c), track.id),
-                    track: track_name(&track, lang),
+                    track: track.name(lang),
                     frozen,
                     criteria_json: values.criteria_json,
                     tie_break: values.tie_break,
@@ -175,11 +175,9 @@ pub(super) async fn save_rubric(
         }
     };
     let expected = posted_version(&values.version);
-    if !queries::save_rubric(
-        &mut tx, c.round.id, track.id, expected, &rubric, &tie_break, now,
-    )
-    .await?
-    {
+    let about = (&c.round, track.id);
+    let saved = (&rubric, tie_break.as_slice());
+    if !actions::save_rubric(&mut tx, about, expected, saved, user.id, now).await? {
         drop(tx);
         let (stored, stored_tie_break) = rubric_of(&app, &c.round, &track).await?;
         let version = rubric_version(&app, &c.round, track.id).await?;
@@ -195,7 +193,7 @@ pub(super) async fn save_rubric(
             &RubricTemplate {
                 back: base_url(&c),
                 action: format!("{}/rubric/{}", base_url(&c), track.id),
-                track: track_name(&track, lang),
+                track: track.name(lang),
                 frozen: false,
                 criteria_json: values.criteria_json,
                 tie_break: values.tie_break,
@@ -207,17 +205,6 @@ pub(super) async fn save_rubric(
             },
         );
     }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::ReviewRubricChanged,
-            object: &format!("round:{}:track:{}", c.round.id, track.id),
-            details: serde_json::json!({ "criteria": rubric.to_json(), "tie_break": tie_break }),
-        },
-        now,
-    )
-    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&base_url(&c)).into_response())
 }

@@ -1,7 +1,10 @@
 //! The final's pitch slots and timers, one use case each (the change and its audit entry, in
 //! the caller's transaction): the jury's page and the demo both go through them.
 
-use super::queries::{set_timer, submitted_sheets_of_dossier_tx, upsert_slot, NewSlot};
+use super::queries::{
+    current_settings_tx, set_timer, store_settings, submitted_sheets_of_dossier_tx, upsert_slot,
+    NewSlot,
+};
 use crate::audit;
 use crate::calls::queries::EditionRow;
 use crate::db::Tx;
@@ -188,4 +191,52 @@ pub async fn time_pitch(
     )
     .await?;
     Ok(Ok(()))
+}
+
+/// One change to the final's settings.
+#[derive(Debug, Clone, Copy)]
+pub enum SettingsChange {
+    /// The time a pitch is allowed, in seconds.
+    AllowedSecs(i64),
+    /// Whether the preselection's scores count in the final.
+    Cumulate(bool),
+}
+
+/// Saves a change to the final's settings as loaded at `expected_version`; `false` (nothing
+/// written) when someone saved them in between. Choosing what is already stored writes nothing.
+pub async fn change_settings(
+    tx: &mut Tx,
+    round_id: i64,
+    expected_version: i64,
+    change: SettingsChange,
+    actor_id: i64,
+    now: i64,
+) -> AppResult<bool> {
+    let mut settings = current_settings_tx(tx, round_id).await?;
+    let details = match change {
+        SettingsChange::AllowedSecs(secs) => {
+            settings.allowed_secs = secs;
+            serde_json::json!({ "allowed_secs": secs })
+        }
+        SettingsChange::Cumulate(cumulate) if cumulate == settings.cumulate => return Ok(true),
+        SettingsChange::Cumulate(cumulate) => {
+            settings.cumulate = cumulate;
+            serde_json::json!({ "cumulate": cumulate })
+        }
+    };
+    if !store_settings(tx, round_id, expected_version, &settings).await? {
+        return Ok(false);
+    }
+    audit::append(
+        tx,
+        &audit::Entry {
+            actor_id: Some(actor_id),
+            action: audit::Action::JurySettingsChanged,
+            object: &format!("round:{round_id}"),
+            details,
+        },
+        now,
+    )
+    .await?;
+    Ok(true)
 }

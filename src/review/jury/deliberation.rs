@@ -20,7 +20,7 @@ use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
 use crate::notifications::letters::{self, Letter, Reader};
 use crate::notifications::templates::{MessageKind, Values};
-use crate::review::names::{edition_tz, format_at, people_names, place_label, track_name};
+use crate::review::names::{edition_tz, format_at, people_names, place_label};
 use crate::review::publication::{
     self, insert_publication, latest_tx, NewPublication, PublicDossier, PublicTrack, Snapshot,
 };
@@ -203,7 +203,7 @@ pub async fn deliberate(
                                 tracks
                                     .iter()
                                     .find(|x| x.id == track)
-                                    .map(|x| track_name(x, lang))
+                                    .map(|x| x.name(lang))
                                     .unwrap_or_default(),
                                 place_label(lang, t.place)
                             ),
@@ -259,7 +259,7 @@ pub async fn deliberate(
             })
             .collect();
         rankings.push(TrackRanking {
-            name: track_name(t, lang),
+            name: t.name(lang),
             lines,
         });
     }

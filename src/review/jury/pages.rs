@@ -5,10 +5,9 @@
 //! The jury itself scores through the generic review pages (`/review`); the final round is
 //! set up on the round page (`/admin/editions/{e}/review/final`).
 
-use super::actions::{self, Timer};
+use super::actions::{self, SettingsChange, Timer};
 use super::context::{base_url, round_title, Final, OrganisedFinal};
 use super::deliberation::{render_deliberation, DeliberationState};
-use super::queries::store_settings;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
@@ -18,16 +17,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::applications::queries::ListedApplication;
-use crate::audit;
-use crate::db::{DbResult, Tx};
 use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
-use crate::review::names::{format_at, format_duration, track_name};
+use crate::review::names::{format_at, format_duration};
 use crate::review::queries::{self, RoundStatus};
 use crate::review::queries::{settings, shortlist_locked, slots, JurySettings, TIMING_CRITERION};
 use crate::review::round::rubric_of;
 use crate::review::rules::rubric::Rubric;
-use crate::run_tx;
 use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
@@ -283,7 +279,7 @@ async fn render_jury(
             continue;
         }
         categories.push(PitchCategory {
-            name: track_name(t, lang),
+            name: t.name(lang),
             pitches,
             unscheduled,
         });
@@ -302,11 +298,7 @@ async fn render_jury(
             timezone: f.edition.timezone.name().to_owned(),
             allowed_label: format_duration(lang, settings.allowed_secs),
             categories,
-            track_options: f
-                .tracks
-                .iter()
-                .map(|t| (t.id, track_name(t, lang)))
-                .collect(),
+            track_options: f.tracks.iter().map(|t| (t.id, t.name(lang))).collect(),
             settings: state.settings.unwrap_or_else(|| SettingsForm {
                 allowed: format_allowed(settings.allowed_secs),
                 version: settings.version.to_string(),
@@ -357,11 +349,11 @@ pub(super) async fn save_settings(
         };
         return render_jury(&app, ctx, &f, state, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    let mut s = current_settings_tx(&mut tx, f.round.id).await?;
-    s.allowed_secs = allowed;
-    if !store_settings(&mut tx, f.round.id, posted_version(&values.version), &s).await? {
+    let (round_id, expected) = (f.round.id, posted_version(&values.version));
+    let change = SettingsChange::AllowedSecs(allowed);
+    let now = app.now_ms();
+    if !actions::change_settings(&mut tx, round_id, expected, change, user.id, now).await? {
         drop(tx);
         let stored = settings(&app.db, f.round.id).await?;
         let state = JuryState {
@@ -374,28 +366,8 @@ pub(super) async fn save_settings(
         };
         return render_jury(&app, ctx, &f, state, StatusCode::CONFLICT).await;
     }
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::JurySettingsChanged,
-            object: &format!("round:{}", f.round.id),
-            details: serde_json::json!({ "allowed_secs": allowed }),
-        },
-        now,
-    )
-    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&base_url(&f)).into_response())
-}
-
-async fn current_settings_tx(tx: &mut Tx, round_id: i64) -> DbResult<JurySettings> {
-    let sql = "SELECT allowed_secs, cumulate, version FROM jury_settings WHERE round_id = $1";
-    let row = run_tx!(tx, |conn| sqlx::query_as::<_, JurySettings>(sql)
-        .bind(round_id)
-        .fetch_optional(conn)
-        .await)?;
-    Ok(row.unwrap_or_default())
 }
 
 #[derive(Deserialize, Default)]
@@ -421,32 +393,19 @@ pub(super) async fn save_cumulate(
         "no" => false,
         _ => return Err(AppError::BadRequest("error-bad-form")),
     };
-    let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    let mut s = current_settings_tx(&mut tx, f.round.id).await?;
-    if s.cumulate != cumulate {
-        s.cumulate = cumulate;
-        if !store_settings(&mut tx, f.round.id, posted_version(&form.value.version), &s).await? {
-            drop(tx);
-            let stored = settings(&app.db, f.round.id).await?;
-            let state = DeliberationState {
-                stale: Some(stale_settings(ctx.lang, &stored)),
-                cumulate: Some(cumulate),
-                ..DeliberationState::default()
-            };
-            return render_deliberation(&app, ctx, &f.edition, state, StatusCode::CONFLICT).await;
-        }
-        audit::append(
-            &mut tx,
-            &audit::Entry {
-                actor_id: Some(user.id),
-                action: audit::Action::JurySettingsChanged,
-                object: &format!("round:{}", f.round.id),
-                details: serde_json::json!({ "cumulate": cumulate }),
-            },
-            now,
-        )
-        .await?;
+    let (round_id, expected) = (f.round.id, posted_version(&form.value.version));
+    let change = SettingsChange::Cumulate(cumulate);
+    let now = app.now_ms();
+    if !actions::change_settings(&mut tx, round_id, expected, change, user.id, now).await? {
+        drop(tx);
+        let stored = settings(&app.db, f.round.id).await?;
+        let state = DeliberationState {
+            stale: Some(stale_settings(ctx.lang, &stored)),
+            cumulate: Some(cumulate),
+            ..DeliberationState::default()
+        };
+        return render_deliberation(&app, ctx, &f.edition, state, StatusCode::CONFLICT).await;
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("{}/deliberation", base_url(&f))).into_response())

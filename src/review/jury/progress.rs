@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::response::Response;
 
 use crate::i18n::tr;
-use crate::review::names::{format_at, track_name};
+use crate::review::names::format_at;
 use crate::review::queries::{self, RoundStatus};
 use crate::web::ctx::Ctx;
 use crate::web::error::AppResult;
@@ -119,7 +119,7 @@ pub(super) async fn progress_page(
             continue;
         }
         tracks.push(ProgressTrack {
-            name: track_name(t, lang),
+            name: t.name(lang),
             jurors: jurors.iter().map(|j| j.display_name.clone()).collect(),
             rows,
         });

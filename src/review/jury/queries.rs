@@ -105,3 +105,13 @@ pub(super) async fn sheet_statuses(db: &Db, round_id: i64) -> DbResult<Vec<(i64,
     .fetch_all(pool)
     .await)?)
 }
+
+/// The final's settings as stored (the defaults before the first save), read in `tx`.
+pub(super) async fn current_settings_tx(tx: &mut Tx, round_id: i64) -> DbResult<JurySettings> {
+    let sql = "SELECT allowed_secs, cumulate, version FROM jury_settings WHERE round_id = $1";
+    let row = run_tx!(tx, |conn| sqlx::query_as::<_, JurySettings>(sql)
+        .bind(round_id)
+        .fetch_optional(conn)
+        .await)?;
+    Ok(row.unwrap_or_default())
+}

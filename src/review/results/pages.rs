@@ -22,7 +22,7 @@ use crate::calls::queries::{self as calls, EditionRow};
 use crate::db::{Db, DbResult};
 use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
-use crate::review::names::{edition_tz, format_at, place_label, team_name, track_name};
+use crate::review::names::{edition_tz, format_at, place_label, team_name};
 use crate::review::publication::{publications, PublicDossier, PublicationRow, Snapshot};
 use crate::review::rules::prizes::{self, Change};
 use crate::run;
@@ -666,7 +666,7 @@ async fn public_pitches(
         }
         pitches.sort_by_key(|(at, position, _)| (*at, *position));
         categories.push((
-            track_name(&t, lang),
+            t.name(lang),
             pitches.into_iter().map(|(_, _, p)| p).collect(),
         ));
     }

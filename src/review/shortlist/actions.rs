@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::queries::{
-    delete_entries, insert_entry, set_status, status_tx, Applicant, ShortlistStatus,
+    delete_entries, insert_change, insert_entry, set_status, status_tx, Applicant, ShortlistStatus,
 };
+use crate::applications::queries::ListedApplication;
 use crate::audit;
 use crate::calls::queries::EditionRow;
 use crate::db::Tx;
@@ -16,6 +17,7 @@ use crate::i18n::tr;
 use crate::notifications::letters::{self, Letter, Reader};
 use crate::notifications::templates::{MessageKind, Values};
 use crate::review::queries::SheetRow;
+use crate::review::rules::shortlist::Justification;
 use crate::run_tx;
 use crate::web::error::AppResult;
 
@@ -128,6 +130,56 @@ pub async fn propose(
     )
     .await?;
     Ok(Ok(()))
+}
+
+/// Puts a dossier in (after the `entries` already there) or takes it out of a draft, with the
+/// organiser's justification, kept in the shortlist's history and the audit log.
+pub async fn change_entry(
+    tx: &mut Tx,
+    (edition, dossier): (&EditionRow, &ListedApplication),
+    change: EntryChange,
+    justification: &Justification,
+    actor_id: i64,
+    now: i64,
+) -> AppResult<Result<(), Refused>> {
+    if status_tx(tx, edition.id).await? != ShortlistStatus::Draft {
+        return Ok(Err(Refused::NotDraft));
+    }
+    let action = match change {
+        EntryChange::In { after } => {
+            insert_entry(tx, edition.id, dossier.id, after as i64 + 1, "added").await?;
+            audit::Action::ShortlistOverrideIn
+        }
+        EntryChange::Out => {
+            delete_entries(tx, edition.id, Some(dossier.id)).await?;
+            audit::Action::ShortlistOverrideOut
+        }
+    };
+    let direction = match change {
+        EntryChange::In { .. } => "in",
+        EntryChange::Out => "out",
+    };
+    let recorded = (direction, justification.as_str(), actor_id);
+    insert_change(tx, edition.id, dossier.id, recorded, now).await?;
+    audit::append(
+        tx,
+        &audit::Entry {
+            actor_id: Some(actor_id),
+            action,
+            object: &format!("application:{}", dossier.public_id),
+            details: serde_json::json!({ "justification": justification.as_str() }),
+        },
+        now,
+    )
+    .await?;
+    Ok(Ok(()))
+}
+
+/// A dossier put in a draft shortlist (after `after` entries) or taken out of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryChange {
+    In { after: usize },
+    Out,
 }
 
 /// Locks a draft holding `finalists`; `cut_ties` are the ties at the cut the organiser saw,

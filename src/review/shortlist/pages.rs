@@ -3,10 +3,9 @@
 //! justification, locked, then published: a public page lists the finalists and every
 //! applicant of the call is told the outcome in their language.
 
-use super::actions::{self, Settings};
+use super::actions::{self, EntryChange, Settings};
 use super::queries::{
-    applicants, changes, delete_entries, ensure_shortlist, entries, insert_entry, status_tx,
-    ShortlistRow, ShortlistStatus,
+    applicants, changes, ensure_shortlist, entries, ShortlistRow, ShortlistStatus,
 };
 use crate::i18n::Say;
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,7 +19,6 @@ use axum::Router;
 use serde::Deserialize;
 
 use crate::applications::queries::ListedApplication;
-use crate::audit;
 use crate::calls::queries as calls;
 use crate::calls::queries::EditionRow;
 use crate::domain::types::Lang;
@@ -34,7 +32,6 @@ use crate::review::rules::rubric::Round;
 use crate::review::rules::rubric::Rubric;
 use crate::review::rules::shortlist::{self, Candidate, Justification};
 use crate::review::ties;
-use crate::run_tx;
 use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::edit::StaleEdit;
 use crate::web::error::{AppError, AppResult};
@@ -554,51 +551,28 @@ async fn change(
         )
         .await;
     };
-    let now = app.now_ms();
+    let change = if adding {
+        EntryChange::In {
+            after: current.len(),
+        }
+    } else {
+        EntryChange::Out
+    };
     let mut tx = app.db.begin().await?;
-    if status_tx(&mut tx, l.c.edition.id).await? != ShortlistStatus::Draft {
+    let about = (&l.c.edition, &dossier);
+    let changed = actions::change_entry(
+        &mut tx,
+        about,
+        change,
+        &justification,
+        user.id,
+        app.now_ms(),
+    )
+    .await?;
+    if changed.is_err() {
         drop(tx);
         return refuse(&app, ctx, &l, "reference", "shortlist-not-draft").await;
     }
-    if adding {
-        insert_entry(
-            &mut tx,
-            l.c.edition.id,
-            dossier.id,
-            current.len() as i64 + 1,
-            "added",
-        )
-        .await?;
-    } else {
-        delete_entries(&mut tx, l.c.edition.id, Some(dossier.id)).await?;
-    }
-    let sql = "INSERT INTO shortlist_changes (edition_id, application_id, action, justification, actor_id, at) \
-               VALUES ($1, $2, $3, $4, $5, $6)";
-    run_tx!(&mut tx, |conn| sqlx::query(sql)
-        .bind(l.c.edition.id)
-        .bind(dossier.id)
-        .bind(if adding { "in" } else { "out" })
-        .bind(justification.as_str())
-        .bind(user.id)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: if adding {
-                audit::Action::ShortlistOverrideIn
-            } else {
-                audit::Action::ShortlistOverrideOut
-            },
-            object: &format!("application:{}", dossier.public_id),
-            details: serde_json::json!({ "justification": justification.as_str() }),
-        },
-        now,
-    )
-    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/editions/{}/shortlist", l.c.edition.slug)).into_response())
 }

@@ -168,6 +168,29 @@ pub(super) struct ChangeRow {
     pub(super) actor_name: String,
 }
 
+/// Records an organiser's change (`in` or `out`) with its justification in the history.
+pub(super) async fn insert_change(
+    tx: &mut Tx,
+    edition_id: i64,
+    application_id: i64,
+    (action, justification, actor_id): (&str, &str, i64),
+    now_ms: i64,
+) -> DbResult<()> {
+    let sql = "INSERT INTO shortlist_changes (edition_id, application_id, action, justification, actor_id, at) \
+               VALUES ($1, $2, $3, $4, $5, $6)";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(edition_id)
+        .bind(application_id)
+        .bind(action)
+        .bind(justification)
+        .bind(actor_id)
+        .bind(now_ms)
+        .execute(conn)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
 pub(super) async fn changes(db: &Db, edition_id: i64) -> DbResult<Vec<ChangeRow>> {
     let sql = "SELECT c.application_id, c.action, c.justification, u.display_name AS actor_name \
                FROM shortlist_changes c JOIN users u ON u.id = c.actor_id \
