@@ -43,15 +43,13 @@ pub async fn submit(
             .send(tx, (current, track), &reference, version, now)
             .await?;
     }
-    let entry = audit::Entry {
-        actor_id: Some(actor_id),
-        action: audit::Action::ApplicationSubmit,
-        object: &reference,
-        details: serde_json::json!({
-            "version": version, "form_version": current.working_form_version(),
-        }),
-    };
-    audit::append(tx, &entry, now).await?;
+    let details = serde_json::json!({
+        "version": version, "form_version": current.working_form_version(),
+    });
+    let action = audit::Action::ApplicationSubmit;
+    audit::Entry::by(actor_id, action, &reference, details)
+        .append(tx, now)
+        .await?;
     Ok(Submitted { reference, version })
 }
 
@@ -64,16 +62,12 @@ pub async fn withdraw(
 ) -> DbResult<()> {
     let withdrawn = Status::Withdrawn.as_str();
     queries::set_status(tx, application.id, withdrawn, None, now).await?;
-    let entry = audit::Entry {
-        actor_id: Some(actor_id),
-        action: audit::Action::ApplicationWithdraw,
-        object: application
-            .reference
-            .as_deref()
-            .unwrap_or(&application.public_id),
-        details: serde_json::json!({}),
-    };
-    audit::append(tx, &entry, now).await?;
+    let object = application.reference.as_deref();
+    let object = object.unwrap_or(&application.public_id);
+    let action = audit::Action::ApplicationWithdraw;
+    audit::Entry::by(actor_id, action, object, serde_json::json!({}))
+        .append(tx, now)
+        .await?;
     Ok(())
 }
 
@@ -95,7 +89,7 @@ pub async fn restore_submitted(
         object: row.reference.as_deref().unwrap_or(&row.public_id),
         details: serde_json::json!({ "version": version }),
     };
-    audit::append(tx, &entry, now).await?;
+    entry.append(tx, now).await?;
     Ok(true)
 }
 

@@ -144,25 +144,22 @@ pub async fn record(
     if !changed {
         return Ok(Err(Refusal::ChangedMeanwhile));
     }
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::ApplicationStatus,
-            object: application
-                .reference
-                .as_deref()
-                .unwrap_or(&application.public_id),
-            details: serde_json::json!({
-                "from": application.status.as_str(),
-                "to": decision.status.as_str(),
-                "automatic": decision.automatic.as_str(),
-                "override": decision.overrides,
-                "reason": decision.reason,
-            }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::ApplicationStatus,
+        application
+            .reference
+            .as_deref()
+            .unwrap_or(&application.public_id),
+        serde_json::json!({
+            "from": application.status.as_str(),
+            "to": decision.status.as_str(),
+            "automatic": decision.automatic.as_str(),
+            "override": decision.overrides,
+            "reason": decision.reason,
+        }),
     )
+    .append(tx, now)
     .await?;
     let decided = matches!(decision.status, Status::Eligible | Status::Ineligible);
     if decided && decision.status != application.status() {

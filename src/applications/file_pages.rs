@@ -160,19 +160,16 @@ pub async fn download(
     }
     if file.id_document {
         let mut tx = app.db.begin().await?;
-        audit::append(
-            &mut tx,
-            &audit::Entry {
-                actor_id: Some(user.id),
-                action: audit::Action::FileViewIdDocument,
-                object: application
-                    .reference
-                    .as_deref()
-                    .unwrap_or(&application.public_id),
-                details: serde_json::json!({ "file": file.public_id, "field": file.field_key }),
-            },
-            app.now_ms(),
+        audit::Entry::by(
+            user.id,
+            audit::Action::FileViewIdDocument,
+            application
+                .reference
+                .as_deref()
+                .unwrap_or(&application.public_id),
+            serde_json::json!({ "file": file.public_id, "field": file.field_key }),
         )
+        .append(&mut tx, app.now_ms())
         .await?;
         tx.commit().await?;
     }

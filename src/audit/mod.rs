@@ -188,6 +188,28 @@ pub struct Entry<'a> {
     pub details: serde_json::Value,
 }
 
+impl<'a> Entry<'a> {
+    /// What a person (`actor_id`) did: `action` on `object`, with `details`.
+    pub fn by(
+        actor_id: i64,
+        action: Action,
+        object: &'a str,
+        details: serde_json::Value,
+    ) -> Entry<'a> {
+        Entry {
+            actor_id: Some(actor_id),
+            action,
+            object,
+            details,
+        }
+    }
+
+    /// Appends the entry to the log in `tx` (see [`append`]); returns the new chain head.
+    pub async fn append(&self, tx: &mut Tx, now_ms: i64) -> DbResult<String> {
+        append(tx, self, now_ms).await
+    }
+}
+
 fn entry_hash(
     prev: &str,
     at: i64,

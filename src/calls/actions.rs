@@ -23,22 +23,19 @@ pub async fn update_track(
     let Some(form_version) = saved.await? else {
         return Ok(None);
     };
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::TrackUpdate,
-            object: &format!("{}/{}", track.edition_slug, track.slug),
-            details: serde_json::json!({
-                "version": expected_version + 1,
-                "form_version": form_version,
-                "opens_at": settings.opens_at,
-                "closes_at": settings.closes_at,
-                "max_per_applicant": settings.max_per_applicant,
-            }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::TrackUpdate,
+        &format!("{}/{}", track.edition_slug, track.slug),
+        serde_json::json!({
+            "version": expected_version + 1,
+            "form_version": form_version,
+            "opens_at": settings.opens_at,
+            "closes_at": settings.closes_at,
+            "max_per_applicant": settings.max_per_applicant,
+        }),
     )
+    .append(tx, now)
     .await?;
     Ok(Some(form_version))
 }

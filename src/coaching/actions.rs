@@ -31,13 +31,9 @@ async fn audit(
     session: &str,
     details: serde_json::Value,
 ) -> AppResult<()> {
-    let entry = audit::Entry {
-        actor_id: Some(by.actor_id),
-        action,
-        object: &session_object(session),
-        details,
-    };
-    audit::append(tx, &entry, by.now).await?;
+    let object = session_object(session);
+    let entry = audit::Entry::by(by.actor_id, action, &object, details);
+    entry.append(tx, by.now).await?;
     Ok(())
 }
 

@@ -57,18 +57,15 @@ pub async fn copy_edition(
         };
         calls::insert_track(tx, edition_id, track.kind()?, &settings, form, now).await?;
     }
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::EditionCreate,
-            object: new.slug,
-            details: serde_json::json!({
-                "copied_from": source.edition.slug, "tracks": source.tracks.len(),
-            }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::EditionCreate,
+        new.slug,
+        serde_json::json!({
+            "copied_from": source.edition.slug, "tracks": source.tracks.len(),
+        }),
     )
+    .append(tx, now)
     .await?;
     roles::grant_tx(tx, actor_id, edition_id, Role::Organiser).await?;
     Ok(edition_id)
@@ -83,16 +80,13 @@ pub async fn grant_role(
     now: i64,
 ) -> AppResult<()> {
     roles::grant_tx(tx, member.id, edition.id, role).await?;
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::RoleGrant,
-            object: &format!("{}/{}", edition.slug, member.public_id),
-            details: serde_json::json!({ "role": role.as_str() }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::RoleGrant,
+        &format!("{}/{}", edition.slug, member.public_id),
+        serde_json::json!({ "role": role.as_str() }),
     )
+    .append(tx, now)
     .await?;
     Ok(())
 }

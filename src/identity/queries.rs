@@ -393,16 +393,8 @@ async fn append(
             format!("identity/edition/{edition_id}")
         }
     };
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action,
-            object: &object,
-            details,
-        },
-        now_ms,
-    )
-    .await?;
+    audit::Entry::by(actor_id, action, &object, details)
+        .append(tx, now_ms)
+        .await?;
     Ok(())
 }

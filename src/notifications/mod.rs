@@ -11,6 +11,7 @@
 //! transport's clear refusal are automatic. The idempotency key travels with every attempt
 //! (`Message-ID`, `Idempotency-Key`) so receivers can drop a duplicate of a manual resend.
 
+pub mod actions;
 pub mod email;
 pub mod letters;
 pub mod outbox_page;

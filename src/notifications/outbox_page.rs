@@ -8,7 +8,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use crate::audit;
 use crate::calls::queries as calls;
 use crate::editions::access::{organised_editions, OrganisedEdition};
 use crate::i18n;
@@ -130,18 +129,7 @@ async fn save_sms_setting(
     let strip = form.value.strip_accents.is_some();
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    crate::outbox::set_strip_accents_in_sms(&mut tx, edition.id, strip).await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::EditionSmsStripAccents,
-            object: &format!("edition:{}", edition.slug),
-            details: serde_json::json!({ "strip_accents": strip }),
-        },
-        now,
-    )
-    .await?;
+    super::actions::set_sms_accents(&mut tx, &edition, strip, user.id, now).await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/outbox").into_response())
 }

@@ -9,8 +9,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
+use super::actions;
 use super::templates::{self, MessageKind, Part, Texts, Values, MAX_SMS_PARTS};
-use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow};
 use crate::db::{Db, DbResult, Tx};
 use crate::domain::types::Lang;
@@ -70,16 +70,9 @@ async fn stored(
     Ok(run!(db, |pool| sqlx::query_as::<_, StoredRow>(SELECT_ROW)
         .bind(edition_id)
         .bind(kind.as_str())
-        .bind(lang_code(lang))
+        .bind(lang.as_str())
         .fetch_optional(pool)
         .await)?)
-}
-
-fn lang_code(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fr => "fr",
-        Lang::En => "en",
-    }
 }
 
 fn parse_lang(code: &str) -> Option<Lang> {
@@ -118,7 +111,7 @@ pub async fn compose(
     let row = run_tx!(tx, |conn| sqlx::query_as::<_, StoredRow>(SELECT_ROW)
         .bind(edition_id)
         .bind(kind.as_str())
-        .bind(lang_code(lang))
+        .bind(lang.as_str())
         .fetch_optional(conn)
         .await)?;
     let texts = in_force(row, kind, lang);
@@ -167,7 +160,7 @@ fn kind_name(lang: Lang, kind: MessageKind) -> String {
 }
 
 fn lang_name(lang: Lang, of: Lang) -> String {
-    tr(lang, &format!("msgtpl-lang-{}", lang_code(of)))
+    tr(lang, &format!("msgtpl-lang-{}", of.as_str()))
 }
 
 pub struct ListLine {
@@ -197,7 +190,7 @@ async fn list(
                 .await?
                 .is_some_and(|r| r.texts().is_some());
             langs.push((
-                format!("{}/{}/{}", base(&edition), kind.as_str(), lang_code(lang)),
+                format!("{}/{}/{}", base(&edition), kind.as_str(), lang.as_str()),
                 lang_name(ctx.lang, lang),
                 customised,
             ));
@@ -241,46 +234,6 @@ pub struct EditTemplate {
     pub saved: bool,
     pub errors: FieldErrors,
     pub stale: Option<StaleEdit>,
-}
-
-/// Stores an organiser's texts: the first save inserts (version 1), later ones update only the
-/// version the form was loaded with. Returns the rows written: 0 when someone saved meanwhile.
-async fn write_texts(
-    tx: &mut Tx,
-    t: &Target,
-    texts: &Texts,
-    by: i64,
-    expected: i64,
-    now: i64,
-) -> DbResult<u64> {
-    let sql = if expected == 0 {
-        "INSERT INTO message_templates (edition_id, kind, lang, subject, body, sms, \
-         version, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) \
-         ON CONFLICT (edition_id, kind, lang) DO NOTHING"
-    } else {
-        "UPDATE message_templates SET subject = $4, body = $5, sms = $6, \
-         version = version + 1, updated_at = $7, updated_by = $8 \
-         WHERE edition_id = $1 AND kind = $2 AND lang = $3 AND version = $9"
-    };
-    let written = run_tx!(tx, |conn| {
-        let query = sqlx::query(sql)
-            .bind(t.edition.id)
-            .bind(t.kind.as_str())
-            .bind(lang_code(t.lang))
-            .bind(&texts.subject)
-            .bind(&texts.body)
-            .bind(&texts.sms)
-            .bind(now)
-            .bind(by);
-        // The insert has no $9: PostgreSQL refuses a parameter it cannot type.
-        let query = if expected == 0 {
-            query
-        } else {
-            query.bind(expected)
-        };
-        query.execute(conn).await.map(|r| r.rows_affected())
-    })?;
-    Ok(written)
 }
 
 struct Target {
@@ -397,7 +350,7 @@ async fn render_edit(
                 "{}/{}/{}",
                 base(&t.edition),
                 t.kind.as_str(),
-                lang_code(t.lang)
+                t.lang.as_str()
             ),
             title: format!("{} · {}", kind_name(lang, t.kind), lang_name(lang, t.lang)),
             placeholders: t
@@ -536,8 +489,9 @@ async fn save(
     }
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    let written = write_texts(&mut tx, &t, &texts, user.id, expected, now).await?;
-    if written != 1 {
+    let message = (&t.edition, t.kind, t.lang);
+    let saved = actions::change_texts(&mut tx, message, Some(&texts), expected, user.id, now);
+    if !saved.await? {
         drop(tx);
         let row = stored(&app.db, t.edition.id, t.kind, t.lang).await?;
         let stale = stale_edit(ctx.lang, row.as_ref(), t.kind, t.lang);
@@ -545,45 +499,14 @@ async fn save(
         let state = keep(errors, false, Some(stale), Some(version));
         return render_edit(&app, ctx, &t, state, StatusCode::CONFLICT).await;
     }
-    audit_change(&mut tx, &user, &t, Some(&texts), expected + 1, now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "{}/{}/{}?saved=1",
         base(&t.edition),
         t.kind.as_str(),
-        lang_code(t.lang)
+        t.lang.as_str()
     ))
     .into_response())
-}
-
-async fn audit_change(
-    tx: &mut Tx,
-    user: &crate::web::sessions::SessionUser,
-    t: &Target,
-    texts: Option<&Texts>,
-    version: i64,
-    now: i64,
-) -> AppResult<()> {
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::MessageTemplateChanged,
-            object: &format!("edition:{}", t.edition.slug),
-            details: serde_json::json!({
-                "kind": t.kind.as_str(),
-                "lang": lang_code(t.lang),
-                "version": version,
-                "reset": texts.is_none(),
-                "subject": texts.map(|x| &x.subject),
-                "body": texts.map(|x| &x.body),
-                "sms": texts.map(|x| &x.sms),
-            }),
-        },
-        now,
-    )
-    .await?;
-    Ok(())
 }
 
 #[derive(Debug, Deserialize)]
@@ -604,21 +527,9 @@ async fn reset(
     let expected = posted_version(&form.value.version);
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    let sql = "UPDATE message_templates SET subject = NULL, body = NULL, sms = NULL, \
-               version = version + 1, updated_at = $4, updated_by = $5 \
-               WHERE edition_id = $1 AND kind = $2 AND lang = $3 AND version = $6 \
-               AND subject IS NOT NULL";
-    let written = run_tx!(&mut tx, |conn| sqlx::query(sql)
-        .bind(t.edition.id)
-        .bind(t.kind.as_str())
-        .bind(lang_code(t.lang))
-        .bind(now)
-        .bind(user.id)
-        .bind(expected)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    if written != 1 {
+    let message = (&t.edition, t.kind, t.lang);
+    let reset = actions::change_texts(&mut tx, message, None, expected, user.id, now);
+    if !reset.await? {
         drop(tx);
         let row = stored(&app.db, t.edition.id, t.kind, t.lang).await?;
         // Already the default at the version the page showed: nothing to do.
@@ -627,7 +538,7 @@ async fn reset(
                 "{}/{}/{}",
                 base(&t.edition),
                 t.kind.as_str(),
-                lang_code(t.lang)
+                t.lang.as_str()
             ))
             .into_response());
         }
@@ -639,13 +550,12 @@ async fn reset(
         };
         return render_edit(&app, ctx, &t, state, StatusCode::CONFLICT).await;
     }
-    audit_change(&mut tx, &user, &t, None, expected + 1, now).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "{}/{}/{}?saved=1",
         base(&t.edition),
         t.kind.as_str(),
-        lang_code(t.lang)
+        t.lang.as_str()
     ))
     .into_response())
 }

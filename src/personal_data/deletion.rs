@@ -291,20 +291,17 @@ async fn erase_account(
         Some(now),
     )
     .await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user_id),
-            action: audit::Action::AccountDeleted,
-            object: public_id,
-            details: serde_json::json!({
-                "drafts_deleted": drafts_deleted,
-                "dossiers_blanked": kept,
-                "files_deleted": keys.len(),
-            }),
-        },
-        now,
+    audit::Entry::by(
+        user_id,
+        audit::Action::AccountDeleted,
+        public_id,
+        serde_json::json!({
+            "drafts_deleted": drafts_deleted,
+            "dossiers_blanked": kept,
+            "files_deleted": keys.len(),
+        }),
     )
+    .append(&mut tx, now)
     .await?;
     tx.commit().await?;
     Ok(keys)

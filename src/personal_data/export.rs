@@ -347,19 +347,16 @@ pub async fn download(
     // archive outlives its request.
     drop(temp);
     let mut tx = app.db.begin().await?;
-    audit::append(
-        &mut tx,
-        &audit::Entry {
-            actor_id: Some(user.id),
-            action: audit::Action::AccountDataExported,
-            object: &user.public_id,
-            details: serde_json::json!({
-                "applications": collected.applications.len(),
-                "files": collected.files.iter().filter(|f| f.archive_path().is_some()).count(),
-            }),
-        },
-        now,
+    audit::Entry::by(
+        user.id,
+        audit::Action::AccountDataExported,
+        &user.public_id,
+        serde_json::json!({
+            "applications": collected.applications.len(),
+            "files": collected.files.iter().filter(|f| f.archive_path().is_some()).count(),
+        }),
     )
+    .append(&mut tx, now)
     .await?;
     tx.commit().await?;
     Ok((

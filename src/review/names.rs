@@ -11,7 +11,7 @@ use crate::i18n::{tr, tr_args};
 /// Fields that name the team or organisation behind a dossier (public on the results page);
 /// never the personal contact fields.
 const TEAM_FIELDS: [&str; 3] = ["company_name", "service_name", "team_name"];
-/// The edition's time zone (UTC if the stored name is unknown).
+/// The edition's time zone (parsed once, when the edition row was read).
 pub fn edition_tz(edition: &EditionRow) -> TimeZone {
     edition.timezone.tz().clone()
 }

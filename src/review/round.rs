@@ -280,16 +280,13 @@ pub async fn set_status(
         RoundStatus::Open => audit::Action::ReviewRoundOpened,
         RoundStatus::Closed | RoundStatus::Setup => audit::Action::ReviewRoundLocked,
     };
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action,
-            object: &format!("round:{}", round.id),
-            details: serde_json::json!({ "kind": round.kind }),
-        },
-        now_ms,
+    audit::Entry::by(
+        actor_id,
+        action,
+        &format!("round:{}", round.id),
+        serde_json::json!({ "kind": round.kind }),
     )
+    .append(tx, now_ms)
     .await?;
     Ok(())
 }
@@ -311,16 +308,13 @@ pub async fn record_conflict(
     } else {
         audit::Action::ReviewConflictSet
     };
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action,
-            object: &format!("application:{dossier_public_id}"),
-            details: serde_json::json!({ "user_id": reviewer_id, "reason": reason }),
-        },
-        now_ms,
+    audit::Entry::by(
+        actor_id,
+        action,
+        &format!("application:{dossier_public_id}"),
+        serde_json::json!({ "user_id": reviewer_id, "reason": reason }),
     )
+    .append(tx, now_ms)
     .await?;
     Ok(())
 }

@@ -30,16 +30,13 @@ pub async fn add_panel_member(
     };
     roles::grant_tx(tx, member_id, round.edition_id, role).await?;
     if queries::add_panel_member(tx, round.id, track_id, member_id).await? {
-        audit::append(
-            tx,
-            &audit::Entry {
-                actor_id: Some(actor_id),
-                action: audit::Action::ReviewPanelMemberAdded,
-                object: &format!("round:{}:track:{track_id}", round.id),
-                details: serde_json::json!({ "user_id": member_id }),
-            },
-            now,
+        audit::Entry::by(
+            actor_id,
+            audit::Action::ReviewPanelMemberAdded,
+            &format!("round:{}:track:{track_id}", round.id),
+            serde_json::json!({ "user_id": member_id }),
         )
+        .append(tx, now)
         .await?;
     }
     Ok(())
@@ -67,20 +64,17 @@ pub async fn assign(
             created += 1;
         }
     }
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::ReviewAssigned,
-            object: &format!("round:{}", round.id),
-            details: serde_json::json!({
-                "created": created,
-                "reviewers_per_dossier": assignment.reviewers_per_dossier,
-                "short": assignment.short,
-            }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::ReviewAssigned,
+        &format!("round:{}", round.id),
+        serde_json::json!({
+            "created": created,
+            "reviewers_per_dossier": assignment.reviewers_per_dossier,
+            "short": assignment.short,
+        }),
     )
+    .append(tx, now)
     .await?;
     Ok(created)
 }
@@ -100,18 +94,15 @@ pub async fn reassign(
     if let Some(a) = added {
         queries::assign(tx, round.id, dossier.id, a, now).await?;
     }
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::ReviewReassigned,
-            object: &format!("application:{}", dossier.public_id),
-            details: serde_json::json!({
-                "round_id": round.id, "removed": removed, "added": added,
-            }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::ReviewReassigned,
+        &format!("application:{}", dossier.public_id),
+        serde_json::json!({
+            "round_id": round.id, "removed": removed, "added": added,
+        }),
     )
+    .append(tx, now)
     .await?;
     Ok(())
 }
@@ -142,19 +133,16 @@ pub async fn reopen_sheet(
     if !queries::reopen_sheet(tx, round.id, dossier.id, reviewer.id, now).await? {
         return Ok(Err("followups-reopen-not-submitted"));
     }
-    let hash = audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::ReviewScoreReopened,
-            object: &format!("application:{}", dossier.public_id),
-            details: serde_json::json!({
-                "round": round.kind, "round_id": round.id,
-                "reviewer_id": reviewer.id, "reason": reason,
-            }),
-        },
-        now,
+    let hash = audit::Entry::by(
+        actor_id,
+        audit::Action::ReviewScoreReopened,
+        &format!("application:{}", dossier.public_id),
+        serde_json::json!({
+            "round": round.kind, "round_id": round.id,
+            "reviewer_id": reviewer.id, "reason": reason,
+        }),
     )
+    .append(tx, now)
     .await?;
     if let Some((channel, recipient)) =
         outbox::channel_for(reviewer.email.as_deref(), reviewer.phone.as_deref())
@@ -193,20 +181,17 @@ pub async fn save_settings(
     if !queries::update_round_settings(tx, round.id, expected_version, settings).await? {
         return Ok(false);
     }
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::ReviewSettingsChanged,
-            object: &format!("round:{}", round.id),
-            details: serde_json::json!({
-                "reviewers_per_dossier": settings.reviewers_per_dossier, "blind": settings.blind,
-                "min_sheets": settings.min_sheets, "dispute_threshold": settings.dispute_threshold,
-                "pooling": settings.pooling.as_str(),
-            }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::ReviewSettingsChanged,
+        &format!("round:{}", round.id),
+        serde_json::json!({
+            "reviewers_per_dossier": settings.reviewers_per_dossier, "blind": settings.blind,
+            "min_sheets": settings.min_sheets, "dispute_threshold": settings.dispute_threshold,
+            "pooling": settings.pooling.as_str(),
+        }),
     )
+    .append(tx, now)
     .await?;
     Ok(true)
 }
@@ -225,16 +210,13 @@ pub async fn save_rubric(
     if !queries::save_rubric(tx, round_id, track_id, v, rubric, tie_break, now).await? {
         return Ok(false);
     }
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::ReviewRubricChanged,
-            object: &format!("round:{round_id}:track:{track_id}"),
-            details: serde_json::json!({ "criteria": rubric.to_json(), "tie_break": tie_break }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::ReviewRubricChanged,
+        &format!("round:{round_id}:track:{track_id}"),
+        serde_json::json!({ "criteria": rubric.to_json(), "tie_break": tie_break }),
     )
+    .append(tx, now)
     .await?;
     Ok(true)
 }

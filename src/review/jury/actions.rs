@@ -50,19 +50,16 @@ pub async fn set_slot(
         },
     )
     .await?;
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::JurySlotChanged,
-            object: &format!("application:{}", finalist.public_id),
-            details: serde_json::json!({
-                "position": slot.position, "starts_at": slot.starts_at,
-                "minutes": slot.minutes, "room": slot.room,
-            }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::JurySlotChanged,
+        &format!("application:{}", finalist.public_id),
+        serde_json::json!({
+            "position": slot.position, "starts_at": slot.starts_at,
+            "minutes": slot.minutes, "room": slot.room,
+        }),
     )
+    .append(tx, now)
     .await?;
     Ok(())
 }
@@ -99,19 +96,16 @@ pub async fn generate_schedule(
         )
         .await?;
     }
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::JuryScheduleGenerated,
-            object: &format!("edition:{}:track:{}", edition.slug, schedule.track_id),
-            details: serde_json::json!({
-                "starts_at": schedule.starts_at, "minutes": schedule.minutes,
-                "room": schedule.room, "pitches": schedule.dossiers.len(),
-            }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::JuryScheduleGenerated,
+        &format!("edition:{}:track:{}", edition.slug, schedule.track_id),
+        serde_json::json!({
+            "starts_at": schedule.starts_at, "minutes": schedule.minutes,
+            "room": schedule.room, "pitches": schedule.dossiers.len(),
+        }),
     )
+    .append(tx, now)
     .await?;
     Ok(())
 }
@@ -179,17 +173,9 @@ pub async fn time_pitch(
             (audit::Action::JuryPitchTimed, details)
         }
     };
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action,
-            object: &object,
-            details,
-        },
-        now,
-    )
-    .await?;
+    audit::Entry::by(actor_id, action, &object, details)
+        .append(tx, now)
+        .await?;
     Ok(Ok(()))
 }
 
@@ -227,16 +213,13 @@ pub async fn change_settings(
     if !store_settings(tx, round_id, expected_version, &settings).await? {
         return Ok(false);
     }
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::JurySettingsChanged,
-            object: &format!("round:{round_id}"),
-            details,
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::JurySettingsChanged,
+        &format!("round:{round_id}"),
+        details,
     )
+    .append(tx, now)
     .await?;
     Ok(true)
 }

@@ -615,28 +615,25 @@ pub async fn publish_results(
         .as_ref()
         .map(|prev| prizes::diff(&prev.laureates, &snapshot.laureates))
         .unwrap_or_default();
-    let head = audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: if version == 1 {
-                audit::Action::ResultsPublished
-            } else {
-                audit::Action::ResultsCorrected
-            },
-            object: &format!("edition:{}", edition.slug),
-            details: serde_json::json!({
-                "version": version,
-                "reason": reason,
-                "laureates": snapshot.laureates,
-                "snapshot_sha256": crate::crypto::sha256_hex(json.as_bytes()),
-                "changes": changes,
-                "ties": snapshot.ties,
-                "arbitrary_ties_confirmed": publication.arbitrary_ties_confirmed,
-            }),
+    let head = audit::Entry::by(
+        actor_id,
+        if version == 1 {
+            audit::Action::ResultsPublished
+        } else {
+            audit::Action::ResultsCorrected
         },
-        now,
+        &format!("edition:{}", edition.slug),
+        serde_json::json!({
+            "version": version,
+            "reason": reason,
+            "laureates": snapshot.laureates,
+            "snapshot_sha256": crate::crypto::sha256_hex(json.as_bytes()),
+            "changes": changes,
+            "ties": snapshot.ties,
+            "arbitrary_ties_confirmed": publication.arbitrary_ties_confirmed,
+        }),
     )
+    .append(tx, now)
     .await?;
     insert_publication(
         tx,

@@ -72,22 +72,19 @@ pub async fn save(tx: &mut Tx, sheet: &Sheet<'_>, now: i64) -> AppResult<Result<
         let total = sheet
             .rubric
             .weighted_total(&stored_sheet(sheet.rubric, sheet.points));
-        audit::append(
-            tx,
-            &audit::Entry {
-                actor_id: Some(sheet.reviewer_id),
-                action: audit::Action::ReviewScoreSubmitted,
-                object: &format!("application:{public_id}"),
-                details: serde_json::json!({
-                    "round": round.kind,
-                    "round_id": round.id,
-                    "points": sheet.points,
-                    "comments_sha256": audit::data::comments_digest(sheet.comments),
-                    "total": format_score(total.value()),
-                }),
-            },
-            now,
+        audit::Entry::by(
+            sheet.reviewer_id,
+            audit::Action::ReviewScoreSubmitted,
+            &format!("application:{public_id}"),
+            serde_json::json!({
+                "round": round.kind,
+                "round_id": round.id,
+                "points": sheet.points,
+                "comments_sha256": audit::data::comments_digest(sheet.comments),
+                "total": format_score(total.value()),
+            }),
         )
+        .append(tx, now)
         .await?;
     }
     Ok(Ok(()))

@@ -84,20 +84,17 @@ pub async fn save_settings(
     if updated == 0 {
         return Ok(Err(Refused::Stale));
     }
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::ShortlistSettingsChanged,
-            object: &object(edition),
-            details: serde_json::json!({
-                "size": settings.size,
-                "quotas": settings.quotas,
-                "with_feedback": settings.with_feedback,
-            }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::ShortlistSettingsChanged,
+        &object(edition),
+        serde_json::json!({
+            "size": settings.size,
+            "quotas": settings.quotas,
+            "with_feedback": settings.with_feedback,
+        }),
     )
+    .append(tx, now)
     .await?;
     Ok(Ok(()))
 }
@@ -118,16 +115,13 @@ pub async fn propose(
     for (i, id) in dossiers.iter().enumerate() {
         insert_entry(tx, edition.id, *id, i as i64 + 1, "proposed").await?;
     }
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::ShortlistProposed,
-            object: &object(edition),
-            details: serde_json::json!({ "size": size, "dossiers": dossiers }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::ShortlistProposed,
+        &object(edition),
+        serde_json::json!({ "size": size, "dossiers": dossiers }),
     )
+    .append(tx, now)
     .await?;
     Ok(Ok(()))
 }
@@ -161,16 +155,13 @@ pub async fn change_entry(
     };
     let recorded = (direction, justification.as_str(), actor_id);
     insert_change(tx, edition.id, dossier.id, recorded, now).await?;
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action,
-            object: &format!("application:{}", dossier.public_id),
-            details: serde_json::json!({ "justification": justification.as_str() }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        action,
+        &format!("application:{}", dossier.public_id),
+        serde_json::json!({ "justification": justification.as_str() }),
     )
+    .append(tx, now)
     .await?;
     Ok(Ok(()))
 }
@@ -200,20 +191,17 @@ pub async fn lock(
         return Ok(Err(Refused::Empty));
     }
     set_status(tx, edition.id, ShortlistStatus::Locked, now).await?;
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::ShortlistLocked,
-            object: &object(edition),
-            details: serde_json::json!({
-                "finalists": finalists,
-                "cut_ties": cut_ties,
-                "arbitrary_ties_confirmed": arbitrary_ties_confirmed,
-            }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::ShortlistLocked,
+        &object(edition),
+        serde_json::json!({
+            "finalists": finalists,
+            "cut_ties": cut_ties,
+            "arbitrary_ties_confirmed": arbitrary_ties_confirmed,
+        }),
     )
+    .append(tx, now)
     .await?;
     Ok(Ok(()))
 }
@@ -246,19 +234,16 @@ pub async fn publish(
     for a in publication.applicants {
         tell_applicant(tx, edition, publication, a, now).await?;
     }
-    audit::append(
-        tx,
-        &audit::Entry {
-            actor_id: Some(actor_id),
-            action: audit::Action::ShortlistPublished,
-            object: &object(edition),
-            details: serde_json::json!({
-                "finalists": publication.finalists,
-                "notified": publication.applicants.len(),
-            }),
-        },
-        now,
+    audit::Entry::by(
+        actor_id,
+        audit::Action::ShortlistPublished,
+        &object(edition),
+        serde_json::json!({
+            "finalists": publication.finalists,
+            "notified": publication.applicants.len(),
+        }),
     )
+    .append(tx, now)
     .await?;
     Ok(Ok(()))
 }
