@@ -15,7 +15,7 @@ cd "$ROOT"
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 KENE=$TARGET_DIR/release/kene
 DURATION=${DURATION:-10}
-PAGES=(/ /results/sdn-2026)
+PAGES=(/ /results/sdn-2026 /programme/sdn-2026)
 ACCEPT='Accept-Encoding: br, gzip'
 
 free_port() {
@@ -72,7 +72,7 @@ done
 
 # The exact bytes Kènè serves, in clear and gzip-compressed, become nginx's files.
 WWW=$WORK/www
-mkdir -p "$WWW/results"
+mkdir -p "$WWW/results" "$WWW/programme"
 file_of() { [[ "$1" == / ]] && echo "$WWW/index.html" || echo "$WWW$1"; }
 for page in "${PAGES[@]}"; do
   file=$(file_of "$page")

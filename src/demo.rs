@@ -203,6 +203,10 @@ pub async fn seed_with(app: &AppState, scope: Scope) -> anyhow::Result<DemoLogin
         let e2026 = seed_editions(app, admin_id).await?;
         if scope == Scope::Full {
             crate::review::demo::seed(app, e2026, admin_id).await?;
+            let edition = calls::edition_by_slug(&app.db, "sdn-2026")
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("the 2026 edition was just written"))?;
+            crate::programme::demo::seed(app, &edition, admin_id).await?;
         }
     }
     Ok(DemoLogin {

@@ -20,6 +20,7 @@ pub mod identity;
 pub mod notifications;
 pub mod outbox;
 pub mod personal_data;
+pub mod programme;
 pub mod review;
 pub mod site;
 pub mod web;

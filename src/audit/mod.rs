@@ -42,6 +42,10 @@ pub enum Action {
     JurySettingsChanged,
     JurySlotChanged,
     MessageTemplateChanged,
+    ProgrammeRoomAdded,
+    ProgrammeSessionAdded,
+    ProgrammeSessionChanged,
+    ProgrammeSpeakerAdded,
     ResultsCorrected,
     ResultsPublished,
     ReviewAssigned,
@@ -67,7 +71,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 53] = [
         Action::AccountDataExported,
         Action::AccountDeleted,
         Action::ApplicationRestoreSubmitted,
@@ -95,6 +99,10 @@ impl Action {
         Action::JurySettingsChanged,
         Action::JurySlotChanged,
         Action::MessageTemplateChanged,
+        Action::ProgrammeRoomAdded,
+        Action::ProgrammeSessionAdded,
+        Action::ProgrammeSessionChanged,
+        Action::ProgrammeSpeakerAdded,
         Action::ResultsCorrected,
         Action::ResultsPublished,
         Action::ReviewAssigned,
@@ -149,6 +157,10 @@ impl Action {
             Action::JurySettingsChanged => "jury.settings_changed",
             Action::JurySlotChanged => "jury.slot_changed",
             Action::MessageTemplateChanged => "message_template.changed",
+            Action::ProgrammeRoomAdded => "programme.room_added",
+            Action::ProgrammeSessionAdded => "programme.session_added",
+            Action::ProgrammeSessionChanged => "programme.session_changed",
+            Action::ProgrammeSpeakerAdded => "programme.speaker_added",
             Action::ResultsCorrected => "results.corrected",
             Action::ResultsPublished => "results.published",
             Action::ReviewAssigned => "review.assigned",

@@ -259,6 +259,13 @@ async fn erase_account(
         None,
     )
     .await?;
+    exec(
+        &mut tx,
+        "DELETE FROM programme_favourites WHERE user_id = $1",
+        user_id,
+        None,
+    )
+    .await?;
     for login in [email, phone].into_iter().flatten() {
         run_tx!(&mut tx, |conn| sqlx::query(
             "DELETE FROM outbox WHERE recipient = $1 AND status = 'pending'"

@@ -23,6 +23,7 @@ mod message_templates;
 mod migrations;
 mod operations;
 mod personal_data;
+mod programme;
 mod public_cache;
 mod review;
 mod rules;
