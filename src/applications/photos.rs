@@ -31,6 +31,12 @@ pub struct UnreadablePhoto(#[from] image::ImageError);
 
 /// The photo, upright, at most [`MAX_SIDE`] on its longer side, as a JPEG.
 pub fn reduce(bytes: &[u8]) -> Result<Vec<u8>, UnreadablePhoto> {
+    reduce_to(bytes, MAX_SIDE)
+}
+
+/// The photo, upright, at most `max_side` pixels on its longer side, as a JPEG without the
+/// camera's metadata.
+pub fn reduce_to(bytes: &[u8], max_side: u32) -> Result<Vec<u8>, UnreadablePhoto> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(image::ImageError::IoError)?;
@@ -52,8 +58,8 @@ pub fn reduce(bytes: &[u8]) -> Result<Vec<u8>, UnreadablePhoto> {
     let orientation = decoder.orientation()?;
     let mut photo = DynamicImage::from_decoder(decoder)?;
     photo.apply_orientation(orientation);
-    if photo.width().max(photo.height()) > MAX_SIDE {
-        photo = photo.resize(MAX_SIDE, MAX_SIDE, FilterType::Triangle);
+    if photo.width().max(photo.height()) > max_side {
+        photo = photo.resize(max_side, max_side, FilterType::Triangle);
     }
     let mut out = Vec::new();
     JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY).encode_image(&photo.to_rgb8())?;

@@ -46,6 +46,7 @@ pub enum Action {
     ProgrammeSessionAdded,
     ProgrammeSessionChanged,
     ProgrammeSpeakerAdded,
+    ProgrammeSpeakerPhoto,
     ResultsCorrected,
     ResultsPublished,
     ReviewAssigned,
@@ -71,7 +72,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 54] = [
         Action::AccountDataExported,
         Action::AccountDeleted,
         Action::ApplicationRestoreSubmitted,
@@ -103,6 +104,7 @@ impl Action {
         Action::ProgrammeSessionAdded,
         Action::ProgrammeSessionChanged,
         Action::ProgrammeSpeakerAdded,
+        Action::ProgrammeSpeakerPhoto,
         Action::ResultsCorrected,
         Action::ResultsPublished,
         Action::ReviewAssigned,
@@ -161,6 +163,7 @@ impl Action {
             Action::ProgrammeSessionAdded => "programme.session_added",
             Action::ProgrammeSessionChanged => "programme.session_changed",
             Action::ProgrammeSpeakerAdded => "programme.speaker_added",
+            Action::ProgrammeSpeakerPhoto => "programme.speaker_photo",
             Action::ResultsCorrected => "results.corrected",
             Action::ResultsPublished => "results.published",
             Action::ReviewAssigned => "review.assigned",

@@ -1,7 +1,8 @@
 //! The programme's writes, one use case each (the change and its audit entry, in the caller's
 //! transaction): the organisers' pages and the demo both go through them.
 
-use super::queries::{self, NewRoom, NewSpeaker, SessionFields};
+use super::photo::SpeakerPhoto;
+use super::queries::{self, NewRoom, NewSpeaker, SessionFields, SpeakerRow};
 use super::rules::{clashes, Booking, Clash, Slot};
 use crate::audit;
 use crate::calls::queries::EditionRow;
@@ -182,5 +183,30 @@ pub async fn set_followed(
     } else {
         queries::unfollow(tx, user_id, session_id).await?;
     }
+    Ok(())
+}
+
+/// Sets a speaker's photo (already reduced), or removes it with `None`.
+pub async fn set_speaker_photo(
+    tx: &mut Tx,
+    speaker: &SpeakerRow,
+    photo: Option<&SpeakerPhoto>,
+    actor_id: i64,
+    now: i64,
+) -> AppResult<()> {
+    let stored = photo.map(|p| (p.jpeg.as_slice(), p.sha256.as_str()));
+    queries::set_photo(tx, speaker.id, stored).await?;
+    let details = serde_json::json!({
+        "sha256": photo.map(|p| &p.sha256), "bytes": photo.map(|p| p.jpeg.len()),
+    });
+    let object = format!("speaker:{}", speaker.public_id);
+    audit::Entry::by(
+        actor_id,
+        audit::Action::ProgrammeSpeakerPhoto,
+        &object,
+        details,
+    )
+    .append(tx, now)
+    .await?;
     Ok(())
 }

@@ -11,6 +11,7 @@ mod api;
 pub mod demo;
 pub mod ical;
 mod organisers;
+pub mod photo;
 mod public;
 pub mod queries;
 pub mod rules;
@@ -37,6 +38,10 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{ADMIN}/rooms"), post(organisers::add_room))
         .route(&format!("{ADMIN}/speakers"), post(organisers::add_speaker))
         .route(
+            &format!("{ADMIN}/speakers/{{speaker}}/photo"),
+            post(organisers::speaker_photo),
+        )
+        .route(
             &format!("{ADMIN}/{{session}}"),
             get(organisers::session).post(organisers::edit_session),
         )
@@ -46,6 +51,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/programme/{edition}/sessions", get(api::sessions))
         .route("/programme/{edition}/mine", get(public::mine))
         .route("/programme/{edition}/mine/ics", get(public::mine_ics))
+        .route(
+            "/programme/{edition}/speakers/{speaker}/{file}",
+            get(public::speaker_photo),
+        )
         .route("/programme/{edition}/{session}", get(public::session))
         .route(
             "/programme/{edition}/{session}/ics",
@@ -59,6 +68,16 @@ async fn edition_of(app: &AppState, slug: &str) -> crate::web::error::AppResult<
     crate::calls::queries::edition_by_slug(&app.db, slug)
         .await?
         .ok_or(crate::web::error::AppError::NotFound)
+}
+
+/// Where a speaker's photo is served, if they have one: named by its content, so it may be
+/// kept by browsers for good.
+fn photo_url(edition: &EditionRow, speaker: &queries::SpeakerRow) -> Option<String> {
+    let sha = speaker.photo_sha256.as_deref()?;
+    Some(format!(
+        "/programme/{}/speakers/{}/photo-{sha}.jpg",
+        edition.slug, speaker.public_id
+    ))
 }
 
 /// The languages a session may be held in.

@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::actions::{self, Refused, SessionDraft, Target};
+use super::photo::SpeakerPhoto;
 use super::queries::{self, NewRoom, NewSpeaker, RoomRow, SessionFields, SessionRow, SpeakerRow};
 use super::rules::{Clash, SessionKind};
 use super::{parse_session, SessionForm, ValidSession, LANGUAGES};
@@ -35,6 +36,15 @@ pub struct SessionLine {
     pub speakers: String,
 }
 
+/// A speaker in the organisers' list, with their photo and where to send a new one.
+pub struct SpeakerLine {
+    pub public_id: String,
+    pub name: String,
+    pub organisation: String,
+    pub photo: Option<String>,
+    pub photo_action: String,
+}
+
 /// A choice in a select or a list of boxes.
 pub struct Choice {
     pub value: String,
@@ -51,6 +61,8 @@ pub struct ProgrammeTemplate {
     pub public_url: String,
     pub sessions: Vec<SessionLine>,
     pub rooms: Vec<RoomRow>,
+    pub speakers: Vec<SpeakerLine>,
+    pub max_photo_mb: usize,
     pub editor: Editor,
     pub room_form: RoomForm,
     pub speaker_form: SpeakerForm,
@@ -247,6 +259,17 @@ async fn render_programme(
         typed.session,
         &typed.ticked,
     );
+    let speakers = p
+        .speakers
+        .iter()
+        .map(|sp| SpeakerLine {
+            public_id: sp.public_id.clone(),
+            name: sp.name.clone(),
+            organisation: sp.organisation.clone(),
+            photo: super::photo_url(edition, sp),
+            photo_action: format!("{}/speakers/{}/photo", base(edition), sp.public_id),
+        })
+        .collect();
     render_with_status(
         status,
         &ProgrammeTemplate {
@@ -255,6 +278,8 @@ async fn render_programme(
             public_url: format!("/programme/{}", edition.slug),
             sessions,
             rooms: p.rooms,
+            speakers,
+            max_photo_mb: super::photo::MAX_UPLOAD_BYTES / (1024 * 1024),
             editor,
             room_form: typed.room,
             speaker_form: typed.speaker,
@@ -654,4 +679,74 @@ pub(super) async fn edit_session(
             render_session(&app, ctx, (&edition, &p, s), shown, StatusCode::CONFLICT).await
         }
     }
+}
+
+/// An organiser sends a speaker's photo (a form with the CSRF token first, then `file`): kept
+/// reduced; refused with the reason when too large or not an image.
+pub(super) async fn speaker_photo(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    OrganisedEdition { edition, user }: OrganisedEdition,
+    Path((_, speaker)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let p = programme_of(&app, &edition).await?;
+    let speaker = p
+        .speakers
+        .iter()
+        .find(|s| s.public_id == speaker)
+        .ok_or(AppError::NotFound)?;
+    let token = match multipart.next_field().await {
+        Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.unwrap_or_default(),
+        _ => String::new(),
+    };
+    if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
+        return Err(AppError::Csrf);
+    }
+    let (bytes, seen) = read_file(&mut multipart).await;
+    match SpeakerPhoto::parse(&bytes, seen) {
+        Ok(photo) => {
+            let mut tx = app.db.begin().await?;
+            actions::set_speaker_photo(&mut tx, speaker, Some(&photo), user.id, app.now_ms())
+                .await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("{}#speakers", base(&edition))).into_response())
+        }
+        Err(refused) => {
+            let (key, args) = refused.message();
+            let mut errors = FieldErrors::default();
+            errors.add(
+                format!("photo-{}", speaker.public_id),
+                tr_args(lang, key, &args),
+            );
+            let typed = Typed {
+                errors,
+                ..Typed::default()
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render_programme(&app, ctx, &edition, typed, status).await
+        }
+    }
+}
+
+/// The `file` part's first [`MAX_UPLOAD_BYTES`](super::photo::MAX_UPLOAD_BYTES) bytes and how
+/// many were sent (the rest is read and dropped, so the browser gets the page that says why).
+async fn read_file(multipart: &mut Multipart) -> (Vec<u8>, usize) {
+    let max = super::photo::MAX_UPLOAD_BYTES;
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Ok(Some(mut part)) = multipart.next_field().await {
+        if part.name() != Some("file") {
+            continue;
+        }
+        while let Ok(Some(chunk)) = part.chunk().await {
+            seen += chunk.len();
+            if seen <= max {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        break;
+    }
+    (bytes, seen)
 }

@@ -81,6 +81,7 @@ pub struct ProgrammeTemplate {
 /// A speaker on a session's page.
 pub struct Speaker {
     pub name: String,
+    pub photo: Option<String>,
     pub role: String,
     pub organisation: String,
     pub country: String,
@@ -285,6 +286,7 @@ pub(super) async fn session(
             let p = all.get(&r.speaker_id)?;
             Some(Speaker {
                 name: p.name.clone(),
+                photo: super::photo_url(&edition, p),
                 role: tr(lang, &format!("programme-role-{}", r.role)),
                 organisation: p.organisation.clone(),
                 country: Country::parse(&p.country)
@@ -527,4 +529,27 @@ pub(super) async fn mine_ics(
     let sessions = my_sessions(&app, user.id, &edition).await?;
     let file = format!("{}-mine", edition.slug);
     calendar_response(&app, &ctx, &edition, &sessions, &file).await
+}
+
+/// A speaker's photo, named by its content (`photo-<sha256>.jpg`): kept by browsers for good.
+pub(super) async fn speaker_photo(
+    State(app): State<AppState>,
+    Path((slug, speaker, file)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    let edition = edition_of(&app, &slug).await?;
+    let sha = file
+        .strip_prefix("photo-")
+        .and_then(|f| f.strip_suffix(".jpg"))
+        .ok_or(AppError::NotFound)?;
+    let jpeg = queries::photo(&app.db, edition.id, &speaker, sha)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (CONTENT_TYPE, "image/jpeg"),
+            (CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        jpeg,
+    )
+        .into_response())
 }

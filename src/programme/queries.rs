@@ -58,6 +58,8 @@ pub struct SpeakerRow {
     pub country: String,
     pub bio_fr: String,
     pub bio_en: String,
+    /// Names the photo in addresses; `None` without a photo.
+    pub photo_sha256: Option<String>,
 }
 
 impl SpeakerRow {
@@ -70,7 +72,7 @@ impl SpeakerRow {
 }
 
 pub async fn speakers(db: &Db, edition_id: i64) -> DbResult<Vec<SpeakerRow>> {
-    let sql = "SELECT id, public_id, name, organisation, country, bio_fr, bio_en \
+    let sql = "SELECT id, public_id, name, organisation, country, bio_fr, bio_en, photo_sha256 \
                FROM programme_speakers WHERE edition_id = $1 ORDER BY name, id";
     Ok(run!(db, |pool| sqlx::query_as::<_, SpeakerRow>(sql)
         .bind(edition_id)
@@ -368,4 +370,35 @@ pub async fn unfollow(tx: &mut Tx, user_id: i64, session_id: i64) -> DbResult<()
         .await
         .map(|_| ()))?;
     Ok(())
+}
+
+/// Sets (or, with `None`, removes) a speaker's photo: JPEG bytes and their SHA-256.
+pub async fn set_photo(tx: &mut Tx, speaker_id: i64, photo: Option<(&[u8], &str)>) -> DbResult<()> {
+    let sql = "UPDATE programme_speakers SET photo = $2, photo_sha256 = $3 WHERE id = $1";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(speaker_id)
+        .bind(photo.map(|(bytes, _)| bytes))
+        .bind(photo.map(|(_, sha)| sha))
+        .execute(conn)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// The JPEG of a speaker of the edition whose photo's SHA-256 is `sha256`.
+pub async fn photo(
+    db: &Db,
+    edition_id: i64,
+    speaker: &str,
+    sha256: &str,
+) -> DbResult<Option<Vec<u8>>> {
+    let sql = "SELECT photo FROM programme_speakers WHERE edition_id = $1 AND public_id = $2 \
+               AND photo_sha256 = $3";
+    let row: Option<Option<Vec<u8>>> = run!(db, |pool| sqlx::query_scalar(sql)
+        .bind(edition_id)
+        .bind(speaker)
+        .bind(sha256)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row.flatten())
 }

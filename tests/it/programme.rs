@@ -15,6 +15,7 @@ both_dbs!(
     a_visitor_builds_their_own_programme,
     the_demo_shows_the_2026_programme,
     other_programs_read_the_programme_as_json,
+    a_speaker_photo_is_kept_small_and_a_bad_one_refused,
 );
 
 const EDITION: &str = "sdn-2027";
@@ -565,5 +566,87 @@ async fn other_programs_read_the_programme_as_json(backend: Backend) {
         days[1]["rooms"]["Salle B"][0]["persons"][0]["public_name"],
         "Oumar Traoré"
     );
+    app.finish().await;
+}
+
+async fn a_speaker_photo_is_kept_small_and_a_bad_one_refused(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    a_first_panel(&app, &admin).await;
+    let awa = app
+        .strings("SELECT public_id FROM programme_speakers WHERE name = 'Awa Keïta'")
+        .await
+        .remove(0);
+    let url = format!("{ADMIN}/speakers/{awa}/photo");
+    let stored =
+        || app.strings("SELECT COALESCE(photo_sha256, '') FROM programme_speakers ORDER BY name");
+
+    // Too large (9 MB), not an image, nothing chosen: refused by the speaker, nothing kept.
+    let too_large = tr_args(
+        Lang::Fr,
+        "programme-photo-too-large",
+        &[("size", "9.0".into()), ("max", "8.0".into())],
+    );
+    let refusals = [
+        (vec![0xFF; 9 * 1024 * 1024], too_large),
+        (
+            b"<svg onload=alert(1)>".to_vec(),
+            fr("programme-photo-unreadable"),
+        ),
+        (Vec::new(), fr("programme-photo-missing")),
+    ];
+    for (bytes, expected) in refusals {
+        let page = admin.upload(&url, bytes, "photo.jpg").await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            page.element_text(&format!("photo-{awa}-error")).as_deref(),
+            Some(expected.as_str())
+        );
+    }
+    assert_eq!(stored().await, ["", ""]);
+
+    // A real image: kept as a small JPEG, shown on the session's page, served for good.
+    let page = admin
+        .upload(&url, crate::identity::PNG.to_vec(), "awa.png")
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let sha = stored().await.remove(0);
+    assert_eq!(sha.len(), 64);
+    let panel = app
+        .strings("SELECT public_id FROM programme_sessions")
+        .await
+        .remove(0);
+    let page = app
+        .client()
+        .get(&format!("/programme/{EDITION}/{panel}"))
+        .await;
+    let src = format!("/programme/{EDITION}/speakers/{awa}/photo-{sha}.jpg");
+    page.assert_contains(&src);
+    let photo = app.client().get(&src).await;
+    assert_eq!(photo.status, StatusCode::OK);
+    assert_eq!(photo.headers["content-type"], "image/jpeg");
+    assert!(photo.bytes.starts_with(&[0xFF, 0xD8]), "a JPEG");
+    assert!(photo.headers["cache-control"]
+        .to_str()
+        .is_ok_and(|c| c.contains("immutable")));
+    let wrong = format!(
+        "/programme/{EDITION}/speakers/{awa}/photo-{}.jpg",
+        "0".repeat(64)
+    );
+    assert_eq!(app.client().get(&wrong).await.status, StatusCode::NOT_FOUND);
+
+    // Only organisers send photos.
+    let visitor = app
+        .signup_and_verify(
+            "Visiteur",
+            "visiteur@exemple.ml",
+            "visiteur@exemple.ml",
+            "un mot de passe solide 42",
+        )
+        .await;
+    let page = visitor
+        .upload(&url, crate::identity::PNG.to_vec(), "x.png")
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
     app.finish().await;
 }
