@@ -20,7 +20,7 @@ use crate::i18n::Say;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{read_file_part, FieldErrors};
 use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
@@ -421,22 +421,9 @@ async fn upload_logo(
     }
 }
 
-/// The `file` part's bytes; past the limit, the rest is read and dropped.
+/// The `file` part's bytes, refused past the limit.
 async fn read_logo(multipart: &mut Multipart) -> Result<Vec<u8>, IdentityError> {
-    let mut bytes = Vec::new();
-    let mut seen = 0usize;
-    while let Ok(Some(mut part)) = multipart.next_field().await {
-        if part.name() != Some("file") {
-            continue;
-        }
-        while let Ok(Some(chunk)) = part.chunk().await {
-            seen += chunk.len();
-            if seen <= MAX_LOGO_BYTES {
-                bytes.extend_from_slice(&chunk);
-            }
-        }
-        break;
-    }
+    let (bytes, seen) = read_file_part(multipart, "file", MAX_LOGO_BYTES).await;
     if seen > MAX_LOGO_BYTES {
         return Err(IdentityError::LogoTooLarge { bytes: seen });
     }

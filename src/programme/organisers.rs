@@ -22,7 +22,7 @@ use crate::i18n::{format_instant, tr, tr_args};
 use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::edit::posted_version;
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{read_file_part, FieldErrors};
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
 
@@ -704,7 +704,8 @@ pub(super) async fn speaker_photo(
     if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
         return Err(AppError::Csrf);
     }
-    let (bytes, seen) = read_file(&mut multipart).await;
+    let max = super::photo::MAX_UPLOAD_BYTES;
+    let (bytes, seen) = read_file_part(&mut multipart, "file", max).await;
     match SpeakerPhoto::parse(&bytes, seen) {
         Ok(photo) => {
             let mut tx = app.db.begin().await?;
@@ -728,25 +729,4 @@ pub(super) async fn speaker_photo(
             render_programme(&app, ctx, &edition, typed, status).await
         }
     }
-}
-
-/// The `file` part's first [`MAX_UPLOAD_BYTES`](super::photo::MAX_UPLOAD_BYTES) bytes and how
-/// many were sent (the rest is read and dropped, so the browser gets the page that says why).
-async fn read_file(multipart: &mut Multipart) -> (Vec<u8>, usize) {
-    let max = super::photo::MAX_UPLOAD_BYTES;
-    let mut bytes = Vec::new();
-    let mut seen = 0usize;
-    while let Ok(Some(mut part)) = multipart.next_field().await {
-        if part.name() != Some("file") {
-            continue;
-        }
-        while let Ok(Some(chunk)) = part.chunk().await {
-            seen += chunk.len();
-            if seen <= max {
-                bytes.extend_from_slice(&chunk);
-            }
-        }
-        break;
-    }
-    (bytes, seen)
 }

@@ -35,6 +35,31 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// The first `max` bytes of the multipart part named `name`, and how many bytes it held: past
+/// `max` the rest is read and dropped, so that the browser, still sending, gets the page that
+/// says why the file was refused.
+pub async fn read_file_part(
+    multipart: &mut axum::extract::Multipart,
+    name: &str,
+    max: usize,
+) -> (Vec<u8>, usize) {
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Ok(Some(mut part)) = multipart.next_field().await {
+        if part.name() != Some(name) {
+            continue;
+        }
+        while let Ok(Some(chunk)) = part.chunk().await {
+            seen += chunk.len();
+            if seen <= max {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        break;
+    }
+    (bytes, seen)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
