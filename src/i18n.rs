@@ -262,6 +262,8 @@ mod tests {
                 "\"form-error-",
                 "\"parse-",
                 "\"programme-",
+                "\"registration-",
+                "\"badge-code-",
                 "\"rubric-error-",
                 "\"score-error-",
                 "\"shortlist-error-",

@@ -47,6 +47,12 @@ pub enum Action {
     ProgrammeSessionChanged,
     ProgrammeSpeakerAdded,
     ProgrammeSpeakerPhoto,
+    RegistrationCancelled,
+    RegistrationCategoryChanged,
+    RegistrationCreated,
+    RegistrationDecided,
+    RegistrationOpened,
+    RegistrationPromoted,
     ResultsCorrected,
     ResultsPublished,
     ReviewAssigned,
@@ -72,7 +78,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 54] = [
+    pub const ALL: [Action; 60] = [
         Action::AccountDataExported,
         Action::AccountDeleted,
         Action::ApplicationRestoreSubmitted,
@@ -105,6 +111,12 @@ impl Action {
         Action::ProgrammeSessionChanged,
         Action::ProgrammeSpeakerAdded,
         Action::ProgrammeSpeakerPhoto,
+        Action::RegistrationCancelled,
+        Action::RegistrationCategoryChanged,
+        Action::RegistrationCreated,
+        Action::RegistrationDecided,
+        Action::RegistrationOpened,
+        Action::RegistrationPromoted,
         Action::ResultsCorrected,
         Action::ResultsPublished,
         Action::ReviewAssigned,
@@ -164,6 +176,12 @@ impl Action {
             Action::ProgrammeSessionChanged => "programme.session_changed",
             Action::ProgrammeSpeakerAdded => "programme.speaker_added",
             Action::ProgrammeSpeakerPhoto => "programme.speaker_photo",
+            Action::RegistrationCancelled => "registration.cancelled",
+            Action::RegistrationCategoryChanged => "registration.category_changed",
+            Action::RegistrationCreated => "registration.created",
+            Action::RegistrationDecided => "registration.decided",
+            Action::RegistrationOpened => "registration.opened",
+            Action::RegistrationPromoted => "registration.promoted",
             Action::ResultsCorrected => "results.corrected",
             Action::ResultsPublished => "results.published",
             Action::ReviewAssigned => "review.assigned",

@@ -205,6 +205,14 @@ pub async fn edition_by_slug(db: &Db, slug: &str) -> DbResult<Option<EditionRow>
         .await)?)
 }
 
+pub async fn edition_by_id(db: &Db, id: i64) -> DbResult<Option<EditionRow>> {
+    let sql = format!("{EDITION_SELECT} WHERE e.id = $1");
+    Ok(run!(db, |pool| sqlx::query_as::<_, EditionRow>(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
 pub struct NewEvent<'a> {
     pub slug: &'a str,
     pub code: &'a str,

@@ -543,6 +543,92 @@ pub fn hackathon_rules() -> Vec<Rule> {
     ]
 }
 
+/// The questions of an attendee category (`visitor`, `press`, `delegation`, `exhibitor`,
+/// `speaker`, `official`, `staff`) besides the name and organisation every badge shows: one
+/// page, the category's own fields, the gender (optional, for the statistics disaggregated by
+/// gender) and the consent to the processing of the data.
+pub fn attendee_form(category: &str) -> FormDefinition {
+    let mut fields = match category {
+        "press" => vec![
+            field("media", "Média", "Media outlet", true, text(120)),
+            personal(field(
+                "press_card",
+                "Numéro de carte de presse",
+                "Press card number",
+                true,
+                text(40),
+            )),
+        ],
+        "delegation" => vec![
+            field(
+                "country",
+                "Pays de la délégation",
+                "Delegation's country",
+                true,
+                FieldKind::Country {
+                    allowed: Some(AES.to_vec()),
+                },
+            ),
+            field("function", "Fonction", "Position", true, text(120)),
+        ],
+        "exhibitor" => vec![help(
+            field(
+                "stand_needs",
+                "Besoins pour le stand",
+                "Stand requirements",
+                false,
+                long(500),
+            ),
+            "Électricité, écran, connexion…",
+            "Power, screen, network…",
+        )],
+        "speaker" => vec![field(
+            "session",
+            "Session où vous intervenez",
+            "Session you speak in",
+            false,
+            text(200),
+        )],
+        "official" => vec![field("function", "Fonction", "Position", true, text(120))],
+        "staff" => vec![field("team", "Équipe", "Team", true, text(80))],
+        _ => vec![field(
+            "sector",
+            "Secteur d'activité",
+            "Sector",
+            false,
+            text(100),
+        )],
+    };
+    fields.push(help(
+        field(
+            "gender",
+            "Genre",
+            "Gender",
+            false,
+            FieldKind::SingleChoice {
+                options: gender_options(),
+            },
+        ),
+        "Facultatif : sert aux statistiques par genre.",
+        "Optional: used for the statistics by gender.",
+    ));
+    fields.push(field(
+        "consent",
+        "J'accepte le traitement de mes données personnelles pour l'organisation de l'événement (inscription, badge, contrôle d'accès).",
+        "I accept the processing of my personal data to organise the event (registration, badge, access control).",
+        true,
+        FieldKind::Consent,
+    ));
+    FormDefinition {
+        sections: vec![section(
+            "attendee",
+            "Votre participation",
+            "Your participation",
+            fields,
+        )],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

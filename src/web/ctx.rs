@@ -76,6 +76,21 @@ impl SiteAddress {
         }
     }
 
+    /// The configured public URL, else the address the server listens on: for messages
+    /// written outside any request (the demo).
+    pub fn of_config(app: &AppState) -> SiteAddress {
+        match app.config.public_url.as_deref() {
+            Some(url) => SiteAddress {
+                base: url.trim_end_matches('/').to_owned(),
+                configured: true,
+            },
+            None => SiteAddress {
+                base: format!("http://{}", app.config.addr),
+                configured: false,
+            },
+        }
+    }
+
     /// `path` (starting with `/`) as a full address.
     pub fn link(&self, path: &str) -> String {
         format!("{}{path}", self.base)

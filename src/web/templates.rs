@@ -14,3 +14,14 @@ pub fn render(template: &impl Template) -> AppResult<Response> {
 pub fn render_with_status(status: StatusCode, template: &impl Template) -> AppResult<Response> {
     Ok((status, Html(template.render()?)).into_response())
 }
+
+/// The QR code of `text` as an SVG document, black on white, sized by the page.
+pub fn qr_svg(text: &str) -> Option<String> {
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).ok()?;
+    Some(
+        code.render::<qrcode::render::svg::Color>()
+            .quiet_zone(true)
+            .min_dimensions(160, 160)
+            .build(),
+    )
+}

@@ -25,6 +25,7 @@ mod operations;
 mod personal_data;
 mod programme;
 mod public_cache;
+mod registration;
 mod review;
 mod rules;
 mod s3;

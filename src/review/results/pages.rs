@@ -30,7 +30,7 @@ use crate::web::ctx::{Ctx, SiteAddress};
 use crate::web::error::{AppError, AppResult};
 use crate::web::public_cache::public_page;
 use crate::web::state::AppState;
-use crate::web::templates::{render, render_with_status};
+use crate::web::templates::{qr_svg, render, render_with_status};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -339,17 +339,6 @@ fn laureate_prizes<'s>(
         prizes.push(tr(lang, "results-special-prize"));
     }
     (!prizes.is_empty()).then_some((dossier, prizes))
-}
-
-/// The QR code of `text` as an SVG document, black on white, sized by the page.
-fn qr_svg(text: &str) -> Option<String> {
-    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M).ok()?;
-    Some(
-        code.render::<qrcode::render::svg::Color>()
-            .quiet_zone(true)
-            .min_dimensions(160, 160)
-            .build(),
-    )
 }
 
 /// A laureate's certificate as its page and its PDF both show it.
