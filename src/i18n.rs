@@ -263,7 +263,6 @@ mod tests {
                 "\"parse-",
                 "\"programme-",
                 "\"registration-",
-                "\"badge-code-",
                 "\"rubric-error-",
                 "\"score-error-",
                 "\"shortlist-error-",

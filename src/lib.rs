@@ -6,6 +6,7 @@ pub mod app;
 pub mod applications;
 pub mod audit;
 pub mod calls;
+pub mod checkin;
 pub mod cli;
 pub mod clock;
 pub mod coaching;

@@ -59,12 +59,14 @@ pub enum BadCode {
 }
 
 impl BadCode {
-    /// The Fluent key of the message shown at the door.
-    pub fn key(self) -> &'static str {
+    pub const ALL: [BadCode; 3] = [BadCode::Malformed, BadCode::UnknownKey, BadCode::Forged];
+
+    /// Its name for door phones; the message shown is `badge-code-<name>`.
+    pub fn name(self) -> &'static str {
         match self {
-            BadCode::Malformed => "badge-code-malformed",
-            BadCode::UnknownKey => "badge-code-unknown-key",
-            BadCode::Forged => "badge-code-forged",
+            BadCode::Malformed => "malformed",
+            BadCode::UnknownKey => "unknown-key",
+            BadCode::Forged => "forged",
         }
     }
 }
@@ -157,6 +159,17 @@ mod tests {
         let qr = qrcode::QrCode::with_error_correction_level(code.as_bytes(), qrcode::EcLevel::M)
             .expect("fits");
         assert_eq!(qr.version(), qrcode::Version::Normal(5));
+    }
+
+    #[test]
+    fn every_refusal_is_explained_in_both_languages() {
+        use crate::domain::types::Lang;
+        for bad in BadCode::ALL {
+            let key = format!("badge-code-{}", bad.name());
+            for lang in Lang::ALL {
+                assert_ne!(crate::i18n::tr(lang, &key), key);
+            }
+        }
     }
 
     #[test]

@@ -41,6 +41,26 @@ static JS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+/// The door page's script (see `checkin`).
+static CHECKIN_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "checkin",
+        "js",
+        include_str!("../../static/checkin.js"),
+        "text/javascript; charset=utf-8",
+    )
+});
+/// The QR code reader the door page uses: `qr` 0.7.0 by Paul Miller (MIT), its decoder
+/// bundled and minified (see static/qr-decode.js).
+static QR_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "qr-decode",
+        "js",
+        include_str!("../../static/qr-decode.js"),
+        "text/javascript; charset=utf-8",
+    )
+});
+
 static FAVICON: LazyLock<Asset> = LazyLock::new(|| {
     asset(
         "favicon",
@@ -62,9 +82,17 @@ pub fn js_url() -> &'static str {
     &JS.url
 }
 
+pub fn checkin_js_url() -> &'static str {
+    &CHECKIN_JS.url
+}
+
+pub fn qr_js_url() -> &'static str {
+    &QR_JS.url
+}
+
 pub async fn serve(Path(file): Path<String>) -> Result<Response, AppError> {
     let path = format!("/static/{file}");
-    for asset in [&*CSS, &*JS, &*FAVICON] {
+    for asset in [&*CSS, &*JS, &*CHECKIN_JS, &*QR_JS, &*FAVICON] {
         if asset.url == path {
             return Ok((
                 [

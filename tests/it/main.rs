@@ -11,6 +11,7 @@ mod applications;
 mod architecture;
 mod backoffice;
 mod browser;
+mod checkin;
 mod cli;
 mod coaching;
 mod crash;

@@ -19,14 +19,14 @@ both_dbs!(
 const ADMIN: &str = "/admin/editions/sdn-2027/registrations";
 const PUBLIC: &str = "/registration/sdn-2027";
 
-async fn open_registration(admin: &TestClient) {
+pub(crate) async fn open_registration(admin: &TestClient) {
     let page = admin.get(ADMIN).await;
     page.assert_contains(&fr("registration-admin-open"));
     let page = admin.post_form(&format!("{ADMIN}/open"), &[]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
 }
 
-async fn person(app: &TestApp, name: &str, email: &str) -> TestClient {
+pub(crate) async fn person(app: &TestApp, name: &str, email: &str) -> TestClient {
     app.signup_and_verify(name, email, email, "un mot de passe solide 42")
         .await
 }
@@ -52,7 +52,7 @@ async fn status_of(app: &TestApp, name: &str) -> String {
     .remove(0)
 }
 
-async fn verifying_key(app: &TestApp) -> VerifyingKey {
+pub(crate) async fn verifying_key(app: &TestApp) -> VerifyingKey {
     let rows = app
         .strings("SELECT CAST(key_id AS TEXT) FROM badge_keys ORDER BY key_id")
         .await;
@@ -75,6 +75,35 @@ async fn verifying_key(app: &TestApp) -> VerifyingKey {
     };
     let bytes: [u8; 32] = key.try_into().expect("32 bytes");
     VerifyingKey::from_bytes(&bytes).expect("a verifying key")
+}
+
+/// A new person registered in person as a visitor: their client, badge code and
+/// registration's public id.
+pub(crate) async fn badge_holder(
+    app: &TestApp,
+    name: &str,
+    email: &str,
+) -> (TestClient, String, String) {
+    let client = person(app, name, email).await;
+    let page = register(
+        &client,
+        "visitor",
+        &[
+            ("display_name", name),
+            ("attendance", "in_person"),
+            ("consent", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let mine = client.get(&format!("{PUBLIC}/mine")).await;
+    let code = mine
+        .tag_attr("<div class=\"badge\"", "data-code")
+        .expect("a badge");
+    let public_id = mine
+        .tag_attr("<input type=\"hidden\" name=\"registration\"", "value")
+        .expect("cancel form");
+    (client, code, public_id)
 }
 
 async fn a_visitor_registers_gets_a_signed_badge_and_cancels(backend: Backend) {
