@@ -537,6 +537,164 @@ async fn juror_scores_a_pitch_on_a_phone() {
     app.finish().await;
 }
 
+/// The message the door page shows for `name`, in the page's language.
+async fn door_message(client: &Client, name: &str) -> String {
+    find(client, &format!("#messages li[data-name='{name}']"))
+        .await
+        .prop("textContent")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("door message {name}"))
+}
+
+/// Types `code` into the door page's field and waits for the verdict `expected`.
+async fn check_at_door(client: &Client, code: &str, expected: &str) {
+    type_into(client, "code", code).await;
+    click(client, "#check").await;
+    let message = door_message(client, expected).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let shown = find(client, "#result")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        if shown.contains(&message) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "expected {expected} ({message:?}) at the door, the page shows {shown:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Runs `script` (which calls `done(value)`) in the page and returns the value.
+async fn run_async(client: &Client, script: &str) -> serde_json::Value {
+    let wrapped = format!("const done = arguments[arguments.length - 1]; {script}");
+    client
+        .execute_async(&wrapped, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("script {script}: {e}"))
+}
+
+/// A door phone loses the network: the page, kept by its service worker, opens again and
+/// checks badges itself (a good one, an altered one, a cancelled one, the good one again);
+/// when the server answers again, the queued scans reach it with their verdicts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_door_page_checks_badges_offline_then_syncs() {
+    let _one = ONE_BROWSER.lock().await;
+    let mut app = TestApp::start(Backend::Sqlite).await;
+    let (email, password) = app.seed_demo().await;
+    let admin = app.client();
+    admin.login(&email, &password).await;
+    crate::registration::open_registration(&admin).await;
+    let (_, code, _) =
+        crate::registration::badge_holder(&app, "Awa Diallo", "awa@exemple.ml").await;
+    let (leaver, revoked, leaver_id) =
+        crate::registration::badge_holder(&app, "Modibo Keïta", "modibo@exemple.ml").await;
+    leaver
+        .post_form(
+            "/registration/sdn-2027/mine/cancel",
+            &[("registration", &leaver_id)],
+        )
+        .await;
+    let mut altered = code.clone().into_bytes();
+    altered[30] = if altered[30] == b'Z' { b'Y' } else { b'Z' };
+    let altered = String::from_utf8(altered).expect("ascii");
+
+    let browser = launch(true).await;
+    let c = &browser.client;
+    c.goto(&app.url("/login"))
+        .await
+        .expect("open the login page");
+    type_into(c, "login", &email).await;
+    type_into(c, "password", &password).await;
+    click(c, "form[action='/login'] button").await;
+    wait_path(c, "signed in", |p| !p.starts_with("/login")).await;
+    c.goto(&app.url("/checkin/sdn-2027"))
+        .await
+        .expect("open the door page");
+    find(c, "#door[data-ready='1']").await;
+    // Wait until the service worker keeps the page, its scripts and its data.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let kept = run_async(
+            c,
+            "caches.open('kene-checkin-v1').then(c => c.keys()).then(k => done(k.length)).catch(() => done(0));",
+        )
+        .await;
+        if kept.as_u64().unwrap_or(0) >= 5 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the page was not kept for offline use"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The page's QR reader reads the badge's QR code as printed (drawn from its SVG).
+    let token = app
+        .strings("SELECT badge_token FROM registrations WHERE display_name = 'Awa Diallo'")
+        .await
+        .remove(0);
+    let read = run_async(
+        c,
+        &format!(
+            "fetch('/badge/{token}').then(r => r.text()).then(html => {{
+               const svg = new DOMParser().parseFromString(html, 'text/html').querySelector('.badge-qr svg');
+               const img = new Image();
+               img.onload = () => {{
+                 const canvas = document.createElement('canvas');
+                 canvas.width = 480; canvas.height = 480;
+                 const g = canvas.getContext('2d');
+                 g.fillStyle = '#fff'; g.fillRect(0, 0, 480, 480);
+                 g.drawImage(img, 40, 40, 400, 400);
+                 const frame = g.getImageData(0, 0, 480, 480);
+                 try {{ done(window.kenedecodeQR({{ width: 480, height: 480, data: frame.data }})); }} catch (e) {{ done('error: ' + e); }}
+               }};
+               img.onerror = () => done('image error');
+               img.src = 'data:image/svg+xml;base64,' + btoa(svg.outerHTML);
+             }});"
+        ),
+    )
+    .await;
+    assert_eq!(read.as_str(), Some(code.as_str()), "the QR code read back");
+
+    app.stop_server().await;
+    c.refresh().await.expect("reload the page offline");
+    find(c, "#door[data-ready='1']").await;
+    check_at_door(c, &code, "admitted").await;
+    check_at_door(c, &altered, "forged").await;
+    check_at_door(c, &revoked, "revoked").await;
+    check_at_door(c, &code, "duplicate").await;
+    let queued = run_async(
+        c,
+        "done(JSON.parse(localStorage.getItem('kene-checkin-queue-sdn-2027')).length);",
+    )
+    .await;
+    assert_eq!(queued.as_u64(), Some(3), "the forged code is not queued");
+
+    app.start_server().await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while app.count("checkin_scans").await < 3 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the queued scans never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let verdicts = app
+        .strings("SELECT verdict FROM checkin_scans ORDER BY scanned_at")
+        .await;
+    assert_eq!(verdicts, ["admitted", "revoked", "duplicate"]);
+    let _ = browser.client.close().await;
+    app.finish().await;
+}
+
 /// Runs Chromium headless on `url` with `args` (what to make of the page), in its own profile.
 async fn headless_chromium(profile: &std::path::Path, args: &[&str], url: &str) {
     let status = tokio::time::timeout(

@@ -174,9 +174,19 @@ impl TestApp {
     /// Stops the server (gracefully) and starts a new one on the same address, database and
     /// data directory, as after a deployment or a crash-free restart.
     pub async fn restart(&mut self) {
+        self.stop_server().await;
+        self.start_server().await;
+    }
+
+    /// Stops the server: its address stops answering (the network is down, for a phone).
+    pub async fn stop_server(&mut self) {
         let server = self.server.take().expect("a running server");
-        let config = (*server.state.config).clone();
         server.stop().await;
+    }
+
+    /// Starts the server again on the same address, database and data directory.
+    pub async fn start_server(&mut self) {
+        let config = (*self.state.config).clone();
         let state = kene::app::prepare(config, Arc::new(self.clock.clone()))
             .await
             .expect("prepare the application again");
