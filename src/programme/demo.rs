@@ -5,7 +5,7 @@
 use jiff::civil::date;
 
 use super::actions::{self, SessionDraft, Target};
-use super::queries::{NewRoom, NewSpeaker, SessionFields};
+use super::queries::{NewRoom, NewSpeaker, SessionFields, SessionLinks};
 use super::rules::SessionKind;
 use crate::calls::queries::EditionRow;
 use crate::web::state::AppState;
@@ -223,6 +223,24 @@ const SESSIONS: [Session; 11] = [
 ];
 
 /// Writes the programme of `edition` (whose organiser is `admin_id`).
+/// The demo's hybrid sessions: ceremonies streamed for everyone, panels also held as an
+/// online meeting for the people registered to follow online.
+fn demo_links(kind: SessionKind) -> SessionLinks<'static> {
+    match kind {
+        SessionKind::Ceremony => SessionLinks {
+            online_url: "",
+            stream_url: "https://live.exemple.ml/sdn-2026",
+            public: true,
+        },
+        SessionKind::Panel => SessionLinks {
+            online_url: "https://reunion.exemple.ml/sdn-2026-panel",
+            stream_url: "https://live.exemple.ml/sdn-2026",
+            public: false,
+        },
+        _ => SessionLinks::default(),
+    }
+}
+
 pub async fn seed(app: &AppState, edition: &EditionRow, admin_id: i64) -> anyhow::Result<()> {
     let tz = edition.timezone.tz().clone();
     let now = app.now_ms();
@@ -282,6 +300,7 @@ pub async fn seed(app: &AppState, edition: &EditionRow, admin_id: i64) -> anyhow
                 room_id: room.map(|r| rooms[r]),
                 theme,
                 language: "fr",
+                links: demo_links(kind),
             },
             speakers: with,
         };

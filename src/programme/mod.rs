@@ -113,6 +113,15 @@ pub struct SessionForm {
     pub language: String,
     #[serde(default)]
     pub moderator: String,
+    /// The online meeting (hybrid sessions).
+    #[serde(default)]
+    pub online_url: String,
+    /// The livestream.
+    #[serde(default)]
+    pub stream_url: String,
+    /// `yes`: everyone sees the links, not only people registered to follow online.
+    #[serde(default)]
+    pub links_public: String,
     /// The version the form was loaded from (edits only).
     #[serde(default)]
     pub version: String,
@@ -132,6 +141,25 @@ pub struct ValidSession {
     pub language: &'static str,
     /// `(speaker id, role)`: the moderator first, then the speakers in the order listed.
     pub speakers: Vec<(i64, &'static str)>,
+    pub online_url: String,
+    pub stream_url: String,
+    pub links_public: bool,
+}
+
+/// The longest link accepted.
+const URL_MAX: usize = 500;
+
+/// A link typed by an organiser: empty, or an http(s) address.
+fn link(errors: &mut FieldErrors, (field, value): (&str, &str), lang: Lang) -> String {
+    let value = value.trim();
+    let fine = value.is_empty()
+        || (value.len() <= URL_MAX
+            && url::Url::parse(value)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()));
+    if !fine {
+        errors.add(field, tr(lang, "programme-bad-link"));
+    }
+    value.to_owned()
 }
 
 fn text(
@@ -227,6 +255,8 @@ pub fn parse_session(
             id
         }
     };
+    let online_url = link(&mut errors, ("online_url", &form.online_url), lang);
+    let stream_url = link(&mut errors, ("stream_url", &form.stream_url), lang);
     let language = LANGUAGES.into_iter().find(|l| *l == form.language.trim());
     if language.is_none() {
         errors.add("language", tr(lang, "field-required"));
@@ -267,6 +297,9 @@ pub fn parse_session(
             theme,
             language,
             speakers: chosen,
+            online_url,
+            stream_url,
+            links_public: form.links_public == "yes",
         }),
         _ => Err(errors),
     }
@@ -334,6 +367,19 @@ mod tests {
             errors.get("ends_at"),
             Some(tr(Lang::En, "programme-ends-before-start").as_str())
         );
+    }
+
+    #[test]
+    fn links_are_web_addresses() {
+        let tz = bamako();
+        let typed = SessionForm {
+            online_url: "javascript:alert(1)".into(),
+            stream_url: "https://live.example.ml/sdn".into(),
+            ..form()
+        };
+        let errors = parse_session(&typed, &[], (&tz, &[1], &[7]), Lang::Fr).expect_err("refused");
+        assert!(errors.get("online_url").is_some());
+        assert!(errors.get("stream_url").is_none());
     }
 
     #[test]

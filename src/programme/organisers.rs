@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use super::actions::{self, Refused, SessionDraft, Target};
 use super::photo::SpeakerPhoto;
-use super::queries::{self, NewRoom, NewSpeaker, RoomRow, SessionFields, SessionRow, SpeakerRow};
+use super::queries::{
+    self, NewRoom, NewSpeaker, RoomRow, SessionFields, SessionLinks, SessionRow, SpeakerRow,
+};
 use super::rules::{Clash, SessionKind};
 use super::{parse_session, SessionForm, ValidSession, LANGUAGES};
 use crate::calls::format_civil_input;
@@ -340,6 +342,11 @@ fn draft(valid: &ValidSession) -> SessionDraft<'_> {
             room_id: valid.room_id,
             theme: &valid.theme,
             language: valid.language,
+            links: SessionLinks {
+                online_url: &valid.online_url,
+                stream_url: &valid.stream_url,
+                public: valid.links_public,
+            },
         },
         speakers: valid.speakers.clone(),
     }
@@ -581,6 +588,13 @@ fn stored_form(
             .find(|r| r.role == "moderator")
             .map(|r| r.speaker_id.to_string())
             .unwrap_or_default(),
+        online_url: s.online_url.clone(),
+        stream_url: s.stream_url.clone(),
+        links_public: if s.links_public {
+            "yes".into()
+        } else {
+            String::new()
+        },
         version: s.version.to_string(),
     }
 }

@@ -108,6 +108,56 @@ pub struct SessionTemplate {
     /// For a signed-in person: whether the session is in their programme, and where to change it.
     pub followed: Option<bool>,
     pub follow_action: String,
+    /// A hybrid session's links; `None` for a session held in the room only.
+    pub links: Option<HybridLinks>,
+}
+
+/// How to follow a hybrid session online.
+pub struct HybridLinks {
+    pub online_url: String,
+    pub stream_url: String,
+    /// The viewer may see the links (they are public, or the viewer is registered online or
+    /// organises the edition); otherwise the page says where to register.
+    pub shown: bool,
+    pub registration_url: String,
+}
+
+/// The session's links as `viewer` may see them.
+async fn hybrid_links(
+    app: &AppState,
+    (edition, s): (&EditionRow, &SessionRow),
+    viewer: Option<&crate::web::sessions::SessionUser>,
+) -> AppResult<Option<HybridLinks>> {
+    if s.online_url.is_empty() && s.stream_url.is_empty() {
+        return Ok(None);
+    }
+    let shown = match (s.links_public, viewer) {
+        (true, _) => true,
+        (false, None) => false,
+        (false, Some(user)) => {
+            let online =
+                crate::registration::queries::live_registration(&app.db, edition.id, user.id)
+                    .await?
+                    .is_some_and(|r| {
+                        r.status == crate::registration::rules::Status::Confirmed
+                            && r.attendance == crate::registration::rules::Attendance::Online
+                    });
+            online
+                || crate::accounts::roles::has_role(
+                    &app.db,
+                    user.id,
+                    edition.id,
+                    crate::accounts::roles::Role::Organiser,
+                )
+                .await?
+        }
+    };
+    Ok(Some(HybridLinks {
+        online_url: s.online_url.clone(),
+        stream_url: s.stream_url.clone(),
+        shown,
+        registration_url: format!("/registration/{}", edition.slug),
+    }))
 }
 
 /// A session of "my programme", with the ones it overlaps.
@@ -310,6 +360,7 @@ pub(super) async fn session(
         .map(|p| p.trim().to_owned())
         .filter(|p| !p.is_empty())
         .collect();
+    let links = hybrid_links(&app, (&edition, &s), ctx.user.as_ref()).await?;
     let page = render(&SessionTemplate {
         edition: edition.name(lang),
         back: format!("/programme/{}", edition.slug),
@@ -328,6 +379,7 @@ pub(super) async fn session(
         ics: format!("/programme/{}/{}/ics", edition.slug, s.public_id),
         followed,
         follow_action: format!("/programme/{}/{}/mine", edition.slug, s.public_id),
+        links,
         ctx,
     })?;
     Ok(public_page(page, None))

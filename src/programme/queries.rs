@@ -131,6 +131,9 @@ pub struct SessionRow {
     pub room_name: Option<String>,
     pub theme: String,
     pub language: String,
+    pub online_url: String,
+    pub stream_url: String,
+    pub links_public: bool,
     pub version: i64,
 }
 
@@ -152,7 +155,8 @@ impl SessionRow {
 
 const SESSION_SELECT: &str = "SELECT s.id, s.public_id, s.kind, s.title_fr, s.title_en, \
      s.abstract_fr, s.abstract_en, s.starts_at, s.ends_at, s.room_id, r.name AS room_name, \
-     s.theme, s.language, s.version FROM programme_sessions s \
+     s.theme, s.language, s.online_url, s.stream_url, s.links_public, s.version \
+     FROM programme_sessions s \
      LEFT JOIN programme_rooms r ON r.id = s.room_id";
 
 /// Every session of the edition, in time order (then by room).
@@ -249,6 +253,16 @@ pub struct SessionFields<'a> {
     pub room_id: Option<i64>,
     pub theme: &'a str,
     pub language: &'a str,
+    pub links: SessionLinks<'a>,
+}
+
+/// A hybrid session's links ('' when it has none), and whether everyone may see them (else
+/// only the people registered to follow online).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SessionLinks<'a> {
+    pub online_url: &'a str,
+    pub stream_url: &'a str,
+    pub public: bool,
 }
 
 /// Adds a session; returns its id and public id.
@@ -260,8 +274,10 @@ pub async fn insert_session(
 ) -> DbResult<(i64, String)> {
     let public_id = crate::crypto::random_public_id();
     let sql = "INSERT INTO programme_sessions (public_id, edition_id, kind, title_fr, title_en, \
-               abstract_fr, abstract_en, starts_at, ends_at, room_id, theme, language, created_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+               abstract_fr, abstract_en, starts_at, ends_at, room_id, theme, language, created_at, \
+               online_url, stream_url, links_public) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+               RETURNING id";
     let id: i64 = run_tx!(tx, |conn| sqlx::query_scalar(sql)
         .bind(&public_id)
         .bind(edition_id)
@@ -276,6 +292,9 @@ pub async fn insert_session(
         .bind(s.theme)
         .bind(s.language)
         .bind(now_ms)
+        .bind(s.links.online_url)
+        .bind(s.links.stream_url)
+        .bind(s.links.public)
         .fetch_one(conn)
         .await)?;
     Ok((id, public_id))
@@ -290,8 +309,8 @@ pub async fn update_session(
 ) -> DbResult<bool> {
     let sql = "UPDATE programme_sessions SET kind = $3, title_fr = $4, title_en = $5, \
                abstract_fr = $6, abstract_en = $7, starts_at = $8, ends_at = $9, room_id = $10, \
-               theme = $11, language = $12, version = version + 1 \
-               WHERE id = $1 AND version = $2";
+               theme = $11, language = $12, online_url = $13, stream_url = $14, \
+               links_public = $15, version = version + 1 WHERE id = $1 AND version = $2";
     let n = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(id)
         .bind(expected_version)
@@ -305,6 +324,9 @@ pub async fn update_session(
         .bind(s.room_id)
         .bind(s.theme)
         .bind(s.language)
+        .bind(s.links.online_url)
+        .bind(s.links.stream_url)
+        .bind(s.links.public)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

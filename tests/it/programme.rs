@@ -16,6 +16,7 @@ both_dbs!(
     the_demo_shows_the_2026_programme,
     other_programs_read_the_programme_as_json,
     a_speaker_photo_is_kept_small_and_a_bad_one_refused,
+    hybrid_session_links_go_to_people_registered_online,
 );
 
 const EDITION: &str = "sdn-2027";
@@ -648,5 +649,82 @@ async fn a_speaker_photo_is_kept_small_and_a_bad_one_refused(backend: Backend) {
         .upload(&url, crate::identity::PNG.to_vec(), "x.png")
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+async fn hybrid_session_links_go_to_people_registered_online(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    let (_, room_b, _, _) = a_first_panel(&app, &admin).await;
+    let times = ("2027-01-28T14:00", "2027-01-28T15:00");
+    let mut form = session_form("panel", "Panel hybride", times, &room_b, &[]);
+    // A link that is no web address is refused, the typed one kept.
+    form.push(("online_url".into(), "javascript:alert(1)".into()));
+    let page = admin.post_form_owned(ADMIN, &form).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(&fr("programme-bad-link"));
+    assert_eq!(
+        page.input_value("online_url").as_deref(),
+        Some("javascript:alert(1)")
+    );
+    form.pop();
+    form.push((
+        "online_url".into(),
+        "https://reunion.exemple.ml/panel".into(),
+    ));
+    form.push(("stream_url".into(), "https://live.exemple.ml/sdn".into()));
+    let page = admin.post_form_owned(ADMIN, &form).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let session = app
+        .strings("SELECT public_id FROM programme_sessions WHERE title_fr = 'Panel hybride'")
+        .await
+        .remove(0);
+    let path = format!("/programme/{EDITION}/{session}");
+
+    // Not shown to visitors, nor to people registered in the room; shown to those online.
+    let anonymous = app.client().get(&path).await;
+    anonymous.assert_contains(&fr("programme-links-for-registered"));
+    assert!(!anonymous.body.contains("reunion.exemple.ml"));
+    crate::registration::open_registration(&admin).await;
+    let (in_room, _, _) =
+        crate::registration::badge_holder(&app, "Sur place", "place@exemple.ml").await;
+    assert!(!in_room.get(&path).await.body.contains("reunion.exemple.ml"));
+    let online = crate::registration::person(&app, "En ligne", "ligne@exemple.ml").await;
+    online
+        .get(&format!("/registration/{EDITION}/visitor"))
+        .await;
+    let page = online
+        .post_form(
+            &format!("/registration/{EDITION}/visitor"),
+            &[
+                ("display_name", "En ligne"),
+                ("attendance", "online"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = online.get(&path).await;
+    assert_eq!(
+        page.tag_attr("<a href=\"https://reunion", "id").as_deref(),
+        Some("online-link")
+    );
+    page.assert_contains("https://live.exemple.ml/sdn");
+
+    // Made public by the organisers: everyone sees them.
+    let edit = format!("{ADMIN}/{session}");
+    let version = admin
+        .get(&edit)
+        .await
+        .input_value("version")
+        .expect("version");
+    form.push(("links_public".into(), "yes".into()));
+    form.push(("version".into(), version));
+    let page = admin.post_form_owned(&edit, &form).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    app.client()
+        .get(&path)
+        .await
+        .assert_contains("https://reunion.exemple.ml/panel");
     app.finish().await;
 }
