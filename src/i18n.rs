@@ -263,6 +263,7 @@ mod tests {
                 "\"parse-",
                 "\"programme-",
                 "\"registration-",
+                "\"stands-",
                 "\"rubric-error-",
                 "\"score-error-",
                 "\"shortlist-error-",

@@ -25,4 +25,5 @@ pub mod programme;
 pub mod registration;
 pub mod review;
 pub mod site;
+pub mod stands;
 pub mod web;

@@ -73,12 +73,14 @@ pub enum Action {
     ShortlistProposed,
     ShortlistPublished,
     ShortlistSettingsChanged,
+    StandAdded,
+    StandAllocated,
     TrackUpdate,
     UploadPurged,
 }
 
 impl Action {
-    pub const ALL: [Action; 60] = [
+    pub const ALL: [Action; 62] = [
         Action::AccountDataExported,
         Action::AccountDeleted,
         Action::ApplicationRestoreSubmitted,
@@ -137,6 +139,8 @@ impl Action {
         Action::ShortlistProposed,
         Action::ShortlistPublished,
         Action::ShortlistSettingsChanged,
+        Action::StandAdded,
+        Action::StandAllocated,
         Action::TrackUpdate,
         Action::UploadPurged,
     ];
@@ -202,6 +206,8 @@ impl Action {
             Action::ShortlistProposed => "shortlist.proposed",
             Action::ShortlistPublished => "shortlist.published",
             Action::ShortlistSettingsChanged => "shortlist.settings_changed",
+            Action::StandAdded => "stand.added",
+            Action::StandAllocated => "stand.allocated",
             Action::TrackUpdate => "track.update",
             Action::UploadPurged => "upload.purged",
         }

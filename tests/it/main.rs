@@ -32,5 +32,6 @@ mod rules;
 mod s3;
 mod security;
 mod sql;
+mod stands;
 mod uploads;
 mod verify;

@@ -450,6 +450,9 @@ async fn the_demo_registers_people_for_2026(backend: Backend) {
         .get("/admin/editions/sdn-2026/registrations/badges")
         .await;
     assert!(badges.text().matches("data-code=").count() >= 8);
+    // The stands are allocated too.
+    let page = app.client().get("/exhibitors/sdn-2026").await;
+    page.assert_contains("Burkina Faso");
     // The made-up people are not written to.
     let queued = app
         .scalar_i64("SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE body LIKE '%/badge/%'")
