@@ -207,6 +207,7 @@ pub async fn seed_with(app: &AppState, scope: Scope) -> anyhow::Result<DemoLogin
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("the 2026 edition was just written"))?;
             crate::programme::demo::seed(app, &edition, admin_id).await?;
+            crate::questions::demo::seed(app, &edition, admin_id).await?;
         }
     }
     Ok(DemoLogin {

@@ -262,6 +262,7 @@ mod tests {
                 "\"form-error-",
                 "\"parse-",
                 "\"programme-",
+                "\"questions-",
                 "\"rubric-error-",
                 "\"score-error-",
                 "\"shortlist-error-",

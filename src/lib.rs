@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod personal_data;
 pub mod programme;
+pub mod questions;
 pub mod review;
 pub mod site;
 pub mod web;

@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::review::results::router())
         .merge(crate::coaching::router())
         .merge(crate::programme::router())
+        .merge(crate::questions::router())
         .merge(crate::review::shortlist::router())
         .merge(crate::personal_data::router())
         .merge(crate::notifications::template_admin::router())

@@ -47,6 +47,13 @@ pub enum Action {
     ProgrammeSessionChanged,
     ProgrammeSpeakerAdded,
     ProgrammeSpeakerPhoto,
+    QuestionAnswered,
+    QuestionApproved,
+    QuestionHidden,
+    QuestionMerged,
+    QuestionPinned,
+    QuestionUnpinned,
+    QuestionsPremoderation,
     ResultsCorrected,
     ResultsPublished,
     ReviewAssigned,
@@ -72,7 +79,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 54] = [
+    pub const ALL: [Action; 61] = [
         Action::AccountDataExported,
         Action::AccountDeleted,
         Action::ApplicationRestoreSubmitted,
@@ -105,6 +112,13 @@ impl Action {
         Action::ProgrammeSessionChanged,
         Action::ProgrammeSpeakerAdded,
         Action::ProgrammeSpeakerPhoto,
+        Action::QuestionAnswered,
+        Action::QuestionApproved,
+        Action::QuestionHidden,
+        Action::QuestionMerged,
+        Action::QuestionPinned,
+        Action::QuestionUnpinned,
+        Action::QuestionsPremoderation,
         Action::ResultsCorrected,
         Action::ResultsPublished,
         Action::ReviewAssigned,
@@ -164,6 +178,13 @@ impl Action {
             Action::ProgrammeSessionChanged => "programme.session_changed",
             Action::ProgrammeSpeakerAdded => "programme.speaker_added",
             Action::ProgrammeSpeakerPhoto => "programme.speaker_photo",
+            Action::QuestionAnswered => "questions.answered",
+            Action::QuestionApproved => "questions.approved",
+            Action::QuestionHidden => "questions.hidden",
+            Action::QuestionMerged => "questions.merged",
+            Action::QuestionPinned => "questions.pinned",
+            Action::QuestionUnpinned => "questions.unpinned",
+            Action::QuestionsPremoderation => "questions.premoderation",
             Action::ResultsCorrected => "results.corrected",
             Action::ResultsPublished => "results.published",
             Action::ReviewAssigned => "review.assigned",
@@ -484,6 +505,10 @@ mod tests {
         assert!(names.iter().all(|n| n
             .split_once('.')
             .is_some_and(|(a, c)| !a.is_empty() && !c.is_empty())));
+        for moderated in ["approved", "hidden", "answered", "pinned", "unpinned", "merged"] {
+            let name = format!("questions.{moderated}");
+            assert!(names.contains(name.as_str()), "{name} is not an action");
+        }
         for judged in JUDGED_ACTIONS.split(',') {
             let name = judged.trim().trim_matches('\'');
             assert!(names.contains(name), "{name} is not an action");

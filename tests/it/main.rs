@@ -25,6 +25,7 @@ mod operations;
 mod personal_data;
 mod programme;
 mod public_cache;
+mod questions;
 mod review;
 mod rules;
 mod s3;
