@@ -196,7 +196,8 @@ async fn main() -> Result<()> {
     for _ in 0..args.clients {
         let permit = gate.clone().acquire_owned().await?;
         let urls = (format!("{public}/live"), format!("{public}/screen"));
-        let (http, connected, tx, round) = (http.clone(), connected.clone(), tx.clone(), round.clone());
+        let (http, connected, tx, round) =
+            (http.clone(), connected.clone(), tx.clone(), round.clone());
         tasks.push(tokio::spawn(follow(
             http,
             urls,

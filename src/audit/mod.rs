@@ -505,7 +505,9 @@ mod tests {
         assert!(names.iter().all(|n| n
             .split_once('.')
             .is_some_and(|(a, c)| !a.is_empty() && !c.is_empty())));
-        for moderated in ["approved", "hidden", "answered", "pinned", "unpinned", "merged"] {
+        for moderated in [
+            "approved", "hidden", "answered", "pinned", "unpinned", "merged",
+        ] {
             let name = format!("questions.{moderated}");
             assert!(names.contains(name.as_str()), "{name} is not an action");
         }

@@ -140,9 +140,13 @@ pub async fn set_premoderation(
     let version = queries::bump(tx, session.id).await?;
     let object = format!("session:{}", session.public_id);
     let details = serde_json::json!({ "premoderated": on });
-    audit::Entry::by(actor_id, audit::Action::QuestionsPremoderation, &object, details)
-        .append(tx, now)
-        .await?;
+    audit::Entry::by(
+        actor_id,
+        audit::Action::QuestionsPremoderation,
+        &object,
+        details,
+    )
+    .append(tx, now)
+    .await?;
     Ok(version)
 }
-

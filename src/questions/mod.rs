@@ -72,7 +72,10 @@ fn session_ref(session: &SessionRow) -> actions::SessionRef<'_> {
 
 /// Where participants see the session's questions.
 fn public_base(edition: &EditionRow, session: &SessionRow) -> String {
-    format!("/programme/{}/{}/questions", edition.slug, session.public_id)
+    format!(
+        "/programme/{}/{}/questions",
+        edition.slug, session.public_id
+    )
 }
 
 /// Where organisers moderate them.

@@ -177,7 +177,11 @@ pub(super) async fn moderate(
         Ok(version) => {
             tx.commit().await?;
             app.live.publish(session.id, version);
-            let to = format!("{}#q-{}", admin_base(&edition, &session), question.public_id);
+            let to = format!(
+                "{}#q-{}",
+                admin_base(&edition, &session),
+                question.public_id
+            );
             Ok(Redirect::to(&to).into_response())
         }
         Err(why) => {

@@ -329,18 +329,36 @@ mod tests {
     #[test]
     fn moderators_moves() {
         use State::*;
-        assert_eq!(apply(at(Pending, false), Move::Approve), Ok(at(Approved, false)));
+        assert_eq!(
+            apply(at(Pending, false), Move::Approve),
+            Ok(at(Approved, false))
+        );
         assert_eq!(apply(at(Approved, true), Move::Hide), Ok(at(Hidden, false)));
-        assert_eq!(apply(at(Approved, true), Move::Answer), Ok(at(Answered, false)));
+        assert_eq!(
+            apply(at(Approved, true), Move::Answer),
+            Ok(at(Answered, false))
+        );
         assert_eq!(apply(at(Pending, false), Move::Pin), Ok(at(Approved, true)));
-        assert_eq!(apply(at(Approved, true), Move::Unpin), Ok(at(Approved, false)));
-        assert_eq!(apply(at(Answered, false), Move::Approve), Ok(at(Approved, false)));
+        assert_eq!(
+            apply(at(Approved, true), Move::Unpin),
+            Ok(at(Approved, false))
+        );
+        assert_eq!(
+            apply(at(Answered, false), Move::Approve),
+            Ok(at(Approved, false))
+        );
         assert_eq!(
             apply(at(Approved, false), Move::Approve),
             Err(Refused::NotFromHere)
         );
-        assert_eq!(apply(at(Hidden, false), Move::Pin), Err(Refused::NotFromHere));
-        assert_eq!(apply(at(Merged, false), Move::Approve), Err(Refused::NotFromHere));
+        assert_eq!(
+            apply(at(Hidden, false), Move::Pin),
+            Err(Refused::NotFromHere)
+        );
+        assert_eq!(
+            apply(at(Merged, false), Move::Approve),
+            Err(Refused::NotFromHere)
+        );
         assert!(!may_merge_into(at(Hidden, false)));
         assert!(!may_merge_into(at(Merged, false)));
         assert!(may_merge_into(at(Answered, false)));
@@ -350,8 +368,14 @@ mod tests {
     fn a_question_is_trimmed_and_bounded() {
         assert_eq!(question_text("  Pourquoi ?  "), Ok("Pourquoi ?".into()));
         assert_eq!(question_text(" \n "), Err(TextError::Empty));
-        assert_eq!(question_text(&"é".repeat(TEXT_MAX)).map(|t| t.len()), Ok(2 * TEXT_MAX));
-        assert_eq!(question_text(&"é".repeat(TEXT_MAX + 1)), Err(TextError::TooLong));
+        assert_eq!(
+            question_text(&"é".repeat(TEXT_MAX)).map(|t| t.len()),
+            Ok(2 * TEXT_MAX)
+        );
+        assert_eq!(
+            question_text(&"é".repeat(TEXT_MAX + 1)),
+            Err(TextError::TooLong)
+        );
     }
 
     #[test]
@@ -374,7 +398,7 @@ mod tests {
         fn a_session_never_has_two_pinned_questions(
             moves in proptest::collection::vec((0usize..5, any_move()), 0..60)
         ) {
-            let mut board = vec![at(State::Pending, false); 5];
+            let mut board = [at(State::Pending, false); 5];
             for (i, mv) in moves {
                 let before = board[i];
                 match apply(before, mv) {

@@ -78,7 +78,13 @@ async fn ask(client: &TestClient, page: &str, text: &str, anonymous: bool) -> cr
     client.post_form(page, &fields).await
 }
 
-async fn moderate(client: &TestClient, admin_page: &str, question: &str, action: &str, into: &str) -> StatusCode {
+async fn moderate(
+    client: &TestClient,
+    admin_page: &str,
+    question: &str,
+    action: &str,
+    into: &str,
+) -> StatusCode {
     let fields = [("action", action), ("into", into)];
     client
         .post_form(&format!("{admin_page}/{question}"), &fields)
@@ -104,8 +110,13 @@ async fn participants_ask_and_upvote_once(backend: Backend) {
     let page = app.client().get(&page_url).await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains(&fr("questions-sign-in"));
-    let page = app.client().post_form(&page_url, &[("text", "Bonjour ?")]).await;
-    assert!(page.redirect_target().is_some_and(|t| t.starts_with("/login")));
+    let page = app
+        .client()
+        .post_form(&page_url, &[("text", "Bonjour ?")])
+        .await;
+    assert!(page
+        .redirect_target()
+        .is_some_and(|t| t.starts_with("/login")));
 
     // Empty or too long: refused on the field, the typed text kept, nothing written.
     let page = ask(&alice, &page_url, "   ", false).await;
@@ -114,8 +125,16 @@ async fn participants_ask_and_upvote_once(backend: Backend) {
     let long = "Pourquoi ".repeat(40);
     let page = ask(&alice, &page_url, &long, false).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    page.assert_contains(&tr_args(Lang::Fr, "questions-text-too-long", &[("max", "280".into())]));
-    assert_eq!(page.element_text("text").as_deref(), Some(long.as_str()), "text kept");
+    page.assert_contains(&tr_args(
+        Lang::Fr,
+        "questions-text-too-long",
+        &[("max", "280".into())],
+    ));
+    assert_eq!(
+        page.element_text("text").as_deref(),
+        Some(long.as_str()),
+        "text kept"
+    );
     assert_eq!(app.count("questions").await, 0);
 
     // HTML in a question, asked anonymously: pending first (pre-moderation by default).
@@ -125,11 +144,20 @@ async fn participants_ask_and_upvote_once(backend: Backend) {
     let q = question_id(&app, html).await;
     assert_eq!(state_of(&app, &q).await, "pending");
     let mine = alice.get(&page_url).await;
-    assert!(mine.element_text("pending").is_some(), "the author sees it waiting");
-    assert!(!bob.get(&page_url).await.body.contains("Qui héberge"), "others do not");
+    assert!(
+        mine.element_text("pending").is_some(),
+        "the author sees it waiting"
+    );
+    assert!(
+        !bob.get(&page_url).await.body.contains("Qui héberge"),
+        "others do not"
+    );
 
     // Approved: shown escaped, never interpreted, and without the author's name.
-    assert_eq!(moderate(&admin, &admin_url, &q, "approve", "").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        moderate(&admin, &admin_url, &q, "approve", "").await,
+        StatusCode::SEE_OTHER
+    );
     let page = bob.get(&page_url).await;
     page.assert_contains(html);
     assert!(!page.body.contains("<script>alert"));
@@ -146,23 +174,47 @@ async fn participants_ask_and_upvote_once(backend: Backend) {
 
     // One vote per person per question: the second counts for nothing.
     let vote = format!("{page_url}/{q}/vote");
-    assert_eq!(bob.post_form(&vote, &[]).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(bob.post_form(&vote, &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        bob.post_form(&vote, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        bob.post_form(&vote, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(votes_of(&app, &q).await, "1");
     let page = bob.get(&page_url).await;
     page.assert_contains(&fr("questions-voted"));
-    page.assert_contains(&tr_args(Lang::Fr, "questions-votes", &[("count", "1".into())]));
+    page.assert_contains(&tr_args(
+        Lang::Fr,
+        "questions-votes",
+        &[("count", "1".into())],
+    ));
     // Without the CSRF token: refused.
     let page = bob.post_form_raw(&vote, &[]).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
 
     // A hidden or unknown question takes no vote.
-    assert_eq!(moderate(&admin, &admin_url, &q, "hide", "").await, StatusCode::SEE_OTHER);
-    assert_eq!(alice.post_form(&vote, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        moderate(&admin, &admin_url, &q, "hide", "").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        alice.post_form(&vote, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
     let unknown = format!("{page_url}/nope/vote");
-    assert_eq!(alice.post_form(&unknown, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        alice.post_form(&unknown, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(votes_of(&app, &q).await, "1");
-    assert!(!app.client().get(&page_url).await.body.contains("Qui héberge"));
+    assert!(!app
+        .client()
+        .get(&page_url)
+        .await
+        .body
+        .contains("Qui héberge"));
     app.finish().await;
 }
 
@@ -203,8 +255,13 @@ async fn limits_refuse_question_spam_and_vote_stuffing(backend: Backend) {
 
     // Vote stuffing: ten votes a minute, the eleventh refused (in English for an English
     // reader), counted once the minute is over.
-    assert_eq!(ask(&bob, &page_url, "Question de Bob", false).await.status, StatusCode::SEE_OTHER);
-    let ids = app.strings("SELECT public_id FROM questions ORDER BY id").await;
+    assert_eq!(
+        ask(&bob, &page_url, "Question de Bob", false).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let ids = app
+        .strings("SELECT public_id FROM questions ORDER BY id")
+        .await;
     assert_eq!(ids.len(), 11);
     for id in &ids[..10] {
         let page = bob.post_form(&format!("{page_url}/{id}/vote"), &[]).await;
@@ -218,7 +275,10 @@ async fn limits_refuse_question_spam_and_vote_stuffing(backend: Backend) {
     page.assert_contains(&tr_args(Lang::En, "questions-limit-votes-window", &args));
     assert_eq!(votes_of(&app, &ids[10]).await, "0");
     app.clock.advance(jiff::SignedDuration::from_secs(61));
-    assert_eq!(bob.post_form(&last, &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        bob.post_form(&last, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(votes_of(&app, &ids[10]).await, "1");
     app.finish().await;
 }
@@ -229,9 +289,17 @@ async fn organisers_moderate_and_participants_cannot(backend: Backend) {
     let alice = participant(&app, "Alice").await;
     let bob = participant(&app, "Bob").await;
     for text in ["Première ?", "Deuxième ?"] {
-        assert_eq!(ask(&alice, &page_url, text, false).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            ask(&alice, &page_url, text, false).await.status,
+            StatusCode::SEE_OTHER
+        );
     }
-    assert_eq!(ask(&bob, &page_url, "Première, encore ?", true).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        ask(&bob, &page_url, "Première, encore ?", true)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     let (q1, q2, q3) = (
         question_id(&app, "Première ?").await,
         question_id(&app, "Deuxième ?").await,
@@ -259,11 +327,20 @@ async fn organisers_moderate_and_participants_cannot(backend: Backend) {
     page.assert_contains(&fr("questions-state-pending"));
 
     for q in [&q1, &q2, &q3] {
-        assert_eq!(moderate(&admin, &admin_url, q, "approve", "").await, StatusCode::SEE_OTHER);
+        assert_eq!(
+            moderate(&admin, &admin_url, q, "approve", "").await,
+            StatusCode::SEE_OTHER
+        );
     }
     // One pinned question at a time.
-    assert_eq!(moderate(&admin, &admin_url, &q1, "pin", "").await, StatusCode::SEE_OTHER);
-    assert_eq!(moderate(&admin, &admin_url, &q2, "pin", "").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        moderate(&admin, &admin_url, &q1, "pin", "").await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        moderate(&admin, &admin_url, &q2, "pin", "").await,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(state_of(&app, &q1).await, "approved");
     assert_eq!(state_of(&app, &q2).await, "approved+pinned");
     // A move that does not apply is refused with its reason.
@@ -277,10 +354,16 @@ async fn organisers_moderate_and_participants_cannot(backend: Backend) {
     // author unnamed; it reloads itself without JavaScript.
     for voter in [&alice, &bob] {
         let vote = format!("{page_url}/{q3}/vote");
-        assert_eq!(voter.post_form(&vote, &[]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            voter.post_form(&vote, &[]).await.status,
+            StatusCode::SEE_OTHER
+        );
     }
     let vote = format!("{page_url}/{q1}/vote");
-    assert_eq!(bob.post_form(&vote, &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        bob.post_form(&vote, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
     let screen = app.client().get(&format!("{page_url}/screen")).await;
     assert_eq!(screen.status, StatusCode::OK);
     assert!(screen.element_text("pinned").is_some());
@@ -292,31 +375,56 @@ async fn organisers_moderate_and_participants_cannot(backend: Backend) {
     );
     assert!(pinned < first && first < second, "pinned, then by votes");
     assert!(!text.contains("Bob"), "anonymous on screen");
-    assert!(screen.body.contains("<noscript><meta http-equiv=\"refresh\""));
+    assert!(screen
+        .body
+        .contains("<noscript><meta http-equiv=\"refresh\""));
     assert!(screen.body.contains("/static/live."));
     assert!(!screen.body.contains("<script>"), "no inline script");
 
     // Answered: no longer pinned, listed apart.
-    assert_eq!(moderate(&admin, &admin_url, &q2, "answer", "").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        moderate(&admin, &admin_url, &q2, "answer", "").await,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(state_of(&app, &q2).await, "answered");
     let page = alice.get(&page_url).await;
     assert!(page.element_text("answered").is_some());
     assert!(page.element_text("pinned").is_none());
 
     // Merge: Bob's duplicate folds into the first; its votes come along, Bob's counted once.
-    assert_eq!(moderate(&admin, &admin_url, &q3, "merge", &q1).await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        moderate(&admin, &admin_url, &q3, "merge", &q1).await,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(state_of(&app, &q3).await, "merged");
     assert_eq!(votes_of(&app, &q1).await, "2", "Alice and Bob, Bob once");
     // Nothing merges into itself, nor a question already merged.
     let status = moderate(&admin, &admin_url, &q1, "merge", &q1).await;
     assert_eq!(status, StatusCode::CONFLICT);
     let status = moderate(&admin, &admin_url, &q3, "approve", "").await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "a merged question is gone from the list");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a merged question is gone from the list"
+    );
 
     // Hidden: gone from the participants' page and the screen.
-    assert_eq!(moderate(&admin, &admin_url, &q1, "hide", "").await, StatusCode::SEE_OTHER);
-    assert!(!app.client().get(&page_url).await.body.contains("Première ?"));
-    assert!(!app.client().get(&format!("{page_url}/screen")).await.body.contains("Première ?"));
+    assert_eq!(
+        moderate(&admin, &admin_url, &q1, "hide", "").await,
+        StatusCode::SEE_OTHER
+    );
+    assert!(!app
+        .client()
+        .get(&page_url)
+        .await
+        .body
+        .contains("Première ?"));
+    assert!(!app
+        .client()
+        .get(&format!("{page_url}/screen"))
+        .await
+        .body
+        .contains("Première ?"));
 
     // Every move audited: 3 approvals, 2 pins, answered, merged, hidden.
     assert_eq!(app.scalar_i64(audited).await, 8);
@@ -343,13 +451,17 @@ async fn the_live_stream_tells_every_instance_of_an_approval(backend: Backend) {
     let app = TestApp::start(backend).await;
     let (admin, page_url, admin_url) = a_session(&app).await;
     let alice = participant(&app, "Alice").await;
-    assert_eq!(ask(&alice, &page_url, "En direct ?", false).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        ask(&alice, &page_url, "En direct ?", false).await.status,
+        StatusCode::SEE_OTHER
+    );
     let q = question_id(&app, "En direct ?").await;
 
     // The pages say where their stream is.
     let page = app.client().get(&page_url).await;
     assert_eq!(
-        page.tag_attr("<section id=\"questions\"", "data-live").as_deref(),
+        page.tag_attr("<section id=\"questions\"", "data-live")
+            .as_deref(),
         Some(format!("{page_url}/live").as_str())
     );
 
@@ -371,11 +483,17 @@ async fn the_live_stream_tells_every_instance_of_an_approval(backend: Backend) {
     }
     for stream in &streams {
         assert_eq!(stream.status(), StatusCode::OK);
-        let kind = stream.headers().get("content-type").and_then(|v| v.to_str().ok());
+        let kind = stream
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok());
         assert_eq!(kind, Some("text/event-stream"));
     }
 
-    assert_eq!(moderate(&admin, &admin_url, &q, "approve", "").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        moderate(&admin, &admin_url, &q, "approve", "").await,
+        StatusCode::SEE_OTHER
+    );
     for stream in &mut streams {
         wait_for_event(stream, "event: changed", Duration::from_secs(5)).await;
     }
