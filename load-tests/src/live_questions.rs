@@ -145,7 +145,8 @@ async fn main() -> Result<()> {
             .read_only(true),
     )
     .await?;
-    // The demo's first session with questions, and two of its shown questions to pin in turn.
+    // The demo's first session with questions, and two of its shown questions to pin in turn
+    // (the one not pinned first).
     let (edition, session): (String, String) = sqlx::query_as(
         "SELECT e.slug, s.public_id FROM questions q \
          JOIN programme_sessions s ON s.id = q.session_id \
@@ -156,7 +157,7 @@ async fn main() -> Result<()> {
     .context("the demo has no questions")?;
     let shown: Vec<String> = sqlx::query_scalar(
         "SELECT q.public_id FROM questions q JOIN programme_sessions s ON s.id = q.session_id \
-         WHERE s.public_id = $1 AND q.state = 'approved' ORDER BY q.id",
+         WHERE s.public_id = $1 AND q.state = 'approved' ORDER BY q.pinned, q.id",
     )
     .bind(&session)
     .fetch_all(&db)
@@ -228,7 +229,7 @@ async fn main() -> Result<()> {
         round.store(r, Ordering::SeqCst);
         let page = admin.get(&admin_page).send().await?.text().await?;
         let csrf = csrf_of(&page).context("no CSRF token on the moderation page")?;
-        let question = &shown[r % 2];
+        let question = &shown[(r - 1) % 2];
         let t0 = Instant::now();
         let resp = admin
             .post(format!("{admin_page}/{question}"))
