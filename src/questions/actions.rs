@@ -9,6 +9,10 @@ use crate::audit;
 use crate::db::Tx;
 use crate::web::error::AppResult;
 
+/// Serialises one person's posts and votes on PostgreSQL (`| user id`; SQLite has a single
+/// writer), so that the count a limit is checked against includes their previous write.
+const PERSON_LOCK: i64 = 0x4b51_0000_0000_0000;
+
 /// The session questions are asked in.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionRef<'a> {
@@ -45,6 +49,8 @@ pub async fn post_question(
         rules::POSTS_PER_WINDOW,
         rules::POSTS_PER_SESSION,
     );
+    tx.lock(PERSON_LOCK | (asked.author_id & 0xffff_ffff))
+        .await?;
     let Some(public_id) = queries::insert_question(tx, &new, limits, now).await? else {
         // The caller checked the limits before: another post of theirs came in between.
         return Ok(Err(Limit::PostsTooFast));
@@ -64,6 +70,7 @@ pub async fn vote(
 ) -> AppResult<Result<Option<i64>, Limit>> {
     let ids = (question.id, session.id, user_id);
     let limit = (now - rules::VOTE_WINDOW_MS, rules::VOTES_PER_WINDOW);
+    tx.lock(PERSON_LOCK | (user_id & 0xffff_ffff)).await?;
     match queries::insert_vote(tx, ids, limit, now).await? {
         Some(true) => Ok(Ok(Some(queries::bump(tx, session.id).await?))),
         Some(false) => Ok(Ok(None)),

@@ -195,7 +195,7 @@ pub(super) async fn ask(
             body: &body,
             anonymous: typed.anonymous.is_some(),
         };
-        let mut tx = app.db.begin_single_write().await?;
+        let mut tx = app.db.begin().await?;
         let posted = actions::post_question(
             &mut tx,
             session_ref(&session),
@@ -257,7 +257,7 @@ pub(super) async fn vote(
         queries::votes_by(&app.db, session.id, user.id, now - rules::VOTE_WINDOW_MS).await?;
     let mut refused = rules::may_vote(recent).err();
     if refused.is_none() {
-        let mut tx = app.db.begin_single_write().await?;
+        let mut tx = app.db.begin().await?;
         match actions::vote(&mut tx, session_ref(&session), question, user.id, now).await? {
             Ok(version) => {
                 tx.commit().await?;
