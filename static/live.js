@@ -27,12 +27,7 @@
         if (again) { again = false; refresh(); }
       });
   };
-  var opened = false;
-  var source = new EventSource(root.getAttribute("data-live"));
-  source.addEventListener("changed", refresh);
-  // After a dropped connection, changes made meanwhile were not heard: fetch once.
-  source.addEventListener("open", function () {
-    if (opened) refresh();
-    opened = true;
-  });
+  // The stream's address carries the version the page was read at: a change made before it
+  // connected (or while reconnecting) is told at once.
+  new EventSource(root.getAttribute("data-live")).addEventListener("changed", refresh);
 })();

@@ -1,5 +1,6 @@
 //! The live stream of a session's questions (`text/event-stream`): one `changed` event, with
-//! the session's version, after each change; pages then fetch themselves again.
+//! the session's version, after each change — and at once if the session changed since the
+//! version the page was read at (`?since=`); pages then fetch themselves again.
 //!
 //! Changes made by this process reach its listeners at once (`Live::publish` after the
 //! commit). Changes made by another instance on the same PostgreSQL database are found by a
@@ -10,9 +11,10 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt;
 
@@ -23,9 +25,21 @@ use crate::web::state::AppState;
 /// How often a process reads the version of the sessions its clients watch.
 const WATCH_EVERY: Duration = Duration::from_millis(500);
 
+#[derive(Debug, Deserialize)]
+pub struct Since {
+    /// The version the page was read at.
+    since: Option<i64>,
+}
+
+fn changed(version: Option<i64>) -> Result<Event, Infallible> {
+    let data = version.map(|v| v.to_string()).unwrap_or_default();
+    Ok(Event::default().event("changed").data(data))
+}
+
 pub(super) async fn stream(
     State(app): State<AppState>,
     Path((slug, session)): Path<(String, String)>,
+    Query(page): Query<Since>,
 ) -> AppResult<Response> {
     let (_, session) = session_of(&app, &slug, &session).await?;
     let version = queries::version(&app.db, session.id).await?;
@@ -33,11 +47,14 @@ pub(super) async fn stream(
     if subscription.first {
         tokio::spawn(watch(app.clone(), session.id));
     }
+    // Changed between the page's read and now (or while reconnecting): told at once.
+    let missed = page
+        .since
+        .filter(|since| *since < version)
+        .map(|_| changed(Some(version)));
     // A listener that fell behind missed versions, not changes: it refreshes all the same.
-    let events = BroadcastStream::new(subscription.receiver).map(|version| {
-        let data = version.map(|v| v.to_string()).unwrap_or_default();
-        Ok::<_, Infallible>(Event::default().event("changed").data(data))
-    });
+    let events = BroadcastStream::new(subscription.receiver).map(|v| changed(v.ok()));
+    let events = tokio_stream::iter(missed).chain(events);
     Ok(Sse::new(events)
         .keep_alive(KeepAlive::default())
         .into_response())

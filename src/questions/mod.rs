@@ -78,6 +78,12 @@ fn public_base(edition: &EditionRow, session: &SessionRow) -> String {
     )
 }
 
+/// A page's live stream: `since` is the version the page was read at (read before its
+/// questions), so that a change made before the stream connects is told at once.
+fn stream_url(edition: &EditionRow, session: &SessionRow, since: i64) -> String {
+    format!("{}/live?since={since}", public_base(edition, session))
+}
+
 /// Where organisers moderate them.
 fn admin_base(edition: &EditionRow, session: &SessionRow) -> String {
     format!(

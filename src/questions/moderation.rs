@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::queries::{self, QuestionRow};
 use super::rules::{self, Move};
-use super::{actions, admin_base, line, public_base, session_ref, Line};
+use super::{actions, admin_base, line, public_base, session_ref, stream_url, Line};
 use crate::calls::queries::EditionRow;
 use crate::editions::access::OrganisedEdition;
 use crate::i18n::tr;
@@ -116,7 +116,7 @@ async fn render_page(
                 edition.slug, session.public_id
             ),
             screen_url: format!("{public}/screen"),
-            stream_url: format!("{public}/live"),
+            stream_url: stream_url(edition, session, board.version),
             public_url: public,
             settings_action: format!("{base}/settings"),
             live_js: crate::web::assets::live_js_url(),

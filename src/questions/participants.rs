@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::actions::{self, Asked};
 use super::queries::{self, QuestionRow};
 use super::rules::{self, State as QState};
-use super::{line, public_base, session_of, session_ref, Line};
+use super::{line, public_base, session_of, session_ref, stream_url, Line};
 use crate::calls::queries::EditionRow;
 use crate::domain::types::Lang;
 use crate::i18n::tr_args;
@@ -128,7 +128,7 @@ async fn render_page(
             title: session.title(lang).to_owned(),
             session_url: format!("/programme/{}/{}", edition.slug, session.public_id),
             screen_url: format!("{base}/screen"),
-            stream_url: format!("{base}/live"),
+            stream_url: stream_url(edition, session, board.version),
             action: base,
             live_js: crate::web::assets::live_js_url(),
             premoderated: board.premoderated,
@@ -288,6 +288,7 @@ pub(super) async fn screen(
 ) -> AppResult<Response> {
     let (edition, session) = session_of(&app, &slug, &session).await?;
     let lang = ctx.lang;
+    let version = queries::version(&app.db, session.id).await?;
     let questions = queries::questions(&app.db, session.id).await?;
     let pinned = questions
         .iter()
@@ -304,7 +305,7 @@ pub(super) async fn screen(
         StatusCode::OK,
         &ScreenTemplate {
             title: session.title(lang).to_owned(),
-            stream_url: format!("{base}/live"),
+            stream_url: stream_url(&edition, &session, version),
             live_js: crate::web::assets::live_js_url(),
             ask_url: ctx.link(&base),
             reload_secs: SCREEN_RELOAD_SECS,

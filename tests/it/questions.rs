@@ -459,10 +459,13 @@ async fn the_live_stream_tells_every_instance_of_an_approval(backend: Backend) {
 
     // The pages say where their stream is.
     let page = app.client().get(&page_url).await;
+    let live = page
+        .tag_attr("<section id=\"questions\"", "data-live")
+        .expect("a live page");
     assert_eq!(
-        page.tag_attr("<section id=\"questions\"", "data-live")
-            .as_deref(),
-        Some(format!("{page_url}/live").as_str())
+        live,
+        format!("{page_url}/live?since=1"),
+        "read at version 1"
     );
 
     // One listener on this instance and, on PostgreSQL (several instances share one
@@ -498,6 +501,11 @@ async fn the_live_stream_tells_every_instance_of_an_approval(backend: Backend) {
         wait_for_event(stream, "event: changed", Duration::from_secs(5)).await;
     }
     drop(streams);
+
+    // A page read before the approval, whose stream connects after it, is told at once.
+    let mut late = http.get(app.url(&live)).send().await.expect("late stream");
+    wait_for_event(&mut late, "event: changed", Duration::from_secs(5)).await;
+    drop(late);
     if let Some(peer) = peer {
         peer.stop().await;
     }
