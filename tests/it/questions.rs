@@ -21,7 +21,7 @@ const ADMIN: &str = "/admin/editions/sdn-2027/programme";
 
 /// An organiser (the demo admin) and one session of the 2027 programme; returns its
 /// participants' page and moderation page.
-async fn a_session(app: &TestApp) -> (TestClient, String, String) {
+pub(crate) async fn a_session(app: &TestApp) -> (TestClient, String, String) {
     let admin = app.admin_client().await;
     let form = [
         ("kind", "panel"),
@@ -45,14 +45,14 @@ async fn a_session(app: &TestApp) -> (TestClient, String, String) {
     )
 }
 
-async fn participant(app: &TestApp, name: &str) -> TestClient {
+pub(crate) async fn participant(app: &TestApp, name: &str) -> TestClient {
     let login = format!("{}@exemple.ml", name.to_lowercase());
     app.signup_and_verify(name, &login, &login, "un mot de passe solide 42")
         .await
 }
 
 /// The public id of the question whose text is `body`.
-async fn question_id(app: &TestApp, body: &str) -> String {
+pub(crate) async fn question_id(app: &TestApp, body: &str) -> String {
     app.strings_with("SELECT public_id FROM questions WHERE body = $1", body)
         .await
         .remove(0)
@@ -70,7 +70,12 @@ async fn votes_of(app: &TestApp, public_id: &str) -> String {
     app.strings_with(sql, public_id).await.remove(0)
 }
 
-async fn ask(client: &TestClient, page: &str, text: &str, anonymous: bool) -> crate::support::Page {
+pub(crate) async fn ask(
+    client: &TestClient,
+    page: &str,
+    text: &str,
+    anonymous: bool,
+) -> crate::support::Page {
     let mut fields = vec![("text", text)];
     if anonymous {
         fields.push(("anonymous", "1"));
@@ -78,7 +83,7 @@ async fn ask(client: &TestClient, page: &str, text: &str, anonymous: bool) -> cr
     client.post_form(page, &fields).await
 }
 
-async fn moderate(
+pub(crate) async fn moderate(
     client: &TestClient,
     admin_page: &str,
     question: &str,
