@@ -3,7 +3,6 @@
 //! are listed in.
 
 use std::cmp::Reverse;
-use std::fmt;
 
 /// The longest question accepted, in characters: one that a room can read on a screen.
 pub const TEXT_MAX: usize = 280;
@@ -56,11 +55,6 @@ impl State {
         State::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// Shown to every participant and on the presenter's screen.
-    pub fn is_public(self) -> bool {
-        matches!(self, State::Approved | State::Answered)
-    }
-
     /// Open to votes.
     pub fn is_votable(self) -> bool {
         self == State::Approved
@@ -72,12 +66,6 @@ impl TryFrom<String> for State {
 
     fn try_from(s: String) -> Result<Self, Self::Error> {
         State::parse(&s).ok_or(crate::domain::types::UnknownValue(s))
-    }
-}
-
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
