@@ -12,6 +12,7 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderName;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -55,9 +56,10 @@ pub(super) async fn stream(
     // A listener that fell behind missed versions, not changes: it refreshes all the same.
     let events = BroadcastStream::new(subscription.receiver).map(|v| changed(v.ok()));
     let events = tokio_stream::iter(missed).chain(events);
-    Ok(Sse::new(events)
-        .keep_alive(KeepAlive::default())
-        .into_response())
+    // Events go out as they come: nginx (and proxies that read this header) must not buffer
+    // them; the keep-alive comments (every 15 s) stay under proxies' idle timeouts.
+    let sse = Sse::new(events).keep_alive(KeepAlive::default());
+    Ok(([(HeaderName::from_static("x-accel-buffering"), "no")], sse).into_response())
 }
 
 /// Tells this process's listeners of `session_id` about changes made elsewhere, until none

@@ -496,6 +496,8 @@ async fn the_live_stream_tells_every_instance_of_an_approval(backend: Backend) {
             .get("content-type")
             .and_then(|v| v.to_str().ok());
         assert_eq!(kind, Some("text/event-stream"));
+        let buffering = stream.headers().get("x-accel-buffering");
+        assert_eq!(buffering.and_then(|v| v.to_str().ok()), Some("no"));
     }
 
     assert_eq!(
