@@ -138,6 +138,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         metrics: Arc::default(),
         public_cache: Arc::default(),
         identity: Arc::new(IdentityCache::new(crate::identity::queries::load_all_boxed)),
+        live: Arc::default(),
     })
 }
 
@@ -208,6 +209,8 @@ impl RunningServer {
     /// Stops accepting connections, lets requests in flight finish, stops the worker.
     pub async fn stop(self) {
         self.shutdown.cancel();
+        // Live streams never end by themselves: closed, or the graceful stop would wait.
+        self.state.live.close();
         let _ = self.server.await;
         let _ = self.worker.await;
         let _ = self.retention.await;

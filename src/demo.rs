@@ -209,6 +209,7 @@ pub async fn seed_with(app: &AppState, scope: Scope) -> anyhow::Result<DemoLogin
             crate::programme::demo::seed(app, &edition, admin_id).await?;
             crate::registration::demo::seed(app, &edition, admin_id).await?;
             crate::stands::demo::seed(app, &edition, admin_id).await?;
+            crate::questions::demo::seed(app, &edition, admin_id).await?;
         }
     }
     Ok(DemoLogin {

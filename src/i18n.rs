@@ -264,6 +264,7 @@ mod tests {
                 "\"programme-",
                 "\"registration-",
                 "\"stands-",
+                "\"questions-",
                 "\"rubric-error-",
                 "\"score-error-",
                 "\"shortlist-error-",

@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod personal_data;
 pub mod programme;
+pub mod questions;
 pub mod registration;
 pub mod review;
 pub mod site;

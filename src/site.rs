@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::registration::router())
         .merge(crate::checkin::router())
         .merge(crate::stands::router())
+        .merge(crate::questions::router())
         .merge(crate::review::shortlist::router())
         .merge(crate::personal_data::router())
         .merge(crate::notifications::template_admin::router())

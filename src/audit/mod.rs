@@ -47,6 +47,13 @@ pub enum Action {
     ProgrammeSessionChanged,
     ProgrammeSpeakerAdded,
     ProgrammeSpeakerPhoto,
+    QuestionAnswered,
+    QuestionApproved,
+    QuestionHidden,
+    QuestionMerged,
+    QuestionPinned,
+    QuestionUnpinned,
+    QuestionsPremoderation,
     RegistrationCancelled,
     RegistrationCategoryChanged,
     RegistrationCreated,
@@ -80,7 +87,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 62] = [
+    pub const ALL: [Action; 69] = [
         Action::AccountDataExported,
         Action::AccountDeleted,
         Action::ApplicationRestoreSubmitted,
@@ -113,6 +120,13 @@ impl Action {
         Action::ProgrammeSessionChanged,
         Action::ProgrammeSpeakerAdded,
         Action::ProgrammeSpeakerPhoto,
+        Action::QuestionAnswered,
+        Action::QuestionApproved,
+        Action::QuestionHidden,
+        Action::QuestionMerged,
+        Action::QuestionPinned,
+        Action::QuestionUnpinned,
+        Action::QuestionsPremoderation,
         Action::RegistrationCancelled,
         Action::RegistrationCategoryChanged,
         Action::RegistrationCreated,
@@ -180,6 +194,13 @@ impl Action {
             Action::ProgrammeSessionChanged => "programme.session_changed",
             Action::ProgrammeSpeakerAdded => "programme.speaker_added",
             Action::ProgrammeSpeakerPhoto => "programme.speaker_photo",
+            Action::QuestionAnswered => "questions.answered",
+            Action::QuestionApproved => "questions.approved",
+            Action::QuestionHidden => "questions.hidden",
+            Action::QuestionMerged => "questions.merged",
+            Action::QuestionPinned => "questions.pinned",
+            Action::QuestionUnpinned => "questions.unpinned",
+            Action::QuestionsPremoderation => "questions.premoderation",
             Action::RegistrationCancelled => "registration.cancelled",
             Action::RegistrationCategoryChanged => "registration.category_changed",
             Action::RegistrationCreated => "registration.created",
@@ -508,6 +529,12 @@ mod tests {
         assert!(names.iter().all(|n| n
             .split_once('.')
             .is_some_and(|(a, c)| !a.is_empty() && !c.is_empty())));
+        for moderated in [
+            "approved", "hidden", "answered", "pinned", "unpinned", "merged",
+        ] {
+            let name = format!("questions.{moderated}");
+            assert!(names.contains(name.as_str()), "{name} is not an action");
+        }
         for judged in JUDGED_ACTIONS.split(',') {
             let name = judged.trim().trim_matches('\'');
             assert!(names.contains(name), "{name} is not an action");

@@ -266,6 +266,21 @@ async fn erase_account(
         None,
     )
     .await?;
+    // Their questions stay in the session's record, no longer signed; their votes go.
+    exec(
+        &mut tx,
+        "DELETE FROM question_votes WHERE user_id = $1",
+        user_id,
+        None,
+    )
+    .await?;
+    exec(
+        &mut tx,
+        "UPDATE questions SET anonymous = TRUE WHERE author_id = $1",
+        user_id,
+        None,
+    )
+    .await?;
     for login in [email, phone].into_iter().flatten() {
         run_tx!(&mut tx, |conn| sqlx::query(
             "DELETE FROM outbox WHERE recipient = $1 AND status = 'pending'"

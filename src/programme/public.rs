@@ -105,6 +105,8 @@ pub struct SessionTemplate {
     pub paragraphs: Vec<String>,
     pub speakers: Vec<Speaker>,
     pub ics: String,
+    /// The session's live questions (the `questions` area's page).
+    pub questions: String,
     /// For a signed-in person: whether the session is in their programme, and where to change it.
     pub followed: Option<bool>,
     pub follow_action: String,
@@ -377,6 +379,7 @@ pub(super) async fn session(
         paragraphs,
         speakers,
         ics: format!("/programme/{}/{}/ics", edition.slug, s.public_id),
+        questions: format!("/programme/{}/{}/questions", edition.slug, s.public_id),
         followed,
         follow_action: format!("/programme/{}/{}/mine", edition.slug, s.public_id),
         links,

@@ -40,6 +40,15 @@ static JS: LazyLock<Asset> = LazyLock::new(|| {
         "text/javascript; charset=utf-8",
     )
 });
+/// Live pages' script (questions): loaded by those pages only.
+static LIVE_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "live",
+        "js",
+        include_str!("../../static/live.js"),
+        "text/javascript; charset=utf-8",
+    )
+});
 
 /// The door page's script (see `checkin`).
 static CHECKIN_JS: LazyLock<Asset> = LazyLock::new(|| {
@@ -90,9 +99,13 @@ pub fn qr_js_url() -> &'static str {
     &QR_JS.url
 }
 
+pub fn live_js_url() -> &'static str {
+    &LIVE_JS.url
+}
+
 pub async fn serve(Path(file): Path<String>) -> Result<Response, AppError> {
     let path = format!("/static/{file}");
-    for asset in [&*CSS, &*JS, &*CHECKIN_JS, &*QR_JS, &*FAVICON] {
+    for asset in [&*CSS, &*JS, &*CHECKIN_JS, &*QR_JS, &*LIVE_JS, &*FAVICON] {
         if asset.url == path {
             return Ok((
                 [

@@ -8,6 +8,7 @@ pub mod error;
 pub mod forms;
 pub mod headers;
 pub mod identities;
+pub mod live;
 pub mod metrics;
 pub mod public_cache;
 pub mod sessions;

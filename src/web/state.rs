@@ -19,6 +19,8 @@ pub struct AppState {
     pub metrics: crate::web::metrics::SharedMetrics,
     pub public_cache: Arc<crate::web::public_cache::PublicCache>,
     pub identity: Arc<crate::web::identities::IdentityCache>,
+    /// Live pages' channels (the questions of a session).
+    pub live: Arc<crate::web::live::Live>,
 }
 
 impl AppState {

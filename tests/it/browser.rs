@@ -805,3 +805,49 @@ async fn a_certificate_prints_on_one_a4_landscape_page() {
     );
     app.finish().await;
 }
+
+/// The presenter's view on the big screen follows moderation: with JavaScript it shows a
+/// question once approved without reloading (the live stream and `static/live.js`, under the
+/// strict CSP); without, it reloads itself.
+async fn presenter_view_follows_moderation(javascript: bool) {
+    use crate::questions::{a_session, ask, moderate, participant, question_id};
+    let _one = ONE_BROWSER.lock().await;
+    let app = TestApp::start(Backend::Sqlite).await;
+    let (admin, page_url, admin_url) = a_session(&app).await;
+    let alice = participant(&app, "Alice").await;
+    ask(&alice, &page_url, "Qui finance le cloud ?", false).await;
+    let q = question_id(&app, "Qui finance le cloud ?").await;
+
+    let browser = launch(javascript).await;
+    let client = &browser.client;
+    let screen = app.url(&format!("{page_url}/screen"));
+    client.goto(&screen).await.expect("open the presenter view");
+    wait_source(client, "the empty screen", "id=\"no-questions\"").await;
+    if javascript {
+        // Gone if the page reloads.
+        client
+            .execute("window.kept = 1; return 1;", vec![])
+            .await
+            .expect("mark the page");
+    }
+    moderate(&admin, &admin_url, &q, "approve", "").await;
+    wait_source(client, "the approved question", "Qui finance le cloud ?").await;
+    if javascript {
+        let kept = client
+            .execute("return window.kept || 0;", vec![])
+            .await
+            .expect("read the mark");
+        assert_eq!(kept, json!(1), "updated in place, not reloaded");
+    }
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_presenter_view_follows_moderation_live_with_javascript() {
+    presenter_view_follows_moderation(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_presenter_view_reloads_itself_without_javascript() {
+    presenter_view_follows_moderation(false).await;
+}

@@ -26,6 +26,7 @@ mod operations;
 mod personal_data;
 mod programme;
 mod public_cache;
+mod questions;
 mod registration;
 mod review;
 mod rules;
