@@ -4,11 +4,13 @@
 //!
 //! Layout: `rules` (pure: kinds, slots, clashes), `queries`, `actions` (the writes),
 //! `organisers` (the organisers' pages), `public` (everyone's pages), `ical` (RFC 5545),
-//! `api` (JSON for other programs: a paginated API and the frab-shaped `schedule.json`).
+//! `api` (a paginated JSON API for other programs), `frab` (`schedule.xml` and `schedule.json`
+//! for conference apps).
 
 pub mod actions;
 mod api;
 pub mod demo;
+pub mod frab;
 pub mod ical;
 mod organisers;
 pub mod photo;
@@ -47,7 +49,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/programme/{edition}", get(public::programme))
         .route("/programme/{edition}/ics", get(public::programme_ics))
-        .route("/programme/{edition}/schedule.json", get(api::schedule))
+        .route(
+            "/programme/{edition}/schedule.json",
+            get(frab::schedule_json),
+        )
+        .route("/programme/{edition}/schedule.xml", get(frab::schedule_xml))
         .route("/api/programme/{edition}/sessions", get(api::sessions))
         .route("/programme/{edition}/mine", get(public::mine))
         .route("/programme/{edition}/mine/ics", get(public::mine_ics))

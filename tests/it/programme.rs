@@ -17,6 +17,7 @@ both_dbs!(
     other_programs_read_the_programme_as_json,
     a_speaker_photo_is_kept_small_and_a_bad_one_refused,
     hybrid_session_links_go_to_people_registered_online,
+    conference_apps_read_a_valid_frab_schedule_xml,
 );
 
 const EDITION: &str = "sdn-2027";
@@ -547,7 +548,7 @@ async fn other_programs_read_the_programme_as_json(backend: Backend) {
     assert_eq!(days[0]["day_start"], "2027-01-28T00:00:00+00:00");
     let panel = &days[0]["rooms"]["Salle A"][0];
     assert_eq!(panel["start"], "10:00");
-    assert_eq!(panel["duration"], "1:30");
+    assert_eq!(panel["duration"], "01:30");
     assert_eq!(panel["date"], "2027-01-28T10:00:00+00:00");
     assert_eq!(panel["type"], "panel");
     let guid = panel["guid"].as_str().expect("a guid");
@@ -726,5 +727,90 @@ async fn hybrid_session_links_go_to_people_registered_online(backend: Backend) {
         .get(&path)
         .await
         .assert_contains("https://reunion.exemple.ml/panel");
+    app.finish().await;
+}
+
+/// `schedule.xml` against the frab schema (tests/fixtures/frab-schedule.xsd), with xmllint.
+async fn conference_apps_read_a_valid_frab_schedule_xml(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    let (_, room_b, _, oumar) = a_first_panel(&app, &admin).await;
+    let times = ("2027-01-29T09:00", "2027-01-29T21:00");
+    let speakers = [oumar];
+    let form = session_form(
+        "gala",
+        "Dîner <gala> & \"remise\"",
+        times,
+        &room_b,
+        &speakers,
+    );
+    let page = admin.post_form_owned(ADMIN, &form).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let response = app
+        .client()
+        .http
+        .get(app.url(&format!("/programme/{EDITION}/schedule.xml")))
+        .send()
+        .await
+        .expect("schedule.xml");
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/xml"),
+        "{content_type}"
+    );
+    let xml = response.text().await.expect("body");
+    assert!(xml.contains("<title>Dîner &lt;gala&gt; &amp; &quot;remise&quot;</title>"));
+    assert!(xml.contains("<duration>12:00</duration>"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let schema = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/frab-schedule.xsd"
+    );
+    let validate = |xml: &str| {
+        let file = dir.path().join("schedule.xml");
+        std::fs::write(&file, xml).expect("write");
+        std::process::Command::new("xmllint")
+            .args(["--noout", "--schema", schema])
+            .arg(&file)
+            .output()
+            .expect("xmllint (scripts/test installs libxml2-utils)")
+    };
+    let checked = validate(&xml);
+    assert!(
+        checked.status.success(),
+        "{}\n{xml}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    // The schema is not vacuous: an event without its duration, or with a day-long one, fails.
+    let without = xml.replacen("<duration>01:30</duration>", "", 1);
+    assert_ne!(without, xml);
+    assert!(!validate(&without).status.success());
+    let too_long = xml.replacen(
+        "<duration>01:30</duration>",
+        "<duration>25:00</duration>",
+        1,
+    );
+    assert!(!validate(&too_long).status.success());
+    // The GUIDs are stable: the same in the JSON shape, and from one export to the next.
+    let guid = xml
+        .split("<event guid=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("an event guid")
+        .to_owned();
+    let again = app
+        .client()
+        .get(&format!("/programme/{EDITION}/schedule.xml"))
+        .await;
+    assert!(again.body.contains(&guid));
+    let json = app
+        .client()
+        .get(&format!("/programme/{EDITION}/schedule.json"))
+        .await;
+    assert!(json.body.contains(&guid));
     app.finish().await;
 }
