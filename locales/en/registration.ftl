@@ -83,3 +83,6 @@ registration-print-help = { $n } badges. Use the browser's print.
 badge-code-malformed = This code is not a badge.
 badge-code-unknown-key = A badge of another event, or a fake badge.
 badge-code-forged = Fake badge: the code was altered.
+registration-form-title = Questions
+registration-form-help = This category's own questions, in the calls' form engine format (JSON). Registrations already made keep their answers. No files: registration is one page.
+registration-form-no-files = Registration takes no files: remove the fields of type "file".

@@ -83,3 +83,6 @@ registration-print-help = { $n } badges. Utilisez l’impression du navigateur.
 badge-code-malformed = Ce code n’est pas un badge.
 badge-code-unknown-key = Badge d’un autre événement, ou faux badge.
 badge-code-forged = Faux badge : le code a été modifié.
+registration-form-title = Questions
+registration-form-help = Les questions propres à cette catégorie, au format du moteur de formulaires des appels (JSON). Les inscriptions déjà faites gardent leurs réponses. Pas de fichier : l’inscription se fait en une page.
+registration-form-no-files = L’inscription ne reçoit pas de fichiers : retirez les champs de type « file ».

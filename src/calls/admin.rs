@@ -14,7 +14,6 @@ use super::queries::{self, TrackRow};
 use super::{format_civil_input, format_closing_input, parse_civil, parse_closing, TrackSettings};
 use crate::accounts::roles::{self, Role};
 use crate::domain::eligibility::{self, Rule};
-use crate::domain::form::FormDefinition;
 use crate::domain::types::Localized;
 use crate::i18n::tr;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
@@ -179,20 +178,13 @@ async fn save(
             1
         }
     };
-    let form_def: Option<FormDefinition> =
-        match serde_json::from_str::<FormDefinition>(&values.form_json) {
-            Ok(def) => match def.check() {
-                Ok(()) => Some(def),
-                Err(problems) => {
-                    errors.add("form_json", problems.join(" · "));
-                    None
-                }
-            },
-            Err(e) => {
-                errors.add("form_json", format!("JSON: {e}"));
-                None
-            }
-        };
+    let form_def = match crate::domain::form::parse_definition(&values.form_json) {
+        Ok(def) => Some(def),
+        Err(problem) => {
+            errors.add("form_json", problem);
+            None
+        }
+    };
     let rules: Option<Vec<Rule>> = match serde_json::from_str::<Vec<Rule>>(&values.rules_json) {
         Ok(rules) => Some(rules),
         Err(e) => {

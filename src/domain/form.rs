@@ -633,6 +633,14 @@ pub fn prefill(form: &FormDefinition, account: &AccountDetails<'_>) -> Answers {
     Answers(answers)
 }
 
+/// A form definition typed by an organiser as JSON: read and checked, or what is wrong with
+/// it, for the page to show.
+pub fn parse_definition(json: &str) -> Result<FormDefinition, String> {
+    let def = serde_json::from_str::<FormDefinition>(json).map_err(|e| format!("JSON: {e}"))?;
+    def.check().map_err(|problems| problems.join(" · "))?;
+    Ok(def)
+}
+
 /// All answers of an application, keyed by top-level field key.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(transparent)]

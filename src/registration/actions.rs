@@ -113,6 +113,31 @@ pub async fn change_category(
     Ok(Ok(()))
 }
 
+/// Replaces a category's questions. Registrations already made keep their answers.
+pub async fn change_form(
+    tx: &mut Tx,
+    edition: &EditionRow,
+    category: &CategoryRow,
+    form: &crate::domain::form::FormDefinition,
+    (actor_id, now): (i64, i64),
+) -> AppResult<()> {
+    let json = serde_json::to_string(form)
+        .map_err(|e| crate::web::error::AppError::Internal(format!("attendee form: {e}")))?;
+    queries::set_form(tx, category.id, &json).await?;
+    let fields: Vec<&str> = form.fields().map(|f| f.key.as_str()).collect();
+    let details = serde_json::json!({ "category": category.code.as_str(), "form_fields": fields });
+    let object = format!("edition:{}", edition.slug);
+    audit::Entry::by(
+        actor_id,
+        audit::Action::RegistrationCategoryChanged,
+        &object,
+        details,
+    )
+    .append(tx, now)
+    .await?;
+    Ok(())
+}
+
 /// What a person fills in to register.
 #[derive(Debug, Clone)]
 pub struct Registration<'a> {

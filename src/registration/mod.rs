@@ -52,6 +52,10 @@ pub fn router() -> Router<AppState> {
             post(organisers::change_category),
         )
         .route(
+            &format!("{ADMIN}/categories/{{category}}/form"),
+            get(organisers::category_form).post(organisers::save_category_form),
+        )
+        .route(
             &format!("{ADMIN}/{{registration}}/decide"),
             post(organisers::decide),
         )

@@ -269,6 +269,104 @@ pub(super) async fn change_category(
     Ok(Redirect::to(&base(edition)).into_response())
 }
 
+#[derive(Template)]
+#[template(path = "registration/category_form.html")]
+pub struct CategoryFormTemplate {
+    pub ctx: Ctx,
+    pub edition: String,
+    pub base: String,
+    pub category: String,
+    pub action: String,
+    pub form_json: String,
+    pub error: Option<String>,
+}
+
+fn render_category_form(
+    ctx: Ctx,
+    (edition, category): (&EditionRow, &CategoryRow),
+    (form_json, error): (String, Option<String>),
+    status: StatusCode,
+) -> AppResult<Response> {
+    render_with_status(
+        status,
+        &CategoryFormTemplate {
+            edition: edition.name(ctx.lang),
+            base: base(edition),
+            category: category.name(ctx.lang).to_owned(),
+            action: format!(
+                "{}/categories/{}/form",
+                base(edition),
+                category.code.as_str()
+            ),
+            form_json,
+            error,
+            ctx,
+        },
+    )
+}
+
+async fn category_of(app: &AppState, edition: &EditionRow, code: &str) -> AppResult<CategoryRow> {
+    queries::category(&app.db, edition.id, code)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The category's questions, as JSON of the calls' form engine.
+pub(super) async fn category_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    organised: OrganisedEdition,
+    Path((_, code)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let edition = &organised.edition;
+    let category = category_of(&app, edition, &code).await?;
+    let pretty = serde_json::from_str::<serde_json::Value>(&category.form)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_else(|_| category.form.clone());
+    render_category_form(ctx, (edition, &category), (pretty, None), StatusCode::OK)
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct CategoryFormForm {
+    #[serde(default)]
+    pub form_json: String,
+}
+
+pub(super) async fn save_category_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    organised: OrganisedEdition,
+    Path((_, code)): Path<(String, String)>,
+    form: CsrfForm<CategoryFormForm>,
+) -> AppResult<Response> {
+    let edition = &organised.edition;
+    let category = category_of(&app, edition, &code).await?;
+    let typed = form.value.form_json;
+    let checked = crate::domain::form::parse_definition(&typed).and_then(|def| {
+        // Registration takes no uploads: its form is one page of fields.
+        let has_file = def
+            .fields()
+            .any(|f| matches!(f.kind, crate::domain::form::FieldKind::File { .. }));
+        if has_file {
+            Err(tr(ctx.lang, "registration-form-no-files"))
+        } else {
+            Ok(def)
+        }
+    });
+    let def = match checked {
+        Ok(def) => def,
+        Err(problem) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return render_category_form(ctx, (edition, &category), (typed, Some(problem)), status);
+        }
+    };
+    let mut tx = app.db.begin().await?;
+    let by = (organised.user.id, app.now_ms());
+    actions::change_form(&mut tx, edition, &category, &def, by).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&base(edition)).into_response())
+}
+
 async fn registration_of(
     app: &AppState,
     edition: &EditionRow,

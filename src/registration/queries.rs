@@ -115,6 +115,18 @@ pub async fn update_category(tx: &mut Tx, id: i64, s: CategorySettings) -> DbRes
     Ok(changed == 1)
 }
 
+/// Replaces a category's questions (a form definition, as JSON).
+pub async fn set_form(tx: &mut Tx, id: i64, form: &str) -> DbResult<()> {
+    let sql = "UPDATE attendee_categories SET form = $2 WHERE id = $1";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(form)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Takes one in-person seat if one is left. The condition is checked by the database as the
 /// row is updated, so two people taking the last seat at once cannot both get it.
 pub async fn take_seat(tx: &mut Tx, category_id: i64) -> DbResult<bool> {

@@ -425,6 +425,32 @@ async fn press_registrations_wait_for_an_organiser(backend: Backend) {
     page.assert_contains(&fr("registration-changed-meanwhile"));
     assert_eq!(status_of(&app, "Rokia Dembélé").await, "confirmed");
 
+    // Organisers change the press category's questions (the form engine's JSON): a file
+    // field is refused (registration is one page, no uploads), bad JSON too, typed text kept.
+    let form_page = format!("{ADMIN}/categories/press/form");
+    let page = admin.get(&form_page).await;
+    assert!(page.text().contains("press_card"));
+    let with_file = r#"{"sections":[{"key":"s","title":{"fr":"S","en":"S"},"fields":[{"key":"card","label":{"fr":"Carte","en":"Card"},"kind":{"type":"file","kinds":["pdf"],"max_bytes":1000}}]}]}"#;
+    let page = admin
+        .post_form(&form_page, &[("form_json", with_file)])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(&fr("registration-form-no-files"));
+    let page = admin
+        .post_form(&form_page, &[("form_json", "{ pas du JSON")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.text().contains("{ pas du JSON"), "typed text kept");
+    let media_only = r#"{"sections":[{"key":"s","title":{"fr":"Presse","en":"Press"},"fields":[{"key":"media","label":{"fr":"Rédaction","en":"Newsroom"},"required":true,"kind":{"type":"text","max_len":80}}]}]}"#;
+    let page = admin
+        .post_form(&form_page, &[("form_json", media_only)])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let another = person(&app, "Adama Touré", "adama@exemple.ml").await;
+    let page = another.get(&format!("{PUBLIC}/press")).await;
+    page.assert_contains("Rédaction");
+    assert!(!page.body.contains("press_card"));
+
     // The badge prints with the others.
     let print = admin
         .get(&format!("{ADMIN}/badges?layout=a4&category=press"))
