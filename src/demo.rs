@@ -208,6 +208,7 @@ pub async fn seed_with(app: &AppState, scope: Scope) -> anyhow::Result<DemoLogin
                 .ok_or_else(|| anyhow::anyhow!("the 2026 edition was just written"))?;
             crate::programme::demo::seed(app, &edition, admin_id).await?;
             crate::registration::demo::seed(app, &edition, admin_id).await?;
+            crate::networking::demo::seed(app, &edition).await?;
         }
     }
     Ok(DemoLogin {

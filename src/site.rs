@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::programme::router())
         .merge(crate::registration::router())
         .merge(crate::checkin::router())
+        .merge(crate::networking::router())
         .merge(crate::review::shortlist::router())
         .merge(crate::personal_data::router())
         .merge(crate::notifications::template_admin::router())

@@ -266,6 +266,20 @@ async fn erase_account(
         None,
     )
     .await?;
+    exec(
+        &mut tx,
+        "DELETE FROM meeting_requests WHERE from_account = $1 OR to_account = $1",
+        user_id,
+        None,
+    )
+    .await?;
+    exec(
+        &mut tx,
+        "DELETE FROM networking_profiles WHERE account_id = $1",
+        user_id,
+        None,
+    )
+    .await?;
     for login in [email, phone].into_iter().flatten() {
         run_tx!(&mut tx, |conn| sqlx::query(
             "DELETE FROM outbox WHERE recipient = $1 AND status = 'pending'"
