@@ -2,7 +2,8 @@
 //! search it, leave it; meeting requests accepted (contacts revealed only with the owner's
 //! consent), declined, cancelled, each side told by e-mail; every refusal (one's own profile, a
 //! second pending request, slots outside the event, reversed or past, the daily limit, HTML
-//! in the message kept as text, non-participants and other people's requests: 404).
+//! in the message kept as text, non-participants and other people's requests: 404); account
+//! deletion and the demo.
 
 use reqwest::StatusCode;
 
@@ -13,6 +14,8 @@ both_dbs!(
     participants_join_filter_and_leave_the_directory_without_contacts,
     an_accepted_meeting_reveals_contacts_only_with_consent,
     requests_are_declined_and_refused_for_each_reason,
+    a_deleted_account_takes_its_profile_and_meetings_along,
+    the_demo_lists_participants_and_arranges_meetings_without_messages,
 );
 
 const BASE: &str = "/networking/sdn-2027";
@@ -343,5 +346,44 @@ async fn requests_are_declined_and_refused_for_each_reason(backend: Backend) {
     aminata.login("aminata@exemple.ml", PASSWORD).await;
     let page = propose(&aminata, &to_boubacar, ("2027-01-30", "15:00", "15:45"), "").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    app.finish().await;
+}
+
+async fn a_deleted_account_takes_its_profile_and_meetings_along(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    open_registration(&admin).await;
+    let aminata = participant(&app, "Aminata Traore", "aminata@exemple.ml").await;
+    let boubacar = participant(&app, "Boubacar Diallo", "boubacar@exemple.ml").await;
+    join_as(&aminata, "finance", "Des partenaires", true).await;
+    join_as(&boubacar, "agriculture", "Des investisseurs", true).await;
+    let url = profile_url(&app, "boubacar@exemple.ml").await;
+    let page = propose(&aminata, &url, SLOT, "").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    boubacar.get("/account").await;
+    let page = boubacar
+        .post_form("/account/delete", &[("password", PASSWORD)])
+        .await;
+    assert_eq!(page.redirect_target().as_deref(), Some("/account/deleted"));
+    assert_eq!(app.count("networking_profiles").await, 1);
+    assert_eq!(app.count("meeting_requests").await, 0);
+    let page = aminata.get(&format!("{BASE}/meetings")).await;
+    assert!(!page.text().contains("Boubacar Diallo"));
+    app.finish().await;
+}
+
+async fn the_demo_lists_participants_and_arranges_meetings_without_messages(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    kene::demo::seed(&app.state).await.expect("full demo");
+    assert_eq!(app.count("networking_profiles").await, 4);
+    let statuses = app
+        .strings("SELECT status FROM meeting_requests ORDER BY id")
+        .await;
+    assert_eq!(statuses, ["accepted", "pending"]);
+    // The made-up people are not written to.
+    let queued = app
+        .scalar_i64("SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE body LIKE '%/networking/%'")
+        .await;
+    assert_eq!(queued, 0);
     app.finish().await;
 }
