@@ -173,7 +173,7 @@ impl EventDays {
 }
 
 /// A slot as typed: a day of the event and two times of day.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SlotInput {
     #[serde(default)]
     pub day: String,
