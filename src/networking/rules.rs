@@ -175,11 +175,8 @@ impl EventDays {
 /// A slot as typed: a day of the event and two times of day.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SlotInput {
-    #[serde(default)]
     pub day: String,
-    #[serde(default)]
     pub from: String,
-    #[serde(default)]
     pub to: String,
 }
 
