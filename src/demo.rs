@@ -210,6 +210,7 @@ pub async fn seed_with(app: &AppState, scope: Scope) -> anyhow::Result<DemoLogin
             crate::registration::demo::seed(app, &edition, admin_id).await?;
             crate::stands::demo::seed(app, &edition, admin_id).await?;
             crate::questions::demo::seed(app, &edition, admin_id).await?;
+            crate::networking::demo::seed(app, &edition).await?;
         }
     }
     Ok(DemoLogin {

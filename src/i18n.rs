@@ -260,6 +260,7 @@ mod tests {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             for prefix in [
                 "\"form-error-",
+                "\"networking-",
                 "\"parse-",
                 "\"programme-",
                 "\"registration-",

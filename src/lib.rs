@@ -18,6 +18,7 @@ pub mod domain;
 pub mod editions;
 pub mod i18n;
 pub mod identity;
+pub mod networking;
 pub mod notifications;
 pub mod outbox;
 pub mod personal_data;

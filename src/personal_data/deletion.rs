@@ -198,7 +198,29 @@ async fn erase_account(
 ) -> AppResult<Vec<String>> {
     let now = app.now_ms();
     let [email, phone] = logins;
+    let registrations =
+        crate::registration::queries::live_registrations_of_account(&app.db, user_id).await?;
     let mut tx = app.db.begin().await?;
+    // A seat held goes to the next person waiting and the badge stops letting anyone in; what
+    // the person typed to register is wiped below.
+    let site = crate::web::ctx::SiteAddress::of_config(app);
+    for r in &registrations {
+        let Some(edition) = crate::calls::queries::edition_by_id(&app.db, r.edition_id).await?
+        else {
+            continue;
+        };
+        // Already cancelled meanwhile: nothing more to do.
+        let _ = crate::registration::actions::cancel(&mut tx, (&site, &edition), r, (user_id, now))
+            .await?;
+    }
+    exec(
+        &mut tx,
+        "UPDATE registrations SET display_name = '', organisation = '', answers = '{}' \
+         WHERE account_id = $1",
+        user_id,
+        None,
+    )
+    .await?;
     let keys: Vec<String> = run_tx!(&mut tx, |conn| sqlx::query_scalar(
         "SELECT storage_key FROM files WHERE owner_id = $1 AND purged_at IS NULL"
     )
@@ -277,6 +299,20 @@ async fn erase_account(
     exec(
         &mut tx,
         "UPDATE questions SET anonymous = TRUE WHERE author_id = $1",
+        user_id,
+        None,
+    )
+    .await?;
+    exec(
+        &mut tx,
+        "DELETE FROM meeting_requests WHERE from_account = $1 OR to_account = $1",
+        user_id,
+        None,
+    )
+    .await?;
+    exec(
+        &mut tx,
+        "DELETE FROM networking_profiles WHERE account_id = $1",
         user_id,
         None,
     )

@@ -206,6 +206,21 @@ pub async fn live_registration(
         .await)?)
 }
 
+/// The person's registrations that still count, in every edition.
+pub async fn live_registrations_of_account(
+    db: &Db,
+    account_id: i64,
+) -> DbResult<Vec<RegistrationRow>> {
+    let sql = format!(
+        "{REGISTRATION_SELECT} WHERE r.account_id = $1 \
+         AND r.status IN ('pending', 'confirmed', 'waitlisted') ORDER BY r.id"
+    );
+    Ok(run!(db, |pool| sqlx::query_as::<_, RegistrationRow>(&sql)
+        .bind(account_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
 /// The person's registrations to the edition, newest first (cancelled ones included).
 pub async fn registrations_of(
     db: &Db,

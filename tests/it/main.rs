@@ -22,6 +22,7 @@ mod integrity;
 mod jury;
 mod message_templates;
 mod migrations;
+mod networking;
 mod operations;
 mod personal_data;
 mod programme;

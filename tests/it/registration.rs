@@ -14,6 +14,7 @@ both_dbs!(
     the_last_seat_goes_to_one_of_two_people_registering_at_once,
     press_registrations_wait_for_an_organiser,
     the_demo_registers_people_for_2026,
+    a_deleted_account_gives_its_seat_away_and_leaves_nothing_typed,
 );
 
 const ADMIN: &str = "/admin/editions/sdn-2027/registrations";
@@ -484,5 +485,50 @@ async fn the_demo_registers_people_for_2026(backend: Backend) {
         .scalar_i64("SELECT CAST(COUNT(*) AS BIGINT) FROM outbox WHERE body LIKE '%/badge/%'")
         .await;
     assert_eq!(queued, 0);
+    app.finish().await;
+}
+
+async fn a_deleted_account_gives_its_seat_away_and_leaves_nothing_typed(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    open_registration(&admin).await;
+    admin
+        .post_form(
+            &format!("{ADMIN}/categories/visitor"),
+            &[("capacity", "1"), ("open_to_public", "yes")],
+        )
+        .await;
+    let (leaver, _, _) = badge_holder(&app, "Oumou Sangaré", "oumou@exemple.ml").await;
+    let waiting = person(&app, "Patient", "patient@exemple.ml").await;
+    let page = register(
+        &waiting,
+        "visitor",
+        &[
+            ("display_name", "Patient"),
+            ("attendance", "in_person"),
+            ("consent", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&app, "Patient").await, "waitlisted");
+    leaver.get("/account").await;
+    let page = leaver
+        .post_form(
+            "/account/delete",
+            &[("password", "un mot de passe solide 42")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    assert_eq!(
+        status_of(&app, "Patient").await,
+        "confirmed",
+        "the seat went on"
+    );
+    let left = app
+        .strings("SELECT status || '|' || display_name || '|' || answers FROM registrations WHERE display_name <> 'Patient'")
+        .await;
+    assert_eq!(left, ["cancelled||{}"]);
+    app.wait_mail("patient@exemple.ml", "/badge/").await;
     app.finish().await;
 }
