@@ -12,6 +12,7 @@ pub mod clock;
 pub mod coaching;
 pub mod config;
 pub mod crypto;
+pub mod ctf;
 pub mod db;
 pub mod demo;
 pub mod domain;
