@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 use crate::config::{Config, StorageConfig};
+use crate::crypto::ServerKey;
 use crate::db::Db;
 use crate::web::identities::IdentityCache;
 use crate::web::state::AppState;
@@ -33,6 +34,8 @@ pub enum StartError {
     DataDirInUse(String, String),
     #[error("cannot lock {0}: {1}")]
     Lock(String, std::io::Error),
+    #[error("server key: {0}")]
+    ServerKey(String),
 }
 
 /// Held while a server runs on a SQLite database: two servers on one SQLite file would each
@@ -129,6 +132,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         );
     }
     let store = open_store(&config)?;
+    let server_key = Arc::new(server_key(&config)?);
     Ok(AppState {
         db,
         config: Arc::new(config),
@@ -139,7 +143,38 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         public_cache: Arc::default(),
         identity: Arc::new(IdentityCache::new(crate::identity::queries::load_all_boxed)),
         live: Arc::default(),
+        server_key,
     })
+}
+
+/// The configured key, else the one kept in the data directory (made on first start, readable
+/// by the server's user only).
+fn server_key(config: &Config) -> Result<ServerKey, StartError> {
+    let bad = |what: String| StartError::ServerKey(what);
+    if let Some(hex) = &config.server_key {
+        return ServerKey::from_hex(hex)
+            .ok_or_else(|| bad("KENE_SERVER_KEY is not 64 hex digits".into()));
+    }
+    let path = config.data_dir.join("server.key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => ServerKey::from_hex(&text)
+            .ok_or_else(|| bad(format!("{} is not 64 hex digits", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            let key = ServerKey::random();
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(|e| bad(format!("cannot create {}: {e}", path.display())))?;
+            file.write_all(key.to_hex().as_bytes())
+                .map_err(|e| bad(format!("cannot write {}: {e}", path.display())))?;
+            Ok(key)
+        }
+        Err(e) => Err(bad(format!("cannot read {}: {e}", path.display()))),
+    }
 }
 
 /// A server running in the background (used by `kene serve`, `kene demo` and the tests).

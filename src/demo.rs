@@ -211,6 +211,7 @@ pub async fn seed_with(app: &AppState, scope: Scope) -> anyhow::Result<DemoLogin
             crate::stands::demo::seed(app, &edition, admin_id).await?;
             crate::questions::demo::seed(app, &edition, admin_id).await?;
             crate::networking::demo::seed(app, &edition).await?;
+            crate::ctf::demo::seed(app, &edition, admin_id).await?;
         }
     }
     Ok(DemoLogin {

@@ -259,6 +259,7 @@ mod tests {
         for path in walk(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")) {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             for prefix in [
+                "\"ctf-",
                 "\"form-error-",
                 "\"networking-",
                 "\"parse-",

@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::stands::router())
         .merge(crate::questions::router())
         .merge(crate::networking::router())
+        .merge(crate::ctf::router())
         .merge(crate::review::shortlist::router())
         .merge(crate::personal_data::router())
         .merge(crate::notifications::template_admin::router())

@@ -28,6 +28,16 @@ pub enum Action {
     CoachingSessionCancelled,
     CoachingSessionChanged,
     CoachingSessionCreated,
+    CtfAdjustment,
+    CtfChallengeImported,
+    CtfChallengeSaved,
+    CtfFileAdded,
+    CtfRevealed,
+    CtfSettingsSaved,
+    CtfTeamCreated,
+    CtfTeamFlagsExported,
+    CtfTeamJoined,
+    CtfTeamLeft,
     EditionCreate,
     EditionSmsStripAccents,
     FileViewIdDocument,
@@ -93,7 +103,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 75] = [
+    pub const ALL: [Action; 85] = [
         Action::AccountDataExported,
         Action::AccountDeleted,
         Action::ApplicationRestoreSubmitted,
@@ -107,6 +117,16 @@ impl Action {
         Action::CoachingSessionCancelled,
         Action::CoachingSessionChanged,
         Action::CoachingSessionCreated,
+        Action::CtfAdjustment,
+        Action::CtfChallengeImported,
+        Action::CtfChallengeSaved,
+        Action::CtfFileAdded,
+        Action::CtfRevealed,
+        Action::CtfSettingsSaved,
+        Action::CtfTeamCreated,
+        Action::CtfTeamFlagsExported,
+        Action::CtfTeamJoined,
+        Action::CtfTeamLeft,
         Action::EditionCreate,
         Action::EditionSmsStripAccents,
         Action::FileViewIdDocument,
@@ -174,6 +194,16 @@ impl Action {
     /// The name stored in the log.
     pub const fn as_str(self) -> &'static str {
         match self {
+            Action::CtfSettingsSaved => "ctf.settings_saved",
+            Action::CtfTeamCreated => "ctf.team_created",
+            Action::CtfTeamFlagsExported => "ctf.team_flags_exported",
+            Action::CtfTeamJoined => "ctf.team_joined",
+            Action::CtfTeamLeft => "ctf.team_left",
+            Action::CtfChallengeSaved => "ctf.challenge_saved",
+            Action::CtfChallengeImported => "ctf.challenge_imported",
+            Action::CtfFileAdded => "ctf.file_added",
+            Action::CtfAdjustment => "ctf.adjustment",
+            Action::CtfRevealed => "ctf.revealed",
             Action::AccountDataExported => "account.data_exported",
             Action::AccountDeleted => "account.deleted",
             Action::ApplicationRestoreSubmitted => "application.restore_submitted",

@@ -27,6 +27,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Bearer token that `/metrics` requires; without one, `/metrics` is not served.
     pub metrics_token: Option<String>,
+    /// The key of the CTF's keyed flag hashes (64 hex digits); default: made once and kept in
+    /// `<data_dir>/server.key`. Several instances must share it.
+    pub server_key: Option<String>,
     pub storage: StorageConfig,
     pub notifications: NotifyConfig,
     pub limits: Limits,
@@ -105,6 +108,7 @@ impl Default for Config {
             secure_cookies: false,
             trust_proxy: false,
             metrics_token: None,
+            server_key: None,
             storage: StorageConfig::Local { path: None },
             notifications: NotifyConfig::default(),
             limits: Limits::default(),
@@ -179,6 +183,9 @@ impl Config {
         }
         if let Some(v) = var("KENE_METRICS_TOKEN") {
             self.metrics_token = Some(v).filter(|t| !t.is_empty());
+        }
+        if let Some(v) = var("KENE_SERVER_KEY") {
+            self.server_key = Some(v).filter(|k| !k.is_empty());
         }
         if let Some(v) = var("KENE_ID_DOCUMENT_RETENTION_MONTHS") {
             self.retention.id_document_months = parsed("KENE_ID_DOCUMENT_RETENTION_MONTHS", v)?;

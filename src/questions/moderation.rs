@@ -16,6 +16,7 @@ use crate::i18n::tr;
 use crate::programme::queries::SessionRow;
 use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::error::{AppError, AppResult};
+use crate::web::live::Topic;
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
 
@@ -176,7 +177,7 @@ pub(super) async fn moderate(
     match done {
         Ok(version) => {
             tx.commit().await?;
-            app.live.publish(session.id, version);
+            app.live.publish(Topic::Questions(session.id), version);
             let to = format!(
                 "{}#q-{}",
                 admin_base(&edition, &session),
@@ -214,6 +215,6 @@ pub(super) async fn settings(
         actions::set_premoderation(&mut tx, session_ref(&session), on, user.id, app.now_ms())
             .await?;
     tx.commit().await?;
-    app.live.publish(session.id, version);
+    app.live.publish(Topic::Questions(session.id), version);
     Ok(Redirect::to(&admin_base(&edition, &session)).into_response())
 }

@@ -18,6 +18,7 @@ use crate::programme::queries::SessionRow;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
+use crate::web::live::Topic;
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
 
@@ -207,7 +208,7 @@ pub(super) async fn ask(
         match posted {
             Ok((_, version)) => {
                 tx.commit().await?;
-                app.live.publish(session.id, version);
+                app.live.publish(Topic::Questions(session.id), version);
                 let to = format!("{}#questions", public_base(&edition, &session));
                 return Ok(Redirect::to(&to).into_response());
             }
@@ -262,7 +263,7 @@ pub(super) async fn vote(
             Ok(version) => {
                 tx.commit().await?;
                 if let Some(version) = version {
-                    app.live.publish(session.id, version);
+                    app.live.publish(Topic::Questions(session.id), version);
                 }
                 let base = public_base(&edition, &session);
                 let to = format!("{base}#q-{}", question.public_id);

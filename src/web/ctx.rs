@@ -133,6 +133,11 @@ impl Ctx {
         crate::web::assets::js_url()
     }
 
+    /// Live pages' script (follows a page's event stream).
+    pub fn live_js_url(&self) -> &'static str {
+        crate::web::assets::live_js_url()
+    }
+
     /// The event's name in the visitor's language.
     pub fn site_name(&self) -> &str {
         self.identity.name(self.lang)

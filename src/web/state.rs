@@ -21,6 +21,8 @@ pub struct AppState {
     pub identity: Arc<crate::web::identities::IdentityCache>,
     /// Live pages' channels (the questions of a session).
     pub live: Arc<crate::web::live::Live>,
+    /// The key of keyed hashes (the CTF's flags), never stored in the database.
+    pub server_key: Arc<crate::crypto::ServerKey>,
 }
 
 impl AppState {

@@ -15,6 +15,7 @@ mod checkin;
 mod cli;
 mod coaching;
 mod crash;
+mod ctf;
 mod edits;
 mod followups;
 mod identity;

@@ -437,7 +437,7 @@ async fn organisers_moderate_and_participants_cannot(backend: Backend) {
 }
 
 /// Reads a server-sent event stream until `needle` arrives (or panics after `within`).
-async fn wait_for_event(response: &mut reqwest::Response, needle: &str, within: Duration) {
+pub async fn wait_for_event(response: &mut reqwest::Response, needle: &str, within: Duration) {
     let mut seen = String::new();
     let found = tokio::time::timeout(within, async {
         while let Ok(Some(chunk)) = response.chunk().await {

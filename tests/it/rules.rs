@@ -110,6 +110,18 @@ async fn hackathon(
     canonical: &str,
     birth_date: &str,
 ) -> (TestClient, String) {
+    hackathon_entrant(app, login, canonical, birth_date, "m").await
+}
+
+/// A hackathon participant of the 2027 call, as [`hackathon`], of gender `gender` ("f" or
+/// "m"): a submitted dossier, the participant signed in.
+pub async fn hackathon_entrant(
+    app: &TestApp,
+    login: &str,
+    canonical: &str,
+    birth_date: &str,
+    gender: &str,
+) -> (TestClient, String) {
     let client = app
         .signup_and_verify("Seydou Konaté", login, canonical, PASSWORD)
         .await;
@@ -123,7 +135,7 @@ async fn hackathon(
             ("first_name", "Seydou"),
             ("last_name", "Konaté"),
             ("birth_date", birth_date),
-            ("gender", "m"),
+            ("gender", gender),
             ("nationality", "ML"),
             ("email", "seydou@exemple.ml"),
             ("phone", "76 00 00 01"),

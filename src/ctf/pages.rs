@@ -1,0 +1,868 @@
+//! The contestants' pages: the contest (team, challenges), a challenge (flag, hints, files),
+//! and everyone's scoreboard with its live stream.
+
+use std::collections::{HashMap, HashSet};
+
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::actions::{self, Outcome, Refused};
+use super::flags::{Checker, Submission};
+use super::markdown::to_safe_html;
+use super::queries::{self, ChallengeRow, ContestRow, TeamRow};
+use super::rules::{self, Phase};
+use super::scoring;
+use crate::calls::queries::EditionRow;
+use crate::domain::types::Lang;
+use crate::i18n::{format_instant_in_zone, tr, tr_args};
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::error::{AppError, AppResult};
+use crate::web::public_cache::public_page;
+use crate::web::state::AppState;
+use crate::web::templates::{render, render_with_status};
+
+/// The edition and its contest named in the address; 404 when it has none.
+pub(super) async fn contest_of(app: &AppState, slug: &str) -> AppResult<(EditionRow, ContestRow)> {
+    let edition = crate::calls::queries::edition_by_slug(&app.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let contest = queries::contest(&app.db, edition.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((edition, contest))
+}
+
+fn base(edition: &EditionRow) -> String {
+    format!("/ctf/{}", edition.slug)
+}
+
+fn instant(lang: Lang, edition: &EditionRow, at: i64) -> String {
+    match jiff::Timestamp::from_millisecond(at) {
+        Ok(t) => format_instant_in_zone(lang, t, edition.timezone.tz()),
+        Err(_) => String::new(),
+    }
+}
+
+/// A challenge as the contest page lists it.
+pub struct ChallengeLine {
+    pub public_id: String,
+    pub name: String,
+    pub value: i64,
+    pub solves: u64,
+    pub solved: bool,
+}
+
+pub struct CategoryGroup {
+    pub name: String,
+    pub challenges: Vec<ChallengeLine>,
+}
+
+/// What the signed-in person is to the contest.
+enum Player {
+    /// Not signed in, or without an eligible application in the hackathon track.
+    Outsider,
+    /// May play, has no team yet.
+    Free {
+        application_id: i64,
+    },
+    Member {
+        team: TeamRow,
+    },
+}
+
+async fn player(app: &AppState, contest: &ContestRow, ctx: &Ctx) -> AppResult<Player> {
+    let Some(user) = &ctx.user else {
+        return Ok(Player::Outsider);
+    };
+    if let Some(team) = queries::team_of(&app.db, contest.id, user.id).await? {
+        return Ok(Player::Member { team });
+    }
+    Ok(
+        match queries::entry_application(&app.db, contest.track_id, user.id).await? {
+            Some(application_id) => Player::Free { application_id },
+            None => Player::Outsider,
+        },
+    )
+}
+
+/// The challenges a team sees now: open, with their prerequisite solved; organisers see all.
+fn shown<'a>(
+    challenges: &'a [ChallengeRow],
+    solved: &'a HashSet<i64>,
+    phase: Phase,
+    now: i64,
+) -> impl Iterator<Item = &'a ChallengeRow> {
+    challenges.iter().filter(move |c| {
+        phase != Phase::Before
+            && c.open_at(now)
+            && c.requires_id.is_none_or(|r| solved.contains(&r))
+    })
+}
+
+/// The values and solve counts contestants see: those of the public board (frozen ones while
+/// it is frozen — later solves must not show through the values either).
+async fn public_values(
+    app: &AppState,
+    contest: &ContestRow,
+    challenges: &[ChallengeRow],
+    now: i64,
+) -> AppResult<HashMap<i64, (i64, u64)>> {
+    let data = queries::board_data(&app.db, contest.id).await?;
+    let until = contest
+        .window()
+        .public_board_until(now, contest.revealed_at.is_some());
+    let rules = rules_of(challenges)?;
+    Ok(scoring::current_values(&rules, &data.solves, until)
+        .into_iter()
+        .map(|(id, value, solves)| (id, (value, solves)))
+        .collect())
+}
+
+fn rules_of(challenges: &[ChallengeRow]) -> AppResult<Vec<scoring::Challenge>> {
+    challenges
+        .iter()
+        .map(|c| {
+            Ok(scoring::Challenge {
+                id: c.id,
+                rule: c.rule().map_err(|e| AppError::Internal(e.to_string()))?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "ctf/home.html")]
+pub struct HomeTemplate {
+    pub ctx: Ctx,
+    pub edition: String,
+    pub base: String,
+    pub phase: &'static str,
+    pub window: String,
+    pub can_join: bool,
+    pub outsider: bool,
+    pub team: Option<TeamView>,
+    pub groups: Vec<CategoryGroup>,
+    pub message: Option<String>,
+    pub error: Option<String>,
+    /// As typed, kept when refused.
+    pub typed_name: String,
+    pub typed_code: String,
+    /// A code to pass on, shown once (only its hash is kept).
+    pub new_code: Option<String>,
+}
+
+pub struct TeamView {
+    pub name: String,
+    pub members: Vec<String>,
+    pub size_max: i64,
+    pub score_line: String,
+    pub may_leave: bool,
+}
+
+fn phase_key(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Before => "ctf-phase-before",
+        Phase::Running => "ctf-phase-running",
+        Phase::Frozen => "ctf-phase-frozen",
+        Phase::Ended => "ctf-phase-ended",
+    }
+}
+
+/// What a page render adds to the contest page: a message, a refusal, what was typed.
+#[derive(Default)]
+struct Said {
+    message: Option<String>,
+    error: Option<String>,
+    typed_name: String,
+    typed_code: String,
+    new_code: Option<String>,
+}
+
+async fn render_home(
+    app: &AppState,
+    ctx: Ctx,
+    edition: &EditionRow,
+    contest: &ContestRow,
+    said: Said,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let now = app.now_ms();
+    let phase = contest.window().phase(now);
+    let player = player(app, contest, &ctx).await?;
+    let challenges = queries::challenges(&app.db, contest.id).await?;
+    let (team, groups) = match &player {
+        Player::Member { team } => {
+            let solved: HashSet<i64> = queries::solved_by(&app.db, team.id)
+                .await?
+                .into_iter()
+                .collect();
+            let values = public_values(app, contest, &challenges, now).await?;
+            let mut groups: Vec<CategoryGroup> = Vec::new();
+            let mut listed: Vec<&ChallengeRow> = shown(&challenges, &solved, phase, now).collect();
+            listed.sort_by_key(|c| (c.category.as_str(), c.position, c.id));
+            for c in listed {
+                let (value, solves) = values.get(&c.id).copied().unwrap_or((0, 0));
+                let line = ChallengeLine {
+                    public_id: c.public_id.clone(),
+                    name: c.name.clone(),
+                    value,
+                    solves,
+                    solved: solved.contains(&c.id),
+                };
+                let name = tr(lang, &format!("ctf-category-{}", c.category.as_str()));
+                match groups.last_mut() {
+                    Some(g) if g.name == name => g.challenges.push(line),
+                    _ => groups.push(CategoryGroup {
+                        name,
+                        challenges: vec![line],
+                    }),
+                }
+            }
+            let members = queries::members(&app.db, team.id)
+                .await?
+                .into_iter()
+                .map(|m| m.display_name)
+                .collect();
+            let view = TeamView {
+                name: team.name.clone(),
+                members,
+                size_max: contest.team_size_max,
+                score_line: tr_args(
+                    lang,
+                    "ctf-team-solved",
+                    &[("count", solved.len().to_string())],
+                ),
+                may_leave: phase == Phase::Before,
+            };
+            (Some(view), groups)
+        }
+        _ => (None, Vec::new()),
+    };
+    let window = tr_args(
+        lang,
+        "ctf-window",
+        &[
+            ("start", instant(lang, edition, contest.starts_at)),
+            ("end", instant(lang, edition, contest.ends_at)),
+        ],
+    );
+    render_with_status(
+        status,
+        &HomeTemplate {
+            edition: edition.name(lang),
+            base: base(edition),
+            phase: phase_key(phase),
+            window,
+            can_join: matches!(player, Player::Free { .. }) && phase != Phase::Ended,
+            outsider: matches!(player, Player::Outsider),
+            team,
+            groups,
+            message: said.message,
+            error: said.error,
+            typed_name: said.typed_name,
+            typed_code: said.typed_code,
+            new_code: said.new_code,
+            ctx,
+        },
+    )
+}
+
+pub(super) async fn home(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let (edition, contest) = contest_of(&app, &slug).await?;
+    render_home(
+        &app,
+        ctx,
+        &edition,
+        &contest,
+        Said::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct TeamForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub code: String,
+}
+
+/// The contestant's application, or a 404 for anyone who may not play.
+async fn free_player(
+    app: &AppState,
+    contest: &ContestRow,
+    ctx: &Ctx,
+) -> AppResult<Result<i64, Refused>> {
+    match player(app, contest, ctx).await? {
+        Player::Free { application_id } => Ok(Ok(application_id)),
+        Player::Member { .. } => Ok(Err(Refused::AlreadyInTeam)),
+        Player::Outsider => Err(AppError::NotFound),
+    }
+}
+
+pub(super) async fn create_team(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    form: CsrfForm<TeamForm>,
+) -> AppResult<Response> {
+    let (edition, contest) = contest_of(&app, &slug).await?;
+    let lang = ctx.lang;
+    let refuse = |key: &str, typed: String| Said {
+        error: Some(tr(lang, key)),
+        typed_name: typed,
+        ..Said::default()
+    };
+    let application_id = match free_player(&app, &contest, &ctx).await? {
+        Ok(id) => id,
+        Err(r) => {
+            let said = refuse(r.key(), form.value.name);
+            return render_home(&app, ctx, &edition, &contest, said, StatusCode::CONFLICT).await;
+        }
+    };
+    let name = match rules::team_name(&form.value.name) {
+        Ok(name) => name,
+        Err(key) => {
+            let said = refuse(key, form.value.name);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return render_home(&app, ctx, &edition, &contest, said, status).await;
+        }
+    };
+    let mut tx = app.db.begin().await?;
+    let by = (user.id, app.now_ms());
+    match actions::create_team(&mut tx, &contest, &name, application_id, by).await? {
+        Ok(code) => {
+            tx.commit().await?;
+            let said = Said {
+                message: Some(tr(lang, "ctf-team-created")),
+                new_code: Some(code),
+                ..Said::default()
+            };
+            render_home(&app, ctx, &edition, &contest, said, StatusCode::OK).await
+        }
+        Err(refused) => {
+            drop(tx);
+            let said = refuse(refused.key(), form.value.name);
+            render_home(&app, ctx, &edition, &contest, said, StatusCode::CONFLICT).await
+        }
+    }
+}
+
+pub(super) async fn join_team(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    form: CsrfForm<TeamForm>,
+) -> AppResult<Response> {
+    let (edition, contest) = contest_of(&app, &slug).await?;
+    let lang = ctx.lang;
+    let refused = match free_player(&app, &contest, &ctx).await? {
+        Err(r) => Err(r),
+        Ok(application_id) => {
+            let mut tx = app.db.begin().await?;
+            let by = (user.id, app.now_ms());
+            match actions::join_team(&mut tx, &contest, &form.value.code, application_id, by)
+                .await?
+            {
+                Ok(()) => {
+                    tx.commit().await?;
+                    Ok(())
+                }
+                Err(r) => Err(r),
+            }
+        }
+    };
+    match refused {
+        Ok(()) => Ok(Redirect::to(&base(&edition)).into_response()),
+        Err(r) => {
+            let said = Said {
+                error: Some(tr(lang, r.key())),
+                typed_code: form.value.code,
+                ..Said::default()
+            };
+            render_home(&app, ctx, &edition, &contest, said, StatusCode::CONFLICT).await
+        }
+    }
+}
+
+/// The signed-in contestant's team; 404 for anyone else.
+async fn own_team(app: &AppState, contest: &ContestRow, user_id: i64) -> AppResult<TeamRow> {
+    queries::team_of(&app.db, contest.id, user_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub(super) async fn leave_team(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    _form: CsrfForm<TeamForm>,
+) -> AppResult<Response> {
+    let (edition, contest) = contest_of(&app, &slug).await?;
+    let team = own_team(&app, &contest, user.id).await?;
+    let mut tx = app.db.begin().await?;
+    match actions::leave_team(&mut tx, &contest, &team, (user.id, app.now_ms())).await? {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&base(&edition)).into_response())
+        }
+        Err(r) => {
+            drop(tx);
+            let said = Said {
+                error: Some(tr(ctx.lang, r.key())),
+                ..Said::default()
+            };
+            render_home(&app, ctx, &edition, &contest, said, StatusCode::CONFLICT).await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct CodeForm {
+    /// `single`: a single-use code; else the team's code is renewed.
+    #[serde(default)]
+    pub kind: String,
+}
+
+pub(super) async fn new_code(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    form: CsrfForm<CodeForm>,
+) -> AppResult<Response> {
+    let (edition, contest) = contest_of(&app, &slug).await?;
+    let team = own_team(&app, &contest, user.id).await?;
+    let mut tx = app.db.begin().await?;
+    let (code, key) = if form.value.kind == "single" {
+        let code = actions::single_use_code(&mut tx, &team, app.now_ms()).await?;
+        (code, "ctf-code-single")
+    } else {
+        (
+            actions::renew_invite(&mut tx, &team).await?,
+            "ctf-code-renewed",
+        )
+    };
+    tx.commit().await?;
+    let said = Said {
+        message: Some(tr(ctx.lang, key)),
+        new_code: Some(code),
+        ..Said::default()
+    };
+    render_home(&app, ctx, &edition, &contest, said, StatusCode::OK).await
+}
+
+// ---- A challenge ----
+
+#[derive(Template)]
+#[template(path = "ctf/challenge.html")]
+pub struct ChallengeTemplate {
+    pub ctx: Ctx,
+    pub base: String,
+    pub public_id: String,
+    pub name: String,
+    pub category: String,
+    pub author: String,
+    pub value: i64,
+    pub solves: u64,
+    pub description_html: String,
+    pub connection_info: String,
+    pub files: Vec<(String, String, i64)>,
+    pub hints: Vec<HintView>,
+    pub solved: bool,
+    pub open: bool,
+    pub outcome: Option<(bool, String)>,
+    pub typed: String,
+}
+
+pub struct HintView {
+    pub id: i64,
+    pub cost: i64,
+    /// Its text once unlocked (free hints are open to all).
+    pub content_html: Option<String>,
+}
+
+/// A challenge the team may see now, or 404 (hidden, outside its window, locked behind
+/// another, before the start): the same answer as for a challenge that does not exist.
+async fn playable(
+    app: &AppState,
+    contest: &ContestRow,
+    team: &TeamRow,
+    public_id: &str,
+) -> AppResult<ChallengeRow> {
+    let now = app.now_ms();
+    let challenges = queries::challenges(&app.db, contest.id).await?;
+    let solved: HashSet<i64> = queries::solved_by(&app.db, team.id)
+        .await?
+        .into_iter()
+        .collect();
+    let phase = contest.window().phase(now);
+    let found = shown(&challenges, &solved, phase, now)
+        .find(|c| c.public_id == public_id)
+        .cloned();
+    found.ok_or(AppError::NotFound)
+}
+
+struct Shown {
+    outcome: Option<(bool, String)>,
+    typed: String,
+}
+
+async fn render_challenge(
+    app: &AppState,
+    ctx: Ctx,
+    (edition, contest, team): (&EditionRow, &ContestRow, &TeamRow),
+    c: &ChallengeRow,
+    shown: Shown,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let now = app.now_ms();
+    let lang = ctx.lang;
+    let challenges = queries::challenges(&app.db, contest.id).await?;
+    let values = public_values(app, contest, &challenges, now).await?;
+    let (value, solves) = values.get(&c.id).copied().unwrap_or((0, 0));
+    let solved = queries::solved_by(&app.db, team.id).await?.contains(&c.id);
+    let unlocked: HashSet<i64> = queries::unlocked_hints(&app.db, team.id)
+        .await?
+        .into_iter()
+        .collect();
+    let hints = queries::hints(&app.db, c.id)
+        .await?
+        .into_iter()
+        .map(|h| HintView {
+            id: h.id,
+            cost: h.cost,
+            content_html: (h.cost == 0 || unlocked.contains(&h.id))
+                .then(|| to_safe_html(&h.content)),
+        })
+        .collect();
+    let files = queries::files(&app.db, c.id)
+        .await?
+        .into_iter()
+        .map(|f| (f.public_id, f.name, f.size_bytes))
+        .collect();
+    let phase = contest.window().phase(now);
+    render_with_status(
+        status,
+        &ChallengeTemplate {
+            base: base(edition),
+            public_id: c.public_id.clone(),
+            name: c.name.clone(),
+            category: tr(lang, &format!("ctf-category-{}", c.category.as_str())),
+            author: c.author.clone(),
+            value,
+            solves,
+            description_html: to_safe_html(&c.description),
+            connection_info: c.connection_info.clone(),
+            files,
+            hints,
+            solved,
+            open: matches!(phase, Phase::Running | Phase::Frozen),
+            outcome: shown.outcome,
+            typed: shown.typed,
+            ctx,
+        },
+    )
+}
+
+pub(super) async fn challenge(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((slug, public_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let (edition, contest) = contest_of(&app, &slug).await?;
+    let team = own_team(&app, &contest, user.id).await?;
+    let c = playable(&app, &contest, &team, &public_id).await?;
+    let shown = Shown {
+        outcome: None,
+        typed: String::new(),
+    };
+    let at = (&edition, &contest, &team);
+    render_challenge(&app, ctx, at, &c, shown, StatusCode::OK).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct FlagForm {
+    #[serde(default)]
+    pub flag: String,
+}
+
+pub(super) async fn submit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((slug, public_id)): Path<(String, String)>,
+    form: CsrfForm<FlagForm>,
+) -> AppResult<Response> {
+    let (edition, contest) = contest_of(&app, &slug).await?;
+    let team = own_team(&app, &contest, user.id).await?;
+    let c = playable(&app, &contest, &team, &public_id).await?;
+    let lang = ctx.lang;
+    let at = (&edition, &contest, &team);
+    let submission = match Submission::parse(&form.value.flag) {
+        Ok(s) => s,
+        Err(e) => {
+            let shown = Shown {
+                outcome: Some((false, tr(lang, e.key()))),
+                typed: form.value.flag,
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return render_challenge(&app, ctx, at, &c, shown, status).await;
+        }
+    };
+    let kept = queries::flags(&app.db, c.id).await?;
+    let checker = Checker::new(&kept).map_err(|e| AppError::Internal(format!("{e:?}")))?;
+    let teams: Vec<(i64, String)> = if c.per_team_flag {
+        queries::teams(&app.db, contest.id)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.public_id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let target = actions::Target {
+        contest: &contest,
+        challenge: &c,
+        checker: &checker,
+        team: &team,
+        teams: &teams,
+    };
+    let now = app.now_ms();
+    let judged = actions::judge(
+        &app.db,
+        &app.server_key,
+        &target,
+        &submission,
+        (user.id, now),
+    )
+    .await?;
+    let mut tx = app.db.begin().await?;
+    let outcome = actions::record(&mut tx, &target, judged, (user.id, now)).await?;
+    tx.commit().await?;
+    if outcome == Outcome::Correct {
+        if let Ok(version) = queries::version(&app.db, contest.id).await {
+            app.live
+                .publish(crate::web::live::Topic::Scoreboard(contest.id), version);
+        }
+    }
+    let (status, text) = match outcome {
+        Outcome::Correct => (StatusCode::OK, tr(lang, outcome.key())),
+        Outcome::Limited { until } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            tr_args(
+                lang,
+                outcome.key(),
+                &[("until", instant(lang, &edition, until))],
+            ),
+        ),
+        Outcome::Closed => (StatusCode::CONFLICT, tr(lang, outcome.key())),
+        _ => (StatusCode::UNPROCESSABLE_ENTITY, tr(lang, outcome.key())),
+    };
+    // A wrong flag stays in the field, to be corrected; a right one is done with.
+    let typed = if outcome == Outcome::Correct {
+        String::new()
+    } else {
+        form.value.flag
+    };
+    let shown = Shown {
+        outcome: Some((outcome == Outcome::Correct, text)),
+        typed,
+    };
+    render_challenge(&app, ctx, at, &c, shown, status).await
+}
+
+pub(super) async fn unlock_hint(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path((slug, public_id, hint_id)): Path<(String, String, i64)>,
+    _form: CsrfForm<FlagForm>,
+) -> AppResult<Response> {
+    let (edition, contest) = contest_of(&app, &slug).await?;
+    let team = own_team(&app, &contest, user.id).await?;
+    let c = playable(&app, &contest, &team, &public_id).await?;
+    let hint = queries::hints(&app.db, c.id)
+        .await?
+        .into_iter()
+        .find(|h| h.id == hint_id)
+        .ok_or(AppError::NotFound)?;
+    let mut tx = app.db.begin().await?;
+    let now = app.now_ms();
+    if actions::unlock_hint(&mut tx, &contest, &hint, &team, (user.id, now)).await? {
+        tx.commit().await?;
+        if let Ok(version) = queries::version(&app.db, contest.id).await {
+            app.live
+                .publish(crate::web::live::Topic::Scoreboard(contest.id), version);
+        }
+    }
+    let to = format!("{}/challenges/{public_id}#hint-{hint_id}", base(&edition));
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// An attached file, for the team that may see its challenge (counted).
+pub(super) async fn file(
+    State(app): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path((slug, public_id, file_id)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    let (_, contest) = contest_of(&app, &slug).await?;
+    let team = own_team(&app, &contest, user.id).await?;
+    let c = playable(&app, &contest, &team, &public_id).await?;
+    let f = queries::file(&app.db, &file_id)
+        .await?
+        .filter(|f| f.challenge_id == c.id)
+        .ok_or(AppError::NotFound)?;
+    let path = object_store::path::Path::from(f.object_key.as_str());
+    let bytes = app
+        .store
+        .get(&path)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .bytes()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    queries::count_download(&app.db, f.id).await?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        f.name.replace(['"', '\\', '\r', '\n'], "_")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
+}
+
+// ---- The scoreboard ----
+
+pub struct BoardLine {
+    pub rank: u32,
+    pub team: String,
+    pub score: i64,
+    pub solves: u32,
+    pub women_led: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ctf/board.html")]
+pub struct BoardTemplate {
+    pub ctx: Ctx,
+    pub edition: String,
+    pub base: String,
+    pub phase: &'static str,
+    pub frozen_at: Option<String>,
+    pub lines: Vec<BoardLine>,
+    pub values: Vec<(String, i64, u64)>,
+    pub stream: String,
+}
+
+/// The standings and values as `until` (the freeze) left them, `None`: as they are now.
+pub(super) async fn board_lines(
+    app: &AppState,
+    contest: &ContestRow,
+    until: Option<i64>,
+    now: i64,
+) -> AppResult<(Vec<BoardLine>, Vec<(String, i64, u64)>)> {
+    let challenges = queries::challenges(&app.db, contest.id).await?;
+    let rules = rules_of(&challenges)?;
+    let teams = queries::teams(&app.db, contest.id).await?;
+    let data = queries::board_data(&app.db, contest.id).await?;
+    let ids: Vec<i64> = teams.iter().map(|t| t.id).collect();
+    let standings = scoring::standings(
+        &contest.rules(),
+        &rules,
+        &ids,
+        &data.solves,
+        &data.unlocks,
+        &data.adjustments,
+        until,
+    );
+    let by_id: HashMap<i64, &TeamRow> = teams.iter().map(|t| (t.id, t)).collect();
+    let lines = standings
+        .iter()
+        .filter_map(|s| {
+            by_id.get(&s.team).map(|t| BoardLine {
+                rank: s.rank,
+                team: t.name.clone(),
+                score: s.score,
+                solves: s.solves,
+                women_led: t.women_led(),
+            })
+        })
+        .collect();
+    // Names of challenges contestants can see, not of those still hidden.
+    let at = until.unwrap_or(now);
+    let names: HashMap<i64, &str> = challenges
+        .iter()
+        .filter(|c| c.open_at(at))
+        .map(|c| (c.id, c.name.as_str()))
+        .collect();
+    let values = scoring::current_values(&rules, &data.solves, until)
+        .into_iter()
+        .filter_map(|(id, value, solves)| names.get(&id).map(|n| (n.to_string(), value, solves)))
+        .collect();
+    Ok((lines, values))
+}
+
+pub(super) async fn board(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let (edition, contest) = contest_of(&app, &slug).await?;
+    let lang = ctx.lang;
+    let anonymous = ctx.user.is_none();
+    if !contest.board_public {
+        // A private board: its contestants and the edition's organisers only.
+        let Some(user) = &ctx.user else {
+            return Err(AppError::NotFound);
+        };
+        let member = queries::team_of(&app.db, contest.id, user.id)
+            .await?
+            .is_some();
+        let organiser = crate::editions::access::organised_editions(&app, user)
+            .await?
+            .contains(&edition.id);
+        if !member && !organiser {
+            return Err(AppError::NotFound);
+        }
+    }
+    let now = app.now_ms();
+    let window = contest.window();
+    let until = window.public_board_until(now, contest.revealed_at.is_some());
+    let (lines, values) = board_lines(&app, &contest, until, now).await?;
+    let since = queries::version(&app.db, contest.id).await?;
+    let page = render(&BoardTemplate {
+        edition: edition.name(lang),
+        base: base(&edition),
+        phase: phase_key(window.phase(now)),
+        frozen_at: until.map(|t| instant(lang, &edition, t)),
+        lines,
+        values,
+        stream: format!("{}/scoreboard/live?since={since}", base(&edition)),
+        ctx,
+    })?;
+    if anonymous && contest.board_public {
+        Ok(public_page(page, window.next_change(now)))
+    } else {
+        Ok(page)
+    }
+}
