@@ -15,7 +15,7 @@ cd "$ROOT"
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 KENE=$TARGET_DIR/release/kene
 DURATION=${DURATION:-10}
-PAGES=(/ /results/sdn-2026 /programme/sdn-2026)
+PAGES=(/ /results/sdn-2026 /programme/sdn-2026 /ctf/sdn-2026/scoreboard)
 ACCEPT='Accept-Encoding: br, gzip'
 
 free_port() {
@@ -72,10 +72,11 @@ done
 
 # The exact bytes Kènè serves, in clear and gzip-compressed, become nginx's files.
 WWW=$WORK/www
-mkdir -p "$WWW/results" "$WWW/programme"
+mkdir -p "$WWW"
 file_of() { [[ "$1" == / ]] && echo "$WWW/index.html" || echo "$WWW$1"; }
 for page in "${PAGES[@]}"; do
   file=$(file_of "$page")
+  mkdir -p "$(dirname "$file")"
   status=$(curl -sS -o "$file" -w '%{http_code}' "http://127.0.0.1:$PORT$page")
   [[ "$status" == 200 ]] || { echo "GET $page answered $status"; exit 1; }
   curl -sS -H 'Accept-Encoding: gzip' -o "$file.gz" "http://127.0.0.1:$PORT$page"

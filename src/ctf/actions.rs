@@ -296,8 +296,8 @@ pub async fn judge(
     }
     let since = now - MINUTE_MS;
     let counts = [
-        queries::attempts_since(db, Some(team.id), None, since).await?,
-        queries::attempts_since(db, None, Some(account), since).await?,
+        queries::attempts_since(db, queries::Submitter::Team(team.id), since).await?,
+        queries::attempts_since(db, queries::Submitter::Account(account), since).await?,
     ];
     let mut limited: Option<i64> = None;
     for (subject, last_minute) in subjects(team.id, account).into_iter().zip(counts) {

@@ -62,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{ADMIN}/adjust"), post(organisers::adjust))
         .route(&format!("{ADMIN}/reveal"), post(organisers::reveal))
         .route(&format!("{ADMIN}/import"), post(organisers::import))
+        .route(&format!("{ADMIN}/monitor"), get(organisers::monitor))
         .route(
             &format!("{ADMIN}/challenges"),
             get(organisers::new_challenge).post(organisers::create_challenge),

@@ -1154,3 +1154,134 @@ impl Decay {
         }
     }
 }
+
+// ---- Solve matrix and attempts monitor ----
+
+pub struct MatrixRow {
+    pub team: String,
+    /// One cell per challenge: the solve's time (HH:MM), empty when not solved.
+    pub cells: Vec<String>,
+}
+
+pub struct Flagged {
+    pub when: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "ctf/monitor.html")]
+pub struct MonitorTemplate {
+    pub ctx: Ctx,
+    pub edition: String,
+    pub base: String,
+    pub challenges: Vec<String>,
+    pub matrix: Vec<MatrixRow>,
+    pub flagged: Vec<Flagged>,
+    pub attempts: Vec<(String, String, String, String, String)>,
+}
+
+/// The solve matrix (teams × challenges) and the attempts with what looks suspicious: another
+/// team's per-team flag, one wrong text typed by several teams, bursts that hit the lock-out.
+/// Reloads itself every 15 s (no script needed).
+pub(super) async fn monitor(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    OrganisedEdition { edition, .. }: OrganisedEdition,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let contest = contest_of(&app, &edition).await?;
+    let tz = edition.timezone.tz();
+    let clock = |at: i64| {
+        jiff::Timestamp::from_millisecond(at)
+            .map(|t| {
+                t.to_zoned(tz.clone())
+                    .strftime("%d/%m %H:%M:%S")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    };
+    let challenges = queries::challenges(&app.db, contest.id).await?;
+    let teams = queries::teams(&app.db, contest.id).await?;
+    let data = queries::board_data(&app.db, contest.id).await?;
+    let matrix = teams
+        .iter()
+        .map(|t| MatrixRow {
+            team: t.name.clone(),
+            cells: challenges
+                .iter()
+                .map(|c| {
+                    data.solves
+                        .iter()
+                        .find(|s| s.team == t.id && s.challenge == c.id)
+                        .map(|s| clock(s.at))
+                        .unwrap_or_default()
+                })
+                .collect(),
+        })
+        .collect();
+    let mut flagged = Vec::new();
+    for a in queries::shared_team_flags(&app.db, contest.id).await? {
+        flagged.push(Flagged {
+            when: clock(a.at),
+            text: tr_args(
+                lang,
+                "ctf-monitor-shared-flag",
+                &[
+                    ("team", a.team),
+                    ("account", a.account),
+                    ("owner", a.flag_of.unwrap_or_default()),
+                    ("challenge", a.challenge),
+                ],
+            ),
+        });
+    }
+    for w in queries::shared_wrong_flags(&app.db, contest.id).await? {
+        flagged.push(Flagged {
+            when: clock(w.last_at),
+            text: tr_args(
+                lang,
+                "ctf-monitor-same-wrong",
+                &[
+                    ("teams", w.teams.to_string()),
+                    ("attempts", w.attempts.to_string()),
+                    ("challenge", w.challenge),
+                    ("since", clock(w.first_at)),
+                ],
+            ),
+        });
+    }
+    for b in queries::bursts(&app.db, contest.id).await? {
+        let who = b.team.or(b.account).unwrap_or_default();
+        flagged.push(Flagged {
+            when: clock(b.until_at),
+            text: tr_args(
+                lang,
+                "ctf-monitor-burst",
+                &[("who", who), ("strikes", b.strikes.to_string())],
+            ),
+        });
+    }
+    let attempts = queries::recent_attempts(&app.db, contest.id, 100)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let outcome = match a.flag_of {
+                Some(owner) => tr_args(lang, "ctf-monitor-flag-of", &[("owner", owner)]),
+                None => tr(lang, &format!("ctf-attempt-{}", a.outcome)),
+            };
+            (clock(a.at), a.team, a.account, a.challenge, outcome)
+        })
+        .collect();
+    render_with_status(
+        StatusCode::OK,
+        &MonitorTemplate {
+            edition: edition.name(lang),
+            base: base(&edition),
+            challenges: challenges.into_iter().map(|c| c.name).collect(),
+            matrix,
+            flagged,
+            attempts,
+            ctx,
+        },
+    )
+}

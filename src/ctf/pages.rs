@@ -111,12 +111,16 @@ async fn public_values(
     challenges: &[ChallengeRow],
     now: i64,
 ) -> AppResult<HashMap<i64, (i64, u64)>> {
-    let data = queries::board_data(&app.db, contest.id).await?;
+    // One challenge's page reads that challenge's solves only.
+    let solves = match challenges {
+        [one] => queries::solves_of(&app.db, one.id).await?,
+        _ => queries::board_data(&app.db, contest.id).await?.solves,
+    };
     let until = contest
         .window()
         .public_board_until(now, contest.revealed_at.is_some());
     let rules = rules_of(challenges)?;
-    Ok(scoring::current_values(&rules, &data.solves, until)
+    Ok(scoring::current_values(&rules, &solves, until)
         .into_iter()
         .map(|(id, value, solves)| (id, (value, solves)))
         .collect())
@@ -531,8 +535,7 @@ async fn render_challenge(
 ) -> AppResult<Response> {
     let now = app.now_ms();
     let lang = ctx.lang;
-    let challenges = queries::challenges(&app.db, contest.id).await?;
-    let values = public_values(app, contest, &challenges, now).await?;
+    let values = public_values(app, contest, std::slice::from_ref(c), now).await?;
     let (value, solves) = values.get(&c.id).copied().unwrap_or((0, 0));
     let solved = queries::solved_by(&app.db, team.id).await?.contains(&c.id);
     let unlocked: HashSet<i64> = queries::unlocked_hints(&app.db, team.id)

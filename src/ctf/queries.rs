@@ -734,18 +734,27 @@ pub async fn count_download(db: &Db, file_id: i64) -> DbResult<()> {
 
 // ---- Attempts, solves, the board ----
 
-/// Submissions of `subject` (a team's, or an account's) since `since`.
-pub async fn attempts_since(
-    db: &Db,
-    team_id: Option<i64>,
-    account_id: Option<i64>,
-    since: i64,
-) -> DbResult<i64> {
-    let sql = "SELECT COUNT(*) FROM ctf_attempts WHERE (team_id = $1 OR account_id = $2) \
-               AND at >= $3";
+/// Whose submissions are counted for the lock-out.
+#[derive(Debug, Clone, Copy)]
+pub enum Submitter {
+    Team(i64),
+    Account(i64),
+}
+
+/// Submissions of a team, or of an account, since `since` (each on its own index).
+pub async fn attempts_since(db: &Db, who: Submitter, since: i64) -> DbResult<i64> {
+    let (sql, id) = match who {
+        Submitter::Team(id) => (
+            "SELECT COUNT(*) FROM ctf_attempts WHERE team_id = $1 AND at >= $2",
+            id,
+        ),
+        Submitter::Account(id) => (
+            "SELECT COUNT(*) FROM ctf_attempts WHERE account_id = $1 AND at >= $2",
+            id,
+        ),
+    };
     Ok(run!(db, |pool| sqlx::query_scalar(sql)
-        .bind(team_id.unwrap_or(0))
-        .bind(account_id.unwrap_or(0))
+        .bind(id)
         .bind(since)
         .fetch_one(pool)
         .await)?)
@@ -804,6 +813,15 @@ pub async fn insert_attempt(tx: &mut Tx, a: &NewAttempt<'_>) -> DbResult<()> {
         .await
         .map(|_| ()))?;
     Ok(())
+}
+
+/// How many submissions the contest recorded.
+pub async fn attempt_count(db: &Db, contest_id: i64) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM ctf_attempts WHERE contest_id = $1";
+    Ok(run!(db, |pool| sqlx::query_scalar(sql)
+        .bind(contest_id)
+        .fetch_one(pool)
+        .await)?)
 }
 
 /// Records the team's solve; `false` when it had already solved the challenge (two members
@@ -886,6 +904,24 @@ pub async fn board_data(db: &Db, contest_id: i64) -> DbResult<BoardData> {
     })
 }
 
+/// The solves of one challenge.
+pub async fn solves_of(db: &Db, challenge_id: i64) -> DbResult<Vec<scoring::Solve>> {
+    let sql = "SELECT id, challenge_id, team_id, at FROM ctf_solves WHERE challenge_id = $1";
+    let rows: Vec<(i64, i64, i64, i64)> = run!(db, |pool| sqlx::query_as(sql)
+        .bind(challenge_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, challenge, team, at)| scoring::Solve {
+            id,
+            challenge,
+            team,
+            at,
+        })
+        .collect())
+}
+
 pub async fn insert_adjustment(
     tx: &mut Tx,
     contest_id: i64,
@@ -908,4 +944,92 @@ pub async fn insert_adjustment(
         .await
         .map(|_| ()))?;
     Ok(())
+}
+
+// ---- The organisers' monitor ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttemptLine {
+    pub at: i64,
+    pub team: String,
+    pub account: String,
+    pub challenge: String,
+    pub outcome: String,
+    /// The team whose per-team flag this was, when another team's.
+    pub flag_of: Option<String>,
+}
+
+/// The contest's latest submissions, newest first.
+pub async fn recent_attempts(db: &Db, contest_id: i64, limit: i64) -> DbResult<Vec<AttemptLine>> {
+    let sql = "SELECT a.at, t.name AS team, u.display_name AS account, c.name AS challenge, \
+               a.outcome, o.name AS flag_of FROM ctf_attempts a \
+               JOIN ctf_teams t ON t.id = a.team_id JOIN users u ON u.id = a.account_id \
+               JOIN ctf_challenges c ON c.id = a.challenge_id \
+               LEFT JOIN ctf_teams o ON o.id = a.flag_of_team \
+               WHERE a.contest_id = $1 ORDER BY a.id DESC LIMIT $2";
+    Ok(run!(db, |pool| sqlx::query_as::<_, AttemptLine>(sql)
+        .bind(contest_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// Submissions of another team's per-team flag: who shared it shows.
+pub async fn shared_team_flags(db: &Db, contest_id: i64) -> DbResult<Vec<AttemptLine>> {
+    let sql = "SELECT a.at, t.name AS team, u.display_name AS account, c.name AS challenge, \
+               a.outcome, o.name AS flag_of FROM ctf_attempts a \
+               JOIN ctf_teams t ON t.id = a.team_id JOIN users u ON u.id = a.account_id \
+               JOIN ctf_challenges c ON c.id = a.challenge_id \
+               JOIN ctf_teams o ON o.id = a.flag_of_team \
+               WHERE a.contest_id = $1 ORDER BY a.id DESC";
+    Ok(run!(db, |pool| sqlx::query_as::<_, AttemptLine>(sql)
+        .bind(contest_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// One wrong text typed by several teams for the same challenge (a leaked fake flag, or
+/// teams working together): the challenge, how many teams, how many attempts, the first and
+/// last instants. The text itself is not kept: only its keyed hash is compared.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SharedWrongFlag {
+    pub challenge: String,
+    pub teams: i64,
+    pub attempts: i64,
+    pub first_at: i64,
+    pub last_at: i64,
+}
+
+pub async fn shared_wrong_flags(db: &Db, contest_id: i64) -> DbResult<Vec<SharedWrongFlag>> {
+    let sql = "SELECT c.name AS challenge, COUNT(DISTINCT a.team_id) AS teams, \
+               COUNT(*) AS attempts, MIN(a.at) AS first_at, MAX(a.at) AS last_at \
+               FROM ctf_attempts a JOIN ctf_challenges c ON c.id = a.challenge_id \
+               WHERE a.contest_id = $1 AND a.outcome = 'wrong' \
+               GROUP BY c.name, a.digest HAVING COUNT(DISTINCT a.team_id) > 1 \
+               ORDER BY COUNT(DISTINCT a.team_id) DESC, MAX(a.at) DESC LIMIT 50";
+    Ok(run!(db, |pool| sqlx::query_as::<_, SharedWrongFlag>(sql)
+        .bind(contest_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// Teams and accounts locked out for submitting too fast (bursts), with their strikes.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Burst {
+    pub team: Option<String>,
+    pub account: Option<String>,
+    pub strikes: i64,
+    pub until_at: i64,
+}
+
+pub async fn bursts(db: &Db, contest_id: i64) -> DbResult<Vec<Burst>> {
+    let sql = "SELECT t.name AS team, u.display_name AS account, l.strikes, l.until_at \
+               FROM ctf_lockouts l \
+               LEFT JOIN ctf_teams t ON l.subject = 'team:' || CAST(t.id AS TEXT) \
+               LEFT JOIN users u ON l.subject = 'account:' || CAST(u.id AS TEXT) \
+               WHERE l.contest_id = $1 ORDER BY l.until_at DESC LIMIT 100";
+    Ok(run!(db, |pool| sqlx::query_as::<_, Burst>(sql)
+        .bind(contest_id)
+        .fetch_all(pool)
+        .await)?)
 }

@@ -376,6 +376,10 @@ async fn an_accepted_applicant_forms_a_team_solves_and_moves_the_board(backend: 
             .await,
         1
     );
+    // The same wrong text from a second team shows on the organisers' monitor.
+    submit(&awa, &welcome, "SDN{dernier}")
+        .await
+        .assert_contains(&fr("ctf-outcome-wrong"));
     submit(&awa, &welcome, "SDN{premier}").await;
     let page = submit(&awa, &paired, &lionnes).await;
     page.assert_contains(&fr("ctf-outcome-wrong"));
@@ -403,6 +407,26 @@ async fn an_accepted_applicant_forms_a_team_solves_and_moves_the_board(backend: 
     submit(&moussa, &paired, &lionnes)
         .await
         .assert_contains(&fr("ctf-outcome-correct"));
+
+    // The organisers' monitor shows the shared per-team flag, the wrong text typed by two
+    // teams and the burst; the matrix shows who solved what.
+    let monitor = admin.get(&format!("{ADMIN}/monitor")).await;
+    assert_eq!(monitor.status, StatusCode::OK);
+    let text = monitor.text();
+    assert!(
+        text.contains("Sahel Cyber") && text.contains("drapeau propre à l'équipe Les Lionnes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Le même drapeau faux a été soumis par 2 équipes"),
+        "{text}"
+    );
+    assert!(text.contains("a dépassé la limite d'essais"), "{text}");
+    assert!(monitor.body.matches("✓").count() >= 4, "{}", monitor.body);
+    assert_eq!(
+        outsider.get(&format!("{ADMIN}/monitor")).await.status,
+        StatusCode::NOT_FOUND
+    );
 
     // The freeze: a later solve moves the organisers' board, not the public one (neither its
     // standings nor its values).
