@@ -1,10 +1,11 @@
 //! Flag submissions as contestants send them, against the real server in-process on loopback
 //! (fresh SQLite database, the demo's running contest): `cargo bench --bench ctf_flags`.
 //!
-//! The demo's contestants (signed in) submit flags through the challenge page's form, 64
-//! requests in flight, one in twenty right, the rest wrong; the per-minute limit is raised out
-//! of the way (the bench measures the check, not the lock-out). Every answer is a whole page.
-//! Target: at least 2,000 submissions per second accepted or refused, no server error.
+//! The demo's contestants (signed in) submit flags, 64 requests in flight, one in twenty right,
+//! the rest wrong; the per-minute limit is switched off (0: the bench measures the check, not
+//! the lock-out). Twice: through the challenge page's form (every answer a whole page), then
+//! through the JSON API (`…/attempt`, as scripts submit). Target: at least 2,000 submissions
+//! per second accepted or refused, no server error.
 //!
 //! `CTF_BENCH_SECS=600 cargo bench --bench ctf_flags` runs for that long instead, printing the
 //! process's resident memory every 30 s: it must stay flat (no growth with the attempts).
@@ -64,7 +65,7 @@ async fn run() -> anyhow::Result<()> {
         first_blood_bonus: contest.first_blood_bonus,
         board_public: contest.board_public,
         team_size_max: contest.team_size_max,
-        attempts_per_minute: 1_000_000,
+        attempts_per_minute: 0,
         flag_prefix: contest.flag_prefix.clone(),
     };
     let mut tx = state.db.begin().await?;
@@ -119,85 +120,91 @@ async fn run() -> anyhow::Result<()> {
         }
     );
     let rss_before = rss_mib();
-    let next = Arc::new(AtomicUsize::new(0));
-    let (answered, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let started = Instant::now();
     let (cookies, challenges) = (Arc::new(cookies), Arc::new(challenges));
-    let mut workers = Vec::new();
-    for _ in 0..IN_FLIGHT {
-        let (client, base, next) = (client.clone(), base.clone(), next.clone());
-        let (answered, failed) = (answered.clone(), failed.clone());
-        let (cookies, challenges) = (cookies.clone(), challenges.clone());
-        workers.push(tokio::spawn(async move {
-            loop {
-                let n = next.fetch_add(1, Ordering::Relaxed);
-                let more = match duration {
-                    Some(d) => started.elapsed() < d,
-                    None => n < SUBMISSIONS,
-                };
-                if !more {
-                    break;
-                }
-                let cookie = &cookies[n % cookies.len()];
-                let challenge = &challenges[(n / cookies.len()) % challenges.len()];
-                // One in twenty is the welcome challenge's flag (right once per team).
-                let flag = if n % 20 == 0 {
-                    "SDN{bienvenue_au_ctf}".to_owned()
-                } else {
-                    format!("SDN{{essai_{n}}}")
-                };
-                let response = client
-                    .post(format!("{base}/ctf/sdn-2026/challenges/{challenge}"))
-                    .header(COOKIE, cookie)
-                    .form(&[("csrf", CSRF), ("flag", flag.as_str())])
-                    .send()
-                    .await;
-                match response {
-                    Ok(r) if !r.status().is_server_error() => {
-                        let _ = r.bytes().await;
-                        answered.fetch_add(1, Ordering::Relaxed);
+    for json in [false, true] {
+        let next = Arc::new(AtomicUsize::new(0));
+        let (answered, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let started = Instant::now();
+        let mut workers = Vec::new();
+        for _ in 0..IN_FLIGHT {
+            let (client, base, next) = (client.clone(), base.clone(), next.clone());
+            let (answered, failed) = (answered.clone(), failed.clone());
+            let (cookies, challenges) = (cookies.clone(), challenges.clone());
+            workers.push(tokio::spawn(async move {
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    let more = match duration {
+                        Some(d) => started.elapsed() < d,
+                        None => n < SUBMISSIONS,
+                    };
+                    if !more {
+                        break;
                     }
-                    _ => {
-                        failed.fetch_add(1, Ordering::Relaxed);
+                    let cookie = &cookies[n % cookies.len()];
+                    let challenge = &challenges[(n / cookies.len()) % challenges.len()];
+                    // One in twenty is the welcome challenge's flag (right once per team).
+                    let flag = if n % 20 == 0 {
+                        "SDN{bienvenue_au_ctf}".to_owned()
+                    } else {
+                        format!("SDN{{essai_{n}}}")
+                    };
+                    let url = format!("{base}/ctf/sdn-2026/challenges/{challenge}");
+                    let request = if json {
+                        client
+                            .post(format!("{url}/attempt"))
+                            .header("x-csrf-token", CSRF)
+                            .json(&serde_json::json!({ "flag": flag }))
+                    } else {
+                        client
+                            .post(url)
+                            .form(&[("csrf", CSRF), ("flag", flag.as_str())])
+                    };
+                    match request.header(COOKIE, cookie).send().await {
+                        Ok(r) if !r.status().is_server_error() => {
+                            let _ = r.bytes().await;
+                            answered.fetch_add(1, Ordering::Relaxed);
+                        }
+                        _ => {
+                            failed.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
                 }
-            }
-        }));
-    }
-    if duration.is_some() {
-        let sampler = tokio::spawn(async move {
-            let t0 = Instant::now();
-            loop {
-                tokio::time::sleep(Duration::from_secs(30)).await;
-                println!(
-                    "  {:>4} s: resident {:.1} MiB",
-                    t0.elapsed().as_secs(),
-                    rss_mib()
-                );
-            }
+            }));
+        }
+        let sampler = duration.map(|_| {
+            tokio::spawn(async move {
+                let t0 = Instant::now();
+                loop {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    println!(
+                        "  {:>4} s: resident {:.1} MiB",
+                        t0.elapsed().as_secs(),
+                        rss_mib()
+                    );
+                }
+            })
         });
         for w in workers {
             w.await?;
         }
-        sampler.abort();
-    } else {
-        for w in workers {
-            w.await?;
+        if let Some(s) = sampler {
+            s.abort();
         }
+        let secs = started.elapsed().as_secs_f64();
+        let (answered, failed) = (
+            answered.load(Ordering::Relaxed),
+            failed.load(Ordering::Relaxed),
+        );
+        let rate = answered as f64 / secs;
+        println!(
+            "  {}: {answered} submissions answered in {secs:.2} s: {rate:.0}/s, {failed} failed → {}",
+            if json { "JSON API" } else { "page form" },
+            if rate >= 2_000.0 && failed == 0 { "target met" } else { "TARGET MISSED" }
+        );
     }
-    let secs = started.elapsed().as_secs_f64();
-    let (answered, failed) = (
-        answered.load(Ordering::Relaxed),
-        failed.load(Ordering::Relaxed),
-    );
     let attempts = queries::attempt_count(&state.db, contest.id).await?;
-    let rate = answered as f64 / secs;
     println!(
-        "  {answered} submissions answered in {secs:.2} s: {rate:.0}/s, {failed} failed, {attempts} attempts recorded → {}",
-        if rate >= 2_000.0 && failed == 0 { "target met" } else { "TARGET MISSED" }
-    );
-    println!(
-        "  resident memory {rss_before:.1} MiB before, {:.1} MiB after",
+        "  {attempts} attempts recorded; resident memory {rss_before:.1} MiB before, {:.1} MiB after",
         rss_mib()
     );
     server.stop().await;

@@ -222,6 +222,14 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Its name in the JSON API.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::WrongLookAlike => "wrong_look_alike",
+            other => other.recorded(),
+        }
+    }
+
     /// As attempts record it.
     fn recorded(self) -> &'static str {
         match self {
@@ -278,13 +286,7 @@ pub async fn judge(
     submission: &Submission,
     (account, now): By,
 ) -> AppResult<Judged> {
-    let Target {
-        contest,
-        challenge,
-        checker,
-        team,
-        teams,
-    } = target;
+    let Target { contest, team, .. } = target;
     let mut judged = Judged {
         outcome: Outcome::Closed,
         digest: submission.attempt_digest(key),
@@ -292,6 +294,11 @@ pub async fn judge(
         lockouts: Vec::new(),
     };
     if !matches!(contest.window().phase(now), Phase::Running | Phase::Frozen) {
+        return Ok(judged);
+    }
+    // 0: no limit (a contest on a closed network, a benchmark); nothing to count.
+    if contest.attempts_per_minute == 0 {
+        judged.outcome = verdict(key, target, submission, &mut judged.flag_of_team);
         return Ok(judged);
     }
     let since = now - MINUTE_MS;
@@ -315,6 +322,24 @@ pub async fn judge(
         judged.outcome = Outcome::Limited { until };
         return Ok(judged);
     }
+    judged.outcome = verdict(key, target, submission, &mut judged.flag_of_team);
+    Ok(judged)
+}
+
+/// Whether the flag is right; for a wrong one, whose per-team flag it was, if another team's.
+fn verdict(
+    key: &ServerKey,
+    target: &Target<'_>,
+    submission: &Submission,
+    flag_of_team: &mut Option<i64>,
+) -> Outcome {
+    let Target {
+        contest,
+        challenge,
+        checker,
+        team,
+        teams,
+    } = target;
     let is_flag_of = |team_public_id: &str| {
         challenge.per_team_flag
             && flags::is_team_flag(
@@ -325,20 +350,18 @@ pub async fn judge(
                 submission,
             )
     };
-    judged.outcome = if is_flag_of(&team.public_id) || checker.accepts(key, submission) {
-        Outcome::Correct
+    if is_flag_of(&team.public_id) || checker.accepts(key, submission) {
+        return Outcome::Correct;
+    }
+    *flag_of_team = teams
+        .iter()
+        .find(|(id, public_id)| *id != team.id && is_flag_of(public_id))
+        .map(|(id, _)| *id);
+    if submission.has_look_alikes() {
+        Outcome::WrongLookAlike
     } else {
-        judged.flag_of_team = teams
-            .iter()
-            .find(|(id, public_id)| *id != team.id && is_flag_of(public_id))
-            .map(|(id, _)| *id);
-        if submission.has_look_alikes() {
-            Outcome::WrongLookAlike
-        } else {
-            Outcome::Wrong
-        }
-    };
-    Ok(judged)
+        Outcome::Wrong
+    }
 }
 
 /// Records a judged submission: the attempt, the solve (a second solve of the team, by a

@@ -46,6 +46,10 @@ pub fn router() -> Router<AppState> {
             get(pages::challenge).post(pages::submit),
         )
         .route(
+            &format!("{PUBLIC}/challenges/{{challenge}}/attempt"),
+            post(pages::submit_json),
+        )
+        .route(
             &format!("{PUBLIC}/challenges/{{challenge}}/hints/{{hint}}"),
             post(pages::unlock_hint),
         )

@@ -604,6 +604,68 @@ pub struct FlagForm {
     pub flag: String,
 }
 
+/// Judges and records a submission of the signed-in contestant's team; what the page or the
+/// API says of it: the outcome, its status and its sentence.
+async fn check_flag(
+    app: &AppState,
+    lang: Lang,
+    (edition, contest, team): (&EditionRow, &ContestRow, &TeamRow),
+    c: &ChallengeRow,
+    submission: &Submission,
+    user_id: i64,
+) -> AppResult<(Outcome, StatusCode, String)> {
+    let kept = queries::flags(&app.db, c.id).await?;
+    let checker = Checker::new(&kept).map_err(|e| AppError::Internal(format!("{e:?}")))?;
+    let teams: Vec<(i64, String)> = if c.per_team_flag {
+        queries::teams(&app.db, contest.id)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.public_id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let target = actions::Target {
+        contest,
+        challenge: c,
+        checker: &checker,
+        team,
+        teams: &teams,
+    };
+    let now = app.now_ms();
+    let judged = actions::judge(
+        &app.db,
+        &app.server_key,
+        &target,
+        submission,
+        (user_id, now),
+    )
+    .await?;
+    let mut tx = app.db.begin().await?;
+    let outcome = actions::record(&mut tx, &target, judged, (user_id, now)).await?;
+    tx.commit().await?;
+    if outcome == Outcome::Correct {
+        if let Ok(version) = queries::version(&app.db, contest.id).await {
+            app.live
+                .publish(crate::web::live::Topic::Scoreboard(contest.id), version);
+        }
+    }
+    let (status, text) = match outcome {
+        Outcome::Correct => (StatusCode::OK, tr(lang, outcome.key())),
+        Outcome::Limited { until } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            tr_args(
+                lang,
+                outcome.key(),
+                &[("until", instant(lang, edition, until))],
+            ),
+        ),
+        Outcome::Closed => (StatusCode::CONFLICT, tr(lang, outcome.key())),
+        _ => (StatusCode::UNPROCESSABLE_ENTITY, tr(lang, outcome.key())),
+    };
+    Ok((outcome, status, text))
+}
+
 pub(super) async fn submit(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -627,55 +689,7 @@ pub(super) async fn submit(
             return render_challenge(&app, ctx, at, &c, shown, status).await;
         }
     };
-    let kept = queries::flags(&app.db, c.id).await?;
-    let checker = Checker::new(&kept).map_err(|e| AppError::Internal(format!("{e:?}")))?;
-    let teams: Vec<(i64, String)> = if c.per_team_flag {
-        queries::teams(&app.db, contest.id)
-            .await?
-            .into_iter()
-            .map(|t| (t.id, t.public_id))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let target = actions::Target {
-        contest: &contest,
-        challenge: &c,
-        checker: &checker,
-        team: &team,
-        teams: &teams,
-    };
-    let now = app.now_ms();
-    let judged = actions::judge(
-        &app.db,
-        &app.server_key,
-        &target,
-        &submission,
-        (user.id, now),
-    )
-    .await?;
-    let mut tx = app.db.begin().await?;
-    let outcome = actions::record(&mut tx, &target, judged, (user.id, now)).await?;
-    tx.commit().await?;
-    if outcome == Outcome::Correct {
-        if let Ok(version) = queries::version(&app.db, contest.id).await {
-            app.live
-                .publish(crate::web::live::Topic::Scoreboard(contest.id), version);
-        }
-    }
-    let (status, text) = match outcome {
-        Outcome::Correct => (StatusCode::OK, tr(lang, outcome.key())),
-        Outcome::Limited { until } => (
-            StatusCode::TOO_MANY_REQUESTS,
-            tr_args(
-                lang,
-                outcome.key(),
-                &[("until", instant(lang, &edition, until))],
-            ),
-        ),
-        Outcome::Closed => (StatusCode::CONFLICT, tr(lang, outcome.key())),
-        _ => (StatusCode::UNPROCESSABLE_ENTITY, tr(lang, outcome.key())),
-    };
+    let (outcome, status, text) = check_flag(&app, lang, at, &c, &submission, user.id).await?;
     // A wrong flag stays in the field, to be corrected; a right one is done with.
     let typed = if outcome == Outcome::Correct {
         String::new()
@@ -687,6 +701,50 @@ pub(super) async fn submit(
         typed,
     };
     render_challenge(&app, ctx, at, &c, shown, status).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FlagJson {
+    pub flag: String,
+}
+
+/// The same check for scripts and the page's own script: JSON in (`{"flag": …}`, the page's
+/// CSRF token in the `x-csrf-token` header), JSON out (`{"outcome": …, "message": …}`), with
+/// the form's status codes.
+pub(super) async fn submit_json(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path((slug, public_id)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+    axum::Json(body): axum::Json<FlagJson>,
+) -> AppResult<Response> {
+    let token = headers
+        .get("x-csrf-token")
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if !crate::crypto::constant_time_eq(token, ctx.csrf.as_bytes()) {
+        return Err(AppError::Csrf);
+    }
+    let (edition, contest) = contest_of(&app, &slug).await?;
+    let team = own_team(&app, &contest, user.id).await?;
+    let c = playable(&app, &contest, &team, &public_id).await?;
+    let lang = ctx.lang;
+    let (outcome, status, message) = match Submission::parse(&body.flag) {
+        Ok(submission) => {
+            let at = (&edition, &contest, &team);
+            let (outcome, status, text) =
+                check_flag(&app, lang, at, &c, &submission, user.id).await?;
+            (outcome.name(), status, text)
+        }
+        Err(e) => (
+            "invalid",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            tr(lang, e.key()),
+        ),
+    };
+    let body = serde_json::json!({ "outcome": outcome, "message": message });
+    Ok((status, axum::Json(body)).into_response())
 }
 
 pub(super) async fn unlock_hint(
@@ -799,6 +857,10 @@ pub(super) async fn board_lines(
         until,
     );
     let by_id: HashMap<i64, &TeamRow> = teams.iter().map(|t| (t.id, t)).collect();
+    let women_led: HashSet<i64> = queries::women_led_teams(&app.db, contest.id)
+        .await?
+        .into_iter()
+        .collect();
     let lines = standings
         .iter()
         .filter_map(|s| {
@@ -807,7 +869,7 @@ pub(super) async fn board_lines(
                 team: t.name.clone(),
                 score: s.score,
                 solves: s.solves,
-                women_led: t.women_led(),
+                women_led: women_led.contains(&t.id),
             })
         })
         .collect();

@@ -162,20 +162,21 @@ pub struct TeamRow {
     pub public_id: String,
     pub name: String,
     pub members: i64,
-    /// Members whose application says they are women (for the special prize).
-    pub women: i64,
 }
 
-impl TeamRow {
-    /// Women-led as the calls count it: at least half of its members are women.
-    pub fn women_led(&self) -> bool {
-        self.members > 0 && self.women * 2 >= self.members
-    }
-}
+const TEAM: &str = "SELECT t.id, t.public_id, t.name, t.members FROM ctf_teams t";
 
-const TEAM: &str = "SELECT t.id, t.public_id, t.name, t.members, \
-    (SELECT COUNT(*) FROM ctf_members m JOIN applications a ON a.id = m.application_id \
-     WHERE m.team_id = t.id AND a.women_led) AS women FROM ctf_teams t";
+/// The women-led teams of the contest, as the calls count it: at least half of the members
+/// are women (their applications say so), for the special prize.
+pub async fn women_led_teams(db: &Db, contest_id: i64) -> DbResult<Vec<i64>> {
+    let sql = "SELECT m.team_id FROM ctf_members m JOIN applications a ON a.id = m.application_id \
+               WHERE m.contest_id = $1 GROUP BY m.team_id \
+               HAVING 2 * SUM(CASE WHEN a.women_led THEN 1 ELSE 0 END) >= COUNT(*)";
+    Ok(run!(db, |pool| sqlx::query_scalar(sql)
+        .bind(contest_id)
+        .fetch_all(pool)
+        .await)?)
+}
 
 pub async fn teams(db: &Db, contest_id: i64) -> DbResult<Vec<TeamRow>> {
     let sql = format!("{TEAM} WHERE t.contest_id = $1 AND t.members > 0 ORDER BY t.id");

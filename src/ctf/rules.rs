@@ -195,7 +195,7 @@ pub fn parse_settings(
         &mut errors,
         "attempts_per_minute",
         t.attempts_per_minute,
-        1..=1_000_000,
+        0..=1_000,
         lang,
     );
     let prefix = t.flag_prefix.trim();

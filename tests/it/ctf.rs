@@ -354,6 +354,8 @@ async fn an_accepted_applicant_forms_a_team_solves_and_moves_the_board(backend: 
         board(&page),
         vec![("Les Lionnes".into(), 110), ("Sahel Cyber".into(), 0)]
     );
+    // Both teams are women-led (at least half women): marked for the special prize.
+    assert_eq!(page.body.matches(&fr("ctf-women-led")).count(), 2);
 
     // Now "Suite" shows: each team has its own flag. Sahel Cyber submitting the Lionnes' flag
     // is wrong, and the attempt names whose flag it was.
@@ -395,6 +397,30 @@ async fn an_accepted_applicant_forms_a_team_solves_and_moves_the_board(backend: 
     submit(&amina, &pattern, "sdn{aaaa2026}")
         .await
         .assert_contains(&fr("ctf-outcome-correct"));
+
+    // Scripts submit through the JSON API (the page's CSRF token in a header): same checks.
+    let api = format!("{}/challenges/{paired}/attempt", app.url(PUBLIC));
+    let csrf = amina.csrf().await;
+    let answer = amina
+        .http
+        .post(&api)
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({ "flag": "SDN{pas_ca}" }))
+        .send()
+        .await
+        .expect("the API answers");
+    assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let json: serde_json::Value = answer.json().await.expect("JSON");
+    assert_eq!(json["outcome"], "wrong");
+    assert_eq!(json["message"], fr("ctf-outcome-wrong"));
+    let forged = amina
+        .http
+        .post(&api)
+        .json(&serde_json::json!({ "flag": "SDN{pas_ca}" }))
+        .send()
+        .await
+        .expect("the API answers");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 
     // Brute force: past 10 attempts in a minute, even the right flag is refused for a while.
     for n in 0..10 {
