@@ -36,6 +36,44 @@ pub(super) async fn contest_of(app: &AppState, slug: &str) -> AppResult<(Edition
     Ok((edition, contest))
 }
 
+/// A signed-in member of a team of the edition's contest: the contestants' pages take it in
+/// their signature; anyone else gets 404 (a sign-in page when signed out).
+pub struct Contestant {
+    pub edition: EditionRow,
+    pub contest: ContestRow,
+    pub team: TeamRow,
+    pub user: crate::web::sessions::SessionUser,
+}
+
+impl axum::extract::FromRequestParts<AppState> for Contestant {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &AppState,
+    ) -> Result<Self, Response> {
+        let SignedIn(user) =
+            <SignedIn as axum::extract::FromRequestParts<AppState>>::from_request_parts(parts, app)
+                .await?;
+        let slug = crate::editions::access::path_param(parts, app, "edition")
+            .await
+            .ok_or_else(|| AppError::NotFound.into_response())?;
+        let (edition, contest) = contest_of(app, &slug)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let team = queries::team_of(&app.db, contest.id, user.id)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?
+            .ok_or_else(|| AppError::NotFound.into_response())?;
+        Ok(Contestant {
+            edition,
+            contest,
+            team,
+            user,
+        })
+    }
+}
+
 fn base(edition: &EditionRow) -> String {
     format!("/ctf/{}", edition.slug)
 }
@@ -401,22 +439,17 @@ pub(super) async fn join_team(
     }
 }
 
-/// The signed-in contestant's team; 404 for anyone else.
-async fn own_team(app: &AppState, contest: &ContestRow, user_id: i64) -> AppResult<TeamRow> {
-    queries::team_of(&app.db, contest.id, user_id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 pub(super) async fn leave_team(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(slug): Path<String>,
+    Contestant {
+        edition,
+        contest,
+        team,
+        user,
+    }: Contestant,
     _form: CsrfForm<TeamForm>,
 ) -> AppResult<Response> {
-    let (edition, contest) = contest_of(&app, &slug).await?;
-    let team = own_team(&app, &contest, user.id).await?;
     let mut tx = app.db.begin().await?;
     match actions::leave_team(&mut tx, &contest, &team, (user.id, app.now_ms())).await? {
         Ok(()) => {
@@ -444,12 +477,14 @@ pub struct CodeForm {
 pub(super) async fn new_code(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path(slug): Path<String>,
+    Contestant {
+        edition,
+        contest,
+        team,
+        ..
+    }: Contestant,
     form: CsrfForm<CodeForm>,
 ) -> AppResult<Response> {
-    let (edition, contest) = contest_of(&app, &slug).await?;
-    let team = own_team(&app, &contest, user.id).await?;
     let mut tx = app.db.begin().await?;
     let (code, key) = if form.value.kind == "single" {
         let code = actions::single_use_code(&mut tx, &team, app.now_ms()).await?;
@@ -584,11 +619,14 @@ async fn render_challenge(
 pub(super) async fn challenge(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((slug, public_id)): Path<(String, String)>,
+    Contestant {
+        edition,
+        contest,
+        team,
+        ..
+    }: Contestant,
+    Path((_, public_id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (edition, contest) = contest_of(&app, &slug).await?;
-    let team = own_team(&app, &contest, user.id).await?;
     let c = playable(&app, &contest, &team, &public_id).await?;
     let shown = Shown {
         outcome: None,
@@ -669,12 +707,15 @@ async fn check_flag(
 pub(super) async fn submit(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((slug, public_id)): Path<(String, String)>,
+    Contestant {
+        edition,
+        contest,
+        team,
+        user,
+    }: Contestant,
+    Path((_, public_id)): Path<(String, String)>,
     form: CsrfForm<FlagForm>,
 ) -> AppResult<Response> {
-    let (edition, contest) = contest_of(&app, &slug).await?;
-    let team = own_team(&app, &contest, user.id).await?;
     let c = playable(&app, &contest, &team, &public_id).await?;
     let lang = ctx.lang;
     let at = (&edition, &contest, &team);
@@ -714,8 +755,13 @@ pub struct FlagJson {
 pub(super) async fn submit_json(
     State(app): State<AppState>,
     ctx: Ctx,
-    SignedIn(user): SignedIn,
-    Path((slug, public_id)): Path<(String, String)>,
+    Contestant {
+        edition,
+        contest,
+        team,
+        user,
+    }: Contestant,
+    Path((_, public_id)): Path<(String, String)>,
     headers: axum::http::HeaderMap,
     axum::Json(body): axum::Json<FlagJson>,
 ) -> AppResult<Response> {
@@ -726,8 +772,6 @@ pub(super) async fn submit_json(
     if !crate::crypto::constant_time_eq(token, ctx.csrf.as_bytes()) {
         return Err(AppError::Csrf);
     }
-    let (edition, contest) = contest_of(&app, &slug).await?;
-    let team = own_team(&app, &contest, user.id).await?;
     let c = playable(&app, &contest, &team, &public_id).await?;
     let lang = ctx.lang;
     let (outcome, status, message) = match Submission::parse(&body.flag) {
@@ -749,12 +793,15 @@ pub(super) async fn submit_json(
 
 pub(super) async fn unlock_hint(
     State(app): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path((slug, public_id, hint_id)): Path<(String, String, i64)>,
+    Contestant {
+        edition,
+        contest,
+        team,
+        user,
+    }: Contestant,
+    Path((_, public_id, hint_id)): Path<(String, String, i64)>,
     _form: CsrfForm<FlagForm>,
 ) -> AppResult<Response> {
-    let (edition, contest) = contest_of(&app, &slug).await?;
-    let team = own_team(&app, &contest, user.id).await?;
     let c = playable(&app, &contest, &team, &public_id).await?;
     let hint = queries::hints(&app.db, c.id)
         .await?
@@ -777,11 +824,9 @@ pub(super) async fn unlock_hint(
 /// An attached file, for the team that may see its challenge (counted).
 pub(super) async fn file(
     State(app): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path((slug, public_id, file_id)): Path<(String, String, String)>,
+    Contestant { contest, team, .. }: Contestant,
+    Path((_, public_id, file_id)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
-    let (_, contest) = contest_of(&app, &slug).await?;
-    let team = own_team(&app, &contest, user.id).await?;
     let c = playable(&app, &contest, &team, &public_id).await?;
     let f = queries::file(&app.db, &file_id)
         .await?
