@@ -67,6 +67,7 @@ async fn run() -> anyhow::Result<()> {
         team_size_max: contest.team_size_max,
         attempts_per_minute: 0,
         flag_prefix: contest.flag_prefix.clone(),
+        standings_use: contest.standings_use,
     };
     let mut tx = state.db.begin().await?;
     actions::save_settings(

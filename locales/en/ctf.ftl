@@ -193,3 +193,9 @@ ctf-attempt-wrong = wrong
 ctf-attempt-again = already solved
 ctf-attempt-closed = outside the hours
 ctf-attempt-limited = locked (too many attempts)
+
+ctf-standings-use = The final standings count for the selection
+ctf-standings-use-criterion = As a jury criterion: they pre-fill "Challenges solved" on each finalist's sheet
+ctf-standings-use-podium = As the podium: the first three teams are the category's laureates and compete for the special prize
+ctf-settings-standings-use = Choose how the standings count for the selection.
+ctf-standings-hint = Final CTF standings: team "{ $team }", rank { $rank } of { $teams }, { $score } points (the winner: { $winner }). Proposed: { $points } out of { $max }, the share of the winner's points.

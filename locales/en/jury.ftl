@@ -106,3 +106,6 @@ jury-method-mean = Final: every juror scores every finalist of their category, s
 jury-method-formula = score = (total of juror 1 + … + total of juror n) / n
 pitch-programme-title = Programme of the final's pitches
 pitch-programme-help = Local times of the edition
+jury-podium-note = This category is decided by the CTF's final standings, as organisers chose: each team is listed under its members' oldest application; its score is its share of the winner's points, out of 100, for the special prize.
+jury-podium-pending = This category will be decided by the CTF's final standings, which are not final yet (the contest is running or its frozen board has not been revealed).
+jury-podium-score = { $points } points ({ $share })

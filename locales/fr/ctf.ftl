@@ -193,3 +193,9 @@ ctf-attempt-wrong = faux
 ctf-attempt-again = déjà résolue
 ctf-attempt-closed = hors horaires
 ctf-attempt-limited = bloqué (trop d'essais)
+
+ctf-standings-use = Le classement final compte pour la sélection
+ctf-standings-use-criterion = Comme un critère du jury : il pré-remplit « Épreuves résolues » sur la fiche de chaque finaliste
+ctf-standings-use-podium = Comme le podium : les trois premières équipes sont les lauréates de la catégorie et concourent au prix spécial
+ctf-settings-standings-use = Choisissez comment le classement compte pour la sélection.
+ctf-standings-hint = Classement final du CTF : équipe « { $team } », rang { $rank } sur { $teams }, { $score } points (la première : { $winner }). Proposé : { $points } sur { $max }, la part des points de la première.

@@ -106,3 +106,6 @@ jury-method-mean = Finale : chaque juré note tous les finalistes de sa catégor
 jury-method-formula = note = (total du juré 1 + … + total du juré n) / n
 pitch-programme-title = Programme des pitchs de la finale
 pitch-programme-help = Heures locales de l'édition
+jury-podium-note = Cette catégorie est départagée par le classement final du CTF, comme l'ont choisi les organisateurs : chaque équipe figure sous le dossier le plus ancien de ses membres ; sa note est la part des points de la première, sur 100, pour le prix spécial.
+jury-podium-pending = Cette catégorie sera départagée par le classement final du CTF, qui n'est pas encore définitif (concours en cours ou classement gelé non révélé).
+jury-podium-score = { $points } points ({ $share })

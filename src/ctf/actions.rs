@@ -83,6 +83,7 @@ pub async fn save_settings(
         "board_public": settings.board_public,
         "team_size_max": settings.team_size_max,
         "attempts_per_minute": settings.attempts_per_minute,
+        "standings_use": settings.standings_use.as_str(),
     });
     let object = format!("ctf:{}", edition.slug);
     audit::Entry::by(actor, Action::CtfSettingsSaved, &object, details)

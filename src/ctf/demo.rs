@@ -8,7 +8,7 @@
 use super::actions::{self, ChallengeSave, Target};
 use super::flags::{Checker, NewFlag, Submission};
 use super::queries::{self, ChallengeFields};
-use super::rules::{Settings, Window};
+use super::rules::{Settings, StandingsUse, Window};
 use super::scoring::{Decay, Mode, ValueRule};
 use super::spec::{Category, FlagKind};
 use crate::audit::Action;
@@ -92,6 +92,7 @@ pub async fn seed(app: &AppState, edition: &EditionRow, admin_id: i64) -> anyhow
         team_size_max: 4,
         attempts_per_minute: 10,
         flag_prefix: "SDN".into(),
+        standings_use: StandingsUse::Criterion,
     };
     let mut tx = app.db.begin().await?;
     let before = (admin_id, starts_at - 2 * HOUR);

@@ -12,7 +12,8 @@
 //! Layout: pure logic apart from I/O — `scoring` (challenge values, standings, freeze),
 //! `flags` (keyed hashes, regular expressions, per-team flags), `rules` (window, lock-outs,
 //! settings), `spec` (CTFd-style YAML challenges in and out), `markdown` (challenge texts made
-//! safe) — then `queries`, `actions` (the writes), `pages` (contestants and the board),
+//! safe) — then `queries`, `actions` (the writes), `pages` (contestants and the board), `results` (the
+//! final standings as the selection reads them: a jury criterion or the podium),
 //! `organisers`, `live` (the board's event stream), `demo`.
 
 pub mod actions;
@@ -23,6 +24,7 @@ pub mod markdown;
 mod organisers;
 mod pages;
 pub mod queries;
+pub mod results;
 pub mod rules;
 pub mod scoring;
 pub mod spec;

@@ -11,7 +11,7 @@ use super::actions::{self, ChallengeSave};
 use super::flags::{self, KeptFlag, NewFlag};
 use super::pages::{board_lines, BoardLine};
 use super::queries::{self, ChallengeFields, ChallengeRow, ContestRow};
-use super::rules::{self, TypedSettings};
+use super::rules::{self, StandingsUse, TypedSettings};
 use super::scoring::{Decay, Mode, ValueRule};
 use super::spec::{self, Category, FlagKind};
 use crate::audit::Action;
@@ -72,6 +72,8 @@ pub struct SettingsForm {
     pub attempts_per_minute: String,
     #[serde(default)]
     pub flag_prefix: String,
+    #[serde(default)]
+    pub standings_use: String,
 }
 
 impl SettingsForm {
@@ -92,6 +94,7 @@ impl SettingsForm {
                 team_size_max: c.team_size_max.to_string(),
                 attempts_per_minute: c.attempts_per_minute.to_string(),
                 flag_prefix: c.flag_prefix.clone(),
+                standings_use: c.standings_use.as_str().into(),
             },
             None => SettingsForm {
                 mode: Mode::Retroactive.as_str().into(),
@@ -100,6 +103,7 @@ impl SettingsForm {
                 team_size_max: "4".into(),
                 attempts_per_minute: "10".into(),
                 flag_prefix: "SDN".into(),
+                standings_use: StandingsUse::Criterion.as_str().into(),
                 ..SettingsForm::default()
             },
         }
@@ -124,6 +128,7 @@ pub struct AdminTemplate {
     pub exists: bool,
     pub tracks: Vec<(String, String)>,
     pub modes: Vec<(&'static str, String)>,
+    pub standings_uses: Vec<(&'static str, String)>,
     pub settings: SettingsForm,
     pub challenges: Vec<ChallengeLine>,
     pub board: Vec<BoardLine>,
@@ -205,6 +210,15 @@ async fn render_admin(
         .iter()
         .map(|m| (m.as_str(), tr(lang, &format!("ctf-mode-{}", m.as_str()))))
         .collect();
+    let standings_uses = StandingsUse::ALL
+        .iter()
+        .map(|u| {
+            (
+                u.as_str(),
+                tr(lang, &format!("ctf-standings-use-{}", u.as_str())),
+            )
+        })
+        .collect();
     render_with_status(
         status,
         &AdminTemplate {
@@ -214,6 +228,7 @@ async fn render_admin(
             exists: contest.is_some(),
             tracks,
             modes,
+            standings_uses,
             settings: typed
                 .settings
                 .unwrap_or_else(|| SettingsForm::of(contest.as_ref(), edition)),
@@ -263,6 +278,7 @@ pub(super) async fn save_settings(
         team_size_max: &f.team_size_max,
         attempts_per_minute: &f.attempts_per_minute,
         flag_prefix: &f.flag_prefix,
+        standings_use: &f.standings_use,
     };
     let mut parsed = rules::parse_settings(&typed, lang);
     if !freeze.is_empty() && freeze_at.is_none() {

@@ -157,23 +157,11 @@ async fn public_values(
     let until = contest
         .window()
         .public_board_until(now, contest.revealed_at.is_some());
-    let rules = rules_of(challenges)?;
+    let rules = super::results::rules_of(challenges)?;
     Ok(scoring::current_values(&rules, &solves, until)
         .into_iter()
         .map(|(id, value, solves)| (id, (value, solves)))
         .collect())
-}
-
-fn rules_of(challenges: &[ChallengeRow]) -> AppResult<Vec<scoring::Challenge>> {
-    challenges
-        .iter()
-        .map(|c| {
-            Ok(scoring::Challenge {
-                id: c.id,
-                rule: c.rule().map_err(|e| AppError::Internal(e.to_string()))?,
-            })
-        })
-        .collect()
 }
 
 #[derive(Template)]
@@ -887,20 +875,13 @@ pub(super) async fn board_lines(
     until: Option<i64>,
     now: i64,
 ) -> AppResult<(Vec<BoardLine>, Vec<(String, i64, u64)>)> {
-    let challenges = queries::challenges(&app.db, contest.id).await?;
-    let rules = rules_of(&challenges)?;
-    let teams = queries::teams(&app.db, contest.id).await?;
-    let data = queries::board_data(&app.db, contest.id).await?;
-    let ids: Vec<i64> = teams.iter().map(|t| t.id).collect();
-    let standings = scoring::standings(
-        &contest.rules(),
-        &rules,
-        &ids,
-        &data.solves,
-        &data.unlocks,
-        &data.adjustments,
-        until,
-    );
+    let super::results::Computed {
+        challenges,
+        rules,
+        teams,
+        data,
+        standings,
+    } = super::results::compute(&app.db, contest, until).await?;
     let by_id: HashMap<i64, &TeamRow> = teams.iter().map(|t| (t.id, t)).collect();
     let women_led: HashSet<i64> = queries::women_led_teams(&app.db, contest.id)
         .await?

@@ -1,7 +1,7 @@
 //! The contest's tables.
 
 use super::flags::KeptFlag;
-use super::rules::{Lockout, Settings, Window};
+use super::rules::{Lockout, Settings, StandingsUse, Window};
 use super::scoring;
 use super::spec::{Category, FlagKind};
 use crate::db::{Db, DbResult, Tx};
@@ -24,6 +24,8 @@ pub struct ContestRow {
     pub attempts_per_minute: i64,
     pub flag_prefix: String,
     pub revealed_at: Option<i64>,
+    #[sqlx(try_from = "String")]
+    pub standings_use: StandingsUse,
     pub version: i64,
 }
 
@@ -44,6 +46,14 @@ impl ContestRow {
     }
 }
 
+impl TryFrom<String> for StandingsUse {
+    type Error = UnknownValue;
+
+    fn try_from(name: String) -> Result<Self, UnknownValue> {
+        StandingsUse::parse(&name).ok_or(UnknownValue(name))
+    }
+}
+
 impl TryFrom<String> for scoring::Mode {
     type Error = UnknownValue;
 
@@ -54,7 +64,7 @@ impl TryFrom<String> for scoring::Mode {
 
 const CONTEST: &str = "SELECT id, edition_id, track_id, starts_at, ends_at, freeze_at, mode, \
     first_blood_bonus, board_public, team_size_max, attempts_per_minute, flag_prefix, \
-    revealed_at, version FROM ctf_contests";
+    revealed_at, standings_use, version FROM ctf_contests";
 
 pub async fn contest(db: &Db, edition_id: i64) -> DbResult<Option<ContestRow>> {
     let sql = format!("{CONTEST} WHERE edition_id = $1");
@@ -74,15 +84,16 @@ pub async fn save_contest(
 ) -> DbResult<()> {
     let sql = "INSERT INTO ctf_contests (edition_id, track_id, starts_at, ends_at, freeze_at, \
                mode, first_blood_bonus, board_public, team_size_max, attempts_per_minute, \
-               flag_prefix, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
+               flag_prefix, standings_use, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
                ON CONFLICT (edition_id) DO UPDATE SET track_id = excluded.track_id, \
                starts_at = excluded.starts_at, ends_at = excluded.ends_at, \
                freeze_at = excluded.freeze_at, mode = excluded.mode, \
                first_blood_bonus = excluded.first_blood_bonus, \
                board_public = excluded.board_public, team_size_max = excluded.team_size_max, \
                attempts_per_minute = excluded.attempts_per_minute, \
-               flag_prefix = excluded.flag_prefix, updated_at = excluded.updated_at, \
+               flag_prefix = excluded.flag_prefix, standings_use = excluded.standings_use, \
+               updated_at = excluded.updated_at, \
                version = ctf_contests.version + 1";
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(edition_id)
@@ -96,6 +107,7 @@ pub async fn save_contest(
         .bind(s.team_size_max)
         .bind(s.attempts_per_minute)
         .bind(&s.flag_prefix)
+        .bind(s.standings_use.as_str())
         .bind(now)
         .execute(conn)
         .await
@@ -1030,6 +1042,26 @@ pub async fn bursts(db: &Db, contest_id: i64) -> DbResult<Vec<Burst>> {
                LEFT JOIN users u ON l.subject = 'account:' || CAST(u.id AS TEXT) \
                WHERE l.contest_id = $1 ORDER BY l.until_at DESC LIMIT 100";
     Ok(run!(db, |pool| sqlx::query_as::<_, Burst>(sql)
+        .bind(contest_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// A contestant's application, as the selection names its laureates.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EntryRow {
+    pub team_id: i64,
+    pub application_id: i64,
+    pub reference: Option<String>,
+    pub answers_json: String,
+}
+
+/// Every member's application, by team, oldest application first.
+pub async fn entries_by_team(db: &Db, contest_id: i64) -> DbResult<Vec<EntryRow>> {
+    let sql = "SELECT m.team_id, a.id AS application_id, a.reference, a.answers_json \
+               FROM ctf_members m JOIN applications a ON a.id = m.application_id \
+               WHERE m.contest_id = $1 ORDER BY m.team_id, a.id";
+    Ok(run!(db, |pool| sqlx::query_as::<_, EntryRow>(sql)
         .bind(contest_id)
         .fetch_all(pool)
         .await)?)

@@ -132,6 +132,32 @@ pub struct Settings {
     pub team_size_max: i64,
     pub attempts_per_minute: i64,
     pub flag_prefix: String,
+    pub standings_use: StandingsUse,
+}
+
+/// How the final standings feed the selection: organisers choose per contest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StandingsUse {
+    /// They inform the jury's "challenges solved" criterion of each finalist (the 2026 call
+    /// judges the hackathon like the other categories).
+    Criterion,
+    /// They are the hackathon category's podium and enter the special prize.
+    Podium,
+}
+
+impl StandingsUse {
+    pub const ALL: [StandingsUse; 2] = [StandingsUse::Criterion, StandingsUse::Podium];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StandingsUse::Criterion => "criterion",
+            StandingsUse::Podium => "podium",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StandingsUse> {
+        Self::ALL.into_iter().find(|u| u.as_str() == s)
+    }
 }
 
 /// The settings form as typed (instants already read in Bamako time by the page).
@@ -145,6 +171,7 @@ pub struct TypedSettings<'a> {
     pub team_size_max: &'a str,
     pub attempts_per_minute: &'a str,
     pub flag_prefix: &'a str,
+    pub standings_use: &'a str,
 }
 
 fn number(
@@ -198,6 +225,10 @@ pub fn parse_settings(
         0..=1_000,
         lang,
     );
+    let standings_use = StandingsUse::parse(t.standings_use);
+    if standings_use.is_none() {
+        errors.add("standings_use", tr(lang, "ctf-settings-standings-use"));
+    }
     let prefix = t.flag_prefix.trim();
     if prefix.is_empty()
         || prefix.len() > 16
@@ -224,8 +255,8 @@ pub fn parse_settings(
             errors.add("freeze_at", tr(lang, "ctf-settings-freeze"));
         }
     }
-    match mode {
-        Some(mode) if errors.is_empty() => Ok(Settings {
+    match (mode, standings_use) {
+        (Some(mode), Some(standings_use)) if errors.is_empty() => Ok(Settings {
             window: Window {
                 starts_at,
                 ends_at,
@@ -237,6 +268,7 @@ pub fn parse_settings(
             team_size_max,
             attempts_per_minute,
             flag_prefix: prefix.to_owned(),
+            standings_use,
         }),
         _ => Err(errors),
     }

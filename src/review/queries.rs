@@ -809,6 +809,10 @@ pub const DEFAULT_ALLOWED_SECS: i64 = 300;
 /// Key of the rubric criterion the timer pre-fills.
 pub const TIMING_CRITERION: &str = "timing";
 
+/// The final's criterion the hackathon's rubric calls "challenges solved" (the start-ups'
+/// demonstration, adapted): the capture-the-flag's final standings may pre-fill it.
+pub const STANDINGS_CRITERION: &str = "demo";
+
 /// The final's settings: allowed presentation time, cumulated scores.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct JurySettings {

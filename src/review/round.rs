@@ -5,16 +5,20 @@ use std::collections::BTreeMap;
 
 use super::names::format_duration;
 use super::queries::{self, RoundRow};
-use super::queries::{measured_secs, settings, TIMING_CRITERION};
+use super::queries::{measured_secs, settings, STANDINGS_CRITERION, TIMING_CRITERION};
 use super::rules::ranking::{self, ReviewSheet, SheetTotal};
 use super::rules::rubric::{stored_sheet, Round, Rubric};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
-use crate::applications::queries::{self as applications, ListFilter, ListedApplication};
+use crate::applications::queries::{
+    self as applications, ApplicationRow, ListFilter, ListedApplication,
+};
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
+use crate::ctf::results;
+use crate::ctf::rules::StandingsUse;
 use crate::db::{DbResult, Tx};
 use crate::domain::types::Lang;
 use crate::editions::access::{path_param, OrganisedEdition};
@@ -224,23 +228,40 @@ pub async fn round_ranking(app: &AppState, c: &RoundContext) -> AppResult<RoundR
     })
 }
 
-/// What the score form of the final shows about the pitch's measured time, and the points
-/// it gives on the timing criterion (the juror may still change them).
-pub struct TimingHint {
+/// What the score form of the final pre-fills on a criterion, and why (the juror may still
+/// change the points).
+pub struct CriterionHint {
+    pub criterion: &'static str,
     pub points: u32,
     pub text: String,
 }
 
-pub async fn timing_hint(
+/// The criteria the final's score form pre-fills for a dossier: the pitch's measured time on
+/// the timing criterion, and the capture-the-flag's final standings on the hackathon's
+/// "challenges solved" criterion when organisers chose that the standings count that way.
+pub async fn criterion_hints(
+    app: &AppState,
+    round: &RoundRow,
+    dossier: &ApplicationRow,
+    rubric: &Rubric,
+    lang: Lang,
+) -> AppResult<Vec<CriterionHint>> {
+    if round.round() != Round::Final {
+        return Ok(Vec::new());
+    }
+    let mut hints = Vec::new();
+    hints.extend(timing_hint(app, round, dossier.id, rubric, lang).await?);
+    hints.extend(standings_hint(app, round, dossier, rubric, lang).await?);
+    Ok(hints)
+}
+
+async fn timing_hint(
     app: &AppState,
     round: &RoundRow,
     application_id: i64,
     rubric: &Rubric,
     lang: Lang,
-) -> AppResult<Option<TimingHint>> {
-    if round.round() != Round::Final {
-        return Ok(None);
-    }
+) -> AppResult<Option<CriterionHint>> {
     let Some(criterion) = rubric.criterion(TIMING_CRITERION) else {
         return Ok(None);
     };
@@ -263,7 +284,54 @@ pub async fn timing_hint(
             ("max", criterion.max_points.to_string()),
         ],
     );
-    Ok(Some(TimingHint { points, text }))
+    Ok(Some(CriterionHint {
+        criterion: TIMING_CRITERION,
+        points,
+        text,
+    }))
+}
+
+async fn standings_hint(
+    app: &AppState,
+    round: &RoundRow,
+    dossier: &ApplicationRow,
+    rubric: &Rubric,
+    lang: Lang,
+) -> AppResult<Option<CriterionHint>> {
+    let Some(criterion) = rubric.criterion(STANDINGS_CRITERION) else {
+        return Ok(None);
+    };
+    let Some(contest) = results::contest_results(&app.db, round.edition_id, app.now_ms()).await?
+    else {
+        return Ok(None);
+    };
+    if contest.standings_use != StandingsUse::Criterion || contest.track_id != dossier.track_id {
+        return Ok(None);
+    }
+    let Some(team) = contest.team_of(dossier.id) else {
+        return Ok(None);
+    };
+    let winner = contest.winner_points();
+    let points = results::criterion_points(team.points, winner, criterion.max_points);
+    let teams = contest.teams.as_ref().map_or(0, Vec::len);
+    let text = tr_args(
+        lang,
+        "ctf-standings-hint",
+        &[
+            ("team", team.name.clone()),
+            ("rank", team.rank.to_string()),
+            ("teams", teams.to_string()),
+            ("score", team.points.to_string()),
+            ("winner", winner.to_string()),
+            ("points", points.to_string()),
+            ("max", criterion.max_points.to_string()),
+        ],
+    );
+    Ok(Some(CriterionHint {
+        criterion: STANDINGS_CRITERION,
+        points,
+        text,
+    }))
 }
 
 /// Opens or closes a round — the status and its audit entry, in the caller's transaction —

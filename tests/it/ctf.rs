@@ -11,6 +11,7 @@ both_dbs!(
     an_accepted_applicant_forms_a_team_solves_and_moves_the_board,
     organisers_import_a_ctfd_challenge_and_export_it_without_its_static_flags,
     the_demo_runs_a_contest_with_a_live_scoreboard,
+    the_final_standings_pre_fill_the_jury_criterion_or_make_the_podium,
     twenty_teams_play_a_whole_contest_to_its_final_standings,
 );
 
@@ -43,6 +44,7 @@ async fn set_up_contest(app: &TestApp, admin: &TestClient, team_size: &str, mode
             ("team_size_max", team_size.into()),
             ("attempts_per_minute", "10".into()),
             ("flag_prefix", "SDN".into()),
+            ("standings_use", "criterion".into()),
         ]
     };
     // An end before the start is refused, the typed values kept, nothing written.
@@ -94,10 +96,20 @@ async fn add_challenge(admin: &TestClient, fields: &[(&str, &str)]) -> String {
 
 /// An accepted applicant of the 2027 hackathon, signed in.
 async fn player(app: &TestApp, admin: &TestClient, n: usize, gender: &str) -> TestClient {
+    entrant(app, admin, n, gender).await.0
+}
+
+/// An accepted applicant of the 2027 hackathon, signed in, and their application's public id.
+async fn entrant(
+    app: &TestApp,
+    admin: &TestClient,
+    n: usize,
+    gender: &str,
+) -> (TestClient, String) {
     let login = format!("joueur{n}@exemple.ml");
     let (client, id) = hackathon_entrant(app, &login, &login, "2004-03-01", gender).await;
     admin.declare_eligible(&id, "").await;
-    client
+    (client, id)
 }
 
 /// Creates a team; the invite code shown once.
@@ -756,5 +768,210 @@ async fn the_demo_runs_a_contest_with_a_live_scoreboard(backend: Backend) {
     let page = admin.get("/admin/editions/sdn-2026/ctf").await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("Cookie de session");
+    app.finish().await;
+}
+
+/// Organisers choose how the final standings count for the selection. As a jury criterion
+/// (the default): once final — over and revealed — they pre-fill each finalist's "challenges
+/// solved" on the juror's sheet with the team's share of the winner's points. As the podium:
+/// the first three teams are the hackathon's laureates, and the best women-led team that is
+/// not a laureate gets the special prize, published with the members named.
+async fn the_final_standings_pre_fill_the_jury_criterion_or_make_the_podium(backend: Backend) {
+    use crate::support::builders::ShortlistBuilder;
+    let app = TestApp::start(backend).await;
+    app.seed_demo().await;
+    let admin = app.admin_client().await;
+    set_up_contest(&app, &admin, "1", "retroactive").await;
+    let a = add_challenge(&admin, &[("name", "A"), ("flags", "SDN{a}")]).await;
+    let b = add_challenge(
+        &admin,
+        &[
+            ("name", "B"),
+            ("flags", "SDN{b}"),
+            ("initial", "200"),
+            ("minimum", "200"),
+        ],
+    )
+    .await;
+    // Five players, each their own team; teams 0, 2 and 4 are women.
+    let mut players = Vec::new();
+    for n in 0..5 {
+        let gender = if n % 2 == 0 { "f" } else { "m" };
+        let (client, id) = entrant(&app, &admin, 200 + n, gender).await;
+        create_team(&client, &format!("Équipe {n}")).await;
+        players.push((client, id));
+    }
+    // Team 1: both first bloods, 320; team 0: 300; team 2 then team 4: 100; team 3: nothing.
+    for (minute, n, challenge, flag) in [
+        (10, 1, &a, "SDN{a}"),
+        (11, 1, &b, "SDN{b}"),
+        (20, 0, &a, "SDN{a}"),
+        (21, 0, &b, "SDN{b}"),
+        (30, 2, &a, "SDN{a}"),
+        (40, 4, &a, "SDN{a}"),
+    ] {
+        app.clock.set(at(&format!("2026-11-02T10:{minute:02}:00")));
+        submit(&players[n].0, challenge, flag)
+            .await
+            .assert_contains(&fr("ctf-outcome-correct"));
+    }
+
+    // The final of 2027: teams 0 and 1 are finalists, a juror on the hackathon's panel.
+    ShortlistBuilder::of("sdn-2027")
+        .with(&players[0].1)
+        .with(&players[1].1)
+        .locked()
+        .build(&app)
+        .await;
+    let login = "jure.ctf@jury.ml";
+    let juror = app
+        .signup_and_verify("Juré CTF", login, login, crate::jury::PASSWORD)
+        .await;
+    let track = app
+        .scalar_i64(
+            "SELECT t.id FROM tracks t JOIN editions e ON e.id = t.edition_id \
+             WHERE e.slug = 'sdn-2027' AND t.kind = 'hackathon'",
+        )
+        .await
+        .to_string();
+    let round = "/admin/editions/sdn-2027/review/final";
+    let page = admin
+        .post_form(
+            &format!("{round}/panel"),
+            &[("track", track.as_str()), ("login", login)],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "panel: {}", page.text());
+    let page = admin.post_form(&format!("{round}/assign"), &[]).await;
+    assert!(page.status.is_redirection(), "assign: {}", page.text());
+    let page = admin
+        .post_form(&format!("{round}/status"), &[("status", "open")])
+        .await;
+    assert!(page.status.is_redirection(), "open: {}", page.text());
+    let links = crate::jury::final_links(&juror).await;
+    let sheet_of_team_0 = links
+        .iter()
+        .find(|l| l.ends_with(&players[0].1))
+        .unwrap_or_else(|| panic!("team 0's sheet in {links:?}"))
+        .clone();
+    let hint = kene::i18n::tr_args(
+        kene::i18n::Lang::Fr,
+        "ctf-standings-hint",
+        &[
+            ("team", "Équipe 0".into()),
+            ("rank", "2".into()),
+            ("teams", "5".into()),
+            ("score", "300".into()),
+            ("winner", "320".into()),
+            ("points", "9".into()),
+            ("max", "10".into()),
+        ],
+    );
+    // While the contest runs, the sheet proposes nothing.
+    let page = juror.get(&sheet_of_team_0).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text().contains(&hint));
+    assert_eq!(page.input_value("demo").as_deref(), Some(""));
+    // Over but frozen: still nothing; revealed: 300 / 320 × 10 = 9.4, proposed 9.
+    app.clock.set(at("2026-11-03T10:30:00"));
+    let page = juror.get(&sheet_of_team_0).await;
+    assert!(!page.text().contains(&hint));
+    let page = admin.post_form(&format!("{ADMIN}/reveal"), &[]).await;
+    assert!(page.status.is_redirection(), "reveal: {}", page.text());
+    let page = juror.get(&sheet_of_team_0).await;
+    page.assert_contains(&hint);
+    assert_eq!(page.input_value("demo").as_deref(), Some("9"));
+
+    // The podium instead: an unknown choice is refused and nothing changes.
+    let settings = |standings_use: &'static str| {
+        vec![
+            ("track", track.clone()),
+            ("starts_at", "2026-11-02T10:00".to_owned()),
+            ("ends_at", "2026-11-03T10:00".to_owned()),
+            ("freeze_at", "2026-11-03T09:00".to_owned()),
+            ("mode", "retroactive".to_owned()),
+            ("first_blood_bonus", "10".to_owned()),
+            ("board_public", "on".to_owned()),
+            ("team_size_max", "1".to_owned()),
+            ("attempts_per_minute", "10".to_owned()),
+            ("flag_prefix", "SDN".to_owned()),
+            ("standings_use", standings_use.to_owned()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect::<Vec<_>>()
+    };
+    let page = admin.post_form_owned(ADMIN, &settings("jury")).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(&fr("ctf-settings-standings-use"));
+    let kept = "SELECT standings_use FROM ctf_contests";
+    assert_eq!(app.strings(kept).await, ["criterion"]);
+    let page = admin.post_form_owned(ADMIN, &settings("podium")).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let page = juror.get(&sheet_of_team_0).await;
+    assert!(!page.text().contains(&hint), "no longer a criterion");
+
+    // Deliberation: the standings decide the category; team 3 scored nothing.
+    let page = admin
+        .post_form(&format!("{round}/status"), &[("status", "closed")])
+        .await;
+    assert!(page.status.is_redirection(), "close: {}", page.text());
+    let page = admin
+        .get("/admin/editions/sdn-2027/jury/deliberation")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(&fr("jury-podium-note"));
+    for n in [0, 1, 2, 4] {
+        page.assert_contains(&format!("Équipe {n}"));
+    }
+    assert!(!page.text().contains("Équipe 3"));
+    let page = admin
+        .post_form(
+            "/admin/editions/sdn-2027/results/publish",
+            &[("reason", "")],
+        )
+        .await;
+    assert_eq!(
+        page.redirect_target().as_deref(),
+        Some("/results/sdn-2027"),
+        "publish: {}",
+        page.text()
+    );
+    let mut application = Vec::new();
+    for (_, public_id) in &players {
+        let sql = format!("SELECT id FROM applications WHERE public_id = '{public_id}'");
+        application.push(app.scalar_i64(&sql).await);
+    }
+    let snapshot: serde_json::Value = serde_json::from_str(
+        &app.strings("SELECT laureates_json FROM results_publications")
+            .await
+            .remove(0),
+    )
+    .expect("the published snapshot");
+    let podium: Vec<(i64, i64)> = snapshot["laureates"]["categories"][&track]
+        .as_array()
+        .expect("the hackathon's podium")
+        .iter()
+        .map(|p| (p[0].as_i64().unwrap_or(0), p[1].as_i64().unwrap_or(0)))
+        .collect();
+    assert_eq!(
+        podium,
+        [
+            (1, application[1]),
+            (2, application[0]),
+            (3, application[2])
+        ]
+    );
+    // Team 0 is a laureate already (no cumulation): the special prize goes to team 4.
+    assert_eq!(
+        snapshot["laureates"]["special_prize"].as_i64(),
+        Some(application[4])
+    );
+    let page = app.client().get("/results/sdn-2027").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for n in [0, 1, 2, 4] {
+        page.assert_contains(&format!("Équipe {n}"));
+    }
+    page.assert_contains(&fr("results-special-prize"));
     app.finish().await;
 }

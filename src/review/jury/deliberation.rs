@@ -12,9 +12,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::podium::CtfPodium;
 use crate::applications::queries::ListedApplication;
 use crate::audit;
 use crate::calls::queries::{self as calls, EditionRow, TrackRow};
+use crate::ctf::results;
+use crate::ctf::rules::StandingsUse;
 use crate::db::{DbError, Tx};
 use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
@@ -65,6 +68,8 @@ pub struct RankLine {
 pub struct TrackRanking {
     pub name: String,
     pub lines: Vec<RankLine>,
+    /// How the category is decided when not by the jury's sheets (the CTF's standings).
+    pub note: Option<String>,
 }
 
 /// The outcome of the deliberation as it stands: rankings per category and the snapshot
@@ -135,18 +140,33 @@ pub async fn deliberate(
             .collect();
         finals.insert(t.id, ranking::rank(&of_track, &tie_break));
     }
-    let women_led: BTreeSet<i64> = finalists
+    let mut women_led: BTreeSet<i64> = finalists
         .iter()
         .filter(|d| d.women_led)
         .map(|d| d.id)
         .collect();
+    let podium = results::contest_results(&app.db, edition.id, app.now_ms())
+        .await?
+        .filter(|c| c.standings_use == StandingsUse::Podium)
+        .map(|c| CtfPodium::of(&c));
+    // The ties the jury must see: the CTF's standings order their own.
+    let mut jury_finals = finals.clone();
+    if let Some(p) = &podium {
+        jury_finals.remove(&p.track_id);
+        finals.remove(&p.track_id);
+        if let Some(teams) = &p.teams {
+            finals.insert(p.track_id, teams.ranking.clone());
+            women_led.extend(&teams.women_led);
+        }
+    }
+    let team_dossiers = podium.as_ref().and_then(|p| p.teams.as_ref());
     let laureates = prizes::laureates(&finals, &women_led, prizes::DEFAULT_TOP_N, jury.cumulate);
     let keys: BTreeMap<i64, Vec<String>> = rubrics
         .iter()
         .map(|(track, (_, tie_break))| (*track, tie_break.clone()))
         .collect();
     let prize_ties = prizes::prize_ties(
-        &finals,
+        &jury_finals,
         &keys,
         &women_led,
         prizes::DEFAULT_TOP_N,
@@ -220,9 +240,20 @@ pub async fn deliberate(
             )
         })
         .collect();
-    let snapshot = snapshot(&tracks, &by_id, &laureates, jury.cumulate, prize_ties);
+    let snapshot = snapshot(
+        &tracks,
+        &by_id,
+        team_dossiers.map(|t| &t.dossiers),
+        &laureates,
+        jury.cumulate,
+        prize_ties,
+    );
     let mut rankings = Vec::new();
     for t in &tracks {
+        if let Some(p) = podium.as_ref().filter(|p| p.track_id == t.id) {
+            rankings.push(podium_ranking(lang, t, p, &laureates));
+            continue;
+        }
         let Some(ranked) = finals.get(&t.id) else {
             continue;
         };
@@ -261,6 +292,7 @@ pub async fn deliberate(
         rankings.push(TrackRanking {
             name: t.name(lang),
             lines,
+            note: None,
         });
     }
     let (assigned, submitted) = queries::progress(&app.db, round.id).await?;
@@ -279,9 +311,66 @@ pub async fn deliberate(
     })
 }
 
+/// The category the CTF's standings decide, as the deliberation page shows it.
+fn podium_ranking(
+    lang: Lang,
+    track: &TrackRow,
+    podium: &CtfPodium,
+    laureates: &Laureates,
+) -> TrackRanking {
+    let Some(teams) = &podium.teams else {
+        return TrackRanking {
+            name: track.name(lang),
+            lines: Vec::new(),
+            note: Some(tr(lang, "jury-podium-pending")),
+        };
+    };
+    let places: BTreeMap<i64, usize> = laureates
+        .categories
+        .get(&track.id)
+        .map(|v| v.iter().map(|(p, d)| (*d, *p)).collect())
+        .unwrap_or_default();
+    let lines = teams
+        .ranking
+        .iter()
+        .filter_map(|r| {
+            let d = teams.dossiers.get(&r.dossier)?;
+            let points = teams.points.get(&r.dossier).copied().unwrap_or_default();
+            Some(RankLine {
+                position: r.position,
+                reference: d.reference.clone(),
+                title: d.title.clone(),
+                team: d.team.clone(),
+                women_led: teams.women_led.contains(&r.dossier),
+                sheets: 0,
+                score: tr_args(
+                    lang,
+                    "jury-podium-score",
+                    &[
+                        ("points", points.to_string()),
+                        ("share", format_score(r.score)),
+                    ],
+                ),
+                spread: String::new(),
+                disputed: false,
+                prize: places.get(&r.dossier).map(|p| place_label(lang, *p)),
+                special: laureates.special_prize == Some(r.dossier),
+                arbitrary: false,
+                tie: None,
+            })
+        })
+        .collect();
+    TrackRanking {
+        name: track.name(lang),
+        lines,
+        note: Some(tr(lang, "jury-podium-note")),
+    }
+}
+
 fn snapshot(
     tracks: &[TrackRow],
     by_id: &BTreeMap<i64, &ListedApplication>,
+    teams: Option<&BTreeMap<i64, PublicDossier>>,
     laureates: &Laureates,
     cumulate: bool,
     ties: Vec<prizes::PrizeTie>,
@@ -296,6 +385,9 @@ fn snapshot(
     let dossiers = named
         .into_iter()
         .filter_map(|id| {
+            if let Some(team) = teams.and_then(|t| t.get(&id)) {
+                return Some((id, team.clone()));
+            }
             let d = by_id.get(&id)?;
             Some((
                 id,

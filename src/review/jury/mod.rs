@@ -5,6 +5,7 @@ pub mod actions;
 mod context;
 mod deliberation;
 mod pages;
+mod podium;
 mod progress;
 mod queries;
 

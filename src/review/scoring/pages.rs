@@ -271,14 +271,9 @@ async fn render_score_page(
     let submitted = stored.as_ref().is_some_and(|sh| sh.is_submitted());
     let stored_points = stored.as_ref().map(|sh| sh.points()).unwrap_or_default();
     let stored_comments = stored.as_ref().map(|sh| sh.comments()).unwrap_or_default();
-    // In the final, the measured pitch time pre-fills the timing criterion.
-    let timing =
-        crate::review::round::timing_hint(app, &s.round, s.dossier.id, &s.rubric, lang).await?;
-    let timing_of = |key: &str| {
-        timing
-            .as_ref()
-            .filter(|_| key == crate::review::queries::TIMING_CRITERION)
-    };
+    // In the final, the measured pitch time and the CTF's standings pre-fill their criteria.
+    let hints = round::criterion_hints(app, &s.round, &s.dossier, &s.rubric, lang).await?;
+    let hint_of = |key: &str| hints.iter().find(|h| h.criterion == key);
     let criteria = s
         .rubric
         .criteria()
@@ -294,7 +289,7 @@ async fn render_score_page(
                 .get(&c.key)
                 .cloned()
                 .or_else(|| stored_points.get(&c.key).map(|v| v.to_string()))
-                .or_else(|| timing_of(&c.key).map(|t| t.points.to_string()))
+                .or_else(|| hint_of(&c.key).map(|t| t.points.to_string()))
                 .unwrap_or_default(),
             comment: typed
                 .get(&format!("comment_{}", c.key))
@@ -302,7 +297,7 @@ async fn render_score_page(
                 .or_else(|| stored_comments.get(&c.key).cloned())
                 .unwrap_or_default(),
             error: errors.get(&c.key).map(str::to_owned),
-            hint: timing_of(&c.key).map(|t| t.text.clone()),
+            hint: hint_of(&c.key).map(|t| t.text.clone()),
         })
         .collect();
     let total = if stored.is_some() {
