@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::actions::{self, Outcome, Refused};
 use super::flags::{Checker, Submission};
 use super::markdown::to_safe_html;
-use super::queries::{self, ChallengeRow, ContestRow, TeamRow};
+use super::queries::{self, ChallengeRow, ContestRow, TeamChallenge, TeamRow};
 use super::rules::{self, Phase};
 use super::scoring;
 use crate::calls::queries::EditionRow;
@@ -58,13 +58,17 @@ impl axum::extract::FromRequestParts<AppState> for Contestant {
         let slug = crate::editions::access::path_param(parts, app, "edition")
             .await
             .ok_or_else(|| AppError::NotFound.into_response())?;
-        let (edition, contest) = contest_of(app, &slug)
+        let not_found = || AppError::NotFound.into_response();
+        let internal = |e: crate::db::DbError| AppError::from(e).into_response();
+        let edition = crate::calls::queries::edition_by_slug(&app.db, &slug)
             .await
-            .map_err(IntoResponse::into_response)?;
-        let team = queries::team_of(&app.db, contest.id, user.id)
+            .map_err(internal)?
+            .ok_or_else(not_found)?;
+        let (contest, team) = queries::contest_and_team(&app.db, edition.id, user.id)
             .await
-            .map_err(|e| AppError::from(e).into_response())?
-            .ok_or_else(|| AppError::NotFound.into_response())?;
+            .map_err(internal)?
+            .ok_or_else(not_found)?;
+        let team = team.ok_or_else(not_found)?;
         Ok(Contestant {
             edition,
             contest,
@@ -529,18 +533,14 @@ async fn playable(
     contest: &ContestRow,
     team: &TeamRow,
     public_id: &str,
-) -> AppResult<ChallengeRow> {
+) -> AppResult<TeamChallenge> {
     let now = app.now_ms();
-    let challenges = queries::challenges(&app.db, contest.id).await?;
-    let solved: HashSet<i64> = queries::solved_by(&app.db, team.id)
-        .await?
-        .into_iter()
-        .collect();
-    let phase = contest.window().phase(now);
-    let found = shown(&challenges, &solved, phase, now)
-        .find(|c| c.public_id == public_id)
-        .cloned();
-    found.ok_or(AppError::NotFound)
+    let found = queries::team_challenge(&app.db, contest.id, team.id, public_id).await?;
+    found
+        .filter(|t| {
+            contest.window().phase(now) != Phase::Before && t.challenge.open_at(now) && t.unlocked
+        })
+        .ok_or(AppError::NotFound)
 }
 
 struct Shown {
@@ -552,7 +552,7 @@ async fn render_challenge(
     app: &AppState,
     ctx: Ctx,
     (edition, contest, team): (&EditionRow, &ContestRow, &TeamRow),
-    c: &ChallengeRow,
+    (c, solved): (&ChallengeRow, bool),
     shown: Shown,
     status: StatusCode,
 ) -> AppResult<Response> {
@@ -560,19 +560,13 @@ async fn render_challenge(
     let lang = ctx.lang;
     let values = public_values(app, contest, std::slice::from_ref(c), now).await?;
     let (value, solves) = values.get(&c.id).copied().unwrap_or((0, 0));
-    let solved = queries::solved_by(&app.db, team.id).await?.contains(&c.id);
-    let unlocked: HashSet<i64> = queries::unlocked_hints(&app.db, team.id)
+    let hints = queries::hints_for_team(&app.db, c.id, team.id)
         .await?
         .into_iter()
-        .collect();
-    let hints = queries::hints(&app.db, c.id)
-        .await?
-        .into_iter()
-        .map(|h| HintView {
+        .map(|(h, unlocked)| HintView {
             id: h.id,
             cost: h.cost,
-            content_html: (h.cost == 0 || unlocked.contains(&h.id))
-                .then(|| to_safe_html(&h.content)),
+            content_html: (h.cost == 0 || unlocked).then(|| to_safe_html(&h.content)),
         })
         .collect();
     let files = queries::files(&app.db, c.id)
@@ -615,13 +609,14 @@ pub(super) async fn challenge(
     }: Contestant,
     Path((_, public_id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let c = playable(&app, &contest, &team, &public_id).await?;
+    let t = playable(&app, &contest, &team, &public_id).await?;
     let shown = Shown {
         outcome: None,
         typed: String::new(),
     };
     let at = (&edition, &contest, &team);
-    render_challenge(&app, ctx, at, &c, shown, StatusCode::OK).await
+    let c = (&t.challenge, t.solved);
+    render_challenge(&app, ctx, at, c, shown, StatusCode::OK).await
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -636,12 +631,12 @@ async fn check_flag(
     app: &AppState,
     lang: Lang,
     (edition, contest, team): (&EditionRow, &ContestRow, &TeamRow),
-    c: &ChallengeRow,
+    t: &TeamChallenge,
     submission: &Submission,
     user_id: i64,
 ) -> AppResult<(Outcome, StatusCode, String)> {
-    let kept = queries::flags(&app.db, c.id).await?;
-    let checker = Checker::new(&kept).map_err(|e| AppError::Internal(format!("{e:?}")))?;
+    let c = &t.challenge;
+    let checker = Checker::new(&t.flags).map_err(|e| AppError::Internal(format!("{e:?}")))?;
     let teams: Vec<(i64, String)> = if c.per_team_flag {
         queries::teams(&app.db, contest.id)
             .await?
@@ -704,7 +699,7 @@ pub(super) async fn submit(
     Path((_, public_id)): Path<(String, String)>,
     form: CsrfForm<FlagForm>,
 ) -> AppResult<Response> {
-    let c = playable(&app, &contest, &team, &public_id).await?;
+    let t = playable(&app, &contest, &team, &public_id).await?;
     let lang = ctx.lang;
     let at = (&edition, &contest, &team);
     let submission = match Submission::parse(&form.value.flag) {
@@ -715,10 +710,11 @@ pub(super) async fn submit(
                 typed: form.value.flag,
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return render_challenge(&app, ctx, at, &c, shown, status).await;
+            let c = (&t.challenge, t.solved);
+            return render_challenge(&app, ctx, at, c, shown, status).await;
         }
     };
-    let (outcome, status, text) = check_flag(&app, lang, at, &c, &submission, user.id).await?;
+    let (outcome, status, text) = check_flag(&app, lang, at, &t, &submission, user.id).await?;
     // A wrong flag stays in the field, to be corrected; a right one is done with.
     let typed = if outcome == Outcome::Correct {
         String::new()
@@ -729,7 +725,8 @@ pub(super) async fn submit(
         outcome: Some((outcome == Outcome::Correct, text)),
         typed,
     };
-    render_challenge(&app, ctx, at, &c, shown, status).await
+    let solved = t.solved || matches!(outcome, Outcome::Correct | Outcome::Again);
+    render_challenge(&app, ctx, at, (&t.challenge, solved), shown, status).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -760,13 +757,13 @@ pub(super) async fn submit_json(
     if !crate::crypto::constant_time_eq(token, ctx.csrf.as_bytes()) {
         return Err(AppError::Csrf);
     }
-    let c = playable(&app, &contest, &team, &public_id).await?;
+    let t = playable(&app, &contest, &team, &public_id).await?;
     let lang = ctx.lang;
     let (outcome, status, message) = match Submission::parse(&body.flag) {
         Ok(submission) => {
             let at = (&edition, &contest, &team);
             let (outcome, status, text) =
-                check_flag(&app, lang, at, &c, &submission, user.id).await?;
+                check_flag(&app, lang, at, &t, &submission, user.id).await?;
             (outcome.name(), status, text)
         }
         Err(e) => (
@@ -790,7 +787,7 @@ pub(super) async fn unlock_hint(
     Path((_, public_id, hint_id)): Path<(String, String, i64)>,
     _form: CsrfForm<FlagForm>,
 ) -> AppResult<Response> {
-    let c = playable(&app, &contest, &team, &public_id).await?;
+    let c = playable(&app, &contest, &team, &public_id).await?.challenge;
     let hint = queries::hints(&app.db, c.id)
         .await?
         .into_iter()
@@ -815,7 +812,7 @@ pub(super) async fn file(
     Contestant { contest, team, .. }: Contestant,
     Path((_, public_id, file_id)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
-    let c = playable(&app, &contest, &team, &public_id).await?;
+    let c = playable(&app, &contest, &team, &public_id).await?.challenge;
     let f = queries::file(&app.db, &file_id)
         .await?
         .filter(|f| f.challenge_id == c.id)

@@ -74,6 +74,50 @@ pub async fn contest(db: &Db, edition_id: i64) -> DbResult<Option<ContestRow>> {
         .await)?)
 }
 
+/// The edition's contest and the team `account_id` plays in, if any, read at once (every
+/// contestant's request starts with them).
+pub async fn contest_and_team(
+    db: &Db,
+    edition_id: i64,
+    account_id: i64,
+) -> DbResult<Option<(ContestRow, Option<TeamRow>)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        contest: ContestRow,
+        team_id: Option<i64>,
+        team_public_id: Option<String>,
+        team_name: Option<String>,
+        team_members: Option<i64>,
+    }
+    let sql = "SELECT c.id, c.edition_id, c.track_id, c.starts_at, c.ends_at, c.freeze_at, \
+               c.mode, c.first_blood_bonus, c.board_public, c.team_size_max, \
+               c.attempts_per_minute, c.flag_prefix, c.revealed_at, c.standings_use, c.version, \
+               t.id AS team_id, t.public_id AS team_public_id, t.name AS team_name, \
+               t.members AS team_members \
+               FROM ctf_contests c \
+               LEFT JOIN ctf_members me ON me.contest_id = c.id AND me.account_id = $2 \
+               LEFT JOIN ctf_teams t ON t.id = me.team_id \
+               WHERE c.edition_id = $1";
+    let row = run!(db, |pool| sqlx::query_as::<_, Row>(sql)
+        .bind(edition_id)
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row.map(|r| {
+        let team = match (r.team_id, r.team_public_id, r.team_name, r.team_members) {
+            (Some(id), Some(public_id), Some(name), Some(members)) => Some(TeamRow {
+                id,
+                public_id,
+                name,
+                members,
+            }),
+            _ => None,
+        };
+        (r.contest, team)
+    }))
+}
+
 /// Creates the edition's contest or changes its settings.
 pub async fn save_contest(
     tx: &mut Tx,
@@ -455,6 +499,68 @@ pub async fn challenges(db: &Db, contest_id: i64) -> DbResult<Vec<ChallengeRow>>
         .await)?)
 }
 
+/// A challenge as one team meets it, with its flags, read at once on the submission path.
+pub struct TeamChallenge {
+    pub challenge: ChallengeRow,
+    /// No prerequisite, or the team solved it.
+    pub unlocked: bool,
+    pub solved: bool,
+    pub flags: Vec<KeptFlag>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TeamChallengeRow {
+    #[sqlx(flatten)]
+    challenge: ChallengeRow,
+    unlocked: bool,
+    solved: bool,
+    flag_kind: Option<String>,
+    flag_digest: Option<String>,
+    flag_pattern: Option<String>,
+}
+
+/// The challenge `public_id` of the contest as `team_id` meets it: one row per flag.
+pub async fn team_challenge(
+    db: &Db,
+    contest_id: i64,
+    team_id: i64,
+    public_id: &str,
+) -> DbResult<Option<TeamChallenge>> {
+    let sql = "SELECT c.id, c.public_id, c.name, c.category, c.author, c.description, \
+               c.connection_info, c.initial_value, c.minimum_value, c.decay, c.decay_function, \
+               c.requires_id, c.visible, c.visible_from, c.visible_until, c.per_team_flag, \
+               c.position, \
+               (c.requires_id IS NULL OR EXISTS (SELECT 1 FROM ctf_solves p \
+                   WHERE p.team_id = $2 AND p.challenge_id = c.requires_id)) AS unlocked, \
+               EXISTS (SELECT 1 FROM ctf_solves s WHERE s.team_id = $2 AND s.challenge_id = c.id) \
+                   AS solved, \
+               f.kind AS flag_kind, f.digest AS flag_digest, f.pattern AS flag_pattern \
+               FROM ctf_challenges c LEFT JOIN ctf_flags f ON f.challenge_id = c.id \
+               WHERE c.contest_id = $1 AND c.public_id = $3 ORDER BY f.id";
+    let rows = run!(db, |pool| sqlx::query_as::<_, TeamChallengeRow>(sql)
+        .bind(contest_id)
+        .bind(team_id)
+        .bind(public_id)
+        .fetch_all(pool)
+        .await)?;
+    let mut flags = Vec::with_capacity(rows.len());
+    let mut found = None;
+    for row in rows {
+        if let (Some(kind), Some(digest), Some(pattern)) =
+            (row.flag_kind, row.flag_digest, row.flag_pattern)
+        {
+            flags.push(kept_flag(kind, digest, pattern)?);
+        }
+        found.get_or_insert((row.challenge, row.unlocked, row.solved));
+    }
+    Ok(found.map(|(challenge, unlocked, solved)| TeamChallenge {
+        challenge,
+        unlocked,
+        solved,
+        flags,
+    }))
+}
+
 pub async fn challenge(
     db: &Db,
     contest_id: i64,
@@ -583,16 +689,18 @@ pub async fn flags(db: &Db, challenge_id: i64) -> DbResult<Vec<KeptFlag>> {
         .fetch_all(pool)
         .await)?;
     rows.into_iter()
-        .map(|r| {
-            let kind = FlagKind::parse(&r.kind)
-                .ok_or_else(|| crate::db::DbError::Corrupt(format!("flag kind {}", r.kind)))?;
-            Ok(KeptFlag {
-                kind,
-                digest: r.digest,
-                pattern: r.pattern,
-            })
-        })
+        .map(|r| kept_flag(r.kind, r.digest, r.pattern))
         .collect()
+}
+
+fn kept_flag(kind: String, digest: String, pattern: String) -> DbResult<KeptFlag> {
+    let kind = FlagKind::parse(&kind)
+        .ok_or_else(|| crate::db::DbError::Corrupt(format!("flag kind {kind}")))?;
+    Ok(KeptFlag {
+        kind,
+        digest,
+        pattern,
+    })
 }
 
 pub async fn insert_flag(tx: &mut Tx, challenge_id: i64, f: &KeptFlag) -> DbResult<()> {
@@ -650,12 +758,28 @@ pub async fn insert_hint(tx: &mut Tx, challenge_id: i64, content: &str, cost: i6
 }
 
 /// The hints `team_id` unlocked, by hint id.
-pub async fn unlocked_hints(db: &Db, team_id: i64) -> DbResult<Vec<i64>> {
-    let sql = "SELECT hint_id FROM ctf_hint_unlocks WHERE team_id = $1";
-    Ok(run!(db, |pool| sqlx::query_scalar(sql)
+/// The challenge's hints, each with whether `team_id` unlocked it.
+pub async fn hints_for_team(
+    db: &Db,
+    challenge_id: i64,
+    team_id: i64,
+) -> DbResult<Vec<(HintRow, bool)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        hint: HintRow,
+        unlocked: bool,
+    }
+    let sql = "SELECT h.id, h.challenge_id, h.position, h.content, h.cost, \
+               EXISTS (SELECT 1 FROM ctf_hint_unlocks u WHERE u.hint_id = h.id AND u.team_id = $2) \
+                   AS unlocked \
+               FROM ctf_hints h WHERE h.challenge_id = $1 ORDER BY h.position, h.id";
+    let rows = run!(db, |pool| sqlx::query_as::<_, Row>(sql)
+        .bind(challenge_id)
         .bind(team_id)
         .fetch_all(pool)
-        .await)?)
+        .await)?;
+    Ok(rows.into_iter().map(|r| (r.hint, r.unlocked)).collect())
 }
 
 /// Unlocks a hint for the team; `false` when it already was.
