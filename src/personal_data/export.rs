@@ -1,6 +1,7 @@
 //! "Download all my data": one ZIP archive with `data.json` (the account, every dossier with
 //! all its submitted versions, statuses and decisions, the messages sent to the person with
-//! codes masked, the list of uploads) and the uploaded files themselves.
+//! codes masked, the list of uploads, the capture-the-flag teams joined and flags submitted —
+//! when and with what outcome, their text was never kept) and the uploaded files themselves.
 //!
 //! The archive is written to its own temporary file (a random name: two exports at once never
 //! share one), files are copied from storage chunk by chunk, and the finished archive is
@@ -101,6 +102,22 @@ impl FileRow {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct CtfMembershipRow {
+    edition: String,
+    team: String,
+    joined_at: i64,
+}
+
+/// A flag the person submitted: its text was never kept, only when and what it gave.
+#[derive(sqlx::FromRow)]
+struct CtfAttemptRow {
+    edition: String,
+    challenge: String,
+    at: i64,
+    outcome: String,
+}
+
 /// Everything the archive holds, read before anything is written.
 struct Collected {
     account: Account,
@@ -108,6 +125,8 @@ struct Collected {
     versions: Vec<VersionRow>,
     messages: Vec<MessageRow>,
     files: Vec<FileRow>,
+    ctf_teams: Vec<CtfMembershipRow>,
+    ctf_attempts: Vec<CtfAttemptRow>,
 }
 
 async fn collect(db: &Db, user_id: i64) -> DbResult<Collected> {
@@ -160,12 +179,31 @@ async fn collect(db: &Db, user_id: i64) -> DbResult<Collected> {
     .fetch_all(pool)
     .await
     })?;
+    let ctf_teams = run!(db, |pool| sqlx::query_as(
+        "SELECT e.slug AS edition, t.name AS team, m.joined_at FROM ctf_members m \
+         JOIN ctf_teams t ON t.id = m.team_id JOIN ctf_contests c ON c.id = m.contest_id \
+         JOIN editions e ON e.id = c.edition_id WHERE m.account_id = $1 ORDER BY m.id"
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await)?;
+    let ctf_attempts = run!(db, |pool| sqlx::query_as(
+        "SELECT e.slug AS edition, ch.name AS challenge, a.at, a.outcome FROM ctf_attempts a \
+         JOIN ctf_challenges ch ON ch.id = a.challenge_id \
+         JOIN ctf_contests c ON c.id = a.contest_id JOIN editions e ON e.id = c.edition_id \
+         WHERE a.account_id = $1 ORDER BY a.id"
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await)?;
     Ok(Collected {
         account,
         applications,
         versions,
         messages,
         files,
+        ctf_teams,
+        ctf_attempts,
     })
 }
 
@@ -258,6 +296,19 @@ fn document(c: &Collected, exported_at: i64) -> serde_json::Value {
         "applications": applications,
         "messages": messages,
         "files": files,
+        "ctf": {
+            "teams": c.ctf_teams.iter().map(|m| json!({
+                "edition": m.edition,
+                "team": m.team,
+                "joined_at": iso(m.joined_at),
+            })).collect::<Vec<_>>(),
+            "flag_submissions": c.ctf_attempts.iter().map(|a| json!({
+                "edition": a.edition,
+                "challenge": a.challenge,
+                "at": iso(a.at),
+                "outcome": a.outcome,
+            })).collect::<Vec<_>>(),
+        },
     })
 }
 

@@ -492,6 +492,35 @@ async fn an_accepted_applicant_forms_a_team_solves_and_moves_the_board(backend: 
     assert!(page.status.is_redirection());
     let revealed = app.client().get(&format!("{PUBLIC}/scoreboard")).await;
     assert_eq!(board(&revealed), board(&live));
+
+    // Amina's personal-data archive holds her team and her submissions (when, which
+    // challenge, what they gave), never a flag's text.
+    let token = amina.csrf().await;
+    let archive = amina
+        .http
+        .post(amina.url("/account/export"))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .expect("export request")
+        .bytes()
+        .await
+        .expect("the archive");
+    let files = crate::personal_data::unzip(&archive);
+    let data: serde_json::Value =
+        serde_json::from_slice(&files["data.json"]).expect("data.json is JSON");
+    assert_eq!(data["ctf"]["teams"][0]["team"], "Les Lionnes");
+    let outcomes: Vec<&str> = data["ctf"]["flag_submissions"]
+        .as_array()
+        .expect("her submissions")
+        .iter()
+        .filter_map(|a| a["outcome"].as_str())
+        .collect();
+    for outcome in ["wrong", "correct", "closed"] {
+        assert!(outcomes.contains(&outcome), "{outcome} in {outcomes:?}");
+    }
+    let text = String::from_utf8_lossy(&files["data.json"]).to_string();
+    assert!(!text.contains("SDN{"), "no flag text: {text}");
     app.finish().await;
 }
 

@@ -46,7 +46,7 @@ async fn submit(client: &TestClient, id: &str) {
 }
 
 /// The entries of a ZIP archive, by name.
-fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+pub fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut archive =
         zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a readable ZIP archive");
     let mut out = std::collections::BTreeMap::new();
