@@ -366,9 +366,12 @@ fn verdict(
 }
 
 /// Records a judged submission: the attempt, the solve (a second solve of the team, by a
-/// teammate at the same moment, is "again"), new lock-outs.
+/// teammate at the same moment, is "again"), new lock-outs. A refusal that changes nothing
+/// but the log — the common case under brute force — is its one row, written on its own
+/// without waiting for the log's flush (losing the last of them to a power cut costs nothing
+/// anyone was promised); a solve or a new lock-out is one durable transaction.
 pub async fn record(
-    tx: &mut Tx,
+    db: &Db,
     target: &Target<'_>,
     judged: Judged,
     (account, now): By,
@@ -379,16 +382,7 @@ pub async fn record(
         team,
         ..
     } = target;
-    let mut outcome = judged.outcome;
-    if outcome == Outcome::Correct
-        && !queries::insert_solve(tx, contest.id, challenge.id, team.id, account, now).await?
-    {
-        outcome = Outcome::Again;
-    }
-    for (subject, lockout) in &judged.lockouts {
-        queries::set_lockout(tx, contest.id, subject, *lockout).await?;
-    }
-    let attempt = queries::NewAttempt {
+    let attempt = |outcome: Outcome| queries::NewAttempt {
         contest_id: contest.id,
         challenge_id: challenge.id,
         team_id: team.id,
@@ -398,10 +392,25 @@ pub async fn record(
         digest: &judged.digest,
         flag_of_team: judged.flag_of_team,
     };
-    queries::insert_attempt(tx, &attempt).await?;
-    if outcome == Outcome::Correct {
-        queries::bump_version(tx, contest.id).await?;
+    if judged.outcome != Outcome::Correct && judged.lockouts.is_empty() {
+        queries::log_attempt(db, &attempt(judged.outcome)).await?;
+        return Ok(judged.outcome);
     }
+    let mut tx = db.begin().await?;
+    let mut outcome = judged.outcome;
+    if outcome == Outcome::Correct
+        && !queries::insert_solve(&mut tx, contest.id, challenge.id, team.id, account, now).await?
+    {
+        outcome = Outcome::Again;
+    }
+    for (subject, lockout) in &judged.lockouts {
+        queries::set_lockout(&mut tx, contest.id, subject, *lockout).await?;
+    }
+    queries::insert_attempt(&mut tx, &attempt(outcome)).await?;
+    if outcome == Outcome::Correct {
+        queries::bump_version(&mut tx, contest.id).await?;
+    }
+    tx.commit().await?;
     Ok(outcome)
 }
 

@@ -202,9 +202,7 @@ pub async fn seed(app: &AppState, edition: &EditionRow, admin_id: i64) -> anyhow
                 (account, at),
             )
             .await?;
-            let mut tx = app.db.begin().await?;
-            actions::record(&mut tx, &target, judged, (account, at)).await?;
-            tx.commit().await?;
+            actions::record(&app.db, &target, judged, (account, at)).await?;
         }
     }
     Ok(())

@@ -21,7 +21,7 @@ use crate::domain::types::Lang;
 use crate::i18n::{format_instant_in_zone, tr, tr_args};
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
-use crate::web::public_cache::public_page;
+use crate::web::public_cache::{public_page, PublicUnchanged};
 use crate::web::state::AppState;
 use crate::web::templates::{render, render_with_status};
 
@@ -662,9 +662,7 @@ async fn check_flag(
         (user_id, now),
     )
     .await?;
-    let mut tx = app.db.begin().await?;
-    let outcome = actions::record(&mut tx, &target, judged, (user_id, now)).await?;
-    tx.commit().await?;
+    let outcome = actions::record(&app.db, &target, judged, (user_id, now)).await?;
     if outcome == Outcome::Correct {
         if let Ok(version) = queries::version(&app.db, contest.id).await {
             app.live
@@ -711,7 +709,8 @@ pub(super) async fn submit(
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             let c = (&t.challenge, t.solved);
-            return render_challenge(&app, ctx, at, c, shown, status).await;
+            let page = render_challenge(&app, ctx, at, c, shown, status).await?;
+            return Ok(public_unchanged(page));
         }
     };
     let (outcome, status, text) = check_flag(&app, lang, at, &t, &submission, user.id).await?;
@@ -726,7 +725,23 @@ pub(super) async fn submit(
         typed,
     };
     let solved = t.solved || matches!(outcome, Outcome::Correct | Outcome::Again);
-    render_challenge(&app, ctx, at, (&t.challenge, solved), shown, status).await
+    let page = render_challenge(&app, ctx, at, (&t.challenge, solved), shown, status).await?;
+    Ok(public_unless_solved(outcome, page))
+}
+
+/// Anything but a solve wrote only the attempts log, which no public page shows: the public
+/// page cache need not check for a change.
+fn public_unless_solved(outcome: Outcome, response: Response) -> Response {
+    if outcome == Outcome::Correct {
+        response
+    } else {
+        public_unchanged(response)
+    }
+}
+
+fn public_unchanged(mut response: Response) -> Response {
+    response.extensions_mut().insert(PublicUnchanged);
+    response
 }
 
 #[derive(Debug, Deserialize)]
@@ -759,21 +774,25 @@ pub(super) async fn submit_json(
     }
     let t = playable(&app, &contest, &team, &public_id).await?;
     let lang = ctx.lang;
-    let (outcome, status, message) = match Submission::parse(&body.flag) {
-        Ok(submission) => {
-            let at = (&edition, &contest, &team);
-            let (outcome, status, text) =
-                check_flag(&app, lang, at, &t, &submission, user.id).await?;
-            (outcome.name(), status, text)
-        }
-        Err(e) => (
-            "invalid",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            tr(lang, e.key()),
-        ),
+    let answer = |status: StatusCode, outcome: &str, message: String| {
+        let body = serde_json::json!({ "outcome": outcome, "message": message });
+        (status, axum::Json(body)).into_response()
     };
-    let body = serde_json::json!({ "outcome": outcome, "message": message });
-    Ok((status, axum::Json(body)).into_response())
+    let submission = match Submission::parse(&body.flag) {
+        Ok(submission) => submission,
+        Err(e) => {
+            let refused = answer(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                tr(lang, e.key()),
+            );
+            return Ok(public_unchanged(refused));
+        }
+    };
+    let at = (&edition, &contest, &team);
+    let (outcome, status, message) = check_flag(&app, lang, at, &t, &submission, user.id).await?;
+    let answer = answer(status, outcome.name(), message);
+    Ok(public_unless_solved(outcome, answer))
 }
 
 pub(super) async fn unlock_hint(

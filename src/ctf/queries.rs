@@ -934,10 +934,19 @@ pub struct NewAttempt<'a> {
     pub flag_of_team: Option<i64>,
 }
 
-pub async fn insert_attempt(tx: &mut Tx, a: &NewAttempt<'_>) -> DbResult<()> {
-    let sql = "INSERT INTO ctf_attempts (contest_id, challenge_id, team_id, account_id, at, \
-               outcome, digest, flag_of_team) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-    run_tx!(tx, |conn| sqlx::query(sql)
+const INSERT_ATTEMPT: &str = "INSERT INTO ctf_attempts (contest_id, challenge_id, team_id, \
+    account_id, at, outcome, digest, flag_of_team) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+fn bind_attempt<'q, DB: sqlx::Database>(
+    query: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    a: &NewAttempt<'q>,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query
         .bind(a.contest_id)
         .bind(a.challenge_id)
         .bind(a.team_id)
@@ -946,6 +955,19 @@ pub async fn insert_attempt(tx: &mut Tx, a: &NewAttempt<'_>) -> DbResult<()> {
         .bind(a.outcome)
         .bind(a.digest)
         .bind(a.flag_of_team)
+}
+
+pub async fn insert_attempt(tx: &mut Tx, a: &NewAttempt<'_>) -> DbResult<()> {
+    run_tx!(tx, |conn| bind_attempt(sqlx::query(INSERT_ATTEMPT), a)
+        .execute(conn)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// The same row written on its own (no transaction around it).
+pub async fn log_attempt(db: &Db, a: &NewAttempt<'_>) -> DbResult<()> {
+    run_write!(db, |conn| bind_attempt(sqlx::query(INSERT_ATTEMPT), a)
         .execute(conn)
         .await
         .map(|_| ()))?;

@@ -37,7 +37,7 @@ pub async fn middleware(State(app): State<AppState>, request: Request, next: Nex
             Method::GET | Method::HEAD | Method::OPTIONS
         );
         let response = next.run(request).await;
-        if writes {
+        if writes && response.extensions().get::<PublicUnchanged>().is_none() {
             cache.stale.store(true, Ordering::Release);
         }
         return response;

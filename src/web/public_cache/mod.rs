@@ -56,6 +56,13 @@ pub fn public_page(mut response: Response, valid_until: Option<i64>) -> Response
     response
 }
 
+/// Set by a handler on the answer to a write that changed nothing a public page shows (a
+/// refused flag: only the attempts log, which no public page reads): this instance need not
+/// read the content version again before serving from memory. Mislabelled, a public page
+/// would lag at most [`CHECK_EVERY_MS`].
+#[derive(Debug, Clone, Copy)]
+pub struct PublicUnchanged;
+
 type Key = (bool, String);
 
 pub struct PublicCache {
