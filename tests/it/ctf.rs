@@ -23,36 +23,60 @@ fn at(civil: &str) -> jiff::Timestamp {
     format!("{civil}Z").parse().expect("instant")
 }
 
+/// The 2027 hackathon track's id.
+async fn hackathon_track(app: &TestApp) -> String {
+    app.scalar_i64(
+        "SELECT t.id FROM tracks t JOIN editions e ON e.id = t.edition_id \
+         WHERE e.slug = 'sdn-2027' AND t.kind = 'hackathon'",
+    )
+    .await
+    .to_string()
+}
+
+/// The contest settings form of 2027 as an organiser fills it: from 10:00 on 2 November to
+/// `ends`, frozen at 09:00 on the 3rd.
+struct ContestForm<'a> {
+    track: &'a str,
+    ends: &'a str,
+    team_size: &'a str,
+    mode: &'a str,
+    standings_use: &'a str,
+}
+
+impl ContestForm<'_> {
+    fn fields(&self) -> Vec<(String, String)> {
+        [
+            ("track", self.track),
+            ("starts_at", "2026-11-02T10:00"),
+            ("ends_at", self.ends),
+            ("freeze_at", "2026-11-03T09:00"),
+            ("mode", self.mode),
+            ("first_blood_bonus", "10"),
+            ("board_public", "on"),
+            ("team_size_max", self.team_size),
+            ("attempts_per_minute", "10"),
+            ("flag_prefix", "SDN"),
+            ("standings_use", self.standings_use),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+    }
+}
+
 /// The contest of 2027: from 10:00 on 2 November to 10:00 the next day, frozen at 09:00.
 async fn set_up_contest(app: &TestApp, admin: &TestClient, team_size: &str, mode: &str) {
-    let track = app
-        .scalar_i64(
-            "SELECT t.id FROM tracks t JOIN editions e ON e.id = t.edition_id \
-             WHERE e.slug = 'sdn-2027' AND t.kind = 'hackathon'",
-        )
-        .await
-        .to_string();
-    let settings = |ends: &'static str| {
-        vec![
-            ("track", track.clone()),
-            ("starts_at", "2026-11-02T10:00".into()),
-            ("ends_at", ends.into()),
-            ("freeze_at", "2026-11-03T09:00".into()),
-            ("mode", mode.into()),
-            ("first_blood_bonus", "10".into()),
-            ("board_public", "on".into()),
-            ("team_size_max", team_size.into()),
-            ("attempts_per_minute", "10".into()),
-            ("flag_prefix", "SDN".into()),
-            ("standings_use", "criterion".into()),
-        ]
+    let track = hackathon_track(app).await;
+    let form = |ends| ContestForm {
+        track: &track,
+        ends,
+        team_size,
+        mode,
+        standings_use: "criterion",
     };
     // An end before the start is refused, the typed values kept, nothing written.
-    let owned = |v: Vec<(&str, String)>| -> Vec<(String, String)> {
-        v.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
-    };
     let page = admin
-        .post_form_owned(ADMIN, &owned(settings("2026-11-01T10:00")))
+        .post_form_owned(ADMIN, &form("2026-11-01T10:00").fields())
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     page.assert_contains(&fr("ctf-settings-ends-before"));
@@ -62,7 +86,7 @@ async fn set_up_contest(app: &TestApp, admin: &TestClient, team_size: &str, mode
     );
     assert_eq!(app.count("ctf_contests").await, 0);
     let page = admin
-        .post_form_owned(ADMIN, &owned(settings("2026-11-03T10:00")))
+        .post_form_owned(ADMIN, &form("2026-11-03T10:00").fields())
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
 }
@@ -856,13 +880,7 @@ async fn the_final_standings_pre_fill_the_jury_criterion_or_make_the_podium(back
     let juror = app
         .signup_and_verify("Juré CTF", login, login, crate::jury::PASSWORD)
         .await;
-    let track = app
-        .scalar_i64(
-            "SELECT t.id FROM tracks t JOIN editions e ON e.id = t.edition_id \
-             WHERE e.slug = 'sdn-2027' AND t.kind = 'hackathon'",
-        )
-        .await
-        .to_string();
+    let track = hackathon_track(&app).await;
     let round = "/admin/editions/sdn-2027/review/final";
     let page = admin
         .post_form(
@@ -912,23 +930,15 @@ async fn the_final_standings_pre_fill_the_jury_criterion_or_make_the_podium(back
     assert_eq!(page.input_value("demo").as_deref(), Some("9"));
 
     // The podium instead: an unknown choice is refused and nothing changes.
-    let settings = |standings_use: &'static str| {
-        vec![
-            ("track", track.clone()),
-            ("starts_at", "2026-11-02T10:00".to_owned()),
-            ("ends_at", "2026-11-03T10:00".to_owned()),
-            ("freeze_at", "2026-11-03T09:00".to_owned()),
-            ("mode", "retroactive".to_owned()),
-            ("first_blood_bonus", "10".to_owned()),
-            ("board_public", "on".to_owned()),
-            ("team_size_max", "1".to_owned()),
-            ("attempts_per_minute", "10".to_owned()),
-            ("flag_prefix", "SDN".to_owned()),
-            ("standings_use", standings_use.to_owned()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect::<Vec<_>>()
+    let settings = |standings_use| {
+        ContestForm {
+            track: &track,
+            ends: "2026-11-03T10:00",
+            team_size: "1",
+            mode: "retroactive",
+            standings_use,
+        }
+        .fields()
     };
     let page = admin.post_form_owned(ADMIN, &settings("jury")).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
