@@ -60,11 +60,7 @@ impl axum::extract::FromRequestParts<AppState> for Contestant {
             .ok_or_else(|| AppError::NotFound.into_response())?;
         let not_found = || AppError::NotFound.into_response();
         let internal = |e: crate::db::DbError| AppError::from(e).into_response();
-        let edition = crate::calls::queries::edition_by_slug(&app.db, &slug)
-            .await
-            .map_err(internal)?
-            .ok_or_else(not_found)?;
-        let (contest, team) = queries::contest_and_team(&app.db, edition.id, user.id)
+        let (edition, contest, team) = queries::contestant(&app.db, &slug, user.id)
             .await
             .map_err(internal)?
             .ok_or_else(not_found)?;

@@ -4,8 +4,9 @@ use super::flags::KeptFlag;
 use super::rules::{Lockout, Settings, StandingsUse, Window};
 use super::scoring;
 use super::spec::{Category, FlagKind};
+use crate::calls::queries::EditionRow;
 use crate::db::{Db, DbResult, Tx};
-use crate::domain::types::UnknownValue;
+use crate::domain::types::{UnknownValue, Zone};
 use crate::{run, run_tx, run_write};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -74,17 +75,33 @@ pub async fn contest(db: &Db, edition_id: i64) -> DbResult<Option<ContestRow>> {
         .await)?)
 }
 
-/// The edition's contest and the team `account_id` plays in, if any, read at once (every
-/// contestant's request starts with them).
-pub async fn contest_and_team(
+/// The edition `slug`, its contest and the team `account_id` plays in, if any, read at once:
+/// every contestant's request starts with them (a flag submission above all).
+pub async fn contestant(
     db: &Db,
-    edition_id: i64,
+    slug: &str,
     account_id: i64,
-) -> DbResult<Option<(ContestRow, Option<TeamRow>)>> {
+) -> DbResult<Option<(EditionRow, ContestRow, Option<TeamRow>)>> {
+    /// The contest's columns under their own names, the edition's beside them (its id is
+    /// the contest's `edition_id`), the team's prefixed.
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
         contest: ContestRow,
+        slug: String,
+        year: i64,
+        ref_prefix: String,
+        theme_fr: String,
+        theme_en: String,
+        venue: String,
+        starts_on: String,
+        ends_on: String,
+        #[sqlx(try_from = "String")]
+        timezone: Zone,
+        call_title_fr: String,
+        call_title_en: String,
+        event_name_fr: String,
+        event_name_en: String,
         team_id: Option<i64>,
         team_public_id: Option<String>,
         team_name: Option<String>,
@@ -93,14 +110,18 @@ pub async fn contest_and_team(
     let sql = "SELECT c.id, c.edition_id, c.track_id, c.starts_at, c.ends_at, c.freeze_at, \
                c.mode, c.first_blood_bonus, c.board_public, c.team_size_max, \
                c.attempts_per_minute, c.flag_prefix, c.revealed_at, c.standings_use, c.version, \
+               e.slug, e.year, e.ref_prefix, e.theme_fr, e.theme_en, e.venue, e.starts_on, \
+               e.ends_on, e.timezone, e.call_title_fr, e.call_title_en, \
+               ev.name_fr AS event_name_fr, ev.name_en AS event_name_en, \
                t.id AS team_id, t.public_id AS team_public_id, t.name AS team_name, \
                t.members AS team_members \
-               FROM ctf_contests c \
+               FROM editions e JOIN events ev ON ev.id = e.event_id \
+               JOIN ctf_contests c ON c.edition_id = e.id \
                LEFT JOIN ctf_members me ON me.contest_id = c.id AND me.account_id = $2 \
                LEFT JOIN ctf_teams t ON t.id = me.team_id \
-               WHERE c.edition_id = $1";
+               WHERE e.slug = $1";
     let row = run!(db, |pool| sqlx::query_as::<_, Row>(sql)
-        .bind(edition_id)
+        .bind(slug)
         .bind(account_id)
         .fetch_optional(pool)
         .await)?;
@@ -114,7 +135,23 @@ pub async fn contest_and_team(
             }),
             _ => None,
         };
-        (r.contest, team)
+        let edition = EditionRow {
+            id: r.contest.edition_id,
+            slug: r.slug,
+            year: r.year,
+            ref_prefix: r.ref_prefix,
+            theme_fr: r.theme_fr,
+            theme_en: r.theme_en,
+            venue: r.venue,
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+            timezone: r.timezone,
+            call_title_fr: r.call_title_fr,
+            call_title_en: r.call_title_en,
+            event_name_fr: r.event_name_fr,
+            event_name_en: r.event_name_en,
+        };
+        (edition, r.contest, team)
     }))
 }
 
