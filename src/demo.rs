@@ -212,6 +212,8 @@ pub async fn seed_with(app: &AppState, scope: Scope) -> anyhow::Result<DemoLogin
             crate::questions::demo::seed(app, &edition, admin_id).await?;
             crate::networking::demo::seed(app, &edition).await?;
             crate::ctf::demo::seed(app, &edition, admin_id).await?;
+            crate::directory::demo::seed(app).await?;
+            crate::opportunities::demo::seed(app, &edition.timezone, admin_id).await?;
         }
     }
     Ok(DemoLogin {

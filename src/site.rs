@@ -49,6 +49,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::questions::router())
         .merge(crate::networking::router())
         .merge(crate::ctf::router())
+        .merge(crate::directory::router())
+        .merge(crate::opportunities::router())
         .merge(crate::review::shortlist::router())
         .merge(crate::personal_data::router())
         .merge(crate::notifications::template_admin::router())

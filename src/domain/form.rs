@@ -839,7 +839,8 @@ pub fn answer_date(answer: &Answer) -> Option<jiff::civil::Date> {
     answer.as_text().and_then(parse_date)
 }
 
-fn parse_url(s: &str) -> Option<String> {
+/// A web address as typed (`example.ml` gets `https://`); `None` when it is not one.
+pub fn parse_url(s: &str) -> Option<String> {
     if s.len() > 2048 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
     }

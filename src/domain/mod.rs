@@ -5,6 +5,7 @@ pub mod country;
 pub mod eligibility;
 pub mod form;
 pub mod identity;
+pub mod sector;
 pub mod seed_forms;
 pub mod track;
 pub mod types;

@@ -16,6 +16,7 @@ mod cli;
 mod coaching;
 mod crash;
 mod ctf;
+mod directory;
 mod edits;
 mod followups;
 mod identity;

@@ -1,0 +1,601 @@
+//! The directory's pages: the public list (search, filters, pages of 20) and profiles, the
+//! registration and edit forms of an actor's owner, "my profiles", and the organisers'
+//! moderation queue. A profile that is not published is "not found" for everyone but its
+//! owner and the organisers.
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+
+use super::access::{is_moderator, Moderator};
+use super::actions::{self, Decision};
+use super::public::{self, Listed, PublicProfile};
+use super::queries::{self, ActorRow, Filters, Origin, PAGE_SIZE};
+use super::rules::{self, ActorInput, Hideable};
+use super::taxonomy::{ActorKind, MaliRegion, Source, Stage, Status};
+use crate::domain::country::{self, Country};
+use crate::domain::sector::Sector;
+use crate::domain::types::Lang;
+use crate::i18n::tr;
+use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
+use crate::web::error::{AppError, AppResult};
+use crate::web::forms::FieldErrors;
+use crate::web::public_cache::public_page;
+use crate::web::sessions::SessionUser;
+use crate::web::state::AppState;
+use crate::web::templates::{render, render_with_status};
+
+/// A choice of a select or a checkbox.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn choices<T: Copy>(
+    lang: Lang,
+    all: &[T],
+    slug: fn(T) -> &'static str,
+    key: fn(T) -> String,
+    chosen: &[String],
+) -> Vec<Choice> {
+    all.iter()
+        .map(|&x| Choice {
+            value: slug(x).to_owned(),
+            label: tr(lang, &key(x)),
+            selected: chosen.iter().any(|c| c == slug(x)),
+        })
+        .collect()
+}
+
+fn kinds(lang: Lang, chosen: &str) -> Vec<Choice> {
+    let chosen = [chosen.to_owned()];
+    choices(
+        lang,
+        ActorKind::ALL,
+        ActorKind::as_str,
+        ActorKind::label_key,
+        &chosen,
+    )
+}
+
+fn sectors(lang: Lang, chosen: &[String]) -> Vec<Choice> {
+    choices(
+        lang,
+        &Sector::ALL,
+        Sector::as_str,
+        Sector::label_key,
+        chosen,
+    )
+}
+
+fn regions(lang: Lang, chosen: &str) -> Vec<Choice> {
+    let chosen = [chosen.to_owned()];
+    choices(
+        lang,
+        MaliRegion::ALL,
+        MaliRegion::as_str,
+        MaliRegion::label_key,
+        &chosen,
+    )
+}
+
+fn stages(lang: Lang, chosen: &str) -> Vec<Choice> {
+    let chosen = [chosen.to_owned()];
+    choices(lang, Stage::ALL, Stage::as_str, Stage::label_key, &chosen)
+}
+
+fn private_fields(lang: Lang, chosen: &[String]) -> Vec<Choice> {
+    choices(
+        lang,
+        &Hideable::ALL,
+        Hideable::as_str,
+        Hideable::label_key,
+        chosen,
+    )
+}
+
+/// The AES countries first, then every other by name.
+fn countries(lang: Lang, chosen: &str) -> Vec<Choice> {
+    let chosen = chosen.trim().to_ascii_uppercase();
+    country::AES
+        .into_iter()
+        .chain(Country::all(lang).filter(|c| !c.is_aes()))
+        .map(|c| Choice {
+            value: c.as_str().to_owned(),
+            label: c.name(lang).to_owned(),
+            selected: c.as_str() == chosen,
+        })
+        .collect()
+}
+
+fn this_year(app: &AppState) -> i64 {
+    jiff::Timestamp::from_millisecond(app.now_ms())
+        .map(|t| i64::from(t.to_zoned(jiff::tz::TimeZone::UTC).year()))
+        .unwrap_or(2026)
+}
+
+// ---- the public list ----
+
+/// The list's address parameters, as typed (an unknown value filters nothing).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ListQuery {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub q: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sector: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub country: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub region: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stage: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub women_led: String,
+    #[serde(default, skip_serializing)]
+    pub page: String,
+}
+
+impl ListQuery {
+    fn filters(&self) -> Filters {
+        let known = |ok: bool, value: &str| {
+            if ok {
+                value.trim().to_owned()
+            } else {
+                String::new()
+            }
+        };
+        let terms = rules::search_terms(&self.q);
+        Filters {
+            no_words: terms.is_empty() && !self.q.trim().is_empty(),
+            terms,
+            kind: known(ActorKind::parse(&self.kind).is_some(), &self.kind),
+            sector: known(Sector::parse(&self.sector).is_some(), &self.sector),
+            country: Country::parse(&self.country)
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+            region: known(MaliRegion::parse(&self.region).is_some(), &self.region),
+            stage: known(Stage::parse(&self.stage).is_some(), &self.stage),
+            women_led: !self.women_led.is_empty(),
+        }
+    }
+
+    fn page(&self) -> i64 {
+        self.page
+            .trim()
+            .parse::<i64>()
+            .unwrap_or(1)
+            .clamp(1, 100_000)
+    }
+
+    /// The address of page `page` of the same search.
+    fn link(&self, page: i64) -> String {
+        let query = serde_urlencoded::to_string(self).unwrap_or_default();
+        match (query.is_empty(), page) {
+            (true, 1) => "/directory".to_owned(),
+            (true, _) => format!("/directory?page={page}"),
+            (false, 1) => format!("/directory?{query}"),
+            (false, _) => format!("/directory?{query}&page={page}"),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "directory/list.html")]
+pub struct ListTemplate {
+    pub ctx: Ctx,
+    pub query: ListQuery,
+    pub kinds: Vec<Choice>,
+    pub sectors: Vec<Choice>,
+    pub countries: Vec<Choice>,
+    pub regions: Vec<Choice>,
+    pub stages: Vec<Choice>,
+    pub actors: Vec<Listed>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+pub(super) async fn list(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let query: ListQuery =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
+    let lang = ctx.lang;
+    let page = query.page();
+    let (rows, total) = queries::search(&app.db, &query.filters(), page).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let template = ListTemplate {
+        kinds: kinds(lang, &query.kind),
+        sectors: sectors(lang, std::slice::from_ref(&query.sector)),
+        countries: countries(lang, &query.country),
+        regions: regions(lang, &query.region),
+        stages: stages(lang, &query.stage),
+        actors: rows.iter().map(|r| Listed::of(lang, r)).collect(),
+        total,
+        page,
+        pages,
+        previous: (page > 1).then(|| query.link(page - 1)),
+        next: (page < pages).then(|| query.link(page + 1)),
+        query,
+        ctx,
+    };
+    Ok(public_page(render(&template)?, None))
+}
+
+// ---- a profile ----
+
+/// A profile as its page shows it.
+pub struct ProfileView {
+    pub public: PublicProfile,
+    pub kind: String,
+    pub place: String,
+    pub stage: Option<String>,
+    pub sectors: String,
+    pub description: String,
+}
+
+fn profile_view(lang: Lang, row: &ActorRow) -> ProfileView {
+    let public = PublicProfile::of(row);
+    ProfileView {
+        kind: tr(lang, &public.kind.label_key()),
+        place: public::place(lang, &public.country, public.region),
+        stage: public.stage.map(|s| tr(lang, &s.label_key())),
+        sectors: public::sector_labels(lang, &public.sectors),
+        description: public::description(lang, &public.description_fr, &public.description_en)
+            .to_owned(),
+        public,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "directory/profile.html")]
+pub struct ProfileTemplate {
+    pub ctx: Ctx,
+    pub actor: ProfileView,
+    /// For its owner and the organisers while it is not public: where it stands.
+    pub status: Option<String>,
+    pub rejection_reason: String,
+    pub can_edit: bool,
+}
+
+/// The profile if the visitor may see it: published, or theirs, or they moderate.
+async fn visible_actor(app: &AppState, ctx: &Ctx, public_id: &str) -> AppResult<ActorRow> {
+    let actor = queries::by_public_id(&app.db, public_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if actor.status == Status::Published {
+        return Ok(actor);
+    }
+    match &ctx.user {
+        Some(u) if actor.owner_id == Some(u.id) || is_moderator(app, u).await? => Ok(actor),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub(super) async fn profile(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(public_id): Path<String>,
+) -> AppResult<Response> {
+    let actor = visible_actor(&app, &ctx, &public_id).await?;
+    let lang = ctx.lang;
+    let published = actor.status == Status::Published;
+    let can_edit = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| actor.owner_id == Some(u.id));
+    let page = render(&ProfileTemplate {
+        actor: profile_view(lang, &actor),
+        status: (!published).then(|| tr(lang, &actor.status.label_key())),
+        rejection_reason: actor.rejection_reason.clone(),
+        can_edit,
+        ctx,
+    })?;
+    Ok(if published {
+        public_page(page, None)
+    } else {
+        page
+    })
+}
+
+// ---- registering and editing ----
+
+#[derive(Template)]
+#[template(path = "directory/form.html")]
+pub struct FormTemplate {
+    pub ctx: Ctx,
+    /// `None` for a new profile.
+    pub editing: Option<String>,
+    pub typed: ActorInput,
+    pub kinds: Vec<Choice>,
+    pub countries: Vec<Choice>,
+    pub regions: Vec<Choice>,
+    pub stages: Vec<Choice>,
+    pub sectors: Vec<Choice>,
+    pub private: Vec<Choice>,
+    pub errors: FieldErrors,
+    pub page_error: Option<String>,
+}
+
+fn render_form(
+    ctx: Ctx,
+    editing: Option<String>,
+    (typed, errors): (ActorInput, FieldErrors),
+    status: StatusCode,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let page_error = (!errors.is_empty()).then(|| tr(lang, "directory-fix-errors"));
+    render_with_status(
+        status,
+        &FormTemplate {
+            editing,
+            kinds: kinds(lang, &typed.kind),
+            countries: countries(lang, &typed.country),
+            regions: regions(lang, &typed.region),
+            stages: stages(lang, &typed.stage),
+            sectors: sectors(lang, &typed.sectors),
+            private: private_fields(lang, &typed.private),
+            typed,
+            errors,
+            page_error,
+            ctx,
+        },
+    )
+}
+
+fn refusals(lang: Lang, refused: Vec<rules::Refusal>) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    for (field, key) in refused {
+        errors.add(field, tr(lang, key));
+    }
+    errors
+}
+
+pub(super) async fn new_form(ctx: Ctx, SignedIn(_user): SignedIn) -> AppResult<Response> {
+    let typed = ActorInput {
+        country: country::MALI.as_str().to_owned(),
+        ..ActorInput::default()
+    };
+    render_form(ctx, None, (typed, FieldErrors::default()), StatusCode::OK)
+}
+
+pub(super) async fn create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    form: CsrfForm<ActorInput>,
+) -> AppResult<Response> {
+    let typed = form.value.with_checkboxes(&form.pairs);
+    let profile = match rules::check_actor(&typed, this_year(&app)) {
+        Ok(profile) => profile,
+        Err(refused) => {
+            let errors = refusals(ctx.lang, refused);
+            return render_form(ctx, None, (typed, errors), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let origin = Origin {
+        source: Source::SelfRegistered,
+        owner_id: Some(user.id),
+        status: Status::Pending,
+    };
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let public_id = actions::register(&mut tx, &profile, &origin, (Some(user.id), now)).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/directory/{public_id}")).into_response())
+}
+
+/// The profile if the user owns it; else 404.
+async fn owned_actor(app: &AppState, user: &SessionUser, public_id: &str) -> AppResult<ActorRow> {
+    queries::by_public_id(&app.db, public_id)
+        .await?
+        .filter(|a| a.owner_id == Some(user.id))
+        .ok_or(AppError::NotFound)
+}
+
+fn as_typed(a: &ActorRow) -> ActorInput {
+    let checked = |b: bool| b.then(|| "yes".to_owned());
+    ActorInput {
+        kind: a.kind.as_str().to_owned(),
+        name: a.name.clone(),
+        description_fr: a.description_fr.clone(),
+        description_en: a.description_en.clone(),
+        country: a.country.clone(),
+        region: a.region.clone(),
+        town: a.town.clone(),
+        stage: a.stage.clone(),
+        founded_year: a.founded_year.map(|y| y.to_string()).unwrap_or_default(),
+        team_size: a.team_size.map(|n| n.to_string()).unwrap_or_default(),
+        women_led: checked(a.women_led),
+        young_founders: checked(a.young_founders),
+        website: a.website.clone(),
+        social_links: a.social_links.clone(),
+        contact_email: a.contact_email.clone(),
+        funding_sought: a.funding_sought.clone(),
+        funding_offered: a.funding_offered.clone(),
+        sectors: a
+            .sector_list()
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
+        private: a.hidden().iter().map(|h| h.as_str().to_owned()).collect(),
+    }
+}
+
+pub(super) async fn edit_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(public_id): Path<String>,
+) -> AppResult<Response> {
+    let actor = owned_actor(&app, &user, &public_id).await?;
+    let page = (as_typed(&actor), FieldErrors::default());
+    render_form(ctx, Some(actor.public_id), page, StatusCode::OK)
+}
+
+pub(super) async fn save(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(public_id): Path<String>,
+    form: CsrfForm<ActorInput>,
+) -> AppResult<Response> {
+    let actor = owned_actor(&app, &user, &public_id).await?;
+    let typed = form.value.with_checkboxes(&form.pairs);
+    let profile = match rules::check_actor(&typed, this_year(&app)) {
+        Ok(profile) => profile,
+        Err(refused) => {
+            let errors = refusals(ctx.lang, refused);
+            let page = (typed, errors);
+            return render_form(ctx, Some(public_id), page, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    actions::edit(&mut tx, &actor, &profile, (user.id, now)).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/directory/{public_id}")).into_response())
+}
+
+/// One of "my profiles".
+pub struct Mine {
+    pub url: String,
+    pub name: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory/mine.html")]
+pub struct MineTemplate {
+    pub ctx: Ctx,
+    pub actors: Vec<Mine>,
+}
+
+pub(super) async fn mine(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let actors = queries::owned_by(&app.db, user.id)
+        .await?
+        .into_iter()
+        .map(|a| Mine {
+            url: format!("/directory/{}", a.public_id),
+            status: tr(lang, &a.status.label_key()),
+            name: a.name,
+        })
+        .collect();
+    render(&MineTemplate { ctx, actors })
+}
+
+// ---- moderation ----
+
+/// A pending profile as the organisers see it: everything, the contact address included.
+pub struct PendingView {
+    pub public_id: String,
+    pub view: ProfileView,
+    pub source: String,
+    pub contact_email: String,
+    pub private: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory/moderation.html")]
+pub struct ModerationTemplate {
+    pub ctx: Ctx,
+    pub pending: Vec<PendingView>,
+    pub page_error: Option<String>,
+}
+
+async fn render_moderation(
+    app: &AppState,
+    ctx: Ctx,
+    page_error: Option<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let pending = queries::pending(&app.db)
+        .await?
+        .iter()
+        .map(|a| PendingView {
+            public_id: a.public_id.clone(),
+            view: profile_view(lang, a),
+            source: tr(lang, &a.source.label_key()),
+            contact_email: a.contact_email.clone(),
+            private: a
+                .hidden()
+                .into_iter()
+                .map(|h| tr(lang, &h.label_key()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    render_with_status(
+        status,
+        &ModerationTemplate {
+            ctx,
+            pending,
+            page_error,
+        },
+    )
+}
+
+pub(super) async fn moderation(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Moderator(_user): Moderator,
+) -> AppResult<Response> {
+    render_moderation(&app, ctx, None, StatusCode::OK).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct DecisionForm {
+    /// `publish` or `reject`.
+    #[serde(default)]
+    pub decision: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub(super) async fn decide(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Moderator(user): Moderator,
+    Path(public_id): Path<String>,
+    form: CsrfForm<DecisionForm>,
+) -> AppResult<Response> {
+    let actor = queries::by_public_id(&app.db, &public_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let reason: String = form.value.reason.trim().chars().take(500).collect();
+    let decision = match form.value.decision.as_str() {
+        "publish" => Decision::Publish,
+        "reject" if !reason.is_empty() => Decision::Reject { reason },
+        "reject" => {
+            let error = Some(tr(ctx.lang, "directory-error-reason"));
+            return render_moderation(&app, ctx, error, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        _ => return Err(AppError::BadRequest("unknown decision")),
+    };
+    let now = app.now_ms();
+    let mut tx = app.db.begin().await?;
+    let outcome = actions::moderate(&mut tx, &ctx.site, &actor, &decision, (user.id, now)).await?;
+    if let Err(refused) = outcome {
+        drop(tx);
+        let error = Some(tr(ctx.lang, refused.key()));
+        return render_moderation(&app, ctx, error, StatusCode::CONFLICT).await;
+    }
+    tx.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(Redirect::to("/admin/directory").into_response())
+}

@@ -1,0 +1,369 @@
+//! The directory's reads and writes.
+
+use super::rules::{ActorProfile, Hideable};
+use super::taxonomy::{ActorKind, Source, Status};
+use crate::db::{Db, DbResult, Tx};
+use crate::domain::sector::Sector;
+use crate::{run, run_tx};
+
+/// Profiles per page of the directory.
+pub const PAGE_SIZE: i64 = 20;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActorRow {
+    pub id: i64,
+    pub public_id: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ActorKind,
+    pub name: String,
+    pub description_fr: String,
+    pub description_en: String,
+    pub country: String,
+    pub region: String,
+    pub town: String,
+    pub stage: String,
+    pub founded_year: Option<i64>,
+    pub team_size: Option<i64>,
+    pub women_led: bool,
+    pub young_founders: bool,
+    pub website: String,
+    pub social_links: String,
+    pub contact_email: String,
+    pub funding_sought: String,
+    pub funding_offered: String,
+    /// Comma-separated slugs of `domain::sector::Sector`.
+    pub sectors: String,
+    pub hidden_fields: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
+    pub rejection_reason: String,
+    #[sqlx(try_from = "String")]
+    pub source: Source,
+    pub is_demo: bool,
+    pub owner_id: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl ActorRow {
+    pub fn sector_list(&self) -> Vec<Sector> {
+        self.sectors.split(',').filter_map(Sector::parse).collect()
+    }
+
+    pub fn hidden(&self) -> std::collections::BTreeSet<Hideable> {
+        Hideable::split(&self.hidden_fields)
+    }
+}
+
+const ACTOR: &str = "a.id, a.public_id, a.kind, a.name, a.description_fr, a.description_en, \
+    a.country, a.region, a.town, a.stage, a.founded_year, a.team_size, a.women_led, \
+    a.young_founders, a.website, a.social_links, a.contact_email, a.funding_sought, \
+    a.funding_offered, a.sectors, a.hidden_fields, a.status, a.rejection_reason, a.source, \
+    a.is_demo, a.owner_id, a.created_at, a.updated_at";
+
+pub async fn by_public_id(db: &Db, public_id: &str) -> DbResult<Option<ActorRow>> {
+    let sql = format!("SELECT {ACTOR} FROM actors a WHERE a.public_id = $1");
+    Ok(run!(db, |pool| sqlx::query_as::<_, ActorRow>(&sql)
+        .bind(public_id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// The profiles an account registered, newest first.
+pub async fn owned_by(db: &Db, owner_id: i64) -> DbResult<Vec<ActorRow>> {
+    let sql = format!("SELECT {ACTOR} FROM actors a WHERE a.owner_id = $1 ORDER BY a.id DESC");
+    Ok(run!(db, |pool| sqlx::query_as::<_, ActorRow>(&sql)
+        .bind(owner_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// The profiles waiting for an organiser, oldest first.
+pub async fn pending(db: &Db) -> DbResult<Vec<ActorRow>> {
+    let sql = format!(
+        "SELECT {ACTOR} FROM actors a WHERE a.status = 'pending' ORDER BY a.created_at, a.id"
+    );
+    Ok(run!(db, |pool| sqlx::query_as::<_, ActorRow>(&sql)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// Where a new profile comes from.
+pub struct Origin {
+    pub source: Source,
+    pub owner_id: Option<i64>,
+    pub status: Status,
+}
+
+fn sectors_text(profile: &ActorProfile) -> String {
+    profile
+        .sectors
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Writes a new profile (with its sectors and search text); returns its row id.
+pub async fn insert(
+    tx: &mut Tx,
+    public_id: &str,
+    p: &ActorProfile,
+    origin: &Origin,
+    now: i64,
+) -> DbResult<i64> {
+    let sql = "INSERT INTO actors (public_id, kind, name, sort_key, description_fr, \
+               description_en, country, region, town, stage, founded_year, team_size, women_led, \
+               young_founders, website, social_links, contact_email, funding_sought, \
+               funding_offered, sectors, hidden_fields, status, source, is_demo, owner_id, \
+               created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+               $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $26) \
+               RETURNING id";
+    let sort_key = super::rules::fold(&p.name);
+    let id: i64 = run_tx!(tx, |conn| sqlx::query_scalar(sql)
+        .bind(public_id)
+        .bind(p.kind.as_str())
+        .bind(&p.name)
+        .bind(&sort_key)
+        .bind(&p.description_fr)
+        .bind(&p.description_en)
+        .bind(p.country.as_str())
+        .bind(p.region.map(|r| r.as_str()).unwrap_or_default())
+        .bind(&p.town)
+        .bind(p.stage.map(|s| s.as_str()).unwrap_or_default())
+        .bind(p.founded_year)
+        .bind(p.team_size)
+        .bind(p.women_led)
+        .bind(p.young_founders)
+        .bind(p.website.as_deref().unwrap_or_default())
+        .bind(p.social_links.join("\n"))
+        .bind(
+            p.contact_email
+                .as_ref()
+                .map(|e| e.as_str())
+                .unwrap_or_default()
+        )
+        .bind(&p.funding_sought)
+        .bind(&p.funding_offered)
+        .bind(sectors_text(p))
+        .bind(Hideable::join(&p.hidden))
+        .bind(origin.status.as_str())
+        .bind(origin.source.as_str())
+        .bind(origin.source == Source::Demo)
+        .bind(origin.owner_id)
+        .bind(now)
+        .fetch_one(conn)
+        .await)?;
+    index(tx, id, p, false).await?;
+    Ok(id)
+}
+
+/// Replaces a profile's content; it goes back to the organisers.
+pub async fn update(tx: &mut Tx, id: i64, p: &ActorProfile, now: i64) -> DbResult<()> {
+    let sql = "UPDATE actors SET kind = $2, name = $3, sort_key = $4, description_fr = $5, \
+               description_en = $6, country = $7, region = $8, town = $9, stage = $10, \
+               founded_year = $11, team_size = $12, women_led = $13, young_founders = $14, \
+               website = $15, social_links = $16, contact_email = $17, funding_sought = $18, \
+               funding_offered = $19, sectors = $20, hidden_fields = $21, status = 'pending', \
+               rejection_reason = '', updated_at = $22 WHERE id = $1";
+    let sort_key = super::rules::fold(&p.name);
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(p.kind.as_str())
+        .bind(&p.name)
+        .bind(&sort_key)
+        .bind(&p.description_fr)
+        .bind(&p.description_en)
+        .bind(p.country.as_str())
+        .bind(p.region.map(|r| r.as_str()).unwrap_or_default())
+        .bind(&p.town)
+        .bind(p.stage.map(|s| s.as_str()).unwrap_or_default())
+        .bind(p.founded_year)
+        .bind(p.team_size)
+        .bind(p.women_led)
+        .bind(p.young_founders)
+        .bind(p.website.as_deref().unwrap_or_default())
+        .bind(p.social_links.join("\n"))
+        .bind(
+            p.contact_email
+                .as_ref()
+                .map(|e| e.as_str())
+                .unwrap_or_default()
+        )
+        .bind(&p.funding_sought)
+        .bind(&p.funding_offered)
+        .bind(sectors_text(p))
+        .bind(Hideable::join(&p.hidden))
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|_| ()))?;
+    index(tx, id, p, true).await
+}
+
+/// The sector rows (the filter) and the search text of a profile.
+async fn index(tx: &mut Tx, id: i64, p: &ActorProfile, replacing: bool) -> DbResult<()> {
+    if replacing {
+        let sql = "DELETE FROM actor_sectors WHERE actor_id = $1";
+        run_tx!(tx, |conn| sqlx::query(sql)
+            .bind(id)
+            .execute(conn)
+            .await
+            .map(|_| ()))?;
+        let sql = "DELETE FROM actor_search WHERE rowid = $1";
+        run_tx!(tx, |conn| sqlx::query(sql)
+            .bind(id)
+            .execute(conn)
+            .await
+            .map(|_| ()))?;
+    }
+    let sql = "INSERT INTO actor_sectors (actor_id, sector) VALUES ($1, $2)";
+    for sector in &p.sectors {
+        run_tx!(tx, |conn| sqlx::query(sql)
+            .bind(id)
+            .bind(sector.as_str())
+            .execute(conn)
+            .await
+            .map(|_| ()))?;
+    }
+    let sql = "INSERT INTO actor_search (rowid, body) VALUES ($1, $2)";
+    let body = p.search_body();
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(&body)
+        .execute(conn)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// Publishes or rejects a pending profile; `false` when it was no longer pending.
+pub async fn decide(
+    tx: &mut Tx,
+    id: i64,
+    to: Status,
+    reason: &str,
+    (by, now): (i64, i64),
+) -> DbResult<bool> {
+    let sql = "UPDATE actors SET status = $2, rejection_reason = $3, moderated_by = $4, \
+               moderated_at = $5 WHERE id = $1 AND status = 'pending'";
+    let n = run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(to.as_str())
+        .bind(reason)
+        .bind(by)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// The public directory's filters, each empty for "any".
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Folded words (see `rules::search_terms`); empty: no text search.
+    pub terms: Vec<String>,
+    pub kind: String,
+    pub sector: String,
+    pub country: String,
+    pub region: String,
+    pub stage: String,
+    pub women_led: bool,
+    /// Something was typed, but no word in it (only `%`, `*`, quotes…): nothing matches.
+    pub no_words: bool,
+}
+
+/// What the directory's list shows of a published profile.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListedRow {
+    pub public_id: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ActorKind,
+    pub name: String,
+    pub description_fr: String,
+    pub description_en: String,
+    pub country: String,
+    pub region: String,
+    pub sectors: String,
+    pub is_demo: bool,
+}
+
+const LISTED: &str = "a.public_id, a.kind, a.name, a.description_fr, a.description_en, \
+    a.country, a.region, a.sectors, a.is_demo";
+/// A women-led filter never finds an actor who kept that field private.
+const FILTERS: &str = "a.status = 'published' AND ($1 = '' OR a.kind = $1) \
+    AND ($2 = '' OR a.country = $2) AND ($3 = '' OR a.region = $3) \
+    AND ($4 = '' OR a.stage = $4) \
+    AND ($5 = FALSE OR (a.women_led AND a.hidden_fields NOT LIKE '%women_led%')) \
+    AND ($6 = '' OR a.id IN (SELECT s.actor_id FROM actor_sectors s WHERE s.sector = $6))";
+const SQLITE_MATCH: &str = "a.id IN (SELECT rowid FROM actor_search WHERE actor_search MATCH $7)";
+const POSTGRES_MATCH: &str =
+    "a.id IN (SELECT rowid FROM actor_search WHERE doc @@ to_tsquery('simple', $7))";
+
+/// One page (from 1) of the published profiles that pass `f`, by name, and how many pass.
+pub async fn search(db: &Db, f: &Filters, page: i64) -> DbResult<(Vec<ListedRow>, i64)> {
+    if f.no_words {
+        return Ok((Vec::new(), 0));
+    }
+    let offset = (page.max(1) - 1) * PAGE_SIZE;
+    let (list, count) = match (f.terms.is_empty(), db.is_postgres()) {
+        (true, _) => (
+            format!(
+                "SELECT {LISTED} FROM actors a WHERE {FILTERS} AND $7 = '' \
+                 ORDER BY a.sort_key, a.id LIMIT $8 OFFSET $9"
+            ),
+            format!("SELECT COUNT(*) FROM actors a WHERE {FILTERS} AND $7 = ''"),
+        ),
+        (false, false) => (
+            format!(
+                "SELECT {LISTED} FROM actors a WHERE {FILTERS} AND {SQLITE_MATCH} \
+                 ORDER BY a.sort_key, a.id LIMIT $8 OFFSET $9"
+            ),
+            format!("SELECT COUNT(*) FROM actors a WHERE {FILTERS} AND {SQLITE_MATCH}"),
+        ),
+        (false, true) => (
+            format!(
+                "SELECT {LISTED} FROM actors a WHERE {FILTERS} AND {POSTGRES_MATCH} \
+                 ORDER BY a.sort_key, a.id LIMIT $8 OFFSET $9"
+            ),
+            format!("SELECT COUNT(*) FROM actors a WHERE {FILTERS} AND {POSTGRES_MATCH}"),
+        ),
+    };
+    let text = if db.is_postgres() {
+        super::rules::tsquery(&f.terms)
+    } else {
+        super::rules::fts5_query(&f.terms)
+    };
+    let rows = run!(db, |pool| sqlx::query_as::<_, ListedRow>(&list)
+        .bind(&f.kind)
+        .bind(&f.country)
+        .bind(&f.region)
+        .bind(&f.stage)
+        .bind(f.women_led)
+        .bind(&f.sector)
+        .bind(&text)
+        .bind(PAGE_SIZE)
+        .bind(offset)
+        .fetch_all(pool)
+        .await)?;
+    let total: i64 = run!(db, |pool| sqlx::query_scalar(&count)
+        .bind(&f.kind)
+        .bind(&f.country)
+        .bind(&f.region)
+        .bind(&f.stage)
+        .bind(f.women_led)
+        .bind(&f.sector)
+        .bind(&text)
+        .fetch_one(pool)
+        .await)?;
+    Ok((rows, total))
+}
+
+/// How many of the demo's made-up actors are here.
+pub async fn demo_count(db: &Db) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM actors WHERE is_demo";
+    Ok(run!(db, |pool| sqlx::query_scalar(sql)
+        .fetch_one(pool)
+        .await)?)
+}

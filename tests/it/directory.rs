@@ -1,0 +1,389 @@
+//! The ecosystem directory and its funding opportunities over HTTP: a start-up registers,
+//! waits for an organiser, is published and found by an accent-insensitive search with
+//! filters, sees the opportunities matching its profile and expresses interest, which tells
+//! the poster; bad profiles, bad postings and hostile search strings are refused or
+//! harmless; the demo shows a few hundred made-up actors.
+
+use reqwest::StatusCode;
+
+use crate::support::{fr, Backend, TestApp, TestClient};
+
+both_dbs!(
+    a_start_up_registers_is_published_found_and_meets_a_matching_opportunity,
+    search_survives_hostile_strings_and_pages_through_results,
+    the_demo_shows_a_directory_and_opportunities,
+);
+
+const PASSWORD: &str = "mot-de-passe-solide";
+
+fn startup_form(name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("kind", "startup".into()),
+        ("name", name.into()),
+        (
+            "description_fr",
+            "Téléconsultation pour les centres de santé communautaires.".into(),
+        ),
+        ("country", "ML".into()),
+        ("region", "kayes".into()),
+        ("town", "Kayes".into()),
+        ("stage", "prototype".into()),
+        ("founded_year", "2023".into()),
+        ("team_size", "12".into()),
+        ("women_led", "yes".into()),
+        ("contact_email", "secret-contact@sante-kayes.ml".into()),
+        ("sector", "e_health".into()),
+        ("sector", "ai".into()),
+        ("private", "team_size".into()),
+    ]
+}
+
+async fn post(
+    client: &TestClient,
+    path: &str,
+    fields: &[(&'static str, String)],
+) -> crate::support::Page {
+    let owned: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    client.post_form_owned(path, &owned).await
+}
+
+fn public_id_of(location: &str) -> String {
+    location.trim_start_matches("/directory/").to_owned()
+}
+
+async fn a_start_up_registers_is_published_found_and_meets_a_matching_opportunity(
+    backend: Backend,
+) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    let awa = app
+        .signup_and_verify(
+            "Awa Traoré",
+            "awa@sante-kayes.ml",
+            "awa@sante-kayes.ml",
+            PASSWORD,
+        )
+        .await;
+
+    // A sector and a region that do not exist: refused, in French, the typed name kept,
+    // nothing written.
+    let mut bad = startup_form("Réseau Santé Kayes");
+    bad.retain(|(k, _)| *k != "region" && *k != "sector");
+    bad.push(("region", "atlantis".into()));
+    bad.push(("sector", "astrology".into()));
+    let page = post(&awa, "/directory/new", &bad).await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.text()
+    );
+    page.assert_contains(&fr("directory-error-region"));
+    page.assert_contains(&fr("directory-error-sector-unknown"));
+    assert_eq!(
+        page.input_value("name").as_deref(),
+        Some("Réseau Santé Kayes")
+    );
+    assert_eq!(app.count("actors").await, 0);
+
+    let page = post(&awa, "/directory/new", &startup_form("Réseau Santé Kayes")).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let location = page.redirect_target().expect("to the profile");
+    let id = public_id_of(&location);
+
+    // Not yet published: not found for anyone else, not listed; its owner sees it waits.
+    let anonymous = app.client();
+    assert_eq!(anonymous.get(&location).await.status, StatusCode::NOT_FOUND);
+    let other = app
+        .signup_and_verify("Moussa", "moussa@exemple.ml", "moussa@exemple.ml", PASSWORD)
+        .await;
+    assert_eq!(other.get(&location).await.status, StatusCode::NOT_FOUND);
+    let list = anonymous.get("/directory?q=reseau").await;
+    assert!(!list.body.contains("Réseau Santé Kayes"));
+    let own = awa.get(&location).await;
+    assert_eq!(own.status, StatusCode::OK);
+    own.assert_contains(&fr("directory-status-pending"));
+
+    // Organisers post opportunities; a deadline already past is refused, typed text kept.
+    let past = vec![
+        ("kind", "grant".to_owned()),
+        ("title", "Subvention e-santé".to_owned()),
+        ("offered_by", "Fonds Santé".to_owned()),
+        ("description", "Pour les centres ruraux".to_owned()),
+        ("deadline", "2026-11-01".to_owned()),
+        ("sector", "e_health".to_owned()),
+    ];
+    let page = post(&admin, "/opportunities/new", &past).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(&fr("opportunities-error-deadline-past"));
+    assert_eq!(
+        page.input_value("title").as_deref(),
+        Some("Subvention e-santé")
+    );
+    let mut grant = past.clone();
+    grant[4].1 = "2026-12-15".into();
+    grant.push(("stage", "prototype".into()));
+    grant.push(("country", "ML".into()));
+    let page = post(&admin, "/opportunities/new", &grant).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let grant_url = page.redirect_target().expect("to the opportunity");
+    let equity = vec![
+        ("kind", "equity".to_owned()),
+        ("title", "Capital fintech".to_owned()),
+        ("offered_by", "Liptako Capital".to_owned()),
+        ("description", "Pour les fintech".to_owned()),
+        ("deadline", "2026-12-15".to_owned()),
+        ("sector", "fintech".to_owned()),
+    ];
+    let page = post(&admin, "/opportunities/new", &equity).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    // An applicant may not post.
+    assert_eq!(
+        awa.get("/opportunities/new").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The start-up sees the opportunity matching its profile, and not the other one.
+    let page = awa.get("/opportunities").await;
+    let matches = page.body.split("id=\"matches\"").nth(1).unwrap_or_default();
+    let matches = matches.split("</section>").next().unwrap_or_default();
+    assert!(matches.contains("Subvention e-santé"), "{}", page.text());
+    assert!(!matches.contains("Capital fintech"), "{}", page.text());
+    // Interest waits for publication.
+    let interest = format!("{grant_url}/interest");
+    let fields = [
+        ("actor", id.as_str()),
+        ("message", "Nous couvrons 12 centres."),
+    ];
+    let page = awa.post_form(&interest, &fields).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    page.assert_contains(&fr("opportunities-error-not-published"));
+    assert_eq!(app.count("opportunity_interests").await, 0);
+
+    // An organiser checks it: the contact address is shown to them, a rejection needs a
+    // reason, publishing tells the owner.
+    let queue = admin.get("/admin/directory").await;
+    queue.assert_contains("Réseau Santé Kayes");
+    queue.assert_contains("secret-contact@sante-kayes.ml");
+    assert_eq!(
+        awa.get("/admin/directory").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let decide = format!("/admin/directory/{id}");
+    let page = admin
+        .post_form(&decide, &[("decision", "reject"), ("reason", " ")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(&fr("directory-error-reason"));
+    let page = admin.post_form(&decide, &[("decision", "publish")]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let told = app
+        .outbox_body("awa@sante-kayes.ml")
+        .await
+        .expect("owner told");
+    assert!(told.contains(&location), "{told}");
+    // A second decision (another organiser's stale page) is refused.
+    let page = admin.post_form(&decide, &[("decision", "publish")]).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    page.assert_contains(&fr("directory-error-not-pending"));
+
+    // Public now: found without accents, in capitals, by a word's start, with filters; the
+    // private field and the contact address are not on the page.
+    for query in [
+        "q=reseau",
+        "q=R%C3%89SEAU",
+        "q=sante+kay",
+        "q=teleconsult&kind=startup&region=kayes&sector=e_health&women_led=1",
+        "country=ML&stage=prototype",
+    ] {
+        let page = anonymous.get(&format!("/directory?{query}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("Réseau Santé Kayes"),
+            "{query}: {}",
+            page.text()
+        );
+    }
+    for query in [
+        "q=reseau&kind=incubator",
+        "q=reseau&sector=fintech",
+        "q=reseau&country=NE",
+        "q=reseau&region=gao",
+        "q=bamako",
+    ] {
+        let page = anonymous.get(&format!("/directory?{query}")).await;
+        assert!(!page.body.contains("Réseau Santé Kayes"), "{query}");
+    }
+    let profile = anonymous.get(&location).await;
+    assert_eq!(profile.status, StatusCode::OK);
+    assert_eq!(profile.element_text("founded").as_deref(), Some("2023"));
+    assert!(
+        profile.element_text("team").is_none(),
+        "team size is private"
+    );
+    assert!(
+        !profile.body.contains("secret-contact"),
+        "no address exposed"
+    );
+    profile.assert_contains(&kene::i18n::tr(kene::i18n::Lang::Fr, "sector-e-health"));
+
+    // Interest, told to the poster; a second one from the same actor is refused.
+    let page = awa.post_form(&interest, &fields).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    assert!(page.element_text("interest-sent").is_some());
+    let page = awa.post_form(&interest, &fields).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    page.assert_contains(&fr("opportunities-error-already"));
+    assert_eq!(app.count("opportunity_interests").await, 1);
+    let admin_email = app
+        .strings("SELECT email FROM users WHERE is_admin")
+        .await
+        .into_iter()
+        .next()
+        .expect("admin");
+    let told = app.outbox_body(&admin_email).await.expect("poster told");
+    assert!(told.contains("Réseau Santé Kayes"), "{told}");
+    assert!(told.contains("Nous couvrons 12 centres."), "{told}");
+    let poster_view = admin.get(&grant_url).await;
+    assert!(poster_view.body.contains("Nous couvrons 12 centres."));
+    // Others do not see who expressed interest.
+    assert!(!other.get(&grant_url).await.body.contains("Nous couvrons"));
+    // Every sensitive step is in the audit log.
+    let actions = app
+        .strings("SELECT action FROM audit_log ORDER BY id")
+        .await;
+    for action in [
+        "directory.profile_submitted",
+        "directory.profile_published",
+        "opportunity.posted",
+        "opportunity.interest",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
+    }
+    app.finish().await;
+}
+
+async fn search_survives_hostile_strings_and_pages_through_results(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let now = app.state.now_ms();
+    let mut tx = app.state.db.begin().await.expect("tx");
+    for i in 0..45 {
+        let input = kene::directory::rules::ActorInput {
+            kind: "sme".into(),
+            name: format!("Atelier Numérique {i:02}"),
+            description_fr: "Maintenance informatique à 100 % et réseaux".into(),
+            country: "BF".into(),
+            sectors: vec!["e_commerce".into()],
+            stage: "growth".into(),
+            ..Default::default()
+        };
+        let profile = kene::directory::rules::check_actor(&input, 2026).expect("valid");
+        let origin = kene::directory::queries::Origin {
+            source: kene::directory::taxonomy::Source::Import,
+            owner_id: None,
+            status: kene::directory::taxonomy::Status::Published,
+        };
+        kene::directory::actions::register(&mut tx, &profile, &origin, (None, now))
+            .await
+            .expect("registered");
+    }
+    tx.commit().await.expect("commit");
+
+    let client = app.client();
+    let page = client.get("/directory").await;
+    assert_eq!(page.element_text("page").as_deref(), Some("1 / 3"));
+    page.assert_contains("Atelier Numérique 00");
+    assert!(!page.body.contains("Atelier Numérique 20"));
+    assert!(page
+        .body
+        .contains("href=\"/directory?page=2\" rel=\"next\""));
+    let page = client.get("/directory?page=2").await;
+    assert_eq!(page.element_text("page").as_deref(), Some("2 / 3"));
+    page.assert_contains("Atelier Numérique 20");
+    // Filters survive paging.
+    let page = client.get("/directory?q=atelier&country=BF&page=3").await;
+    assert_eq!(page.element_text("page").as_deref(), Some("3 / 3"));
+    page.assert_contains("Atelier Numérique 44");
+    let pager = crate::support::unescape(&page.body);
+    assert!(
+        pager.contains("href=\"/directory?q=atelier&country=BF&page=2\" rel=\"prev\""),
+        "{pager}"
+    );
+
+    // SQL, LIKE wildcards, regular expressions, FTS and tsquery syntax: a page, never an
+    // error, and a wildcard never matches everything.
+    for hostile in [
+        "%",
+        "_",
+        "%25",
+        "' OR '1'='1",
+        "'; DROP TABLE actors; --",
+        ".*",
+        "[a-z]+",
+        "\"",
+        "*",
+        "atelier*",
+        "NEAR(atelier numerique)",
+        "atelier & !numerique | x:*",
+        "\\",
+        "\u{0}",
+    ] {
+        let path = format!(
+            "/directory?q={}",
+            url::form_urlencoded::byte_serialize(hostile.as_bytes()).collect::<String>()
+        );
+        let page = client.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{hostile:?}");
+        if !hostile.chars().any(char::is_alphanumeric) {
+            assert!(
+                !page.body.contains("Atelier Numérique"),
+                "{hostile:?} matched everything"
+            );
+        }
+    }
+    assert_eq!(app.count("actors").await, 45);
+    // "100 %" is searched as the word 100, not as a wildcard.
+    let page = client.get("/directory?q=100%25").await;
+    page.assert_contains("Atelier Numérique 00");
+    // Nonsense pages and filters are pages too.
+    for path in [
+        "/directory?page=abc",
+        "/directory?page=-4",
+        "/directory?page=99999999999999999999",
+        "/directory?kind=unicorn&region=atlantis&country=ZZ",
+        "/directory?q=a&q=b",
+    ] {
+        let page = client.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+    }
+    app.finish().await;
+}
+
+async fn the_demo_shows_a_directory_and_opportunities(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    kene::demo::seed(&app.state).await.expect("full demo");
+    let published = kene::directory::demo::ACTORS - kene::directory::demo::PENDING;
+    let client = app.client();
+    let page = client.get("/directory").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let count = page.element_text("count").unwrap_or_default();
+    assert!(count.contains(&published.to_string()), "{count}");
+    page.assert_contains(&fr("directory-demo"));
+    let opportunities = client.get("/opportunities").await;
+    assert!(
+        opportunities.body.matches("href=\"/opportunities/").count() >= 5,
+        "{}",
+        opportunities.text()
+    );
+    opportunities.assert_contains("(démonstration)");
+    // Seeding again writes nothing more.
+    kene::demo::seed(&app.state).await.expect("second run");
+    assert_eq!(
+        app.count("actors").await,
+        kene::directory::demo::ACTORS as i64
+    );
+    app.finish().await;
+}
