@@ -15,7 +15,7 @@ cd "$ROOT"
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 KENE=$TARGET_DIR/release/kene
 DURATION=${DURATION:-10}
-PAGES=(/ /results/sdn-2026 /programme/sdn-2026 /ctf/sdn-2026/scoreboard)
+PAGES=(/ /results/sdn-2026 /programme/sdn-2026 /ctf/sdn-2026/scoreboard /directory /opportunities)
 ACCEPT='Accept-Encoding: br, gzip'
 
 free_port() {

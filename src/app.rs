@@ -144,6 +144,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         identity: Arc::new(IdentityCache::new(crate::identity::queries::load_all_boxed)),
         live: Arc::default(),
         server_key,
+        api_limit: Arc::default(),
     })
 }
 

@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod identity;
 pub mod networking;
 pub mod notifications;
+pub mod opendata;
 pub mod opportunities;
 pub mod outbox;
 pub mod personal_data;

@@ -83,6 +83,8 @@ pub struct Limits {
     pub codes_per_ip: i64,
     /// Largest request body accepted, uploads included.
     pub max_request_bytes: usize,
+    /// Requests per client address and minute to the open-data API (`/api/v1/…`).
+    pub api_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -93,6 +95,7 @@ impl Default for Limits {
             codes_per_account: 5,
             codes_per_ip: 30,
             max_request_bytes: 25 * 1024 * 1024,
+            api_per_minute: 120,
         }
     }
 }

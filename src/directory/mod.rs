@@ -13,6 +13,7 @@ mod pages;
 pub mod public;
 pub mod queries;
 pub mod rules;
+pub mod search;
 pub mod taxonomy;
 
 use axum::routing::{get, post};

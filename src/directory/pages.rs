@@ -7,13 +7,14 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::access::{is_moderator, Moderator};
 use super::actions::{self, Decision};
 use super::public::{self, Listed, PublicProfile};
-use super::queries::{self, ActorRow, Filters, Origin, PAGE_SIZE};
+use super::queries::{self, ActorRow, Origin, PAGE_SIZE};
 use super::rules::{self, ActorInput, Hideable};
+use super::search::ListQuery;
 use super::taxonomy::{ActorKind, MaliRegion, Source, Stage, Status};
 use crate::domain::country::{self, Country};
 use crate::domain::sector::Sector;
@@ -119,71 +120,6 @@ fn this_year(app: &AppState) -> i64 {
 
 // ---- the public list ----
 
-/// The list's address parameters, as typed (an unknown value filters nothing).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct ListQuery {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub q: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub kind: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub sector: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub country: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub region: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub stage: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub women_led: String,
-    #[serde(default, skip_serializing)]
-    pub page: String,
-}
-
-impl ListQuery {
-    fn filters(&self) -> Filters {
-        let known = |ok: bool, value: &str| {
-            if ok {
-                value.trim().to_owned()
-            } else {
-                String::new()
-            }
-        };
-        let terms = rules::search_terms(&self.q);
-        Filters {
-            no_words: terms.is_empty() && !self.q.trim().is_empty(),
-            terms,
-            kind: known(ActorKind::parse(&self.kind).is_some(), &self.kind),
-            sector: known(Sector::parse(&self.sector).is_some(), &self.sector),
-            country: Country::parse(&self.country)
-                .map(|c| c.as_str().to_owned())
-                .unwrap_or_default(),
-            region: known(MaliRegion::parse(&self.region).is_some(), &self.region),
-            stage: known(Stage::parse(&self.stage).is_some(), &self.stage),
-            women_led: !self.women_led.is_empty(),
-        }
-    }
-
-    fn page(&self) -> i64 {
-        self.page
-            .trim()
-            .parse::<i64>()
-            .unwrap_or(1)
-            .clamp(1, 100_000)
-    }
-
-    /// The address of page `page` of the same search.
-    fn link(&self, page: i64) -> String {
-        let query = serde_urlencoded::to_string(self).unwrap_or_default();
-        match (query.is_empty(), page) {
-            (true, 1) => "/directory".to_owned(),
-            (true, _) => format!("/directory?page={page}"),
-            (false, 1) => format!("/directory?{query}"),
-            (false, _) => format!("/directory?{query}&page={page}"),
-        }
-    }
-}
-
 #[derive(Template)]
 #[template(path = "directory/list.html")]
 pub struct ListTemplate {
@@ -211,7 +147,7 @@ pub(super) async fn list(
         serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
     let lang = ctx.lang;
     let page = query.page();
-    let (rows, total) = queries::search(&app.db, &query.filters(), page).await?;
+    let (rows, total) = queries::search(&app.db, &query.filters(), (page, PAGE_SIZE)).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let template = ListTemplate {
         kinds: kinds(lang, &query.kind),

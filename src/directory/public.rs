@@ -2,7 +2,7 @@
 //! (and, later, the open data and the API) are given: it has no field for the contact
 //! address or the owner, and an optional field the actor kept private is `None`.
 
-use super::queries::{ActorRow, ListedRow};
+use super::queries::ActorRow;
 use super::rules::Hideable;
 use super::taxonomy::{ActorKind, MaliRegion, Stage};
 use crate::domain::country::Country;
@@ -125,8 +125,8 @@ pub fn sector_labels(lang: Lang, sectors: &[Sector]) -> String {
 }
 
 impl Listed {
-    pub fn of(lang: Lang, row: &ListedRow) -> Listed {
-        let sectors: Vec<Sector> = row.sectors.split(',').filter_map(Sector::parse).collect();
+    pub fn of(lang: Lang, row: &ActorRow) -> Listed {
+        let sectors = row.sector_list();
         Listed {
             url: format!("/directory/{}", row.public_id),
             name: row.name.clone(),

@@ -274,23 +274,6 @@ pub struct Filters {
     pub no_words: bool,
 }
 
-/// What the directory's list shows of a published profile.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ListedRow {
-    pub public_id: String,
-    #[sqlx(try_from = "String")]
-    pub kind: ActorKind,
-    pub name: String,
-    pub description_fr: String,
-    pub description_en: String,
-    pub country: String,
-    pub region: String,
-    pub sectors: String,
-    pub is_demo: bool,
-}
-
-const LISTED: &str = "a.public_id, a.kind, a.name, a.description_fr, a.description_en, \
-    a.country, a.region, a.sectors, a.is_demo";
 /// A women-led filter never finds an actor who kept that field private.
 const FILTERS: &str = "a.status = 'published' AND ($1 = '' OR a.kind = $1) \
     AND ($2 = '' OR a.country = $2) AND ($3 = '' OR a.region = $3) \
@@ -301,30 +284,35 @@ const SQLITE_MATCH: &str = "a.id IN (SELECT rowid FROM actor_search WHERE actor_
 const POSTGRES_MATCH: &str =
     "a.id IN (SELECT rowid FROM actor_search WHERE doc @@ to_tsquery('simple', $7))";
 
-/// One page (from 1) of the published profiles that pass `f`, by name, and how many pass.
-pub async fn search(db: &Db, f: &Filters, page: i64) -> DbResult<(Vec<ListedRow>, i64)> {
+/// One page (from 1, of `per_page`) of the published profiles that pass `f`, by name, and
+/// how many pass.
+pub async fn search(
+    db: &Db,
+    f: &Filters,
+    (page, per_page): (i64, i64),
+) -> DbResult<(Vec<ActorRow>, i64)> {
     if f.no_words {
         return Ok((Vec::new(), 0));
     }
-    let offset = (page.max(1) - 1) * PAGE_SIZE;
+    let offset = (page.max(1) - 1).saturating_mul(per_page);
     let (list, count) = match (f.terms.is_empty(), db.is_postgres()) {
         (true, _) => (
             format!(
-                "SELECT {LISTED} FROM actors a WHERE {FILTERS} AND $7 = '' \
+                "SELECT {ACTOR} FROM actors a WHERE {FILTERS} AND $7 = '' \
                  ORDER BY a.sort_key, a.id LIMIT $8 OFFSET $9"
             ),
             format!("SELECT COUNT(*) FROM actors a WHERE {FILTERS} AND $7 = ''"),
         ),
         (false, false) => (
             format!(
-                "SELECT {LISTED} FROM actors a WHERE {FILTERS} AND {SQLITE_MATCH} \
+                "SELECT {ACTOR} FROM actors a WHERE {FILTERS} AND {SQLITE_MATCH} \
                  ORDER BY a.sort_key, a.id LIMIT $8 OFFSET $9"
             ),
             format!("SELECT COUNT(*) FROM actors a WHERE {FILTERS} AND {SQLITE_MATCH}"),
         ),
         (false, true) => (
             format!(
-                "SELECT {LISTED} FROM actors a WHERE {FILTERS} AND {POSTGRES_MATCH} \
+                "SELECT {ACTOR} FROM actors a WHERE {FILTERS} AND {POSTGRES_MATCH} \
                  ORDER BY a.sort_key, a.id LIMIT $8 OFFSET $9"
             ),
             format!("SELECT COUNT(*) FROM actors a WHERE {FILTERS} AND {POSTGRES_MATCH}"),
@@ -335,7 +323,7 @@ pub async fn search(db: &Db, f: &Filters, page: i64) -> DbResult<(Vec<ListedRow>
     } else {
         super::rules::fts5_query(&f.terms)
     };
-    let rows = run!(db, |pool| sqlx::query_as::<_, ListedRow>(&list)
+    let rows = run!(db, |pool| sqlx::query_as::<_, ActorRow>(&list)
         .bind(&f.kind)
         .bind(&f.country)
         .bind(&f.region)
@@ -343,7 +331,7 @@ pub async fn search(db: &Db, f: &Filters, page: i64) -> DbResult<(Vec<ListedRow>
         .bind(f.women_led)
         .bind(&f.sector)
         .bind(&text)
-        .bind(PAGE_SIZE)
+        .bind(per_page)
         .bind(offset)
         .fetch_all(pool)
         .await)?;
@@ -365,5 +353,15 @@ pub async fn demo_count(db: &Db) -> DbResult<i64> {
     let sql = "SELECT COUNT(*) FROM actors WHERE is_demo";
     Ok(run!(db, |pool| sqlx::query_scalar(sql)
         .fetch_one(pool)
+        .await)?)
+}
+
+/// Every published profile, by name: the open data.
+pub async fn published(db: &Db) -> DbResult<Vec<ActorRow>> {
+    let sql = format!(
+        "SELECT {ACTOR} FROM actors a WHERE a.status = 'published' ORDER BY a.sort_key, a.id"
+    );
+    Ok(run!(db, |pool| sqlx::query_as::<_, ActorRow>(&sql)
+        .fetch_all(pool)
         .await)?)
 }

@@ -317,6 +317,38 @@ async fn erase_account(
         None,
     )
     .await?;
+    // Directory profiles the person registered: those never published go (with their
+    // search text, which has no foreign key on SQLite); a published organisation stays
+    // listed, without its owner or the contact address they gave.
+    exec(
+        &mut tx,
+        "DELETE FROM actor_search WHERE rowid IN \
+         (SELECT id FROM actors WHERE owner_id = $1 AND status <> 'published')",
+        user_id,
+        None,
+    )
+    .await?;
+    exec(
+        &mut tx,
+        "DELETE FROM actors WHERE owner_id = $1 AND status <> 'published'",
+        user_id,
+        None,
+    )
+    .await?;
+    exec(
+        &mut tx,
+        "UPDATE actors SET owner_id = NULL, contact_email = '' WHERE owner_id = $1",
+        user_id,
+        None,
+    )
+    .await?;
+    exec(
+        &mut tx,
+        "UPDATE opportunity_interests SET account_id = NULL WHERE account_id = $1",
+        user_id,
+        None,
+    )
+    .await?;
     for login in [email, phone].into_iter().flatten() {
         run_tx!(&mut tx, |conn| sqlx::query(
             "DELETE FROM outbox WHERE recipient = $1 AND status = 'pending'"

@@ -118,6 +118,42 @@ struct CtfAttemptRow {
     outcome: String,
 }
 
+/// A directory profile the person registered, private fields included.
+#[derive(sqlx::FromRow, serde::Serialize)]
+struct ActorRow {
+    public_id: String,
+    kind: String,
+    name: String,
+    description_fr: String,
+    description_en: String,
+    country: String,
+    region: String,
+    town: String,
+    stage: String,
+    founded_year: Option<i64>,
+    team_size: Option<i64>,
+    women_led: bool,
+    young_founders: bool,
+    website: String,
+    social_links: String,
+    contact_email: String,
+    funding_sought: String,
+    funding_offered: String,
+    sectors: String,
+    hidden_fields: String,
+    status: String,
+    rejection_reason: String,
+}
+
+/// Interest the person expressed in a funding opportunity.
+#[derive(sqlx::FromRow, serde::Serialize)]
+struct InterestRow {
+    opportunity: String,
+    actor: String,
+    message: String,
+    created_at: i64,
+}
+
 /// Everything the archive holds, read before anything is written.
 struct Collected {
     account: Account,
@@ -127,6 +163,8 @@ struct Collected {
     files: Vec<FileRow>,
     ctf_teams: Vec<CtfMembershipRow>,
     ctf_attempts: Vec<CtfAttemptRow>,
+    actors: Vec<ActorRow>,
+    interests: Vec<InterestRow>,
 }
 
 async fn collect(db: &Db, user_id: i64) -> DbResult<Collected> {
@@ -196,6 +234,23 @@ async fn collect(db: &Db, user_id: i64) -> DbResult<Collected> {
     .bind(user_id)
     .fetch_all(pool)
     .await)?;
+    let actors = run!(db, |pool| sqlx::query_as(
+        "SELECT public_id, kind, name, description_fr, description_en, country, region, town, \
+         stage, founded_year, team_size, women_led, young_founders, website, social_links, \
+         contact_email, funding_sought, funding_offered, sectors, hidden_fields, status, \
+         rejection_reason FROM actors WHERE owner_id = $1 ORDER BY id"
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await)?;
+    let interests = run!(db, |pool| sqlx::query_as(
+        "SELECT o.title AS opportunity, a.name AS actor, i.message, i.created_at \
+         FROM opportunity_interests i JOIN opportunities o ON o.id = i.opportunity_id \
+         JOIN actors a ON a.id = i.actor_id WHERE i.account_id = $1 ORDER BY i.id"
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await)?;
     Ok(Collected {
         account,
         applications,
@@ -204,6 +259,8 @@ async fn collect(db: &Db, user_id: i64) -> DbResult<Collected> {
         files,
         ctf_teams,
         ctf_attempts,
+        actors,
+        interests,
     })
 }
 
@@ -307,6 +364,15 @@ fn document(c: &Collected, exported_at: i64) -> serde_json::Value {
                 "challenge": a.challenge,
                 "at": iso(a.at),
                 "outcome": a.outcome,
+            })).collect::<Vec<_>>(),
+        },
+        "directory": {
+            "profiles": c.actors,
+            "opportunity_interests": c.interests.iter().map(|i| json!({
+                "opportunity": i.opportunity,
+                "on_behalf_of": i.actor,
+                "message": i.message,
+                "at": iso(i.created_at),
             })).collect::<Vec<_>>(),
         },
     })

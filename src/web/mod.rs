@@ -11,6 +11,7 @@ pub mod identities;
 pub mod live;
 pub mod metrics;
 pub mod public_cache;
+pub mod rate;
 pub mod sessions;
 pub mod state;
 pub mod templates;

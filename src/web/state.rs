@@ -23,6 +23,8 @@ pub struct AppState {
     pub live: Arc<crate::web::live::Live>,
     /// The key of keyed hashes (the CTF's flags), never stored in the database.
     pub server_key: Arc<crate::crypto::ServerKey>,
+    /// Requests per client and minute to the open-data API.
+    pub api_limit: Arc<crate::web::rate::PerMinute>,
 }
 
 impl AppState {

@@ -263,6 +263,51 @@ async fn a_start_up_registers_is_published_found_and_meets_a_matching_opportunit
     ] {
         assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
     }
+
+    // The owner's archive holds the profile with its private fields and the interest.
+    let token = awa.csrf().await;
+    let response = awa
+        .http
+        .post(awa.url("/account/export"))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(response.status(), StatusCode::OK);
+    let archive = crate::personal_data::unzip(&response.bytes().await.expect("archive"));
+    let data: serde_json::Value = serde_json::from_slice(&archive["data.json"]).expect("data.json");
+    let profile = &data["directory"]["profiles"][0];
+    assert_eq!(profile["name"], "Réseau Santé Kayes");
+    assert_eq!(profile["contact_email"], "secret-contact@sante-kayes.ml");
+    assert_eq!(profile["team_size"], 12);
+    assert_eq!(
+        data["directory"]["opportunity_interests"][0]["message"],
+        "Nous couvrons 12 centres."
+    );
+
+    // Deleting the account: a profile never published goes, the published organisation
+    // stays listed without its owner or contact address.
+    let page = post(&awa, "/directory/new", &startup_form("Brouillon Santé")).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = awa
+        .post_form("/account/delete", &[("password", PASSWORD)])
+        .await;
+    assert_eq!(page.redirect_target().as_deref(), Some("/account/deleted"));
+    assert!(app
+        .strings("SELECT name FROM actors WHERE name = 'Brouillon Santé'")
+        .await
+        .is_empty());
+    assert_eq!(app.count("actors").await, 1);
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM actors WHERE owner_id IS NULL AND contact_email = ''")
+            .await,
+        1
+    );
+    assert_eq!(
+        anonymous.get(&location).await.status,
+        StatusCode::OK,
+        "still listed"
+    );
     app.finish().await;
 }
 
@@ -385,5 +430,220 @@ async fn the_demo_shows_a_directory_and_opportunities(backend: Backend) {
         app.count("actors").await,
         kene::directory::demo::ACTORS as i64
     );
+    app.finish().await;
+}
+
+both_dbs!(open_data_and_the_api_never_carry_a_private_field,);
+
+/// Writes a profile straight through the registration use case.
+async fn registered(
+    app: &TestApp,
+    input: kene::directory::rules::ActorInput,
+    status: &str,
+) -> String {
+    let profile = kene::directory::rules::check_actor(&input, 2026).expect("valid profile");
+    let origin = kene::directory::queries::Origin {
+        source: kene::directory::taxonomy::Source::Import,
+        owner_id: None,
+        status: kene::directory::taxonomy::Status::parse(status).expect("a status"),
+    };
+    let mut tx = app.state.db.begin().await.expect("tx");
+    let id =
+        kene::directory::actions::register(&mut tx, &profile, &origin, (None, app.state.now_ms()))
+            .await
+            .expect("registered");
+    tx.commit().await.expect("commit");
+    id
+}
+
+async fn open_data_and_the_api_never_carry_a_private_field(backend: Backend) {
+    let app = TestApp::start_with(backend, |config| config.limits.api_per_minute = 12).await;
+    let everything_private = kene::directory::rules::ActorInput {
+        kind: "startup".into(),
+        name: "Discrète Agri".into(),
+        description_fr: "Irrigation".into(),
+        country: "ML".into(),
+        region: "segou".into(),
+        town: "SECRETTOWN".into(),
+        stage: "launch".into(),
+        founded_year: "1987".into(),
+        team_size: "4242".into(),
+        women_led: Some("yes".into()),
+        young_founders: Some("yes".into()),
+        contact_email: "secret-mail@discrete.ml".into(),
+        funding_sought: "SECRETFUNDING".into(),
+        sectors: vec!["e_agriculture".into()],
+        private: [
+            "town",
+            "founded_year",
+            "team_size",
+            "women_led",
+            "young_founders",
+            "funding",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..Default::default()
+    };
+    let hidden = registered(&app, everything_private, "published").await;
+    let open = kene::directory::rules::ActorInput {
+        kind: "incubator".into(),
+        name: "Ouvert Hub".into(),
+        description_en: "Open incubator".into(),
+        country: "NE".into(),
+        town: "Niamey".into(),
+        founded_year: "2015".into(),
+        team_size: "9".into(),
+        contact_email: "secret-mail@ouvert.ne".into(),
+        sectors: vec!["ai".into(), "e_learning".into()],
+        ..Default::default()
+    };
+    let public = registered(&app, open, "published").await;
+    let waiting = kene::directory::rules::ActorInput {
+        kind: "media".into(),
+        name: "Pas Encore FM".into(),
+        description_fr: "Radio".into(),
+        country: "BF".into(),
+        sectors: vec!["e_culture".into()],
+        ..Default::default()
+    };
+    let pending = registered(&app, waiting, "pending").await;
+
+    let client = app.client();
+    let page = client.get("/open-data").await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains("CC BY 4.0");
+    page.assert_contains("<code>team_size</code>");
+    let csv = client.get("/open-data/directory.csv").await;
+    let xlsx = client.get("/open-data/directory.xlsx").await;
+    let json = client.get("/open-data/directory.json").await;
+    let list = client
+        .get("/api/v1/directory?per_page=100&fields=contact_email,team_size")
+        .await;
+    let one = client
+        .get(&format!("/api/v1/directory/{hidden}?fields=contact_email"))
+        .await;
+    // Whatever is asked, the private values and the contact addresses never leave.
+    let xlsx_text = {
+        use calamine::{Reader, Xlsx};
+        let mut book = Xlsx::new(std::io::Cursor::new(xlsx.bytes.clone())).expect("an XLSX file");
+        let sheet = book.sheet_names().first().cloned().expect("a sheet");
+        let range = book.worksheet_range(&sheet).expect("cells");
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    let every_output = [
+        csv.body.clone(),
+        format!("{xlsx_text:?}"),
+        json.body.clone(),
+        list.body.clone(),
+        one.body.clone(),
+    ];
+    for (i, output) in every_output.iter().enumerate() {
+        for secret in [
+            "SECRETTOWN",
+            "4242",
+            "1987",
+            "SECRETFUNDING",
+            "secret-mail",
+            "Pas Encore FM",
+        ] {
+            assert!(
+                !output.contains(secret),
+                "output {i} carries {secret}: {output}"
+            );
+        }
+    }
+    // The public ones are there, and the three files say the same.
+    let json: serde_json::Value = serde_json::from_str(&json.body).expect("JSON");
+    assert_eq!(json["licence"], "CC-BY-4.0");
+    let actors = json["actors"].as_array().expect("actors");
+    assert_eq!(actors.len(), 2);
+    let ouvert = actors
+        .iter()
+        .find(|a| a["id"] == public.as_str())
+        .expect("Ouvert Hub");
+    assert_eq!(ouvert["town"], "Niamey");
+    assert_eq!(ouvert["team_size"], 9);
+    assert_eq!(ouvert["sectors"], serde_json::json!(["ai", "e_learning"]));
+    let discrete = actors
+        .iter()
+        .find(|a| a["id"] == hidden.as_str())
+        .expect("Discrète Agri");
+    assert!(discrete["team_size"].is_null() && discrete["women_led"].is_null());
+    assert_eq!(discrete["region"], "segou");
+    let mut reader = csv::Reader::from_reader(
+        csv.bytes
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&csv.bytes),
+    );
+    let headers = reader.headers().expect("headers").clone();
+    assert_eq!(headers.len(), kene::opendata::record::DICTIONARY.len());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
+    assert_eq!(rows.len(), 2);
+    for (row, actor) in rows.iter().zip(actors) {
+        assert_eq!(&row[0], actor["id"].as_str().expect("id"));
+        assert_eq!(&row[2], actor["name"].as_str().expect("name"));
+        assert_eq!(
+            xlsx_text.iter().filter(|r| r[0] == row[0]).count(),
+            1,
+            "in the XLSX"
+        );
+    }
+    assert_eq!(
+        xlsx_text[0],
+        headers.iter().map(String::from).collect::<Vec<_>>()
+    );
+
+    // The API: pages, a published profile by id, nothing else.
+    let page: serde_json::Value =
+        serde_json::from_str(&client.get("/api/v1/directory?per_page=1&q=hub").await.body)
+            .expect("JSON");
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["actors"][0]["name"], "Ouvert Hub");
+    let page: serde_json::Value =
+        serde_json::from_str(&client.get("/api/v1/directory?per_page=1").await.body).expect("JSON");
+    assert_eq!(page["total"], 2);
+    assert!(page["next"]
+        .as_str()
+        .expect("a next page")
+        .ends_with("/api/v1/directory?page=2&per_page=1"));
+    for bad in [
+        "/api/v1/directory?per_page=0",
+        "/api/v1/directory?per_page=101",
+    ] {
+        assert_eq!(
+            client.get(bad).await.status,
+            StatusCode::BAD_REQUEST,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        client
+            .get(&format!("/api/v1/directory/{pending}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let spec: serde_json::Value =
+        serde_json::from_str(&client.get("/api/openapi.json").await.body).expect("OpenAPI JSON");
+    assert_eq!(spec["openapi"], "3.1.0");
+    assert!(spec["paths"]["/api/v1/directory"]["get"].is_object());
+
+    // Rate-limited: 12 a minute here (8 used above), then 429 until the next minute.
+    let mut refused = None;
+    for _ in 0..6 {
+        let page = client.get("/api/v1/directory").await;
+        if page.status == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(page);
+            break;
+        }
+    }
+    let refused = refused.expect("limited");
+    assert!(refused.body.contains("too_many_requests"));
+    app.clock.advance(jiff::SignedDuration::from_secs(61));
+    assert_eq!(client.get("/api/v1/directory").await.status, StatusCode::OK);
     app.finish().await;
 }
