@@ -165,3 +165,57 @@ async fn tell_owner(
     outbox::enqueue(tx, &message, now).await?;
     Ok(())
 }
+
+/// Who writes through a profile's contact form: their answer goes to these addresses, which
+/// the form says are passed on.
+pub struct Sender<'a> {
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+}
+
+/// Passes a visitor's message to the actor's contact address (never shown to them); `false`
+/// when the actor gave none.
+pub async fn contact(
+    tx: &mut Tx,
+    site: &SiteAddress,
+    actor: &ActorRow,
+    (sender, message): (&Sender<'_>, &str),
+    (by, now): (i64, i64),
+) -> AppResult<bool> {
+    if actor.contact_email.is_empty() {
+        return Ok(false);
+    }
+    let reply = [sender.email, sender.phone]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let args = [
+        ("name", actor.name.clone()),
+        ("sender", sender.name.to_owned()),
+        ("reply", reply),
+        ("message", message.to_owned()),
+        (
+            "link",
+            site.link(&format!("/directory/{}", actor.public_id)),
+        ),
+    ];
+    // The actor reads it in French unless its profile is written in English only.
+    let lang = if actor.description_fr.is_empty() {
+        Lang::En
+    } else {
+        Lang::Fr
+    };
+    let message = NewMessage {
+        idempotency_key: format!("actor-contact:{}:{by}:{now}", actor.public_id),
+        channel: outbox::Channel::Email,
+        recipient: actor.contact_email.clone(),
+        subject: tr_args(lang, "directory-contact-subject", &args),
+        body: tr_args(lang, "directory-contact-body", &args),
+        edition_id: None,
+    };
+    outbox::enqueue(tx, &message, now).await?;
+    Ok(true)
+}

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/directory/new", get(pages::new_form).post(pages::create))
         .route("/directory/mine", get(pages::mine))
         .route("/directory/{actor}", get(pages::profile))
+        .route("/directory/{actor}/contact", post(pages::contact))
         .route(
             "/directory/{actor}/edit",
             get(pages::edit_form).post(pages::save),

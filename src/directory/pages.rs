@@ -197,6 +197,8 @@ fn profile_view(lang: Lang, row: &ActorRow) -> ProfileView {
 pub struct ProfileTemplate {
     pub ctx: Ctx,
     pub actor: ProfileView,
+    /// The contact form: as typed, its error, or sent.
+    pub contact: ContactState,
     /// For its owner and the organisers while it is not public: where it stands.
     pub status: Option<String>,
     pub rejection_reason: String,
@@ -231,6 +233,7 @@ pub(super) async fn profile(
         .is_some_and(|u| actor.owner_id == Some(u.id));
     let page = render(&ProfileTemplate {
         actor: profile_view(lang, &actor),
+        contact: ContactState::default(),
         status: (!published).then(|| tr(lang, &actor.status.label_key())),
         rejection_reason: actor.rejection_reason.clone(),
         can_edit,
@@ -241,6 +244,85 @@ pub(super) async fn profile(
     } else {
         page
     })
+}
+
+/// The contact form of a profile page.
+#[derive(Debug, Default)]
+pub struct ContactState {
+    pub message: String,
+    pub error: Option<String>,
+    pub sent: bool,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ContactForm {
+    #[serde(default)]
+    pub message: String,
+}
+
+/// The public contact form: a signed-in visitor writes to a published actor; the message
+/// reaches its contact address, which nobody sees.
+pub(super) async fn contact(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(public_id): Path<String>,
+    form: CsrfForm<ContactForm>,
+) -> AppResult<Response> {
+    let actor = queries::by_public_id(&app.db, &public_id)
+        .await?
+        .filter(|a| a.status == Status::Published && !a.contact_email.is_empty())
+        .ok_or(AppError::NotFound)?;
+    let lang = ctx.lang;
+    let refuse = |key: &str| ContactState {
+        message: form.value.message.clone(),
+        error: Some(tr(lang, key)),
+        sent: false,
+    };
+    let now = app.now_ms();
+    let (state, status) = match rules::check_contact_message(&form.value.message) {
+        Err(key) => (refuse(key), StatusCode::UNPROCESSABLE_ENTITY),
+        Ok(message) => {
+            let key = format!("directory-contact:{}", user.id);
+            let day = 24 * 3600 * 1000;
+            let allowed =
+                crate::accounts::rate_limit::hit(&app.db, &key, rules::CONTACTS_PER_DAY, day, now)
+                    .await?;
+            if allowed {
+                let sender = actions::Sender {
+                    name: &user.display_name,
+                    email: user.email.as_deref(),
+                    phone: user.phone.as_deref(),
+                };
+                let mut tx = app.db.begin().await?;
+                let what = (&sender, message.as_str());
+                actions::contact(&mut tx, &ctx.site, &actor, what, (user.id, now)).await?;
+                tx.commit().await?;
+                app.outbox_wake.notify_one();
+                let sent = ContactState {
+                    sent: true,
+                    ..ContactState::default()
+                };
+                (sent, StatusCode::OK)
+            } else {
+                (
+                    refuse("directory-error-contact-limit"),
+                    StatusCode::TOO_MANY_REQUESTS,
+                )
+            }
+        }
+    };
+    render_with_status(
+        status,
+        &ProfileTemplate {
+            actor: profile_view(lang, &actor),
+            contact: state,
+            status: None,
+            rejection_reason: String::new(),
+            can_edit: actor.owner_id == Some(user.id),
+            ctx,
+        },
+    )
 }
 
 // ---- registering and editing ----

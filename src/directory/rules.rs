@@ -20,6 +20,9 @@ pub const SOCIAL_LINKS_MAX: usize = 5;
 pub const SECTORS_MAX: usize = 5;
 pub const TEAM_MAX: i64 = 100_000;
 pub const FOUNDED_MIN: i64 = 1900;
+pub const CONTACT_MESSAGE_MAX: usize = 1000;
+/// Messages one account may send through the directory's contact forms in a day.
+pub const CONTACTS_PER_DAY: i64 = 10;
 
 /// The optional fields an actor may keep off its public profile (and out of the open data).
 /// Every other field is either always public (name, kind, country, sectors…) or always
@@ -396,6 +399,19 @@ pub fn check_actor(input: &ActorInput, this_year: i64) -> Result<ActorProfile, V
             hidden,
         }),
         _ => Err(errors),
+    }
+}
+
+/// The message of the public contact form: not empty, at most [`CONTACT_MESSAGE_MAX`]
+/// characters.
+pub fn check_contact_message(message: &str) -> Result<String, &'static str> {
+    let message = message.trim();
+    if message.is_empty() {
+        Err("directory-error-contact-empty")
+    } else if message.chars().count() > CONTACT_MESSAGE_MAX {
+        Err("directory-error-contact-long")
+    } else {
+        Ok(message.replace("\r\n", "\n"))
     }
 }
 

@@ -230,6 +230,46 @@ async fn a_start_up_registers_is_published_found_and_meets_a_matching_opportunit
     );
     profile.assert_contains(&kene::i18n::tr(kene::i18n::Lang::Fr, "sector-e-health"));
 
+    // The contact form: for signed-in visitors; the message reaches the hidden address with
+    // the sender's, an empty one is refused with the typed text kept, and a day has a limit.
+    profile.assert_contains(&fr("directory-contact-login"));
+    let contact = format!("{location}/contact");
+    let page = other.post_form(&contact, &[("message", "  ")]).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(&fr("directory-error-contact-empty"));
+    let page = other
+        .post_form(
+            &contact,
+            &[("message", "Bonjour, un partenariat à Kayes ?")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    assert!(page.element_text("contact-sent").is_some());
+    assert!(
+        !page.body.contains("secret-contact"),
+        "the address stays hidden"
+    );
+    let mail = app
+        .outbox_body("secret-contact@sante-kayes.ml")
+        .await
+        .expect("passed on");
+    assert!(mail.contains("Bonjour, un partenariat à Kayes ?"), "{mail}");
+    assert!(mail.contains("moussa@exemple.ml"), "{mail}");
+    let mut limited = None;
+    for i in 0..kene::directory::rules::CONTACTS_PER_DAY {
+        let text = format!("Relance {i}");
+        let page = other
+            .post_form(&contact, &[("message", text.as_str())])
+            .await;
+        if page.status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(page);
+            break;
+        }
+    }
+    let limited = limited.expect("a daily limit");
+    limited.assert_contains(&fr("directory-error-contact-limit"));
+    assert!(limited.body.contains("Relance"), "typed text kept");
+
     // Interest, told to the poster; a second one from the same actor is refused.
     let page = awa.post_form(&interest, &fields).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
