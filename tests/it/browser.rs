@@ -10,7 +10,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use tokio::process::{Child, Command};
 
-use crate::support::{small_pdf, Backend, TestApp};
+use crate::support::{fr, small_pdf, Backend, TestApp};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -850,4 +850,90 @@ async fn the_presenter_view_follows_moderation_live_with_javascript() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_presenter_view_reloads_itself_without_javascript() {
     presenter_view_follows_moderation(false).await;
+}
+
+/// On a phone without JavaScript: a new user registers a start-up in the directory with the
+/// checkboxes and selects of the plain form; once an organiser published it, anyone finds it
+/// by searching without accents, and its owner reaches the opportunity it matches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_up_registers_in_the_directory_and_is_found_without_javascript() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = TestApp::start(Backend::Sqlite).await;
+    let admin = app.admin_client().await;
+    let grant = [
+        ("kind", "grant"),
+        ("title", "Subvention agritech"),
+        ("offered_by", "Fonds Djoliba"),
+        ("description", "Pour les producteurs"),
+        ("deadline", "2026-12-15"),
+        ("sector", "e_agriculture"),
+    ];
+    let page = admin.post_form("/opportunities/new", &grant).await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+    app.signup_and_verify(
+        "Fanta Diarra",
+        "fanta@exemple.ml",
+        "fanta@exemple.ml",
+        "mot-de-passe-solide",
+    )
+    .await;
+
+    let browser = launch(false).await;
+    let c = &browser.client;
+    c.set_window_size(360, 740)
+        .await
+        .expect("phone-sized window");
+    c.goto(&app.url("/login")).await.expect("the login page");
+    type_into(c, "login", "fanta@exemple.ml").await;
+    type_into(c, "password", "mot-de-passe-solide").await;
+    click(c, "form[action='/login'] button").await;
+    wait_path(c, "signed in", |p| !p.starts_with("/login")).await;
+    click(c, "nav a[href='/directory']").await;
+    wait_path(c, "the directory", |p| p == "/directory").await;
+    click(c, "#register-link").await;
+    wait_path(c, "the registration form", |p| p == "/directory/new").await;
+    select(c, "kind", "startup").await;
+    type_into(c, "name", "Coopérative Numérique de Ségou").await;
+    type_into(
+        c,
+        "description_fr",
+        "Prix des céréales par SMS pour les producteurs.",
+    )
+    .await;
+    choose(c, "sector", "e_agriculture").await;
+    select(c, "region", "segou").await;
+    select(c, "stage", "launch").await;
+    choose(c, "women_led", "yes").await;
+    click(c, "button#submit").await;
+    let profile = wait_path(c, "the profile", |p| {
+        p.starts_with("/directory/") && p != "/directory/new"
+    })
+    .await;
+    wait_source(
+        c,
+        "waiting for the organisers",
+        &fr("directory-status-pending"),
+    )
+    .await;
+
+    let id = profile.trim_start_matches("/directory/");
+    let page = admin
+        .post_form(
+            &format!("/admin/directory/{id}"),
+            &[("decision", "publish")],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.text());
+
+    c.goto(&app.url("/directory")).await.expect("the directory");
+    type_into(c, "q", "cooperative segou").await;
+    click(c, "button#search").await;
+    wait_source(c, "found without accents", "Coopérative Numérique de Ségou").await;
+    c.goto(&app.url("/opportunities"))
+        .await
+        .expect("the opportunities");
+    click(c, "#matches a.match").await;
+    wait_source(c, "the matching opportunity", "Subvention agritech").await;
+    let _ = browser.client.close().await;
+    app.finish().await;
 }
