@@ -225,3 +225,4 @@ directory-error-contact-long = The message must not exceed 1,000 characters.
 directory-error-contact-limit = You have sent many messages today: try again tomorrow.
 directory-contact-subject = Message for { $name } through the directory
 directory-contact-body = { $sender } writes to you through your directory profile ({ $link }): { $message } To answer: { $reply }
+directory-count-many = More than { $count } actors: narrow the search.

@@ -225,3 +225,4 @@ directory-error-contact-long = Le message ne doit pas dépasser 1 000 caractère
 directory-error-contact-limit = Vous avez envoyé beaucoup de messages aujourd'hui : réessayez demain.
 directory-contact-subject = Message pour { $name } via l'annuaire
 directory-contact-body = { $sender } vous écrit via votre fiche de l'annuaire ({ $link }) : { $message } Pour répondre : { $reply }
+directory-count-many = Plus de { $count } acteurs : précisez la recherche.

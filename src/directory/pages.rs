@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::access::{is_moderator, Moderator};
 use super::actions::{self, Decision};
 use super::public::{self, Listed, PublicProfile};
-use super::queries::{self, ActorRow, Origin, PAGE_SIZE};
+use super::queries::{self, ActorRow, Origin, COUNT_CAP, PAGE_SIZE};
 use super::rules::{self, ActorInput, Hideable};
 use super::search::ListQuery;
 use super::taxonomy::{ActorKind, MaliRegion, Source, Stage, Status};
@@ -131,7 +131,8 @@ pub struct ListTemplate {
     pub regions: Vec<Choice>,
     pub stages: Vec<Choice>,
     pub actors: Vec<Listed>,
-    pub total: i64,
+    /// "12 actors", or "more than 1,000 actors".
+    pub count: String,
     pub page: i64,
     pub pages: i64,
     pub previous: Option<String>,
@@ -148,7 +149,13 @@ pub(super) async fn list(
     let lang = ctx.lang;
     let page = query.page();
     let (rows, total) = queries::search(&app.db, &query.filters(), (page, PAGE_SIZE)).await?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let shown = total.min(COUNT_CAP);
+    let pages = ((shown + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let count = if total > COUNT_CAP {
+        ctx.t_args("directory-count-many", "count", COUNT_CAP.to_string())
+    } else {
+        ctx.t_args("directory-count", "count", total.to_string())
+    };
     let template = ListTemplate {
         kinds: kinds(lang, &query.kind),
         sectors: sectors(lang, std::slice::from_ref(&query.sector)),
@@ -156,7 +163,7 @@ pub(super) async fn list(
         regions: regions(lang, &query.region),
         stages: stages(lang, &query.stage),
         actors: rows.iter().map(|r| Listed::of(lang, r)).collect(),
-        total,
+        count,
         page,
         pages,
         previous: (page > 1).then(|| query.link(page - 1)),

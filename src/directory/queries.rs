@@ -8,6 +8,9 @@ use crate::{run, run_tx};
 
 /// Profiles per page of the directory.
 pub const PAGE_SIZE: i64 = 20;
+/// Matches are counted up to this many, and one more to say "more than": counting every
+/// match of a common word would cost more than the page itself.
+pub const COUNT_CAP: i64 = 1000;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ActorRow {
@@ -285,7 +288,7 @@ const POSTGRES_MATCH: &str =
     "a.id IN (SELECT rowid FROM actor_search WHERE doc @@ to_tsquery('simple', $7))";
 
 /// One page (from 1, of `per_page`) of the published profiles that pass `f`, by name, and
-/// how many pass.
+/// how many pass, counted up to [`COUNT_CAP`] + 1.
 pub async fn search(
     db: &Db,
     f: &Filters,
@@ -301,21 +304,30 @@ pub async fn search(
                 "SELECT {ACTOR} FROM actors a WHERE {FILTERS} AND $7 = '' \
                  ORDER BY a.sort_key, a.id LIMIT $8 OFFSET $9"
             ),
-            format!("SELECT COUNT(*) FROM actors a WHERE {FILTERS} AND $7 = ''"),
+            format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM actors a WHERE {FILTERS} AND $7 = '' \
+                 LIMIT $8) t"
+            ),
         ),
         (false, false) => (
             format!(
                 "SELECT {ACTOR} FROM actors a WHERE {FILTERS} AND {SQLITE_MATCH} \
                  ORDER BY a.sort_key, a.id LIMIT $8 OFFSET $9"
             ),
-            format!("SELECT COUNT(*) FROM actors a WHERE {FILTERS} AND {SQLITE_MATCH}"),
+            format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM actors a WHERE {FILTERS} AND {SQLITE_MATCH} \
+                 LIMIT $8) t"
+            ),
         ),
         (false, true) => (
             format!(
                 "SELECT {ACTOR} FROM actors a WHERE {FILTERS} AND {POSTGRES_MATCH} \
                  ORDER BY a.sort_key, a.id LIMIT $8 OFFSET $9"
             ),
-            format!("SELECT COUNT(*) FROM actors a WHERE {FILTERS} AND {POSTGRES_MATCH}"),
+            format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM actors a WHERE {FILTERS} AND {POSTGRES_MATCH} \
+                 LIMIT $8) t"
+            ),
         ),
     };
     let text = if db.is_postgres() {
@@ -323,28 +335,35 @@ pub async fn search(
     } else {
         super::rules::fts5_query(&f.terms)
     };
-    let rows = run!(db, |pool| sqlx::query_as::<_, ActorRow>(&list)
-        .bind(&f.kind)
-        .bind(&f.country)
-        .bind(&f.region)
-        .bind(&f.stage)
-        .bind(f.women_led)
-        .bind(&f.sector)
-        .bind(&text)
-        .bind(per_page)
-        .bind(offset)
-        .fetch_all(pool)
-        .await)?;
-    let total: i64 = run!(db, |pool| sqlx::query_scalar(&count)
-        .bind(&f.kind)
-        .bind(&f.country)
-        .bind(&f.region)
-        .bind(&f.stage)
-        .bind(f.women_led)
-        .bind(&f.sector)
-        .bind(&text)
-        .fetch_one(pool)
-        .await)?;
+    // The page and the count are read at once, on two connections.
+    let rows = async {
+        run!(db, |pool| sqlx::query_as::<_, ActorRow>(&list)
+            .bind(&f.kind)
+            .bind(&f.country)
+            .bind(&f.region)
+            .bind(&f.stage)
+            .bind(f.women_led)
+            .bind(&f.sector)
+            .bind(&text)
+            .bind(per_page)
+            .bind(offset)
+            .fetch_all(pool)
+            .await)
+    };
+    let total = async {
+        run!(db, |pool| sqlx::query_scalar::<_, i64>(&count)
+            .bind(&f.kind)
+            .bind(&f.country)
+            .bind(&f.region)
+            .bind(&f.stage)
+            .bind(f.women_led)
+            .bind(&f.sector)
+            .bind(&text)
+            .bind(COUNT_CAP + 1)
+            .fetch_one(pool)
+            .await)
+    };
+    let (rows, total) = tokio::try_join!(rows, total)?;
     Ok((rows, total))
 }
 

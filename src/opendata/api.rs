@@ -83,7 +83,8 @@ pub(super) async fn directory(
         "licence_url": LICENCE_URL,
         "page": page,
         "per_page": per_page,
-        "total": total,
+        "total": total.min(queries::COUNT_CAP),
+        "total_capped": total > queries::COUNT_CAP,
         "next": next,
         "actors": actors,
     }))
@@ -170,7 +171,9 @@ pub(super) async fn openapi(ctx: Ctx) -> Response {
                         "properties": {
                             "licence": text, "licence_url": text,
                             "page": { "type": "integer" }, "per_page": { "type": "integer" },
-                            "total": { "type": "integer" }, "next": nullable("string"),
+                            "total": { "type": "integer", "description": "Counted up to 1,000" },
+                            "total_capped": { "type": "boolean", "description": "More than 1,000 match" },
+                            "next": nullable("string"),
                             "actors": { "type": "array", "items": { "$ref": "#/components/schemas/Actor" } },
                         },
                     } } } },
