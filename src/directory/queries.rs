@@ -115,41 +115,15 @@ pub async fn insert(
     origin: &Origin,
     now: i64,
 ) -> DbResult<i64> {
-    let sql = "INSERT INTO actors (public_id, kind, name, sort_key, description_fr, \
-               description_en, country, region, town, stage, founded_year, team_size, women_led, \
-               young_founders, website, social_links, contact_email, funding_sought, \
-               funding_offered, sectors, hidden_fields, status, source, is_demo, owner_id, \
-               created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-               $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $26) \
-               RETURNING id";
-    let sort_key = super::rules::fold(&p.name);
+    let sql = "INSERT INTO actors (public_id, kind, name, sort_key, country, status, source, \
+               is_demo, owner_id, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id";
     let id: i64 = run_tx!(tx, |conn| sqlx::query_scalar(sql)
         .bind(public_id)
         .bind(p.kind.as_str())
         .bind(&p.name)
-        .bind(&sort_key)
-        .bind(&p.description_fr)
-        .bind(&p.description_en)
+        .bind(super::rules::fold(&p.name))
         .bind(p.country.as_str())
-        .bind(p.region.map(|r| r.as_str()).unwrap_or_default())
-        .bind(&p.town)
-        .bind(p.stage.map(|s| s.as_str()).unwrap_or_default())
-        .bind(p.founded_year)
-        .bind(p.team_size)
-        .bind(p.women_led)
-        .bind(p.young_founders)
-        .bind(p.website.as_deref().unwrap_or_default())
-        .bind(p.social_links.join("\n"))
-        .bind(
-            p.contact_email
-                .as_ref()
-                .map(|e| e.as_str())
-                .unwrap_or_default()
-        )
-        .bind(&p.funding_sought)
-        .bind(&p.funding_offered)
-        .bind(sectors_text(p))
-        .bind(Hideable::join(&p.hidden))
         .bind(origin.status.as_str())
         .bind(origin.source.as_str())
         .bind(origin.source == Source::Demo)
@@ -157,24 +131,37 @@ pub async fn insert(
         .bind(now)
         .fetch_one(conn)
         .await)?;
+    write_profile(tx, id, p, now).await?;
     index(tx, id, p, false).await?;
     Ok(id)
 }
 
 /// Replaces a profile's content; it goes back to the organisers.
 pub async fn update(tx: &mut Tx, id: i64, p: &ActorProfile, now: i64) -> DbResult<()> {
+    write_profile(tx, id, p, now).await?;
+    let sql = "UPDATE actors SET status = 'pending', rejection_reason = '' WHERE id = $1";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|_| ()))?;
+    index(tx, id, p, true).await
+}
+
+/// Every field of the profile, on its row.
+async fn write_profile(tx: &mut Tx, id: i64, p: &ActorProfile, now: i64) -> DbResult<()> {
     let sql = "UPDATE actors SET kind = $2, name = $3, sort_key = $4, description_fr = $5, \
                description_en = $6, country = $7, region = $8, town = $9, stage = $10, \
                founded_year = $11, team_size = $12, women_led = $13, young_founders = $14, \
                website = $15, social_links = $16, contact_email = $17, funding_sought = $18, \
-               funding_offered = $19, sectors = $20, hidden_fields = $21, status = 'pending', \
-               rejection_reason = '', updated_at = $22 WHERE id = $1";
-    let sort_key = super::rules::fold(&p.name);
+               funding_offered = $19, sectors = $20, hidden_fields = $21, updated_at = $22 \
+               WHERE id = $1";
+    let contact = p.contact_email.as_ref().map(|e| e.as_str());
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(id)
         .bind(p.kind.as_str())
         .bind(&p.name)
-        .bind(&sort_key)
+        .bind(super::rules::fold(&p.name))
         .bind(&p.description_fr)
         .bind(&p.description_en)
         .bind(p.country.as_str())
@@ -187,12 +174,7 @@ pub async fn update(tx: &mut Tx, id: i64, p: &ActorProfile, now: i64) -> DbResul
         .bind(p.young_founders)
         .bind(p.website.as_deref().unwrap_or_default())
         .bind(p.social_links.join("\n"))
-        .bind(
-            p.contact_email
-                .as_ref()
-                .map(|e| e.as_str())
-                .unwrap_or_default()
-        )
+        .bind(contact.unwrap_or_default())
         .bind(&p.funding_sought)
         .bind(&p.funding_offered)
         .bind(sectors_text(p))
@@ -201,7 +183,7 @@ pub async fn update(tx: &mut Tx, id: i64, p: &ActorProfile, now: i64) -> DbResul
         .execute(conn)
         .await
         .map(|_| ()))?;
-    index(tx, id, p, true).await
+    Ok(())
 }
 
 /// The sector rows (the filter) and the search text of a profile.
