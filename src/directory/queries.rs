@@ -186,16 +186,10 @@ async fn write_profile(tx: &mut Tx, id: i64, p: &ActorProfile, now: i64) -> DbRe
     Ok(())
 }
 
-/// The sector rows (the filter) and the search text of a profile.
+/// The sector rows of a profile (the statistics' grouping).
 async fn index(tx: &mut Tx, id: i64, p: &ActorProfile, replacing: bool) -> DbResult<()> {
     if replacing {
         let sql = "DELETE FROM actor_sectors WHERE actor_id = $1";
-        run_tx!(tx, |conn| sqlx::query(sql)
-            .bind(id)
-            .execute(conn)
-            .await
-            .map(|_| ()))?;
-        let sql = "DELETE FROM actor_search WHERE rowid = $1";
         run_tx!(tx, |conn| sqlx::query(sql)
             .bind(id)
             .execute(conn)
@@ -211,11 +205,45 @@ async fn index(tx: &mut Tx, id: i64, p: &ActorProfile, replacing: bool) -> DbRes
             .await
             .map(|_| ()))?;
     }
-    let sql = "INSERT INTO actor_search (rowid, body) VALUES ($1, $2)";
-    let body = p.search_body();
+    reindex(tx, id).await
+}
+
+/// Rewrites a profile's search document from its row: after any change to its content or
+/// its status (the document says whether it is published).
+async fn reindex(tx: &mut Tx, id: i64) -> DbResult<()> {
+    let sql = format!("SELECT {ACTOR} FROM actors a WHERE a.id = $1");
+    let row = run_tx!(tx, |conn| sqlx::query_as::<_, ActorRow>(&sql)
+        .bind(id)
+        .fetch_one(conn)
+        .await)?;
+    let sectors: Vec<&str> = row.sector_list().iter().map(|s| s.as_str()).collect();
+    let hidden = row.hidden();
+    let document = super::rules::Indexed {
+        words: [
+            &row.name,
+            &row.description_fr,
+            &row.description_en,
+            &row.town,
+        ],
+        kind: row.kind.as_str(),
+        country: &row.country,
+        region: &row.region,
+        stage: &row.stage,
+        sectors: &sectors,
+        women_led: row.women_led && !hidden.contains(&Hideable::WomenLed),
+        published: row.status == Status::Published,
+    }
+    .document();
+    let sql = "DELETE FROM actor_search WHERE rowid = $1";
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(id)
-        .bind(&body)
+        .execute(conn)
+        .await
+        .map(|_| ()))?;
+    let sql = "INSERT INTO actor_search (rowid, body) VALUES ($1, $2)";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(&document)
         .execute(conn)
         .await
         .map(|_| ()))?;
@@ -241,6 +269,9 @@ pub async fn decide(
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
+    if n == 1 {
+        reindex(tx, id).await?;
+    }
     Ok(n == 1)
 }
 
@@ -259,18 +290,36 @@ pub struct Filters {
     pub no_words: bool,
 }
 
-/// A women-led filter never finds an actor who kept that field private.
-const FILTERS: &str = "a.status = 'published' AND ($1 = '' OR a.kind = $1) \
-    AND ($2 = '' OR a.country = $2) AND ($3 = '' OR a.region = $3) \
-    AND ($4 = '' OR a.stage = $4) \
-    AND ($5 = FALSE OR (a.women_led AND a.hidden_fields NOT LIKE '%women_led%')) \
-    AND ($6 = '' OR a.id IN (SELECT s.actor_id FROM actor_sectors s WHERE s.sector = $6))";
-const SQLITE_MATCH: &str = "a.id IN (SELECT rowid FROM actor_search WHERE actor_search MATCH $7)";
-const POSTGRES_MATCH: &str =
-    "a.id IN (SELECT rowid FROM actor_search WHERE doc @@ to_tsquery('simple', $7))";
+impl Filters {
+    /// The index tokens of the chosen filters, and "published".
+    fn tokens(&self) -> Vec<String> {
+        use super::rules::filter_token;
+        let mut tokens = Vec::new();
+        for (filter, value) in [
+            ("kind", &self.kind),
+            ("sector", &self.sector),
+            ("country", &self.country),
+            ("region", &self.region),
+            ("stage", &self.stage),
+        ] {
+            if !value.is_empty() {
+                tokens.push(filter_token(filter, value));
+            }
+        }
+        if self.women_led {
+            tokens.push(super::rules::WOMEN_LED_TOKEN.to_owned());
+        }
+        tokens
+    }
+}
 
-/// One page (from 1, of `per_page`) of the published profiles that pass `f`, by name, and
-/// how many pass, counted up to [`COUNT_CAP`] + 1.
+const SQLITE_MATCH: &str = "SELECT rowid FROM actor_search WHERE actor_search MATCH $1";
+const POSTGRES_MATCH: &str = "SELECT rowid FROM actor_search WHERE doc @@ to_tsquery('simple', $1)";
+
+/// One page (from 1, of `per_page`) of the published profiles that pass `f`, and how many
+/// pass, counted up to [`COUNT_CAP`] + 1. Without words or filters, by name; with them, the
+/// full-text index answers both (see `rules::Indexed`) and the newest come first, which it
+/// gives without sorting every match.
 pub async fn search(
     db: &Db,
     f: &Filters,
@@ -280,52 +329,52 @@ pub async fn search(
         return Ok((Vec::new(), 0));
     }
     let offset = (page.max(1) - 1).saturating_mul(per_page);
-    let (list, count) = match (f.terms.is_empty(), db.is_postgres()) {
-        (true, _) => (
+    let mut tokens = f.tokens();
+    if f.terms.is_empty() && tokens.is_empty() {
+        let list = format!(
+            "SELECT {ACTOR} FROM actors a WHERE a.status = 'published' \
+             ORDER BY a.sort_key, a.id LIMIT $1 OFFSET $2"
+        );
+        let count = "SELECT COUNT(*) FROM \
+                     (SELECT 1 FROM actors a WHERE a.status = 'published' LIMIT $1) t";
+        let rows = async {
+            run!(db, |pool| sqlx::query_as::<_, ActorRow>(&list)
+                .bind(per_page)
+                .bind(offset)
+                .fetch_all(pool)
+                .await)
+        };
+        let total = async {
+            run!(db, |pool| sqlx::query_scalar::<_, i64>(count)
+                .bind(COUNT_CAP + 1)
+                .fetch_one(pool)
+                .await)
+        };
+        return Ok(tokio::try_join!(rows, total)?);
+    }
+    tokens.push(super::rules::PUBLISHED_TOKEN.to_owned());
+    let (list, count, text) = if db.is_postgres() {
+        (
             format!(
-                "SELECT {ACTOR} FROM actors a WHERE {FILTERS} AND $7 = '' \
-                 ORDER BY a.sort_key, a.id LIMIT $8 OFFSET $9"
+                "SELECT {ACTOR} FROM actors a WHERE a.id IN \
+                 ({POSTGRES_MATCH} ORDER BY rowid DESC LIMIT $2 OFFSET $3) ORDER BY a.id DESC"
             ),
-            format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM actors a WHERE {FILTERS} AND $7 = '' \
-                 LIMIT $8) t"
-            ),
-        ),
-        (false, false) => (
-            format!(
-                "SELECT {ACTOR} FROM actors a WHERE {FILTERS} AND {SQLITE_MATCH} \
-                 ORDER BY a.sort_key, a.id LIMIT $8 OFFSET $9"
-            ),
-            format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM actors a WHERE {FILTERS} AND {SQLITE_MATCH} \
-                 LIMIT $8) t"
-            ),
-        ),
-        (false, true) => (
-            format!(
-                "SELECT {ACTOR} FROM actors a WHERE {FILTERS} AND {POSTGRES_MATCH} \
-                 ORDER BY a.sort_key, a.id LIMIT $8 OFFSET $9"
-            ),
-            format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM actors a WHERE {FILTERS} AND {POSTGRES_MATCH} \
-                 LIMIT $8) t"
-            ),
-        ),
-    };
-    let text = if db.is_postgres() {
-        super::rules::tsquery(&f.terms)
+            format!("SELECT COUNT(*) FROM ({POSTGRES_MATCH} LIMIT $2) t"),
+            super::rules::tsquery(&f.terms, &tokens),
+        )
     } else {
-        super::rules::fts5_query(&f.terms)
+        (
+            format!(
+                "SELECT {ACTOR} FROM actors a WHERE a.id IN \
+                 ({SQLITE_MATCH} ORDER BY rowid DESC LIMIT $2 OFFSET $3) ORDER BY a.id DESC"
+            ),
+            format!("SELECT COUNT(*) FROM ({SQLITE_MATCH} LIMIT $2) t"),
+            super::rules::fts5_query(&f.terms, &tokens),
+        )
     };
     // The page and the count are read at once, on two connections.
     let rows = async {
         run!(db, |pool| sqlx::query_as::<_, ActorRow>(&list)
-            .bind(&f.kind)
-            .bind(&f.country)
-            .bind(&f.region)
-            .bind(&f.stage)
-            .bind(f.women_led)
-            .bind(&f.sector)
             .bind(&text)
             .bind(per_page)
             .bind(offset)
@@ -334,19 +383,12 @@ pub async fn search(
     };
     let total = async {
         run!(db, |pool| sqlx::query_scalar::<_, i64>(&count)
-            .bind(&f.kind)
-            .bind(&f.country)
-            .bind(&f.region)
-            .bind(&f.stage)
-            .bind(f.women_led)
-            .bind(&f.sector)
             .bind(&text)
             .bind(COUNT_CAP + 1)
             .fetch_one(pool)
             .await)
     };
-    let (rows, total) = tokio::try_join!(rows, total)?;
-    Ok((rows, total))
+    Ok(tokio::try_join!(rows, total)?)
 }
 
 /// How many of the demo's made-up actors are here.

@@ -162,19 +162,6 @@ pub struct ActorProfile {
     pub hidden: BTreeSet<Hideable>,
 }
 
-impl ActorProfile {
-    /// What the search matches: name, descriptions and town, folded.
-    pub fn search_body(&self) -> String {
-        let parts = [
-            self.name.as_str(),
-            &self.description_fr,
-            &self.description_en,
-            &self.town,
-        ];
-        fold(&parts.join(" "))
-    }
-}
-
 /// A refused field and the Fluent key saying why.
 pub type Refusal = (&'static str, &'static str);
 
@@ -446,20 +433,79 @@ pub fn search_terms(query: &str) -> Vec<String> {
 pub const TERMS_MAX: usize = 8;
 pub const TERM_MAX: usize = 40;
 
-/// SQLite FTS5: every word, as a prefix (`"res"*` finds "réseau").
-pub fn fts5_query(terms: &[String]) -> String {
+/// What the search index knows of a profile: its words, and one token per filter value it
+/// passes, so that the full-text index answers text and filters in one lookup.
+pub struct Indexed<'a> {
+    pub words: [&'a str; 4],
+    pub kind: &'a str,
+    pub country: &'a str,
+    pub region: &'a str,
+    pub stage: &'a str,
+    pub sectors: &'a [&'a str],
+    /// Women-led, and not kept private.
+    pub women_led: bool,
+    pub published: bool,
+}
+
+/// A filter's token: letters and digits only (`e_health` → `xsectorehealth`), a word no
+/// one types.
+pub fn filter_token(filter: &str, value: &str) -> String {
+    let value: String = value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    format!("x{filter}{value}")
+}
+
+pub const PUBLISHED_TOKEN: &str = "xpublished";
+pub const WOMEN_LED_TOKEN: &str = "xwomenled";
+
+impl Indexed<'_> {
+    /// The indexed text: the folded words, then the filter tokens.
+    pub fn document(&self) -> String {
+        let mut out = fold(&self.words.join(" "));
+        let mut token = |t: String| {
+            out.push(' ');
+            out.push_str(&t);
+        };
+        token(filter_token("kind", self.kind));
+        token(filter_token("country", self.country));
+        if !self.region.is_empty() {
+            token(filter_token("region", self.region));
+        }
+        if !self.stage.is_empty() {
+            token(filter_token("stage", self.stage));
+        }
+        for sector in self.sectors {
+            token(filter_token("sector", sector));
+        }
+        if self.women_led {
+            token(WOMEN_LED_TOKEN.to_owned());
+        }
+        if self.published {
+            token(PUBLISHED_TOKEN.to_owned());
+        }
+        out
+    }
+}
+
+/// SQLite FTS5: every word as a prefix (`"res"*` finds "réseau"), every token exactly.
+pub fn fts5_query(terms: &[String], tokens: &[String]) -> String {
     terms
         .iter()
         .map(|t| format!("\"{t}\"*"))
+        .chain(tokens.iter().map(|t| format!("\"{t}\"")))
         .collect::<Vec<_>>()
         .join(" ")
 }
 
-/// PostgreSQL `to_tsquery('simple', …)`: every word, as a prefix.
-pub fn tsquery(terms: &[String]) -> String {
+/// PostgreSQL `to_tsquery('simple', …)`: every word as a prefix, every token exactly.
+pub fn tsquery(terms: &[String], tokens: &[String]) -> String {
     terms
         .iter()
         .map(|t| format!("{t}:*"))
+        .chain(tokens.iter().cloned())
         .collect::<Vec<_>>()
         .join(" & ")
 }
@@ -491,9 +537,21 @@ mod tests {
         assert_eq!(p.stage, Some(Stage::Prototype));
         assert_eq!(p.founded_year, Some(2023));
         assert!(p.sectors.contains(&Sector::EHealth));
-        assert!(p
-            .search_body()
-            .starts_with("reseau sante kayes teleconsultation pour les centres de sante ruraux."));
+        let indexed = Indexed {
+            words: [&p.name, &p.description_fr, &p.description_en, &p.town],
+            kind: p.kind.as_str(),
+            country: p.country.as_str(),
+            region: "kayes",
+            stage: "prototype",
+            sectors: &["e_health"],
+            women_led: false,
+            published: true,
+        };
+        assert_eq!(
+            indexed.document(),
+            "reseau sante kayes teleconsultation pour les centres de sante ruraux.   \
+             xkindstartup xcountryml xregionkayes xstageprototype xsectorehealth xpublished"
+        );
     }
 
     fn refused(input: &ActorInput) -> Vec<Refusal> {
@@ -578,11 +636,15 @@ mod tests {
             vec!["or", "1", "1", "a", "z", "x"]
         );
         assert!(search_terms("*%_\"'").is_empty());
+        let tokens = vec![PUBLISHED_TOKEN.to_owned()];
         assert_eq!(
-            fts5_query(&search_terms("e-santé Kayes")),
-            "\"e\"* \"sante\"* \"kayes\"*"
+            fts5_query(&search_terms("e-santé Kayes"), &tokens),
+            "\"e\"* \"sante\"* \"kayes\"* \"xpublished\""
         );
-        assert_eq!(tsquery(&search_terms("e-santé")), "e:* & sante:*");
+        assert_eq!(
+            tsquery(&search_terms("e-santé"), &tokens),
+            "e:* & sante:* & xpublished"
+        );
     }
 
     proptest! {

@@ -391,7 +391,9 @@ async fn search_survives_hostile_strings_and_pages_through_results(backend: Back
     // Filters survive paging.
     let page = client.get("/directory?q=atelier&country=BF&page=3").await;
     assert_eq!(page.element_text("page").as_deref(), Some("3 / 3"));
-    page.assert_contains("Atelier Numérique 44");
+    // A search lists the newest first.
+    page.assert_contains("Atelier Numérique 00");
+    assert!(!page.body.contains("Atelier Numérique 44"));
     let pager = crate::support::unescape(&page.body);
     assert!(
         pager.contains("href=\"/directory?q=atelier&country=BF&page=2\" rel=\"prev\""),
@@ -432,7 +434,8 @@ async fn search_survives_hostile_strings_and_pages_through_results(backend: Back
     assert_eq!(app.count("actors").await, 45);
     // "100 %" is searched as the word 100, not as a wildcard.
     let page = client.get("/directory?q=100%25").await;
-    page.assert_contains("Atelier Numérique 00");
+    let count = page.element_text("count").unwrap_or_default();
+    assert!(count.starts_with("45 "), "{count}");
     // Nonsense pages and filters are pages too.
     for path in [
         "/directory?page=abc",
