@@ -215,3 +215,38 @@ pub async fn consume_code(tx: &mut Tx, code_id: i64, now_ms: i64) -> DbResult<bo
     .map(|r| r.rows_affected()))?;
     Ok(done == 1)
 }
+
+/// How to reach an account with a message: the channel and address (its e-mail, else its
+/// phone) and the language it reads.
+pub struct Reach {
+    pub channel: crate::outbox::Channel,
+    pub recipient: String,
+    pub lang: crate::domain::types::Lang,
+}
+
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    email: Option<String>,
+    phone: Option<String>,
+    locale: String,
+}
+
+/// `None` for an account without an address (or no longer there).
+pub async fn reach(tx: &mut Tx, account_id: i64) -> DbResult<Option<Reach>> {
+    let sql = "SELECT email, phone, locale FROM users WHERE id = $1";
+    let row = run_tx!(tx, |conn| sqlx::query_as::<_, ContactRow>(sql)
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await)?;
+    Ok(row.and_then(|c| {
+        let (channel, recipient) =
+            crate::outbox::channel_for(c.email.as_deref(), c.phone.as_deref())?;
+        let lang =
+            crate::domain::types::Lang::parse(&c.locale).unwrap_or(crate::domain::types::Lang::Fr);
+        Some(Reach {
+            channel,
+            recipient,
+            lang,
+        })
+    }))
+}

@@ -127,15 +127,14 @@ async fn tell_owner(
     (owner, status, reason): (i64, Status, &str),
     now: i64,
 ) -> AppResult<()> {
-    let Some(contact) = crate::registration::queries::contact(tx, owner).await? else {
-        return Ok(());
-    };
-    let Some((channel, recipient)) =
-        outbox::channel_for(contact.email.as_deref(), contact.phone.as_deref())
+    let Some(crate::accounts::users::Reach {
+        channel,
+        recipient,
+        lang,
+    }) = crate::accounts::users::reach(tx, owner).await?
     else {
         return Ok(());
     };
-    let lang = Lang::parse(&contact.locale).unwrap_or(Lang::Fr);
     let args = [
         ("name", actor.name.clone()),
         ("reason", reason.to_owned()),

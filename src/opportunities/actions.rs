@@ -7,7 +7,6 @@ use crate::audit;
 use crate::db::Tx;
 use crate::directory::queries::ActorRow;
 use crate::directory::taxonomy::Status;
-use crate::domain::types::Lang;
 use crate::i18n::tr_args;
 use crate::outbox::{self, NewMessage};
 use crate::web::ctx::SiteAddress;
@@ -99,15 +98,14 @@ async fn tell_poster(
     (poster, message): (i64, &str),
     now: i64,
 ) -> AppResult<()> {
-    let Some(contact) = crate::registration::queries::contact(tx, poster).await? else {
-        return Ok(());
-    };
-    let Some((channel, recipient)) =
-        outbox::channel_for(contact.email.as_deref(), contact.phone.as_deref())
+    let Some(crate::accounts::users::Reach {
+        channel,
+        recipient,
+        lang,
+    }) = crate::accounts::users::reach(tx, poster).await?
     else {
         return Ok(());
     };
-    let lang = Lang::parse(&contact.locale).unwrap_or(Lang::Fr);
     let args = [
         ("actor", actor.name.clone()),
         ("title", opportunity.title.clone()),
