@@ -424,6 +424,7 @@ async fn section_errors_are_shown_next_to_fields_and_typed_values_kept(backend: 
     let mut raw: Vec<(&str, &str)> = vec![("csrf", token.as_str()), ("action", "save")];
     raw.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     match client
+        .on_own_connections()
         .try_post_form_raw(&format!("/applications/{id}/edit/1"), &raw)
         .await
     {

@@ -173,6 +173,7 @@ async fn a_file_over_the_size_limit_is_refused_and_nothing_stored(backend: Backe
     let mut huge = small_pdf("Bien trop gros");
     huge.resize(26 * 1024 * 1024, b' ');
     match client
+        .on_own_connections()
         .try_upload(
             &format!("/applications/{id}/files/technical_sheet"),
             huge,

@@ -696,6 +696,24 @@ impl TestClient {
         self.base.join(path).expect("valid path")
     }
 
+    /// The same visitor (cookies shared) on connections of its own: for a request the server
+    /// may cut off (an oversized body), so that the next requests never reuse a connection
+    /// the server is closing.
+    pub fn on_own_connections(&self) -> TestClient {
+        let http = reqwest::Client::builder()
+            .cookie_provider(self.jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("HTTP client");
+        TestClient {
+            http,
+            jar: self.jar.clone(),
+            base: self.base.clone(),
+            last_csrf: Mutex::new(self.last_csrf.lock().expect("csrf lock").clone()),
+        }
+    }
+
     /// An organiser declares a submitted dossier eligible (a reason is needed where the
     /// automatic check disagrees) and the decision is taken.
     pub async fn declare_eligible(&self, public_id: &str, reason: &str) {
