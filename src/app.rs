@@ -145,6 +145,7 @@ pub async fn prepare(config: Config, clock: Arc<dyn Clock>) -> Result<AppState, 
         live: Arc::default(),
         server_key,
         api_limit: Arc::default(),
+        progress: Arc::default(),
     })
 }
 

@@ -38,6 +38,9 @@ pub enum Action {
     CtfTeamFlagsExported,
     CtfTeamJoined,
     CtfTeamLeft,
+    DirectoryImportApplied,
+    DirectoryImportCancelled,
+    DirectoryImportUploaded,
     DirectoryProfileEdited,
     DirectoryProfilePublished,
     DirectoryProfileRejected,
@@ -109,7 +112,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 91] = [
+    pub const ALL: [Action; 94] = [
         Action::AccountDataExported,
         Action::AccountDeleted,
         Action::ApplicationRestoreSubmitted,
@@ -133,6 +136,9 @@ impl Action {
         Action::CtfTeamFlagsExported,
         Action::CtfTeamJoined,
         Action::CtfTeamLeft,
+        Action::DirectoryImportApplied,
+        Action::DirectoryImportCancelled,
+        Action::DirectoryImportUploaded,
         Action::DirectoryProfileEdited,
         Action::DirectoryProfilePublished,
         Action::DirectoryProfileRejected,
@@ -229,6 +235,9 @@ impl Action {
             Action::CoachingSessionCancelled => "coaching.session_cancelled",
             Action::CoachingSessionChanged => "coaching.session_changed",
             Action::CoachingSessionCreated => "coaching.session_created",
+            Action::DirectoryImportApplied => "directory.import_applied",
+            Action::DirectoryImportCancelled => "directory.import_cancelled",
+            Action::DirectoryImportUploaded => "directory.import_uploaded",
             Action::DirectoryProfileEdited => "directory.profile_edited",
             Action::DirectoryProfilePublished => "directory.profile_published",
             Action::DirectoryProfileRejected => "directory.profile_rejected",

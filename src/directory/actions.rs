@@ -1,9 +1,10 @@
 //! The directory's writes, one use case each (the change, its audit entry and the message it
 //! causes, in the caller's transaction): the pages, the demo and the imports go through them.
 
-use super::queries::{self, ActorRow, Origin};
+use super::import;
+use super::queries::{self, ActorRow, ImportRow, Origin};
 use super::rules::ActorProfile;
-use super::taxonomy::{Source, Status};
+use super::taxonomy::{ImportStatus, Source, Status};
 use crate::audit;
 use crate::db::Tx;
 use crate::domain::types::Lang;
@@ -216,5 +217,119 @@ pub async fn contact(
         edition_id: None,
     };
     outbox::enqueue(tx, &message, now).await?;
+    Ok(true)
+}
+
+fn import_object(public_id: &str) -> String {
+    format!("directory-import:{public_id}")
+}
+
+fn report_json(skipped: &[import::Skipped]) -> AppResult<String> {
+    serde_json::to_string(skipped)
+        .map_err(|e| crate::web::error::AppError::Internal(format!("import report: {e}")))
+}
+
+/// Profiles written per statement by an import, and between two steps of its progress bar.
+pub const IMPORT_BATCH: usize = 1000;
+
+/// An organiser's file, read (`reading`) and kept until they import or cancel it; returns the
+/// import's public id.
+pub async fn upload_import(
+    tx: &mut Tx,
+    (file_name, content): (&str, &[u8]),
+    reading: &import::Reading,
+    (by, now): (i64, i64),
+) -> AppResult<String> {
+    let public_id = crate::crypto::random_public_id();
+    let report = report_json(&reading.skipped)?;
+    let file_name: String = file_name.chars().take(200).collect();
+    let new = queries::NewImport {
+        public_id: &public_id,
+        file_name: &file_name,
+        format: reading.format.as_str(),
+        content,
+        rows_ready: reading.ready.len(),
+        rows_skipped: reading.skipped.len(),
+        empty_rows: reading.empty_rows,
+        report_json: &report,
+    };
+    queries::insert_import(tx, &new, (by, now)).await?;
+    let details = serde_json::json!({
+        "file": file_name,
+        "bytes": content.len(),
+        "ready": reading.ready.len(),
+        "skipped": reading.skipped.len(),
+    });
+    audit::Entry::by(
+        by,
+        audit::Action::DirectoryImportUploaded,
+        &import_object(&public_id),
+        details,
+    )
+    .append(tx, now)
+    .await?;
+    Ok(public_id)
+}
+
+/// Writes the ready rows of an import (read again from its file, against the directory as it
+/// is now), published, and its report; `progress` hears how many are written after each
+/// batch. All or nothing: it is one transaction.
+pub async fn apply_import(
+    tx: &mut Tx,
+    row: &ImportRow,
+    reading: &import::Reading,
+    progress: &(dyn Fn(usize) + Sync),
+    (by, now): (i64, i64),
+) -> AppResult<usize> {
+    let mut written = 0;
+    for batch in reading.ready.chunks(IMPORT_BATCH) {
+        let profiles: Vec<(String, &ActorProfile)> = batch
+            .iter()
+            .map(|r| (crate::crypto::random_public_id(), &r.profile))
+            .collect();
+        written += queries::insert_imported(tx, &profiles, (by, now)).await?;
+        progress(written);
+    }
+    let report = report_json(&reading.skipped)?;
+    let outcome = (written, reading.skipped.len(), report.as_str());
+    queries::finish_import(tx, row.id, ImportStatus::Imported, outcome, now).await?;
+    let details = serde_json::json!({
+        "file": row.file_name,
+        "imported": written,
+        "skipped": reading.skipped.len(),
+    });
+    audit::Entry::by(
+        by,
+        audit::Action::DirectoryImportApplied,
+        &import_object(&row.public_id),
+        details,
+    )
+    .append(tx, now)
+    .await?;
+    Ok(written)
+}
+
+/// Records that an import could not be written (its transaction rolled back): the file
+/// goes, the preview's report stays.
+pub async fn fail_import(tx: &mut Tx, row: &ImportRow, now: i64) -> AppResult<()> {
+    let outcome = (0, row.rows_skipped as usize, row.report_json.as_str());
+    queries::finish_import(tx, row.id, ImportStatus::Failed, outcome, now).await?;
+    Ok(())
+}
+
+/// Drops a previewed import and its file; `false` when it was no longer waiting.
+pub async fn cancel_import(tx: &mut Tx, row: &ImportRow, (by, now): (i64, i64)) -> AppResult<bool> {
+    if !queries::cancel_import(tx, row.id, now).await? {
+        return Ok(false);
+    }
+    let details = serde_json::json!({ "file": row.file_name });
+    audit::Entry::by(
+        by,
+        audit::Action::DirectoryImportCancelled,
+        &import_object(&row.public_id),
+        details,
+    )
+    .append(tx, now)
+    .await?;
     Ok(true)
 }

@@ -4,11 +4,14 @@
 //! searches the published ones (accent-insensitive, with filters, without JavaScript).
 //!
 //! Layout: `taxonomy` and `rules` (pure: closed lists, checks, folding), `public` (what anyone
-//! may see of a profile), `queries`, `actions` (the writes), `pages`, `demo`.
+//! may see of a profile), `queries`, `actions` (the writes), `pages`, `demo`; `import` (pure: reading a CSV/XLSX
+//! file into profiles and skipped rows) and `import_pages` (preview, progress, report).
 
 pub mod access;
 pub mod actions;
 pub mod demo;
+pub mod import;
+mod import_pages;
 mod pages;
 pub mod public;
 pub mod queries;
@@ -34,4 +37,28 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/directory", get(pages::moderation))
         .route("/admin/directory/{actor}", post(pages::decide))
+        .route(
+            "/admin/directory/import",
+            get(import_pages::form).post(import_pages::upload),
+        )
+        .route(
+            "/admin/directory/import/template.csv",
+            get(import_pages::template),
+        )
+        .route(
+            "/admin/directory/imports/{import}",
+            get(import_pages::status),
+        )
+        .route(
+            "/admin/directory/imports/{import}/apply",
+            post(import_pages::apply),
+        )
+        .route(
+            "/admin/directory/imports/{import}/cancel",
+            post(import_pages::cancel),
+        )
+        .route(
+            "/admin/directory/imports/{import}/{file}",
+            get(import_pages::report),
+        )
 }

@@ -112,7 +112,7 @@ fn countries(lang: Lang, chosen: &str) -> Vec<Choice> {
         .collect()
 }
 
-fn this_year(app: &AppState) -> i64 {
+pub(super) fn this_year(app: &AppState) -> i64 {
     jiff::Timestamp::from_millisecond(app.now_ms())
         .map(|t| i64::from(t.to_zoned(jiff::tz::TimeZone::UTC).year()))
         .unwrap_or(2026)

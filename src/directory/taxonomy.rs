@@ -124,6 +124,18 @@ slugs!(
     ]
 );
 
+slugs!(
+    /// Where a bulk import stands: previewed, then running (in the background, with its
+    /// progress), then imported; or cancelled, or failed (nothing written).
+    ImportStatus, "directory-import-status-", [
+        Previewed => "previewed",
+        Running => "running",
+        Imported => "imported",
+        Cancelled => "cancelled",
+        Failed => "failed",
+    ]
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

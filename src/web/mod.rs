@@ -10,6 +10,7 @@ pub mod headers;
 pub mod identities;
 pub mod live;
 pub mod metrics;
+pub mod progress;
 pub mod public_cache;
 pub mod rate;
 pub mod sessions;

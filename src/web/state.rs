@@ -25,6 +25,8 @@ pub struct AppState {
     pub server_key: Arc<crate::crypto::ServerKey>,
     /// Requests per client and minute to the open-data API.
     pub api_limit: Arc<crate::web::rate::PerMinute>,
+    /// Work that outlives its request (bulk imports), for its progress bar.
+    pub progress: Arc<crate::web::progress::Progress>,
 }
 
 impl AppState {

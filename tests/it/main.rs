@@ -17,6 +17,7 @@ mod coaching;
 mod crash;
 mod ctf;
 mod directory;
+mod directory_import;
 mod edits;
 mod followups;
 mod identity;

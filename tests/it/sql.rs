@@ -143,11 +143,13 @@ async fn every_statement_prepares_on_sqlite_and_postgres() {
         }
         // Row locks and advisory locks exist only on PostgreSQL; the code takes those paths
         // only there (SQLite has a single writer).
-        let postgres_only =
-            sql.contains("FOR UPDATE") || sql.contains("pg_advisory") || sql.contains("to_tsquery");
+        let postgres_only = sql.contains("FOR UPDATE")
+            || sql.contains("pg_advisory")
+            || sql.contains("to_tsquery")
+            || sql.contains("jsonb_array_elements");
         // Full-text search is each engine's own (FTS5 here, tsvector there): the directory
-        // picks the statement by backend.
-        let sqlite_only = sql.contains(" MATCH ");
+        // picks the statement by backend, and so does its import (a JSON array of rows).
+        let sqlite_only = sql.contains(" MATCH ") || sql.contains("json_each(");
         let sqlite_result = match &sqlite {
             _ if postgres_only => Ok(()),
             kene::db::Db::Sqlite { pool, .. } => pool.prepare(sql.as_str()).await.map(|_| ()),
