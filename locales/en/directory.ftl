@@ -298,3 +298,15 @@ directory-import-skipped-more = The first { $shown } of { $total } rows left out
 directory-import-report-line = Row
 directory-import-report-name = Name
 directory-import-report-reasons = Reasons
+
+## Duplicates and merge (organisers)
+directory-merge-title = Possible duplicates
+directory-merge-intro = These profiles have the same name (ignoring accents, capitals and punctuation) or the same website. Choose the profile to keep: its empty fields are filled from the others, their sectors added, their interests and owner taken over, then the other profiles are deleted.
+directory-merge-count = Groups of possible duplicates: { $count }
+directory-merge-legend = The same organisation?
+directory-merge-keep = Keep this profile
+directory-merge-into = Merge it into the kept profile
+directory-merge-button = Merge
+directory-merge-error-choice = Choose one profile to keep and at least one other to merge.
+directory-merge-error-gone = One of these profiles no longer exists: another organiser probably just merged them.
+directory-merge-error-invalid = The merged profile would not be valid (for instance more than five sectors): correct one of the profiles first.

@@ -298,3 +298,15 @@ directory-import-skipped-more = { $shown } premières lignes écartées sur { $t
 directory-import-report-line = Ligne
 directory-import-report-name = Nom
 directory-import-report-reasons = Raisons
+
+## Duplicates and merge (organisers)
+directory-merge-title = Doublons possibles
+directory-merge-intro = Ces fiches portent le même nom (sans tenir compte des accents, des majuscules ni de la ponctuation) ou le même site web. Choisissez la fiche à garder : ses champs vides sont complétés par les autres, leurs domaines ajoutés, leurs marques d'intérêt et leur propriétaire repris, puis les autres fiches sont supprimées.
+directory-merge-count = Groupes de doublons possibles : { $count }
+directory-merge-legend = Même structure ?
+directory-merge-keep = Garder cette fiche
+directory-merge-into = La fusionner dans la fiche gardée
+directory-merge-button = Fusionner
+directory-merge-error-choice = Choisissez une fiche à garder et au moins une autre à fusionner.
+directory-merge-error-gone = Une de ces fiches n'existe plus : un autre organisateur vient sans doute de les fusionner.
+directory-merge-error-invalid = La fiche fusionnée ne serait pas valide (par exemple plus de cinq domaines) : corrigez d'abord l'une des fiches.

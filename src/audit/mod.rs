@@ -45,6 +45,7 @@ pub enum Action {
     DirectoryProfilePublished,
     DirectoryProfileRejected,
     DirectoryProfileSubmitted,
+    DirectoryProfilesMerged,
     EditionCreate,
     EditionSmsStripAccents,
     FileViewIdDocument,
@@ -112,7 +113,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 94] = [
+    pub const ALL: [Action; 95] = [
         Action::AccountDataExported,
         Action::AccountDeleted,
         Action::ApplicationRestoreSubmitted,
@@ -143,6 +144,7 @@ impl Action {
         Action::DirectoryProfilePublished,
         Action::DirectoryProfileRejected,
         Action::DirectoryProfileSubmitted,
+        Action::DirectoryProfilesMerged,
         Action::EditionCreate,
         Action::EditionSmsStripAccents,
         Action::FileViewIdDocument,
@@ -242,6 +244,7 @@ impl Action {
             Action::DirectoryProfilePublished => "directory.profile_published",
             Action::DirectoryProfileRejected => "directory.profile_rejected",
             Action::DirectoryProfileSubmitted => "directory.profile_submitted",
+            Action::DirectoryProfilesMerged => "directory.profiles_merged",
             Action::OpportunityInterest => "opportunity.interest",
             Action::OpportunityPosted => "opportunity.posted",
             Action::EditionCreate => "edition.create",

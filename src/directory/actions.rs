@@ -333,3 +333,47 @@ pub async fn cancel_import(tx: &mut Tx, row: &ImportRow, (by, now): (i64, i64)) 
     .await?;
     Ok(true)
 }
+
+/// Why a merge was not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeRefused {
+    /// The profile kept, completed from the others, would not pass the checks.
+    Invalid,
+}
+
+/// Merges duplicates into the profile an organiser keeps: its empty fields filled from
+/// theirs (see `duplicates::merged`), their interests and owner moved to it, then they are
+/// deleted.
+pub async fn merge(
+    tx: &mut Tx,
+    kept: &ActorRow,
+    others: &[ActorRow],
+    this_year: i64,
+    (by, now): (i64, i64),
+) -> AppResult<Result<(), MergeRefused>> {
+    let inputs: Vec<_> = others.iter().map(ActorRow::as_input).collect();
+    let merged = super::duplicates::merged(&kept.as_input(), &inputs);
+    let Ok(profile) = super::rules::check_actor(&merged, this_year) else {
+        return Ok(Err(MergeRefused::Invalid));
+    };
+    queries::rewrite(tx, kept.id, &profile, now).await?;
+    for other in others {
+        queries::fold_into(tx, kept.id, other).await?;
+    }
+    let details = serde_json::json!({
+        "kept": kept.name,
+        "merged": others
+            .iter()
+            .map(|o| serde_json::json!({ "id": o.public_id, "name": o.name }))
+            .collect::<Vec<_>>(),
+    });
+    audit::Entry::by(
+        by,
+        audit::Action::DirectoryProfilesMerged,
+        &object(&kept.public_id),
+        details,
+    )
+    .append(tx, now)
+    .await?;
+    Ok(Ok(()))
+}

@@ -5,13 +5,16 @@
 //!
 //! Layout: `taxonomy` and `rules` (pure: closed lists, checks, folding), `public` (what anyone
 //! may see of a profile), `queries`, `actions` (the writes), `pages`, `demo`; `import` (pure: reading a CSV/XLSX
-//! file into profiles and skipped rows) and `import_pages` (preview, progress, report).
+//! file into profiles and skipped rows) and `import_pages` (preview, progress, report);
+//! `duplicates` (pure: suggestions and what a merge keeps) and `merge_pages`.
 
 pub mod access;
 pub mod actions;
 pub mod demo;
+pub mod duplicates;
 pub mod import;
 mod import_pages;
+mod merge_pages;
 mod pages;
 pub mod public;
 pub mod queries;
@@ -37,6 +40,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/directory", get(pages::moderation))
         .route("/admin/directory/{actor}", post(pages::decide))
+        .route(
+            "/admin/directory/duplicates",
+            get(merge_pages::list).post(merge_pages::merge),
+        )
         .route(
             "/admin/directory/import",
             get(import_pages::form).post(import_pages::upload),

@@ -186,7 +186,7 @@ pub struct ProfileView {
     pub description: String,
 }
 
-fn profile_view(lang: Lang, row: &ActorRow) -> ProfileView {
+pub(super) fn profile_view(lang: Lang, row: &ActorRow) -> ProfileView {
     let public = PublicProfile::of(row);
     ProfileView {
         kind: tr(lang, &public.kind.label_key()),
@@ -427,35 +427,6 @@ async fn owned_actor(app: &AppState, user: &SessionUser, public_id: &str) -> App
         .ok_or(AppError::NotFound)
 }
 
-fn as_typed(a: &ActorRow) -> ActorInput {
-    let checked = |b: bool| b.then(|| "yes".to_owned());
-    ActorInput {
-        kind: a.kind.as_str().to_owned(),
-        name: a.name.clone(),
-        description_fr: a.description_fr.clone(),
-        description_en: a.description_en.clone(),
-        country: a.country.clone(),
-        region: a.region.clone(),
-        town: a.town.clone(),
-        stage: a.stage.clone(),
-        founded_year: a.founded_year.map(|y| y.to_string()).unwrap_or_default(),
-        team_size: a.team_size.map(|n| n.to_string()).unwrap_or_default(),
-        women_led: checked(a.women_led),
-        young_founders: checked(a.young_founders),
-        website: a.website.clone(),
-        social_links: a.social_links.clone(),
-        contact_email: a.contact_email.clone(),
-        funding_sought: a.funding_sought.clone(),
-        funding_offered: a.funding_offered.clone(),
-        sectors: a
-            .sector_list()
-            .iter()
-            .map(|s| s.as_str().to_owned())
-            .collect(),
-        private: a.hidden().iter().map(|h| h.as_str().to_owned()).collect(),
-    }
-}
-
 pub(super) async fn edit_form(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -463,7 +434,7 @@ pub(super) async fn edit_form(
     Path(public_id): Path<String>,
 ) -> AppResult<Response> {
     let actor = owned_actor(&app, &user, &public_id).await?;
-    let page = (as_typed(&actor), FieldErrors::default());
+    let page = (actor.as_input(), FieldErrors::default());
     render_form(ctx, Some(actor.public_id), page, StatusCode::OK)
 }
 

@@ -49,6 +49,40 @@ pub struct ActorRow {
 }
 
 impl ActorRow {
+    /// The profile as its form shows it: what an edit or a merge starts from.
+    pub fn as_input(&self) -> super::rules::ActorInput {
+        let checked = |b: bool| b.then(|| "yes".to_owned());
+        super::rules::ActorInput {
+            kind: self.kind.as_str().to_owned(),
+            name: self.name.clone(),
+            description_fr: self.description_fr.clone(),
+            description_en: self.description_en.clone(),
+            country: self.country.clone(),
+            region: self.region.clone(),
+            town: self.town.clone(),
+            stage: self.stage.clone(),
+            founded_year: self.founded_year.map(|y| y.to_string()).unwrap_or_default(),
+            team_size: self.team_size.map(|n| n.to_string()).unwrap_or_default(),
+            women_led: checked(self.women_led),
+            young_founders: checked(self.young_founders),
+            website: self.website.clone(),
+            social_links: self.social_links.clone(),
+            contact_email: self.contact_email.clone(),
+            funding_sought: self.funding_sought.clone(),
+            funding_offered: self.funding_offered.clone(),
+            sectors: self
+                .sector_list()
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+            private: self
+                .hidden()
+                .iter()
+                .map(|h| h.as_str().to_owned())
+                .collect(),
+        }
+    }
+
     pub fn sector_list(&self) -> Vec<Sector> {
         self.sectors.split(',').filter_map(Sector::parse).collect()
     }
@@ -68,6 +102,14 @@ pub async fn by_public_id(db: &Db, public_id: &str) -> DbResult<Option<ActorRow>
     let sql = format!("SELECT {ACTOR} FROM actors a WHERE a.public_id = $1");
     Ok(run!(db, |pool| sqlx::query_as::<_, ActorRow>(&sql)
         .bind(public_id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+pub async fn by_id(db: &Db, id: i64) -> DbResult<Option<ActorRow>> {
+    let sql = format!("SELECT {ACTOR} FROM actors a WHERE a.id = $1");
+    Ok(run!(db, |pool| sqlx::query_as::<_, ActorRow>(&sql)
+        .bind(id)
         .fetch_optional(pool)
         .await)?)
 }
@@ -690,4 +732,53 @@ pub async fn import_content(db: &Db, id: i64) -> DbResult<Option<Vec<u8>>> {
         .bind(id)
         .fetch_optional(pool)
         .await)?)
+}
+
+/// Every profile not rejected, for the duplicate suggestions.
+pub async fn duplicate_candidates(db: &Db) -> DbResult<Vec<super::duplicates::Candidate>> {
+    let sql = "SELECT id, name, website FROM actors WHERE status <> 'rejected' ORDER BY id";
+    let rows: Vec<(i64, String, String)> =
+        run!(db, |pool| sqlx::query_as(sql).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, website)| super::duplicates::Candidate { id, name, website })
+        .collect())
+}
+
+/// Replaces a profile's content, its status unchanged (a merge by an organiser).
+pub async fn rewrite(tx: &mut Tx, id: i64, p: &ActorProfile, now: i64) -> DbResult<()> {
+    write_profile(tx, id, p, now).await?;
+    index(tx, id, p, true).await
+}
+
+/// Moves a merged profile's interests, its owner when the kept one has none, then deletes
+/// it (its sectors and remaining interests go with it).
+pub async fn fold_into(tx: &mut Tx, kept: i64, gone: &ActorRow) -> DbResult<()> {
+    let moves = [
+        "UPDATE opportunity_interests SET actor_id = $1 WHERE actor_id = $2 \
+         AND opportunity_id NOT IN \
+         (SELECT opportunity_id FROM opportunity_interests WHERE actor_id = $1)",
+        "UPDATE actors SET owner_id = (SELECT owner_id FROM actors WHERE id = $2) \
+         WHERE id = $1 AND owner_id IS NULL",
+    ];
+    for sql in moves {
+        run_tx!(tx, |conn| sqlx::query(sql)
+            .bind(kept)
+            .bind(gone.id)
+            .execute(conn)
+            .await
+            .map(|_| ()))?;
+    }
+    // The SQLite search table is virtual: no foreign key removes its row.
+    for sql in [
+        "DELETE FROM actor_search WHERE rowid = $1",
+        "DELETE FROM actors WHERE id = $1",
+    ] {
+        run_tx!(tx, |conn| sqlx::query(sql)
+            .bind(gone.id)
+            .execute(conn)
+            .await
+            .map(|_| ()))?;
+    }
+    Ok(())
 }

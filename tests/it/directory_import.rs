@@ -14,6 +14,7 @@ both_dbs!(
     a_file_is_previewed_then_imported_at_once_with_its_report,
     files_that_cannot_be_read_are_refused_whole,
     fifty_thousand_rows_are_imported_and_one_more_is_refused,
+    duplicates_are_suggested_and_merged_into_the_profile_kept,
 );
 
 const PASSWORD: &str = "mot-de-passe-solide";
@@ -483,5 +484,168 @@ async fn fifty_thousand_rows_are_imported_and_one_more_is_refused(backend: Backe
         .get("/directory?q=entreprise+numero+49999&region=sikasso")
         .await;
     found.assert_contains("Entreprise numéro 49999");
+    app.finish().await;
+}
+
+async fn duplicates_are_suggested_and_merged_into_the_profile_kept(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    // An imported profile (published, no owner) and the same organisation registered by
+    // its founder, with another spelling and what the import lacked.
+    let file = "name,kind,description_fr,country,sectors,stage,website\n\
+        Sahel Soins,startup,Soins à domicile,NE,e_health,launch,https://sahel-soins.ne\n\
+        Autre Structure,startup,Autre chose,NE,ai,idea,\n"
+        .as_bytes()
+        .to_vec();
+    let preview = upload(&admin, file, "import.csv").await;
+    apply_and_wait(&admin, &import_path(&preview)).await;
+    let moussa = app
+        .signup_and_verify(
+            "Moussa",
+            "moussa@sahel-soins.ne",
+            "moussa@sahel-soins.ne",
+            PASSWORD,
+        )
+        .await;
+    let fields: Vec<(String, String)> = [
+        ("kind", "startup"),
+        ("name", "SAHEL-SOINS"),
+        ("description_fr", "Infirmiers à domicile à Niamey."),
+        ("country", "NE"),
+        ("town", "Niamey"),
+        ("stage", "launch"),
+        ("contact_email", "contact@sahel-soins.ne"),
+        ("sector", "ai"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    let page = moussa.post_form_owned("/directory/new", &fields).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let registered = page
+        .redirect_target()
+        .expect("to the profile")
+        .trim_start_matches("/directory/")
+        .to_owned();
+    let page = admin
+        .post_form(
+            &format!("/admin/directory/{registered}"),
+            &[("decision", "publish")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    // The founder's profile is interested in an opportunity.
+    let grant = [
+        ("kind", "grant"),
+        ("title", "Subvention santé"),
+        ("offered_by", "Fonds Sahel"),
+        ("description", "Pour les soins"),
+        ("deadline", "2026-12-15"),
+    ];
+    let page = admin.post_form("/opportunities/new", &grant).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let grant_url = page.redirect_target().expect("to the opportunity");
+    let page = moussa
+        .post_form(
+            &format!("{grant_url}/interest"),
+            &[("actor", registered.as_str()), ("message", "Intéressés")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    assert_eq!(app.count("opportunity_interests").await, 1);
+
+    // Suggested to organisers only.
+    assert_eq!(
+        moussa.get("/admin/directory/duplicates").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = admin.get("/admin/directory/duplicates").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.element_text("groups-count"),
+        Some(fr_args("directory-merge-count", &[("count", "1".into())]))
+    );
+    page.assert_contains("SAHEL-SOINS");
+    assert!(!page.body.contains("Autre Structure"));
+    let kept = app
+        .strings("SELECT public_id FROM actors WHERE name = 'Sahel Soins'")
+        .await
+        .remove(0);
+
+    // Nothing chosen to merge: refused, nothing changed.
+    let page = admin
+        .post_form("/admin/directory/duplicates", &[("keep", kept.as_str())])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        page.element_text("merge-error"),
+        Some(fr("directory-merge-error-choice"))
+    );
+    assert_eq!(app.count("actors").await, 3);
+
+    let page = admin
+        .post_form(
+            "/admin/directory/duplicates",
+            &[("keep", kept.as_str()), ("merge", registered.as_str())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    assert_eq!(app.count("actors").await, 2);
+    assert_eq!(app.count("actor_search").await, 2);
+    // The kept profile: its own values, the gaps filled, both sectors, the founder as owner,
+    // the interest moved to it.
+    assert_eq!(
+        app.strings(
+            "SELECT name || '|' || town || '|' || website || '|' || sectors || '|' || contact_email \
+             FROM actors WHERE name = 'Sahel Soins'"
+        )
+        .await,
+        vec!["Sahel Soins|Niamey|https://sahel-soins.ne|e_health,ai|contact@sahel-soins.ne"]
+    );
+    assert_eq!(
+        app.scalar_i64(
+            "SELECT COUNT(*) FROM actors a JOIN users u ON u.id = a.owner_id \
+             WHERE a.name = 'Sahel Soins'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar_i64(
+            "SELECT COUNT(*) FROM opportunity_interests i JOIN actors a ON a.id = i.actor_id \
+             WHERE a.name = 'Sahel Soins'"
+        )
+        .await,
+        1
+    );
+    // The merged profile is gone; the kept one is found with its new sector.
+    assert_eq!(
+        app.client()
+            .get(&format!("/directory/{registered}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let found = app.client().get("/directory?q=sahel&sector=ai").await;
+    found.assert_contains("Sahel Soins");
+    let page = admin.get("/admin/directory/duplicates").await;
+    assert_eq!(
+        page.element_text("groups-count"),
+        Some(fr_args("directory-merge-count", &[("count", "0".into())]))
+    );
+    // Merging again: the merged profile no longer exists.
+    let page = admin
+        .post_form(
+            "/admin/directory/duplicates",
+            &[("keep", kept.as_str()), ("merge", registered.as_str())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert_eq!(
+        app.strings("SELECT action FROM audit_log WHERE action = 'directory.profiles_merged'")
+            .await
+            .len(),
+        1
+    );
     app.finish().await;
 }
