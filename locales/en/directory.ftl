@@ -310,3 +310,8 @@ directory-merge-button = Merge
 directory-merge-error-choice = Choose one profile to keep and at least one other to merge.
 directory-merge-error-gone = One of these profiles no longer exists: another organiser probably just merged them.
 directory-merge-error-invalid = The merged profile would not be valid (for instance more than five sectors): correct one of the profiles first.
+
+## A profile from an application
+directory-from-application-title = From my application
+directory-from-application-help = In your application you agreed that your organisation be listed in the directory. Choose it to pre-fill the profile: you check and complete it before sending it.
+directory-from-application-prefilled = Profile pre-filled from your application (without your contact details). Check it, complete it (the region for Mali, for instance) and send it.

@@ -310,3 +310,8 @@ directory-merge-button = Fusionner
 directory-merge-error-choice = Choisissez une fiche à garder et au moins une autre à fusionner.
 directory-merge-error-gone = Une de ces fiches n'existe plus : un autre organisateur vient sans doute de les fusionner.
 directory-merge-error-invalid = La fiche fusionnée ne serait pas valide (par exemple plus de cinq domaines) : corrigez d'abord l'une des fiches.
+
+## A profile from an application
+directory-from-application-title = À partir de ma candidature
+directory-from-application-help = Vous avez accepté, dans votre candidature, que votre structure figure dans l'annuaire. Choisissez-la pour préremplir la fiche : vous la vérifiez et la complétez avant de l'envoyer.
+directory-from-application-prefilled = Fiche préremplie à partir de votre candidature (sans vos coordonnées). Vérifiez-la, complétez-la (la région pour le Mali, par exemple) puis envoyez-la.

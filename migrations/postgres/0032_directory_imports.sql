@@ -29,3 +29,8 @@ CREATE INDEX directory_imports_created ON directory_imports(created_at);
 DROP TRIGGER site_version_actors ON actors;
 CREATE TRIGGER site_version_actors AFTER INSERT OR UPDATE OR DELETE ON actors
 FOR EACH STATEMENT EXECUTE FUNCTION bump_site_version();
+
+-- A profile its applicant created from an application (with the form's directory consent):
+-- one profile per application.
+ALTER TABLE actors ADD COLUMN application_id BIGINT REFERENCES applications(id) ON DELETE SET NULL;
+CREATE UNIQUE INDEX actors_application ON actors(application_id);

@@ -23,3 +23,8 @@ CREATE TABLE directory_imports (
     finished_at BIGINT
 );
 CREATE INDEX directory_imports_created ON directory_imports(created_at);
+
+-- A profile its applicant created from an application (with the form's directory consent):
+-- one profile per application.
+ALTER TABLE actors ADD COLUMN application_id BIGINT REFERENCES applications(id) ON DELETE SET NULL;
+CREATE UNIQUE INDEX actors_application ON actors(application_id);

@@ -377,3 +377,21 @@ pub async fn merge(
     .await?;
     Ok(Ok(()))
 }
+
+/// A new profile its applicant made from one of their applications (pre-filled with the
+/// form's directory consent, then completed): waiting for an organiser like any other.
+pub async fn register_from_application(
+    tx: &mut Tx,
+    profile: &ActorProfile,
+    (owner, application_id): (i64, i64),
+    now: i64,
+) -> AppResult<String> {
+    let origin = Origin {
+        source: Source::Application,
+        owner_id: Some(owner),
+        status: Status::Pending,
+    };
+    let public_id = register(tx, profile, &origin, (Some(owner), now)).await?;
+    queries::link_application(tx, &public_id, application_id).await?;
+    Ok(public_id)
+}

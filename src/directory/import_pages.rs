@@ -166,7 +166,7 @@ pub(super) async fn template(Moderator(_user): Moderator) -> AppResult<Response>
         rows: Vec::new(),
     };
     let bytes = export::to_csv(&table).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(bytes, "directory-import-template.csv"))
+    Ok(download(bytes, "import-template.csv"))
 }
 
 fn download(bytes: Vec<u8>, file: &str) -> Response {

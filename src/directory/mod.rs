@@ -6,12 +6,14 @@
 //! Layout: `taxonomy` and `rules` (pure: closed lists, checks, folding), `public` (what anyone
 //! may see of a profile), `queries`, `actions` (the writes), `pages`, `demo`; `import` (pure: reading a CSV/XLSX
 //! file into profiles and skipped rows) and `import_pages` (preview, progress, report);
-//! `duplicates` (pure: suggestions and what a merge keeps) and `merge_pages`.
+//! `duplicates` (pure: suggestions and what a merge keeps) and `merge_pages`;
+//! `from_application` (pure: a profile pre-filled from an application, with consent).
 
 pub mod access;
 pub mod actions;
 pub mod demo;
 pub mod duplicates;
+pub mod from_application;
 pub mod import;
 mod import_pages;
 mod merge_pages;

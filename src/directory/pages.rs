@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::access::{is_moderator, Moderator};
 use super::actions::{self, Decision};
+use super::from_application;
 use super::public::{self, Listed, PublicProfile};
 use super::queries::{self, ActorRow, Origin, COUNT_CAP, PAGE_SIZE};
 use super::rules::{self, ActorInput, Hideable};
@@ -349,6 +350,17 @@ pub struct FormTemplate {
     pub private: Vec<Choice>,
     pub errors: FieldErrors,
     pub page_error: Option<String>,
+    /// The application it is pre-filled from (public id), carried to the registration.
+    pub from: String,
+    /// The applicant's applications it may be pre-filled from: (public id, title).
+    pub sources: Vec<(String, String)>,
+}
+
+/// Where a new profile's form starts: empty, or from an application.
+#[derive(Default)]
+struct Start {
+    from: String,
+    sources: Vec<(String, String)>,
 }
 
 fn render_form(
@@ -357,11 +369,23 @@ fn render_form(
     (typed, errors): (ActorInput, FieldErrors),
     status: StatusCode,
 ) -> AppResult<Response> {
+    render_new_form(ctx, editing, (typed, errors), Start::default(), status)
+}
+
+fn render_new_form(
+    ctx: Ctx,
+    editing: Option<String>,
+    (typed, errors): (ActorInput, FieldErrors),
+    start: Start,
+    status: StatusCode,
+) -> AppResult<Response> {
     let lang = ctx.lang;
     let page_error = (!errors.is_empty()).then(|| tr(lang, "directory-fix-errors"));
     render_with_status(
         status,
         &FormTemplate {
+            from: start.from,
+            sources: start.sources,
             editing,
             kinds: kinds(lang, &typed.kind),
             countries: countries(lang, &typed.country),
@@ -385,12 +409,68 @@ fn refusals(lang: Lang, refused: Vec<rules::Refusal>) -> FieldErrors {
     errors
 }
 
-pub(super) async fn new_form(ctx: Ctx, SignedIn(_user): SignedIn) -> AppResult<Response> {
-    let typed = ActorInput {
-        country: country::MALI.as_str().to_owned(),
-        ..ActorInput::default()
+/// The applicant's applications a profile may be pre-filled from: those whose form's
+/// directory consent they ticked, with the profile each gives.
+async fn consented_sources(
+    app: &AppState,
+    user: &SessionUser,
+) -> AppResult<Vec<(queries::ApplicationSource, ActorInput)>> {
+    let mut out = Vec::new();
+    for source in queries::unlisted_applications(&app.db, user.id).await? {
+        let answers: crate::domain::form::Answers = serde_json::from_str(&source.answers_json)
+            .map_err(|e| AppError::Internal(format!("answers of {}: {e}", source.public_id)))?;
+        let application = from_application::Application {
+            track: source.track.0,
+            title: &source.title,
+            answers: &answers,
+            country: &source.country,
+            domain: &source.domain,
+            women_led: source.women_led,
+        };
+        if let Some(typed) = from_application::prefill(&application) {
+            out.push((source, typed));
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct NewQuery {
+    /// An application of the visitor's to pre-fill the form from.
+    #[serde(default)]
+    pub from: String,
+}
+
+pub(super) async fn new_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    axum::extract::Query(query): axum::extract::Query<NewQuery>,
+) -> AppResult<Response> {
+    let sources = consented_sources(&app, &user).await?;
+    let (typed, from) = if query.from.is_empty() {
+        let typed = ActorInput {
+            country: country::MALI.as_str().to_owned(),
+            ..ActorInput::default()
+        };
+        (typed, String::new())
+    } else {
+        // Not theirs, not consented, or already made into a profile: nothing to copy.
+        let (source, typed) = sources
+            .iter()
+            .find(|(s, _)| s.public_id == query.from)
+            .ok_or(AppError::NotFound)?;
+        (typed.clone(), source.public_id.clone())
     };
-    render_form(ctx, None, (typed, FieldErrors::default()), StatusCode::OK)
+    let start = Start {
+        from,
+        sources: sources
+            .into_iter()
+            .map(|(s, _)| (s.public_id, s.title))
+            .collect(),
+    };
+    let page = (typed, FieldErrors::default());
+    render_new_form(ctx, None, page, start, StatusCode::OK)
 }
 
 pub(super) async fn create(
@@ -400,21 +480,47 @@ pub(super) async fn create(
     form: CsrfForm<ActorInput>,
 ) -> AppResult<Response> {
     let typed = form.value.with_checkboxes(&form.pairs);
+    let from = form
+        .pairs
+        .iter()
+        .find(|(k, _)| k == "from")
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default();
+    let source = if from.is_empty() {
+        None
+    } else {
+        let sources = consented_sources(&app, &user).await?;
+        let found = sources.into_iter().find(|(s, _)| s.public_id == from);
+        Some(found.ok_or(AppError::NotFound)?.0)
+    };
     let profile = match rules::check_actor(&typed, this_year(&app)) {
         Ok(profile) => profile,
         Err(refused) => {
             let errors = refusals(ctx.lang, refused);
-            return render_form(ctx, None, (typed, errors), StatusCode::UNPROCESSABLE_ENTITY);
+            let start = Start {
+                from,
+                sources: Vec::new(),
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return render_new_form(ctx, None, (typed, errors), start, status);
         }
-    };
-    let origin = Origin {
-        source: Source::SelfRegistered,
-        owner_id: Some(user.id),
-        status: Status::Pending,
     };
     let now = app.now_ms();
     let mut tx = app.db.begin().await?;
-    let public_id = actions::register(&mut tx, &profile, &origin, (Some(user.id), now)).await?;
+    let public_id = match source {
+        Some(source) => {
+            let linked = (user.id, source.id);
+            actions::register_from_application(&mut tx, &profile, linked, now).await?
+        }
+        None => {
+            let origin = Origin {
+                source: Source::SelfRegistered,
+                owner_id: Some(user.id),
+                status: Status::Pending,
+            };
+            actions::register(&mut tx, &profile, &origin, (Some(user.id), now)).await?
+        }
+    };
     tx.commit().await?;
     Ok(Redirect::to(&format!("/directory/{public_id}")).into_response())
 }

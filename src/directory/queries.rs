@@ -782,3 +782,58 @@ pub async fn fold_into(tx: &mut Tx, kept: i64, gone: &ActorRow) -> DbResult<()> 
     }
     Ok(())
 }
+
+/// A submitted application of an applicant, not yet made into a profile.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApplicationSource {
+    pub id: i64,
+    pub public_id: String,
+    pub title: String,
+    #[sqlx(try_from = "String")]
+    pub track: TrackKindColumn,
+    pub answers_json: String,
+    pub country: String,
+    pub domain: String,
+    pub women_led: bool,
+}
+
+/// A track's kind as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrackKindColumn(pub crate::domain::track::TrackKind);
+
+impl TryFrom<String> for TrackKindColumn {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        crate::domain::track::TrackKind::parse(&s)
+            .map(TrackKindColumn)
+            .ok_or_else(|| format!("unknown track kind {s:?}"))
+    }
+}
+
+/// The applicant's submitted applications that no profile was made from yet, newest first.
+pub async fn unlisted_applications(db: &Db, applicant_id: i64) -> DbResult<Vec<ApplicationSource>> {
+    let sql = "SELECT a.id, a.public_id, a.title, t.kind AS track, a.answers_json, \
+               COALESCE(a.country, '') AS country, COALESCE(a.domain, '') AS domain, a.women_led \
+               FROM applications a JOIN tracks t ON t.id = a.track_id \
+               WHERE a.applicant_id = $1 AND a.submitted_at IS NOT NULL \
+               AND NOT EXISTS (SELECT 1 FROM actors x WHERE x.application_id = a.id) \
+               ORDER BY a.submitted_at DESC, a.id DESC";
+    Ok(run!(db, |pool| sqlx::query_as::<_, ApplicationSource>(
+        sql
+    )
+    .bind(applicant_id)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// Records the application a new profile was made from.
+pub async fn link_application(tx: &mut Tx, public_id: &str, application_id: i64) -> DbResult<()> {
+    let sql = "UPDATE actors SET application_id = $2 WHERE public_id = $1";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(public_id)
+        .bind(application_id)
+        .execute(conn)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}

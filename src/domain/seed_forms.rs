@@ -77,6 +77,20 @@ fn consent() -> Field {
     )
 }
 
+/// Optional: the structure may be listed in the ecosystem's public directory, from what the
+/// application says (nothing is copied without it ticked).
+pub const DIRECTORY_CONSENT: &str = "directory_consent";
+
+fn directory_consent() -> Field {
+    field(
+        DIRECTORY_CONSENT,
+        "J'accepte que ma structure figure dans l'annuaire public de l'écosystème du numérique, à partir de cette candidature (nom, présentation, pays, domaine ; jamais mes coordonnées). Je pourrai vérifier la fiche avant sa publication, la compléter ou la retirer.",
+        "I agree that my organisation be listed in the public directory of the digital ecosystem, from this application (name, description, country, domain; never my contact details). I will be able to check the profile before it is published, complete it or remove it.",
+        false,
+        FieldKind::Consent,
+    )
+}
+
 /// Team members, the leader first. Start-ups also give each member's nationality (the
 /// call is for nationals of the AES).
 fn team(max_items: u32, with_nationality: bool) -> Field {
@@ -268,6 +282,7 @@ pub fn startup_form() -> FormDefinition {
                         FieldKind::File { kinds: vec![FileKind::Pdf], max_bytes: 10 * MB, id_document: false },
                     ),
                     consent(),
+                    directory_consent(),
                 ],
             ),
         ],
@@ -381,7 +396,12 @@ pub fn administration_form() -> FormDefinition {
                     field("sustainability", "Pérennité et financement", "Sustainability and funding", false, long(1000)),
                 ],
             ),
-            section("team", "L'équipe", "The team", vec![team(20, false), leader_gender(), consent()]),
+            section(
+                "team",
+                "L'équipe",
+                "The team",
+                vec![team(20, false), leader_gender(), consent(), directory_consent()],
+            ),
         ],
     }
 }

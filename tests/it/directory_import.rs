@@ -1,8 +1,10 @@
-//! The organisers' bulk import of the directory over HTTP: a file is previewed (how it was
-//! read, the rows ready, every skipped row and why) before anything is written; confirmed,
-//! it is written at once in the background, its progress shown, and the report of skipped
-//! rows downloads as CSV and XLSX. Files with wrong columns, Latin-1 text, formulas, empty
-//! rows, duplicates, 50,000 rows and one more are each handled with a clear message.
+//! How profiles get into the directory besides self-registration, over HTTP. The organisers'
+//! bulk import: a file is previewed (how it was read, the rows ready, every skipped row and
+//! why) before anything is written; confirmed, it is written at once in the background, its
+//! progress shown, and the report of skipped rows downloads as CSV and XLSX. Files with wrong
+//! columns, Latin-1 text, formulas, empty rows, duplicates, 50,000 rows and one more are each
+//! handled with a clear message. Duplicate suggestions and their merge. A profile made from
+//! an application, only when the applicant ticked the form's directory consent.
 
 use std::time::Duration;
 
@@ -15,6 +17,7 @@ both_dbs!(
     files_that_cannot_be_read_are_refused_whole,
     fifty_thousand_rows_are_imported_and_one_more_is_refused,
     duplicates_are_suggested_and_merged_into_the_profile_kept,
+    a_profile_is_made_from_an_application_only_with_its_consent,
 );
 
 const PASSWORD: &str = "mot-de-passe-solide";
@@ -647,5 +650,130 @@ async fn duplicates_are_suggested_and_merged_into_the_profile_kept(backend: Back
             .len(),
         1
     );
+    app.finish().await;
+}
+
+async fn a_profile_is_made_from_an_application_only_with_its_consent(backend: Backend) {
+    use crate::applications::{fill_startup_application, pairs, save_section, start_application};
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    async fn submit(client: &TestClient, id: String) {
+        let page = client
+            .post_form(&format!("/applications/{id}/submit"), &[])
+            .await;
+        assert!(page.status.is_redirection(), "{}", page.text());
+    }
+
+    // Aminata applies without ticking the directory consent: nothing can be copied.
+    let aminata = app
+        .signup_and_verify(
+            "Aminata",
+            "aminata@exemple.ml",
+            "aminata@exemple.ml",
+            PASSWORD,
+        )
+        .await;
+    let without = start_application(&aminata).await;
+    fill_startup_application(&aminata, &without, "SahelSanté").await;
+    submit(&aminata, without.clone()).await;
+    let page = aminata.get("/directory/new").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("id=\"from-applications\""));
+    assert_eq!(
+        aminata
+            .get(&format!("/directory/new?from={without}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Bakary ticks it: his form offers the application and pre-fills from it, without his
+    // contact details.
+    let bakary = app
+        .signup_and_verify("Bakary", "bakary@exemple.ml", "bakary@exemple.ml", PASSWORD)
+        .await;
+    let with = start_application(&bakary).await;
+    fill_startup_application(&bakary, &with, "Djoliba Santé").await;
+    let base = format!("/applications/{with}");
+    save_section(
+        &bakary,
+        &with,
+        3,
+        &pairs(&[("consent", "yes"), ("directory_consent", "yes")]),
+        &format!("{base}/review"),
+    )
+    .await;
+    submit(&bakary, with.clone()).await;
+    // Someone else cannot use his application.
+    assert_eq!(
+        aminata
+            .get(&format!("/directory/new?from={with}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let page = bakary.get("/directory/new").await;
+    let offered = page.element_text("from-applications").unwrap_or_default();
+    assert!(
+        page.body.contains(&format!("/directory/new?from={with}")),
+        "{offered}"
+    );
+    let page = bakary.get(&format!("/directory/new?from={with}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(&fr("directory-from-application-prefilled"));
+    assert_eq!(page.input_value("name").as_deref(), Some("SahelSanté SARL"));
+    assert_eq!(page.input_value("founded_year").as_deref(), Some("2021"));
+    assert_eq!(
+        page.input_value("website").as_deref(),
+        Some("https://sahelsante.example.ml")
+    );
+    assert_eq!(page.input_value("contact_email").as_deref(), Some(""));
+    assert!(page.text().contains("Des rendez-vous médicaux par SMS"));
+    assert!(page.body.contains("value=\"e_health\" checked"));
+    assert_eq!(page.input_value("from").as_deref(), Some(with.as_str()));
+
+    // He completes the region (required for Mali) and sends it: it waits for an organiser,
+    // made from his application.
+    let mut fields: Vec<(String, String)> = [
+        ("kind", "startup"),
+        ("name", "SahelSanté SARL"),
+        ("description_fr", "Des rendez-vous médicaux par SMS."),
+        ("country", "ML"),
+        ("stage", "launch"),
+        ("sector", "e_health"),
+        ("from", with.as_str()),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    let page = bakary.post_form_owned("/directory/new", &fields).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(&fr("directory-error-region"));
+    assert_eq!(page.input_value("from").as_deref(), Some(with.as_str()));
+    assert_eq!(page.input_value("name").as_deref(), Some("SahelSanté SARL"));
+    fields.push(("region".into(), "bamako".into()));
+    let page = bakary.post_form_owned("/directory/new", &fields).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    assert_eq!(
+        app.strings(
+            "SELECT a.source || '/' || a.status || '/' || p.public_id FROM actors a \
+             JOIN applications p ON p.id = a.application_id"
+        )
+        .await,
+        vec![format!("application/pending/{with}")]
+    );
+    // One profile per application.
+    assert!(!bakary
+        .get("/directory/new")
+        .await
+        .body
+        .contains("id=\"from-applications\""));
+    let page = bakary.post_form_owned("/directory/new", &fields).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("actors").await, 1);
+    admin
+        .get("/admin/directory")
+        .await
+        .assert_contains("SahelSanté SARL");
     app.finish().await;
 }
