@@ -315,3 +315,13 @@ directory-merge-error-invalid = The merged profile would not be valid (for insta
 directory-from-application-title = From my application
 directory-from-application-help = In your application you agreed that your organisation be listed in the directory. Choose it to pre-fill the profile: you check and complete it before sending it.
 directory-from-application-prefilled = Profile pre-filled from your application (without your contact details). Check it, complete it (the region for Mali, for instance) and send it.
+
+## Logo
+directory-logo-alt = Logo of
+directory-logo-label = Logo
+directory-logo-help = An image (JPEG, PNG…) of at most 2 MB; it is reduced for slow connections. The profile goes back to checking.
+directory-logo-send = Send the logo
+directory-logo-remove = Remove the logo
+directory-logo-missing = Choose an image.
+directory-logo-too-large = The image is { $size } MB: at most { $max } MB.
+directory-logo-unreadable = This file is not a readable image (JPEG, PNG, WebP…).

@@ -315,3 +315,13 @@ directory-merge-error-invalid = La fiche fusionnée ne serait pas valide (par ex
 directory-from-application-title = À partir de ma candidature
 directory-from-application-help = Vous avez accepté, dans votre candidature, que votre structure figure dans l'annuaire. Choisissez-la pour préremplir la fiche : vous la vérifiez et la complétez avant de l'envoyer.
 directory-from-application-prefilled = Fiche préremplie à partir de votre candidature (sans vos coordonnées). Vérifiez-la, complétez-la (la région pour le Mali, par exemple) puis envoyez-la.
+
+## Logo
+directory-logo-alt = Logo de
+directory-logo-label = Logo
+directory-logo-help = Une image (JPEG, PNG…) de 2 Mo au plus ; elle est réduite pour les connexions lentes. La fiche repasse en vérification.
+directory-logo-send = Envoyer le logo
+directory-logo-remove = Retirer le logo
+directory-logo-missing = Choisissez une image.
+directory-logo-too-large = L'image fait { $size } Mo : { $max } Mo au plus.
+directory-logo-unreadable = Ce fichier n'est pas une image lisible (JPEG, PNG, WebP…).

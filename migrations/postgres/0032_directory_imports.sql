@@ -34,3 +34,7 @@ FOR EACH STATEMENT EXECUTE FUNCTION bump_site_version();
 -- one profile per application.
 ALTER TABLE actors ADD COLUMN application_id BIGINT REFERENCES applications(id) ON DELETE SET NULL;
 CREATE UNIQUE INDEX actors_application ON actors(application_id);
+
+-- An actor's logo: a small JPEG (`directory::logo`), named by its SHA-256 in its address.
+ALTER TABLE actors ADD COLUMN logo BYTEA;
+ALTER TABLE actors ADD COLUMN logo_sha256 TEXT;

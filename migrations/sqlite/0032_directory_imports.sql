@@ -28,3 +28,7 @@ CREATE INDEX directory_imports_created ON directory_imports(created_at);
 -- one profile per application.
 ALTER TABLE actors ADD COLUMN application_id BIGINT REFERENCES applications(id) ON DELETE SET NULL;
 CREATE UNIQUE INDEX actors_application ON actors(application_id);
+
+-- An actor's logo: a small JPEG (`directory::logo`), named by its SHA-256 in its address.
+ALTER TABLE actors ADD COLUMN logo BLOB;
+ALTER TABLE actors ADD COLUMN logo_sha256 TEXT;

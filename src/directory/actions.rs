@@ -395,3 +395,32 @@ pub async fn register_from_application(
     queries::link_application(tx, &public_id, application_id).await?;
     Ok(public_id)
 }
+
+/// The owner's new logo (or, with `None`, none): the profile goes back to the organisers.
+pub async fn set_logo(
+    tx: &mut Tx,
+    actor: &ActorRow,
+    logo: Option<&super::logo::Logo>,
+    (by, now): (i64, i64),
+) -> AppResult<()> {
+    queries::set_logo(
+        tx,
+        actor.id,
+        logo.map(|l| (l.jpeg.as_slice(), l.sha256.as_str())),
+    )
+    .await?;
+    let details = serde_json::json!({
+        "name": actor.name,
+        "logo": logo.map(|l| l.sha256.clone()),
+        "was": actor.status.as_str(),
+    });
+    audit::Entry::by(
+        by,
+        audit::Action::DirectoryProfileEdited,
+        &object(&actor.public_id),
+        details,
+    )
+    .append(tx, now)
+    .await?;
+    Ok(())
+}

@@ -16,6 +16,7 @@ pub mod duplicates;
 pub mod from_application;
 pub mod import;
 mod import_pages;
+pub mod logo;
 mod merge_pages;
 mod pages;
 pub mod public;
@@ -36,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/directory/mine", get(pages::mine))
         .route("/directory/{actor}", get(pages::profile))
         .route("/directory/{actor}/contact", post(pages::contact))
+        .route("/directory/{actor}/logo", post(pages::logo))
+        .route("/directory/{actor}/{file}", get(pages::logo_file))
         .route(
             "/directory/{actor}/edit",
             get(pages::edit_form).post(pages::save),

@@ -211,6 +211,8 @@ pub struct ProfileTemplate {
     pub status: Option<String>,
     pub rejection_reason: String,
     pub can_edit: bool,
+    /// Why the owner's logo was refused.
+    pub logo_error: Option<String>,
 }
 
 /// The profile if the visitor may see it: published, or theirs, or they moderate.
@@ -245,6 +247,7 @@ pub(super) async fn profile(
         status: (!published).then(|| tr(lang, &actor.status.label_key())),
         rejection_reason: actor.rejection_reason.clone(),
         can_edit,
+        logo_error: None,
         ctx,
     })?;
     Ok(if published {
@@ -328,9 +331,103 @@ pub(super) async fn contact(
             status: None,
             rejection_reason: String::new(),
             can_edit: actor.owner_id == Some(user.id),
+            logo_error: None,
             ctx,
         },
     )
+}
+
+/// The owner sends a logo (a form with the CSRF token first, then `file`), or removes it
+/// (`remove` instead of a file): kept reduced, or refused with the reason.
+pub(super) async fn logo(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    SignedIn(user): SignedIn,
+    Path(public_id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let actor = owned_actor(&app, &user, &public_id).await?;
+    let token = match multipart.next_field().await {
+        Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.unwrap_or_default(),
+        _ => String::new(),
+    };
+    if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
+        return Err(AppError::Csrf);
+    }
+    let mut remove = false;
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Ok(Some(mut part)) = multipart.next_field().await {
+        match part.name() {
+            Some("remove") => remove = true,
+            Some("file") => {
+                while let Ok(Some(chunk)) = part.chunk().await {
+                    seen += chunk.len();
+                    if seen <= super::logo::MAX_UPLOAD_BYTES {
+                        bytes.extend_from_slice(&chunk);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let logo = if remove {
+        None
+    } else {
+        match super::logo::Logo::parse(&bytes, seen) {
+            Ok(logo) => Some(logo),
+            Err(refused) => {
+                let (key, args) = refused.message();
+                let lang = ctx.lang;
+                return render_with_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &ProfileTemplate {
+                        actor: profile_view(lang, &actor),
+                        contact: ContactState::default(),
+                        status: Some(tr(lang, &actor.status.label_key())),
+                        rejection_reason: actor.rejection_reason.clone(),
+                        can_edit: true,
+                        logo_error: Some(crate::i18n::tr_args(lang, key, &args)),
+                        ctx,
+                    },
+                );
+            }
+        }
+    };
+    let mut tx = app.db.begin().await?;
+    actions::set_logo(&mut tx, &actor, logo.as_ref(), (user.id, app.now_ms())).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/directory/{public_id}")).into_response())
+}
+
+/// A profile's logo, named by its content (`logo-<sha256>.jpg`): kept by browsers for good;
+/// seen by whoever may see the profile.
+pub(super) async fn logo_file(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((public_id, file)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let actor = visible_actor(&app, &ctx, &public_id).await?;
+    let sha = file
+        .strip_prefix("logo-")
+        .and_then(|f| f.strip_suffix(".jpg"))
+        .ok_or(AppError::NotFound)?;
+    let jpeg = queries::logo(&app.db, actor.id, sha)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cache = if actor.status == Status::Published {
+        "public, max-age=31536000, immutable"
+    } else {
+        "private, no-store"
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
+            (axum::http::header::CACHE_CONTROL, cache),
+        ],
+        jpeg,
+    )
+        .into_response())
 }
 
 // ---- registering and editing ----

@@ -34,6 +34,8 @@ pub struct PublicProfile {
     pub is_demo: bool,
     /// The public contact form reaches it (the address itself is never shown).
     pub has_contact: bool,
+    /// Where its logo is served, if it has one.
+    pub logo: Option<String>,
 }
 
 fn shown<T>(hidden: &std::collections::BTreeSet<Hideable>, field: Hideable, value: T) -> Option<T> {
@@ -70,6 +72,10 @@ impl PublicProfile {
             sectors: row.sector_list(),
             is_demo: row.is_demo,
             has_contact: !row.contact_email.is_empty(),
+            logo: row
+                .logo_sha256
+                .as_ref()
+                .map(|sha| format!("/directory/{}/logo-{sha}.jpg", row.public_id)),
         }
     }
 }
@@ -174,6 +180,7 @@ mod tests {
             owner_id: Some(7),
             created_at: 0,
             updated_at: 0,
+            logo_sha256: None,
         }
     }
 

@@ -46,6 +46,8 @@ pub struct ActorRow {
     pub owner_id: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Names the logo in its address; `None` without a logo.
+    pub logo_sha256: Option<String>,
 }
 
 impl ActorRow {
@@ -96,7 +98,7 @@ const ACTOR: &str = "a.id, a.public_id, a.kind, a.name, a.description_fr, a.desc
     a.country, a.region, a.town, a.stage, a.founded_year, a.team_size, a.women_led, \
     a.young_founders, a.website, a.social_links, a.contact_email, a.funding_sought, \
     a.funding_offered, a.sectors, a.hidden_fields, a.status, a.rejection_reason, a.source, \
-    a.is_demo, a.owner_id, a.created_at, a.updated_at";
+    a.is_demo, a.owner_id, a.created_at, a.updated_at, a.logo_sha256";
 
 pub async fn by_public_id(db: &Db, public_id: &str) -> DbResult<Option<ActorRow>> {
     let sql = format!("SELECT {ACTOR} FROM actors a WHERE a.public_id = $1");
@@ -836,4 +838,29 @@ pub async fn link_application(tx: &mut Tx, public_id: &str, application_id: i64)
         .await
         .map(|_| ()))?;
     Ok(())
+}
+
+/// Sets (or, with `None`, removes) a profile's logo; like any change by its owner, the
+/// profile goes back to the organisers.
+pub async fn set_logo(tx: &mut Tx, id: i64, logo: Option<(&[u8], &str)>) -> DbResult<()> {
+    let sql = "UPDATE actors SET logo = $2, logo_sha256 = $3, status = 'pending', \
+               rejection_reason = '' WHERE id = $1";
+    run_tx!(tx, |conn| sqlx::query(sql)
+        .bind(id)
+        .bind(logo.map(|(jpeg, _)| jpeg))
+        .bind(logo.map(|(_, sha)| sha))
+        .execute(conn)
+        .await
+        .map(|_| ()))?;
+    reindex(tx, id).await
+}
+
+/// A profile's logo, if `sha` names the current one.
+pub async fn logo(db: &Db, id: i64, sha: &str) -> DbResult<Option<Vec<u8>>> {
+    let sql = "SELECT logo FROM actors WHERE id = $1 AND logo_sha256 = $2 AND logo IS NOT NULL";
+    Ok(run!(db, |pool| sqlx::query_scalar(sql)
+        .bind(id)
+        .bind(sha)
+        .fetch_optional(pool)
+        .await)?)
 }

@@ -12,6 +12,7 @@ both_dbs!(
     a_start_up_registers_is_published_found_and_meets_a_matching_opportunity,
     search_survives_hostile_strings_and_pages_through_results,
     the_demo_shows_a_directory_and_opportunities,
+    an_owner_sends_a_logo_kept_small_and_a_bad_one_is_refused,
 );
 
 const PASSWORD: &str = "mot-de-passe-solide";
@@ -688,5 +689,103 @@ async fn open_data_and_the_api_never_carry_a_private_field(backend: Backend) {
     assert!(refused.body.contains("too_many_requests"));
     app.clock.advance(jiff::SignedDuration::from_secs(61));
     assert_eq!(client.get("/api/v1/directory").await.status, StatusCode::OK);
+    app.finish().await;
+}
+
+async fn an_owner_sends_a_logo_kept_small_and_a_bad_one_is_refused(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.admin_client().await;
+    let awa = app
+        .signup_and_verify("Awa", "awa@sante-kayes.ml", "awa@sante-kayes.ml", PASSWORD)
+        .await;
+    let page = post(&awa, "/directory/new", &startup_form("Réseau Santé Kayes")).await;
+    let location = page.redirect_target().expect("to the profile");
+    let id = public_id_of(&location);
+    let decide = format!("/admin/directory/{id}");
+    assert!(admin
+        .post_form(&decide, &[("decision", "publish")])
+        .await
+        .status
+        .is_redirection());
+    let url = format!("{location}/logo");
+    let sha = || app.strings("SELECT COALESCE(logo_sha256, '') FROM actors");
+
+    // Only its owner sends one.
+    let other = app
+        .signup_and_verify("Moussa", "moussa@exemple.ml", "moussa@exemple.ml", PASSWORD)
+        .await;
+    let page = other
+        .upload(&url, crate::identity::PNG.to_vec(), "logo.png")
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+
+    // Too large (3 MB), not an image, nothing chosen: refused in French, nothing kept.
+    let too_large = kene::i18n::tr_args(
+        kene::i18n::Lang::Fr,
+        "directory-logo-too-large",
+        &[("size", "3.0".into()), ("max", "2.0".into())],
+    );
+    let refusals = [
+        (vec![0xFF; 3 * 1024 * 1024], too_large),
+        (
+            b"<svg onload=alert(1)>".to_vec(),
+            fr("directory-logo-unreadable"),
+        ),
+        (Vec::new(), fr("directory-logo-missing")),
+    ];
+    for (bytes, expected) in refusals {
+        let page = awa
+            .on_own_connections()
+            .upload(&url, bytes, "logo.png")
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(page.element_text("logo-error"), Some(expected));
+    }
+    assert_eq!(sha().await, [""]);
+    assert_eq!(
+        app.strings("SELECT status FROM actors").await,
+        ["published"]
+    );
+
+    // A real image: kept as a small JPEG; the profile goes back to the organisers.
+    let page = awa
+        .upload(&url, crate::identity::PNG.to_vec(), "logo.png")
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let logo = sha().await.remove(0);
+    assert_eq!(logo.len(), 64);
+    assert_eq!(app.strings("SELECT status FROM actors").await, ["pending"]);
+    let src = format!("{location}/logo-{logo}.jpg");
+    assert_eq!(app.client().get(&src).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(awa.get(&src).await.status, StatusCode::OK);
+    assert!(admin
+        .post_form(&decide, &[("decision", "publish")])
+        .await
+        .status
+        .is_redirection());
+    app.client().get(&location).await.assert_contains(&src);
+    let file = app.client().get(&src).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.headers["content-type"], "image/jpeg");
+    assert!(file.bytes.starts_with(&[0xFF, 0xD8]), "a JPEG");
+    assert!(file.headers["cache-control"]
+        .to_str()
+        .is_ok_and(|c| c.contains("immutable")));
+    let wrong = format!("{location}/logo-{}.jpg", "0".repeat(64));
+    assert_eq!(app.client().get(&wrong).await.status, StatusCode::NOT_FOUND);
+
+    // Removed: gone from the page and its address.
+    let page = awa
+        .try_post_multipart(&url, &[("remove", "1")], Vec::new())
+        .await
+        .expect("a response");
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(sha().await, [""]);
+    assert_eq!(awa.get(&src).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.scalar_i64("SELECT COUNT(*) FROM audit_log WHERE action = 'directory.profile_edited'")
+            .await,
+        2
+    );
     app.finish().await;
 }
