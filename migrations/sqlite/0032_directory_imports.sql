@@ -32,3 +32,7 @@ CREATE UNIQUE INDEX actors_application ON actors(application_id);
 -- An actor's logo: a small JPEG (`directory::logo`), named by its SHA-256 in its address.
 ALTER TABLE actors ADD COLUMN logo BLOB;
 ALTER TABLE actors ADD COLUMN logo_sha256 TEXT;
+
+-- The directory's country filter offers the countries of published profiles, read by one
+-- seek per country.
+CREATE INDEX actors_published_country ON actors(status, country);

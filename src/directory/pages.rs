@@ -157,10 +157,15 @@ pub(super) async fn list(
     } else {
         ctx.t_args("directory-count", "count", total.to_string())
     };
+    // Only the countries some published actor is in: a filter that finds nothing helps no
+    // one, and the whole list would weigh more than the page on a slow connection.
+    let listed = queries::listed_countries(&app.db).await?;
+    let mut countries = countries(lang, &query.country);
+    countries.retain(|c| c.selected || listed.contains(&c.value));
     let template = ListTemplate {
         kinds: kinds(lang, &query.kind),
         sectors: sectors(lang, std::slice::from_ref(&query.sector)),
-        countries: countries(lang, &query.country),
+        countries,
         regions: regions(lang, &query.region),
         stages: stages(lang, &query.stage),
         actors: rows.iter().map(|r| Listed::of(lang, r)).collect(),

@@ -864,3 +864,16 @@ pub async fn logo(db: &Db, id: i64, sha: &str) -> DbResult<Option<Vec<u8>>> {
         .fetch_optional(pool)
         .await)?)
 }
+
+/// The countries of the published profiles: one index seek per country (the index on
+/// status and country), not a scan of every profile, for each directory page built.
+pub async fn listed_countries(db: &Db) -> DbResult<Vec<String>> {
+    let sql = "WITH RECURSIVE c(country) AS ( \
+               SELECT MIN(country) FROM actors WHERE status = 'published' \
+               UNION ALL \
+               SELECT (SELECT MIN(a.country) FROM actors a \
+                       WHERE a.status = 'published' AND a.country > c.country) \
+               FROM c WHERE c.country IS NOT NULL) \
+               SELECT country FROM c WHERE country IS NOT NULL";
+    Ok(run!(db, |pool| sqlx::query_scalar(sql).fetch_all(pool).await)?)
+}
