@@ -268,6 +268,7 @@ mod tests {
                 "\"programme-",
                 "\"registration-",
                 "\"stands-",
+                "\"stats-",
                 "\"questions-",
                 "\"rubric-error-",
                 "\"score-error-",

@@ -32,4 +32,5 @@ pub mod registration;
 pub mod review;
 pub mod site;
 pub mod stands;
+pub mod stats;
 pub mod web;

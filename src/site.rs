@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::directory::router())
         .merge(crate::opportunities::router())
         .merge(crate::opendata::router())
+        .merge(crate::stats::router())
         .merge(crate::review::shortlist::router())
         .merge(crate::personal_data::router())
         .merge(crate::notifications::template_admin::router())

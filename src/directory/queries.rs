@@ -875,5 +875,7 @@ pub async fn listed_countries(db: &Db) -> DbResult<Vec<String>> {
                        WHERE a.status = 'published' AND a.country > c.country) \
                FROM c WHERE c.country IS NOT NULL) \
                SELECT country FROM c WHERE country IS NOT NULL";
-    Ok(run!(db, |pool| sqlx::query_scalar(sql).fetch_all(pool).await)?)
+    Ok(run!(db, |pool| sqlx::query_scalar(sql)
+        .fetch_all(pool)
+        .await)?)
 }

@@ -13,6 +13,8 @@ use crate::directory::public::PublicProfile;
 use crate::directory::queries;
 use crate::directory::search::ListQuery;
 use crate::directory::taxonomy::Status;
+use crate::stats::pages as stats;
+use crate::stats::rules;
 use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::state::AppState;
@@ -113,6 +115,48 @@ pub(super) async fn actor(
     .into_response())
 }
 
+#[derive(Debug, Default, Deserialize)]
+struct StatisticsQuery {
+    #[serde(default)]
+    edition: String,
+}
+
+/// `GET /api/v1/statistics?edition=`: the public statistics of an edition, or of every
+/// edition and the directory without `edition`; small cells are `null`.
+pub(super) async fn statistics(
+    State(app): State<AppState>,
+    ip: ClientIp,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    if let Some(refused) = over_limit(&app, &ip) {
+        return Ok(refused);
+    }
+    let query: StatisticsQuery =
+        serde_urlencoded::from_str(&raw.unwrap_or_default()).unwrap_or_default();
+    let scope = match query.edition.trim() {
+        "" => "all",
+        edition => edition,
+    };
+    let tables = stats::public_tables(&app, scope)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tables: Vec<_> = tables.iter().map(rules::open_table).collect();
+    let editions: Vec<String> = crate::calls::queries::editions(&app.db)
+        .await?
+        .into_iter()
+        .map(|e| e.slug)
+        .collect();
+    Ok(Json(serde_json::json!({
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+        "scope": scope,
+        "min_cell": rules::MIN_CELL,
+        "editions": editions,
+        "tables": tables,
+    }))
+    .into_response())
+}
+
 /// `GET /api/openapi.json`: the API's description (OpenAPI 3.1).
 pub(super) async fn openapi(ctx: Ctx) -> Response {
     let param = |name: &str, description: &str, schema: serde_json::Value| {
@@ -196,8 +240,45 @@ pub(super) async fn openapi(ctx: Ctx) -> Response {
                     "429": { "description": "Too many requests this minute" },
                 },
             } },
+            "/api/v1/statistics": { "get": {
+                "summary": "Public statistics: applications by track or edition, domain and \
+                            country, the selection by gender, the directory by kind, sector \
+                            and region. Counts of 1 to 4 (and a cell that would reveal one by \
+                            subtraction) are null.",
+                "parameters": [
+                    param("edition", "An edition's identifier (see `editions`); without it, \
+                                      every edition and the directory", text.clone()),
+                ],
+                "responses": {
+                    "200": { "description": "The tables", "content": { "application/json": { "schema": {
+                        "type": "object",
+                        "properties": {
+                            "licence": text, "licence_url": text, "scope": text,
+                            "min_cell": { "type": "integer" },
+                            "editions": { "type": "array", "items": text },
+                            "tables": { "type": "array", "items": { "$ref": "#/components/schemas/StatisticsTable" } },
+                        },
+                    } } } },
+                    "404": { "description": "No edition has this identifier" },
+                    "429": { "description": "Too many requests this minute" },
+                },
+            } },
         },
-        "components": { "schemas": { "Actor": actor } },
+        "components": { "schemas": { "Actor": actor, "StatisticsTable": {
+            "type": "object",
+            "description": "One table; the data dictionary is at /open-data.",
+            "properties": {
+                "table": text,
+                "columns": { "type": "array", "items": text },
+                "rows": { "type": "array", "items": {
+                    "type": "object",
+                    "properties": {
+                        "row": text,
+                        "counts": { "type": "object", "additionalProperties": nullable("integer") },
+                    },
+                } },
+            },
+        } } },
     });
     Json(spec).into_response()
 }

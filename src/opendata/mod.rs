@@ -21,5 +21,6 @@ pub fn router() -> Router<AppState> {
         .route("/open-data/{file}", get(pages::file))
         .route("/api/v1/directory", get(api::directory))
         .route("/api/v1/directory/{actor}", get(api::actor))
+        .route("/api/v1/statistics", get(api::statistics))
         .route("/api/openapi.json", get(api::openapi))
 }

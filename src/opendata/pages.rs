@@ -9,6 +9,8 @@ use super::record::{self, Column, OpenActor, DICTIONARY, LICENCE, LICENCE_URL};
 use crate::applications::export;
 use crate::directory::public::PublicProfile;
 use crate::directory::queries;
+use crate::stats::pages as stats;
+use crate::stats::rules;
 use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
 use crate::web::public_cache::public_page;
@@ -22,6 +24,7 @@ pub struct IndexTemplate {
     pub actors: usize,
     pub columns: &'static [Column],
     pub licence_url: &'static str,
+    pub stats_columns: &'static [rules::Column],
 }
 
 pub(super) async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -31,6 +34,7 @@ pub(super) async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Re
         actors,
         columns: &DICTIONARY,
         licence_url: LICENCE_URL,
+        stats_columns: &rules::DICTIONARY,
     })?;
     Ok(public_page(page, None))
 }
@@ -63,6 +67,41 @@ pub(super) async fn file(
                 bytes,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
+        }
+        "statistics.csv" => {
+            let table = stats::long_table(&stats::public_scopes(&app).await?);
+            let bytes = export::to_csv(&table).map_err(|e| AppError::Internal(e.to_string()))?;
+            (bytes, "text/csv; charset=utf-8")
+        }
+        "statistics.xlsx" => {
+            let table = stats::long_table(&stats::public_scopes(&app).await?);
+            let bytes = export::to_xlsx(&table, "statistics")
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            (
+                bytes,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        }
+        "statistics.json" => {
+            let scopes: Vec<serde_json::Value> = stats::public_scopes(&app)
+                .await?
+                .iter()
+                .map(|(scope, tables)| {
+                    let tables: Vec<_> = tables.iter().map(rules::open_table).collect();
+                    serde_json::json!({ "scope": scope, "tables": tables })
+                })
+                .collect();
+            let document = serde_json::json!({
+                "licence": LICENCE,
+                "licence_url": LICENCE_URL,
+                "attribution": ctx.site_name(),
+                "dictionary": ctx.link("/open-data"),
+                "min_cell": rules::MIN_CELL,
+                "scopes": scopes,
+            });
+            let bytes =
+                serde_json::to_vec(&document).map_err(|e| AppError::Internal(e.to_string()))?;
+            (bytes, "application/json")
         }
         "directory.json" => {
             let document = serde_json::json!({

@@ -38,5 +38,6 @@ mod s3;
 mod security;
 mod sql;
 mod stands;
+mod stats;
 mod uploads;
 mod verify;
