@@ -198,6 +198,8 @@ async fn run() -> anyhow::Result<()> {
         kene::directory::queries::insert_imported(&mut tx, &batch, (admin.id, now)).await?;
     }
     tx.commit().await?;
+    // As an import does after it commits (and autovacuum soon after any bulk write).
+    kene::directory::queries::analyze(&state.db).await?;
     println!(
         "  setup: {ACTORS} actors written in {:.1} s",
         started.elapsed().as_secs_f64()

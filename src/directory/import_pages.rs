@@ -480,6 +480,7 @@ async fn run_import(app: AppState, row: ImportRow, content: Vec<u8>, by: i64) {
         let progress = |done: usize| app.progress.advance(&row.public_id, done);
         actions::apply_import(&mut tx, &row, &reading, &progress, (by, now)).await?;
         tx.commit().await?;
+        queries::analyze(&app.db).await?;
         AppResult::Ok(())
     }
     .await;

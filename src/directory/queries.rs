@@ -879,3 +879,15 @@ pub async fn listed_countries(db: &Db) -> DbResult<Vec<String>> {
         .fetch_all(pool)
         .await)?)
 }
+
+/// Refreshes PostgreSQL's statistics of the directory's tables after a bulk write: until
+/// autovacuum gets to it, the planner would plan searches for the tables as they were.
+/// SQLite plans without such statistics.
+pub async fn analyze(db: &Db) -> DbResult<()> {
+    if let Db::Postgres(pool) = db {
+        sqlx::query("ANALYZE actors, actor_sectors, actor_search")
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}
