@@ -4,8 +4,8 @@
 //!
 //! Setup (not measured, its time printed): the full demo (the 2026 selection done: eligibility,
 //! published shortlist, pitches, results), then its 60 applications copied row for row until
-//! the 2026 edition holds 5,040 of them; the copies keep their answers, so the gender and
-//! age of every leader are read as for real dossiers.
+//! the 2026 edition holds 5,040 of them; the copies keep their answers and their leaders'
+//! gender and age, as real dossiers would.
 //!
 //! Measured: the organisers' page (`/admin/editions/sdn-2026/statistics`), 200 requests one
 //! after the other as a browser asks (`Accept-Encoding: br, gzip`), and the public page
@@ -27,10 +27,12 @@ const TARGET_MS: f64 = 100.0;
 
 const COPY: &str = "INSERT INTO applications (public_id, track_id, applicant_id, reference, \
      status, status_reason, form_version, answers_json, has_changes, title, country, domain, \
-     women_led, search_text, created_at, updated_at, submitted_at, last_submitted_at) \
+     women_led, leader_gender, leader_birth_date, leader_age, search_text, created_at, \
+     updated_at, submitted_at, last_submitted_at) \
      SELECT public_id || $1, track_id, applicant_id, reference || $1, status, status_reason, \
-     form_version, answers_json, has_changes, title, country, domain, women_led, search_text, \
-     created_at, updated_at, submitted_at, last_submitted_at FROM applications WHERE id <= $2";
+     form_version, answers_json, has_changes, title, country, domain, women_led, leader_gender, \
+     leader_birth_date, leader_age, search_text, created_at, updated_at, submitted_at, \
+     last_submitted_at FROM applications WHERE id <= $2";
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {

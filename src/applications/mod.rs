@@ -116,7 +116,41 @@ pub fn summarise(
         country,
         domain,
         women_led: is_women_led(form, answers),
+        leader: Leader::of(answers),
         search_text: search.join(" "),
+    }
+}
+
+/// What the statistics count of the person leading a dossier, copied out of the answers so
+/// that counting an edition reads no JSON.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Leader {
+    /// The leader's gender (`leader_gender`), else the applicant's own (`gender`, the
+    /// hackathon), else the team's first member's (the leader, as the forms ask).
+    pub gender: Option<String>,
+    /// The applicant's birth date (`birth_date`, ISO), as typed.
+    pub birth_date: Option<String>,
+    /// The age the team's first member gave.
+    pub age: Option<i64>,
+}
+
+impl Leader {
+    pub fn of(answers: &Answers) -> Leader {
+        let text = |answer: Option<&Answer>| answer.and_then(Answer::as_text).map(str::to_owned);
+        let first = match answers.get("team") {
+            Some(Answer::Group(members)) => members.first(),
+            _ => None,
+        };
+        Leader {
+            gender: text(answers.get("leader_gender"))
+                .or_else(|| text(answers.get("gender")))
+                .or_else(|| text(first.and_then(|m| m.get("gender")))),
+            birth_date: text(answers.get("birth_date")),
+            age: match first.and_then(|m| m.get("age")) {
+                Some(Answer::Number(age)) => Some(*age),
+                _ => None,
+            },
+        }
     }
 }
 
@@ -186,6 +220,8 @@ pub fn router() -> Router<AppState> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::domain::seed_forms::hackathon_form;
 
@@ -240,5 +276,41 @@ mod tests {
             .map(|r| r.title)
             .collect();
         assert_eq!(titles, ["SDN27-CYB-0001", "Les Pare-feu"]);
+    }
+
+    #[test]
+    fn the_leader_is_the_named_leader_else_the_applicant_else_the_first_team_member() {
+        let member = |gender: &str, age: i64| {
+            BTreeMap::from([
+                ("gender".to_string(), Answer::Text(gender.into())),
+                ("age".to_string(), Answer::Number(age)),
+            ])
+        };
+        let mut team = answers(&[("leader_gender", "f")]);
+        team.0.insert(
+            "team".into(),
+            Answer::Group(vec![member("m", 41), member("f", 29)]),
+        );
+        assert_eq!(
+            Leader::of(&team),
+            Leader {
+                gender: Some("f".into()),
+                birth_date: None,
+                age: Some(41),
+            }
+        );
+        team.0.remove("leader_gender");
+        assert_eq!(Leader::of(&team).gender.as_deref(), Some("m"));
+
+        let alone = answers(&[("gender", "f"), ("birth_date", "2001-03-14")]);
+        assert_eq!(
+            Leader::of(&alone),
+            Leader {
+                gender: Some("f".into()),
+                birth_date: Some("2001-03-14".into()),
+                age: None,
+            }
+        );
+        assert_eq!(Leader::of(&Answers::default()), Leader::default());
     }
 }

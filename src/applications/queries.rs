@@ -214,6 +214,7 @@ pub struct Summary {
     pub country: Option<String>,
     pub domain: Option<String>,
     pub women_led: bool,
+    pub leader: super::Leader,
     pub search_text: String,
 }
 
@@ -234,7 +235,8 @@ pub async fn save_answers(
     let json = serde_json::to_string(answers).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let sql =
         "UPDATE applications SET answers_json = $2, form_version = $3, title = $4, country = $5, \
-               domain = $6, women_led = $7, search_text = $8, updated_at = $9 \
+               domain = $6, women_led = $7, search_text = $8, updated_at = $9, \
+               leader_gender = $10, leader_birth_date = $11, leader_age = $12 \
                WHERE id = $1 AND status = 'draft'";
     let saved_as_draft = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(id)
@@ -246,6 +248,9 @@ pub async fn save_answers(
         .bind(summary.women_led)
         .bind(&summary.search_text)
         .bind(now_ms)
+        .bind(&summary.leader.gender)
+        .bind(&summary.leader.birth_date)
+        .bind(summary.leader.age)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -302,7 +307,8 @@ pub async fn restore_submitted(
     let sql = "UPDATE applications SET draft_answers_json = answers_json, \
                draft_form_version = form_version, draft_saved_at = updated_at, \
                answers_json = $2, form_version = $3, title = $4, country = $5, domain = $6, \
-               women_led = $7, search_text = $8 \
+               women_led = $7, search_text = $8, leader_gender = $9, leader_birth_date = $10, \
+               leader_age = $11 \
                WHERE id = $1 AND has_changes = TRUE AND draft_answers_json IS NULL AND status <> 'draft'";
     let changed = run_tx!(tx, |conn| sqlx::query(sql)
         .bind(id)
@@ -313,6 +319,9 @@ pub async fn restore_submitted(
         .bind(&summary.domain)
         .bind(summary.women_led)
         .bind(&summary.search_text)
+        .bind(&summary.leader.gender)
+        .bind(&summary.leader.birth_date)
+        .bind(summary.leader.age)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -368,7 +377,7 @@ pub async fn record_submission(
                submitted_at = COALESCE(submitted_at, $3), last_submitted_at = $3, updated_at = $3, \
                answers_json = $4, form_version = $5, title = $6, country = $7, domain = $8, \
                women_led = $9, search_text = $10, draft_answers_json = NULL, draft_form_version = NULL, \
-               draft_saved_at = NULL \
+               draft_saved_at = NULL, leader_gender = $11, leader_birth_date = $12, leader_age = $13 \
                WHERE id = $1";
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(app.id)
@@ -381,6 +390,9 @@ pub async fn record_submission(
         .bind(&summary.domain)
         .bind(summary.women_led)
         .bind(&summary.search_text)
+        .bind(&summary.leader.gender)
+        .bind(&summary.leader.birth_date)
+        .bind(summary.leader.age)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

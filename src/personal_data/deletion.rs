@@ -261,7 +261,8 @@ async fn erase_account(
     let kept = exec(
         &mut tx,
         "UPDATE applications SET answers_json = '{}', draft_answers_json = NULL, \
-         draft_form_version = NULL, draft_saved_at = NULL, search_text = '', updated_at = $2 \
+         draft_form_version = NULL, draft_saved_at = NULL, search_text = '', updated_at = $2, \
+         leader_gender = NULL, leader_birth_date = NULL, leader_age = NULL \
          WHERE applicant_id = $1",
         user_id,
         Some(now),

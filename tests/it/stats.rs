@@ -252,6 +252,43 @@ async fn the_2026_demo_figures_match_counts_made_by_hand(backend: Backend) {
             assert_eq!((row[4].as_str(), row[5].as_str()), ("", "true"));
         }
     }
+
+    // The leaders of dossiers stored before migration 0033 are filled by its UPDATE out of
+    // the answers: it must find what submitting writes, dossier by dossier.
+    let leaders = "SELECT CAST(id AS TEXT) || ':' || COALESCE(leader_gender, '-') || ':' \
+         || COALESCE(leader_birth_date, '-') || ':' || COALESCE(CAST(leader_age AS TEXT), '-') \
+         FROM applications ORDER BY id";
+    let written = app.strings(leaders).await;
+    // Team leaders aged 57 of both genders, and hackathon applicants with a birth date.
+    let fields: Vec<Vec<&str>> = written.iter().map(|l| l.split(':').collect()).collect();
+    assert!(
+        fields.iter().any(|f| f[1..] == ["f", "-", "57"]),
+        "{written:?}"
+    );
+    assert!(
+        fields.iter().any(|f| f[1..] == ["m", "-", "57"]),
+        "{written:?}"
+    );
+    assert!(fields
+        .iter()
+        .any(|f| f[2].starts_with("19") || f[2].starts_with("20")));
+    app.exec(
+        "UPDATE applications SET leader_gender = NULL, leader_birth_date = NULL, leader_age = NULL",
+    )
+    .await;
+    let dialect = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let migration = std::fs::read_to_string(format!(
+        "{}/migrations/{dialect}/0033_application_leader.sql",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("migration 0033");
+    let update = &migration[migration.find("UPDATE").expect("its UPDATE")..];
+    app.exec(update.split(';').next().expect("one statement"))
+        .await;
+    assert_eq!(app.strings(leaders).await, written);
     app.finish().await;
 }
 
