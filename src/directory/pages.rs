@@ -149,7 +149,14 @@ pub(super) async fn list(
         serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
     let lang = ctx.lang;
     let page = query.page();
-    let (rows, total) = queries::search(&app.db, &query.filters(), (page, PAGE_SIZE)).await?;
+    // Only the countries some published actor is in: a filter that finds nothing helps no
+    // one, and the whole list would weigh more than the page on a slow connection. Read
+    // beside the search, on its own connection.
+    let filters = query.filters();
+    let ((rows, total), listed) = tokio::try_join!(
+        queries::search(&app.db, &filters, (page, PAGE_SIZE)),
+        queries::listed_countries(&app.db)
+    )?;
     let shown = total.min(COUNT_CAP);
     let pages = ((shown + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let count = if total > COUNT_CAP {
@@ -157,9 +164,6 @@ pub(super) async fn list(
     } else {
         ctx.t_args("directory-count", "count", total.to_string())
     };
-    // Only the countries some published actor is in: a filter that finds nothing helps no
-    // one, and the whole list would weigh more than the page on a slow connection.
-    let listed = queries::listed_countries(&app.db).await?;
     let mut countries = countries(lang, &query.country);
     countries.retain(|c| c.selected || listed.contains(&c.value));
     let template = ListTemplate {

@@ -1,6 +1,6 @@
 //! The directory's reads and writes.
 
-use super::rules::{ActorProfile, Hideable};
+use super::rules::{ActorProfile, Engine, Hideable};
 use super::taxonomy::{ActorKind, ImportStatus, Source, Status};
 use crate::db::{Db, DbResult, Tx};
 use crate::domain::sector::Sector;
@@ -277,7 +277,7 @@ async fn reindex(tx: &mut Tx, id: i64) -> DbResult<()> {
         women_led: row.women_led && !hidden.contains(&Hideable::WomenLed),
         published: row.status == Status::Published,
     }
-    .document();
+    .document(engine(tx));
     let sql = "DELETE FROM actor_search WHERE rowid = $1";
     run_tx!(tx, |conn| sqlx::query(sql)
         .bind(id)
@@ -453,8 +453,16 @@ pub async fn published(db: &Db) -> DbResult<Vec<ActorRow>> {
         .await)?)
 }
 
+/// The full-text index of the database `tx` writes to.
+fn engine(tx: &Tx) -> Engine {
+    match tx {
+        Tx::Sqlite(_) => Engine::Fts5,
+        Tx::Postgres(_) => Engine::Postgres,
+    }
+}
+
 /// The search document of a profile about to be written with `status`.
-fn document(p: &ActorProfile, status: Status) -> String {
+fn document(p: &ActorProfile, status: Status, engine: Engine) -> String {
     let sectors: Vec<&str> = p.sectors.iter().map(|s| s.as_str()).collect();
     super::rules::Indexed {
         words: [&p.name, &p.description_fr, &p.description_en, &p.town],
@@ -466,7 +474,7 @@ fn document(p: &ActorProfile, status: Status) -> String {
         women_led: p.women_led && !p.hidden.contains(&Hideable::WomenLed),
         published: status == Status::Published,
     }
-    .document()
+    .document(engine)
 }
 
 const SQLITE_INSERT_MANY: &str = "INSERT INTO actors (public_id, kind, name, sort_key, \
@@ -575,7 +583,10 @@ pub async fn insert_imported(
         for sector in &p.sectors {
             sectors.push(serde_json::json!([id, sector.as_str()]));
         }
-        documents.push(serde_json::json!([id, document(p, Status::Published)]));
+        documents.push(serde_json::json!([
+            id,
+            document(p, Status::Published, engine(tx))
+        ]));
     }
     let (sectors_sql, search_sql) = if postgres {
         (POSTGRES_SECTORS_MANY, POSTGRES_SEARCH_MANY)

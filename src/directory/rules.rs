@@ -461,10 +461,26 @@ pub fn filter_token(filter: &str, value: &str) -> String {
 pub const PUBLISHED_TOKEN: &str = "xpublished";
 pub const WOMEN_LED_TOKEN: &str = "xwomenled";
 
+/// The full-text index a document is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// SQLite's FTS5, whose own prefix index finds the start of a word.
+    Fts5,
+    /// PostgreSQL: a typed start of a word read as a prefix (`sant:*`) makes the index read
+    /// every word it begins and every profile those hold, 17 ms for three typed starts among
+    /// 50,000 profiles against 2 ms for the same three as words; so the document carries
+    /// the start of each of its words as a word of its own, and the query asks for words.
+    Postgres,
+}
+
 impl Indexed<'_> {
-    /// The indexed text: the folded words, then the filter tokens.
-    pub fn document(&self) -> String {
+    /// The indexed text: the folded words (and, for PostgreSQL, every start of each), then
+    /// the filter tokens.
+    pub fn document(&self, engine: Engine) -> String {
         let mut out = fold(&self.words.join(" "));
+        if engine == Engine::Postgres {
+            out.push_str(&word_starts(&out));
+        }
         let mut token = |t: String| {
             out.push(' ');
             out.push_str(&t);
@@ -500,12 +516,34 @@ pub fn fts5_query(terms: &[String], tokens: &[String]) -> String {
         .join(" ")
 }
 
-/// PostgreSQL `to_tsquery('simple', …)`: every word as a prefix, every token exactly.
+/// Every start of every word of `text`, up to [`TERM_MAX`] characters (the longest word a
+/// query asks for), each once, as text to append: `" r re res"` for "res". Words are split
+/// as [`search_terms`] splits a query.
+fn word_starts(text: &str) -> String {
+    let mut starts = std::collections::BTreeSet::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        let ends = word.char_indices().map(|(i, _)| i).skip(1);
+        for end in ends.chain([word.len()]).take(TERM_MAX) {
+            if !word.is_empty() {
+                starts.insert(&word[..end]);
+            }
+        }
+    }
+    starts.into_iter().fold(String::new(), |mut out, start| {
+        out.push(' ');
+        out.push_str(start);
+        out
+    })
+}
+
+/// PostgreSQL `to_tsquery('simple', …)` over documents written for [`Engine::Postgres`]:
+/// every typed word is looked up as a word, found in every document where a word begins
+/// with it; every token exactly.
 pub fn tsquery(terms: &[String], tokens: &[String]) -> String {
     terms
         .iter()
-        .map(|t| format!("{t}:*"))
-        .chain(tokens.iter().cloned())
+        .chain(tokens)
+        .cloned()
         .collect::<Vec<_>>()
         .join(" & ")
 }
@@ -548,10 +586,31 @@ mod tests {
             published: true,
         };
         assert_eq!(
-            indexed.document(),
+            indexed.document(Engine::Fts5),
             "reseau sante kayes teleconsultation pour les centres de sante ruraux.   \
              xkindstartup xcountryml xregionkayes xstageprototype xsectorehealth xpublished"
         );
+        let postgres = indexed.document(Engine::Postgres);
+        let words: Vec<&str> = postgres.split(' ').collect();
+        for start in [
+            "r",
+            "re",
+            "res",
+            "resea",
+            "reseau",
+            "tele",
+            "teleconsultation",
+            "ruraux",
+        ] {
+            assert!(words.contains(&start), "{start} in {postgres}");
+        }
+        assert_eq!(
+            words.iter().filter(|w| **w == "sant").count(),
+            1,
+            "each start once"
+        );
+        assert!(postgres.ends_with("xsectorehealth xpublished"));
+        assert!(!postgres.contains(" xk "), "tokens are not cut: {postgres}");
     }
 
     fn refused(input: &ActorInput) -> Vec<Refusal> {
@@ -643,7 +702,7 @@ mod tests {
         );
         assert_eq!(
             tsquery(&search_terms("e-santé"), &tokens),
-            "e:* & sante:* & xpublished"
+            "e & sante & xpublished"
         );
     }
 

@@ -789,3 +789,81 @@ async fn an_owner_sends_a_logo_kept_small_and_a_bad_one_is_refused(backend: Back
     );
     app.finish().await;
 }
+
+/// PostgreSQL's search documents written before migration 0034 had no word starts: its
+/// UPDATE must give them the very words the code writes today, so that they are found alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_documents_of_before_get_the_word_starts_written_today() {
+    use kene::directory::rules::{check_actor, ActorInput, Engine, Indexed};
+
+    let app = TestApp::start(Backend::Postgres).await;
+    let _admin = app.admin_client().await;
+    let by = app.scalar_i64("SELECT MIN(id) FROM users").await;
+    let input = ActorInput {
+        kind: "startup".into(),
+        name: "Réseau Santé-Kayes 4G".into(),
+        description_fr: "Téléconsultation à l'école ; un xylophone anticonstitutionnellement \
+                         numérique"
+            .into(),
+        country: "ML".into(),
+        region: "kayes".into(),
+        town: "Kayes".into(),
+        stage: "idea".into(),
+        sectors: vec!["e_health".into()],
+        ..ActorInput::default()
+    };
+    let profile = check_actor(&input, 2026).expect("a valid profile");
+    let mut tx = app.db().begin().await.expect("a transaction");
+    let written = kene::directory::queries::insert_imported(
+        &mut tx,
+        &[("avant-0034".to_owned(), &profile)],
+        (by, 0),
+    )
+    .await
+    .expect("written");
+    tx.commit().await.expect("committed");
+    assert_eq!(written, 1);
+    // The words of the document, sorted (their positions differ, and are not searched).
+    let lexemes = "SELECT array_to_string(tsvector_to_array(doc), ' ') FROM actor_search";
+    let today = app.strings(lexemes).await;
+
+    let before = Indexed {
+        words: [&profile.name, &profile.description_fr, "", &profile.town],
+        kind: "startup",
+        country: "ML",
+        region: "kayes",
+        stage: "idea",
+        sectors: &["e_health"],
+        women_led: false,
+        published: true,
+    }
+    .document(Engine::Fts5);
+    app.exec(&format!(
+        "UPDATE actor_search SET body = '{}'",
+        before.replace('\'', "''")
+    ))
+    .await;
+    assert_ne!(app.strings(lexemes).await, today);
+    let migration = std::fs::read_to_string(format!(
+        "{}/migrations/postgres/0034_directory_word_starts.sql",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("migration 0034");
+    let update = &migration[migration.find("UPDATE").expect("its UPDATE")..];
+    app.exec(update.trim().trim_end_matches(';')).await;
+    assert_eq!(app.strings(lexemes).await, today);
+
+    // Typed starts of words find it, accents or not; a start of no word does not.
+    let client = app.client();
+    let found = client
+        .get("/directory?q=sant%C3%A9+kay+t%C3%A9l%C3%A9c")
+        .await;
+    found.assert_contains("Réseau Santé-Kayes 4G");
+    let found = client
+        .get("/directory?q=anticonstitutionnellemen&region=kayes")
+        .await;
+    found.assert_contains("Réseau Santé-Kayes 4G");
+    let missed = client.get("/directory?q=antz").await;
+    assert!(!missed.body.contains("Réseau Santé-Kayes 4G"));
+    app.finish().await;
+}
