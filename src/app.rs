@@ -221,9 +221,16 @@ impl RunningServer {
             data_lock.is_held(),
         );
         let retention = crate::personal_data::retention::spawn(state.clone(), shutdown.clone());
-        let router = crate::site::router(state.clone());
+        // The public cache answers before the router (see `web::public_cache`).
+        let site = crate::web::public_cache::layer::CachedSite::new(
+            state.clone(),
+            crate::site::router(state.clone()),
+        );
         let server = tokio::spawn(async move {
-            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            let service =
+                axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+                    SocketAddr,
+                >(site);
             let result = axum::serve(listener, service)
                 .with_graceful_shutdown(async move { stop.cancelled().await })
                 .await;

@@ -104,12 +104,6 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(120)))
-        // Outermost: a kept public page costs a lookup, not the whole stack (it carries the
-        // security headers above itself).
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            web::public_cache::layer::middleware,
-        ))
         .with_state(state)
 }
 

@@ -1,16 +1,20 @@
-//! The public cache as a layer: a kept page is served without running the stack below it;
-//! a public page seen twice is kept.
+//! The public cache in front of the router: a kept page is served without routing nor
+//! running any layer; a public page seen twice is kept.
 
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::{ACCEPT_ENCODING, CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower::{Service, ServiceExt};
 
-/// How stale another instance's edit may be seen here, at most.
 use super::*;
 use crate::web::ctx::{cookie_value, LANG_COOKIE, SESSION_COOKIE};
 use crate::web::state::AppState;
@@ -29,21 +33,64 @@ fn cache_key(request: &Request) -> Option<Key> {
     Some((english, request.uri().path().to_owned()))
 }
 
-pub async fn middleware(State(app): State<AppState>, request: Request, next: Next) -> Response {
+/// The whole site behind its public cache: a kept page is answered before routing, so that
+/// it costs a lookup and not a pass through the router and its layers; anything else goes
+/// to the router.
+#[derive(Clone)]
+pub struct CachedSite {
+    app: AppState,
+    router: Router,
+}
+
+impl CachedSite {
+    pub fn new(app: AppState, router: Router) -> CachedSite {
+        CachedSite { app, router }
+    }
+}
+
+impl Service<Request> for CachedSite {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // A router is always ready; each request is served by its own clone of it.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let key = cache_key(&request);
+        // The common case, a kept page while the content version is known to be current,
+        // is answered here without cloning anything.
+        if let Some(key) = &key {
+            let cache = &self.app.public_cache;
+            if let Some(version) = cache.fresh_version() {
+                if let Some(entry) = cache.get(key, version, self.app.now_ms()) {
+                    let response = entry.respond(request.headers(), self.app.config.secure_cookies);
+                    return Box::pin(std::future::ready(Ok(response)));
+                }
+            }
+        }
+        let (app, router) = (self.app.clone(), self.router.clone());
+        Box::pin(async move { Ok(serve(app, key, request, router).await) })
+    }
+}
+
+async fn serve(app: AppState, key: Option<Key>, request: Request, router: Router) -> Response {
     let cache = app.public_cache.clone();
-    let Some(key) = cache_key(&request) else {
+    let Some(key) = key else {
         let writes = !matches!(
             *request.method(),
             Method::GET | Method::HEAD | Method::OPTIONS
         );
-        let response = next.run(request).await;
+        let response = route(router, request).await;
         if writes && response.extensions().get::<PublicUnchanged>().is_none() {
             cache.stale.store(true, Ordering::Release);
         }
         return response;
     };
     let Some(version) = cache.current_version(&app.db).await else {
-        return next.run(request).await;
+        return route(router, request).await;
     };
     let secure = app.config.secure_cookies;
     if let Some(entry) = cache.get(&key, version, app.now_ms()) {
@@ -51,7 +98,7 @@ pub async fn middleware(State(app): State<AppState>, request: Request, next: Nex
     }
     if !cache.is_known(&key) {
         // Served like any page the first time; kept from the next one if it is public.
-        let response = next.run(request).await;
+        let response = route(router, request).await;
         if response.status() == StatusCode::OK
             && response.extensions().get::<PublicPage>().is_some()
         {
@@ -75,11 +122,18 @@ pub async fn middleware(State(app): State<AppState>, request: Request, next: Nex
                 now,
                 secure,
             };
-            render_and_keep(&cache, kept, &headers, request, next).await
+            render_and_keep(&cache, kept, &headers, request, router).await
         }
     };
     cache.build_done(&key);
     response
+}
+
+async fn route(router: Router, request: Request) -> Response {
+    match router.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
 }
 
 /// What a render is kept under.
@@ -95,9 +149,9 @@ async fn render_and_keep(
     kept: Kept,
     headers: &HeaderMap,
     request: Request,
-    next: Next,
+    router: Router,
 ) -> Response {
-    let response = next.run(request).await;
+    let response = route(router, request).await;
     let Some(page) = response.extensions().get::<PublicPage>().copied() else {
         return response;
     };

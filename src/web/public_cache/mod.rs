@@ -7,8 +7,8 @@
 //! [`CHECK_EVERY_MS`], and right after any write request it served itself, so an edit shows at
 //! once on the instance that made it and within a second on the others.
 //!
-//! The middleware is the outermost layer: a kept page skips request ids, tracing, metrics
-//! and compression (it adds the security headers itself). Signed-in visitors, queries and
+//! It stands in front of the router ([`layer::CachedSite`]): a kept page skips routing,
+//! request ids, tracing, metrics and compression (it adds the security headers itself). Signed-in visitors, queries and
 //! other methods always go through the whole stack.
 
 use std::collections::{HashMap, HashSet};
@@ -113,6 +113,12 @@ impl PublicCache {
                 .elapsed_ms()
                 .saturating_sub(self.checked_at.load(Ordering::Acquire))
                 < CHECK_EVERY_MS
+    }
+
+    /// The content version when it need not be read again, without waiting.
+    fn fresh_version(&self) -> Option<i64> {
+        self.is_fresh()
+            .then(|| self.version.load(Ordering::Acquire))
     }
 
     /// The content version, read again when due; `None` when the database cannot say.
