@@ -18,6 +18,7 @@ use crate::audit;
 use crate::domain::form::{Answer, FieldKind};
 use crate::web::ctx::{Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
+use crate::web::forms::csrf_first;
 use crate::web::state::AppState;
 
 /// One file of a step, sent by the page's script as soon as it is picked (checked in the
@@ -29,14 +30,7 @@ pub async fn upload(
     Path((id, field_key)): Path<(String, String)>,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    // The CSRF token is the first part of the form, before the file.
-    let token = match multipart.next_field().await {
-        Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.unwrap_or_default(),
-        _ => String::new(),
-    };
-    if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
-        return Err(AppError::Csrf);
-    }
+    csrf_first(&mut multipart, &ctx).await?;
     let loaded = load_owned(&app, &id, &user).await?;
     let ctx = ctx.in_edition(&app, loaded.track.edition_id).await;
     let now = app.now_ms();

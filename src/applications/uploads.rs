@@ -23,6 +23,7 @@ use super::queries::{self, NewFile};
 use crate::domain::form::{self, Answer, FieldError, FieldKind, FileKind};
 use crate::web::ctx::Ctx;
 use crate::web::error::{AppError, AppResult};
+use crate::web::forms::csrf_first;
 use crate::web::state::AppState;
 
 /// Bytes needed to recognise every accepted kind.
@@ -313,13 +314,7 @@ pub async fn read_step(
         <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, app)
             .await
             .map_err(|_| AppError::BadRequest("error-bad-form"))?;
-    let token = match multipart.next_field().await {
-        Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.unwrap_or_default(),
-        _ => String::new(),
-    };
-    if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
-        return Err(AppError::Csrf);
-    }
+    csrf_first(&mut multipart, ctx).await?;
     let prefix = format!("applications/{}", loaded.app.public_id);
     let mut step = PostedStep {
         pairs: Vec::new(),

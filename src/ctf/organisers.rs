@@ -22,7 +22,7 @@ use crate::editions::access::OrganisedEdition;
 use crate::i18n::{tr, tr_args};
 use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{csrf_first, read_file_part, FieldErrors, FilePart};
 use crate::web::live::Topic;
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
@@ -961,37 +961,13 @@ pub(super) async fn add_file(
         .iter()
         .find(|c| c.public_id == public_id)
         .ok_or(AppError::NotFound)?;
-    let token = match multipart.next_field().await {
-        Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.unwrap_or_default(),
-        _ => String::new(),
-    };
-    if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
-        return Err(AppError::Csrf);
-    }
-    let mut name = String::new();
-    let mut bytes = Vec::new();
-    let mut seen = 0usize;
-    while let Ok(Some(mut part)) = multipart.next_field().await {
-        if part.name() != Some("file") {
-            continue;
-        }
-        name = part
-            .file_name()
-            .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_owned())
-            .unwrap_or_default();
-        while let Ok(Some(chunk)) = part.chunk().await {
-            seen += chunk.len();
-            if seen <= MAX_FILE_BYTES {
-                bytes.extend_from_slice(&chunk);
-            }
-        }
-        break;
-    }
-    let name: String = name
-        .chars()
-        .filter(|ch| !ch.is_control())
-        .take(120)
-        .collect();
+    csrf_first(&mut multipart, &ctx).await?;
+    let FilePart {
+        file_name,
+        bytes,
+        seen,
+    } = read_file_part(&mut multipart, "file", MAX_FILE_BYTES).await;
+    let name: String = file_name.chars().take(120).collect();
     let refused = if seen > MAX_FILE_BYTES {
         Some("ctf-file-too-large")
     } else if bytes.is_empty() || name.trim().is_empty() {

@@ -20,6 +20,7 @@ use crate::domain::types::Lang;
 use crate::i18n::{tr, tr_args};
 use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::error::{AppError, AppResult};
+use crate::web::forms::{csrf_first, read_file_part, FilePart};
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
 
@@ -217,33 +218,12 @@ pub(super) async fn upload(
     Moderator(user): Moderator,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let token = match multipart.next_field().await {
-        Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.unwrap_or_default(),
-        _ => String::new(),
-    };
-    if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
-        return Err(AppError::Csrf);
-    }
-    let mut name = String::new();
-    let mut bytes = Vec::new();
-    let mut seen = 0usize;
-    while let Ok(Some(mut part)) = multipart.next_field().await {
-        if part.name() != Some("file") {
-            continue;
-        }
-        name = part
-            .file_name()
-            .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_owned())
-            .unwrap_or_default();
-        while let Ok(Some(chunk)) = part.chunk().await {
-            seen += chunk.len();
-            if seen <= import::MAX_FILE_BYTES {
-                bytes.extend_from_slice(&chunk);
-            }
-        }
-        break;
-    }
-    let name: String = name.chars().filter(|c| !c.is_control()).collect();
+    csrf_first(&mut multipart, &ctx).await?;
+    let FilePart {
+        file_name: name,
+        bytes,
+        seen,
+    } = read_file_part(&mut multipart, "file", import::MAX_FILE_BYTES).await;
     let refused = |why: FileRefusal| {
         let (key, args) = why.message();
         Some(tr_args(ctx.lang, key, &args))

@@ -23,7 +23,7 @@ use crate::domain::types::Lang;
 use crate::i18n::tr;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{csrf_first, FieldErrors};
 use crate::web::public_cache::public_page;
 use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
@@ -356,13 +356,7 @@ pub(super) async fn logo(
     mut multipart: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let actor = owned_actor(&app, &user, &public_id).await?;
-    let token = match multipart.next_field().await {
-        Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.unwrap_or_default(),
-        _ => String::new(),
-    };
-    if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
-        return Err(AppError::Csrf);
-    }
+    csrf_first(&mut multipart, &ctx).await?;
     let mut remove = false;
     let mut bytes = Vec::new();
     let mut seen = 0usize;

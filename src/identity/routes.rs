@@ -20,7 +20,7 @@ use crate::i18n::Say;
 use crate::web::ctx::{CsrfForm, Ctx, SignedIn};
 use crate::web::edit::{posted_version, StaleEdit};
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{read_file_part, FieldErrors};
+use crate::web::forms::{csrf_first, read_file_part, FieldErrors};
 use crate::web::sessions::SessionUser;
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
@@ -383,16 +383,7 @@ async fn upload_logo(
             })
         }
         _ => {
-            // The CSRF token is the first part of the form, before the file.
-            let token = match multipart.next_field().await {
-                Ok(Some(part)) if part.name() == Some("csrf") => {
-                    part.text().await.unwrap_or_default()
-                }
-                _ => String::new(),
-            };
-            if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
-                return Err(AppError::Csrf);
-            }
+            csrf_first(&mut multipart, &ctx).await?;
             read_logo(&mut multipart).await.and_then(Logo::parse)
         }
     };
@@ -423,11 +414,11 @@ async fn upload_logo(
 
 /// The `file` part's bytes, refused past the limit.
 async fn read_logo(multipart: &mut Multipart) -> Result<Vec<u8>, IdentityError> {
-    let (bytes, seen) = read_file_part(multipart, "file", MAX_LOGO_BYTES).await;
-    if seen > MAX_LOGO_BYTES {
-        return Err(IdentityError::LogoTooLarge { bytes: seen });
+    let file = read_file_part(multipart, "file", MAX_LOGO_BYTES).await;
+    if file.seen > MAX_LOGO_BYTES {
+        return Err(IdentityError::LogoTooLarge { bytes: file.seen });
     }
-    Ok(bytes)
+    Ok(file.bytes)
 }
 
 async fn remove_logo(

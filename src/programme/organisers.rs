@@ -24,7 +24,7 @@ use crate::i18n::{format_instant, tr, tr_args};
 use crate::web::ctx::{CsrfForm, Ctx};
 use crate::web::edit::posted_version;
 use crate::web::error::{AppError, AppResult};
-use crate::web::forms::{read_file_part, FieldErrors};
+use crate::web::forms::{csrf_first, read_file_part, FieldErrors, FilePart};
 use crate::web::state::AppState;
 use crate::web::templates::render_with_status;
 
@@ -711,15 +711,9 @@ pub(super) async fn speaker_photo(
         .iter()
         .find(|s| s.public_id == speaker)
         .ok_or(AppError::NotFound)?;
-    let token = match multipart.next_field().await {
-        Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.unwrap_or_default(),
-        _ => String::new(),
-    };
-    if !crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
-        return Err(AppError::Csrf);
-    }
+    csrf_first(&mut multipart, &ctx).await?;
     let max = super::photo::MAX_UPLOAD_BYTES;
-    let (bytes, seen) = read_file_part(&mut multipart, "file", max).await;
+    let FilePart { bytes, seen, .. } = read_file_part(&mut multipart, "file", max).await;
     match SpeakerPhoto::parse(&bytes, seen) {
         Ok(photo) => {
             let mut tx = app.db.begin().await?;

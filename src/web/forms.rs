@@ -1,6 +1,12 @@
-//! Per-field error messages for re-rendering a form with what the user typed.
+//! Per-field error messages for re-rendering a form with what the user typed, and the
+//! reading of multipart forms (CSRF token first, then a file).
 
 use std::collections::BTreeMap;
+
+use axum::extract::Multipart;
+
+use super::ctx::Ctx;
+use super::error::AppError;
 
 #[derive(Debug, Default, Clone)]
 pub struct FieldErrors(BTreeMap<String, String>);
@@ -35,29 +41,56 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// Checks the CSRF token of a multipart form, which sends it as its first part so that a
+/// forged upload is refused before any of its file is read.
+pub async fn csrf_first(multipart: &mut Multipart, ctx: &Ctx) -> Result<(), AppError> {
+    let token = match multipart.next_field().await {
+        Ok(Some(part)) if part.name() == Some("csrf") => part.text().await.unwrap_or_default(),
+        _ => String::new(),
+    };
+    if crate::crypto::constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
+        Ok(())
+    } else {
+        Err(AppError::Csrf)
+    }
+}
+
+/// A file sent in a multipart form, kept up to a limit.
+#[derive(Debug, Default)]
+pub struct FilePart {
+    /// The name the browser gave, without any folder nor control character.
+    pub file_name: String,
+    /// Its first bytes, up to the limit.
+    pub bytes: Vec<u8>,
+    /// How many bytes were sent: more than the limit when the file was too large.
+    pub seen: usize,
+}
+
 /// The first `max` bytes of the multipart part named `name`, and how many bytes it held: past
 /// `max` the rest is read and dropped, so that the browser, still sending, gets the page that
 /// says why the file was refused.
-pub async fn read_file_part(
-    multipart: &mut axum::extract::Multipart,
-    name: &str,
-    max: usize,
-) -> (Vec<u8>, usize) {
-    let mut bytes = Vec::new();
-    let mut seen = 0usize;
+pub async fn read_file_part(multipart: &mut Multipart, name: &str, max: usize) -> FilePart {
+    let mut file = FilePart::default();
     while let Ok(Some(mut part)) = multipart.next_field().await {
         if part.name() != Some(name) {
             continue;
         }
+        file.file_name = part.file_name().map(base_name).unwrap_or_default();
         while let Ok(Some(chunk)) = part.chunk().await {
-            seen += chunk.len();
-            if seen <= max {
-                bytes.extend_from_slice(&chunk);
+            file.seen += chunk.len();
+            if file.seen <= max {
+                file.bytes.extend_from_slice(&chunk);
             }
         }
         break;
     }
-    (bytes, seen)
+    file
+}
+
+/// A sent file's name without the folders some browsers send along, nor control characters.
+fn base_name(sent: &str) -> String {
+    let name = sent.rsplit(['/', '\\']).next().unwrap_or(sent);
+    name.chars().filter(|c| !c.is_control()).collect()
 }
 
 #[cfg(test)]
@@ -71,5 +104,12 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn a_file_name_keeps_neither_folders_nor_control_characters() {
+        assert_eq!(base_name("C:\\Users\\awa\\actors.xlsx"), "actors.xlsx");
+        assert_eq!(base_name("/home/awa/flag\u{7}.zip"), "flag.zip");
+        assert_eq!(base_name("plain.csv"), "plain.csv");
     }
 }
