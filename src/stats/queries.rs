@@ -6,77 +6,38 @@ use std::collections::BTreeSet;
 
 use super::rules::{age_on, ActorFact, Fact, Gender, Stage, YOUNG_UNDER};
 use crate::applications::{Leader, Status};
-use crate::db::{Db, DbError, DbResult};
+use crate::db::{Db, DbResult};
 use crate::directory::public::PublicProfile;
 use crate::run;
 
 /// The applications of an edition that reached the organisers, with the selection's stages:
 /// on the published shortlist, given a pitch at the final. The leader is read from the
 /// summary columns written with the answers ([`Leader`]), never from the dossiers' JSON.
-macro_rules! facts_select {
-    () => {
-        "SELECT a.track_id, a.status, a.country, a.domain, a.women_led, \
-         a.leader_gender, a.leader_birth_date, a.leader_age, a.submitted_at, a.id, \
-         EXISTS (SELECT 1 FROM shortlist_entries s JOIN shortlists l ON l.edition_id = s.edition_id \
-                 WHERE s.edition_id = t.edition_id AND s.application_id = a.id \
-                 AND l.status = 'published') AS shortlisted, \
-         EXISTS (SELECT 1 FROM pitch_slots p WHERE p.edition_id = t.edition_id \
-                 AND p.application_id = a.id) AS pitched \
-         FROM applications a JOIN tracks t ON t.id = a.track_id \
-         WHERE t.edition_id = $1 AND a.status IN ('submitted', 'eligible', 'ineligible')"
-    };
-}
+const FACTS: &str = "SELECT a.track_id, a.status, a.country, a.domain, a.women_led, \
+     a.leader_gender, a.leader_birth_date, a.leader_age, a.submitted_at, a.id, \
+     EXISTS (SELECT 1 FROM shortlist_entries s JOIN shortlists l ON l.edition_id = s.edition_id \
+             WHERE s.edition_id = t.edition_id AND s.application_id = a.id \
+             AND l.status = 'published') AS shortlisted, \
+     EXISTS (SELECT 1 FROM pitch_slots p WHERE p.edition_id = t.edition_id \
+             AND p.application_id = a.id) AS pitched \
+     FROM applications a JOIN tracks t ON t.id = a.track_id \
+     WHERE t.edition_id = $1 AND a.status IN ('submitted', 'eligible', 'ineligible')";
 
-/// The facts as one JSON array of arrays (one per application, in [`FactRow`]'s order):
-/// sqlx hands SQLite rows over one at a time, at a cost per row and per column that was ten
-/// times the query's own for an edition of 5,000 (40 ms against 4).
-const FACTS_SQLITE: &str = concat!(
-    "SELECT json_group_array(json_array(track_id, status, country, domain, women_led, \
-     leader_gender, leader_birth_date, leader_age, submitted_at, id, shortlisted, pitched)) \
-     FROM (",
-    facts_select!(),
-    ")"
-);
-const FACTS_POSTGRES: &str = concat!(
-    "SELECT COALESCE(json_agg(json_build_array(track_id, status, country, domain, women_led, \
-     leader_gender, leader_birth_date, leader_age, submitted_at, id, shortlisted, pitched)), \
-     '[]')::text FROM (",
-    facts_select!(),
-    ") f"
-);
-
-/// One application's columns, in the order of the arrays above.
-#[derive(serde::Deserialize)]
-struct FactRow(
-    i64,            // track_id
-    String,         // status
-    Option<String>, // country
-    Option<String>, // domain
-    Flag,           // women_led
-    Option<String>, // leader_gender
-    Option<String>, // leader_birth_date
-    Option<i64>,    // leader_age
-    Option<i64>,    // submitted_at
-    i64,            // id
-    Flag,           // shortlisted
-    Flag,           // pitched
-);
-
-/// A truth value as each database writes it in JSON: `true` (PostgreSQL) or `1` (SQLite).
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum Flag {
-    Bool(bool),
-    Int(i64),
-}
-
-impl Flag {
-    fn is_set(&self) -> bool {
-        match self {
-            Flag::Bool(b) => *b,
-            Flag::Int(i) => *i != 0,
-        }
-    }
+#[derive(sqlx::FromRow)]
+struct FactRow {
+    track_id: i64,
+    #[sqlx(try_from = "String")]
+    status: Status,
+    country: Option<String>,
+    domain: Option<String>,
+    women_led: bool,
+    leader_gender: Option<String>,
+    leader_birth_date: Option<String>,
+    leader_age: Option<i64>,
+    submitted_at: Option<i64>,
+    id: i64,
+    shortlisted: bool,
+    pitched: bool,
 }
 
 /// Under 35: the applicant's age on the submission day (birth date), else the age the
@@ -114,43 +75,36 @@ async fn laureates(db: &Db, edition_id: i64) -> DbResult<BTreeSet<i64>> {
 
 /// One fact per application of the edition that reached the organisers.
 pub async fn facts(db: &Db, edition_id: i64) -> DbResult<Vec<Fact>> {
-    let sql = if db.is_postgres() {
-        FACTS_POSTGRES
-    } else {
-        FACTS_SQLITE
-    };
-    let json: String = run!(db, |pool| sqlx::query_scalar(sql)
+    let rows = run!(db, |pool| sqlx::query_as::<_, FactRow>(FACTS)
         .bind(edition_id)
-        .fetch_one(pool)
+        .fetch_all(pool)
         .await)?;
-    let rows: Vec<FactRow> = serde_json::from_str(&json)
-        .map_err(|e| DbError::Corrupt(format!("statistics of edition {edition_id}: {e}")))?;
     let laureates = laureates(db, edition_id).await?;
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|r| {
-            let status = Status::try_from(r.1).map_err(|e| DbError::Corrupt(e.to_string()))?;
             let leader = Leader {
-                gender: r.5,
-                birth_date: r.6,
-                age: r.7,
+                gender: r.leader_gender,
+                birth_date: r.leader_birth_date,
+                age: r.leader_age,
             };
-            Ok(Fact {
+            Fact {
                 edition_id,
-                track_id: r.0,
-                country: r.2,
-                domain: r.3,
-                women_led: r.4.is_set(),
-                young: young(&leader, r.8),
+                track_id: r.track_id,
+                country: r.country,
+                domain: r.domain,
+                women_led: r.women_led,
+                young: young(&leader, r.submitted_at),
                 gender: Gender::from_answer(leader.gender.as_deref()),
                 reached: Stage::reached(
-                    status == Status::Eligible,
-                    r.10.is_set(),
-                    r.11.is_set(),
-                    laureates.contains(&r.9),
+                    r.status == Status::Eligible,
+                    r.shortlisted,
+                    r.pitched,
+                    laureates.contains(&r.id),
                 ),
-            })
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// The directory's published profiles, reduced to what anyone may see of them: a field the
